@@ -1,0 +1,588 @@
+/**
+ * Loading: YAML sources -> validated estate. Every problem is collected with file:line, a dotted
+ * path and a hint; loading never stops at the first one and never throws on bad input.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isPair, type Document, type Node } from "yaml";
+import type { z } from "zod";
+import { type Issue, dottedPath } from "./issues";
+import {
+  Config,
+  InventoryFile,
+  PolicyInput,
+  type Inventory,
+  type Policy,
+  type Restriction,
+} from "./schema";
+import { validateEstate } from "./validate";
+
+/** The largest input file accepted; larger files are rejected before parsing. */
+export const MAX_FILE_BYTES = 16 * 1024 * 1024;
+/** The deepest nesting accepted in any input document (conditions nest; nothing else needs depth). */
+export const MAX_DEPTH = 64;
+
+/** One input file's bytes, named by a path relative to the working directory. */
+export interface SourceFile {
+  path: string;
+  content: Buffer | string;
+}
+
+/** The raw inputs of an estate, as read from disk or from a git revision. */
+export interface EstateSources {
+  policies: SourceFile[];
+  inventory: SourceFile[];
+  config?: SourceFile;
+}
+
+/** A loaded estate: validated, normalised and sorted, so results never depend on file order. */
+export interface Estate {
+  policies: Policy[];
+  inventory: Inventory;
+  config: Config;
+}
+
+/** Finds the line of a dotted path inside one parsed file. */
+export type Locator = (file: string, path: readonly (string | number)[]) => number | undefined;
+
+/** Where to read an estate from; every path is a file or a directory of `.yaml`/`.yml` files. */
+export interface EstatePaths {
+  policies: string;
+  inventory: string;
+  config?: string | undefined;
+}
+
+/** The result of loading: the estate when there are no errors, and every issue found. */
+export interface LoadResult {
+  estate: Estate | undefined;
+  issues: Issue[];
+}
+
+const isYaml = (f: string) => /\.ya?ml$/i.test(f);
+
+function listYaml(p: string, issues: Issue[], what: string): string[] {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(p);
+  } catch {
+    issues.push({
+      severity: "error",
+      code: "path-not-found",
+      message: `${what} path \`${p}\` does not exist`,
+      help: `create it, or pass another path with --${what}`,
+    });
+    return [];
+  }
+  if (st.isFile()) return [p];
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) walk(full);
+      else if (e.isFile() && isYaml(e.name)) out.push(full);
+    }
+  };
+  walk(p);
+  return out;
+}
+
+function readSource(file: string, issues: Issue[]): SourceFile | undefined {
+  const rel = path.relative(process.cwd(), file) || file;
+  try {
+    const size = fs.statSync(file).size;
+    if (size > MAX_FILE_BYTES) {
+      issues.push(tooLarge(rel, size));
+      return undefined;
+    }
+    return { path: rel, content: fs.readFileSync(file) };
+  } catch (e) {
+    issues.push({
+      severity: "error",
+      code: "file-unreadable",
+      message: `cannot read \`${rel}\`: ${(e as NodeJS.ErrnoException).code ?? "unknown error"}`,
+      file: rel,
+      help: "check that the file exists and is readable",
+    });
+    return undefined;
+  }
+}
+
+const tooLarge = (file: string, size: number): Issue => ({
+  severity: "error",
+  code: "file-too-large",
+  message: `file is ${(size / 1024 / 1024).toFixed(1)} MiB, over the ${MAX_FILE_BYTES / 1024 / 1024} MiB limit`,
+  file,
+  help: "split it into several files in the same directory",
+});
+
+/** Reads an estate's files from disk. Problems reading them are issues, not exceptions. */
+export function readEstateSources(paths: EstatePaths): { sources: EstateSources; issues: Issue[] } {
+  const issues: Issue[] = [];
+  const read = (files: string[]) =>
+    files.map((f) => readSource(f, issues)).filter((s): s is SourceFile => s !== undefined);
+  const sources: EstateSources = {
+    policies: read(listYaml(paths.policies, issues, "policies")),
+    inventory: read(listYaml(paths.inventory, issues, "inventory")),
+  };
+  if (paths.config !== undefined) {
+    const [c] = read(listYaml(paths.config, issues, "config"));
+    if (c) sources.config = c;
+  }
+  return { sources, issues };
+}
+
+/** Reads and loads an estate from disk. */
+export function loadEstate(paths: EstatePaths): LoadResult {
+  const { sources, issues } = readEstateSources(paths);
+  const res = parseEstate(sources);
+  return { estate: issues.length > 0 && issues.some((i) => i.severity === "error") ? undefined : res.estate, issues: [...issues, ...res.issues] };
+}
+
+interface ParsedDoc {
+  file: string;
+  doc: Document.Parsed;
+  value: unknown;
+}
+
+/** Keeps parsed documents so later stages can turn a path into a line. */
+class SourceIndex {
+  private docs = new Map<string, { doc: Document.Parsed; lc: LineCounter }[]>();
+  add(file: string, doc: Document.Parsed, lc: LineCounter) {
+    const list = this.docs.get(file) ?? [];
+    list.push({ doc, lc });
+    this.docs.set(file, list);
+  }
+  /** The line of `p` in `file` (document index is the first path segment for multi-document files). */
+  locate: Locator = (file, p) => {
+    const entries = this.docs.get(file);
+    if (!entries || entries.length === 0) return undefined;
+    const [head, ...rest] = p;
+    const { doc, lc } =
+      entries.length > 1 && typeof head === "number" && entries[head] ? entries[head]! : entries[0]!;
+    const segs = entries.length > 1 && typeof head === "number" ? rest : p;
+    // Walk as deep as the path exists; report the deepest node found.
+    let node: unknown = doc.contents;
+    let pos: number | undefined = (node as Node | null)?.range?.[0];
+    for (const seg of segs) {
+      if (isMap(node)) {
+        const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && it.key.value === seg);
+        if (!pair) break;
+        pos = (pair.key as Node).range?.[0] ?? pos;
+        node = pair.value;
+      } else if (isSeq(node) && typeof seg === "number") {
+        const item = node.items[seg];
+        if (!item) break;
+        node = item;
+        pos = (item as Node).range?.[0] ?? pos;
+      } else break;
+    }
+    return pos === undefined ? undefined : lc.linePos(pos).line;
+  };
+}
+
+function depthOf(v: unknown, limit: number): number {
+  // Iterative so that hostile nesting cannot overflow the stack.
+  let max = 0;
+  const stack: [unknown, number][] = [[v, 0]];
+  const seen = new Set<object>();
+  while (stack.length) {
+    const [x, d] = stack.pop()!;
+    if (d > max) max = d;
+    if (max > limit) return max;
+    if (x && typeof x === "object") {
+      if (seen.has(x)) continue;
+      seen.add(x);
+      for (const c of Object.values(x)) stack.push([c, d + 1]);
+    }
+  }
+  return max;
+}
+
+function hasCycle(v: unknown): boolean {
+  const onPath = new Set<object>();
+  const visit = (x: unknown): boolean => {
+    if (!x || typeof x !== "object") return false;
+    if (onPath.has(x)) return true;
+    onPath.add(x);
+    for (const c of Object.values(x)) if (visit(c)) return true;
+    onPath.delete(x);
+    return false;
+  };
+  return visit(v);
+}
+
+function parseYaml(src: SourceFile, index: SourceIndex, issues: Issue[]): ParsedDoc[] {
+  const file = src.path;
+  const size = typeof src.content === "string" ? Buffer.byteLength(src.content) : src.content.length;
+  if (size > MAX_FILE_BYTES) {
+    issues.push(tooLarge(file, size));
+    return [];
+  }
+  let text: string;
+  if (typeof src.content === "string") text = src.content;
+  else {
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(src.content);
+    } catch {
+      issues.push({
+        severity: "error",
+        code: "not-utf8",
+        message: "file is not valid UTF-8",
+        file,
+        help: "save the file as UTF-8",
+      });
+      return [];
+    }
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const lc = new LineCounter();
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false }) as Document.Parsed[];
+  } catch (e) {
+    issues.push({
+      severity: "error",
+      code: "yaml-syntax",
+      message: `cannot parse YAML: ${String((e as Error).message).split("\n")[0]}`,
+      file,
+      help: "fix the YAML syntax",
+    });
+    return [];
+  }
+  if (!Array.isArray(docs)) docs = [];
+  const out: ParsedDoc[] = [];
+  for (const doc of docs) {
+    index.add(file, doc, lc);
+    if (doc.errors.length > 0) {
+      for (const err of doc.errors) {
+        const line = err.linePos?.[0]?.line ?? (err.pos?.[0] !== undefined ? lc.linePos(err.pos[0]).line : undefined);
+        const dup = err.code === "DUPLICATE_KEY";
+        issues.push({
+          severity: "error",
+          code: dup ? "duplicate-key" : "yaml-syntax",
+          message: dup
+            ? "a key appears twice in the same mapping"
+            : `invalid YAML: ${err.message.split("\n")[0]!.replace(/\.$/, "").replace(/^\w/, (c) => c.toLowerCase())}`,
+          file,
+          ...(line !== undefined ? { line } : {}),
+          help: dup ? "keep one of the two keys" : "fix the YAML syntax at this line",
+        });
+      }
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 });
+    } catch (e) {
+      issues.push({
+        severity: "error",
+        code: "yaml-alias",
+        message: `cannot resolve YAML aliases: ${String((e as Error).message).split("\n")[0]}`,
+        file,
+        help: "remove self-referencing or excessive `*alias` references",
+      });
+      continue;
+    }
+    if (value === null || value === undefined) continue; // empty document
+    if (hasCycle(value)) {
+      issues.push({
+        severity: "error",
+        code: "condition-cycle",
+        message: "a YAML alias refers to a node that contains it, so the document never ends",
+        file,
+        help: "conditions must be a tree: copy the condition instead of aliasing its parent",
+      });
+      continue;
+    }
+    if (depthOf(value, MAX_DEPTH) > MAX_DEPTH) {
+      issues.push({
+        severity: "error",
+        code: "too-deep",
+        message: `nesting is deeper than ${MAX_DEPTH} levels`,
+        file,
+        help: "flatten nested `anyOf`/`allOf` conditions: nesting of the same operator can be merged",
+      });
+      continue;
+    }
+    out.push({ file, doc, value });
+  }
+  return out;
+}
+
+/** Every key that any input schema accepts, for "did you mean" hints. */
+const KNOWN_KEYS = [
+  "name", "description", "kind", "access", "state", "subscribers", "dataSources", "acknowledgeSharedRole",
+  "anyone", "approval", "approvers", "approvals", "when", "users", "groups", "user", "approvedBy", "approvedAt",
+  "expiresAt", "group", "attribute", "values", "anyOf", "allOf", "names", "tags", "platforms", "id", "email",
+  "attributes", "identities", "snowflake", "databricks", "identityCenter", "iamRole", "trino", "redshift", "synapse",
+  "bigquery", "platform", "objectType", "location", "database", "schema", "table", "catalog", "project", "dataset",
+  "bucket", "prefix", "object", "owners", "incomingShare", "principalMode", "sharedRoles", "arn", "members",
+  "naming", "snowflakeRolePrefix", "groupPrefix", "mode", "accessGrantMapping", "cluster",
+  "allowedDataSourceOperations", "allowedNonDataSourceOperations", "s3", "identityCenterGrantee", "identityStoreId",
+  "accountId", "accessGrantsLocationId", "maxRolesPerAccount", "viewBased", "managedSchema", "bigqueryDatasetSuffix",
+  "policies", "$schema",
+];
+
+function distance(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0]!;
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = dp[j]!;
+      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return dp[b.length]!;
+}
+
+/** The closest known name to `s`, when it is close enough to be a likely typo. */
+export function suggest(s: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = distance(s, c);
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return best !== undefined && bestD <= Math.max(1, Math.floor(s.length / 3)) ? best : undefined;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  if (typeof v === "string") return `the text \`${v.length > 40 ? v.slice(0, 40) + "…" : v}\``;
+  return `${typeof v} \`${String(v)}\``;
+}
+
+function valueAt(root: unknown, p: readonly PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const seg of p) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[seg];
+  }
+  return v;
+}
+
+const EXPECTED: Record<string, string> = {
+  string: "text",
+  number: "a number",
+  boolean: "`true` or `false`",
+  array: "a list",
+  object: "a mapping",
+};
+
+/** Converts zod issues to accessplane issues, located in their file. */
+export function fromZod(
+  error: z.ZodError,
+  root: unknown,
+  file: string,
+  base: (string | number)[],
+  locate: Locator,
+  what: string,
+): Issue[] {
+  const out: Issue[] = [];
+  const at = (p: (string | number)[], issue: Omit<Issue, "file" | "line" | "path" | "severity">) => {
+    const full = [...base, ...p];
+    const line = locate(file, full);
+    out.push({ severity: "error", ...issue, file, ...(line !== undefined ? { line } : {}), path: dottedPath(full) });
+  };
+  const visit = (zi: z.core.$ZodIssue, prefix: (string | number)[]) => {
+    const p = [...prefix, ...(zi.path as (string | number)[])];
+    const actual = valueAt(root, p);
+    const key = String(p[p.length - 1] ?? what);
+    if (actual === undefined && zi.code !== "unrecognized_keys" && zi.code !== "invalid_union") {
+      at(p, { code: "missing-field", message: `missing \`${key}\``, help: `add \`${key}\`${zi.code === "invalid_value" ? ` (one of ${zi.values.map((v) => `\`${String(v)}\``).join(", ")})` : "expected" in zi && typeof zi.expected === "string" ? ` (${EXPECTED[zi.expected] ?? zi.expected})` : ""}` });
+      return;
+    }
+    switch (zi.code) {
+      case "unrecognized_keys":
+        for (const key of zi.keys) {
+          const s = suggest(key, KNOWN_KEYS);
+          at([...p, key], {
+            code: "unknown-key",
+            message: `unknown key \`${key}\` in ${what}`,
+            help: s ? `did you mean \`${s}\`?` : "remove it; see the JSON Schema in schema/ for the keys allowed here",
+          });
+        }
+        return;
+      case "invalid_type":
+        at(p, {
+          code: "invalid-type",
+          message: `\`${key}\` must be ${EXPECTED[zi.expected] ?? zi.expected}, got ${describe(actual)}`,
+          help: `write ${EXPECTED[zi.expected] ?? zi.expected} here`,
+        });
+        return;
+      case "invalid_value":
+        at(p, {
+          code: "invalid-value",
+          message: `\`${key}\` cannot be ${describe(actual)}`,
+          help: `use one of ${zi.values.map((v) => `\`${String(v)}\``).join(", ")}`,
+        });
+        return;
+      case "invalid_union": {
+        if (zi.errors.length === 0) {
+          const d = (zi as { discriminator?: string; options?: unknown[] }).options;
+          at(p, {
+            code: "invalid-value",
+            message: `\`${key}\` cannot be ${describe(actual)}`,
+            help: d ? `use one of ${d.map((v) => `\`${String(v)}\``).join(", ")}` : "see the JSON Schema for the accepted forms",
+          });
+          return;
+        }
+        // The branch with the fewest problems is the one the author most likely meant.
+        const best = [...zi.errors].sort((a, b) => a.length - b.length)[0]!;
+        for (const sub of best) visit(sub, p);
+        return;
+      }
+      case "too_small":
+        if (Array.isArray(actual) && (key === "anyOf" || key === "allOf")) {
+          at(p, {
+            code: "condition-empty",
+            message: `\`${key}\` lists no condition`,
+            help: `add at least one condition under \`${key}\`, or remove it`,
+          });
+          return;
+        }
+      // falls through
+      default: {
+        const scalar = actual === null || typeof actual !== "object";
+        at(p, {
+          code: "invalid-value",
+          message: `\`${key}\` ${zi.message.replace(/^Invalid input: /, "").replace(/\.$/, "")}${scalar ? ` (got ${describe(actual)})` : ""}`,
+          help: "see the JSON Schema in schema/ for what is accepted here",
+        });
+      }
+    }
+  };
+  for (const zi of error.issues) visit(zi, []);
+  return out;
+}
+
+function normaliseRestriction(s: PolicyInput["subscribers"]): Restriction | undefined {
+  if (s.anyone) return { level: "anyone" };
+  if (s.approval) return { level: "approval", approvers: s.approval.approvers, approvals: s.approval.approvals };
+  if (s.when) return { level: "conditions", when: s.when };
+  if (s.users) return { level: "users", users: s.users.map((u) => ({ user: u.user, expiresAt: u.expiresAt })) };
+  return undefined;
+}
+
+/** Validates and normalises an estate from in-memory sources (files from disk or from git). */
+export function parseEstate(sources: EstateSources): LoadResult {
+  const issues: Issue[] = [];
+  const index = new SourceIndex();
+  const policies: Policy[] = [];
+  const policyOrigin = new Map<Policy, { file: string; path: (string | number)[] }>();
+
+  for (const src of sources.policies) {
+    const docs = parseYaml(src, index, issues);
+    docs.forEach((d, di) => {
+      const docBase: (string | number)[] = docs.length > 1 ? [di] : [];
+      const v = d.value as Record<string, unknown>;
+      const entries: [unknown, (string | number)[]][] =
+        v && typeof v === "object" && !Array.isArray(v) && "policies" in v
+          ? Array.isArray(v.policies)
+            ? v.policies.map((p, i) => [p, [...docBase, "policies", i]])
+            : []
+          : [[v, docBase]];
+      if (v && typeof v === "object" && "policies" in v && !Array.isArray(v.policies)) {
+        issues.push(...fromZod(
+          PolicyInput.array().safeParse(v.policies).error!,
+          v.policies, d.file, [...docBase, "policies"], index.locate, "a policy file"));
+      }
+      for (const [raw, p] of entries) {
+        const r = PolicyInput.safeParse(raw);
+        if (!r.success) {
+          issues.push(...fromZod(r.error, raw, d.file, p, index.locate, "a policy"));
+          continue;
+        }
+        const { subscribers, $schema: _s, ...rest } = r.data;
+        const levels = (["anyone", "approval", "when", "users"] as const).filter((k) => subscribers[k] !== undefined);
+        const line = index.locate(d.file, [...p, "subscribers"]);
+        const where = { file: d.file, ...(line !== undefined ? { line } : {}), path: dottedPath([...p, "subscribers"]) };
+        if (levels.length === 0) {
+          issues.push({
+            severity: "error",
+            code: "restriction-missing",
+            message: `policy \`${rest.name}\` names no restriction level`,
+            ...where,
+            help: "set exactly one of `anyone: true`, `approval`, `when` or `users` under `subscribers`",
+          });
+          continue;
+        }
+        if (levels.length > 1) {
+          issues.push({
+            severity: "error",
+            code: "restriction-conflict",
+            message: `policy \`${rest.name}\` sets ${levels.length} restriction levels: ${levels.map((l) => `\`${l}\``).join(", ")}`,
+            ...where,
+            help: "keep exactly one restriction level; write a second policy for another audience (grants combine with OR)",
+          });
+          continue;
+        }
+        const policy: Policy = { ...rest, restriction: normaliseRestriction(subscribers)!, file: d.file };
+        policies.push(policy);
+        policyOrigin.set(policy, { file: d.file, path: p });
+      }
+    });
+  }
+
+  const inventory: Inventory = { users: [], groups: [], dataSources: [], sharedRoles: [] };
+  const invOrigin = new Map<object, { file: string; path: (string | number)[] }>();
+  for (const src of sources.inventory) {
+    const docs = parseYaml(src, index, issues);
+    docs.forEach((d, di) => {
+      const docBase: (string | number)[] = docs.length > 1 ? [di] : [];
+      const r = InventoryFile.safeParse(d.value);
+      if (!r.success) {
+        issues.push(...fromZod(r.error, d.value, d.file, docBase, index.locate, "an inventory file"));
+        return;
+      }
+      for (const k of ["users", "groups", "dataSources", "sharedRoles"] as const) {
+        (r.data[k] as object[]).forEach((item, i) => {
+          (inventory[k] as object[]).push(item);
+          invOrigin.set(item, { file: d.file, path: [...docBase, k, i] });
+        });
+      }
+    });
+  }
+
+  let config: Config = Config.parse({});
+  if (sources.config) {
+    const docs = parseYaml(sources.config, index, issues);
+    const d = docs[0];
+    if (d) {
+      const r = Config.safeParse(d.value);
+      if (r.success) config = r.data;
+      else issues.push(...fromZod(r.error, d.value, d.file, [], index.locate, "the configuration"));
+    }
+  }
+
+  const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  policies.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  inventory.users.sort(byId);
+  inventory.groups.sort(byId);
+  inventory.dataSources.sort(byId);
+  inventory.sharedRoles.sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
+
+  const estate: Estate = { policies, inventory, config };
+  issues.push(
+    ...validateEstate(estate, {
+      policy: (p, sub) => {
+        const o = policyOrigin.get(p);
+        return o ? { file: o.file, path: [...o.path, ...sub] } : undefined;
+      },
+      item: (x, sub) => {
+        const o = invOrigin.get(x);
+        return o ? { file: o.file, path: [...o.path, ...sub] } : undefined;
+      },
+      config: (sub) => (sources.config ? { file: sources.config.path, path: sub } : undefined),
+      locate: index.locate,
+    }),
+  );
+  return { estate: issues.some((i) => i.severity === "error") ? undefined : estate, issues };
+}

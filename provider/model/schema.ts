@@ -1,0 +1,412 @@
+/**
+ * The single definition of every input shape: policies, inventory and platform configuration.
+ * Types elsewhere derive from these schemas with `z.infer`.
+ */
+import { z } from "zod";
+
+/** Every platform accessplane expands policies into. */
+export const PLATFORMS = [
+  "snowflake",
+  "databricks-unity-catalog",
+  "databricks-spark",
+  "trino",
+  "redshift",
+  "synapse",
+  "bigquery",
+  "s3",
+] as const;
+/** A platform id, as used in inventory files and plans. */
+export const Platform = z.enum(PLATFORMS);
+/** A platform id. */
+export type Platform = z.infer<typeof Platform>;
+
+/** `read` reads data; `write` modifies existing data and includes read where the platform grants write. */
+export const AccessType = z.enum(["read", "write"]);
+/** An access type. */
+export type AccessType = z.infer<typeof AccessType>;
+
+/** Object types per platform, named as the platform's `information_schema.tables.table_type`. */
+export const OBJECT_TYPES = {
+  snowflake: [
+    "BASE TABLE",
+    "VIEW",
+    "MATERIALIZED VIEW",
+    "EXTERNAL TABLE",
+    "EVENT TABLE",
+    "ICEBERG TABLE",
+    "DYNAMIC TABLE",
+  ],
+  "databricks-unity-catalog": [
+    "MANAGED",
+    "VIEW",
+    "MATERIALIZED_VIEW",
+    "STREAMING_TABLE",
+    "EXTERNAL",
+    "FOREIGN",
+  ],
+  "databricks-spark": ["TABLE", "VIEW"],
+  trino: ["BASE TABLE", "VIEW", "MATERIALIZED VIEW"],
+  redshift: ["BASE TABLE", "VIEW", "EXTERNAL TABLE"],
+  synapse: ["BASE TABLE", "VIEW"],
+  bigquery: ["BASE TABLE", "VIEW", "MATERIALIZED VIEW", "EXTERNAL"],
+  s3: ["BUCKET", "PREFIX", "OBJECT"],
+} as const satisfies Record<Platform, readonly string[]>;
+
+/** The object types of one platform. */
+export type ObjectTypeOf<P extends Platform> = (typeof OBJECT_TYPES)[P][number];
+
+/** A name that identifies something in the estate (user, group, policy, data source, tag). */
+export const Name = z
+  .string()
+  .min(1, { message: "must not be empty" })
+  .max(256, { message: "must be at most 256 characters" });
+
+/** An ISO 8601 date (`2026-01-31`) or date-time with an offset (`2026-01-31T12:00:00Z`). */
+export const Instant = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/, {
+    message: "must be an ISO 8601 date such as `2026-01-31` or `2026-01-31T12:00:00Z`",
+  })
+  .refine((s) => !Number.isNaN(Date.parse(s)), { message: "is not a real calendar date" });
+
+// ---------------------------------------------------------------------------------------------
+// Conditions (ABAC)
+
+/** A condition on a user's groups and attributes; any-of / all-of nest. */
+export type Condition =
+  | { group: string }
+  | { attribute: string; values: string[] }
+  | { anyOf: Condition[] }
+  | { allOf: Condition[] };
+
+/** A condition on a user's groups and attributes; any-of / all-of nest. */
+export const Condition: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    z.strictObject({ group: Name }),
+    z.strictObject({ attribute: Name, values: z.array(Name).min(1) }),
+    z.strictObject({ anyOf: z.array(Condition).min(1, { message: "must list at least one condition" }) }),
+    z.strictObject({ allOf: z.array(Condition).min(1, { message: "must list at least one condition" }) }),
+  ]),
+);
+
+// ---------------------------------------------------------------------------------------------
+// Subscription policies
+
+/** A user named in a policy, optionally until a given instant. */
+export const SelectedUser = z.union([
+  Name.transform((user) => ({ user, expiresAt: undefined as string | undefined })),
+  z.strictObject({ user: Name, expiresAt: Instant.optional() }),
+]);
+
+/** A recorded approval of a user's request for access. */
+export const Approval = z.strictObject({
+  user: Name,
+  approvedBy: Name,
+  approvedAt: Instant,
+  expiresAt: Instant.optional(),
+});
+/** A recorded approval. */
+export type Approval = z.infer<typeof Approval>;
+
+/** Who may approve requests: named users and members of named groups. */
+export const Approvers = z.strictObject({
+  users: z.array(Name).default([]),
+  groups: z.array(Name).default([]),
+});
+
+/** The restriction level: exactly one of `anyone`, `approval`, `when`, `users`. */
+export const Subscribers = z.strictObject({
+  anyone: z.literal(true).optional(),
+  approval: z
+    .strictObject({ approvers: Approvers, approvals: z.array(Approval).default([]) })
+    .optional(),
+  when: Condition.optional(),
+  users: z.array(SelectedUser).optional(),
+});
+
+/** The normalised restriction level of a policy. */
+export type Restriction =
+  | { level: "anyone" }
+  | { level: "approval"; approvers: { users: string[]; groups: string[] }; approvals: Approval[] }
+  | { level: "conditions"; when: Condition }
+  | { level: "users"; users: { user: string; expiresAt: string | undefined }[] };
+
+/** A tag selection: any of these tags, and/or all of those. */
+export const TagSelection = z.strictObject({
+  anyOf: z.array(Name).optional(),
+  allOf: z.array(Name).optional(),
+});
+
+/** Which data sources a policy reaches: by names and/or tags, optionally narrowed by platform. */
+export const DataSourceSelection = z.strictObject({
+  names: z.array(Name).optional(),
+  tags: TagSelection.optional(),
+  platforms: z.array(Platform).optional(),
+});
+/** A data-source selection. */
+export type DataSourceSelection = z.infer<typeof DataSourceSelection>;
+
+/** The kinds of policy: grants add access (OR), guardrails bound it (AND). */
+export const PolicyKind = z.enum(["grant", "guardrail"]);
+
+/** A subscription policy as written in a policy file. */
+export const PolicyInput = z.strictObject({
+  $schema: z.string().optional(),
+  name: Name.regex(/^[a-z0-9][a-z0-9_.-]*$/, {
+    message: "must be lowercase letters, digits, `-`, `_` or `.`, starting with a letter or digit",
+  }),
+  description: z.string().default(""),
+  kind: PolicyKind.default("grant"),
+  access: AccessType,
+  state: z.enum(["active", "staged"]).default("active"),
+  subscribers: Subscribers,
+  dataSources: DataSourceSelection,
+  /** S3 only: the policy knowingly grants to shared IAM roles (every user behind the role gains access). */
+  acknowledgeSharedRole: z.boolean().default(false),
+});
+/** A policy file's content, before normalisation. */
+export type PolicyInput = z.infer<typeof PolicyInput>;
+
+/** A policy after loading: the restriction level is normalised and the source file recorded. */
+export interface Policy extends Omit<PolicyInput, "subscribers" | "$schema"> {
+  restriction: Restriction;
+  file: string;
+}
+
+/** A policies file holds one policy or a list under `policies`. */
+export const PolicyFile = z.union([
+  z.strictObject({ $schema: z.string().optional(), policies: z.array(z.unknown()) }),
+  z.record(z.string(), z.unknown()),
+]);
+
+// ---------------------------------------------------------------------------------------------
+// Inventory
+
+/** A user's identity on each platform, as the platform knows the user. */
+export const Identities = z.strictObject({
+  snowflake: Name.optional(),
+  databricks: Name.optional(),
+  identityCenter: Name.optional(),
+  iamRole: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, {
+      message: "must be an IAM role ARN such as `arn:aws:iam::123456789012:role/alice`",
+    })
+    .optional(),
+  trino: Name.optional(),
+  redshift: Name.optional(),
+  synapse: Name.optional(),
+  bigquery: z
+    .string()
+    .regex(/^(user|group|serviceAccount):[^\s]+$/, {
+      message: "must be an IAM member such as `user:alice@example.com`",
+    })
+    .optional(),
+});
+/** A user's identities. */
+export type Identities = z.infer<typeof Identities>;
+
+/** A person who may be subscribed to data sources. */
+export const User = z.strictObject({
+  id: Name,
+  email: z.string().email().optional(),
+  groups: z.array(Name).default([]),
+  attributes: z.record(Name, z.array(Name)).default({}),
+  identities: Identities.default({}),
+});
+/** A user. */
+export type User = z.infer<typeof User>;
+
+/** A group of users; `identityCenterGroupId` links it to an IAM Identity Center group. */
+export const Group = z.strictObject({
+  id: Name,
+  description: z.string().default(""),
+});
+/** A group. */
+export type Group = z.infer<typeof Group>;
+
+const base = {
+  id: Name,
+  tags: z.array(Name).default([]),
+  owners: z.array(Name).default([]),
+  description: z.string().default(""),
+};
+
+/** Where a table lives on platforms addressed as database.schema.table. */
+const DbLocation = z.strictObject({ database: Name, schema: Name, table: Name });
+/** Where a table lives on platforms addressed as catalog.schema.table. */
+const CatalogLocation = z.strictObject({ catalog: Name, schema: Name, table: Name });
+
+/** S3 principal modes, best first (see the S3 provisioning best practices). */
+export const S3PrincipalMode = z.enum(["identity-center", "iam-role-per-user", "shared-iam-role"]);
+/** An S3 principal mode. */
+export type S3PrincipalMode = z.infer<typeof S3PrincipalMode>;
+
+/** A data source: one object on one platform. */
+export const DataSource = z.discriminatedUnion("platform", [
+  z.strictObject({
+    ...base,
+    platform: z.literal("snowflake"),
+    objectType: z.enum(OBJECT_TYPES.snowflake),
+    location: DbLocation,
+    /** The object comes from an incoming data share: it cannot carry object grants. */
+    incomingShare: z.boolean().default(false),
+  }),
+  z.strictObject({
+    ...base,
+    platform: z.literal("databricks-unity-catalog"),
+    objectType: z.enum(OBJECT_TYPES["databricks-unity-catalog"]),
+    location: CatalogLocation,
+    /** The object comes from an incoming Delta share: it cannot carry grants. */
+    incomingShare: z.boolean().default(false),
+  }),
+  z.strictObject({
+    ...base,
+    platform: z.literal("databricks-spark"),
+    objectType: z.enum(OBJECT_TYPES["databricks-spark"]),
+    location: CatalogLocation,
+  }),
+  z.strictObject({
+    ...base,
+    platform: z.literal("trino"),
+    objectType: z.enum(OBJECT_TYPES.trino),
+    location: CatalogLocation,
+  }),
+  z.strictObject({
+    ...base,
+    platform: z.literal("redshift"),
+    objectType: z.enum(OBJECT_TYPES.redshift),
+    location: DbLocation,
+  }),
+  z.strictObject({
+    ...base,
+    platform: z.literal("synapse"),
+    objectType: z.enum(OBJECT_TYPES.synapse),
+    location: DbLocation,
+  }),
+  z.strictObject({
+    ...base,
+    platform: z.literal("bigquery"),
+    objectType: z.enum(OBJECT_TYPES.bigquery),
+    location: z.strictObject({ project: Name, dataset: Name, table: Name }),
+  }),
+  z.strictObject({
+    ...base,
+    platform: z.literal("s3"),
+    objectType: z.enum(OBJECT_TYPES.s3),
+    location: z.strictObject({
+      bucket: Name,
+      prefix: z.string().optional(),
+      object: z.string().optional(),
+    }),
+    /** Overrides the estate's S3 principal mode for this data source. */
+    principalMode: S3PrincipalMode.optional(),
+    /** Knowingly allows grants to shared IAM roles on this data source. */
+    acknowledgeSharedRole: z.boolean().default(false),
+  }),
+]);
+/** A data source. */
+export type DataSource = z.infer<typeof DataSource>;
+/** A data source of one platform. */
+export type DataSourceOf<P extends Platform> = Extract<DataSource, { platform: P }>;
+
+/** An inventory file holds any of users, groups and data sources; a directory of them merges. */
+export const InventoryFile = z.strictObject({
+  $schema: z.string().optional(),
+  users: z.array(User).default([]),
+  groups: z.array(Group).default([]),
+  dataSources: z.array(DataSource).default([]),
+  /** IAM roles that several people can assume (shared-iam-role mode): role ARN -> users behind it. */
+  sharedRoles: z
+    .array(z.strictObject({ arn: Identities.shape.iamRole.unwrap(), members: z.array(Name) }))
+    .default([]),
+});
+/** The merged inventory. */
+export type Inventory = z.infer<typeof InventoryFile>;
+
+// ---------------------------------------------------------------------------------------------
+// Platform configuration
+
+/** Trino operations that a policy access type maps to. */
+export const TrinoOperation = z.enum(["READ", "WRITE", "OWN", "CREATE"]);
+/** A Trino operation. */
+export type TrinoOperation = z.infer<typeof TrinoOperation>;
+
+/** Maps policy access types to Trino operations (Immuta's `accessGrantMapping`). */
+export const TrinoAccessGrantMapping = z.strictObject({
+  READ: z.array(TrinoOperation),
+  WRITE: z.array(TrinoOperation),
+});
+
+/** The platform configuration of an estate. */
+export const Config = z.strictObject({
+  $schema: z.string().optional(),
+  naming: z
+    .strictObject({
+      /** Prefix of generated Snowflake roles (upper case is conventional there). */
+      snowflakeRolePrefix: z.string().default("AP_"),
+      /** Prefix of generated Databricks groups, Trino roles and S3/IDC groups. */
+      groupPrefix: z.string().default("ap-"),
+    })
+    .default({ snowflakeRolePrefix: "AP_", groupPrefix: "ap-" }),
+  trino: z
+    .strictObject({
+      /** How grants reach the cluster: SQL GRANT statements or a file-based `rules.json`. */
+      mode: z.enum(["sql", "file"]).default("sql"),
+      /** The central (web service) mapping. */
+      accessGrantMapping: TrinoAccessGrantMapping.default({ READ: ["READ"], WRITE: ["READ", "WRITE"] }),
+      /** The cluster's `access-control.properties`; it takes precedence over the central mapping. */
+      cluster: z
+        .strictObject({
+          accessGrantMapping: TrinoAccessGrantMapping.optional(),
+          /** `immuta.allowed.immuta.datasource.operations` */
+          allowedDataSourceOperations: z.array(TrinoOperation).default(["READ", "WRITE"]),
+          /** `immuta.allowed.non.immuta.datasource.operations` */
+          allowedNonDataSourceOperations: z
+            .array(TrinoOperation)
+            .default(["READ", "WRITE", "CREATE", "OWN"]),
+        })
+        .default({
+          allowedDataSourceOperations: ["READ", "WRITE"],
+          allowedNonDataSourceOperations: ["READ", "WRITE", "CREATE", "OWN"],
+        }),
+    })
+    .default({
+      mode: "sql",
+      accessGrantMapping: { READ: ["READ"], WRITE: ["READ", "WRITE"] },
+      cluster: {
+        allowedDataSourceOperations: ["READ", "WRITE"],
+        allowedNonDataSourceOperations: ["READ", "WRITE", "CREATE", "OWN"],
+      },
+    }),
+  s3: z
+    .strictObject({
+      principalMode: S3PrincipalMode.default("identity-center"),
+      /** With identity-center: grant to each directory user, or to one directory group per policy. */
+      identityCenterGrantee: z.enum(["user", "group"]).default("group"),
+      identityStoreId: z.string().default("d-0000000000"),
+      accountId: z.string().regex(/^\d{12}$/).default("111111111111"),
+      /** The Access Grants location that covers the buckets (its id, e.g. `default`). */
+      accessGrantsLocationId: z.string().default("default"),
+      /** The hard IAM quota: roles per AWS account. */
+      maxRolesPerAccount: z.number().int().positive().default(5000),
+    })
+    .default({
+      principalMode: "identity-center",
+      identityCenterGrantee: "group",
+      identityStoreId: "d-0000000000",
+      accountId: "111111111111",
+      accessGrantsLocationId: "default",
+      maxRolesPerAccount: 5000,
+    }),
+  viewBased: z
+    .strictObject({
+      /** Schema (Redshift, Synapse) that holds managed views and the entitlements table. */
+      managedSchema: z.string().default("accessplane"),
+      /** Suffix of BigQuery's mirrored datasets. */
+      bigqueryDatasetSuffix: z.string().default("_accessplane"),
+    })
+    .default({ managedSchema: "accessplane", bigqueryDatasetSuffix: "_accessplane" }),
+});
+/** The platform configuration. */
+export type Config = z.infer<typeof Config>;

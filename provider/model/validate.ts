@@ -1,0 +1,269 @@
+/**
+ * Cross-reference checks over a parsed estate: duplicates, unknown references, approvals by
+ * non-approvers, selections that match nothing, and configuration rules.
+ */
+import { type Issue, dottedPath } from "./issues";
+import type { Condition, Policy, Inventory, Config, DataSourceSelection } from "./schema";
+import type { Estate, Locator } from "./load";
+import { DataSourceIndex } from "./select";
+
+type Origin = { file: string; path: (string | number)[] } | undefined;
+
+/** Maps estate objects back to where they were written. */
+export interface Origins {
+  policy(p: Policy, sub: (string | number)[]): Origin;
+  item(x: object, sub: (string | number)[]): Origin;
+  config(sub: (string | number)[]): Origin;
+  locate: Locator;
+}
+
+const NO_ORIGINS: Origins = {
+  policy: () => undefined,
+  item: () => undefined,
+  config: () => undefined,
+  locate: () => undefined,
+};
+
+function suggestFrom(s: string, all: Iterable<string>): string | undefined {
+  // Local import-free "did you mean": prefix or case-insensitive match is enough for ids.
+  const lower = s.toLowerCase();
+  let best: string | undefined;
+  for (const c of all) {
+    const cl = c.toLowerCase();
+    if (cl === lower) return c;
+    if (!best && (cl.startsWith(lower) || lower.startsWith(cl))) best = c;
+  }
+  return best;
+}
+
+/** Checks references and rules across the whole estate; pure. */
+export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS): Issue[] {
+  const issues: Issue[] = [];
+  const { policies, inventory, config } = estate;
+  const mk = (
+    severity: Issue["severity"],
+    code: string,
+    message: string,
+    help: string,
+    origin: Origin,
+  ): Issue => {
+    const line = origin ? origins.locate(origin.file, origin.path) : undefined;
+    return {
+      severity,
+      code,
+      message,
+      ...(origin ? { file: origin.file, path: dottedPath(origin.path) } : {}),
+      ...(line !== undefined ? { line } : {}),
+      help,
+    };
+  };
+
+  // Duplicates
+  const dup = <T extends object>(items: T[], key: (t: T) => string, what: string, code: string, sub: string) => {
+    const seen = new Map<string, T>();
+    for (const it of items) {
+      const k = key(it);
+      const first = seen.get(k);
+      if (first) {
+        const o1 = origins.item(first, [sub]) ?? origins.policy(first as unknown as Policy, [sub]);
+        const where = o1 ? `${o1.file}:${origins.locate(o1.file, o1.path) ?? "?"}` : "elsewhere";
+        issues.push(
+          mk("error", code, `${what} \`${k}\` is defined twice (first at ${where})`, `rename one of them or remove the duplicate`,
+            origins.item(it, [sub]) ?? origins.policy(it as unknown as Policy, [sub])),
+        );
+      } else seen.set(k, it);
+    }
+    return seen;
+  };
+  dup(policies, (p) => p.name, "policy", "duplicate-policy", "name");
+  const users = dup(inventory.users, (u) => u.id, "user", "duplicate-user", "id");
+  const groups = dup(inventory.groups, (g) => g.id, "group", "duplicate-group", "id");
+  const sources = dup(inventory.dataSources, (d) => d.id, "data source", "duplicate-data-source", "id");
+  dup(inventory.sharedRoles, (r) => r.arn, "shared role", "duplicate-shared-role", "arn");
+
+  const dsIndex = new DataSourceIndex(inventory.dataSources);
+  const tags = new Set<string>();
+  for (const d of inventory.dataSources) for (const t of d.tags) tags.add(t);
+
+  const unknownUser = (id: string, origin: Origin) =>
+    issues.push(
+      mk("error", "unknown-user", `unknown user \`${id}\``,
+        hint(id, users.keys(), "add the user to the inventory or fix the id"), origin),
+    );
+  const unknownGroup = (id: string, origin: Origin) =>
+    issues.push(
+      mk("error", "unknown-group", `unknown group \`${id}\``,
+        hint(id, groups.keys(), "add the group to the inventory's `groups` or fix the name"), origin),
+    );
+
+  // Inventory references
+  for (const u of inventory.users) {
+    u.groups.forEach((g, i) => groups.has(g) || unknownGroup(g, origins.item(u, ["groups", i])));
+  }
+  for (const d of inventory.dataSources) {
+    d.owners.forEach((o, i) => users.has(o) || unknownUser(o, origins.item(d, ["owners", i])));
+  }
+  for (const r of inventory.sharedRoles) {
+    r.members.forEach((m, i) => users.has(m) || unknownUser(m, origins.item(r, ["members", i])));
+  }
+
+  // Policy references
+  for (const p of policies) {
+    const o = (sub: (string | number)[]) => origins.policy(p, sub);
+    const r = p.restriction;
+    if (r.level === "approval") {
+      const base = ["subscribers", "approval"];
+      r.approvers.users.forEach((u, i) => users.has(u) || unknownUser(u, o([...base, "approvers", "users", i])));
+      r.approvers.groups.forEach((g, i) => groups.has(g) || unknownGroup(g, o([...base, "approvers", "groups", i])));
+      if (r.approvers.users.length === 0 && r.approvers.groups.length === 0) {
+        issues.push(
+          mk("error", "no-approvers", `policy \`${p.name}\` asks for approval but names no approvers`,
+            "list approvers under `approval.approvers.users` or `approval.approvers.groups`", o([...base, "approvers"])),
+        );
+      }
+      r.approvals.forEach((a, i) => {
+        const ao = o([...base, "approvals", i]);
+        if (!users.has(a.user)) unknownUser(a.user, o([...base, "approvals", i, "user"]));
+        if (!users.has(a.approvedBy)) unknownUser(a.approvedBy, o([...base, "approvals", i, "approvedBy"]));
+        else if (!isApprover(a.approvedBy, r.approvers, users)) {
+          issues.push(
+            mk("error", "approval-by-non-approver",
+              `\`${a.approvedBy}\` approved \`${a.user}\` but is not an approver of policy \`${p.name}\``,
+              "record an approval by a listed approver, or add the approver to `approval.approvers`; this approval grants nothing",
+              o([...base, "approvals", i, "approvedBy"])),
+          );
+        }
+        if (a.expiresAt !== undefined && Date.parse(a.expiresAt) <= Date.parse(a.approvedAt)) {
+          issues.push(
+            mk("error", "expiry-before-approval", `approval of \`${a.user}\` expires before it was given`,
+              "set `expiresAt` after `approvedAt`", ao),
+          );
+        }
+      });
+    } else if (r.level === "users") {
+      r.users.forEach((u, i) => users.has(u.user) || unknownUser(u.user, o(["subscribers", "users", i])));
+    } else if (r.level === "conditions") {
+      walkConditions(r.when, ["subscribers", "when"], (c, path) => {
+        if ("group" in c && !groups.has(c.group)) unknownGroup(c.group, o([...path, "group"]));
+      });
+    }
+    checkSelection(p.dataSources, (sub) => o(["dataSources", ...sub]));
+    const matched = dsIndex.select(p.dataSources);
+    if (matched.length === 0) {
+      issues.push(
+        mk("warning", "selection-empty", `policy \`${p.name}\` selects no data source`,
+          "check the names, tags and platforms under `dataSources`", o(["dataSources"])),
+      );
+    }
+  }
+
+  function checkSelection(sel: DataSourceSelection, o: (sub: (string | number)[]) => Origin) {
+    sel.names?.forEach((n, i) => {
+      if (!sources.has(n))
+        issues.push(
+          mk("error", "unknown-data-source", `unknown data source \`${n}\``,
+            hint(n, sources.keys(), "add it to the inventory's `dataSources` or fix the id"), o(["names", i])),
+        );
+    });
+    for (const k of ["anyOf", "allOf"] as const) {
+      sel.tags?.[k]?.forEach((t, i) => {
+        if (!tags.has(t))
+          issues.push(
+            mk("error", "unknown-tag", `no data source carries tag \`${t}\``,
+              hint(t, tags, "tag a data source with it in the inventory, or fix the tag"), o(["tags", k, i])),
+          );
+      });
+    }
+    if (!sel.names && !sel.tags) {
+      issues.push(
+        mk("error", "selection-unbounded", "the data-source selection names no data sources and no tags",
+          "add `names` or `tags` under `dataSources`; a policy never selects everything implicitly", o([])),
+      );
+    }
+  }
+
+  issues.push(...validateConfig(config, origins));
+  return issues;
+}
+
+function hint(id: string, all: Iterable<string>, fallback: string): string {
+  const s = suggestFrom(id, all);
+  return s ? `did you mean \`${s}\`? otherwise ${fallback}` : fallback;
+}
+
+/** Visits every condition node with its path (depth-first). */
+export function walkConditions(
+  c: Condition,
+  path: (string | number)[],
+  f: (c: Condition, path: (string | number)[]) => void,
+): void {
+  f(c, path);
+  if ("anyOf" in c) c.anyOf.forEach((x, i) => walkConditions(x, [...path, "anyOf", i], f));
+  if ("allOf" in c) c.allOf.forEach((x, i) => walkConditions(x, [...path, "allOf", i], f));
+}
+
+/** True when `user` may approve for these approvers (named, or member of an approver group). */
+export function isApprover(
+  user: string,
+  approvers: { users: string[]; groups: string[] },
+  usersById: ReadonlyMap<string, Pick<Inventory["users"][number], "groups">>,
+): boolean {
+  if (approvers.users.includes(user)) return true;
+  const u = usersById.get(user);
+  return !!u && u.groups.some((g) => approvers.groups.includes(g));
+}
+
+function validateConfig(config: Config, origins: Origins): Issue[] {
+  const out: Issue[] = [];
+  const at = (sub: (string | number)[]) => {
+    const o = origins.config(sub);
+    const line = o ? origins.locate(o.file, o.path) : undefined;
+    return o ? { file: o.file, path: dottedPath(o.path), ...(line !== undefined ? { line } : {}) } : {};
+  };
+  const mappings: [(string | number)[], { READ: string[]; WRITE: string[] } | undefined][] = [
+    [["trino", "accessGrantMapping"], config.trino.accessGrantMapping],
+    [["trino", "cluster", "accessGrantMapping"], config.trino.cluster.accessGrantMapping],
+  ];
+  for (const [p, m] of mappings) {
+    if (!m) continue;
+    for (const k of ["READ", "WRITE"] as const) {
+      if (!m[k].includes("READ")) {
+        out.push({
+          severity: "error",
+          code: "trino-mapping-without-read",
+          message: `the Trino access grant mapping for \`${k}\` does not include \`READ\``,
+          ...at([...p, k]),
+          help: "both mappings must include READ, e.g. `WRITE: [READ, WRITE]` and `READ: [READ]`",
+        });
+      }
+      if (m[k].includes("CREATE")) {
+        out.push({
+          severity: "error",
+          code: "trino-mapping-create",
+          message: `the Trino access grant mapping for \`${k}\` includes \`CREATE\`, which no policy can grant`,
+          ...at([...p, k]),
+          help: "remove CREATE: it is allowed only on data not registered as a data source (`allowedNonDataSourceOperations`)",
+        });
+      }
+    }
+    if (m.READ.some((op) => op !== "READ")) {
+      out.push({
+        severity: "error",
+        code: "trino-read-mapping-widens",
+        message: `the Trino access grant mapping for \`READ\` includes ${m.READ.filter((o) => o !== "READ").map((o) => `\`${o}\``).join(", ")}`,
+        ...at([...p, "READ"]),
+        help: "a read policy must never grant modification: use `READ: [READ]`",
+      });
+    }
+  }
+  if (config.trino.cluster.allowedDataSourceOperations.includes("CREATE")) {
+    out.push({
+      severity: "error",
+      code: "trino-create-on-data-sources",
+      message: "`CREATE` is not valid in `allowedDataSourceOperations` (immuta.allowed.immuta.datasource.operations)",
+      ...at(["trino", "cluster", "allowedDataSourceOperations"]),
+      help: "remove CREATE: it applies only to objects that do not exist yet, so only `allowedNonDataSourceOperations` may allow it",
+    });
+  }
+  return out;
+}

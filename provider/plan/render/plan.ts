@@ -1,0 +1,138 @@
+/**
+ * Renderers of a plan: text for terminals, markdown for pull requests, JSON for tooling.
+ */
+import { formatIssue, type Issue } from "../../model/issues";
+import type { AccessEntry, Plan } from "../types";
+import { columns, plain, type Style } from "./table";
+
+/** Output formats every command accepts. */
+export type Format = "text" | "markdown" | "json";
+
+/** The JSON document of a plan (contract version 1, with extensions after the contract fields). */
+export function planJson(plan: Plan, extra: Record<string, unknown> = {}): string {
+  const doc = {
+    version: plan.version,
+    access: plan.access,
+    issues: plan.issues,
+    now: plan.now,
+    staged: plan.staged,
+    expirations: plan.expirations,
+    principals: plan.principals,
+    ...extra,
+  };
+  return JSON.stringify(doc, null, 2) + "\n";
+}
+
+const summary = (plan: Plan) => {
+  const users = new Set(plan.access.map((e) => e.user)).size;
+  const sources = new Set(plan.access.map((e) => e.dataSource)).size;
+  const errors = plan.issues.filter((i) => i.severity === "error").length;
+  const warnings = plan.issues.length - errors;
+  return { users, sources, errors, warnings };
+};
+
+function privs(e: AccessEntry): string {
+  const extra = Array.isArray(e.operations) ? ` [${(e.operations as string[]).join(",")}]` : typeof e.accessLevel === "string" ? ` [${e.accessLevel}]` : "";
+  return e.privileges.join(", ") + extra;
+}
+
+/** Renders issues as lines, errors first. */
+export function issuesText(issues: readonly Issue[], s: Style = plain): string[] {
+  return issues.map((i) => {
+    const line = formatIssue(i);
+    return i.severity === "error" ? s.red(line) : s.yellow(line);
+  });
+}
+
+/** A readable terminal summary, per user and per data source. */
+export function planText(plan: Plan, s: Style = plain): string {
+  const out: string[] = [];
+  const sm = summary(plan);
+  out.push(
+    s.bold(`accessplane plan at ${plan.now}`) +
+      s.dim(`  ${plan.access.length} grants · ${sm.users} users · ${sm.sources} data sources · ${plan.principals.length} principals`),
+  );
+  out.push("");
+  out.push(s.bold("Access per user"));
+  let last = "";
+  let rows: string[][] = [];
+  const flush = () => {
+    if (rows.length) out.push(...columns(rows, "    "));
+    rows = [];
+  };
+  for (const e of plan.access) {
+    if (e.user !== last) {
+      flush();
+      out.push(`  ${s.cyan(e.user)}`);
+      last = e.user;
+    }
+    rows.push([e.dataSource, e.access === "write" ? s.yellow("write") : s.green("read"), privs(e), s.dim(`via ${e.policies.join(", ")}${e.expiresAt ? ` until ${e.expiresAt}` : ""}`)]);
+  }
+  flush();
+  if (plan.access.length === 0) out.push(s.dim("  nobody has access"));
+  out.push("");
+  out.push(s.bold("Access per data source"));
+  const byDs = new Map<string, AccessEntry[]>();
+  for (const e of plan.access) {
+    const l = byDs.get(e.dataSource);
+    if (l) l.push(e);
+    else byDs.set(e.dataSource, [e]);
+  }
+  for (const ds of [...byDs.keys()].sort()) {
+    const list = byDs.get(ds)!;
+    out.push(`  ${s.cyan(ds)} ${s.dim(`(${list[0]!.platform} ${list[0]!.objectType}, ${list[0]!.object})`)}`);
+    out.push(...columns(list.map((e) => [e.user, e.access === "write" ? s.yellow("write") : s.green("read"), privs(e)]), "    "));
+  }
+  if (plan.staged.length) {
+    out.push("");
+    out.push(s.bold("Staged policies (grant nothing yet)"));
+    out.push(...columns(plan.staged.map((p) => [p.policy, p.access, `would reach ${p.users.length} users on ${p.dataSources.length} data sources`]), "  "));
+  }
+  if (plan.expirations.length) {
+    out.push("");
+    out.push(s.bold("Upcoming expirations"));
+    out.push(...columns(plan.expirations.map((x) => [x.expiresAt, x.user, s.dim(`via ${x.policy}`)]), "  "));
+  }
+  if (plan.issues.length) {
+    out.push("");
+    out.push(s.bold("Issues"));
+    out.push(...issuesText(plan.issues, s).map((l) => "  " + l.replace(/\n/g, "\n  ")));
+  }
+  out.push("");
+  out.push(`${sm.errors} error${sm.errors === 1 ? "" : "s"}, ${sm.warnings} warning${sm.warnings === 1 ? "" : "s"}`);
+  return out.join("\n") + "\n";
+}
+
+const md = (s: string) => s.replace(/\|/g, "\\|");
+
+/** A markdown rendering for pull requests: summary first, details collapsed. */
+export function planMarkdown(plan: Plan): string {
+  const sm = summary(plan);
+  const out: string[] = [];
+  out.push(`**accessplane plan**: ${plan.access.length} grants to ${sm.users} users on ${sm.sources} data sources · ${sm.errors} errors · ${sm.warnings} warnings`);
+  out.push("");
+  out.push("<details><summary>Access per user</summary>");
+  out.push("");
+  out.push("| user | data source | access | privileges | via |");
+  out.push("|---|---|---|---|---|");
+  for (const e of plan.access) out.push(`| ${md(e.user)} | ${md(e.dataSource)} | ${e.access} | ${md(privs(e))} | ${md(e.policies.join(", "))} |`);
+  out.push("");
+  out.push("</details>");
+  if (plan.staged.length) {
+    out.push("");
+    out.push("**Staged policies** (grant nothing yet): " + plan.staged.map((p) => `\`${p.policy}\` (${p.users.length} users, ${p.dataSources.length} data sources)`).join(", "));
+  }
+  if (plan.expirations.length) {
+    out.push("");
+    out.push("**Upcoming expirations**: " + plan.expirations.map((x) => `\`${x.user}\` via \`${x.policy}\` at ${x.expiresAt}`).join(", "));
+  }
+  if (plan.issues.length) {
+    out.push("");
+    out.push("<details><summary>Issues</summary>");
+    out.push("");
+    for (const i of plan.issues) out.push(`- **${i.severity}** \`${i.code}\` ${md(i.message)}${i.file ? ` (${i.file}${i.line ? `:${i.line}` : ""})` : ""}${i.help ? `: ${md(i.help)}` : ""}`);
+    out.push("");
+    out.push("</details>");
+  }
+  return out.join("\n") + "\n";
+}

@@ -1,0 +1,47 @@
+/**
+ * Small terminal helpers: aligned columns and optional colour. Colour is decided by the caller
+ * (TTY and NO_COLOR), so renderers stay pure and testable.
+ */
+import pc from "picocolors";
+
+/** Colour functions; identity functions when colour is off. */
+export interface Style {
+  bold(s: string): string;
+  dim(s: string): string;
+  red(s: string): string;
+  green(s: string): string;
+  yellow(s: string): string;
+  cyan(s: string): string;
+}
+
+/** A style that adds ANSI colours. */
+export const colour: Style = {
+  bold: pc.bold,
+  dim: pc.dim,
+  red: pc.red,
+  green: pc.green,
+  yellow: pc.yellow,
+  cyan: pc.cyan,
+};
+
+const id = (s: string) => s;
+/** A style that adds nothing (pipes, NO_COLOR, tests). */
+export const plain: Style = { bold: id, dim: id, red: id, green: id, yellow: id, cyan: id };
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
+const width = (s: string) => s.replace(ANSI, "").length;
+
+/** Aligns rows into columns separated by two spaces; the last column is not padded. */
+export function columns(rows: string[][], indent = ""): string[] {
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, width(c))));
+  return rows.map(
+    (r) =>
+      indent +
+      r
+        .map((c, i) => (i === r.length - 1 ? c : c + " ".repeat(widths[i]! - width(c))))
+        .join("  ")
+        .trimEnd(),
+  );
+}

@@ -1,0 +1,88 @@
+/**
+ * The grant plan: a typed, serialisable description of effective access and of the principals that
+ * materialise it. JSON version 1 is a contract: extend it, never break it.
+ */
+import type { Issue } from "../model/issues";
+import type { AccessType, Platform } from "../model/schema";
+import type { Expiration } from "../resolve/resolve";
+
+/** A privilege on a parent object, as shown in an access entry. */
+export interface EntryParent {
+  object: string;
+  privileges: string[];
+}
+
+/** What one user holds on one data source, and why. */
+export interface AccessEntry {
+  user: string;
+  dataSource: string;
+  platform: Platform;
+  objectType: string;
+  /** The strongest access the user holds there. */
+  access: AccessType;
+  /** Sorted, upper case: the object's own privileges. */
+  privileges: string[];
+  parents: EntryParent[];
+  /** The policies that justify it (sorted). */
+  policies: string[];
+  /** The object the privileges land on (the managed view on view-based platforms). */
+  object: string;
+  /** When every justifying subscription expires: the instant this access ends. */
+  expiresAt?: string;
+  /** Platform extras: S3 `accessLevel` and `actions`, Trino `operations`. */
+  [extra: string]: unknown;
+}
+
+/** One object grant of a principal. */
+export interface PrincipalGrant {
+  dataSource: string;
+  objectType: string;
+  /** Securable kind as the platform names it. */
+  kind: string;
+  object: string;
+  privileges: string[];
+  parents: { kind: string; object: string; privileges: string[] }[];
+  extras: Record<string, unknown>;
+}
+
+/** A member of a principal, by the identity the platform knows them by. */
+export interface PrincipalMember {
+  user: string;
+  identity: string;
+  expiresAt?: string;
+}
+
+/** A role or group that materialises one cohort on one platform. */
+export interface Principal {
+  /** Stable id: `<platform>:<cohort key>`. */
+  id: string;
+  platform: Platform;
+  policy: string;
+  cohort: string;
+  access: AccessType;
+  guardrails: string[];
+  /** The platform name of the role or group. */
+  name: string;
+  members: PrincipalMember[];
+  grants: PrincipalGrant[];
+}
+
+/** What a staged policy would grant once activated. */
+export interface StagedPolicy {
+  policy: string;
+  access: AccessType;
+  users: string[];
+  dataSources: string[];
+}
+
+/** The plan of an estate at one instant. */
+export interface Plan {
+  version: 1;
+  now: string;
+  access: AccessEntry[];
+  principals: Principal[];
+  staged: StagedPolicy[];
+  /** Subscriptions that end after `now`, soonest first. */
+  expirations: Expiration[];
+  issues: Issue[];
+}

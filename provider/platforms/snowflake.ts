@@ -1,0 +1,89 @@
+/**
+ * Snowflake: role-based grants. Read and write per `information_schema.tables.table_type`, with
+ * USAGE on the schema and database as parents. Objects from an incoming share take no object grants.
+ */
+import type { ObjectTypeOf } from "../model/schema";
+import { type PlatformAdapter, type PrivilegeTable, selfImplied, union, upperIdent } from "./types";
+
+/** Snowflake object privileges a policy can issue. */
+export type SnowflakePrivilege = "SELECT" | "INSERT" | "UPDATE" | "DELETE" | "TRUNCATE";
+
+/** SPEC.md's Snowflake table: write on read-only objects yields SELECT only. */
+export const SNOWFLAKE_PRIVILEGES = {
+  "BASE TABLE": { read: ["SELECT"], write: ["DELETE", "INSERT", "SELECT", "TRUNCATE", "UPDATE"] },
+  VIEW: { read: ["SELECT"], write: ["SELECT"] },
+  "MATERIALIZED VIEW": { read: ["SELECT"], write: ["SELECT"] },
+  "EXTERNAL TABLE": { read: ["SELECT"], write: ["SELECT"] },
+  "EVENT TABLE": { read: ["SELECT"], write: ["SELECT"] },
+  "ICEBERG TABLE": { read: ["SELECT"], write: ["SELECT"] },
+  "DYNAMIC TABLE": { read: ["SELECT"], write: ["SELECT"] },
+} as const satisfies PrivilegeTable<ObjectTypeOf<"snowflake">, SnowflakePrivilege>;
+
+/** The securable kind Snowflake's GRANT uses for each object type. */
+export const SNOWFLAKE_OBJECT_KIND = {
+  "BASE TABLE": "TABLE",
+  VIEW: "VIEW",
+  "MATERIALIZED VIEW": "MATERIALIZED VIEW",
+  "EXTERNAL TABLE": "EXTERNAL TABLE",
+  "EVENT TABLE": "EVENT TABLE",
+  "ICEBERG TABLE": "ICEBERG TABLE",
+  "DYNAMIC TABLE": "DYNAMIC TABLE",
+} as const satisfies Record<ObjectTypeOf<"snowflake">, string>;
+
+/** Quotes a Snowflake identifier for display and grants. */
+export const sfIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
+
+/** The Snowflake adapter. */
+export const snowflake: PlatformAdapter<"snowflake"> = {
+  platform: "snowflake",
+  title: "Snowflake",
+  supportsWrite: true,
+  enforcement: "grants",
+  identityKey: () => "snowflake",
+  missingIdentity: () => "warning",
+  tableKey: (ds) => `${ds.objectType}|${ds.incomingShare}`,
+  privileges(ds, access) {
+    if (ds.incomingShare) {
+      return {
+        privileges: [],
+        notes: [
+          {
+            code: "snowflake-incoming-share",
+            message: `\`${ds.id}\` comes from an incoming data share and cannot carry object grants`,
+            help: `a share is consumed with IMPORTED PRIVILEGES on the whole database \`${ds.location.database}\`: grant that outside accessplane, or remove the data source from the policy`,
+          },
+        ],
+      };
+    }
+    const row = SNOWFLAKE_PRIVILEGES[ds.objectType];
+    const privileges = row[access];
+    const notes =
+      access === "write" && privileges.length === row.read.length
+        ? [
+            {
+              code: "write-on-read-only-object",
+              message: `\`${ds.id}\` is a ${ds.objectType.toLowerCase()}, a read-only object: write yields SELECT only`,
+              help: "use a read policy for read-only objects, or point the write policy at base tables",
+            },
+          ]
+        : [];
+    return { privileges, notes };
+  },
+  target(ds) {
+    const { database, schema, table } = ds.location;
+    const db = sfIdent(database);
+    const sc = `${db}.${sfIdent(schema)}`;
+    return {
+      kind: SNOWFLAKE_OBJECT_KIND[ds.objectType],
+      object: `${sc}.${sfIdent(table)}`,
+      parents: [
+        { kind: "DATABASE", object: db, privileges: ["USAGE"] },
+        { kind: "SCHEMA", object: sc, privileges: ["USAGE"] },
+      ],
+    };
+  },
+  merge: (a, b) => union(a, b),
+  implied: selfImplied,
+  extras: () => ({}),
+  principalName: (key, config) => upperIdent(config.naming.snowflakeRolePrefix, key),
+};
