@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isPair, type Document, type Node } from "yaml";
 import type { z } from "zod";
-import { type Issue, dottedPath } from "./issues";
+import { type Issue, dottedPath, sortIssues } from "./issues";
 import {
   Config,
   InventoryFile,
@@ -448,15 +448,17 @@ export function fromZod(
           });
           return;
         }
-      // falls through
-      default: {
-        const scalar = actual === null || typeof actual !== "object";
-        at(p, {
-          code: "invalid-value",
-          message: `\`${key}\` ${zi.message.replace(/^Invalid input: /, "").replace(/\.$/, "")}${scalar ? ` (got ${describe(actual)})` : ""}`,
-          help: "see the JSON Schema in schema/ for what is accepted here",
-        });
-      }
+        return generic();
+      default:
+        return generic();
+    }
+    function generic() {
+      const scalar = actual === null || typeof actual !== "object";
+      at(p, {
+        code: "invalid-value",
+        message: `\`${key}\` ${zi.message.replace(/^Invalid input: /, "").replace(/\.$/, "")}${scalar ? ` (got ${describe(actual)})` : ""}`,
+        help: "see the JSON Schema in schema/ for what is accepted here",
+      });
     }
   };
   for (const zi of error.issues) visit(zi, []);
@@ -584,5 +586,5 @@ export function parseEstate(sources: EstateSources): LoadResult {
       locate: index.locate,
     }),
   );
-  return { estate: issues.some((i) => i.severity === "error") ? undefined : estate, issues };
+  return { estate: issues.some((i) => i.severity === "error") ? undefined : estate, issues: sortIssues(issues) };
 }

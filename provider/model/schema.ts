@@ -67,7 +67,15 @@ export const Instant = z
   .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/, {
     message: "must be an ISO 8601 date such as `2026-01-31` or `2026-01-31T12:00:00Z`",
   })
-  .refine((s) => !Number.isNaN(Date.parse(s)), { message: "is not a real calendar date" });
+  .refine(isCalendarDate, { message: "is not a real calendar date" });
+
+/** True when the date part names a day that exists (Date.parse silently rolls 2026-02-30 over). */
+function isCalendarDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}/.test(s)) return true; // the format check reports it
+  const [y, m, d] = s.slice(0, 10).split("-").map(Number) as [number, number, number];
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d && !Number.isNaN(Date.parse(s));
+}
 
 // ---------------------------------------------------------------------------------------------
 // Conditions (ABAC)
