@@ -1,0 +1,90 @@
+/**
+ * Databricks Unity Catalog: group-based grants. Read and write per `information_schema.tables.table_type`,
+ * with USE CATALOG and USE SCHEMA as parents. Read-only objects take nothing from a write policy, and
+ * objects from an incoming Delta share take no grants at all.
+ */
+import type { ObjectTypeOf } from "../model/schema";
+import { type PlatformAdapter, type PrivilegeTable, groupName, selfImplied, union } from "./types";
+
+/** Unity Catalog object privileges a policy can issue. */
+export type UnityCatalogPrivilege = "SELECT" | "MODIFY";
+
+/**
+ * SPEC.md's Unity Catalog table. Unlike Snowflake, write on a read-only object issues nothing at all
+ * (not even SELECT): the reference says a write policy issues neither SELECT nor MODIFY there.
+ */
+export const UNITY_CATALOG_PRIVILEGES = {
+  MANAGED: { read: ["SELECT"], write: ["MODIFY", "SELECT"] },
+  VIEW: { read: ["SELECT"], write: [] },
+  MATERIALIZED_VIEW: { read: ["SELECT"], write: [] },
+  STREAMING_TABLE: { read: ["SELECT"], write: [] },
+  EXTERNAL: { read: ["SELECT"], write: ["MODIFY", "SELECT"] },
+  FOREIGN: { read: ["SELECT"], write: [] },
+} as const satisfies PrivilegeTable<ObjectTypeOf<"databricks-unity-catalog">, UnityCatalogPrivilege>;
+
+/** The securable kind Databricks' GRANT uses for each table type (streaming and foreign tables are tables). */
+export const UNITY_CATALOG_OBJECT_KIND = {
+  MANAGED: "TABLE",
+  VIEW: "VIEW",
+  MATERIALIZED_VIEW: "MATERIALIZED VIEW",
+  STREAMING_TABLE: "TABLE",
+  EXTERNAL: "TABLE",
+  FOREIGN: "TABLE",
+} as const satisfies Record<ObjectTypeOf<"databricks-unity-catalog">, string>;
+
+/** Quotes a Databricks identifier with backticks (a backtick is doubled inside). */
+export const dbxIdent = (s: string): string => `\`${s.replace(/`/g, "``")}\``;
+
+/** The Databricks Unity Catalog adapter. */
+export const databricksUnityCatalog: PlatformAdapter<"databricks-unity-catalog"> = {
+  platform: "databricks-unity-catalog",
+  title: "Databricks Unity Catalog",
+  supportsWrite: true,
+  enforcement: "grants",
+  identityKey: () => "databricks",
+  missingIdentity: () => "warning",
+  tableKey: (ds) => `${ds.objectType}|${ds.incomingShare}`,
+  privileges(ds, access) {
+    if (ds.incomingShare) {
+      return {
+        privileges: [],
+        notes: [
+          {
+            code: "databricks-incoming-share",
+            message: `\`${ds.id}\` comes from an incoming Delta share and cannot carry grants, so ${access} grants nothing on it`,
+            help: `shared data is consumed through the catalog created from the share (\`${ds.location.catalog}\`): grant on that catalog outside accessplane, or remove the data source from the policy`,
+          },
+        ],
+      };
+    }
+    const privileges = UNITY_CATALOG_PRIVILEGES[ds.objectType][access];
+    if (access === "read" || privileges.length > 0) return { privileges, notes: [] };
+    return {
+      privileges,
+      notes: [
+        {
+          code: "write-not-issued",
+          message: `\`${ds.id}\` is a \`${ds.objectType}\` object, on which a write policy issues nothing (a read policy still grants SELECT)`,
+          help: "add the data source to a read policy for SELECT; only MANAGED and EXTERNAL tables take MODIFY",
+        },
+      ],
+    };
+  },
+  target(ds) {
+    const { catalog, schema, table } = ds.location;
+    const cat = dbxIdent(catalog);
+    const sc = `${cat}.${dbxIdent(schema)}`;
+    return {
+      kind: UNITY_CATALOG_OBJECT_KIND[ds.objectType],
+      object: `${sc}.${dbxIdent(table)}`,
+      parents: [
+        { kind: "CATALOG", object: cat, privileges: ["USE CATALOG"] },
+        { kind: "SCHEMA", object: sc, privileges: ["USE SCHEMA"] },
+      ],
+    };
+  },
+  merge: (a, b) => union(a, b),
+  implied: selfImplied,
+  extras: () => ({}),
+  principalName: (key, config) => groupName(config.naming.groupPrefix, key),
+};

@@ -1,0 +1,26 @@
+/**
+ * Redshift: read only, view-based. Each data source gets a managed view joined to a secure
+ * entitlements view; a user without access who queries it gets zero rows.
+ */
+import type { ObjectTypeOf } from "../model/schema";
+import type { PrivilegeTable } from "./types";
+import { SELECT_ONLY, managedSchemaView, viewBasedAdapter } from "./view-based";
+
+/** SPEC.md's Redshift rule: SELECT on the managed view for every object type, for read and write. */
+export const REDSHIFT_PRIVILEGES = {
+  "BASE TABLE": SELECT_ONLY,
+  VIEW: SELECT_ONLY,
+  "EXTERNAL TABLE": SELECT_ONLY,
+} as const satisfies PrivilegeTable<ObjectTypeOf<"redshift">, "SELECT">;
+
+/** Quotes a Redshift identifier (double quotes, doubled inside). */
+export const redshiftIdent = (s: string): string => `"${s.replace(/"/g, '""')}"`;
+
+/** The Redshift adapter. */
+export const redshift = viewBasedAdapter({
+  platform: "redshift",
+  title: "Redshift",
+  table: REDSHIFT_PRIVILEGES,
+  identityKey: "redshift",
+  managedView: managedSchemaView(redshiftIdent),
+});
