@@ -1,0 +1,411 @@
+/**
+ * Trino / Starburst: how accessplane's Trino operations become native privileges, in the two forms
+ * a cluster can enforce them (ISSUE 5):
+ * - SQL mode: a role per policy, GRANT/REVOKE of table privileges to the role, and role membership
+ *   (`trinoRoleDelta`);
+ * - file mode: a system-level file-based access-control `rules.json` (`trinoRulesDocument`), checked
+ *   against `TrinoRulesDocumentSchema`, the documented rule format.
+ *
+ * Operations to privileges (SPEC.md "Starburst (Trino)", checked against the Trino docs' table of
+ * permissions per SQL command):
+ * - READ -> SELECT. SHOW on tables, views and columns needs no privilege of its own: an object is
+ *   visible as soon as the user holds any privilege on it.
+ * - WRITE -> INSERT, UPDATE, DELETE on tables (MERGE needs the three; TRUNCATE is checked as
+ *   DELETE); on materialized views UPDATE only, which is what REFRESH MATERIALIZED VIEW requires;
+ *   nothing on plain views (they cannot be written).
+ * - OWN -> OWNERSHIP (ALTER, DROP, COMMENT, SET PROPERTIES). File mode only: GRANT cannot hand
+ *   out ownership in SQL mode, so SQL mode rejects it instead of dropping it silently.
+ */
+import { z } from "zod";
+import { quoteIdent, quoteLiteral, quoteQualified } from "./dialect";
+
+/** Table privileges of the file-based access-control format. */
+export const TrinoPrivilegeSchema = z.enum(["SELECT", "INSERT", "DELETE", "UPDATE", "OWNERSHIP", "GRANT_SELECT"]);
+
+/** One file-mode table privilege. */
+export type TrinoPrivilege = z.infer<typeof TrinoPrivilegeSchema>;
+
+/** Privileges that `GRANT ... ON TABLE` accepts (SQL mode). */
+export const TrinoSqlPrivilegeSchema = z.enum(["SELECT", "INSERT", "DELETE", "UPDATE"]);
+
+/** One SQL-mode table privilege. */
+export type TrinoSqlPrivilege = z.infer<typeof TrinoSqlPrivilegeSchema>;
+
+/** accessplane's Trino operations, the values of an access grant mapping. */
+export const TrinoOperationSchema = z.enum(["READ", "WRITE", "OWN"]);
+
+/** One Trino operation. */
+export type TrinoOperation = z.infer<typeof TrinoOperationSchema>;
+
+/** The kinds of Trino objects a data source can be. */
+export type TrinoObjectKind = "table" | "view" | "materialized_view";
+
+/** Native privileges per operation and object kind. */
+export const TRINO_OPERATION_PRIVILEGES = {
+  table: { READ: ["SELECT"], WRITE: ["DELETE", "INSERT", "UPDATE"], OWN: ["OWNERSHIP"] },
+  view: { READ: ["SELECT"], WRITE: [], OWN: ["OWNERSHIP"] },
+  materialized_view: { READ: ["SELECT"], WRITE: ["UPDATE"], OWN: ["OWNERSHIP"] },
+} as const satisfies Record<TrinoObjectKind, Record<TrinoOperation, readonly TrinoPrivilege[]>>;
+
+const PRIVILEGE_ORDER: readonly TrinoPrivilege[] = TrinoPrivilegeSchema.options;
+
+function sortPrivileges<P extends TrinoPrivilege>(ps: Iterable<P>): P[] {
+  return [...new Set(ps)].sort((a, b) => PRIVILEGE_ORDER.indexOf(a) - PRIVILEGE_ORDER.indexOf(b));
+}
+
+/** The sorted native privileges that `operations` grant on an object of `kind`. */
+export function trinoPrivileges(operations: readonly TrinoOperation[], kind: TrinoObjectKind): TrinoPrivilege[] {
+  return sortPrivileges(operations.flatMap((op) => TRINO_OPERATION_PRIVILEGES[kind][op]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// SQL mode
+
+const name = z.string().min(1);
+
+/** Privileges a role holds on one table (SQL mode). */
+export const TrinoTableGrantSchema = z.object({
+  catalog: name,
+  schema: name,
+  table: name,
+  privileges: z.array(TrinoSqlPrivilegeSchema),
+});
+
+/** Privileges a role holds on one table. */
+export type TrinoTableGrant = z.infer<typeof TrinoTableGrantSchema>;
+
+/** The full state of one policy role: its grants and its members. */
+export const TrinoRoleStateSchema = z.object({
+  role: name,
+  /** Catalog whose connector manages the role (`IN catalog`), or null for a system role. */
+  roleCatalog: name.nullable(),
+  members: z.array(name),
+  grants: z.array(TrinoTableGrantSchema),
+});
+
+/** The full state of one policy role. */
+export type TrinoRoleState = z.infer<typeof TrinoRoleStateSchema>;
+
+function tableKey(g: { catalog: string; schema: string; table: string }): string {
+  return JSON.stringify([g.catalog, g.schema, g.table]);
+}
+
+function inCatalog(roleCatalog: string | null): string {
+  return roleCatalog === null ? "" : ` IN ${quoteIdent(roleCatalog, "trino")}`;
+}
+
+function tableName(g: { catalog: string; schema: string; table: string }): string {
+  return quoteQualified([g.catalog, g.schema, g.table], "trino");
+}
+
+function privilegeMap(grants: readonly TrinoTableGrant[]): Map<string, { grant: TrinoTableGrant; privs: Set<string> }> {
+  const out = new Map<string, { grant: TrinoTableGrant; privs: Set<string> }>();
+  for (const g of grants) {
+    const k = tableKey(g);
+    const entry = out.get(k) ?? { grant: g, privs: new Set<string>() };
+    for (const p of g.privileges) entry.privs.add(p);
+    out.set(k, entry);
+  }
+  return out;
+}
+
+/**
+ * The statements that move one policy role from `before` to `after` (either may be null): create
+ * the role, grant privileges, add members, then remove members, revoke privileges, drop the role.
+ * Trino has no IF NOT EXISTS for roles or grants, so idempotency comes from computing this delta
+ * against live state read just before applying it.
+ */
+export function trinoRoleDelta(before: TrinoRoleState | null, after: TrinoRoleState | null): string[] {
+  if (before && after && (before.role !== after.role || before.roleCatalog !== after.roleCatalog)) {
+    return [...trinoRoleDelta(null, after), ...trinoRoleDelta(before, null)];
+  }
+  const state = after ?? before;
+  if (!state) return [];
+  const role = quoteIdent(state.role, "trino");
+  const scope = inCatalog(state.roleCatalog);
+  const oldGrants = privilegeMap(before?.grants ?? []);
+  const newGrants = privilegeMap(after?.grants ?? []);
+  const oldMembers = new Set(before?.members ?? []);
+  const newMembers = new Set(after?.members ?? []);
+  const out: string[] = [];
+  if (!before) out.push(`CREATE ROLE ${role}${scope}`);
+  const sortedKeys = (m: Map<string, unknown>) => [...m.keys()].sort();
+  for (const k of sortedKeys(newGrants)) {
+    const n = newGrants.get(k)!;
+    const added = sortPrivileges([...n.privs].filter((p) => !oldGrants.get(k)?.privs.has(p)) as TrinoSqlPrivilege[]);
+    if (added.length > 0) out.push(`GRANT ${added.join(", ")} ON TABLE ${tableName(n.grant)} TO ROLE ${role}`);
+  }
+  const addedMembers = [...newMembers].filter((m) => !oldMembers.has(m)).sort();
+  if (addedMembers.length > 0) {
+    out.push(`GRANT ${role} TO ${addedMembers.map((m) => `USER ${quoteIdent(m, "trino")}`).join(", ")}${scope}`);
+  }
+  if (after) {
+    const removedMembers = [...oldMembers].filter((m) => !newMembers.has(m)).sort();
+    if (removedMembers.length > 0) {
+      out.push(`REVOKE ${role} FROM ${removedMembers.map((m) => `USER ${quoteIdent(m, "trino")}`).join(", ")}${scope}`);
+    }
+    for (const k of sortedKeys(oldGrants)) {
+      const o = oldGrants.get(k)!;
+      const removed = sortPrivileges([...o.privs].filter((p) => !newGrants.get(k)?.privs.has(p)) as TrinoSqlPrivilege[]);
+      if (removed.length > 0) out.push(`REVOKE ${removed.join(", ")} ON TABLE ${tableName(o.grant)} FROM ROLE ${role}`);
+    }
+  } else {
+    // Dropping the role removes its memberships and grants in one step, and only its own.
+    out.push(`DROP ROLE ${role}${scope}`);
+  }
+  return out;
+}
+
+/** Catalog queries the Trino provider uses to read a role's live state. */
+export const trinoReadQueries = {
+  /** `SHOW ROLES`: column `Role`. */
+  roles(roleCatalog: string | null): string {
+    return roleCatalog === null ? "SHOW ROLES" : `SHOW ROLES FROM ${quoteIdent(roleCatalog, "trino")}`;
+  },
+  /** Users holding the role: column `grantee`. */
+  members(role: string, roleCatalog: string | null): string {
+    const is = quoteQualified([roleCatalog ?? "system", "information_schema", "role_authorization_descriptors"], "trino");
+    return `SELECT grantee FROM ${is} WHERE role_name = ${quoteLiteral(role, "trino")} AND grantee_type = 'USER'`;
+  },
+  /** Table privileges of the role in one catalog: columns `table_schema`, `table_name`, `privilege_type`. */
+  grants(role: string, catalog: string): string {
+    const is = quoteQualified([catalog, "information_schema", "table_privileges"], "trino");
+    return (
+      `SELECT table_schema, table_name, privilege_type FROM ${is} ` +
+      `WHERE grantee = ${quoteLiteral(role, "trino")} AND grantee_type = 'ROLE'`
+    );
+  },
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// File mode: rules.json
+
+/** A Java regular expression, as the rule fields take; checked to compile. */
+const regex = z.string().refine(
+  (r) => {
+    try {
+      new RegExp(r);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: "not a valid regular expression" },
+);
+
+const subject = { user: regex.optional(), role: regex.optional(), group: regex.optional() };
+
+/** A catalog rule: coarse access to a catalog (`all`, `read-only`, `none`; booleans are legacy). */
+export const TrinoCatalogRuleSchema = z
+  .object({
+    ...subject,
+    catalog: regex.optional(),
+    allow: z.union([z.enum(["all", "read-only", "none"]), z.boolean()]),
+  })
+  .strict();
+
+/** A schema rule: whether matching users own matching schemas. */
+export const TrinoSchemaRuleSchema = z
+  .object({ ...subject, catalog: regex.optional(), schema: regex.optional(), owner: z.boolean() })
+  .strict();
+
+/** A column constraint inside a table rule. */
+export const TrinoColumnConstraintSchema = z
+  .object({
+    name: z.string().min(1),
+    allow: z.boolean().optional(),
+    mask: z.string().optional(),
+    mask_environment: z.object({ user: z.string().optional() }).strict().optional(),
+  })
+  .strict();
+
+/** A table rule: the privileges matching users hold on matching tables. */
+export const TrinoTableRuleSchema = z
+  .object({
+    ...subject,
+    catalog: regex.optional(),
+    schema: regex.optional(),
+    table: regex.optional(),
+    privileges: z.array(TrinoPrivilegeSchema),
+    columns: z.array(TrinoColumnConstraintSchema).optional(),
+    filter: z.string().optional(),
+    filter_environment: z.object({ user: z.string().optional() }).strict().optional(),
+  })
+  .strict();
+
+/**
+ * The catalog, schema and table sections of a system-level `rules.json` (Trino docs,
+ * "File-based access control"). Sections accessplane does not write (functions, procedures,
+ * queries, impersonation, session properties...) are refused rather than passed through, so a
+ * document that validates here is one accessplane fully understands.
+ */
+export const TrinoRulesDocumentSchema = z
+  .object({
+    catalogs: z.array(TrinoCatalogRuleSchema).optional(),
+    schemas: z.array(TrinoSchemaRuleSchema).optional(),
+    tables: z.array(TrinoTableRuleSchema).optional(),
+  })
+  .strict();
+
+/** A `rules.json` document. */
+export type TrinoRulesDocument = z.infer<typeof TrinoRulesDocumentSchema>;
+
+/** Users, groups and roles, by name. */
+export const TrinoPrincipalsSchema = z.object({
+  users: z.array(name).default([]),
+  groups: z.array(name).default([]),
+  roles: z.array(name).default([]),
+});
+
+/** What the rules file is generated from: each policy's subjects and its table privileges. */
+export const TrinoRulesInputSchema = z.object({
+  /** Principals with every privilege everywhere (the service account that runs accessplane). */
+  admins: TrinoPrincipalsSchema.default({ users: [], groups: [], roles: [] }),
+  policies: z.array(
+    z.object({
+      policyKey: name,
+      users: z.array(name).default([]),
+      groups: z.array(name).default([]),
+      grants: z.array(
+        z.object({ catalog: name, schema: name, table: name, privileges: z.array(TrinoPrivilegeSchema) }),
+      ),
+    }),
+  ),
+  /**
+   * What everyone may do on tables that are not data sources (SPEC.md
+   * `immuta.allowed.non.immuta.datasource.operations`); null denies everything unmanaged.
+   */
+  unmanaged: z.object({ privileges: z.array(TrinoPrivilegeSchema), schemaOwner: z.boolean() }).nullable().default(null),
+});
+
+/** Input of `trinoRulesDocument`. */
+export type TrinoRulesInput = z.input<typeof TrinoRulesInputSchema>;
+
+/** A generated rules document plus the warnings found while generating it. */
+export interface TrinoRulesResult {
+  document: TrinoRulesDocument;
+  warnings: string[];
+}
+
+/**
+ * Escapes a name for a Java regular expression. Trino matches rule regexes against the whole name
+ * (`Matcher.matches`), so no anchors are needed; every ASCII non-word character is backslashed,
+ * which Java allows before any non-alphabetic character.
+ */
+export function trinoRegexEscape(value: string): string {
+  if (value.includes("\u0000")) throw new Error("a name holds a NUL character, which rules.json cannot match");
+  return value.replace(/[\u0000-\u007f]/g, (c) => (/[A-Za-z0-9_]/.test(c) ? c : `\\${c}`));
+}
+
+function alternation(names: readonly string[]): string {
+  const sorted = [...new Set(names)].sort();
+  return sorted.length === 1 ? trinoRegexEscape(sorted[0]!) : `(${sorted.map(trinoRegexEscape).join("|")})`;
+}
+
+type Kind = "user" | "group";
+
+/**
+ * Generates the `rules.json` for a set of policies. Rules are first-match, so privileges are
+ * merged per table and per user (and per group) before writing: a user in two policies gets one
+ * rule with the union. Each managed table ends with an empty-privilege rule, so nothing later (not
+ * even the unmanaged catch-all) can grant on it: deny by default.
+ */
+export function trinoRulesDocument(input: TrinoRulesInput): TrinoRulesResult {
+  const parsed = TrinoRulesInputSchema.parse(input);
+  const warnings: string[] = [];
+  type Table = { catalog: string; schema: string; table: string; subjects: Map<string, Set<TrinoPrivilege>> };
+  const tables = new Map<string, Table>();
+  for (const p of parsed.policies) {
+    for (const g of p.grants) {
+      const k = tableKey(g);
+      const t = tables.get(k) ?? { catalog: g.catalog, schema: g.schema, table: g.table, subjects: new Map() };
+      tables.set(k, t);
+      const subjects: [Kind, string][] = [
+        ...p.users.map((u): [Kind, string] => ["user", u]),
+        ...p.groups.map((gr): [Kind, string] => ["group", gr]),
+      ];
+      for (const [kind, who] of subjects) {
+        const sk = JSON.stringify([kind, who]);
+        const set = t.subjects.get(sk) ?? new Set<TrinoPrivilege>();
+        for (const priv of g.privileges) set.add(priv);
+        t.subjects.set(sk, set);
+      }
+    }
+  }
+
+  const admins = parsed.admins;
+  const adminSubjects: { user?: string; group?: string; role?: string }[] = [
+    ...(admins.users.length ? [{ user: alternation(admins.users) }] : []),
+    ...(admins.groups.length ? [{ group: alternation(admins.groups) }] : []),
+    ...(admins.roles.length ? [{ role: alternation(admins.roles) }] : []),
+  ];
+
+  const catalogs: z.infer<typeof TrinoCatalogRuleSchema>[] = adminSubjects.map((s) => ({ ...s, allow: "all" }));
+  const schemas: z.infer<typeof TrinoSchemaRuleSchema>[] = adminSubjects.map((s) => ({ ...s, owner: true }));
+  const rules: z.infer<typeof TrinoTableRuleSchema>[] = adminSubjects.map((s) => ({
+    ...s,
+    privileges: [...PRIVILEGE_ORDER],
+  }));
+
+  const managedCatalogs = new Set<string>();
+  const sortedTables = [...tables.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, t]) => t);
+  for (const t of sortedTables) {
+    managedCatalogs.add(t.catalog);
+    const where = {
+      catalog: trinoRegexEscape(t.catalog),
+      schema: trinoRegexEscape(t.schema),
+      table: trinoRegexEscape(t.table),
+    };
+    // Group subjects of one kind holding the same privilege set into one rule.
+    const groups = new Map<string, { kind: Kind; privileges: TrinoPrivilege[]; names: string[] }>();
+    for (const [sk, privs] of t.subjects) {
+      const [kind, who] = JSON.parse(sk) as [Kind, string];
+      const privileges = sortPrivileges(privs);
+      if (privileges.length === 0) continue;
+      const gk = JSON.stringify([kind, privileges]);
+      const entry = groups.get(gk) ?? { kind, privileges, names: [] };
+      entry.names.push(who);
+      groups.set(gk, entry);
+    }
+    // Larger privilege sets first: a user matching a user rule and a group rule gets the larger.
+    const ordered = [...groups.values()].sort(
+      (a, b) =>
+        b.privileges.length - a.privileges.length ||
+        (a.kind === b.kind ? 0 : a.kind === "user" ? -1 : 1) ||
+        alternation(a.names).localeCompare(alternation(b.names)),
+    );
+    for (const a of ordered) {
+      for (const b of ordered) {
+        if (a.kind !== "user" || b.kind !== "group") continue;
+        const aSet = new Set(a.privileges);
+        const bSet = new Set(b.privileges);
+        const nested = a.privileges.every((p) => bSet.has(p)) || b.privileges.every((p) => aSet.has(p));
+        if (!nested) {
+          warnings.push(
+            `on \`${t.catalog}.${t.schema}.${t.table}\` users \`${a.names.sort().join(", ")}\` and groups ` +
+              `\`${b.names.sort().join(", ")}\` hold different privileges; a user in both gets only the first ` +
+              `matching rule (${a.privileges.length >= b.privileges.length ? a.privileges.join(", ") : b.privileges.join(", ")})`,
+          );
+        }
+      }
+    }
+    for (const g of ordered) rules.push({ [g.kind]: alternation(g.names), ...where, privileges: g.privileges });
+    rules.push({ ...where, privileges: [] });
+  }
+
+  for (const c of [...managedCatalogs].sort()) catalogs.push({ catalog: trinoRegexEscape(c), allow: "all" });
+  if (parsed.unmanaged) {
+    const writes = parsed.unmanaged.privileges.some((p) => p !== "SELECT" && p !== "GRANT_SELECT");
+    catalogs.push({ allow: writes ? "all" : "read-only" });
+    if (parsed.unmanaged.schemaOwner) schemas.push({ owner: true });
+    rules.push({ privileges: sortPrivileges(parsed.unmanaged.privileges) });
+  }
+  // `schemas` is always written: an absent section would make every user own every schema.
+  const document = TrinoRulesDocumentSchema.parse({ catalogs, schemas, tables: rules });
+  return { document, warnings };
+}
+
+/** Serialises a rules document the way the provider writes it: stable, two-space JSON, final newline. */
+export function renderTrinoRules(document: TrinoRulesDocument): string {
+  return `${JSON.stringify(TrinoRulesDocumentSchema.parse(document), null, 2)}\n`;
+}

@@ -1,0 +1,394 @@
+/**
+ * The one SQL generator for view-based platforms: Redshift, Azure Synapse, and PostgreSQL (the
+ * dialect Redshift is tested in). A small dialect switch covers their differences; there is no
+ * second copy of any statement for tests.
+ *
+ * Shape (SPEC.md "Redshift" / "Azure Synapse"), per connection:
+ * - a managed schema holding the entitlements store: `memberships(policy_key, user_name)` and
+ *   `policy_objects(policy_key, data_source)`. Rows grow as users + objects per policy, never
+ *   users x objects; the `entitlements(user_name, data_source)` view joins them. Nothing in the
+ *   store is granted to anyone, so users cannot read who is subscribed to what.
+ * - one managed view per data source: the source rows, filtered by an entitlement check for the
+ *   current user. The view runs with its owner's rights, so users need no grant on the source.
+ *   Redshift/PostgreSQL: a user without access gets zero rows. Synapse: a user without access
+ *   gets the error `Access denied: you are not subscribed to the data source` (see `synapseCheck`).
+ * - SELECT on each managed view goes to PUBLIC once, when the view is created; subscribing or
+ *   revoking a user changes entitlement rows only, never a view or a grant.
+ *
+ * Every statement is idempotent (IF NOT EXISTS, CREATE OR REPLACE, guarded DROP, INSERT ... WHERE
+ * NOT EXISTS), so a run interrupted midway and re-run converges.
+ */
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { type Dialect, quoteIdent, quoteLiteral, quoteQualified } from "./dialect";
+
+/** The view-based dialects (Trino is grant-based and lives in `trino.ts`). */
+export const ViewDialectSchema = z.enum(["postgres", "redshift", "synapse"]);
+
+/** One of the view-based dialects. */
+export type ViewDialect = z.infer<typeof ViewDialectSchema>;
+
+/** Fixed names of the store objects inside the managed schema. */
+export const STORE_OBJECTS = {
+  memberships: "memberships",
+  policyObjects: "policy_objects",
+  entitlements: "entitlements",
+} as const;
+
+/** The exact message a Synapse user without access gets (SPEC.md, Azure Synapse). */
+export const ACCESS_DENIED_MESSAGE = "Access denied: you are not subscribed to the data source";
+
+/** The table (or view) a managed view reads from. */
+export const SourceTableSchema = z.object({
+  database: z.string().min(1),
+  schema: z.string().min(1),
+  table: z.string().min(1),
+});
+
+/** A source table, three-part named. */
+export type SourceTable = z.infer<typeof SourceTableSchema>;
+
+/** What one managed view needs: where it lives, what it shows, and the data source key it checks. */
+export interface ManagedViewSpec {
+  managedSchema: string;
+  viewName: string;
+  dataSource: string;
+  source: SourceTable;
+}
+
+/** The entitlement rows of one policy principal: its members and the data sources it reaches. */
+export const PolicyRowsSchema = z.object({
+  policyKey: z.string().min(1),
+  members: z.array(z.string().min(1)),
+  dataSources: z.array(z.string().min(1)),
+});
+
+/** The entitlement rows of one policy principal. */
+export type PolicyRows = z.infer<typeof PolicyRowsSchema>;
+
+// Column widths: wide enough for e-mail style user names and dotted data source keys.
+const KEY_WIDTH = 512;
+const NAME_WIDTH = 512;
+
+function q(name: string, d: ViewDialect): string {
+  return quoteIdent(name, d);
+}
+
+function obj(schema: string, name: string, d: ViewDialect): string {
+  return quoteQualified([schema, name], d);
+}
+
+// Synapse guards: OBJECT_ID takes the *quoted* name as a string, so it is quoted twice.
+function synapseObjectId(schema: string, name: string, kind: "U" | "V"): string {
+  return `OBJECT_ID(${quoteLiteral(obj(schema, name, "synapse"), "synapse")}, N'${kind}')`;
+}
+
+function textType(width: number, d: ViewDialect): string {
+  return d === "synapse" ? `NVARCHAR(${width})` : `VARCHAR(${width})`;
+}
+
+/** The user-name expression of the session querying a view. */
+function currentUser(d: ViewDialect): string {
+  // USER_NAME() is the database user the query runs as, which is what CREATE USER names.
+  return d === "synapse" ? "USER_NAME()" : "CURRENT_USER";
+}
+
+function storeTableDdl(d: ViewDialect, schema: string, table: string, cols: [string, number][]): string {
+  const columns = cols.map(([c, w]) => `${q(c, d)} ${textType(w, d)} NOT NULL`).join(", ");
+  if (d === "synapse") {
+    // Dedicated SQL pools only accept NOT ENFORCED keys; uniqueness comes from the guarded INSERTs.
+    return `IF ${synapseObjectId(schema, table, "U")} IS NULL CREATE TABLE ${obj(schema, table, d)} (${columns})`;
+  }
+  const pk = cols.map(([c]) => q(c, d)).join(", ");
+  return `CREATE TABLE IF NOT EXISTS ${obj(schema, table, d)} (${columns}, PRIMARY KEY (${pk}))`;
+}
+
+function entitlementsSelect(d: ViewDialect, schema: string): string {
+  const mb = q("mb", d);
+  const po = q("po", d);
+  return (
+    `SELECT DISTINCT ${mb}.${q("user_name", d)}, ${po}.${q("data_source", d)} ` +
+    `FROM ${obj(schema, STORE_OBJECTS.memberships, d)} AS ${mb} ` +
+    `INNER JOIN ${obj(schema, STORE_OBJECTS.policyObjects, d)} AS ${po} ` +
+    `ON ${po}.${q("policy_key", d)} = ${mb}.${q("policy_key", d)}`
+  );
+}
+
+/** Statements that create the managed schema and the entitlements store (estate scope). */
+export function createStoreStatements(d: ViewDialect, managedSchema: string): string[] {
+  const s = managedSchema;
+  const tables = [
+    storeTableDdl(d, s, STORE_OBJECTS.memberships, [
+      ["policy_key", KEY_WIDTH],
+      ["user_name", NAME_WIDTH],
+    ]),
+    storeTableDdl(d, s, STORE_OBJECTS.policyObjects, [
+      ["policy_key", KEY_WIDTH],
+      ["data_source", KEY_WIDTH],
+    ]),
+  ];
+  const ent = obj(s, STORE_OBJECTS.entitlements, d);
+  if (d === "synapse") {
+    // CREATE SCHEMA and CREATE VIEW must each start a batch, hence EXEC of a quoted literal.
+    const createSchema = quoteLiteral(`CREATE SCHEMA ${q(s, d)}`, d);
+    const createView = quoteLiteral(`CREATE VIEW ${ent} AS ${entitlementsSelect(d, s)}`, d);
+    return [
+      `IF NOT EXISTS (SELECT 1 FROM sys.schemas WHERE name = ${quoteLiteral(s, d)}) EXEC(${createSchema})`,
+      ...tables,
+      `IF ${synapseObjectId(s, STORE_OBJECTS.entitlements, "V")} IS NULL EXEC(${createView})`,
+    ];
+  }
+  return [
+    `CREATE SCHEMA IF NOT EXISTS ${q(s, d)}`,
+    ...tables,
+    `CREATE OR REPLACE VIEW ${ent} AS ${entitlementsSelect(d, s)}`,
+    // Users need USAGE on the schema to reach the managed views; the store itself stays ungranted.
+    `GRANT USAGE ON SCHEMA ${q(s, d)} TO PUBLIC`,
+  ];
+}
+
+/**
+ * Statements that drop the store. The schema is dropped only when `dropSchema` (it was created by
+ * accessplane) and only if empty: no CASCADE anywhere, so nothing unmanaged is ever removed.
+ */
+export function dropStoreStatements(d: ViewDialect, managedSchema: string, dropSchema: boolean): string[] {
+  const s = managedSchema;
+  if (d === "synapse") {
+    const out = [
+      `IF ${synapseObjectId(s, STORE_OBJECTS.entitlements, "V")} IS NOT NULL DROP VIEW ${obj(s, STORE_OBJECTS.entitlements, d)}`,
+      `IF ${synapseObjectId(s, STORE_OBJECTS.policyObjects, "U")} IS NOT NULL DROP TABLE ${obj(s, STORE_OBJECTS.policyObjects, d)}`,
+      `IF ${synapseObjectId(s, STORE_OBJECTS.memberships, "U")} IS NOT NULL DROP TABLE ${obj(s, STORE_OBJECTS.memberships, d)}`,
+    ];
+    if (dropSchema) {
+      out.push(
+        `IF NOT EXISTS (SELECT 1 FROM sys.objects WHERE schema_id = SCHEMA_ID(${quoteLiteral(s, d)})) ` +
+          `AND SCHEMA_ID(${quoteLiteral(s, d)}) IS NOT NULL EXEC(${quoteLiteral(`DROP SCHEMA ${q(s, d)}`, d)})`,
+      );
+    }
+    return out;
+  }
+  const out = [
+    `DROP VIEW IF EXISTS ${obj(s, STORE_OBJECTS.entitlements, d)}`,
+    `DROP TABLE IF EXISTS ${obj(s, STORE_OBJECTS.policyObjects, d)}`,
+    `DROP TABLE IF EXISTS ${obj(s, STORE_OBJECTS.memberships, d)}`,
+  ];
+  // RESTRICT (the default) fails if other objects remain; the provider then keeps the schema.
+  if (dropSchema) out.push(`DROP SCHEMA IF EXISTS ${q(s, d)}`);
+  return out;
+}
+
+/**
+ * The access check of a Synapse view. T-SQL cannot THROW or RAISERROR inside a view or an inline
+ * function ("invalid use of a side-effecting operator"), so the check forces a conversion error
+ * whose message carries the exact access-denied text: CAST(N'Access denied: ...' AS INT) fails
+ * with "Conversion failed when converting the nvarchar value 'Access denied: you are not
+ * subscribed to the data source' to data type int". The CASE only evaluates the CAST for users
+ * without an entitlement row, and SQL Server does not constant-fold expressions that would error.
+ */
+function synapseCheck(spec: ManagedViewSpec): string {
+  const d: ViewDialect = "synapse";
+  const e = q("e", d);
+  return (
+    `CASE WHEN EXISTS (SELECT 1 FROM ${obj(spec.managedSchema, STORE_OBJECTS.entitlements, d)} AS ${e} ` +
+    `WHERE ${e}.${q("user_name", d)} = ${currentUser(d)} AND ${e}.${q("data_source", d)} = ${quoteLiteral(spec.dataSource, d)}) ` +
+    `THEN 1 ELSE CAST(${quoteLiteral(ACCESS_DENIED_MESSAGE, d)} AS INT) END`
+  );
+}
+
+/** The SELECT a managed view is defined by (shared by create and by drift detection). */
+export function managedViewSelect(d: ViewDialect, spec: ManagedViewSpec): string {
+  const src = q("src", d);
+  const from = `${quoteQualified([spec.source.database, spec.source.schema, spec.source.table], d)} AS ${src}`;
+  if (d === "synapse") {
+    const check = q("access_check", d);
+    return (
+      `SELECT ${src}.* FROM ${from} CROSS JOIN (SELECT ${synapseCheck(spec)} AS ${q("granted", d)}) AS ${check} ` +
+      `WHERE ${check}.${q("granted", d)} = 1`
+    );
+  }
+  const e = q("e", d);
+  return (
+    `SELECT ${src}.* FROM ${from} WHERE EXISTS (SELECT 1 FROM ${obj(spec.managedSchema, STORE_OBJECTS.entitlements, d)} AS ${e} ` +
+    `WHERE ${e}.${q("user_name", d)} = ${currentUser(d)} AND ${e}.${q("data_source", d)} = ${quoteLiteral(spec.dataSource, d)})`
+  );
+}
+
+/**
+ * A short fingerprint of a view's definition. PostgreSQL and Redshift store views re-rendered, so
+ * the text cannot be compared back; the fingerprint is kept in the view's comment instead.
+ */
+export function viewFingerprint(d: ViewDialect, spec: ManagedViewSpec): string {
+  const digest = createHash("sha256").update(`${d}\n${managedViewSelect(d, spec)}`).digest("hex");
+  return `accessplane:${digest.slice(0, 32)}`;
+}
+
+/** The exact `CREATE VIEW` text of a Synapse managed view, as `OBJECT_DEFINITION` returns it. */
+export function synapseViewDefinition(spec: ManagedViewSpec): string {
+  return `CREATE VIEW ${obj(spec.managedSchema, spec.viewName, "synapse")} AS ${managedViewSelect("synapse", spec)}`;
+}
+
+/** Statements that create (or converge) one managed view and its PUBLIC grant. */
+export function createViewStatements(d: ViewDialect, spec: ManagedViewSpec): string[] {
+  const view = obj(spec.managedSchema, spec.viewName, d);
+  const select = managedViewSelect(d, spec);
+  if (d === "synapse") {
+    // Dedicated SQL pools have no CREATE OR ALTER VIEW: drop if present, then create, then grant.
+    return [
+      `IF ${synapseObjectId(spec.managedSchema, spec.viewName, "V")} IS NOT NULL DROP VIEW ${view}`,
+      synapseViewDefinition(spec),
+      `GRANT SELECT ON ${view} TO [public]`,
+    ];
+  }
+  // Redshift late-binding views survive drops of the source and must schema-qualify every
+  // reference, which the generator always does.
+  const binding = d === "redshift" ? " WITH NO SCHEMA BINDING" : "";
+  return [
+    `CREATE OR REPLACE VIEW ${view} AS ${select}${binding}`,
+    `COMMENT ON VIEW ${view} IS ${quoteLiteral(viewFingerprint(d, spec), d)}`,
+    `GRANT SELECT ON ${view} TO PUBLIC`,
+  ];
+}
+
+/** Statements that drop one managed view (its grants go with it). */
+export function dropViewStatements(d: ViewDialect, managedSchema: string, viewName: string): string[] {
+  const view = obj(managedSchema, viewName, d);
+  if (d === "synapse") return [`IF ${synapseObjectId(managedSchema, viewName, "V")} IS NOT NULL DROP VIEW ${view}`];
+  return [`DROP VIEW IF EXISTS ${view}`];
+}
+
+function insertRow(d: ViewDialect, schema: string, table: string, cols: [string, string][]): string {
+  const names = cols.map(([c]) => q(c, d)).join(", ");
+  const values = cols.map(([, v]) => quoteLiteral(v, d)).join(", ");
+  const match = cols.map(([c, v]) => `${q(c, d)} = ${quoteLiteral(v, d)}`).join(" AND ");
+  const t = obj(schema, table, d);
+  return `INSERT INTO ${t} (${names}) SELECT ${values} WHERE NOT EXISTS (SELECT 1 FROM ${t} WHERE ${match})`;
+}
+
+function deleteRows(d: ViewDialect, schema: string, table: string, cols: [string, string][]): string {
+  const match = cols.map(([c, v]) => `${q(c, d)} = ${quoteLiteral(v, d)}`).join(" AND ");
+  return `DELETE FROM ${obj(schema, table, d)} WHERE ${match}`;
+}
+
+function minus(a: readonly string[], b: readonly string[]): string[] {
+  const drop = new Set(b);
+  return [...new Set(a)].filter((x) => !drop.has(x)).sort();
+}
+
+/**
+ * The entitlement-row delta from `before` to `after` for one policy principal: inserts first, then
+ * deletes (grants before revokes). `before = null` creates, `after = null` removes every row of
+ * the policy, and only of that policy.
+ */
+export function entitlementDeltaStatements(
+  d: ViewDialect,
+  managedSchema: string,
+  before: PolicyRows | null,
+  after: PolicyRows | null,
+): string[] {
+  if (before && after && before.policyKey !== after.policyKey) {
+    // A new key is a different principal: create the new rows, then remove the old ones.
+    return [
+      ...entitlementDeltaStatements(d, managedSchema, null, after),
+      ...entitlementDeltaStatements(d, managedSchema, before, null),
+    ];
+  }
+  const s = managedSchema;
+  const out: string[] = [];
+  if (after) {
+    const key = after.policyKey;
+    for (const u of minus(after.members, before?.members ?? [])) {
+      out.push(insertRow(d, s, STORE_OBJECTS.memberships, [["policy_key", key], ["user_name", u]]));
+    }
+    for (const ds of minus(after.dataSources, before?.dataSources ?? [])) {
+      out.push(insertRow(d, s, STORE_OBJECTS.policyObjects, [["policy_key", key], ["data_source", ds]]));
+    }
+  }
+  if (before && !after) {
+    out.push(deleteRows(d, s, STORE_OBJECTS.memberships, [["policy_key", before.policyKey]]));
+    out.push(deleteRows(d, s, STORE_OBJECTS.policyObjects, [["policy_key", before.policyKey]]));
+  } else if (before && after) {
+    for (const u of minus(before.members, after.members)) {
+      out.push(deleteRows(d, s, STORE_OBJECTS.memberships, [["policy_key", before.policyKey], ["user_name", u]]));
+    }
+    for (const ds of minus(before.dataSources, after.dataSources)) {
+      out.push(
+        deleteRows(d, s, STORE_OBJECTS.policyObjects, [["policy_key", before.policyKey], ["data_source", ds]]),
+      );
+    }
+  }
+  return out;
+}
+
+/** Catalog queries the providers use to read live state back (drift detection). */
+export const readQueries = {
+  /** One row per member of the policy: column `v`. */
+  members(d: ViewDialect, managedSchema: string, policyKey: string): string {
+    return (
+      `SELECT ${q("user_name", d)} AS ${q("v", d)} FROM ${obj(managedSchema, STORE_OBJECTS.memberships, d)} ` +
+      `WHERE ${q("policy_key", d)} = ${quoteLiteral(policyKey, d)}`
+    );
+  },
+  /** One row per data source of the policy: column `v`. */
+  dataSources(d: ViewDialect, managedSchema: string, policyKey: string): string {
+    return (
+      `SELECT ${q("data_source", d)} AS ${q("v", d)} FROM ${obj(managedSchema, STORE_OBJECTS.policyObjects, d)} ` +
+      `WHERE ${q("policy_key", d)} = ${quoteLiteral(policyKey, d)}`
+    );
+  },
+  /** One row per existing relation of the schema: columns `name` and `kind` (`table` or `view`). */
+  relations(d: ViewDialect, managedSchema: string): string {
+    if (d === "synapse") {
+      return (
+        `SELECT o.name AS name, CASE o.type WHEN 'V' THEN 'view' ELSE 'table' END AS kind FROM sys.objects o ` +
+        `WHERE o.schema_id = SCHEMA_ID(${quoteLiteral(managedSchema, d)}) AND o.type IN ('U', 'V')`
+      );
+    }
+    return (
+      `SELECT table_name AS name, CASE table_type WHEN 'VIEW' THEN 'view' ELSE 'table' END AS kind ` +
+      `FROM information_schema.tables WHERE table_schema = ${quoteLiteral(managedSchema, d)}`
+    );
+  },
+  /** One row (column `n`) when the schema exists. */
+  schemaExists(d: ViewDialect, managedSchema: string): string {
+    if (d === "synapse") return `SELECT 1 AS n FROM sys.schemas WHERE name = ${quoteLiteral(managedSchema, d)}`;
+    return `SELECT 1 AS n FROM information_schema.schemata WHERE schema_name = ${quoteLiteral(managedSchema, d)}`;
+  },
+  /** The stored definition marker of a view: column `v`, no row when the view is missing. */
+  viewMarker(d: ViewDialect, managedSchema: string, viewName: string): string {
+    if (d === "synapse") {
+      return (
+        `SELECT OBJECT_DEFINITION(${synapseObjectId(managedSchema, viewName, "V")}) AS v ` +
+        `WHERE ${synapseObjectId(managedSchema, viewName, "V")} IS NOT NULL`
+      );
+    }
+    // relkind 'v' only: a table that happens to carry the view's name is not the managed view.
+    return (
+      `SELECT COALESCE(d.description, '') AS v FROM pg_catalog.pg_class c ` +
+      `JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ` +
+      `LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid AND d.objsubid = 0 ` +
+      `WHERE n.nspname = ${quoteLiteral(managedSchema, d)} AND c.relname = ${quoteLiteral(viewName, d)} AND c.relkind = 'v'`
+    );
+  },
+  /** One row (column `n`) when PUBLIC may SELECT from the view. */
+  publicSelect(d: ViewDialect, managedSchema: string, viewName: string): string {
+    if (d === "synapse") {
+      return (
+        `SELECT 1 AS n FROM sys.database_permissions p WHERE p.major_id = ${synapseObjectId(managedSchema, viewName, "V")} ` +
+        `AND p.grantee_principal_id = DATABASE_PRINCIPAL_ID(N'public') AND p.permission_name = N'SELECT' AND p.state = N'G'`
+      );
+    }
+    return (
+      `SELECT 1 AS n FROM information_schema.table_privileges WHERE grantee = 'PUBLIC' AND privilege_type = 'SELECT' ` +
+      `AND table_schema = ${quoteLiteral(managedSchema, d)} AND table_name = ${quoteLiteral(viewName, d)}`
+    );
+  },
+  /** One row (column `n`) when PUBLIC has USAGE on the schema (postgres and redshift only). */
+  publicUsage(d: Exclude<ViewDialect, "synapse">, managedSchema: string): string {
+    return `SELECT 1 AS n WHERE has_schema_privilege('public', ${quoteLiteral(managedSchema, d)}, 'USAGE')`;
+  },
+} as const;
+
+/** The dialect a connection speaks, for callers holding the wider `Dialect` type. */
+export function isViewDialect(d: Dialect): d is ViewDialect {
+  return d !== "trino";
+}
