@@ -1,0 +1,54 @@
+/** Builders for platform tests: data sources and configurations through the real zod schemas. */
+import { type AccessType, Config, DataSource, OBJECT_TYPES, type DataSourceOf, type Platform } from "../../provider/model/schema";
+import { adapterFor } from "../../provider/platforms";
+import type { PlatformAdapter } from "../../provider/platforms/types";
+
+/** A default location per platform, so tests name only what they vary. */
+export const LOCATIONS = {
+  snowflake: { database: "DB", schema: "SC", table: "T" },
+  "databricks-unity-catalog": { catalog: "main", schema: "sales", table: "orders" },
+  "databricks-spark": { catalog: "hive_metastore", schema: "web", table: "clicks" },
+  trino: { catalog: "lake", schema: "sales", table: "orders" },
+  redshift: { database: "dw", schema: "billing", table: "invoices" },
+  synapse: { database: "hr", schema: "dbo", table: "salaries" },
+  bigquery: { project: "acme", dataset: "web", table: "sessions" },
+  s3: { bucket: "acme-landing", prefix: "sales/", object: "sales/2026/01.csv" },
+} as const satisfies Record<Platform, Record<string, string>>;
+
+/** A data source of `platform`, parsed by the real schema (defaults applied). */
+export function source<P extends Platform>(
+  platform: P,
+  objectType: string,
+  extra: Record<string, unknown> = {},
+): DataSourceOf<P> {
+  return DataSource.parse({
+    id: `${platform}.${objectType.toLowerCase().replace(/[^a-z0-9]+/g, "_")}`,
+    platform,
+    objectType,
+    location: LOCATIONS[platform],
+    ...extra,
+  }) as DataSourceOf<P>;
+}
+
+/** A configuration parsed by the real schema from a partial document. */
+export const config = (doc: Record<string, unknown> = {}): Config => Config.parse(doc);
+
+/** Every (platform, object type) pair the schema knows. */
+export const ALL_OBJECTS: [Platform, string][] = (Object.keys(OBJECT_TYPES) as Platform[]).flatMap((p) =>
+  OBJECT_TYPES[p].map((t): [Platform, string] => [p, t]),
+);
+
+/** An adapter bound to one data source, callable without knowing its platform (as the plan builder calls it). */
+export function bound(ds: DataSource) {
+  const a = adapterFor(ds) as unknown as PlatformAdapter<Platform>;
+  const d = ds as never;
+  return {
+    adapter: a,
+    privileges: (access: AccessType, c: Config = config()) => a.privileges(d, access, c),
+    target: (c: Config = config()) => a.target(d, c),
+    extras: (privileges: readonly string[], c: Config = config()) => a.extras(d, privileges, c),
+    identityKey: (c: Config = config()) => a.identityKey(c, d),
+    missingIdentity: (c: Config = config()) => a.missingIdentity(c, d),
+    tableKey: () => a.tableKey(d),
+  };
+}
