@@ -1,0 +1,255 @@
+/**
+ * Credentials and sessions for the dynamic providers.
+ *
+ * Credentials are never resource inputs or outputs (they would land in the state file). They come
+ * from the stack's Pulumi config, handed to each provider's `configure`, or from the environment:
+ *
+ * | platform | pulumi config key              | environment variable            |
+ * |----------|--------------------------------|---------------------------------|
+ * | postgres | `accessplane:postgresUrl`      | `ACCESSPLANE_POSTGRES_URL`      |
+ * | redshift | `accessplane:redshiftUrl`      | `ACCESSPLANE_REDSHIFT_URL`      |
+ * | synapse  | `accessplane:synapseUrl`       | `ACCESSPLANE_SYNAPSE_URL`       |
+ * | trino    | `accessplane:trinoUrl`         | `ACCESSPLANE_TRINO_URL`         |
+ * | trino    | `accessplane:trinoUser`        | `ACCESSPLANE_TRINO_USER`        |
+ * | trino    | `accessplane:trinoPassword`    | `ACCESSPLANE_TRINO_PASSWORD`    |
+ * | all      | `accessplane:statementTimeoutMs` | `ACCESSPLANE_STATEMENT_TIMEOUT_MS` (default 60000) |
+ *
+ * Config wins over the environment. Drivers (`pg`, `mssql`, `trino-client`) are required inside
+ * functions, so the provider closure Pulumi serialises into every resource's state stays small.
+ */
+import type { ViewDialect } from "../../platforms/sql/views";
+import { ProviderError, redact } from "./errors";
+
+/** Platforms a dynamic provider connects to. */
+export type Platform = ViewDialect | "trino";
+
+/** The subset of `pulumi.dynamic.Config` the providers read. */
+export interface ConfigSource {
+  get(key: string): string | undefined;
+}
+
+/** Setting names: pulumi config key (in the `accessplane` namespace) and environment variable. */
+export const SETTINGS = {
+  postgresUrl: { config: "accessplane:postgresUrl", env: "ACCESSPLANE_POSTGRES_URL" },
+  redshiftUrl: { config: "accessplane:redshiftUrl", env: "ACCESSPLANE_REDSHIFT_URL" },
+  synapseUrl: { config: "accessplane:synapseUrl", env: "ACCESSPLANE_SYNAPSE_URL" },
+  trinoUrl: { config: "accessplane:trinoUrl", env: "ACCESSPLANE_TRINO_URL" },
+  trinoUser: { config: "accessplane:trinoUser", env: "ACCESSPLANE_TRINO_USER" },
+  trinoPassword: { config: "accessplane:trinoPassword", env: "ACCESSPLANE_TRINO_PASSWORD" },
+  statementTimeoutMs: { config: "accessplane:statementTimeoutMs", env: "ACCESSPLANE_STATEMENT_TIMEOUT_MS" },
+} as const;
+
+/** A setting name. */
+export type SettingName = keyof typeof SETTINGS;
+
+/** Setting values captured by `configure` (absent keys fall back to the environment). */
+export type ConfigSnapshot = Partial<Record<SettingName, string>>;
+
+/** Reads every known setting from a Pulumi config once, in `configure`. */
+export function snapshotConfig(config: ConfigSource): ConfigSnapshot {
+  const out: ConfigSnapshot = {};
+  for (const name of Object.keys(SETTINGS) as SettingName[]) {
+    const v = config.get(SETTINGS[name].config);
+    if (v !== undefined && v !== "") out[name] = v;
+  }
+  return out;
+}
+
+/** One setting: config first, then environment. */
+export function setting(name: SettingName, snapshot: ConfigSnapshot | undefined): string | undefined {
+  const fromConfig = snapshot?.[name];
+  if (fromConfig !== undefined) return fromConfig;
+  const fromEnv = process.env[SETTINGS[name].env];
+  return fromEnv === undefined || fromEnv === "" ? undefined : fromEnv;
+}
+
+const URL_SETTING: Record<ViewDialect, SettingName> = {
+  postgres: "postgresUrl",
+  redshift: "redshiftUrl",
+  synapse: "synapseUrl",
+};
+
+/** Resolved connection settings; `secrets` lists every value that must never be shown. */
+export interface Connection {
+  platform: Platform;
+  url: string;
+  statementTimeoutMs: number;
+  secrets: string[];
+}
+
+function secretsOf(url: string): string[] {
+  const out = [url];
+  try {
+    const u = new URL(url);
+    if (u.password) out.push(decodeURIComponent(u.password), u.password);
+  } catch {
+    // Not a URL: an ADO-style connection string (Synapse).
+  }
+  const ado = /(?:^|;)\s*(?:password|pwd)\s*=\s*(\{[^}]*\}|[^;]*)/i.exec(url);
+  if (ado?.[1]) out.push(ado[1].replace(/^\{|\}$/g, ""));
+  return out.filter((s) => s.length > 0);
+}
+
+function timeout(snapshot: ConfigSnapshot | undefined): number {
+  const raw = setting("statementTimeoutMs", snapshot);
+  const n = raw === undefined ? 60_000 : Number(raw);
+  if (!Number.isInteger(n) || n <= 0) {
+    throw new ProviderError(
+      `accessplane: statement timeout \`${raw}\` is not a positive whole number of milliseconds; ` +
+        `help: set \`accessplane:statementTimeoutMs\` or ACCESSPLANE_STATEMENT_TIMEOUT_MS to e.g. 60000`,
+      "other",
+    );
+  }
+  return n;
+}
+
+/** The connection of a view-based platform, or a clear error naming the settings to set. */
+export function viewConnection(dialect: ViewDialect, snapshot: ConfigSnapshot | undefined): Connection {
+  const name = URL_SETTING[dialect];
+  const url = setting(name, snapshot);
+  if (!url) {
+    throw new ProviderError(
+      `${dialect}: no connection configured; help: set pulumi config \`${SETTINGS[name].config}\` ` +
+        `(as a secret: \`pulumi config set --secret ${SETTINGS[name].config} ...\`) or the environment variable ` +
+        `${SETTINGS[name].env}`,
+      "other",
+    );
+  }
+  return { platform: dialect, url, statementTimeoutMs: timeout(snapshot), secrets: secretsOf(url) };
+}
+
+/** Trino connection settings. */
+export interface TrinoConnection extends Connection {
+  user: string;
+  password: string | undefined;
+}
+
+/** The Trino connection, or a clear error naming the settings to set. */
+export function trinoConnection(snapshot: ConfigSnapshot | undefined): TrinoConnection {
+  const url = setting("trinoUrl", snapshot);
+  const user = setting("trinoUser", snapshot);
+  if (!url || !user) {
+    throw new ProviderError(
+      `trino: no connection configured; help: set pulumi config \`accessplane:trinoUrl\` and \`accessplane:trinoUser\` ` +
+        `(and \`accessplane:trinoPassword\` as a secret) or ACCESSPLANE_TRINO_URL, ACCESSPLANE_TRINO_USER, ACCESSPLANE_TRINO_PASSWORD`,
+      "other",
+    );
+  }
+  const password = setting("trinoPassword", snapshot);
+  const secrets = [...secretsOf(url), ...(password ? [password] : [])];
+  return { platform: "trino", url, user, password, statementTimeoutMs: timeout(snapshot), secrets };
+}
+
+/** A row as drivers return it. */
+export type Row = Record<string, unknown>;
+
+/** Runs SQL on one connection. */
+export interface SqlSession {
+  /** Runs one statement (one batch on Synapse) and returns its rows. */
+  query(sql: string): Promise<Row[]>;
+  /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
+  transaction<T>(work: (query: (sql: string) => Promise<Row[]>) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+async function openPg(c: Connection): Promise<SqlSession> {
+  // Required here, not at module top: keeps the driver out of the serialised provider closure.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pg = require("pg") as typeof import("pg");
+  const client = new pg.Client({
+    connectionString: c.url,
+    application_name: "accessplane",
+    statement_timeout: c.statementTimeoutMs,
+    query_timeout: c.statementTimeoutMs + 5_000,
+    connectionTimeoutMillis: Math.min(c.statementTimeoutMs, 30_000),
+  });
+  // A backend killed while idle emits 'error' on the client; the next query reports it instead.
+  client.on("error", () => undefined);
+  await client.connect();
+  const query = async (sql: string) => (await client.query(sql)).rows as Row[];
+  return {
+    query,
+    async transaction(work) {
+      await client.query("BEGIN");
+      try {
+        const result = await work(query);
+        await client.query("COMMIT");
+        return result;
+      } catch (e) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw e;
+      }
+    },
+    async close() {
+      await client.end().catch(() => undefined);
+    },
+  };
+}
+
+async function openMssql(c: Connection): Promise<SqlSession> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mssql = require("mssql") as typeof import("mssql");
+  const config =
+    /^mssql:\/\//i.test(c.url) || c.url.includes("=")
+      ? mssql.ConnectionPool.parseConnectionString(c.url)
+      : (() => {
+          throw new ProviderError(
+            "synapse: the connection setting is neither an mssql:// URL nor an ADO connection string; " +
+              "help: use e.g. `Server=tcp:<workspace>.sql.azuresynapse.net,1433;Database=<pool>;User Id=...;Password=...;Encrypt=true`",
+            "other",
+          );
+        })();
+  const pool = new mssql.ConnectionPool({ ...config, requestTimeout: c.statementTimeoutMs });
+  pool.on("error", () => undefined);
+  await pool.connect();
+  const run = (req: import("mssql").Request) => async (sql: string) => (await req.batch(sql)).recordset ?? [];
+  return {
+    query: (sql) => run(new mssql.Request(pool))(sql) as Promise<Row[]>,
+    async transaction(work) {
+      const tx = new mssql.Transaction(pool);
+      await tx.begin();
+      try {
+        const result = await work((sql) => run(new mssql.Request(tx))(sql) as Promise<Row[]>);
+        await tx.commit();
+        return result;
+      } catch (e) {
+        await tx.rollback().catch(() => undefined);
+        throw e;
+      }
+    },
+    async close() {
+      await pool.close().catch(() => undefined);
+    },
+  };
+}
+
+/** Opens a session for a view-based dialect: `pg` for postgres and redshift, `mssql` for synapse. */
+export async function openSqlSession(c: Connection): Promise<SqlSession> {
+  return c.platform === "synapse" ? openMssql(c) : openPg(c);
+}
+
+/** Runs `work` with a session, always closing it; connection failures become clear errors. */
+export async function withSession<T>(
+  c: Connection,
+  onError: (e: unknown) => Error,
+  work: (s: SqlSession) => Promise<T>,
+): Promise<T> {
+  let session: SqlSession;
+  try {
+    session = await openSqlSession(c);
+  } catch (e) {
+    throw onError(e);
+  }
+  try {
+    return await work(session);
+  } catch (e) {
+    throw onError(e);
+  } finally {
+    await session.close();
+  }
+}
+
+/** Redacts a connection's secrets from any text (used for log lines). */
+export function redactFor(c: Connection, text: string): string {
+  return redact(text, c.secrets);
+}

@@ -1,0 +1,215 @@
+/**
+ * Input shapes of the dynamic resources: zod schemas are their only definition, used by the
+ * resource classes (types) and by every provider's `check` (validation), so a bad input fails at
+ * preview with the property it concerns. `check` also normalises list inputs (sorted, de-duplicated)
+ * so a reordering upstream never shows as a change.
+ */
+import { z } from "zod";
+import { type Dialect, assertIdentifier, SqlIdentifierError } from "../../platforms/sql/dialect";
+import { SourceTableSchema, ViewDialectSchema } from "../../platforms/sql/views";
+import { TrinoRulesDocumentSchema, TrinoSqlPrivilegeSchema } from "../../platforms/sql/trino";
+
+// Entitlement values are stored in VARCHAR(512) columns (see views.ts).
+const MAX_VALUE_LENGTH = 512;
+
+const value = z
+  .string()
+  .min(1)
+  .max(MAX_VALUE_LENGTH)
+  .refine((s) => !s.includes("\u0000"), { message: "cannot contain a NUL character" });
+
+function sortedUnique<T extends z.ZodType<string>>(item: T) {
+  return z.array(item).transform((xs) => [...new Set(xs)].sort());
+}
+
+function identifierIssues(dialect: Dialect, fields: [string, string | undefined][], ctx: z.RefinementCtx): void {
+  for (const [path, v] of fields) {
+    if (v === undefined) continue;
+    try {
+      assertIdentifier(v, dialect);
+    } catch (e) {
+      if (!(e instanceof SqlIdentifierError)) throw e;
+      ctx.addIssue({ code: "custom", path: path.split("."), message: e.message });
+    }
+  }
+}
+
+/** Inputs of `ViewEntitlementStore`: the managed schema of one Redshift/Synapse connection. */
+export const ViewEntitlementStoreInputsSchema = z
+  .object({ dialect: ViewDialectSchema, managedSchema: z.string().min(1) })
+  .strict()
+  .superRefine((v, ctx) => identifierIssues(v.dialect, [["managedSchema", v.managedSchema]], ctx));
+
+/** Inputs of `ViewEntitlementStore`. */
+export type ViewEntitlementStoreInputs = z.infer<typeof ViewEntitlementStoreInputsSchema>;
+
+/** Inputs of `ManagedView`: one secure view over one data source. */
+export const ManagedViewInputsSchema = z
+  .object({
+    dialect: ViewDialectSchema,
+    managedSchema: z.string().min(1),
+    dataSource: value,
+    source: SourceTableSchema.strict(),
+    viewName: z.string().min(1),
+  })
+  .strict()
+  .superRefine((v, ctx) =>
+    identifierIssues(
+      v.dialect,
+      [
+        ["managedSchema", v.managedSchema],
+        ["viewName", v.viewName],
+        ["source.database", v.source.database],
+        ["source.schema", v.source.schema],
+        ["source.table", v.source.table],
+      ],
+      ctx,
+    ),
+  );
+
+/** Inputs of `ManagedView`. */
+export type ManagedViewInputs = z.infer<typeof ManagedViewInputsSchema>;
+
+/** Inputs of `PolicyEntitlements`: the entitlement rows of one policy principal. */
+export const PolicyEntitlementsInputsSchema = z
+  .object({
+    dialect: ViewDialectSchema,
+    managedSchema: z.string().min(1),
+    policyKey: value,
+    members: sortedUnique(value),
+    dataSources: sortedUnique(value),
+  })
+  .strict()
+  .superRefine((v, ctx) => identifierIssues(v.dialect, [["managedSchema", v.managedSchema]], ctx));
+
+/** Inputs of `PolicyEntitlements`. */
+export type PolicyEntitlementsInputs = z.infer<typeof PolicyEntitlementsInputsSchema>;
+
+const trinoName = z
+  .string()
+  .min(1)
+  .refine((s) => !s.includes("\u0000"), { message: "cannot contain a NUL character" });
+
+/** Inputs of `TrinoRoleGrants`: one policy role in SQL mode, its table grants and its members. */
+export const TrinoRoleGrantsInputsSchema = z
+  .object({
+    role: trinoName,
+    /** Catalog whose connector manages roles (`IN catalog`, e.g. a Hive catalog); null = system role. */
+    roleCatalog: trinoName.nullable().default(null),
+    members: sortedUnique(trinoName),
+    grants: z
+      .array(
+        z
+          .object({
+            catalog: trinoName,
+            schema: trinoName,
+            table: trinoName,
+            privileges: z
+              .array(
+                z.string().refine((p) => TrinoSqlPrivilegeSchema.safeParse(p).success, {
+                  message:
+                    "SQL mode grants SELECT, INSERT, UPDATE and DELETE only; OWNERSHIP needs file mode (rules.json)",
+                }),
+              )
+              .min(1)
+              .transform((ps) => [...new Set(ps)].sort() as z.infer<typeof TrinoSqlPrivilegeSchema>[]),
+          })
+          .strict(),
+      )
+      .transform((gs) =>
+        [...gs].sort((a, b) =>
+          JSON.stringify([a.catalog, a.schema, a.table]).localeCompare(JSON.stringify([b.catalog, b.schema, b.table])),
+        ),
+      )
+      .refine(
+        (gs) => new Set(gs.map((g) => JSON.stringify([g.catalog, g.schema, g.table]))).size === gs.length,
+        { message: "each table appears once; merge its privileges into one entry" },
+      ),
+  })
+  .strict();
+
+/** Inputs of `TrinoRoleGrants`. */
+export type TrinoRoleGrantsInputs = z.infer<typeof TrinoRoleGrantsInputsSchema>;
+
+/** Inputs of `TrinoAccessRules`: the rules document and where the coordinator reads it. */
+export const TrinoAccessRulesInputsSchema = z
+  .object({
+    path: z
+      .string()
+      .min(1)
+      .refine((p) => p.startsWith("/"), { message: "must be an absolute path on the coordinator" }),
+    document: TrinoRulesDocumentSchema,
+  })
+  .strict();
+
+/** Inputs of `TrinoAccessRules`. */
+export type TrinoAccessRulesInputs = z.infer<typeof TrinoAccessRulesInputsSchema>;
+
+/** Pulumi's placeholder for a value not known until apply (`@pulumi/pulumi/runtime/rpc`). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+function hasUnknown(v: unknown): boolean {
+  if (v === UNKNOWN) return true;
+  if (Array.isArray(v)) return v.some(hasUnknown);
+  if (v && typeof v === "object") return Object.values(v).some(hasUnknown);
+  return false;
+}
+
+function withoutProvider(news: Record<string, unknown>): Record<string, unknown> {
+  const { __provider: _ignored, ...rest } = news;
+  return rest;
+}
+
+/** A dynamic provider's `check` over one schema: validated, normalised inputs or precise failures. */
+export function checkInputs<S extends z.ZodType>(
+  schema: S,
+  news: Record<string, unknown>,
+): { inputs?: Record<string, unknown>; failures?: { property: string; reason: string }[] } {
+  const raw = withoutProvider(news);
+  // During preview some inputs are unknown placeholders; they are checked again once known.
+  if (hasUnknown(raw)) return { inputs: news };
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    return {
+      failures: parsed.error.issues.map((i) => ({
+        property: i.path.map(String).join(".") || "(inputs)",
+        reason: i.message,
+      })),
+    };
+  }
+  return { inputs: { ...(parsed.data as Record<string, unknown>) } };
+}
+
+/** Parses inputs that `check` already accepted (create/update receive checked inputs). */
+export function parseInputs<S extends z.ZodType>(schema: S, props: Record<string, unknown>): z.infer<S> {
+  return schema.parse(withoutProvider(props));
+}
+
+function stable(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stable).join(",")}]`;
+  if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stable(o[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(v ?? null);
+}
+
+/**
+ * A dynamic provider's `diff`: compares the input `keys` (never `__provider`), replaces only when
+ * an `identity` key changed, and reports a change whenever a `drift` flag in the old state is
+ * false (set by `read` when the live object no longer matches), so `pulumi up` repairs it.
+ */
+export function diffInputs(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  spec: { keys: readonly string[]; identity: readonly string[]; drift?: readonly string[] },
+): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
+  const changed = spec.keys.filter((k) => stable(olds[k]) !== stable(news[k]));
+  const drifted = (spec.drift ?? []).filter((k) => olds[k] === false);
+  const replaces = changed.filter((k) => spec.identity.includes(k));
+  return { changes: changed.length > 0 || drifted.length > 0, replaces, deleteBeforeReplace: false };
+}

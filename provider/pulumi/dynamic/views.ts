@@ -1,0 +1,431 @@
+/**
+ * Dynamic resources of the view-based platforms (Redshift, Azure Synapse; PostgreSQL for tests).
+ *
+ * | resource               | scope            | inputs (zod schema in schemas.ts)                                   |
+ * |------------------------|------------------|---------------------------------------------------------------------|
+ * | `ViewEntitlementStore` | estate, per connection | `{ dialect, managedSchema }`                                  |
+ * | `ManagedView`          | one per data source    | `{ dialect, managedSchema, dataSource, source: { database, schema, table }, viewName }` |
+ * | `PolicyEntitlements`   | one per policy principal | `{ dialect, managedSchema, policyKey, members[], dataSources[] }` |
+ *
+ * Give `ManagedView` and `PolicyEntitlements` a `dependsOn` on the store, so the store is created
+ * first and deleted last. Outputs repeat the inputs plus drift flags that `read` sets from the live
+ * database; a false flag makes the next `pulumi up` repair the object. Credentials: connection.ts.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import {
+  type PolicyRows,
+  type ViewDialect,
+  createStoreStatements,
+  createViewStatements,
+  dropStoreStatements,
+  dropViewStatements,
+  entitlementDeltaStatements,
+  readQueries,
+  synapseViewDefinition,
+  viewFingerprint,
+} from "../../platforms/sql/views";
+import { type ConfigSnapshot, type Row, type SqlSession, snapshotConfig, viewConnection, withSession } from "./connection";
+import { classify, providerError } from "./errors";
+import {
+  type ManagedViewInputs,
+  ManagedViewInputsSchema,
+  type PolicyEntitlementsInputs,
+  PolicyEntitlementsInputsSchema,
+  type ViewEntitlementStoreInputs,
+  ViewEntitlementStoreInputsSchema,
+  checkInputs,
+  diffInputs,
+  parseInputs,
+} from "./schemas";
+
+type Props = Record<string, unknown>;
+
+/** Every input of a dynamic resource may be an Output. */
+export type WrappedInputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
+
+// Pulumi IDs must be unique and stable; JSON keeps hostile names unambiguous.
+function resourceId(parts: readonly string[]): string {
+  return JSON.stringify(parts);
+}
+
+async function runAll(query: (sql: string) => Promise<Row[]>, statements: readonly string[]): Promise<void> {
+  for (const sql of statements) await query(sql);
+}
+
+/**
+ * Applies statements atomically where the dialect allows: PostgreSQL and Redshift run DDL and DML
+ * in one transaction; Synapse dedicated pools refuse most DDL inside user transactions, so their
+ * DDL runs statement by statement (each one idempotent, so a re-run converges).
+ */
+async function apply(s: SqlSession, d: ViewDialect, statements: readonly string[], ddl: boolean): Promise<void> {
+  if (d === "synapse" && ddl) return runAll(s.query, statements);
+  await s.transaction((q) => runAll(q, statements));
+}
+
+/** Outputs of `ViewEntitlementStore`: the inputs plus what `read` found live. */
+export interface ViewEntitlementStoreOutputs extends ViewEntitlementStoreInputs {
+  /** accessplane created the schema, so deleting the store may drop it (only if then empty). */
+  schemaCreated: boolean;
+  /** memberships, policy_objects and the entitlements view all exist. */
+  storePresent: boolean;
+  /** PUBLIC may use the schema (postgres/redshift; always true on synapse, which has no such grant). */
+  publicUsage: boolean;
+}
+
+/** CRUD for the entitlements store of one connection. */
+export class ViewEntitlementStoreProvider implements pulumi.dynamic.ResourceProvider {
+  private config: ConfigSnapshot | undefined;
+
+  /** Captures the stack config (credentials stay in the provider process, never in state). */
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    this.config = snapshotConfig(req.config);
+  }
+
+  /** Validates inputs with `ViewEntitlementStoreInputsSchema`. */
+  async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+    return checkInputs(ViewEntitlementStoreInputsSchema, news);
+  }
+
+  /** Replaces on a new dialect or schema; repairs drift. */
+  async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+    return diffInputs(olds, news, {
+      keys: ["dialect", "managedSchema"],
+      identity: ["dialect", "managedSchema"],
+      drift: ["storePresent", "publicUsage"],
+    });
+  }
+
+  /** Creates the schema (if missing), tables, view and the PUBLIC usage grant. */
+  async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
+    const i = parseInputs(ViewEntitlementStoreInputsSchema, inputs);
+    const outs = await this.converge(i, undefined);
+    return { id: resourceId([i.dialect, i.managedSchema]), outs };
+  }
+
+  /** Reads which store objects exist, so `pulumi refresh` shows a dropped table or view. */
+  async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+    const i = parseInputs(ViewEntitlementStoreInputsSchema, pick(props, ["dialect", "managedSchema"]));
+    const c = viewConnection(i.dialect, this.config);
+    const live = await withSession(
+      c,
+      (e) => providerError(i.dialect, "read the entitlements store in schema", i.managedSchema, e, c.secrets),
+      (s) => readStore(s, i),
+    );
+    const outs: ViewEntitlementStoreOutputs = { ...i, schemaCreated: props.schemaCreated === true, ...live };
+    return { id, props: outs };
+  }
+
+  /** Re-applies the idempotent store statements (the only possible change is repairing drift). */
+  async update(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+    const i = parseInputs(ViewEntitlementStoreInputsSchema, news);
+    return { outs: await this.converge(i, olds.schemaCreated === true) };
+  }
+
+  /** Drops the store objects; the schema only if accessplane created it and it is empty. */
+  async delete(_id: string, props: Props): Promise<void> {
+    const i = parseInputs(ViewEntitlementStoreInputsSchema, pick(props, ["dialect", "managedSchema"]));
+    const c = viewConnection(i.dialect, this.config);
+    await withSession(
+      c,
+      (e) => providerError(i.dialect, "delete the entitlements store in schema", i.managedSchema, e, c.secrets),
+      async (s) => {
+        const statements = dropStoreStatements(i.dialect, i.managedSchema, props.schemaCreated === true);
+        const dropsSchema = props.schemaCreated === true && i.dialect !== "synapse";
+        await apply(s, i.dialect, dropsSchema ? statements.slice(0, -1) : statements, true);
+        if (dropsSchema) {
+          try {
+            await s.query(statements[statements.length - 1]!);
+          } catch (e) {
+            // 2BP01: objects accessplane does not manage remain in the schema, so it stays.
+            if ((e as { code?: unknown }).code !== "2BP01") throw e;
+          }
+        }
+      },
+    );
+  }
+
+  private async converge(i: ViewEntitlementStoreInputs, schemaCreated: boolean | undefined): Promise<ViewEntitlementStoreOutputs> {
+    const c = viewConnection(i.dialect, this.config);
+    return withSession(
+      c,
+      (e) => providerError(i.dialect, "create the entitlements store in schema", i.managedSchema, e, c.secrets),
+      async (s) => {
+        const existed = (await s.query(readQueries.schemaExists(i.dialect, i.managedSchema))).length > 0;
+        await apply(s, i.dialect, createStoreStatements(i.dialect, i.managedSchema), true);
+        return { ...i, schemaCreated: schemaCreated ?? !existed, storePresent: true, publicUsage: true };
+      },
+    );
+  }
+}
+
+async function readStore(s: SqlSession, i: ViewEntitlementStoreInputs): Promise<{ storePresent: boolean; publicUsage: boolean }> {
+  const rels = await s.query(readQueries.relations(i.dialect, i.managedSchema));
+  const has = (name: string, kind: string) => rels.some((r) => r.name === name && r.kind === kind);
+  const storePresent = has("memberships", "table") && has("policy_objects", "table") && has("entitlements", "view");
+  if (i.dialect === "synapse") return { storePresent, publicUsage: true };
+  const schemaExists = (await s.query(readQueries.schemaExists(i.dialect, i.managedSchema))).length > 0;
+  const publicUsage = schemaExists && (await s.query(readQueries.publicUsage(i.dialect, i.managedSchema))).length > 0;
+  return { storePresent, publicUsage };
+}
+
+function pick(props: Props, keys: readonly string[]): Props {
+  const out: Props = {};
+  for (const k of keys) if (props[k] !== undefined) out[k] = props[k];
+  return out;
+}
+
+/** Outputs of `ManagedView`: the inputs plus what `read` found live. */
+export interface ManagedViewOutputs extends ManagedViewInputs {
+  /** The view exists. */
+  viewPresent: boolean;
+  /** The live definition is the one accessplane generates for these inputs. */
+  definitionCurrent: boolean;
+  /** PUBLIC holds SELECT on the view. */
+  publicSelect: boolean;
+}
+
+const VIEW_KEYS = ["dialect", "managedSchema", "dataSource", "source", "viewName"] as const;
+
+/** CRUD for one managed view. */
+export class ManagedViewProvider implements pulumi.dynamic.ResourceProvider {
+  private config: ConfigSnapshot | undefined;
+
+  /** Captures the stack config. */
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    this.config = snapshotConfig(req.config);
+  }
+
+  /** Validates inputs with `ManagedViewInputsSchema`. */
+  async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+    return checkInputs(ManagedViewInputsSchema, news);
+  }
+
+  /** Replaces on a new dialect, schema or view name; updates in place otherwise; repairs drift. */
+  async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+    return diffInputs(olds, news, {
+      keys: VIEW_KEYS,
+      identity: ["dialect", "managedSchema", "viewName"],
+      drift: ["viewPresent", "definitionCurrent", "publicSelect"],
+    });
+  }
+
+  /** Creates the view and grants SELECT on it to PUBLIC. */
+  async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
+    const i = parseInputs(ManagedViewInputsSchema, inputs);
+    await this.write(i, false);
+    return { id: resourceId([i.dialect, i.managedSchema, i.viewName]), outs: fresh(i) };
+  }
+
+  /** Reads whether the view exists, carries the expected definition, and is granted to PUBLIC. */
+  async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+    const i = parseInputs(ManagedViewInputsSchema, pick(props, VIEW_KEYS));
+    const c = viewConnection(i.dialect, this.config);
+    const live = await withSession(
+      c,
+      (e) => providerError(i.dialect, "read managed view", `${i.managedSchema}.${i.viewName}`, e, c.secrets),
+      async (s) => {
+        const marker = await s.query(readQueries.viewMarker(i.dialect, i.managedSchema, i.viewName));
+        if (marker.length === 0) return { viewPresent: false, definitionCurrent: false, publicSelect: false };
+        const text = String(marker[0]!.v ?? "");
+        const expected = i.dialect === "synapse" ? synapseViewDefinition(i) : viewFingerprint(i.dialect, i);
+        const definitionCurrent = squash(text) === squash(expected);
+        const publicSelect = (await s.query(readQueries.publicSelect(i.dialect, i.managedSchema, i.viewName))).length > 0;
+        return { viewPresent: true, definitionCurrent, publicSelect };
+      },
+    );
+    const outs: ManagedViewOutputs = { ...i, ...live };
+    return { id, props: outs };
+  }
+
+  /** Re-creates the view in place (source change, or drift repair); never touches entitlement rows. */
+  async update(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+    const i = parseInputs(ManagedViewInputsSchema, news);
+    const sourceChanged = JSON.stringify(olds.source) !== JSON.stringify(i.source);
+    await this.write(i, sourceChanged);
+    return { outs: fresh(i) };
+  }
+
+  /** Drops the view; its PUBLIC grant goes with it. */
+  async delete(_id: string, props: Props): Promise<void> {
+    const i = parseInputs(ManagedViewInputsSchema, pick(props, VIEW_KEYS));
+    const c = viewConnection(i.dialect, this.config);
+    await withSession(
+      c,
+      (e) => providerError(i.dialect, "delete managed view", `${i.managedSchema}.${i.viewName}`, e, c.secrets),
+      (s) => apply(s, i.dialect, dropViewStatements(i.dialect, i.managedSchema, i.viewName), true),
+    );
+  }
+
+  private async write(i: ManagedViewInputs, replaceColumns: boolean): Promise<void> {
+    const c = viewConnection(i.dialect, this.config);
+    // CREATE OR REPLACE cannot change a view's column list; a new source may, so drop first
+    // (in the same transaction on postgres/redshift: readers never see the view missing).
+    const statements = [
+      ...(replaceColumns && i.dialect !== "synapse" ? dropViewStatements(i.dialect, i.managedSchema, i.viewName) : []),
+      ...createViewStatements(i.dialect, i),
+    ];
+    await withSession(
+      c,
+      (e) => providerError(i.dialect, "create managed view", `${i.managedSchema}.${i.viewName}`, e, c.secrets),
+      (s) => apply(s, i.dialect, statements, true),
+    );
+  }
+}
+
+function fresh(i: ManagedViewInputs): ManagedViewOutputs {
+  return { ...i, viewPresent: true, definitionCurrent: true, publicSelect: true };
+}
+
+// Synapse keeps the CREATE VIEW text verbatim, but tools may re-wrap whitespace.
+function squash(s: string): string {
+  return s.replace(/\s+/g, " ").trim();
+}
+
+/** Outputs of `PolicyEntitlements`: the live rows of the policy (equal to the inputs after apply). */
+export type PolicyEntitlementsOutputs = PolicyEntitlementsInputs;
+
+const POLICY_KEYS = ["dialect", "managedSchema", "policyKey", "members", "dataSources"] as const;
+
+async function liveRows(q: (sql: string) => Promise<Row[]>, i: PolicyEntitlementsInputs): Promise<PolicyRows> {
+  const values = (rows: Row[]) => rows.map((r) => String(r.v)).sort();
+  return {
+    policyKey: i.policyKey,
+    members: values(await q(readQueries.members(i.dialect, i.managedSchema, i.policyKey))),
+    dataSources: values(await q(readQueries.dataSources(i.dialect, i.managedSchema, i.policyKey))),
+  };
+}
+
+/** CRUD for the entitlement rows of one policy principal. */
+export class PolicyEntitlementsProvider implements pulumi.dynamic.ResourceProvider {
+  private config: ConfigSnapshot | undefined;
+
+  /** Captures the stack config. */
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    this.config = snapshotConfig(req.config);
+  }
+
+  /** Validates inputs with `PolicyEntitlementsInputsSchema` (members and data sources sorted). */
+  async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+    return checkInputs(PolicyEntitlementsInputsSchema, news);
+  }
+
+  /** Replaces on a new dialect, schema or policy key; member and data source changes update rows. */
+  async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+    return diffInputs(olds, news, { keys: POLICY_KEYS, identity: ["dialect", "managedSchema", "policyKey"] });
+  }
+
+  /** Inserts the policy's rows (converging with any rows an interrupted run left). */
+  async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
+    const i = parseInputs(PolicyEntitlementsInputsSchema, inputs);
+    await this.converge(i, i, "create entitlements of policy");
+    return { id: resourceId([i.dialect, i.managedSchema, i.policyKey]), outs: i };
+  }
+
+  /** Reads the live rows of this policy, so `pulumi refresh` shows rows changed by hand. */
+  async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+    const i = parseInputs(PolicyEntitlementsInputsSchema, pick(props, POLICY_KEYS));
+    const c = viewConnection(i.dialect, this.config);
+    const live = await withSession(
+      c,
+      (e) => providerError(i.dialect, "read entitlements of policy", i.policyKey, e, c.secrets),
+      async (s) => {
+        try {
+          return await liveRows(s.query, i);
+        } catch (e) {
+          // The store itself is gone: the policy has no rows, which the next update restores.
+          if (classify(e).kind === "missing-object") return { policyKey: i.policyKey, members: [], dataSources: [] };
+          throw e;
+        }
+      },
+    );
+    const outs: PolicyEntitlementsOutputs = { ...i, members: live.members, dataSources: live.dataSources };
+    return { id, props: outs };
+  }
+
+  /** Applies only the row delta from the live rows to the inputs: inserts before deletes. */
+  async update(_id: string, _olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+    const i = parseInputs(PolicyEntitlementsInputsSchema, news);
+    await this.converge(i, i, "update entitlements of policy");
+    return { outs: i };
+  }
+
+  /** Deletes this policy's rows, and no other policy's. */
+  async delete(_id: string, props: Props): Promise<void> {
+    const i = parseInputs(PolicyEntitlementsInputsSchema, pick(props, POLICY_KEYS));
+    await this.converge(i, null, "delete entitlements of policy");
+  }
+
+  private async converge(i: PolicyEntitlementsInputs, target: PolicyRows | null, action: string): Promise<void> {
+    const c = viewConnection(i.dialect, this.config);
+    await withSession(
+      c,
+      (e) => providerError(i.dialect, action, i.policyKey, e, c.secrets),
+      (s) =>
+        s.transaction(async (q) => {
+          // The delta is computed from the rows as they are now, not from the last recorded state,
+          // so a run interrupted midway (or rows edited by hand) converges on re-run.
+          const live = await liveRows(q, i);
+          await runAll(q, entitlementDeltaStatements(i.dialect, i.managedSchema, live, target));
+        }),
+    );
+  }
+}
+
+const storeProvider = new ViewEntitlementStoreProvider();
+const viewProvider = new ManagedViewProvider();
+const entitlementsProvider = new PolicyEntitlementsProvider();
+
+/** The managed schema and entitlements store of one Redshift/Synapse connection (estate scope). */
+export class ViewEntitlementStore extends pulumi.dynamic.Resource {
+  declare readonly dialect: pulumi.Output<ViewDialect>;
+  declare readonly managedSchema: pulumi.Output<string>;
+  declare readonly schemaCreated: pulumi.Output<boolean>;
+  declare readonly storePresent: pulumi.Output<boolean>;
+  declare readonly publicUsage: pulumi.Output<boolean>;
+
+  constructor(name: string, args: WrappedInputs<ViewEntitlementStoreInputs>, opts?: pulumi.CustomResourceOptions) {
+    super(
+      storeProvider,
+      name,
+      { ...args, schemaCreated: undefined, storePresent: undefined, publicUsage: undefined },
+      opts,
+      "accessplane",
+      "ViewEntitlementStore",
+    );
+  }
+}
+
+/** One secure view over one data source, granted to PUBLIC once. */
+export class ManagedView extends pulumi.dynamic.Resource {
+  declare readonly dialect: pulumi.Output<ViewDialect>;
+  declare readonly managedSchema: pulumi.Output<string>;
+  declare readonly viewName: pulumi.Output<string>;
+  declare readonly dataSource: pulumi.Output<string>;
+  declare readonly viewPresent: pulumi.Output<boolean>;
+  declare readonly definitionCurrent: pulumi.Output<boolean>;
+  declare readonly publicSelect: pulumi.Output<boolean>;
+
+  constructor(name: string, args: WrappedInputs<ManagedViewInputs>, opts?: pulumi.CustomResourceOptions) {
+    super(
+      viewProvider,
+      name,
+      { ...args, viewPresent: undefined, definitionCurrent: undefined, publicSelect: undefined },
+      opts,
+      "accessplane",
+      "ManagedView",
+    );
+  }
+}
+
+/** The entitlement rows of one policy principal: its members and its data sources. */
+export class PolicyEntitlements extends pulumi.dynamic.Resource {
+  declare readonly dialect: pulumi.Output<ViewDialect>;
+  declare readonly managedSchema: pulumi.Output<string>;
+  declare readonly policyKey: pulumi.Output<string>;
+  declare readonly members: pulumi.Output<string[]>;
+  declare readonly dataSources: pulumi.Output<string[]>;
+
+  constructor(name: string, args: WrappedInputs<PolicyEntitlementsInputs>, opts?: pulumi.CustomResourceOptions) {
+    super(entitlementsProvider, name, { ...args }, opts, "accessplane", "PolicyEntitlements");
+  }
+}
