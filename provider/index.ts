@@ -1,0 +1,13 @@
+/**
+ * accessplane: subscription policies as code. The pipeline, stage by stage: model (load and
+ * validate), resolve (subscriptions), platforms (privilege tables), plan (grant plan, renderers),
+ * pulumi (components).
+ */
+export * from "./model/schema";
+export { loadEstate, parseEstate, readEstateSources, type Estate, type EstateSources, type LoadResult } from "./model/load";
+export { formatIssue, hasErrors, InputError, type Issue } from "./model/issues";
+export { resolve, type Resolution, type Cohort } from "./resolve/resolve";
+export { ADAPTERS, adapterFor } from "./platforms";
+export { buildPlan } from "./plan/build";
+export type { Plan, AccessEntry, Principal } from "./plan/types";
+export * from "./pulumi";

@@ -1,0 +1,90 @@
+/**
+ * Runs the real components under Pulumi mocks and captures what they register: type, name, parent
+ * and inputs (secrets redacted). The CLI's `resources` array and the tests use this, so the offline
+ * view of resources is never a second implementation.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { Estate } from "../model/load";
+import type { Platform } from "../model/schema";
+import type { Providers } from "./context";
+
+/** One registered resource. */
+export interface CapturedResource {
+  type: string;
+  name: string;
+  /** The parent resource's name (components form the tree). */
+  parent?: string;
+  /** The explicit provider reference, when the resource has one. */
+  provider?: string;
+  /** Resolved inputs, secrets redacted, sorted keys. */
+  inputs: Record<string, unknown>;
+}
+
+/** Options of a capture run. */
+export interface CaptureOptions {
+  /** The estate component's name (default `estate`). */
+  name?: string;
+  slice?: { platforms?: Platform[] };
+  /** Builds providers inside the mocked runtime (providers must be created after mocks are set). */
+  providers?: () => Providers;
+}
+
+const SECRET_KEY = /pass(word)?|secret|token|credential|private.?key|connection.?string|^url$/i;
+
+/** Replaces secret-looking values and the serialised dynamic-provider closure. */
+export function redact(v: unknown, key = ""): unknown {
+  if (key === "__provider") return "[dynamic provider]";
+  if (SECRET_KEY.test(key) && v !== undefined && v !== null && v !== "") return "[secret]";
+  if (Array.isArray(v)) return v.map((x) => redact(x));
+  if (v && typeof v === "object") {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) out[k] = redact((v as Record<string, unknown>)[k], k);
+    return out;
+  }
+  return v;
+}
+
+const whenKnown = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply((v) => resolve(v)));
+
+/** Registers an AccessEstate under mocks and returns every resource it registers, sorted by type and name. */
+export async function captureResources(estate: Estate, now: Date | string, opts: CaptureOptions = {}): Promise<CapturedResource[]> {
+  const captured: CapturedResource[] = [];
+  const parents = new Map<string, string | undefined>();
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        const parent = parents.get(`${args.type}::${args.name}`);
+        captured.push({ type: args.type, name: args.name, ...(parent !== undefined ? { parent } : {}), ...(args.provider ? { provider: args.provider } : {}), inputs: redact(args.inputs) as Record<string, unknown> });
+        return { id: `${args.name}-id`, state: { ...args.inputs, groupId: `${args.name}-gid`, tableId: args.inputs.tableId, datasetId: args.inputs.datasetId } };
+      },
+      call(args) {
+        // Lookups the emitters make: Databricks users by name.
+        if (args.token === "databricks:index/getUser:getUser") return { id: `user:${String(args.inputs.userName)}`, userName: args.inputs.userName };
+        return args.inputs;
+      },
+    },
+    "accessplane",
+    "capture",
+    false,
+  );
+  // Imported after the mocks are set, so every resource module binds to the mocked runtime.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { AccessEstate } = require("./estate") as typeof import("./estate");
+  const record: pulumi.ResourceTransformation = (a) => {
+    parents.set(`${a.type}::${a.name}`, a.opts.parent ? pulumi.resourceName(a.opts.parent) : undefined);
+    return undefined;
+  };
+  const component = new AccessEstate(
+    opts.name ?? "estate",
+    {
+      ...estate,
+      now,
+      ...(opts.providers ? { providers: opts.providers() } : {}),
+      ...(opts.slice ? { slice: opts.slice } : {}),
+    },
+    { transformations: [record] },
+  );
+  await Promise.all([component, ...component.resources].map((r) => whenKnown(r.urn)));
+  await whenKnown(component.counts);
+  return captured.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
+}

@@ -1,0 +1,82 @@
+/**
+ * What emitters share: naming of children from stable keys, providers per platform, and caches of
+ * lookups and resources that several policies use (Databricks user ids, groups per provider).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { Estate } from "../model/load";
+import type { DataSource, Platform } from "../model/schema";
+import type { Plan, Principal } from "../plan/types";
+
+/** A provider per platform; children of that platform use it. */
+export type Providers = Partial<Record<Platform, pulumi.ProviderResource>>;
+
+/** State shared by every emitter of one estate. */
+export interface EstateContext {
+  /** The estate component's name: prefixes estate-scoped children. */
+  name: string;
+  estate: Estate;
+  plan: Plan;
+  /** Data sources by id. */
+  sources: ReadonlyMap<string, DataSource>;
+  providers: Providers;
+  /** Every resource the estate registers (for outputs and for waiting on registration). */
+  registered: pulumi.Resource[];
+  /** Memoised values shared across policies (lookups, shared groups). */
+  cache: Map<string, unknown>;
+}
+
+/** Where one emitter call registers resources. */
+export interface Scope {
+  ctx: EstateContext;
+  parent: pulumi.Resource;
+}
+
+/** Resource options for a child of `scope` on `platform`. */
+export function childOpts(scope: Scope, platform: Platform, extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
+  const provider = scope.ctx.providers[platform];
+  return { parent: scope.parent, ...(provider ? { provider } : {}), ...extra };
+}
+
+/** Records a resource as registered by the estate and returns it. */
+export function track<R extends pulumi.Resource>(scope: Scope, r: R): R {
+  scope.ctx.registered.push(r);
+  return r;
+}
+
+/** Memoises a value per key for the whole estate. */
+export function memo<T>(ctx: EstateContext, key: string, make: () => T): T {
+  if (ctx.cache.has(key)) return ctx.cache.get(key) as T;
+  const v = make();
+  ctx.cache.set(key, v);
+  return v;
+}
+
+/** `default` when a platform uses the default provider, else the provider's resource name (stable across runs). */
+export function providerTag(ctx: EstateContext, platform: Platform): string {
+  const p = ctx.providers[platform];
+  return p ? pulumi.resourceName(p) : "default";
+}
+
+/** An object name without its dialect quoting (`"DB"."S"`, `` `c`.`s` ``, `[d].[s]` -> `DB.S`), for stable child names. */
+export function plainName(object: string): string {
+  const parts = object.match(/"(?:[^"]|"")*"|`(?:[^`]|``)*`|\[(?:[^\]]|\]\])*\]|[^."`[\]]+/g) ?? [object];
+  return parts.map((p) => (/^["`[]/.test(p) ? p.slice(1, -1).replace(/""|``|\]\]/g, (m) => m[0]!) : p)).join(".");
+}
+
+/** Child names derive from stable keys: principal id, member user, object; never list positions. */
+export function childName(...parts: string[]): string {
+  return parts.join("/");
+}
+
+/** One platform's emitter: policy-scoped resources per principal, estate-scoped from all principals. */
+export interface PlatformEmitter {
+  /** Resources for one principal, inside its SubscriptionPolicy component. */
+  principal?(p: Principal, scope: Scope): void;
+  /** Resources owned by the estate (authoritative per object, or shared per data source). */
+  estate?(principals: Principal[], scope: Scope): void;
+  /**
+   * The count formula of this platform's resources, for docs and the linear-bound check:
+   * `users` and `objects` are per principal.
+   */
+  readonly countFormula: string;
+}

@@ -1,0 +1,39 @@
+/**
+ * Snowflake: an AccountRole per principal, GrantPrivilegesToAccountRole per object and per parent
+ * (database, schema), and GrantAccountRole per member. Count: 1 + users + objects + parents.
+ */
+import * as snowflake from "@pulumi/snowflake";
+import type { Principal } from "../../plan/types";
+import { childName, childOpts, plainName, type PlatformEmitter, type Scope, track } from "../context";
+
+/** The Snowflake emitter. */
+export const snowflakeEmitter: PlatformEmitter = {
+  countFormula: "1 role + 1 grant per member + 1 grant per object + 1 grant per distinct parent (database, schema)",
+  principal(p: Principal, scope: Scope) {
+    const opts = childOpts(scope, "snowflake");
+    const role = track(scope, new snowflake.AccountRole(childName(scope.ctx.name, p.id, "role"), { name: p.name, comment: `accessplane: policy ${p.policy}` }, opts));
+    const roleOpts = { ...opts, dependsOn: [role] };
+    for (const m of p.members) {
+      track(scope, new snowflake.GrantAccountRole(childName(scope.ctx.name, p.id, "member", m.user), { roleName: p.name, userName: m.identity }, roleOpts));
+    }
+    const parents = new Map<string, { kind: string; object: string }>();
+    for (const g of p.grants) {
+      for (const parent of g.parents) parents.set(`${parent.kind.toLowerCase()}/${plainName(parent.object)}`, parent);
+      track(
+        scope,
+        new snowflake.GrantPrivilegesToAccountRole(
+          childName(scope.ctx.name, p.id, "grant", g.dataSource),
+          { accountRoleName: p.name, privileges: [...g.privileges].sort(), onSchemaObject: { objectType: g.kind, objectName: g.object } },
+          roleOpts,
+        ),
+      );
+    }
+    for (const [key, parent] of [...parents].sort(([a], [b]) => a.localeCompare(b))) {
+      const args: snowflake.GrantPrivilegesToAccountRoleArgs =
+        parent.kind === "DATABASE"
+          ? { accountRoleName: p.name, privileges: ["USAGE"], onAccountObject: { objectType: "DATABASE", objectName: parent.object } }
+          : { accountRoleName: p.name, privileges: ["USAGE"], onSchema: { schemaName: parent.object } };
+      track(scope, new snowflake.GrantPrivilegesToAccountRole(childName(scope.ctx.name, p.id, "usage", key), args, roleOpts));
+    }
+  },
+};

@@ -1,0 +1,103 @@
+/**
+ * AccessEstate: the top component. It plans the estate with the pure core, creates one
+ * SubscriptionPolicy per policy, and owns the estate-scoped resources of platforms that are
+ * authoritative per object (Spark SqlPermissions, BigQuery view IAM) or shared per data source.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { hasErrors, InputError } from "../model/issues";
+import type { Estate } from "../model/load";
+import type { Config, Inventory, Platform, Policy } from "../model/schema";
+import { buildPlan } from "../plan/build";
+import type { Plan, Principal } from "../plan/types";
+import type { EstateContext, Providers } from "./context";
+import { EMITTERS } from "./emitters";
+import { SubscriptionPolicy } from "./policy";
+
+/** The type token of AccessEstate. */
+export const ACCESS_ESTATE_TYPE = "accessplane:index:AccessEstate";
+
+/** Inputs of an AccessEstate. */
+export interface AccessEstateArgs {
+  policies: Policy[];
+  inventory: Inventory;
+  config: Config;
+  /** A provider per platform; every child of that platform uses it. */
+  providers?: Providers;
+  /** The instant expiry is evaluated at (default: now). A scheduled `pulumi up` revokes on time. */
+  now?: Date | string;
+  /** Deploy only a slice of the estate in this stack; the union of slices is the whole estate. */
+  slice?: { platforms?: Platform[] };
+}
+
+/** Every policy of an estate, expanded into native grants on every platform. */
+export class AccessEstate extends pulumi.ComponentResource {
+  /** The plan the resources were derived from (same code as `accessplane plan`). */
+  readonly plan: Plan;
+  /** One component per policy, by policy name. */
+  readonly policies: Record<string, SubscriptionPolicy>;
+  /** Every resource the estate registered, in registration order. */
+  readonly resources: pulumi.Resource[];
+  /** Counts: policies, principals, and resources per platform. */
+  readonly counts: pulumi.Output<{ policies: number; principals: number; resources: Record<string, number> }>;
+  /** Principal (role, group) names of each policy. */
+  readonly principalNames: pulumi.Output<Record<string, string[]>>;
+
+  constructor(name: string, args: AccessEstateArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(ACCESS_ESTATE_TYPE, name, {}, opts);
+    const estate: Estate = { policies: args.policies, inventory: args.inventory, config: args.config };
+    const plan = buildPlan(estate, args.now ?? new Date());
+    if (hasErrors(plan.issues)) throw new InputError(plan.issues);
+    this.plan = plan;
+
+    const inSlice = (p: Platform) => !args.slice?.platforms || args.slice.platforms.includes(p);
+    const principals = plan.principals.filter((p) => inSlice(p.platform));
+    const context: EstateContext = {
+      name,
+      estate,
+      plan,
+      sources: new Map(estate.inventory.dataSources.map((d) => [d.id, d])),
+      providers: args.providers ?? {},
+      registered: [],
+      cache: new Map(),
+    };
+
+    const byPolicy = new Map<string, Principal[]>();
+    for (const p of principals) {
+      const list = byPolicy.get(p.policy);
+      if (list) list.push(p);
+      else byPolicy.set(p.policy, [p]);
+    }
+    this.policies = {};
+    for (const policy of [...args.policies].filter((p) => p.kind === "grant").sort((a, b) => a.name.localeCompare(b.name))) {
+      const before = context.registered.length;
+      const component = new SubscriptionPolicy(`${name}/${policy.name}`, { policy, principals: byPolicy.get(policy.name) ?? [], context }, { parent: this });
+      context.registered.splice(before, 0, component);
+      this.policies[policy.name] = component;
+    }
+
+    const byPlatform = new Map<Platform, Principal[]>();
+    for (const p of principals) {
+      const list = byPlatform.get(p.platform);
+      if (list) list.push(p);
+      else byPlatform.set(p.platform, [p]);
+    }
+    for (const [platform, emitter] of Object.entries(EMITTERS) as [Platform, (typeof EMITTERS)[Platform]][]) {
+      if (!inSlice(platform) || !emitter?.estate) continue;
+      emitter.estate(byPlatform.get(platform) ?? [], { ctx: context, parent: this });
+    }
+
+    this.resources = context.registered;
+    const perPlatform: Record<string, number> = {};
+    for (const r of context.registered) {
+      const t = pulumi.resourceType(r);
+      if (t.startsWith("accessplane:")) continue;
+      const pkg = t.split(":")[0]!;
+      perPlatform[pkg] = (perPlatform[pkg] ?? 0) + 1;
+    }
+    const names: Record<string, string[]> = {};
+    for (const [policy, list] of byPolicy) names[policy] = [...new Set(list.map((p) => p.name))].sort();
+    this.counts = pulumi.output({ policies: Object.keys(this.policies).length, principals: principals.length, resources: perPlatform });
+    this.principalNames = pulumi.output(names);
+    this.registerOutputs({ counts: this.counts, principalNames: this.principalNames });
+  }
+}
