@@ -1,0 +1,98 @@
+/**
+ * Decodes captured Pulumi resources back into effective access: who holds which privileges on which
+ * data source, as the platforms would enforce them. Written from the resources alone (names of
+ * objects and identities), independently of the plan.
+ */
+import type { CapturedResource } from "../../provider/pulumi/capture";
+import type { Estate } from "../../provider/model/load";
+import type { DataSourceOf } from "../../provider/model/schema";
+import { ADAPTERS } from "../../provider/platforms";
+import type { PlatformAdapter } from "../../provider/platforms/types";
+import { s3SubPrefix } from "../../provider/pulumi/emitters/s3";
+
+const plain = (o: string) =>
+  (o.match(/"(?:[^"]|"")*"|`(?:[^`]|``)*`|\[(?:[^\]]|\]\])*\]|[^."`[\]]+/g) ?? [o]).map((p) => (/^["`[]/.test(p) ? p.slice(1, -1) : p)).join(".");
+
+/** `user\u0000dataSource` -> sorted privileges. */
+export type Implied = Map<string, string[]>;
+
+/** The effective access the resources implement, per (user, data source). */
+export function impliedAccess(resources: CapturedResource[], estate: Estate): Implied {
+  const out: Implied = new Map();
+  const add = (user: string, ds: string, privs: string[], merge: (a: readonly string[], b: readonly string[]) => readonly string[]) => {
+    const k = `${user}\u0000${ds}`;
+    out.set(k, [...merge(out.get(k) ?? [], privs)].sort());
+  };
+  const { users, dataSources } = estate.inventory;
+  const byIdentity = (key: keyof (typeof users)[number]["identities"], value: string) => users.filter((u) => u.identities[key] === value).map((u) => u.id);
+  const byType = (t: string) => resources.filter((r) => r.type === t);
+  const objectOf = new Map<string, string>();
+  for (const d of dataSources) objectOf.set(`${d.platform}:${plain((ADAPTERS[d.platform] as PlatformAdapter).target(d as never, estate.config).object)}`, d.id);
+  const merge = (p: string) => (ADAPTERS as Record<string, PlatformAdapter>)[p]!.merge;
+
+  // Snowflake: role grants x role members.
+  const sfMembers = new Map<string, string[]>();
+  for (const r of byType("snowflake:index/grantAccountRole:GrantAccountRole")) {
+    const list = sfMembers.get(r.inputs.roleName as string) ?? [];
+    list.push(...byIdentity("snowflake", r.inputs.userName as string));
+    sfMembers.set(r.inputs.roleName as string, list);
+  }
+  for (const r of byType("snowflake:index/grantPrivilegesToAccountRole:GrantPrivilegesToAccountRole")) {
+    const on = r.inputs.onSchemaObject as { objectName: string } | undefined;
+    if (!on) continue;
+    const ds = objectOf.get(`snowflake:${plain(on.objectName)}`)!;
+    for (const u of sfMembers.get(r.inputs.accountRoleName as string) ?? []) add(u, ds, r.inputs.privileges as string[], merge("snowflake"));
+  }
+
+  // Databricks: group members (by group resource id) x Unity Catalog grants / Spark permissions.
+  const groupName = new Map<string, string>();
+  for (const r of byType("databricks:index/group:Group")) groupName.set(`${r.name}-id`, r.inputs.displayName as string);
+  const dbMembers = new Map<string, string[]>();
+  for (const r of byType("databricks:index/groupMember:GroupMember")) {
+    const g = groupName.get(r.inputs.groupId as string)!;
+    const list = dbMembers.get(g) ?? [];
+    list.push(...byIdentity("databricks", String(r.inputs.memberId).replace(/^user:/, "")));
+    dbMembers.set(g, list);
+  }
+  for (const r of byType("databricks:index/grant:Grant")) {
+    if (!r.inputs.table) continue;
+    const ds = objectOf.get(`databricks-unity-catalog:${r.inputs.table as string}`)!;
+    for (const u of dbMembers.get(r.inputs.principal as string) ?? []) add(u, ds, (r.inputs.privileges as string[]).map((p) => p.replace(/_/g, " ")), merge("databricks-unity-catalog"));
+  }
+  for (const r of byType("databricks:index/sqlPermissions:SqlPermissions")) {
+    if (!r.inputs.table) continue;
+    const ds = dataSources.find((d) => d.platform === "databricks-spark" && d.location.schema === r.inputs.database && d.location.table === r.inputs.table)!;
+    for (const a of r.inputs.privilegeAssignments as { principal: string; privileges: string[] }[])
+      for (const u of dbMembers.get(a.principal) ?? []) add(u, ds.id, a.privileges, merge("databricks-spark"));
+  }
+
+  // BigQuery: IAM on the managed view.
+  for (const r of byType("gcp:bigquery/iamBinding:IamBinding")) {
+    const ds = dataSources.find((d) => d.platform === "bigquery" && `${d.location.dataset}${estate.config.viewBased.bigqueryDatasetSuffix}` === r.inputs.datasetId && d.location.table === r.inputs.tableId)!;
+    for (const m of r.inputs.members as string[]) for (const u of byIdentity("bigquery", m)) add(u, ds.id, ["SELECT"], merge("bigquery"));
+  }
+
+  // S3 Access Grants: by grantee type.
+  const idcGroupMembers = new Map<string, string[]>();
+  for (const r of byType("aws:identitystore/groupMembership:GroupMembership")) {
+    const list = idcGroupMembers.get(r.inputs.groupId as string) ?? [];
+    list.push(...byIdentity("identityCenter", r.inputs.memberId as string));
+    idcGroupMembers.set(r.inputs.groupId as string, list);
+  }
+  const s3Sources = dataSources.filter((d): d is DataSourceOf<"s3"> => d.platform === "s3");
+  const sharedMembers = new Map(estate.inventory.sharedRoles.map((r) => [r.arn, r.members]));
+  for (const r of byType("aws:s3control/accessGrant:AccessGrant")) {
+    const sub = (r.inputs.accessGrantsLocationConfiguration as { s3SubPrefix: string }).s3SubPrefix;
+    const ds = s3Sources.find((d) => s3SubPrefix(d).s3SubPrefix === sub)!;
+    const g = r.inputs.grantee as { granteeType: string; granteeIdentifier: string };
+    const who =
+      g.granteeType === "DIRECTORY_GROUP"
+        ? idcGroupMembers.get(g.granteeIdentifier) ?? []
+        : g.granteeType === "DIRECTORY_USER"
+          ? byIdentity("identityCenter", g.granteeIdentifier)
+          : // An IAM role grant reaches everyone who can assume the role.
+            [...new Set([...byIdentity("iamRole", g.granteeIdentifier), ...(sharedMembers.get(g.granteeIdentifier) ?? [])])];
+    for (const u of who) add(u, ds.id, [r.inputs.permission as string], merge("s3"));
+  }
+  return out;
+}
