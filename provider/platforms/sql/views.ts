@@ -214,12 +214,20 @@ export function managedViewSelect(d: ViewDialect, spec: ManagedViewSpec): string
 }
 
 /**
- * A short fingerprint of a view's definition. PostgreSQL and Redshift store views re-rendered, so
- * the text cannot be compared back; the fingerprint is kept in the view's comment instead.
+ * The marker kept in a postgres/redshift managed view's comment: a digest of the generated SELECT
+ * and of the definition as the database rendered it right after creation. Both databases store
+ * views re-rendered, so the generated text cannot be compared back; a hand edit (CREATE OR REPLACE
+ * keeps the comment) changes the rendered definition and so no longer matches the marker.
  */
-export function viewFingerprint(d: ViewDialect, spec: ManagedViewSpec): string {
-  const digest = createHash("sha256").update(`${d}\n${managedViewSelect(d, spec)}`).digest("hex");
-  return `accessplane:${digest.slice(0, 32)}`;
+export function viewMarker(d: ViewDialect, spec: ManagedViewSpec, renderedDefinition: string): string {
+  const digest = (s: string) => createHash("sha256").update(s).digest("hex").slice(0, 24);
+  return `accessplane:${digest(`${d}\n${managedViewSelect(d, spec)}`)}:${digest(renderedDefinition.trim())}`;
+}
+
+/** The COMMENT statement that records `viewMarker` on a postgres/redshift managed view. */
+export function viewMarkerStatement(d: Exclude<ViewDialect, "synapse">, spec: ManagedViewSpec, renderedDefinition: string): string {
+  const view = obj(spec.managedSchema, spec.viewName, d);
+  return `COMMENT ON VIEW ${view} IS ${quoteLiteral(viewMarker(d, spec, renderedDefinition), d)}`;
 }
 
 /** The exact `CREATE VIEW` text of a Synapse managed view, as `OBJECT_DEFINITION` returns it. */
@@ -242,11 +250,8 @@ export function createViewStatements(d: ViewDialect, spec: ManagedViewSpec): str
   // Redshift late-binding views survive drops of the source and must schema-qualify every
   // reference, which the generator always does.
   const binding = d === "redshift" ? " WITH NO SCHEMA BINDING" : "";
-  return [
-    `CREATE OR REPLACE VIEW ${view} AS ${select}${binding}`,
-    `COMMENT ON VIEW ${view} IS ${quoteLiteral(viewFingerprint(d, spec), d)}`,
-    `GRANT SELECT ON ${view} TO PUBLIC`,
-  ];
+  // The provider then records `viewMarkerStatement` (it needs the definition as rendered).
+  return [`CREATE OR REPLACE VIEW ${view} AS ${select}${binding}`, `GRANT SELECT ON ${view} TO PUBLIC`];
 }
 
 /** Statements that drop one managed view (its grants go with it). */
@@ -353,18 +358,21 @@ export const readQueries = {
     if (d === "synapse") return `SELECT 1 AS n FROM sys.schemas WHERE name = ${quoteLiteral(managedSchema, d)}`;
     return `SELECT 1 AS n FROM information_schema.schemata WHERE schema_name = ${quoteLiteral(managedSchema, d)}`;
   },
-  /** The stored definition marker of a view: column `v`, no row when the view is missing. */
-  viewMarker(d: ViewDialect, managedSchema: string, viewName: string): string {
+  /**
+   * The live state of a view: columns `v` (its comment on postgres/redshift, its CREATE VIEW text
+   * on synapse) and `def` (the rendered definition; postgres/redshift). No row when it is missing.
+   */
+  viewState(d: ViewDialect, managedSchema: string, viewName: string): string {
     if (d === "synapse") {
       return (
-        `SELECT OBJECT_DEFINITION(${synapseObjectId(managedSchema, viewName, "V")}) AS v ` +
+        `SELECT OBJECT_DEFINITION(${synapseObjectId(managedSchema, viewName, "V")}) AS v, N'' AS def ` +
         `WHERE ${synapseObjectId(managedSchema, viewName, "V")} IS NOT NULL`
       );
     }
     // relkind 'v' only: a table that happens to carry the view's name is not the managed view.
     return (
-      `SELECT COALESCE(d.description, '') AS v FROM pg_catalog.pg_class c ` +
-      `JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ` +
+      `SELECT COALESCE(d.description, '') AS v, COALESCE(pg_catalog.pg_get_viewdef(c.oid), '') AS def ` +
+      `FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ` +
       `LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid AND d.objsubid = 0 ` +
       `WHERE n.nspname = ${quoteLiteral(managedSchema, d)} AND c.relname = ${quoteLiteral(viewName, d)} AND c.relkind = 'v'`
     );

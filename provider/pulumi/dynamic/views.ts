@@ -22,7 +22,8 @@ import {
   entitlementDeltaStatements,
   readQueries,
   synapseViewDefinition,
-  viewFingerprint,
+  viewMarker,
+  viewMarkerStatement,
 } from "../../platforms/sql/views";
 import { type ConfigSnapshot, type Row, type SqlSession, snapshotConfig, viewConnection, withSession } from "./connection";
 import { classify, providerError } from "./errors";
@@ -224,11 +225,13 @@ export class ManagedViewProvider implements pulumi.dynamic.ResourceProvider {
       c,
       (e) => providerError(i.dialect, "read managed view", `${i.managedSchema}.${i.viewName}`, e, c.secrets),
       async (s) => {
-        const marker = await s.query(readQueries.viewMarker(i.dialect, i.managedSchema, i.viewName));
-        if (marker.length === 0) return { viewPresent: false, definitionCurrent: false, publicSelect: false };
-        const text = String(marker[0]!.v ?? "");
-        const expected = i.dialect === "synapse" ? synapseViewDefinition(i) : viewFingerprint(i.dialect, i);
-        const definitionCurrent = squash(text) === squash(expected);
+        const state = await s.query(readQueries.viewState(i.dialect, i.managedSchema, i.viewName));
+        if (state.length === 0) return { viewPresent: false, definitionCurrent: false, publicSelect: false };
+        const text = String(state[0]!.v ?? "");
+        const definitionCurrent =
+          i.dialect === "synapse"
+            ? squash(text) === squash(synapseViewDefinition(i))
+            : text === viewMarker(i.dialect, i, String(state[0]!.def ?? ""));
         const publicSelect = (await s.query(readQueries.publicSelect(i.dialect, i.managedSchema, i.viewName))).length > 0;
         return { viewPresent: true, definitionCurrent, publicSelect };
       },
@@ -264,10 +267,18 @@ export class ManagedViewProvider implements pulumi.dynamic.ResourceProvider {
       ...(replaceColumns && i.dialect !== "synapse" ? dropViewStatements(i.dialect, i.managedSchema, i.viewName) : []),
       ...createViewStatements(i.dialect, i),
     ];
+    const d = i.dialect;
     await withSession(
       c,
-      (e) => providerError(i.dialect, "create managed view", `${i.managedSchema}.${i.viewName}`, e, c.secrets),
-      (s) => apply(s, i.dialect, statements, true),
+      (e) => providerError(d, "create managed view", `${i.managedSchema}.${i.viewName}`, e, c.secrets),
+      async (s) => {
+        if (d === "synapse") return apply(s, d, statements, true);
+        await s.transaction(async (q) => {
+          await runAll(q, statements);
+          const state = await q(readQueries.viewState(d, i.managedSchema, i.viewName));
+          await q(viewMarkerStatement(d, i, String(state[0]?.def ?? "")));
+        });
+      },
     );
   }
 }
