@@ -1,0 +1,34 @@
+/**
+ * Dynamic resources for the platforms without a usable Pulumi provider (ISSUE 5). Exported names
+ * are stable: the Pulumi components instantiate these classes.
+ *
+ * - `ViewEntitlementStore` `{ dialect, managedSchema }`: estate scope, per Redshift/Synapse connection.
+ * - `ManagedView` `{ dialect, managedSchema, dataSource, source: { database, schema, table }, viewName }`.
+ * - `PolicyEntitlements` `{ dialect, managedSchema, policyKey, members[], dataSources[] }`.
+ * - `TrinoRoleGrants` `{ role, roleCatalog?, members[], grants: { catalog, schema, table, privileges[] }[] }`.
+ * - `TrinoAccessRules` `{ path, document }`, the document built by `trinoRulesDocument`.
+ *
+ * `dialect` is `redshift`, `synapse`, or `postgres` (Redshift's test stand-in). Credentials come
+ * from pulumi config or the environment (connection.ts), never from inputs.
+ */
+export { ManagedView, PolicyEntitlements, ViewEntitlementStore } from "./views";
+export type { ManagedViewOutputs, PolicyEntitlementsOutputs, ViewEntitlementStoreOutputs, WrappedInputs } from "./views";
+export { TrinoAccessRules, TrinoRoleGrants } from "./trino";
+export type { TrinoAccessRulesOutputs, TrinoRoleGrantsArgs, TrinoRoleGrantsOutputs } from "./trino";
+export {
+  ManagedViewInputsSchema,
+  PolicyEntitlementsInputsSchema,
+  TrinoAccessRulesInputsSchema,
+  TrinoRoleGrantsInputsSchema,
+  ViewEntitlementStoreInputsSchema,
+} from "./schemas";
+export type {
+  ManagedViewInputs,
+  PolicyEntitlementsInputs,
+  TrinoAccessRulesInputs,
+  TrinoRoleGrantsInputs,
+  ViewEntitlementStoreInputs,
+} from "./schemas";
+export { ProviderError } from "./errors";
+export type { FailureKind } from "./errors";
+export { SETTINGS } from "./connection";
