@@ -1,16 +1,26 @@
 /**
- * The `accessplane` command line: offline plans over the same core the Pulumi program runs.
- * Exit codes: 0 success (warnings allowed), 1 input errors, 2 usage errors.
+ * The `accessplane` command line: offline plans, diffs and explanations over the same core the
+ * Pulumi program runs.
+ * Exit codes: 0 success (warnings allowed), 1 input errors, 2 usage errors, 3 access widens
+ * without acknowledgement (`diff --fail-on-widen` without `--ack`).
  */
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { hasErrors, type Issue } from "../model/issues";
-import { loadEstate, type LoadResult } from "../model/load";
-import { buildPlan } from "../plan/build";
+import { type Estate, loadEstate, type LoadResult, parseEstate, suggest } from "../model/load";
+import { planFromResolution } from "../plan/build";
+import { diffPlans } from "../plan/diff";
+import { explain, UnknownNameError } from "../plan/explain";
+import { diffJson, diffMarkdown, diffText } from "../plan/render/diff";
+import { explainJson, explainText } from "../plan/render/explain";
 import { type Format, issuesText, planJson, planMarkdown, planText } from "../plan/render/plan";
 import { colour, plain, type Style } from "../plan/render/table";
+import type { Plan } from "../plan/types";
+import { resolve } from "../resolve/resolve";
+import { Progress, yieldToTimers } from "./progress";
+import { type RepoPaths, type Revision, readRevision, repoPath, repoRoot, revision, revisionLabel, UsageError } from "./sources";
 
-/** Where the bundled example estate lives, relative to the package root. */
+/** Where the bundled example estate lives, relative to the package root (and the default diff paths). */
 export const EXAMPLE = {
   policies: "policies",
   inventory: "examples/estate/inventory",
@@ -20,12 +30,15 @@ export const EXAMPLE = {
 const ROOT = path.resolve(__dirname, "..", "..");
 
 /** Exit codes of every command. */
-export const EXIT = { ok: 0, inputErrors: 1, usage: 2 } as const;
+export const EXIT = { ok: 0, inputErrors: 1, usage: 2, widens: 3 } as const;
 
-interface Io {
+/** Where the CLI writes; injectable for tests. */
+export interface Io {
   out(s: string): void;
   err(s: string): void;
   style: Style;
+  /** Show a progress line on stderr for slow runs (stderr is a terminal). */
+  progress?: boolean;
 }
 
 function defaultIo(): Io {
@@ -34,6 +47,7 @@ function defaultIo(): Io {
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),
     style: tty ? colour : plain,
+    progress: !!process.stderr.isTTY,
   };
 }
 
@@ -44,11 +58,11 @@ interface EstateOpts {
   config?: string;
 }
 
-function estateOptions(cmd: Command): Command {
+function estateOptions(cmd: Command, relativeTo = "the working directory"): Command {
   return cmd
-    .option("--policies <dir>", "policy files (a directory or one file)")
-    .option("--inventory <path>", "inventory file or directory")
-    .option("--config <file>", "platform configuration file");
+    .option("--policies <path>", `policy files: a directory or one file (relative to ${relativeTo})`)
+    .option("--inventory <path>", `inventory file or directory (relative to ${relativeTo})`)
+    .option("--config <file>", `platform configuration file (relative to ${relativeTo})`);
 }
 
 /** Resolves estate paths: explicit options, else the bundled example estate. */
@@ -62,14 +76,19 @@ export function estatePaths(o: EstateOpts) {
   };
 }
 
-function parseNow(s: string | undefined): Date {
+/** A command-line mistake: reported as `error: ...`, exit code 2. */
+function usage(message: string): never {
+  throw new CommanderError(EXIT.usage, "accessplane.usage", message);
+}
+
+function parseNow(s: string | undefined, flag = "--now"): Date {
   if (s === undefined) return new Date();
   const t = Date.parse(s);
-  if (Number.isNaN(t)) throw new CommanderError(EXIT.usage, "accessplane.now", `--now: \`${s}\` is not an ISO 8601 instant such as 2026-01-31T00:00:00Z`);
+  if (Number.isNaN(t)) usage(`${flag}: \`${s}\` is not an ISO 8601 instant such as 2026-01-31T00:00:00Z`);
   return new Date(t);
 }
 
-function reportLoadErrors(res: LoadResult, io: Io, format: Format): number {
+function reportLoadErrors(res: LoadResult, io: Io, format: string): number {
   if (format === "json") {
     io.out(JSON.stringify({ version: 1, access: [], issues: res.issues }, null, 2) + "\n");
   } else {
@@ -80,7 +99,22 @@ function reportLoadErrors(res: LoadResult, io: Io, format: Format): number {
   return EXIT.inputErrors;
 }
 
-const formatOption = () => new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text");
+const formatOption = (choices = ["text", "markdown", "json"]) =>
+  new Option("--format <format>", "output format").choices(choices).default("text");
+const nowOption = () => new Option("--now <instant>", "evaluate expiry at this ISO 8601 instant (default: the current time)");
+
+/** Loads and plans in stages, so the progress line can follow. */
+async function planStages(estate: Estate, now: Date, progress: Progress, what = ""): Promise<Plan> {
+  progress.step(`resolving${what}`);
+  await yieldToTimers();
+  const resolution = resolve(estate, now);
+  progress.step(`planning${what}`);
+  await yieldToTimers();
+  return planFromResolution(estate, resolution);
+}
+
+/** The label GitHub workflows set to acknowledge widening (see examples/github-actions). */
+export const ACK_LABEL = "access-widening-approved";
 
 /** Builds the command tree; `io` is injectable for tests. */
 export function program(io: Io, setCode: (c: number) => void): Command {
@@ -90,35 +124,55 @@ export function program(io: Io, setCode: (c: number) => void): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError();
+  const progress = () => new Progress(io.err, !!io.progress);
 
   estateOptions(
     prog
       .command("plan")
       .description("show the access the estate grants, per user and per data source (offline, no credentials)")
-      .option("--now <instant>", "evaluate expiry at this ISO 8601 instant (default: the current time)")
+      .addOption(nowOption())
       .addOption(formatOption()),
-  ).action((o: EstateOpts & { now?: string; format: Format }) => {
+  ).action(async (o: EstateOpts & { now?: string; format: Format }) => {
     const now = parseNow(o.now);
-    const res = loadEstate(estatePaths(o));
-    if (!res.estate) return setCode(reportLoadErrors(res, io, o.format));
-    const plan = buildPlan(res.estate, now);
-    plan.issues = mergeIssues(res.issues, plan.issues);
-    if (o.format === "json") io.out(planJson(plan));
-    else if (o.format === "markdown") io.out(planMarkdown(plan));
-    else io.out(planText(plan, io.style));
-    setCode(hasErrors(plan.issues) ? EXIT.inputErrors : EXIT.ok);
+    const p = progress();
+    try {
+      p.step("loading");
+      const res = loadEstate(estatePaths(o));
+      if (!res.estate) {
+        p.stop();
+        return setCode(reportLoadErrors(res, io, o.format));
+      }
+      const plan = await planStages(res.estate, now, p);
+      plan.issues = mergeIssues(res.issues, plan.issues);
+      p.stop();
+      if (o.format === "json") io.out(planJson(plan));
+      else if (o.format === "markdown") io.out(planMarkdown(plan));
+      else io.out(planText(plan, io.style));
+      setCode(hasErrors(plan.issues) ? EXIT.inputErrors : EXIT.ok);
+    } finally {
+      p.stop();
+    }
   });
 
   estateOptions(
     prog
       .command("validate")
-      .description("check policies, inventory and configuration; print every error and warning")
-      .option("--now <instant>", "evaluate expiry at this ISO 8601 instant")
+      .description("check policies, inventory and configuration; print every error and warning (exit 1 on errors)")
+      .addOption(nowOption())
       .addOption(formatOption()),
-  ).action((o: EstateOpts & { now?: string; format: Format }) => {
-    const res = loadEstate(estatePaths(o));
-    let issues = res.issues;
-    if (res.estate) issues = mergeIssues(issues, buildPlan(res.estate, parseNow(o.now)).issues);
+  ).action(async (o: EstateOpts & { now?: string; format: Format }) => {
+    const now = parseNow(o.now);
+    const p = progress();
+    let issues: Issue[];
+    try {
+      p.step("loading");
+      const res = loadEstate(estatePaths(o));
+      issues = res.issues;
+      // Planning finds what loading cannot (missing identities, platform warnings).
+      if (res.estate) issues = mergeIssues(issues, (await planStages(res.estate, now, p)).issues);
+    } finally {
+      p.stop();
+    }
     if (o.format === "json") io.out(JSON.stringify({ version: 1, issues }, null, 2) + "\n");
     else {
       if (issues.length) io.out(issuesText(issues, io.style).join("\n") + "\n");
@@ -126,6 +180,125 @@ export function program(io: Io, setCode: (c: number) => void): Command {
       io.out(`${e} error${e === 1 ? "" : "s"}, ${issues.length - e} warning${issues.length - e === 1 ? "" : "s"}\n`);
     }
     setCode(hasErrors(issues) ? EXIT.inputErrors : EXIT.ok);
+  });
+
+  estateOptions(
+    prog
+      .command("diff")
+      .description("show who gains, loses or changes access between two estates (git refs or checkout directories)")
+      .requiredOption("--base <ref|dir>", "the estate before: a git ref (e.g. origin/main) or a checkout directory")
+      .option("--head <ref|dir>", "the estate after (default: the working tree)")
+      .addOption(nowOption())
+      .option("--base-now <instant>", "evaluate the base at this instant (default: --now), e.g. the time of the last deployment")
+      .addOption(formatOption())
+      .option("--fail-on-widen", "exit 3 when anyone gains access, privileges, write or a later expiry, unless --ack is given")
+      .option("--ack", `acknowledge widening (CI: pass it when the pull request has the \`${ACK_LABEL}\` label)`),
+    "the repository root",
+  ).action(async (o: EstateOpts & { base: string; head?: string; now?: string; baseNow?: string; format: Format; failOnWiden?: boolean; ack?: boolean }) => {
+    const now = parseNow(o.now);
+    const baseNow = o.baseNow !== undefined ? parseNow(o.baseNow, "--base-now") : now;
+    const p = progress();
+    try {
+      setCode(await runDiff(o, now, baseNow, p));
+    } finally {
+      p.stop();
+    }
+  });
+
+  async function runDiff(
+    o: EstateOpts & { base: string; head?: string; format: Format; failOnWiden?: boolean; ack?: boolean },
+    now: Date,
+    baseNow: Date,
+    p: Progress,
+  ): Promise<number> {
+    const cwd = process.cwd();
+    let base: Revision, head: Revision, paths: RepoPaths;
+    try {
+      p.step("reading git");
+      [base, head] = await Promise.all([revision(o.base, cwd), revision(o.head, cwd)]);
+      const root = (await repoRoot(cwd)) ?? cwd;
+      const anyGiven = o.policies !== undefined || o.inventory !== undefined;
+      const config = o.config ?? (anyGiven ? undefined : EXAMPLE.config);
+      paths = {
+        policies: repoPath(o.policies ?? EXAMPLE.policies, root),
+        inventory: repoPath(o.inventory ?? EXAMPLE.inventory, root),
+        ...(config !== undefined ? { config: { path: repoPath(config, root), explicit: o.config !== undefined } } : {}),
+      };
+    } catch (e) {
+      if (e instanceof UsageError) usage(e.message);
+      throw e;
+    }
+    const labels = { base: revisionLabel(base), head: revisionLabel(head) };
+    p.step("reading estates");
+    const [b, h] = await Promise.all([readRevision(base, paths, true), readRevision(head, paths, false)]);
+    const sides: { label: string; rev: typeof b; now: Date }[] = [
+      { label: labels.base, rev: b, now: baseNow },
+      { label: labels.head, rev: h, now },
+    ];
+    const plans: Plan[] = [];
+    let headEstate: Estate | undefined;
+    for (const [i, side] of sides.entries()) {
+      p.step(`loading ${side.label}`);
+      await yieldToTimers();
+      const res = parseEstate(side.rev.sources);
+      const issues = [...side.rev.issues, ...res.issues];
+      if (!res.estate || hasErrors(issues)) {
+        p.stop();
+        if (o.format === "json") io.out(JSON.stringify({ version: 1, side: i === 0 ? "base" : "head", label: side.label, issues }, null, 2) + "\n");
+        else {
+          io.err(`${side.label}: the estate does not load\n`);
+          io.err(issuesText(issues, io.style).join("\n") + "\n");
+          const n = issues.filter((x) => x.severity === "error").length;
+          io.err(`${n} error${n === 1 ? "" : "s"} in ${side.label}: nothing was compared\n`);
+        }
+        return EXIT.inputErrors;
+      }
+      const plan = await planStages(res.estate, side.now, p, ` ${side.label}`);
+      plan.issues = mergeIssues(issues, plan.issues);
+      plans.push(plan);
+      if (i === 1) headEstate = res.estate;
+    }
+    p.step("comparing");
+    const diff = diffPlans(plans[0]!, plans[1]!, { sharedRoles: headEstate!.inventory.sharedRoles });
+    p.stop();
+    for (const note of [...b.notes, ...h.notes]) io.err(`note: ${note}\n`);
+    const shown = { ...labels, acknowledged: !!o.ack };
+    if (o.format === "json") io.out(diffJson(diff, shown));
+    else if (o.format === "markdown") io.out(diffMarkdown(diff, shown));
+    else io.out(diffText(diff, shown, io.style));
+    if (hasErrors(plans[1]!.issues)) return EXIT.inputErrors;
+    if (o.failOnWiden && diff.summary.widens && !o.ack) {
+      const n = diff.blastRadius.users.length;
+      io.err(
+        `access widens for ${n} user${n === 1 ? "" : "s"} without acknowledgement: review the diff, then pass --ack` +
+          ` (in CI: add the \`${ACK_LABEL}\` label to the pull request)\n`,
+      );
+      return EXIT.widens;
+    }
+    return EXIT.ok;
+  }
+
+  estateOptions(
+    prog
+      .command("explain")
+      .description("explain why a user has or lacks access: policies, conditions, approvals, guardrails, identities, expiry")
+      .argument("<user>", "the user's id")
+      .argument("[dataSource]", "a data source id (default: every data source)")
+      .addOption(nowOption())
+      .addOption(formatOption(["text", "json"])),
+  ).action(async (user: string, dataSource: string | undefined, o: EstateOpts & { now?: string; format: "text" | "json" }) => {
+    const now = parseNow(o.now);
+    const res = loadEstate(estatePaths(o));
+    if (!res.estate) return setCode(reportLoadErrors(res, io, o.format));
+    try {
+      const e = explain(res.estate, user, dataSource, now);
+      io.out(o.format === "json" ? explainJson(e) : explainText(e, io.style));
+      setCode(EXIT.ok);
+    } catch (err) {
+      if (!(err instanceof UnknownNameError)) throw err;
+      const s = suggest(err.value, err.known);
+      usage(`${err.message}${s ? `: did you mean \`${s}\`?` : ""}`);
+    }
   });
 
   return prog;
@@ -154,7 +327,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.exitCode === 0) return EXIT.ok;
-      if (e.code === "accessplane.now") io.err(`error: ${e.message}\n`);
+      if (e.code === "accessplane.usage") io.err(`error: ${e.message}\n`);
       return EXIT.usage;
     }
     io.err(`internal error: ${(e as Error).message}\nplease report this with the command you ran\n`);

@@ -4,6 +4,7 @@
 import { formatIssue, type Issue } from "../../model/issues";
 import type { AccessEntry, Plan } from "../types";
 import { columns, plain, type Style } from "./table";
+import { expiresPhrase } from "./time";
 
 /** Output formats every command accepts. */
 export type Format = "text" | "markdown" | "json";
@@ -91,7 +92,7 @@ export function planText(plan: Plan, s: Style = plain): string {
   if (plan.expirations.length) {
     out.push("");
     out.push(s.bold("Upcoming expirations"));
-    out.push(...columns(plan.expirations.map((x) => [x.expiresAt, x.user, s.dim(`via ${x.policy}`)]), "  "));
+    out.push(...columns(plan.expirations.map((x) => [x.expiresAt, x.user, s.dim(`via ${x.policy}`), expiresPhrase(plan.now, x.expiresAt)]), "  "));
   }
   if (plan.issues.length) {
     out.push("");
@@ -124,7 +125,7 @@ export function planMarkdown(plan: Plan): string {
   }
   if (plan.expirations.length) {
     out.push("");
-    out.push("**Upcoming expirations**: " + plan.expirations.map((x) => `\`${x.user}\` via \`${x.policy}\` at ${x.expiresAt}`).join(", "));
+    out.push("**Upcoming expirations**: " + plan.expirations.map((x) => `\`${x.user}\` via \`${x.policy}\` at ${x.expiresAt} (${expiresPhrase(plan.now, x.expiresAt)})`).join(", "));
   }
   if (plan.issues.length) {
     out.push("");

@@ -1,0 +1,233 @@
+/**
+ * Why a user has, or lacks, access: every policy's verdict on the user, the condition tree with the
+ * value of each node, approvals and selections with their expiry, the guardrails that gate each
+ * grant, and the identities the platforms need. Built on the resolver's own functions (`matches`,
+ * `subscribersOf`, `inForce`) and its cohorts, so it can never disagree with a plan.
+ */
+import type { Estate } from "../model/load";
+import type { AccessType, Condition, DataSource, Identities, Platform, Policy, User } from "../model/schema";
+import { isApprover } from "../model/validate";
+import { adapterFor } from "../platforms";
+import { type Subscription, inForce, matches, resolve } from "../resolve/resolve";
+import { planFromResolution } from "./build";
+import type { AccessEntry } from "./types";
+
+/** One node of a condition tree, evaluated for the user. */
+export interface ConditionNode {
+  /** `group`, `attribute`, `anyOf` or `allOf`. */
+  op: "group" | "attribute" | "anyOf" | "allOf";
+  /** The group or attribute name. */
+  name?: string;
+  /** The attribute values the condition accepts. */
+  values?: string[];
+  /** The user's values of the attribute. */
+  has?: string[];
+  holds: boolean;
+  children: ConditionNode[];
+}
+
+/** One approval of the user, judged. */
+export interface ApprovalVerdict {
+  approvedBy: string;
+  approvedAt: string;
+  expiresAt?: string;
+  /** Whether the approver is allowed to approve for this policy. */
+  mayApprove: boolean;
+  status: "in force" | "expired" | "not yet in force";
+}
+
+/** How the policy's restriction level judged the user. */
+export type RestrictionVerdict =
+  | { level: "anyone" }
+  | { level: "conditions"; tree: ConditionNode }
+  | { level: "approval"; approvers: { users: string[]; groups: string[] }; approvals: ApprovalVerdict[] }
+  | { level: "users"; selectedCount: number; selections: { expiresAt?: string; inForce: boolean }[] };
+
+/** What a grant policy that admits the user gives on one data source. */
+export interface GrantOutcome {
+  dataSource: string;
+  platform: Platform;
+  /**
+   * `granted`: the user holds `access` through this policy; `downgraded`: a write guardrail limits
+   * it to read; `blocked`: a read guardrail the user fails; `staged`: the policy grants nothing yet;
+   * `no-identity`: the user has no identity on the platform; `nothing-issued`: the platform issues
+   * no privilege for this access on this object.
+   */
+  result: "granted" | "downgraded" | "blocked" | "staged" | "no-identity" | "nothing-issued";
+  access: AccessType;
+  privileges: string[];
+  /** The guardrails gating this grant on this data source, and whether the user passes each. */
+  gates: { guardrail: string; passes: boolean }[];
+  /** The identity the platform knows the user by. */
+  identity: { key: keyof Identities; value?: string };
+  /** Why the platform issues nothing, in its own words. */
+  notes: string[];
+}
+
+/** One policy's verdict on the user. */
+export interface PolicyVerdict {
+  policy: string;
+  kind: Policy["kind"];
+  access: AccessType;
+  state: Policy["state"];
+  file: string;
+  /** Whether the restriction level admits the user at `now` (for a guardrail: whether the user passes). */
+  admits: boolean;
+  /** The subscription that admits the user, with its expiry. */
+  subscription?: Subscription;
+  restriction: RestrictionVerdict;
+  /** The data sources in scope the policy selects (sorted). */
+  dataSources: string[];
+  /** For grant policies that admit the user: the result on each selected data source in scope. */
+  outcomes: GrantOutcome[];
+}
+
+/** Why a user has or lacks access, on one data source or everywhere. */
+export interface Explanation {
+  now: string;
+  user: string;
+  /** The data source asked about; absent for "everywhere". */
+  dataSource?: string;
+  /** The user's effective access in scope, as the plan gives it. */
+  access: AccessEntry[];
+  /** Active and staged grant policies in scope, admitting ones first. */
+  grants: PolicyVerdict[];
+  /** Active guardrails in scope. */
+  guardrails: PolicyVerdict[];
+}
+
+/** The reasons `explain` cannot answer: an unknown user or data source. */
+export class UnknownNameError extends Error {
+  constructor(
+    readonly what: "user" | "data source",
+    readonly value: string,
+    readonly known: readonly string[],
+  ) {
+    super(`unknown ${what} \`${value}\``);
+  }
+}
+
+function conditionNode(c: Condition, u: User): ConditionNode {
+  const holds = matches(c, u);
+  if ("group" in c) return { op: "group", name: c.group, holds, children: [] };
+  if ("attribute" in c) return { op: "attribute", name: c.attribute, values: c.values, has: u.attributes[c.attribute] ?? [], holds, children: [] };
+  if ("anyOf" in c) return { op: "anyOf", holds, children: c.anyOf.map((x) => conditionNode(x, u)) };
+  return { op: "allOf", holds, children: c.allOf.map((x) => conditionNode(x, u)) };
+}
+
+function restrictionVerdict(p: Policy, u: User, usersById: ReadonlyMap<string, User>, now: number): RestrictionVerdict {
+  const r = p.restriction;
+  switch (r.level) {
+    case "anyone":
+      return { level: "anyone" };
+    case "conditions":
+      return { level: "conditions", tree: conditionNode(r.when, u) };
+    case "users":
+      return {
+        level: "users",
+        selectedCount: new Set(r.users.map((s) => s.user)).size,
+        selections: r.users
+          .filter((s) => s.user === u.id)
+          .map((s) => ({ ...(s.expiresAt !== undefined ? { expiresAt: s.expiresAt } : {}), inForce: inForce(now, undefined, s.expiresAt) })),
+      };
+    case "approval":
+      return {
+        level: "approval",
+        approvers: r.approvers,
+        approvals: r.approvals
+          .filter((a) => a.user === u.id)
+          .map((a) => ({
+            approvedBy: a.approvedBy,
+            approvedAt: a.approvedAt,
+            ...(a.expiresAt !== undefined ? { expiresAt: a.expiresAt } : {}),
+            mayApprove: isApprover(a.approvedBy, r.approvers, usersById),
+            status: inForce(now, a.approvedAt, a.expiresAt) ? "in force" : Date.parse(a.approvedAt) > now ? "not yet in force" : "expired",
+          })),
+      };
+  }
+}
+
+/** Explains `userId`'s access to `dataSourceId` (or to every data source) at `now`. */
+export function explain(estate: Estate, userId: string, dataSourceId: string | undefined, now: Date | string): Explanation {
+  const { inventory, config } = estate;
+  const usersById = new Map(inventory.users.map((u) => [u.id, u]));
+  const user = usersById.get(userId);
+  if (!user) throw new UnknownNameError("user", userId, [...usersById.keys()]);
+  const dsById = new Map(inventory.dataSources.map((d) => [d.id, d]));
+  if (dataSourceId !== undefined && !dsById.has(dataSourceId)) throw new UnknownNameError("data source", dataSourceId, [...dsById.keys()]);
+  const inScope = (d: DataSource) => dataSourceId === undefined || d.id === dataSourceId;
+
+  const resolution = resolve(estate, now);
+  const nowMs = Date.parse(resolution.now);
+  const plan = planFromResolution(estate, resolution);
+  const passes = new Map(resolution.guardrails.map((g) => [g.policy.name, g.subscribers.some((s) => s.user === userId)]));
+
+  const verdict = (pr: (typeof resolution.grants)[number], staged: boolean): PolicyVerdict | undefined => {
+    const selected = pr.dataSources.filter(inScope);
+    if (dataSourceId !== undefined && selected.length === 0) return undefined;
+    const subscription = pr.subscribers.find((s) => s.user === userId);
+    const p = pr.policy;
+    const v: PolicyVerdict = {
+      policy: p.name,
+      kind: p.kind,
+      access: p.access,
+      state: p.state,
+      file: p.file,
+      admits: subscription !== undefined,
+      ...(subscription ? { subscription } : {}),
+      restriction: restrictionVerdict(p, user, usersById, nowMs),
+      dataSources: selected.map((d) => d.id),
+      outcomes: [],
+    };
+    if (!subscription || p.kind !== "grant") return v;
+    for (const ds of selected) {
+      const a = adapterFor(ds);
+      const key = a.identityKey(config, ds as never);
+      const identity = { key, ...(user.identities[key] ? { value: user.identities[key] } : {}) };
+      if (staged) {
+        const got = a.privileges(ds as never, p.access, config);
+        v.outcomes.push({ dataSource: ds.id, platform: ds.platform, result: "staged", access: p.access, privileges: [...got.privileges], gates: [], identity, notes: [] });
+        continue;
+      }
+      const cohorts = resolution.cohorts.filter((c) => c.policy === p.name && c.dataSources.some((d) => d.id === ds.id));
+      const gates = (cohorts[0]?.guardrails ?? []).map((g) => ({ guardrail: g, passes: passes.get(g) ?? false }));
+      const cohort = cohorts.find((c) => c.members.some((m) => m.user === userId));
+      if (!cohort) {
+        v.outcomes.push({ dataSource: ds.id, platform: ds.platform, result: "blocked", access: p.access, privileges: [], gates, identity, notes: [] });
+        continue;
+      }
+      const got = a.privileges(ds as never, cohort.access, config);
+      const result =
+        got.privileges.length === 0 ? "nothing-issued" : !identity.value ? "no-identity" : cohort.access !== p.access ? "downgraded" : "granted";
+      v.outcomes.push({
+        dataSource: ds.id,
+        platform: ds.platform,
+        result,
+        access: cohort.access,
+        privileges: [...got.privileges],
+        gates,
+        identity,
+        notes: got.notes.map((n) => n.message),
+      });
+    }
+    return v;
+  };
+
+  const admitsFirst = (a: PolicyVerdict, b: PolicyVerdict) => Number(b.admits) - Number(a.admits) || (a.policy < b.policy ? -1 : 1);
+  const grants = [
+    ...resolution.grants.map((g) => verdict(g, false)),
+    ...resolution.staged.map((g) => verdict(g, true)),
+  ].filter((v): v is PolicyVerdict => v !== undefined);
+  grants.sort((a, b) => Number(a.state === "staged") - Number(b.state === "staged") || admitsFirst(a, b));
+  const guardrails = resolution.guardrails.map((g) => verdict(g, false)).filter((v): v is PolicyVerdict => v !== undefined);
+  guardrails.sort(admitsFirst);
+
+  return {
+    now: resolution.now,
+    user: userId,
+    ...(dataSourceId !== undefined ? { dataSource: dataSourceId } : {}),
+    access: plan.access.filter((e) => e.user === userId && (dataSourceId === undefined || e.dataSource === dataSourceId)),
+    grants,
+    guardrails,
+  };
+}

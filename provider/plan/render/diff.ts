@@ -1,0 +1,219 @@
+/**
+ * Renderers of an access diff: aligned text for terminals, markdown for a pull-request comment
+ * (one-line summary, then collapsible sections), JSON for tooling.
+ */
+import { formatIssue, type Issue } from "../../model/issues";
+import type { AccessChange, PlanDiff, PrincipalChange } from "../diff";
+import { columns, plain, type Style } from "./table";
+import { expiresPhrase, relativeDays, shortInstant } from "./time";
+
+/** What the two sides of a diff are, for headings. */
+export interface DiffLabels {
+  base: string;
+  head: string;
+  /** Widening was acknowledged (e.g. by a pull-request label): say so next to the warning. */
+  acknowledged?: boolean;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** `+3 grants, -1 revoke, 2 changed · 1 new warning`: the summary line shared by every format. */
+export function diffSummary(d: PlanDiff): string {
+  const s = d.summary;
+  const parts = [`+${plural(s.gained, "grant")}, -${plural(s.lost, "revoke")}, ${s.changed} changed`];
+  if (s.newWarnings) parts.push(plural(s.newWarnings, "new warning"));
+  if (s.newErrors) parts.push(plural(s.newErrors, "new error"));
+  return parts.join(" · ");
+}
+
+const sign = (c: AccessChange) => (c.kind === "gained" ? "+" : c.kind === "lost" ? "-" : "~");
+
+/** The cells of one access change: access, privileges, via, note. */
+function cells(c: AccessChange, now: string) {
+  const e = (c.after ?? c.before)!;
+  const access = c.access ? `${c.access.from} → ${c.access.to}` : e.access;
+  const delta = [...c.privileges.added.map((p) => `+${p}`), ...c.privileges.removed.map((p) => `-${p}`)];
+  const privileges = c.kind === "changed" && delta.length ? delta.join(", ") : e.privileges.join(", ");
+  const policyDelta = [...c.policies.added.map((p) => `+${p}`), ...c.policies.removed.map((p) => `-${p}`)];
+  const via = `via ${c.responsible.join(", ")}${c.kind === "changed" && policyDelta.length ? ` (${policyDelta.join(", ")})` : ""}`;
+  let note = "";
+  if (c.expired) note = `expired ${shortInstant(c.before!.expiresAt!)}`;
+  else if (c.expiry) {
+    const was = c.expiry.from ? shortInstant(c.expiry.from) : "never";
+    note = c.expiry.to ? `until ${shortInstant(c.expiry.to)}, ${expiresPhrase(now, c.expiry.to)} (was ${was})` : `no longer expires (was ${was})`;
+  } else if (c.kind !== "lost" && c.after?.expiresAt) note = `until ${shortInstant(c.after.expiresAt)}, ${expiresPhrase(now, c.after.expiresAt)}`;
+  return { access, privileges, via, note };
+}
+
+function principalDetail(p: PrincipalChange): string {
+  if (p.kind === "created") return `${plural(p.members.added.length, "member")}, ${plural(p.grants.added.length, "grant")}`;
+  if (p.kind === "deleted") return `${plural(p.members.removed.length, "member")}, ${plural(p.grants.removed.length, "grant")}`;
+  const out: string[] = [];
+  if (p.renamed) out.push(`renamed from ${p.renamed.from}`);
+  for (const m of p.members.added) out.push(`+member ${m.identity}`);
+  for (const m of p.members.removed) out.push(`-member ${m.identity}`);
+  for (const g of p.grants.added) out.push(`+grant ${g.dataSource}`);
+  for (const g of p.grants.changed) {
+    const delta = [...g.privileges.added.map((x) => `+${x}`), ...g.privileges.removed.map((x) => `-${x}`)];
+    out.push(`~grant ${g.dataSource}${delta.length ? ` (${delta.join(", ")})` : ""}`);
+  }
+  for (const g of p.grants.removed) out.push(`-grant ${g.dataSource}`);
+  return out.join(", ");
+}
+
+const principalSign = (p: PrincipalChange) => (p.kind === "created" ? "+" : p.kind === "deleted" ? "-" : "~");
+
+function stagedRows(d: PlanDiff): string[][] {
+  const reach = (s: { access: string; users: string[]; dataSources: string[] }) =>
+    `${s.access}, would reach ${plural(s.users.length, "user")} on ${plural(s.dataSources.length, "data source")}`;
+  return [
+    ...d.staged.added.map((s) => ["+", s.policy, `staged: ${reach(s)}`]),
+    ...d.staged.changed.map((s) => ["~", s.policy, `staged: ${reach(s.after)} (was ${plural(s.before.users.length, "user")} on ${plural(s.before.dataSources.length, "data source")})`]),
+    ...d.staged.removed.map((s) => ["-", s.policy, "no longer staged"]),
+  ];
+}
+
+function blastLines(d: PlanDiff): string[] {
+  const b = d.blastRadius;
+  const out: string[] = [];
+  if (b.users.length) out.push(`access widens for ${plural(b.users.length, "user")} on ${plural(b.dataSources.length, "data source")}: ${b.users.join(", ")}`);
+  for (const s of b.sharedIdentities) {
+    out.push(`shared identity ${s.identity} (${s.principal}) reaches ${plural(s.users.length, "user")}: ${s.users.join(", ")}`);
+    if (s.overProvisioned.length) out.push(`  over-provisioned, justified by no policy: ${s.overProvisioned.join(", ")}`);
+    out.push("  anyone who later joins or assumes it gains this access without approval");
+  }
+  return out;
+}
+
+/** A readable terminal rendering: aligned tables, colour when `s` is the colour style. */
+export function diffText(d: PlanDiff, labels: DiffLabels, s: Style = plain): string {
+  const out: string[] = [];
+  const at = d.baseNow === d.now ? `at ${shortInstant(d.now)}` : `at ${shortInstant(d.baseNow)} → ${shortInstant(d.now)}`;
+  out.push(s.bold(`accessplane diff ${labels.base} → ${labels.head}`) + s.dim(`  ${at}`));
+  const widen = d.summary.widens ? (labels.acknowledged ? s.yellow(" · access widens (acknowledged)") : s.red(" · access widens")) : "";
+  out.push(diffSummary(d) + widen);
+
+  if (d.access.length) {
+    const paint = (c: AccessChange, t: string) => (c.kind === "gained" ? s.green(t) : c.kind === "lost" ? s.red(t) : s.yellow(t));
+    const rows = d.access.map((c) => {
+      const x = cells(c, d.now);
+      return [paint(c, sign(c)), s.cyan(c.user), c.dataSource, x.access, x.privileges, s.dim(x.via), x.note];
+    });
+    const lines = columns(rows, "  ");
+    const titles = { gained: "Access gained", changed: "Access changed", lost: "Access lost" } as const;
+    let last = "";
+    d.access.forEach((c, i) => {
+      if (c.kind !== last) {
+        out.push("", s.bold(titles[c.kind]));
+        last = c.kind;
+      }
+      out.push(lines[i]!);
+    });
+  } else {
+    out.push("", s.dim("no access changes"));
+  }
+
+  const blast = blastLines(d);
+  if (blast.length) {
+    out.push("", s.bold("Blast radius"));
+    out.push(...blast.map((l) => `  ${l.startsWith("  ") ? s.yellow(l) : l}`));
+  }
+  const staged = stagedRows(d);
+  if (staged.length) {
+    out.push("", s.bold("Staged policies (grant nothing yet)"));
+    out.push(...columns(staged, "  "));
+  }
+  if (d.expirations.length) {
+    out.push("", s.bold("Upcoming expirations"));
+    out.push(...columns(d.expirations.map((x) => [shortInstant(x.expiresAt), s.cyan(x.user), s.dim(`via ${x.policy}`), expiresPhrase(d.now, x.expiresAt), x.new ? s.yellow("new") : ""]), "  "));
+  }
+  if (d.newIssues.length) {
+    out.push("", s.bold("New issues"));
+    out.push(...issueLines(d.newIssues, s));
+  }
+  if (d.resolvedIssues.length) {
+    out.push("", s.bold("Resolved issues"));
+    out.push(...issueLines(d.resolvedIssues, { ...s, red: s.dim, yellow: s.dim }));
+  }
+  const r = d.estimatedResources;
+  if (d.principals.length) {
+    out.push("", s.bold("Resources") + s.dim(` (estimated: principals, object grants, memberships)  +${r.create} create  ~${r.update} update  -${r.delete} delete`));
+    out.push(...columns(d.principals.map((p) => [principalSign(p), p.id, p.name, principalDetail(p)]), "  "));
+  }
+  return out.join("\n") + "\n";
+}
+
+function issueLines(issues: readonly Issue[], s: Style): string[] {
+  return issues.map((i) => {
+    const line = "  " + formatIssue(i).replace(/\n/g, "\n  ");
+    return i.severity === "error" ? s.red(line) : s.yellow(line);
+  });
+}
+
+const md = (t: string) => t.replace(/\|/g, "\\|").replace(/</g, "&lt;");
+const code = (t: string) => "`" + t.replace(/`/g, "'") + "`";
+
+function details(title: string, body: string[], open: boolean): string[] {
+  return [`<details${open ? " open" : ""}><summary>${title}</summary>`, "", ...body, "", "</details>"];
+}
+
+/** Rows shown open in a PR comment; longer lists start collapsed. */
+const OPEN_ROWS = 20;
+
+/** A pull-request comment: the summary line first, then sections that collapse when long. */
+export function diffMarkdown(d: PlanDiff, labels: DiffLabels): string {
+  const out: string[] = [];
+  const b = d.blastRadius;
+  const widen = d.summary.widens
+    ? ` · ⚠️ **access widens** for ${plural(b.users.length, "user")} on ${plural(b.dataSources.length, "data source")}${labels.acknowledged ? " (acknowledged)" : ""}`
+    : "";
+  out.push(`**accessplane**: ${diffSummary(d)}${widen}`);
+  const at = d.baseNow === d.now ? `at ${shortInstant(d.now)}` : `at ${shortInstant(d.baseNow)} → ${shortInstant(d.now)}`;
+  out.push("");
+  out.push(`${code(labels.base)} → ${code(labels.head)}, ${at}`);
+
+  if (d.access.length) {
+    const rows = ["| | user | data source | access | privileges | via | |", "|---|---|---|---|---|---|---|"];
+    for (const c of d.access) {
+      const x = cells(c, d.now);
+      rows.push(`| ${sign(c) === "-" ? "−" : sign(c)} | ${md(c.user)} | ${md(c.dataSource)} | ${x.access} | ${md(x.privileges)} | ${md(x.via.replace(/^via /, ""))} | ${md(x.note)} |`);
+    }
+    out.push("", ...details(`Access changes (${d.access.length})`, rows, d.access.length <= OPEN_ROWS));
+  }
+  const blast = blastLines(d);
+  if (b.sharedIdentities.length) {
+    out.push("", "**Blast radius**", "", ...blast.map((l) => (l.startsWith("  ") ? `  - ${md(l.trim())}` : `- ${md(l)}`)));
+  }
+  if (d.newIssues.length) {
+    out.push("", `**New issues** (${d.newIssues.length})`, "", ...d.newIssues.map(mdIssue));
+  }
+  const staged = stagedRows(d);
+  if (staged.length) {
+    out.push("", ...details(`Staged policies (${staged.length})`, staged.map(([sg, p, t]) => `- ${sg === "-" ? "−" : sg} ${code(p!)} ${md(t!)}`), true));
+  }
+  if (d.expirations.length) {
+    const rows = ["| expires | user | via | |", "|---|---|---|---|"];
+    for (const x of d.expirations) rows.push(`| ${shortInstant(x.expiresAt)} (${relativeDays(d.now, x.expiresAt)}) | ${md(x.user)} | ${md(x.policy)} | ${x.new ? "new" : ""} |`);
+    out.push("", ...details(`Upcoming expirations (${d.expirations.length})`, rows, d.expirations.length <= 10));
+  }
+  if (d.resolvedIssues.length) {
+    out.push("", ...details(`Resolved issues (${d.resolvedIssues.length})`, d.resolvedIssues.map(mdIssue), false));
+  }
+  if (d.principals.length) {
+    const r = d.estimatedResources;
+    const rows = ["| | principal | name | change |", "|---|---|---|---|"];
+    for (const p of d.principals) rows.push(`| ${principalSign(p) === "-" ? "−" : principalSign(p)} | ${md(p.id)} | ${md(p.name)} | ${md(principalDetail(p))} |`);
+    out.push("", ...details(`Resources (estimated): +${r.create} create, ~${r.update} update, −${r.delete} delete`, rows, false));
+  }
+  return out.join("\n") + "\n";
+}
+
+function mdIssue(i: Issue): string {
+  const where = i.file ? ` (${i.file}${i.line ? `:${i.line}` : ""})` : "";
+  return `- **${i.severity}** ${code(i.code)} ${md(i.message)}${where}${i.help ? `: ${md(i.help)}` : ""}`;
+}
+
+/** The JSON document of a diff. */
+export function diffJson(d: PlanDiff, labels: DiffLabels): string {
+  return JSON.stringify({ ...d, base: labels.base, head: labels.head, acknowledged: !!labels.acknowledged }, null, 2) + "\n";
+}
