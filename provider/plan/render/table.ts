@@ -2,7 +2,10 @@
  * Small terminal helpers: aligned columns and optional colour. Colour is decided by the caller
  * (TTY and NO_COLOR), so renderers stay pure and testable.
  */
-import pc from "picocolors";
+import picocolors from "picocolors";
+
+// The CLI decides whether to colour (TTY, NO_COLOR); picocolors must not second-guess it.
+const pc = picocolors.createColors(true);
 
 /** Colour functions; identity functions when colour is off. */
 export interface Style {

@@ -1,0 +1,137 @@
+/** Golden tests of the effective-access diff: one per kind of change a reviewer must see. */
+import * as path from "node:path";
+import { buildPlan } from "../../provider/plan/build";
+import { diffPlans, isEmpty, type PlanDiff, widens } from "../../provider/plan/diff";
+import { diffJson, diffMarkdown, diffSummary, diffText } from "../../provider/plan/render/diff";
+import { colour } from "../../provider/plan/render/table";
+import { type InlineEstate, mustLoad } from "../support/estate";
+import { expectGolden } from "../support/golden";
+import { baseEstate, finPolicy, inventory, NOW, SHARED_ROLE_POLICY } from "./estates";
+
+const LABELS = { base: "main", head: "feature" };
+
+function diff(base: InlineEstate, head: InlineEstate, baseNow = NOW, now = NOW): PlanDiff {
+  const h = mustLoad(head);
+  return diffPlans(buildPlan(mustLoad(base), baseNow), buildPlan(h, now), { sharedRoles: h.inventory.sharedRoles });
+}
+
+function goldens(name: string, d: PlanDiff): void {
+  const file = (ext: string) => path.join(__dirname, "golden", `${name}.${ext}`);
+  expectGolden(file("txt"), diffText(d, LABELS));
+  expectGolden(file("md"), diffMarkdown(d, LABELS));
+  expectGolden(file("json"), diffJson(d, LABELS));
+}
+
+const CASES: { name: string; diff: () => PlanDiff; summary: string; widens: boolean }[] = [
+  {
+    name: "user-added-to-group",
+    diff: () => diff(baseEstate(), baseEstate({ inventory: inventory({ benGroups: ["engineers", "analysts"] }) })),
+    summary: "+2 grants, -0 revokes, 0 changed",
+    widens: true,
+  },
+  {
+    name: "tag-added-to-table",
+    diff: () => diff(baseEstate(), baseEstate({ inventory: inventory({ t3Tags: ["ops", "fin"] }) })),
+    summary: "+1 grant, -0 revokes, 1 changed",
+    widens: true,
+  },
+  {
+    name: "policy-read-to-write",
+    diff: () => diff(baseEstate(), baseEstate({ policies: { "policies/fin-analysts.yaml": finPolicy({ access: "write" }) } })),
+    summary: "+0 grants, -0 revokes, 3 changed · 1 new warning",
+    widens: true,
+  },
+  {
+    name: "policy-staged",
+    diff: () => diff(baseEstate(), baseEstate({ policies: { "policies/fin-analysts.yaml": finPolicy({ state: "staged" }) } })),
+    summary: "+0 grants, -5 revokes, 0 changed · 1 new warning",
+    widens: false,
+  },
+  {
+    name: "approval-expiring",
+    diff: () => diff(baseEstate(), baseEstate(), NOW, "2026-12-02T00:00:00Z"),
+    summary: "+0 grants, -1 revoke, 0 changed",
+    widens: false,
+  },
+  {
+    name: "shared-role-grant-added",
+    diff: () => diff(baseEstate(), baseEstate({ policies: { "policies/exports-read.yaml": SHARED_ROLE_POLICY } })),
+    summary: "+1 grant, -0 revokes, 0 changed",
+    widens: true,
+  },
+];
+
+describe("diff goldens", () => {
+  test.each(CASES)("$name", ({ name, diff: make, summary, widens: w }) => {
+    const d = make();
+    expect(diffSummary(d)).toBe(summary);
+    expect(widens(d)).toBe(w);
+    expect(d.summary.widens).toBe(w);
+    goldens(name, d);
+  });
+});
+
+describe("diffPlans", () => {
+  test("identical estates give an empty diff that does not widen", () => {
+    const d = diff(baseEstate(), baseEstate());
+    expect(isEmpty(d)).toBe(true);
+    expect(widens(d)).toBe(false);
+    expect(d.access).toEqual([]);
+    expect(d.principals).toEqual([]);
+    expect(d.estimatedResources).toEqual({ create: 0, update: 0, delete: 0 });
+    expect(diffText(d, LABELS)).toBe(
+      [
+        "accessplane diff main → feature  at 2026-11-23",
+        "+0 grants, -0 revokes, 0 changed",
+        "",
+        "no access changes",
+        "",
+        "Upcoming expirations",
+        "  2026-12-01  ben  via ops-by-request  expires in 8 days",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  test("adds come before changes, changes before revokes, each by user then data source", () => {
+    // ben joins analysts (gains), cat leaves them (loses), the policy becomes write (changes ann's access).
+    const head = baseEstate({
+      inventory: inventory({ benGroups: ["analysts"] }).replace("groups: [analysts, cleared]", "groups: [cleared]"),
+      policies: { "policies/fin-analysts.yaml": finPolicy({ access: "write" }) },
+    });
+    const d = diff(baseEstate(), head);
+    expect(d.access.map((c) => `${c.kind} ${c.id}`)).toEqual([
+      "gained ben|t1",
+      "gained ben|v1",
+      "changed ann|t1",
+      "lost cat|t1",
+      "lost cat|t2",
+      "lost cat|v1",
+    ]);
+    expect(d.access.find((c) => c.id === "ann|t1")).toMatchObject({
+      access: { from: "read", to: "write" },
+      privileges: { added: ["DELETE", "INSERT", "TRUNCATE", "UPDATE"], removed: [] },
+      responsible: ["fin-analysts"],
+      widens: true,
+    });
+    // A view stays SELECT under write, so ann's access to v1 does not change and is not listed.
+    expect(d.access.some((c) => c.id === "ann|v1")).toBe(false);
+    expect(d.blastRadius.users).toEqual(["ann", "ben"]);
+  });
+
+  test("a later expiry widens; an earlier one does not", () => {
+    const later = baseEstate({ policies: { "policies/ops-by-request.yaml": baseEstate().policies!["policies/ops-by-request.yaml"]!.replace("2026-12-01", "2027-12-01") } });
+    const d = diff(baseEstate(), later);
+    expect(d.access).toHaveLength(1);
+    expect(d.access[0]).toMatchObject({ kind: "changed", id: "ben|t3", expiry: { from: "2026-12-01T00:00:00.000Z", to: "2027-12-01T00:00:00.000Z" }, widens: true });
+    const back = diffPlans(buildPlan(mustLoad(later), NOW), buildPlan(mustLoad(baseEstate()), NOW));
+    expect(back.access[0]).toMatchObject({ kind: "changed", widens: false });
+    expect(widens(back)).toBe(false);
+  });
+
+  test("text output is coloured only with the colour style", () => {
+    const d = CASES[0]!.diff();
+    expect(diffText(d, LABELS)).not.toMatch(/\u001b\[/);
+    expect(diffText(d, LABELS, colour)).toMatch(/\u001b\[32m\+/);
+  });
+});
