@@ -110,7 +110,7 @@ const HELP: Record<FailureKind, (platform: string) => string> = {
     `ACCESSPLANE_STATEMENT_TIMEOUT_MS); look for a lock held on the object, then run \`pulumi up\` again`,
   "missing-object": () =>
     `the object was dropped outside Pulumi; run \`pulumi refresh\` then \`pulumi up\` to recreate it`,
-  other: () => `see the database message above; nothing partial is left behind that a re-run cannot converge`,
+  other: () => `fix the cause the database reports, then run \`pulumi up\` again: every statement is idempotent, so a re-run converges`,
 };
 
 const WHAT: Record<FailureKind, string> = {
