@@ -63,22 +63,24 @@ function restrictionLines(r: RestrictionVerdict, v: PolicyVerdict, user: string,
   }
 }
 
-function outcomeLine(o: GrantOutcome, s: Style): string[] {
+function outcomeLine(o: GrantOutcome, user: string, s: Style): string {
   const gates = o.gates.length ? s.dim(`  guardrails: ${o.gates.map((g) => `${g.passes ? "✓" : "✗"} ${g.guardrail}`).join(", ")}`) : "";
+  const failing = o.gates.filter((g) => !g.passes).map((g) => g.guardrail).join(", ");
   const privs = o.privileges.join(", ");
+  const as = o.identity.value !== undefined ? s.dim(` as ${o.identity.value}`) : "";
   switch (o.result) {
     case "granted":
-      return [`→ ${o.dataSource}: ${s.green(o.access)} ${privs}${gates}`];
+      return `→ ${o.dataSource}: ${s.green(o.access)} ${privs}${as}${gates}`;
     case "downgraded":
-      return [`→ ${o.dataSource}: ${s.yellow("read")} ${privs}, write limited to read by a guardrail${gates}`];
+      return `→ ${o.dataSource}: ${s.yellow("read")} ${privs}${as}, write limited to read by ${failing}${gates}`;
     case "blocked":
-      return [`→ ${o.dataSource}: ${s.red("blocked")} by a guardrail${gates}`];
+      return `→ ${o.dataSource}: ${s.red("blocked")} by ${failing}, which ${user} does not pass${gates}`;
     case "staged":
-      return [`→ ${o.dataSource}: would grant ${o.access} ${privs || "nothing"} once active`];
+      return `→ ${o.dataSource}: would grant ${o.access} ${privs || "nothing"} once active`;
     case "no-identity":
-      return [`→ ${o.dataSource}: ${s.red("nothing granted")}: no \`${o.identity.key}\` identity for the user on ${o.platform}${gates}`];
+      return `→ ${o.dataSource}: ${s.red("nothing granted")}: ${user} has no \`${o.identity.key}\` identity (add \`identities.${o.identity.key}\` in the inventory)${gates}`;
     case "nothing-issued":
-      return [`→ ${o.dataSource}: ${s.red("nothing granted")}: ${o.notes[0] ?? `${o.platform} issues no privilege for ${o.access} here`}${gates}`];
+      return `→ ${o.dataSource}: ${s.red("nothing granted")}: ${o.notes[0] ?? `${o.platform} issues no privilege for ${o.access} here`}${gates}`;
   }
 }
 
@@ -101,7 +103,7 @@ function verdictLines(v: PolicyVerdict, e: Explanation, s: Style): string[] {
   const exp = v.subscription?.expiresAt;
   const via = v.subscription?.approvedBy ? `, approved by \`${v.subscription.approvedBy}\`` : "";
   out.push(`      → admits ${e.user}${via}${exp ? `, until ${shortInstant(exp)} (${expiresPhrase(e.now, exp)})` : ""}${staged ? ", but a staged policy grants nothing" : ""}`);
-  for (const o of v.outcomes) out.push(...outcomeLine(o, s).map((l) => `      ${l}`));
+  for (const o of v.outcomes) out.push(`      ${outcomeLine(o, e.user, s)}`);
   return out;
 }
 
