@@ -1,0 +1,74 @@
+/**
+ * What the benchmark derives from a plan: entries, the linear resource bound of DESIGN.md per
+ * platform, the products some platforms force, and the naive one-grant-per-user count.
+ */
+import type { Estate } from "../provider/model/load";
+import { PLATFORMS, type DataSource, type Platform } from "../provider/model/schema";
+import { ADAPTERS } from "../provider/platforms";
+import type { PlatformAdapter } from "../provider/platforms/types";
+import type { Plan } from "../provider/plan/types";
+
+/** Resource figures of one platform. */
+export interface PlatformResources {
+  principals: number;
+  members: number;
+  grants: number;
+  parents: number;
+  /** DESIGN.md's linear bound: per principal 1 + members + object grants + distinct parents. */
+  bound: number;
+  /** One grant resource per (user, object) reached: what a per-user design would register. */
+  naive: number;
+  /**
+   * Grants the platform forces per (member, object): S3 principals granted through IAM roles (one
+   * role per user) or to directory users instead of a group; counted as members x grants.
+   */
+  forcedProduct: number;
+}
+
+/** Counts the linear bound and the naive count per platform from a plan. */
+export function resourceFigures(estate: Estate, plan: Plan): Record<Platform, PlatformResources> {
+  const out = Object.fromEntries(
+    PLATFORMS.map((p) => [p, { principals: 0, members: 0, grants: 0, parents: 0, bound: 0, naive: 0, forcedProduct: 0 }]),
+  ) as Record<Platform, PlatformResources>;
+  const sources = new Map<string, DataSource>(estate.inventory.dataSources.map((d) => [d.id, d]));
+  const { config } = estate;
+  for (const pr of plan.principals) {
+    const f = out[pr.platform];
+    const parents = new Set(pr.grants.flatMap((g) => g.parents.map((x) => `${x.kind}|${x.object}`)));
+    f.principals++;
+    f.members += pr.members.length;
+    f.grants += pr.grants.length;
+    f.parents += parents.size;
+    f.bound += 1 + pr.members.length + pr.grants.length + parents.size;
+    // A grantee per user instead of per principal: the grant count multiplies by the members.
+    const first = pr.grants[0] && sources.get(pr.grants[0].dataSource);
+    if (first && perUserGrantee(first, config)) f.forcedProduct += pr.members.length * pr.grants.length;
+  }
+  for (const e of plan.access) out[e.platform].naive++;
+  return out;
+}
+
+/**
+ * True when the platform grants to each member rather than to the principal: S3 Access Grants to IAM
+ * roles (one per user), or to Identity Center users when the estate is configured that way.
+ */
+function perUserGrantee(ds: DataSource, config: Estate["config"]): boolean {
+  if (ds.platform !== "s3") return false;
+  const key = (ADAPTERS.s3 as PlatformAdapter<"s3">).identityKey(config, ds);
+  return key === "iamRole" || config.s3.identityCenterGrantee === "user";
+}
+
+/** Principal ids that occur more than once in a plan (they must be unique: they key resources). */
+export function duplicatePrincipalIds(plan: Plan): string[] {
+  const seen = new Set<string>();
+  const dup = new Set<string>();
+  for (const p of plan.principals) (seen.has(p.id) ? dup : seen).add(p.id);
+  return [...dup].sort();
+}
+
+/** Sums the figures over platforms. */
+export function totals(f: Record<Platform, PlatformResources>): PlatformResources {
+  const t: PlatformResources = { principals: 0, members: 0, grants: 0, parents: 0, bound: 0, naive: 0, forcedProduct: 0 };
+  for (const p of Object.values(f)) for (const k of Object.keys(t) as (keyof PlatformResources)[]) t[k] += p[k];
+  return t;
+}

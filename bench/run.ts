@@ -1,0 +1,325 @@
+/**
+ * `npm run bench`: plans a synthetic estate of 10,000 users, 50,000 data sources and 500 policies,
+ * prints a readable table with PASS/FAIL per target, and ends with one JSON line.
+ *
+ *   npm run bench                         headline size, targets, resources, mocks, stacks
+ *   npm run bench -- --scaling            the same figures at 1x, 4x and 16x the base size
+ *   npm run bench -- --scale 4            one run at 4x the base size (quick look)
+ *   npm run bench -- --seed 7             another estate of the same shape
+ *   npm run bench -- --capture-scale 4    register under mocks at 4x the base (default 1x)
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { Platform } from "../provider/model/schema";
+import type { ChildRequest } from "./child";
+import { BASE, HEADLINE, NOW, describeEstate, generateEstate, perturb, scale, toSources, type Sizes } from "./generate";
+import { totals, type PlatformResources } from "./measure";
+
+interface Args {
+  scaling: boolean;
+  scale: number | undefined;
+  seed: number;
+  captureScale: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { scaling: false, scale: undefined, seed: 1, captureScale: 1 };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i];
+    const num = () => {
+      const v = Number(argv[++i]);
+      if (!Number.isFinite(v) || v <= 0) throw new Error(`${k} needs a positive number`);
+      return v;
+    };
+    if (k === "--scaling") a.scaling = true;
+    else if (k === "--scale") a.scale = num();
+    else if (k === "--seed") a.seed = num();
+    else if (k === "--capture-scale") a.captureScale = num();
+    else throw new Error(`unknown option \`${k}\`; see bench/run.ts for the options`);
+  }
+  return a;
+}
+
+/** Writes an estate's YAML files under `dir`. */
+function writeEstate(dir: string, sources: ReturnType<typeof toSources>): number {
+  let bytes = 0;
+  for (const f of [...sources.policies, ...sources.inventory]) {
+    const p = path.join(dir, f.path);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, f.content);
+    bytes += Buffer.byteLength(f.content);
+  }
+  return bytes;
+}
+
+/** Runs bench/child.ts in a fresh node process and returns its JSON. */
+function child(req: ChildRequest): Record<string, unknown> {
+  const out = execFileSync(process.execPath, ["-r", "tsx/cjs", path.join(__dirname, "child.ts"), JSON.stringify(req)], {
+    cwd: path.join(__dirname, ".."),
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const last = out.trim().split("\n").pop()!;
+  return JSON.parse(last) as Record<string, unknown>;
+}
+
+interface PlanFigures {
+  readMs: number;
+  parseMs: number;
+  resolveMs: number;
+  planMs: number;
+  peakRssMiB: number;
+  entries: number;
+  principals: number;
+  cohorts: number;
+  issues: { errors: number; warnings: number };
+  duplicatePrincipalIds: string[];
+  resources: Record<Platform, PlatformResources>;
+  diffMs?: number;
+  diff?: Record<string, unknown>;
+  warm?: { parseMs: number; resolveMs: number; planMs: number; entries: number };
+}
+
+interface CaptureFigures {
+  planMs: number;
+  captureMs: number;
+  registered: number;
+  custom: number;
+  components: number;
+  stacks: Record<string, number>;
+  emitters: Platform[];
+  resources: Record<Platform, PlatformResources>;
+  peakRssMiB: number;
+}
+
+/** Generates, writes and measures one size; `diff` also plans a 1%-different head. */
+function measure(sizes: Sizes, seed: number, tmp: string, diff: boolean): { plan: PlanFigures; yamlBytes: number; mix: Record<string, number> } {
+  const estate = generateEstate(sizes, seed);
+  const dir = path.join(tmp, `estate-${sizes.users}`);
+  const yamlBytes = writeEstate(dir, toSources(estate));
+  let headDir: string | undefined;
+  if (diff) {
+    headDir = path.join(tmp, `head-${sizes.users}`);
+    writeEstate(headDir, toSources(perturb(estate, 0.01, seed + 1)));
+  }
+  const mix = describeEstate(estate);
+  const plan = child({ mode: "plan", dir, ...(headDir ? { headDir } : {}), now: NOW }) as unknown as PlanFigures;
+  return { plan, yamlBytes, mix };
+}
+
+function captureAt(sizes: Sizes, seed: number, tmp: string): CaptureFigures {
+  const dir = path.join(tmp, `capture-${sizes.users}`);
+  writeEstate(dir, toSources(generateEstate(sizes, seed)));
+  return child({ mode: "capture", dir, now: NOW }) as unknown as CaptureFigures;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+const fmtMs = (v: number) => (v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`);
+const fmtN = (v: number) => Math.round(v).toLocaleString("en-US");
+const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
+
+function table(rows: string[][], header: string[]): string {
+  const all = [header, ...rows];
+  const w = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join("  ").trimEnd();
+  return [line(header), w.map((n) => "-".repeat(n)).join("  "), ...rows.map(line)].join("\n");
+}
+
+interface Target {
+  name: string;
+  value: number;
+  unit: string;
+  target: string;
+  pass: boolean;
+  /** value / limit (above 1 fails for "at most" targets, below 1 fails for "at least"). */
+  ratio: number;
+}
+
+const atMost = (name: string, value: number, limit: number, unit: string): Target => ({ name, value: round(value, 2), unit, target: `<= ${limit} ${unit}`, pass: value <= limit, ratio: round(value / limit, 2) });
+const atLeast = (name: string, value: number, limit: number, unit: string): Target => ({ name, value: Math.round(value), unit, target: `>= ${fmtN(limit)} ${unit}`, pass: value >= limit, ratio: round(value / limit, 2) });
+
+function headline(args: Args, tmp: string): Record<string, unknown> {
+  const sizes = args.scale ? scale(BASE, args.scale) : HEADLINE;
+  const t0 = performance.now();
+  const { plan: f, yamlBytes, mix } = measure(sizes, args.seed, tmp, true);
+  const captureSizes = scale(BASE, args.captureScale);
+  const cap = captureAt(captureSizes, args.seed, tmp);
+  const benchMs = performance.now() - t0;
+
+  const planNoLoad = f.resolveMs + f.planMs;
+  const planWithLoad = f.parseMs + planNoLoad;
+  const entriesPerSecond = f.entries / (planNoLoad / 1000);
+  const tot = totals(f.resources);
+  const capTot = totals(cap.resources);
+  // Mock registration: the capture also plans; that time is not registration.
+  const registrationMsPerResource = (cap.captureMs - cap.planMs) / cap.registered;
+  const realVsBound = Object.fromEntries(
+    cap.emitters.map((p) => [p, { real: cap.stacks[p] ?? 0, bound: cap.resources[p].bound, ratio: round((cap.stacks[p] ?? 0) / Math.max(1, cap.resources[p].bound), 3) }]),
+  ) as Record<string, { real: number; bound: number; ratio: number }>;
+  const emitted = cap.emitters;
+  const realSum = emitted.reduce((a, p) => a + (cap.stacks[p] ?? 0), 0);
+  const boundSum = emitted.reduce((a, p) => a + cap.resources[p].bound, 0);
+  const worstRatio = Math.max(...Object.values(realVsBound).map((r) => r.ratio));
+
+  const targets: Target[] = [
+    atMost("plan without loading (resolve + plan)", planNoLoad / 1000, 2, "s"),
+    atMost("plan with loading (parse + resolve + plan)", planWithLoad / 1000, 2, "s"),
+    atMost("peak RSS of the plan process", f.peakRssMiB, 1024, "MiB"),
+    atLeast("resolve + privilege mapping", entriesPerSecond, 1_000_000, "entries/s"),
+    atMost("diff of two estates 1% apart", (f.diffMs ?? NaN) / 1000, 1, "s"),
+    atMost("resources / linear bound (worst platform, under mocks)", worstRatio, 1.1, "x"),
+    atMost("mock registration per resource", registrationMsPerResource, 2, "ms"),
+  ];
+
+  const out: string[] = [];
+  out.push(`accessplane bench: ${fmtN(sizes.users)} users, ${fmtN(sizes.dataSources)} data sources, ${fmtN(sizes.policies)} policies (seed ${args.seed}, now ${NOW})`);
+  out.push(`policies: ${Object.entries(mix).map(([k, v]) => `${k} ${v}`).join(", ")}; YAML ${round(yamlBytes / 1024 / 1024)} MiB`);
+  out.push("");
+  out.push(table([
+    ["read YAML files", fmtMs(f.readMs)],
+    ["parse + validate (load)", fmtMs(f.parseMs)],
+    ["resolve", fmtMs(f.resolveMs)],
+    ["plan (privilege mapping)", fmtMs(f.planMs)],
+    ["plan without loading", fmtMs(planNoLoad)],
+    ["plan with loading", fmtMs(planWithLoad)],
+    ...(f.warm ? [["warm process: resolve + plan (1% head)", fmtMs(f.warm.resolveMs + f.warm.planMs)]] : []),
+    ["peak RSS (plan process)", `${fmtN(f.peakRssMiB)} MiB`],
+    ["effective access entries", fmtN(f.entries)],
+    ["entries per second", fmtN(entriesPerSecond)],
+    ["cohorts / principals", `${fmtN(f.cohorts)} / ${fmtN(f.principals)}`],
+    ["plan issues (errors / warnings)", `${f.issues.errors} / ${f.issues.warnings}`],
+    ["diff (diffPlans, 1% apart)", f.diffMs !== undefined ? fmtMs(f.diffMs) : "n/a"],
+    ["diff: gained / changed / lost", f.diff ? `${fmtN(f.diff.gained as number)} / ${fmtN(f.diff.changed as number)} / ${fmtN(f.diff.lost as number)}` : "n/a"],
+  ], ["measure", "value"]));
+  out.push("");
+  out.push("Pulumi resources per platform (linear bound = per principal 1 + members + grants + distinct parents):");
+  const platforms = Object.keys(f.resources) as Platform[];
+  out.push(table([
+    ...platforms.map((p) => {
+      const r = f.resources[p];
+      return [p, fmtN(r.principals), fmtN(r.members), fmtN(r.grants), fmtN(r.parents), fmtN(r.bound), fmtN(r.naive), r.forcedProduct ? fmtN(r.forcedProduct) : "-"];
+    }),
+    ["total", fmtN(tot.principals), fmtN(tot.members), fmtN(tot.grants), fmtN(tot.parents), fmtN(tot.bound), fmtN(tot.naive), fmtN(tot.forcedProduct)],
+  ], ["platform", "principals", "members", "grants", "parents", "bound", "naive (user x object)", "forced product"]));
+  out.push(`users x data sources: ${fmtN(sizes.users * sizes.dataSources)}`);
+  if (f.duplicatePrincipalIds.length > 0) out.push(`WARNING: ${f.duplicatePrincipalIds.length} principal ids occur twice in the plan (e.g. \`${f.duplicatePrincipalIds[0]}\`)`);
+  out.push("");
+  out.push(`Under Pulumi mocks at ${fmtN(captureSizes.users)} users / ${fmtN(captureSizes.dataSources)} data sources / ${captureSizes.policies} policies (one stack per platform):`);
+  out.push(table(
+    emitted.map((p) => [p, fmtN(realVsBound[p]!.real), fmtN(realVsBound[p]!.bound), `${realVsBound[p]!.ratio}x`]),
+    ["stack", "registered", "bound", "ratio"],
+  ));
+  const missing = platforms.filter((p) => !emitted.includes(p));
+  if (missing.length) out.push(`no emitter yet (not registered): ${missing.join(", ")}`);
+  out.push(`registration: ${fmtN(cap.registered)} resources (${fmtN(cap.components)} components) in ${fmtMs(cap.captureMs - cap.planMs)} = ${round(registrationMsPerResource, 3)} ms per resource`);
+  out.push("");
+  out.push(table(targets.map((t) => [t.name, `${t.value} ${t.unit}`, t.target, t.pass ? "PASS" : "FAIL", `${t.ratio}x`]), ["target", "measured", "target", "result", "of limit"]));
+  out.push("");
+  out.push(`bench took ${fmtMs(benchMs)}`);
+  console.log(out.join("\n"));
+
+  return {
+    sizes,
+    seed: args.seed,
+    now: NOW,
+    policyMix: mix,
+    yamlBytes,
+    loadMs: round(f.parseMs),
+    readMs: round(f.readMs),
+    resolveMs: round(f.resolveMs),
+    planMs: round(f.planMs),
+    planWithoutLoadingMs: round(planNoLoad),
+    planWithLoadingMs: round(planWithLoad),
+    warm: f.warm,
+    peakRssMiB: round(f.peakRssMiB),
+    entries: f.entries,
+    entriesPerSecond: Math.round(entriesPerSecond),
+    cohorts: f.cohorts,
+    principals: f.principals,
+    planIssues: f.issues,
+    duplicatePrincipalIds: f.duplicatePrincipalIds.length,
+    resources: { perPlatform: f.resources, total: tot },
+    naiveResources: tot.naive,
+    usersTimesDataSources: sizes.users * sizes.dataSources,
+    diffMs: f.diffMs !== undefined ? round(f.diffMs) : null,
+    diff: f.diff,
+    mocks: {
+      sizes: captureSizes,
+      registered: cap.registered,
+      components: cap.components,
+      registrationMs: round(cap.captureMs - cap.planMs),
+      msPerResource: round(registrationMsPerResource, 4),
+      realVsBound,
+      real: realSum,
+      bound: boundSum,
+      boundAllPlatforms: capTot.bound,
+      emitters: emitted,
+    },
+    stacks: {
+      /** Per-platform stacks at the measured size: the linear bound of each platform's principals. */
+      boundPerPlatform: Object.fromEntries(platforms.map((p) => [p, f.resources[p].bound])),
+      registeredPerPlatformAtMockSize: cap.stacks,
+    },
+    targets,
+    benchMs: Math.round(benchMs),
+  };
+}
+
+function scaling(args: Args, tmp: string): Record<string, unknown> {
+  const rows: Record<string, unknown>[] = [];
+  for (const k of [1, 4, 16]) {
+    const sizes = scale(BASE, k);
+    const { plan: f } = measure(sizes, args.seed, tmp, true);
+    const tot = totals(f.resources);
+    rows.push({
+      scale: k,
+      sizes,
+      loadMs: round(f.parseMs),
+      resolveMs: round(f.resolveMs),
+      planMs: round(f.planMs),
+      planWithoutLoadingMs: round(f.resolveMs + f.planMs),
+      planWithLoadingMs: round(f.parseMs + f.resolveMs + f.planMs),
+      peakRssMiB: round(f.peakRssMiB),
+      entries: f.entries,
+      entriesPerSecond: Math.round(f.entries / ((f.resolveMs + f.planMs) / 1000)),
+      principals: f.principals,
+      resourcesBound: tot.bound,
+      naiveResources: tot.naive,
+      diffMs: f.diffMs !== undefined ? round(f.diffMs) : null,
+    });
+    fs.rmSync(path.join(tmp, `estate-${sizes.users}`), { recursive: true, force: true });
+    fs.rmSync(path.join(tmp, `head-${sizes.users}`), { recursive: true, force: true });
+  }
+  const r = (x: Record<string, unknown>, k: string) => x[k] as number;
+  console.log(`accessplane bench --scaling (base ${fmtN(BASE.users)} users / ${fmtN(BASE.dataSources)} data sources / ${BASE.policies} policies, seed ${args.seed})\n`);
+  console.log(table(
+    rows.map((x) => {
+      const s = x.sizes as Sizes;
+      return [
+        `${r(x, "scale")}x`, fmtN(s.users), fmtN(s.dataSources), fmtN(s.policies), fmtMs(r(x, "loadMs")), fmtMs(r(x, "resolveMs")), fmtMs(r(x, "planMs")),
+        fmtN(r(x, "peakRssMiB")), fmtN(r(x, "entries")), fmtN(r(x, "entriesPerSecond")), fmtN(r(x, "resourcesBound")), fmtN(r(x, "naiveResources")), fmtMs(r(x, "diffMs")),
+      ];
+    }),
+    ["scale", "users", "sources", "policies", "load", "resolve", "plan", "RSS MiB", "entries", "entries/s", "resources", "naive", "diff"],
+  ));
+  return { scaling: rows, seed: args.seed, now: NOW };
+}
+
+function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "accessplane-bench-"));
+  try {
+    const result = args.scaling ? scaling(args, tmp) : headline(args, tmp);
+    // The last line of stdout is the machine-readable result.
+    console.log(JSON.stringify(result));
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main();
