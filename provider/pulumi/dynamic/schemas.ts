@@ -185,6 +185,16 @@ export function parseInputs<S extends z.ZodType>(schema: S, props: Record<string
   return schema.parse(withoutProvider(props));
 }
 
+/**
+ * Parses the input keys out of a resource's state (read/delete receive outputs, which also carry
+ * drift flags that the strict input schemas would refuse).
+ */
+export function parseState<S extends z.ZodType>(schema: S, props: Record<string, unknown>, keys: readonly string[]): z.infer<S> {
+  const picked: Record<string, unknown> = {};
+  for (const k of keys) if (props[k] !== undefined) picked[k] = props[k];
+  return schema.parse(picked);
+}
+
 function stable(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stable).join(",")}]`;
   if (v && typeof v === "object") {

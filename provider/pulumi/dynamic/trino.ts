@@ -31,6 +31,7 @@ import {
   checkInputs,
   diffInputs,
   parseInputs,
+  parseState,
 } from "./schemas";
 import type { WrappedInputs } from "./views";
 
@@ -119,7 +120,7 @@ export class TrinoRoleGrantsProvider implements pulumi.dynamic.ResourceProvider 
 
   /** Reads the role's live grants and members, so `pulumi refresh` shows hand-made changes. */
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-    const i = parseInputs(TrinoRoleGrantsInputsSchema, pickKeys(props, ROLE_KEYS));
+    const i = parseState(TrinoRoleGrantsInputsSchema, props, ROLE_KEYS);
     const live = await this.session(i, "read role", (r) => readRole(r, i));
     const outs: TrinoRoleGrantsOutputs = live
       ? { ...i, members: live.members, grants: live.grants, rolePresent: true }
@@ -136,7 +137,7 @@ export class TrinoRoleGrantsProvider implements pulumi.dynamic.ResourceProvider 
 
   /** Drops the role, which removes exactly its own grants and memberships. */
   async delete(_id: string, props: Props): Promise<void> {
-    const i = parseInputs(TrinoRoleGrantsInputsSchema, pickKeys(props, ROLE_KEYS));
+    const i = parseState(TrinoRoleGrantsInputsSchema, props, ROLE_KEYS);
     await this.converge(i, null, "delete role");
   }
 
@@ -183,12 +184,6 @@ async function readRole(r: TrinoRunner, i: TrinoRoleGrantsInputs): Promise<Trino
       .filter((g) => g.privileges.length > 0),
   });
   return live;
-}
-
-function pickKeys(props: Props, keys: readonly string[]): Props {
-  const out: Props = {};
-  for (const k of keys) if (props[k] !== undefined) out[k] = props[k];
-  return out;
 }
 
 /** Outputs of `TrinoAccessRules`. */
@@ -238,7 +233,7 @@ export class TrinoAccessRulesProvider implements pulumi.dynamic.ResourceProvider
 
   /** Reads the file back: a missing, edited or invalid file shows as drift. */
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-    const i = parseInputs(TrinoAccessRulesInputsSchema, pickKeys(props, ["path", "document"]));
+    const i = parseState(TrinoAccessRulesInputsSchema, props, ["path", "document"]);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const fs = require("node:fs") as typeof import("node:fs");
     let text: string;

@@ -37,6 +37,7 @@ import {
   checkInputs,
   diffInputs,
   parseInputs,
+  parseState,
 } from "./schemas";
 
 type Props = Record<string, unknown>;
@@ -105,7 +106,7 @@ export class ViewEntitlementStoreProvider implements pulumi.dynamic.ResourceProv
 
   /** Reads which store objects exist, so `pulumi refresh` shows a dropped table or view. */
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-    const i = parseInputs(ViewEntitlementStoreInputsSchema, pick(props, ["dialect", "managedSchema"]));
+    const i = parseState(ViewEntitlementStoreInputsSchema, props, ["dialect", "managedSchema"]);
     const c = viewConnection(i.dialect, this.config);
     const live = await withSession(
       c,
@@ -124,7 +125,7 @@ export class ViewEntitlementStoreProvider implements pulumi.dynamic.ResourceProv
 
   /** Drops the store objects; the schema only if accessplane created it and it is empty. */
   async delete(_id: string, props: Props): Promise<void> {
-    const i = parseInputs(ViewEntitlementStoreInputsSchema, pick(props, ["dialect", "managedSchema"]));
+    const i = parseState(ViewEntitlementStoreInputsSchema, props, ["dialect", "managedSchema"]);
     const c = viewConnection(i.dialect, this.config);
     await withSession(
       c,
@@ -167,12 +168,6 @@ async function readStore(s: SqlSession, i: ViewEntitlementStoreInputs): Promise<
   const schemaExists = (await s.query(readQueries.schemaExists(i.dialect, i.managedSchema))).length > 0;
   const publicUsage = schemaExists && (await s.query(readQueries.publicUsage(i.dialect, i.managedSchema))).length > 0;
   return { storePresent, publicUsage };
-}
-
-function pick(props: Props, keys: readonly string[]): Props {
-  const out: Props = {};
-  for (const k of keys) if (props[k] !== undefined) out[k] = props[k];
-  return out;
 }
 
 /** Outputs of `ManagedView`: the inputs plus what `read` found live. */
@@ -219,7 +214,7 @@ export class ManagedViewProvider implements pulumi.dynamic.ResourceProvider {
 
   /** Reads whether the view exists, carries the expected definition, and is granted to PUBLIC. */
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-    const i = parseInputs(ManagedViewInputsSchema, pick(props, VIEW_KEYS));
+    const i = parseState(ManagedViewInputsSchema, props, VIEW_KEYS);
     const c = viewConnection(i.dialect, this.config);
     const live = await withSession(
       c,
@@ -250,7 +245,7 @@ export class ManagedViewProvider implements pulumi.dynamic.ResourceProvider {
 
   /** Drops the view; its PUBLIC grant goes with it. */
   async delete(_id: string, props: Props): Promise<void> {
-    const i = parseInputs(ManagedViewInputsSchema, pick(props, VIEW_KEYS));
+    const i = parseState(ManagedViewInputsSchema, props, VIEW_KEYS);
     const c = viewConnection(i.dialect, this.config);
     await withSession(
       c,
@@ -334,7 +329,7 @@ export class PolicyEntitlementsProvider implements pulumi.dynamic.ResourceProvid
 
   /** Reads the live rows of this policy, so `pulumi refresh` shows rows changed by hand. */
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-    const i = parseInputs(PolicyEntitlementsInputsSchema, pick(props, POLICY_KEYS));
+    const i = parseState(PolicyEntitlementsInputsSchema, props, POLICY_KEYS);
     const c = viewConnection(i.dialect, this.config);
     const live = await withSession(
       c,
@@ -362,7 +357,7 @@ export class PolicyEntitlementsProvider implements pulumi.dynamic.ResourceProvid
 
   /** Deletes this policy's rows, and no other policy's. */
   async delete(_id: string, props: Props): Promise<void> {
-    const i = parseInputs(PolicyEntitlementsInputsSchema, pick(props, POLICY_KEYS));
+    const i = parseState(PolicyEntitlementsInputsSchema, props, POLICY_KEYS);
     await this.converge(i, null, "delete entitlements of policy");
   }
 
