@@ -11,16 +11,6 @@ import { type Resolution, resolve } from "../resolve/resolve";
 import type { AccessEntry, Plan, Principal, PrincipalGrant, PrincipalMember } from "./types";
 import type { Estate } from "../model/load";
 
-interface Acc {
-  u: number;
-  d: number;
-  privileges: readonly string[];
-  policies: string[];
-  write: boolean;
-  /** Latest expiry among justifying subscriptions; null once any never expires. */
-  expiresAt: string | null | undefined;
-}
-
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Builds the plan of an estate at `now`. */
@@ -36,7 +26,6 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
   const uIdx = new Map(users.map((u, i) => [u.id, i]));
   const dIdx = new Map(sources.map((d, i) => [d.id, i]));
   const policies = new Map(estate.policies.map((p) => [p.name, p]));
-  const nD = sources.length;
   const issues: Issue[] = [];
 
   const adapter = (ds: DataSource): PlatformAdapter<DataSource["platform"]> => {
@@ -54,6 +43,22 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
     if (!p) {
       p = a.privileges(ds as never, access, config);
       privMemo.set(k, p);
+    }
+    return p;
+  };
+  // A downgraded write cohort keeps the read privileges that write's privileges cover: nothing where
+  // write issues nothing, SELECT where write issues SELECT and more, READ within READWRITE.
+  const downgradeMemo = new Map<string, Privileges>();
+  const downgraded = (ds: DataSource): Privileges => {
+    const a = adapter(ds);
+    const k = `${ds.platform}|${a.tableKey(ds as never)}`;
+    let p = downgradeMemo.get(k);
+    if (!p) {
+      const write = privileges(ds, "write");
+      const covered = new Set(write.privileges.flatMap((x) => a.implied(x)));
+      const read = privileges(ds, "read").privileges.filter((x) => a.implied(x).every((y) => covered.has(y)));
+      p = { privileges: read, notes: write.notes };
+      downgradeMemo.set(k, p);
     }
     return p;
   };
@@ -79,23 +84,67 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
   // Members without the identity a platform needs: one issue per (platform, user).
   const missing = new Map<string, { user: string; platform: string; key: keyof Identities; severity: "error" | "warning"; dataSources: Set<string> }>();
 
-  const acc = new Map<number, Acc>();
+  // Privilege lists come from memoised table rows: intern them, so entries carry small ids and
+  // merges of two lists are memoised per pair of ids.
+  const privLists: (readonly string[])[] = [];
+  const privIds = new Map<readonly string[], number>();
+  const internPriv = (l: readonly string[]): number => {
+    let id = privIds.get(l);
+    if (id === undefined) {
+      const key = l.join(",");
+      id = privLists.findIndex((x) => x.join(",") === key);
+      if (id < 0) {
+        id = privLists.length;
+        privLists.push(l);
+      }
+      privIds.set(l, id);
+    }
+    return id;
+  };
+  const mergeMemo = new Map<number, number>();
+  const mergeIds = (a: PlatformAdapter<DataSource["platform"]>, x: number, y: number): number => {
+    if (x === y) return x;
+    const k = x * 65536 + y;
+    let r = mergeMemo.get(k);
+    if (r === undefined) {
+      r = internPriv(a.merge(privLists[x]!, privLists[y]!));
+      mergeMemo.set(k, r);
+    }
+    return r;
+  };
+  const policyNames = [...new Set(resolution.cohorts.map((c) => c.policy))].sort();
+  const policyId = new Map(policyNames.map((p, i) => [p, i]));
+
+  /**
+   * A principal's grants in index form: objects ascending by data-source index (cohorts list data
+   * sources sorted by id), so each user's entries come from a k-way merge of the buckets they are
+   * in: no hashing and no object per (user, data source) until the entry itself.
+   */
+  interface Bucket {
+    a: PlatformAdapter<DataSource["platform"]>;
+    key: keyof Identities;
+    grants: PrincipalGrant[];
+    ds: DataSource;
+    policy: number;
+    d: number[];
+    priv: number[];
+    write: boolean[];
+  }
+  const userBuckets: ({ b: Bucket; exp: number }[] | undefined)[] = new Array(users.length);
   const principals: Principal[] = [];
 
   for (const cohort of resolution.cohorts) {
-    const memberUsers = cohort.members.map((m) => ({ sub: m, user: users[uIdx.get(m.user)!]! }));
-    // Principals: one per (cohort, platform, identity kind); grants per object.
-    const byPrincipal = new Map<string, { a: PlatformAdapter<DataSource["platform"]>; key: keyof Identities; grants: PrincipalGrant[]; ds: DataSource }>();
+    const byPrincipal = new Map<string, Bucket>();
     for (const ds of cohort.dataSources) {
       const a = adapter(ds);
-      const p = privileges(ds, cohort.access);
+      const p = cohort.downgraded ? downgraded(ds) : privileges(ds, cohort.access);
       for (const n of p.notes) noteFor(cohort.policy, n);
       if (p.privileges.length === 0) continue;
       const idKey = a.identityKey(config, ds as never);
       const pk = `${ds.platform}|${idKey}`;
       let pr = byPrincipal.get(pk);
       if (!pr) {
-        pr = { a, key: idKey, grants: [], ds };
+        pr = { a, key: idKey, grants: [], ds, policy: policyId.get(cohort.policy)!, d: [], priv: [], write: [] };
         byPrincipal.set(pk, pr);
       }
       const t = target(ds);
@@ -108,36 +157,26 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
         parents: t.parents.map((x) => ({ kind: x.kind, object: x.object, privileges: [...x.privileges] })),
         extras: a.extras(ds as never, p.privileges, config),
       });
-      const isWrite = cohort.access === "write" && !sameSet(p.privileges, privileges(ds, "read").privileges);
-      const d = dIdx.get(ds.id)!;
-      for (const { sub, user } of memberUsers) {
-        if (!user.identities[idKey]) {
-          const mk = `${ds.platform}|${idKey}|${user.id}`;
-          const m = missing.get(mk);
-          if (m) m.dataSources.add(ds.id);
-          else missing.set(mk, { user: user.id, platform: ds.platform, key: idKey, severity: a.missingIdentity(config, ds as never), dataSources: new Set([ds.id]) });
+      pr.d.push(dIdx.get(ds.id)!);
+      pr.priv.push(internPriv(p.privileges));
+      pr.write.push(cohort.access === "write" && !sameSet(p.privileges, privileges(ds, "read").privileges));
+    }
+    for (const pr of byPrincipal.values()) {
+      const members: PrincipalMember[] = [];
+      for (const sub of cohort.members) {
+        const u = uIdx.get(sub.user)!;
+        const user = users[u]!;
+        const identity = user.identities[pr.key];
+        if (!identity) {
+          const mk = `${pr.ds.platform}|${pr.key}|${user.id}`;
+          const m = missing.get(mk) ?? { user: user.id, platform: pr.ds.platform, key: pr.key, severity: pr.a.missingIdentity(config, pr.ds as never), dataSources: new Set<string>() };
+          for (const g of pr.grants) m.dataSources.add(g.dataSource);
+          missing.set(mk, m);
           continue;
         }
-        const u = uIdx.get(user.id)!;
-        const key = u * nD + d;
-        const e = acc.get(key);
-        const exp = sub.expiresAt === undefined ? null : sub.expiresAt;
-        if (!e) {
-          acc.set(key, { u, d, privileges: p.privileges, policies: [cohort.policy], write: isWrite, expiresAt: exp });
-        } else {
-          if (e.privileges !== p.privileges) e.privileges = a.merge(e.privileges, p.privileges);
-          if (!e.policies.includes(cohort.policy)) e.policies.push(cohort.policy);
-          e.write ||= isWrite;
-          e.expiresAt = e.expiresAt === null || exp === null ? null : e.expiresAt! > exp ? e.expiresAt : exp;
-        }
-      }
-    }
-    for (const [, pr] of byPrincipal) {
-      const members: PrincipalMember[] = [];
-      for (const { sub, user } of memberUsers) {
-        const identity = user.identities[pr.key];
-        if (!identity) continue;
         members.push(sub.expiresAt !== undefined ? { user: user.id, identity, expiresAt: sub.expiresAt } : { user: user.id, identity });
+        const list = userBuckets[u] ?? (userBuckets[u] = []);
+        list.push({ b: pr, exp: sub.expiresAt === undefined ? Infinity : Date.parse(sub.expiresAt) });
       }
       principals.push({
         id: `${pr.ds.platform}:${cohort.key}`,
@@ -153,28 +192,67 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
     }
   }
 
-  // Access entries, sorted by user then data source (indexes follow sorted ids).
-  const keys = [...acc.keys()].sort((a, b) => a - b);
-  const access: AccessEntry[] = new Array(keys.length);
-  for (let i = 0; i < keys.length; i++) {
-    const e = acc.get(keys[i]!)!;
-    const user = users[e.u]!;
-    const ds = sources[e.d]!;
+  // Access entries, sorted by user then data source. Entries on the same object share their parents
+  // and extras (and entries with equal privileges share the list): treat them as read-only.
+  const parentsMemo = new Map<number, AccessEntry["parents"]>();
+  const extrasMemo = new Map<string, Record<string, unknown>>();
+  const access: AccessEntry[] = [];
+  const emit = (u: number, d: number, priv: number, write: boolean, pols: number[], exp: number) => {
+    const ds = sources[d]!;
     const t = target(ds);
+    let parents = parentsMemo.get(d);
+    if (!parents) parentsMemo.set(d, (parents = t.parents.map((p) => ({ object: p.object, privileges: [...p.privileges] }))));
+    const a = adapter(ds);
+    const xk = `${ds.platform}|${a.tableKey(ds as never)}|${priv}`;
+    let extras = extrasMemo.get(xk);
+    if (!extras) extrasMemo.set(xk, (extras = a.extras(ds as never, privLists[priv]!, config)));
     const entry: AccessEntry = {
-      user: user.id,
+      user: users[u]!.id,
       dataSource: ds.id,
       platform: ds.platform,
       objectType: ds.objectType,
-      access: e.write ? "write" : "read",
-      privileges: [...e.privileges],
-      parents: t.parents.map((p) => ({ object: p.object, privileges: [...p.privileges] })),
-      policies: e.policies.length > 1 ? e.policies.sort() : e.policies,
+      access: write ? "write" : "read",
+      privileges: privLists[priv] as string[],
+      parents,
+      policies: pols.length === 1 ? [policyNames[pols[0]!]!] : pols.sort((x, y) => x - y).map((i) => policyNames[i]!),
       object: t.object,
-      ...adapter(ds).extras(ds as never, e.privileges, config),
+      ...extras,
     };
-    if (e.expiresAt) entry.expiresAt = new Date(Date.parse(e.expiresAt)).toISOString();
-    access[i] = entry;
+    if (exp !== Infinity) entry.expiresAt = new Date(exp).toISOString();
+    access.push(entry);
+  };
+  for (let u = 0; u < userBuckets.length; u++) {
+    const list = userBuckets[u];
+    if (!list) continue;
+    if (list.length === 1) {
+      const { b, exp } = list[0]!;
+      for (let i = 0; i < b.d.length; i++) emit(u, b.d[i]!, b.priv[i]!, b.write[i]!, [b.policy], exp);
+      continue;
+    }
+    const pos = new Array<number>(list.length).fill(0);
+    for (;;) {
+      let d = Infinity;
+      for (let k = 0; k < list.length; k++) {
+        const b = list[k]!.b;
+        if (pos[k]! < b.d.length && b.d[pos[k]!]! < d) d = b.d[pos[k]!]!;
+      }
+      if (d === Infinity) break;
+      let priv = -1;
+      let write = false;
+      let exp = -Infinity;
+      const pols: number[] = [];
+      for (let k = 0; k < list.length; k++) {
+        const { b, exp: e } = list[k]!;
+        const i = pos[k]!;
+        if (i >= b.d.length || b.d[i] !== d) continue;
+        priv = priv < 0 ? b.priv[i]! : mergeIds(b.a, priv, b.priv[i]!);
+        write ||= b.write[i]!;
+        if (e > exp) exp = e;
+        if (!pols.includes(b.policy)) pols.push(b.policy);
+        pos[k] = i + 1;
+      }
+      emit(u, d, priv, write, pols, exp);
+    }
   }
 
   for (const { policy, note, count } of notes.values()) {

@@ -60,7 +60,7 @@ export interface PlatformAdapter<P extends Platform = Platform> {
   merge(a: readonly string[], b: readonly string[]): readonly string[];
   /** The atomic operations a privilege stands for (S3 access levels expand to actions). */
   implied(privilege: string): readonly string[];
-  /** Platform-specific fields of an access entry (S3: `accessLevel`, `actions`; Trino: `operations`). */
+  /** Platform-specific fields of an access entry (S3: `accessLevel`, `actions`; Trino: `operations`); a function of `tableKey(ds)` and `privileges` only, since plans memoise it. */
   extras(ds: DataSourceOf<P>, privileges: readonly string[], config: Config): Record<string, unknown>;
   /** The name of the principal (role, group) materialising a cohort. */
   principalName(cohortKey: string, config: Config): string;

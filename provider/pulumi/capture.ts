@@ -48,6 +48,18 @@ const whenKnown = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.appl
 
 /** Registers an AccessEstate under mocks and returns every resource it registers, sorted by type and name. */
 export async function captureResources(estate: Estate, now: Date | string, opts: CaptureOptions = {}): Promise<CapturedResource[]> {
+  // The SDK records a stack trace on every internal promise; with source maps on, formatting them
+  // dominates the run. No stack is needed offline, so none is captured while registering.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return await capture(estate, now, opts);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+async function capture(estate: Estate, now: Date | string, opts: CaptureOptions): Promise<CapturedResource[]> {
   const captured: CapturedResource[] = [];
   const parents = new Map<string, string | undefined>();
   await pulumi.runtime.setMocks(

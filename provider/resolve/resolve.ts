@@ -36,6 +36,11 @@ export interface Cohort {
   policy: string;
   /** The access the cohort holds: the policy's, or `read` when a write guardrail downgrades it. */
   access: AccessType;
+  /**
+   * True when a write guardrail downgraded this write cohort to read: it keeps only the read part of
+   * what write issues, so a guardrail never grants what the policy alone would not.
+   */
+  downgraded: boolean;
   /** Active guardrails that shaped this cohort (sorted). */
   guardrails: string[];
   members: Subscription[];
@@ -199,9 +204,9 @@ export function resolve(
         if (policy.access === "write" && !write) downgraded.push(s);
         else full.push(s);
       }
-      cohorts.push({ key, policy: policy.name, access: policy.access, guardrails: names, members: full, dataSources });
+      cohorts.push({ key, policy: policy.name, access: policy.access, downgraded: false, guardrails: names, members: full, dataSources });
       if (downgraded.length > 0) {
-        cohorts.push({ key: `${key}~read`, policy: policy.name, access: "read", guardrails: names, members: downgraded, dataSources });
+        cohorts.push({ key: `${key}~read`, policy: policy.name, access: "read", downgraded: true, guardrails: names, members: downgraded, dataSources });
       }
     }
   }

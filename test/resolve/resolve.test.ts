@@ -112,6 +112,21 @@ describe("combination", () => {
     expect(keys.sort()).toEqual(["w write [ann,cat] [v1]", "w~H write [cat] [t1]", "w~H write [cat] [t2]", "w~H~read read [ann] [t1]"]);
   });
 
+  test("a write guardrail never widens: downgraded users keep only the read part of what write issues", () => {
+    const e = mustLoad({
+      policies: {
+        "w.yaml": "name: w\naccess: write\nsubscribers: { anyone: true }\ndataSources: { names: [uc-view, t1] }\n",
+        "g.yaml": "name: g\nkind: guardrail\naccess: write\nsubscribers: { users: [ann] }\ndataSources: { names: [uc-view, t1] }\n",
+      },
+      inventory: {
+        "inv.yaml": SMALL_INVENTORY.replace(/snowflake: (\w+)/g, "snowflake: $1, databricks: $1"),
+        "uc.yaml": "dataSources:\n  - { id: uc-view, platform: databricks-unity-catalog, objectType: VIEW, location: { catalog: c, schema: s, table: v } }\n",
+      },
+    });
+    // Write issues nothing on a Unity Catalog view, so nobody (downgraded or not) gets SELECT there.
+    expect(brief(e)).toEqual([`ann t1 write ${W} via w`, "ben t1 read SELECT via w", "cat t1 read SELECT via w", "dan t1 read SELECT via w"]);
+  });
+
   test("a staged policy grants nothing but the plan shows what it would grant", () => {
     const e = estate({ "p.yaml": "name: p\naccess: read\nstate: staged\nsubscribers: { anyone: true }\ndataSources: { names: [t1, t2] }\n" });
     const plan = buildPlan(e, NOW);

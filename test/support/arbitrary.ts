@@ -219,9 +219,12 @@ export function oracleAccess(estate: Estate, now: number): Map<string, OracleEnt
         if (!oracleSelects(p, d) || !oracleAdmits(p, u, users, now)) continue;
         const gates = guards.filter((g) => oracleSelects(g, d));
         if (gates.some((g) => g.access === "read" && !oracleAdmits(g, u, users, now))) continue;
-        let access = p.access;
-        if (access === "write" && gates.some((g) => g.access === "write" && !oracleAdmits(g, u, users, now))) access = "read";
-        const got = a.privileges(d as never, access, estate.config).privileges;
+        let got = a.privileges(d as never, p.access, estate.config).privileges;
+        if (p.access === "write" && gates.some((g) => g.access === "write" && !oracleAdmits(g, u, users, now))) {
+          // Downgraded to read: only the read privileges that write's privileges already cover.
+          const covered = got.flatMap((x) => a.implied(x));
+          got = a.privileges(d as never, "read", estate.config).privileges.filter((x) => a.implied(x).every((y) => covered.includes(y)));
+        }
         if (got.length === 0) continue;
         privileges = privileges ? a.merge(privileges, got) : got;
         policies.push(p.name);
