@@ -41,12 +41,16 @@ export interface Io {
   progress?: boolean;
 }
 
+/** Colour only on a terminal, and never when NO_COLOR is set to anything (https://no-color.org). */
+export function chooseStyle(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): Style {
+  return stream.isTTY && !env.NO_COLOR ? colour : plain;
+}
+
 function defaultIo(): Io {
-  const tty = !!process.stdout.isTTY && !process.env.NO_COLOR;
   return {
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),
-    style: tty ? colour : plain,
+    style: chooseStyle(process.stdout, process.env),
     progress: !!process.stderr.isTTY,
   };
 }
