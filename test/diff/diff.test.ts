@@ -135,3 +135,17 @@ describe("diffPlans", () => {
     expect(diffText(d, LABELS, colour)).toMatch(/\u001b\[32m\+/);
   });
 });
+
+describe("markdown fits a pull-request comment", () => {
+  test("long lists are capped and counted, and a big change stays under GitHub's 65,536 characters", () => {
+    const users = Array.from({ length: 600 }, (_, i) => `  - { id: u${String(i).padStart(3, "0")}, groups: [analysts], identities: { snowflake: U${i} } }`).join("\n");
+    const head = baseEstate({ inventory: inventory().replace("users:\n", `users:\n${users}\n`) });
+    const d = diff(baseEstate(), head);
+    expect(d.summary.gained).toBe(1200);
+    const md = diffMarkdown(d, LABELS);
+    expect(md.length).toBeLessThan(65_536);
+    expect(md).toContain("\n… and 950 more access changes: run `accessplane diff` locally, or use `--format json`, for the full list\n");
+    expect(md).toContain("<details><summary>Access changes (1200)</summary>");
+    expect(md).toMatch(/\| ~ \| snowflake:fin-analysts \| AP_FIN_ANALYSTS \| \+member U0, \+member U1, [^|]*, … 588 more \|/);
+  });
+});

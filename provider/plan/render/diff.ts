@@ -45,6 +45,8 @@ function cells(c: AccessChange, now: string) {
   return { access, privileges, via, note };
 }
 
+const DETAIL_ITEMS = 12;
+
 function principalDetail(p: PrincipalChange): string {
   if (p.kind === "created") return `${plural(p.members.added.length, "member")}, ${plural(p.grants.added.length, "grant")}`;
   if (p.kind === "deleted") return `${plural(p.members.removed.length, "member")}, ${plural(p.grants.removed.length, "grant")}`;
@@ -58,7 +60,8 @@ function principalDetail(p: PrincipalChange): string {
     out.push(`~grant ${g.dataSource}${delta.length ? ` (${delta.join(", ")})` : ""}`);
   }
   for (const g of p.grants.removed) out.push(`-grant ${g.dataSource}`);
-  return out.join(", ");
+  // One principal can gain thousands of members: name a few, count the rest.
+  return out.length > DETAIL_ITEMS ? `${out.slice(0, DETAIL_ITEMS).join(", ")}, … ${out.length - DETAIL_ITEMS} more` : out.join(", ");
 }
 
 const principalSign = (p: PrincipalChange) => (p.kind === "created" ? "+" : p.kind === "deleted" ? "-" : "~");
@@ -159,6 +162,16 @@ function details(title: string, body: string[], open: boolean): string[] {
 
 /** Rows shown open in a PR comment; longer lists start collapsed. */
 const OPEN_ROWS = 20;
+/** Rows of one table at most: GitHub rejects comments over 65,536 characters. */
+export const MAX_MD_ROWS = 250;
+
+/** The first MAX_MD_ROWS rows, and a line saying how many were left out. */
+function capped<T>(items: readonly T[], row: (t: T) => string, what: string): string[] {
+  const out = items.slice(0, MAX_MD_ROWS).map(row);
+  const more = items.length - MAX_MD_ROWS;
+  if (more > 0) out.push("", `… and ${more} more ${what}: run \`accessplane diff\` locally, or use \`--format json\`, for the full list`);
+  return out;
+}
 
 /** A pull-request comment: the summary line first, then sections that collapse when long. */
 export function diffMarkdown(d: PlanDiff, labels: DiffLabels): string {
@@ -174,10 +187,12 @@ export function diffMarkdown(d: PlanDiff, labels: DiffLabels): string {
 
   if (d.access.length) {
     const rows = ["| | user | data source | access | privileges | via | |", "|---|---|---|---|---|---|---|"];
-    for (const c of d.access) {
-      const x = cells(c, d.now);
-      rows.push(`| ${sign(c) === "-" ? "−" : sign(c)} | ${md(c.user)} | ${md(c.dataSource)} | ${x.access} | ${md(x.privileges)} | ${md(x.via.replace(/^via /, ""))} | ${md(x.note)} |`);
-    }
+    rows.push(
+      ...capped(d.access, (c) => {
+        const x = cells(c, d.now);
+        return `| ${sign(c) === "-" ? "−" : sign(c)} | ${md(c.user)} | ${md(c.dataSource)} | ${x.access} | ${md(x.privileges)} | ${md(x.via.replace(/^via /, ""))} | ${md(x.note)} |`;
+      }, "access changes"),
+    );
     out.push("", ...details(`Access changes (${d.access.length})`, rows, d.access.length <= OPEN_ROWS));
   }
   const blast = blastLines(d);
@@ -193,7 +208,7 @@ export function diffMarkdown(d: PlanDiff, labels: DiffLabels): string {
   }
   if (d.expirations.length) {
     const rows = ["| expires | user | via | |", "|---|---|---|---|"];
-    for (const x of d.expirations) rows.push(`| ${shortInstant(x.expiresAt)} (${relativeDays(d.now, x.expiresAt)}) | ${md(x.user)} | ${md(x.policy)} | ${x.new ? "new" : ""} |`);
+    rows.push(...capped(d.expirations, (x) => `| ${shortInstant(x.expiresAt)} (${relativeDays(d.now, x.expiresAt)}) | ${md(x.user)} | ${md(x.policy)} | ${x.new ? "new" : ""} |`, "expirations"));
     out.push("", ...details(`Upcoming expirations (${d.expirations.length})`, rows, d.expirations.length <= 10));
   }
   if (d.resolvedIssues.length) {
@@ -202,7 +217,7 @@ export function diffMarkdown(d: PlanDiff, labels: DiffLabels): string {
   if (d.principals.length) {
     const r = d.estimatedResources;
     const rows = ["| | principal | name | change |", "|---|---|---|---|"];
-    for (const p of d.principals) rows.push(`| ${principalSign(p) === "-" ? "−" : principalSign(p)} | ${md(p.id)} | ${md(p.name)} | ${md(principalDetail(p))} |`);
+    rows.push(...capped(d.principals, (p) => `| ${principalSign(p) === "-" ? "−" : principalSign(p)} | ${md(p.id)} | ${md(p.name)} | ${md(principalDetail(p))} |`, "principal changes"));
     out.push("", ...details(`Resources (estimated): +${r.create} create, ~${r.update} update, −${r.delete} delete`, rows, false));
   }
   return out.join("\n") + "\n";
