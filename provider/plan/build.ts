@@ -197,6 +197,8 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
   const parentsMemo = new Map<number, AccessEntry["parents"]>();
   const extrasMemo = new Map<string, Record<string, unknown>>();
   const access: AccessEntry[] = [];
+  const NO_EXTRAS: Record<string, unknown> = {};
+  const userIds = users.map((u) => u.id);
   const emit = (u: number, d: number, priv: number, write: boolean, pols: number[], exp: number) => {
     const ds = sources[d]!;
     const t = target(ds);
@@ -205,9 +207,13 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
     const a = adapter(ds);
     const xk = `${ds.platform}|${a.tableKey(ds as never)}|${priv}`;
     let extras = extrasMemo.get(xk);
-    if (!extras) extrasMemo.set(xk, (extras = a.extras(ds as never, privLists[priv]!, config)));
+    if (!extras) {
+      extras = a.extras(ds as never, privLists[priv]!, config);
+      if (Object.keys(extras).length === 0) extras = NO_EXTRAS;
+      extrasMemo.set(xk, extras);
+    }
     const entry: AccessEntry = {
-      user: users[u]!.id,
+      user: userIds[u]!,
       dataSource: ds.id,
       platform: ds.platform,
       objectType: ds.objectType,
@@ -216,8 +222,9 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
       parents,
       policies: pols.length === 1 ? [policyNames[pols[0]!]!] : pols.sort((x, y) => x - y).map((i) => policyNames[i]!),
       object: t.object,
-      ...extras,
     };
+    // Most platforms have no extras; spreading an empty object still costs per entry.
+    if (extras !== NO_EXTRAS) Object.assign(entry, extras);
     if (exp !== Infinity) entry.expiresAt = new Date(exp).toISOString();
     access.push(entry);
   };
