@@ -5,8 +5,8 @@
 import type { Issue } from "../model/issues";
 import { sortIssues } from "../model/issues";
 import type { AccessType, DataSource, Identities, Policy } from "../model/schema";
-import { adapterFor } from "../platforms";
-import type { Note, PlatformAdapter, Privileges, Target } from "../platforms/types";
+import { ADAPTERS, adapterFor } from "../platforms";
+import type { BlastRadius, Note, PlatformAdapter, Privileges, Target } from "../platforms/types";
 import { type Resolution, resolve } from "../resolve/resolve";
 import type { AccessEntry, Plan, Principal, PrincipalGrant, PrincipalMember } from "./types";
 import type { Estate } from "../model/load";
@@ -293,6 +293,25 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
   }
 
   principals.sort((a, b) => cmp(a.id, b.id));
+
+  // Platform audits over the whole plan (S3 principal modes and blast radius).
+  const holders = new Map<string, Set<string>>();
+  for (const e of access) {
+    const set = holders.get(e.dataSource);
+    if (set) set.add(e.user);
+    else holders.set(e.dataSource, new Set([e.user]));
+  }
+  const blastRadius: BlastRadius[] = [];
+  const sourcesById = new Map(sources.map((d) => [d.id, d]));
+  for (const a of Object.values(ADAPTERS) as PlatformAdapter[]) {
+    if (!a.audit) continue;
+    const mine = principals.filter((p) => p.platform === a.platform);
+    if (mine.length === 0) continue;
+    const r = a.audit({ principals: mine, holders, inventory, config, policies, sources: sourcesById });
+    issues.push(...r.issues);
+    blastRadius.push(...r.blastRadius);
+  }
+
   return {
     version: 1,
     now: resolution.now,
@@ -300,6 +319,7 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
     principals,
     staged,
     expirations: resolution.expirations,
+    blastRadius,
     issues: sortIssues(issues),
   };
 }

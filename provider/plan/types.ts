@@ -5,6 +5,9 @@
 import type { Issue } from "../model/issues";
 import type { AccessType, Platform } from "../model/schema";
 import type { Expiration } from "../resolve/resolve";
+import type { BlastRadius } from "../platforms/types";
+
+export type { BlastRadius };
 
 /** A privilege on a parent object, as shown in an access entry. */
 export interface EntryParent {
@@ -84,5 +87,7 @@ export interface Plan {
   staged: StagedPolicy[];
   /** Subscriptions that end after `now`, soonest first. */
   expirations: Expiration[];
+  /** Grants to IAM principals: everyone who can use them, and who is over-provisioned. */
+  blastRadius: BlastRadius[];
   issues: Issue[];
 }

@@ -4,7 +4,8 @@
  * IAM roles).
  */
 import type { Config, DataSourceOf, ObjectTypeOf, S3PrincipalMode } from "../model/schema";
-import { type PlatformAdapter, type PrivilegeTable, groupName, union } from "./types";
+import type { Issue } from "../model/issues";
+import { type AuditInput, type AuditResult, type BlastRadius, type PlatformAdapter, type PrivilegeTable, groupName, union } from "./types";
 
 /** S3 Access Grants access levels a policy can issue. */
 export type S3AccessLevel = "READ" | "READWRITE";
@@ -113,4 +114,93 @@ export const s3: PlatformAdapter<"s3"> = {
     return accessLevel === undefined ? {} : { accessLevel, actions: [...S3_ACTIONS[accessLevel]] };
   },
   principalName: (key, config) => groupName(config.naming.groupPrefix, key),
+  audit: (input) => auditS3(input),
 };
+
+/**
+ * The S3 provisioning rules (best practices, best first): IAM Identity Center treats users as users;
+ * one IAM role per user must really be one user's and stays under the account's role quota; a
+ * request on behalf of a shared role reaches everyone behind it, so it is refused unless
+ * acknowledged and always shows its blast radius.
+ */
+export function auditS3(input: AuditInput): AuditResult {
+  const issues: Issue[] = [];
+  const blastRadius: BlastRadius[] = [];
+  const { inventory, config, policies, sources, holders } = input;
+  // Everyone who can use a role: users whose identity is the role, and the role's known members.
+  const behind = new Map<string, Set<string>>();
+  for (const u of inventory.users) {
+    const arn = u.identities.iamRole;
+    if (arn) behind.set(arn, (behind.get(arn) ?? new Set()).add(u.id));
+  }
+  for (const r of inventory.sharedRoles) {
+    const set = behind.get(r.arn) ?? new Set<string>();
+    r.members.forEach((m) => set.add(m));
+    behind.set(r.arn, set);
+  }
+  const reported = new Set<string>();
+  let rolePerUserUsed = false;
+  for (const p of input.principals) {
+    const policy = policies.get(p.policy);
+    for (const g of p.grants) {
+      const ds = sources.get(g.dataSource) as DataSourceOf<"s3"> | undefined;
+      if (!ds) continue;
+      const mode = s3PrincipalMode(config, ds);
+      if (mode === "identity-center") continue;
+      if (mode === "iam-role-per-user") rolePerUserUsed = true;
+      const shared = mode === "shared-iam-role";
+      for (const role of [...new Set(p.members.map((m) => m.identity))].sort()) {
+        const users = [...(behind.get(role) ?? new Set<string>())].sort();
+        const justified = holders.get(ds.id) ?? new Set<string>();
+        blastRadius.push({
+          platform: "s3",
+          principal: role,
+          dataSource: ds.id,
+          policy: p.policy,
+          users,
+          overProvisioned: users.filter((u) => !justified.has(u)),
+          futureMembersBypassApproval: shared,
+        });
+        if (!shared && users.length > 1 && !reported.has(`shared:${role}`)) {
+          reported.add(`shared:${role}`);
+          issues.push({
+            severity: "error",
+            code: "s3-role-shared",
+            message: `IAM role \`${role}\` is used by ${users.length} users (${users.map((u) => `\`${u}\``).join(", ")}), but iam-role-per-user needs a role per user`,
+            help: "give each user a role of their own, or switch the data source to identity-center (recommended)",
+          });
+        }
+        if (shared && !(policy?.acknowledgeSharedRole || ds.acknowledgeSharedRole) && !reported.has(`ack:${p.policy}:${ds.id}`)) {
+          reported.add(`ack:${p.policy}:${ds.id}`);
+          issues.push({
+            severity: "error",
+            code: "s3-shared-role-unacknowledged",
+            message: `policy \`${p.policy}\` grants \`${ds.id}\` to shared IAM role \`${role}\`, reaching ${users.length} user${users.length === 1 ? "" : "s"} (${users.map((u) => `\`${u}\``).join(", ") || "none known"}) and anyone who joins the role later without approval`,
+            ...(policy ? { file: policy.file, path: "acknowledgeSharedRole" } : {}),
+            help: "prefer identity-center; if the blast radius is intended, set `acknowledgeSharedRole: true` on the policy or the data source",
+          });
+        }
+      }
+    }
+  }
+  if (rolePerUserUsed) {
+    const perAccount = new Map<string, Set<string>>();
+    for (const u of inventory.users) {
+      const arn = u.identities.iamRole;
+      const account = arn?.split(":")[4];
+      if (arn && account) perAccount.set(account, (perAccount.get(account) ?? new Set()).add(arn));
+    }
+    for (const [account, roles] of [...perAccount].sort()) {
+      if (roles.size > config.s3.maxRolesPerAccount) {
+        issues.push({
+          severity: "error",
+          code: "s3-role-limit",
+          message: `account \`${account}\` needs ${roles.size} IAM roles for iam-role-per-user, over the limit of ${config.s3.maxRolesPerAccount} roles per account`,
+          help: "IAM caps roles per account: use identity-center, which needs no role per user",
+        });
+      }
+    }
+  }
+  blastRadius.sort((a, b) => a.principal.localeCompare(b.principal) || a.dataSource.localeCompare(b.dataSource) || a.policy.localeCompare(b.policy));
+  return { issues, blastRadius };
+}

@@ -2,7 +2,8 @@
  * The adapter contract: each platform declares its privilege tables as typed data and how it names
  * principals and objects. Shared code only calls these members; it never branches on a platform.
  */
-import type { AccessType, Config, DataSourceOf, Identities, Platform, User } from "../model/schema";
+import type { Issue } from "../model/issues";
+import type { AccessType, Config, DataSource, DataSourceOf, Identities, Inventory, Platform, Policy, User } from "../model/schema";
 
 /** A warning an adapter raises about one (data source, access) pair. */
 export interface Note {
@@ -38,6 +39,43 @@ export interface Target {
 /** How a platform enforces access. */
 export type Enforcement = "grants" | "views" | "cluster" | "access-grants";
 
+/** Who can use one IAM principal that a grant goes to, and whom no policy justifies. */
+export interface BlastRadius {
+  platform: Platform;
+  /** The principal the grant names (an IAM role ARN). */
+  principal: string;
+  dataSource: string;
+  policy: string;
+  /** Every user who can use the principal, sorted. */
+  users: string[];
+  /** Users behind the principal whom no policy justifies on the data source: over-provisioned. */
+  overProvisioned: string[];
+  /** True for shared roles: whoever joins the role later gains the access without approval. */
+  futureMembersBypassApproval: boolean;
+}
+
+/** What an adapter's audit sees: its platform's principals and the estate around them. */
+export interface AuditInput {
+  principals: readonly {
+    policy: string;
+    name: string;
+    members: readonly { user: string; identity: string }[];
+    grants: readonly { dataSource: string; privileges: readonly string[] }[];
+  }[];
+  /** Users holding access per data source (from every policy), to tell justified from over-provisioned. */
+  holders: ReadonlyMap<string, ReadonlySet<string>>;
+  inventory: Inventory;
+  config: Config;
+  policies: ReadonlyMap<string, Policy>;
+  sources: ReadonlyMap<string, DataSource>;
+}
+
+/** Findings of an adapter's audit: issues, and the blast radius of grants to shared principals. */
+export interface AuditResult {
+  issues: Issue[];
+  blastRadius: BlastRadius[];
+}
+
 /** One platform's adapter. */
 export interface PlatformAdapter<P extends Platform = Platform> {
   readonly platform: P;
@@ -64,6 +102,8 @@ export interface PlatformAdapter<P extends Platform = Platform> {
   extras(ds: DataSourceOf<P>, privileges: readonly string[], config: Config): Record<string, unknown>;
   /** The name of the principal (role, group) materialising a cohort. */
   principalName(cohortKey: string, config: Config): string;
+  /** Platform rules over the whole plan (S3: principal modes, shared roles, role quotas). */
+  audit?(input: AuditInput): AuditResult;
 }
 
 /** Sorted, de-duplicated union of privilege lists. */
