@@ -18,6 +18,7 @@ export function planJson(plan: Plan, extra: Record<string, unknown> = {}): strin
     now: plan.now,
     staged: plan.staged,
     expirations: plan.expirations,
+    blastRadius: plan.blastRadius,
     principals: plan.principals,
     ...extra,
   };
@@ -54,6 +55,7 @@ export function planText(plan: Plan, s: Style = plain): string {
       s.dim(`  ${plan.access.length} grants · ${sm.users} users · ${sm.sources} data sources · ${plan.principals.length} principals`),
   );
   out.push("");
+  out.push(...blastRadiusText(plan, s));
   out.push(s.bold("Access per user"));
   let last = "";
   let rows: string[][] = [];
@@ -106,12 +108,40 @@ export function planText(plan: Plan, s: Style = plain): string {
 
 const md = (s: string) => s.replace(/\|/g, "\\|");
 
+/** Grants to IAM principals that reach more people than the policy names: shown first, never collapsed. */
+export function blastRadiusText(plan: Plan, s: Style = plain): string[] {
+  const wide = plan.blastRadius.filter((b) => b.overProvisioned.length > 0 || b.futureMembersBypassApproval);
+  if (wide.length === 0) return [];
+  const out = [s.bold(s.red(`Blast radius: ${wide.length} grant${wide.length === 1 ? "" : "s"} to IAM principals reach people no policy names`))];
+  for (const b of wide) {
+    out.push(`  ${s.cyan(b.dataSource)} via ${b.policy} -> ${b.principal}`);
+    out.push(`    everyone behind it: ${b.users.join(", ") || "(no known user)"}`);
+    if (b.overProvisioned.length) out.push(s.red(`    over-provisioned: ${b.overProvisioned.join(", ")}`));
+    if (b.futureMembersBypassApproval) out.push(s.yellow("    anyone who joins this role later gains this access without approval"));
+  }
+  out.push("");
+  return out;
+}
+
+/** The blast-radius block of a pull-request comment. */
+export function blastRadiusMarkdown(plan: Plan): string[] {
+  const wide = plan.blastRadius.filter((b) => b.overProvisioned.length > 0 || b.futureMembersBypassApproval);
+  if (wide.length === 0) return [];
+  const out = [`> [!WARNING]`, `> **Blast radius**: ${wide.length} grant${wide.length === 1 ? "" : "s"} to IAM principals reach people no policy names`, ""];
+  out.push("| data source | policy | principal | everyone behind it | over-provisioned | future members bypass approval |");
+  out.push("|---|---|---|---|---|---|");
+  for (const b of wide) out.push(`| ${md(b.dataSource)} | ${md(b.policy)} | \`${b.principal}\` | ${md(b.users.join(", "))} | ${md(b.overProvisioned.join(", "))} | ${b.futureMembersBypassApproval ? "yes" : "no"} |`);
+  out.push("");
+  return out;
+}
+
 /** A markdown rendering for pull requests: summary first, details collapsed. */
 export function planMarkdown(plan: Plan): string {
   const sm = summary(plan);
   const out: string[] = [];
   out.push(`**accessplane plan**: ${plan.access.length} grants to ${sm.users} users on ${sm.sources} data sources · ${sm.errors} errors · ${sm.warnings} warnings`);
   out.push("");
+  out.push(...blastRadiusMarkdown(plan));
   out.push("<details><summary>Access per user</summary>");
   out.push("");
   out.push("| user | data source | access | privileges | via |");
