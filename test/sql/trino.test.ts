@@ -4,8 +4,8 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { TrinoRulesDocumentSchema } from "../../provider/platforms/sql/schemas";
 import {
-  TrinoRulesDocumentSchema,
   renderTrinoRules,
   trinoPrivileges,
   trinoReadQueries,

@@ -13,13 +13,20 @@
  * - trino: no limit in the engine; each connector enforces its own and reports it clearly, so
  *   accessplane enforces none (it still rejects empty names and NUL).
  */
-import { z } from "zod";
+import type { z } from "zod";
+import { zod } from "./lazy-zod";
 
-/** The SQL dialects: Redshift and Synapse are view-based, postgres is Redshift's test stand-in. */
-export const DialectSchema = z.enum(["postgres", "redshift", "synapse", "trino"]);
+/**
+ * Builds the schema of the SQL dialects: Redshift and Synapse are view-based, postgres is
+ * Redshift's test stand-in. (A builder, not a constant: see lazy-zod.ts; `DialectSchema` in
+ * schemas.ts is the built constant for program-side code.)
+ */
+export function dialectSchema() {
+  return zod().enum(["postgres", "redshift", "synapse", "trino"]);
+}
 
 /** One of the supported SQL dialects. */
-export type Dialect = z.infer<typeof DialectSchema>;
+export type Dialect = z.infer<ReturnType<typeof dialectSchema>>;
 
 /** How long an identifier may be, per dialect; `unit` says whether UTF-8 bytes or characters count. */
 export const IDENTIFIER_LIMITS: Readonly<

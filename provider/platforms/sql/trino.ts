@@ -4,7 +4,7 @@
  * - SQL mode: a role per policy, GRANT/REVOKE of table privileges to the role, and role membership
  *   (`trinoRoleDelta`);
  * - file mode: a system-level file-based access-control `rules.json` (`trinoRulesDocument`), checked
- *   against `TrinoRulesDocumentSchema`, the documented rule format.
+ *   against `trinoRulesDocumentSchema()`, the documented rule format.
  *
  * Operations to privileges (SPEC.md "Starburst (Trino)", checked against the Trino docs' table of
  * permissions per SQL command):
@@ -16,26 +16,42 @@
  * - OWN -> OWNERSHIP (ALTER, DROP, COMMENT, SET PROPERTIES). File mode only: GRANT cannot hand
  *   out ownership in SQL mode, so SQL mode rejects it instead of dropping it silently.
  */
-import { z } from "zod";
+import type { z } from "zod";
 import { quoteIdent, quoteLiteral, quoteQualified } from "./dialect";
+import { zod } from "./lazy-zod";
+
+// Schemas are builder functions (`xxxSchema()`), never module-level zod objects, so the dynamic
+// providers that call this module never capture one (see lazy-zod.ts). The built constants
+// (`TrinoRulesDocumentSchema`...) are in schemas.ts, for program-side code.
+
+// Enum values, in the order privileges are written.
+const PRIVILEGES = ["SELECT", "INSERT", "DELETE", "UPDATE", "OWNERSHIP", "GRANT_SELECT"] as const;
+const SQL_PRIVILEGES = ["SELECT", "INSERT", "DELETE", "UPDATE"] as const;
+const OPERATIONS = ["READ", "WRITE", "OWN"] as const;
 
 /** Table privileges of the file-based access-control format. */
-export const TrinoPrivilegeSchema = z.enum(["SELECT", "INSERT", "DELETE", "UPDATE", "OWNERSHIP", "GRANT_SELECT"]);
+export function trinoPrivilegeSchema() {
+  return zod().enum(PRIVILEGES);
+}
 
 /** One file-mode table privilege. */
-export type TrinoPrivilege = z.infer<typeof TrinoPrivilegeSchema>;
+export type TrinoPrivilege = z.infer<ReturnType<typeof trinoPrivilegeSchema>>;
 
 /** Privileges that `GRANT ... ON TABLE` accepts (SQL mode). */
-export const TrinoSqlPrivilegeSchema = z.enum(["SELECT", "INSERT", "DELETE", "UPDATE"]);
+export function trinoSqlPrivilegeSchema() {
+  return zod().enum(SQL_PRIVILEGES);
+}
 
 /** One SQL-mode table privilege. */
-export type TrinoSqlPrivilege = z.infer<typeof TrinoSqlPrivilegeSchema>;
+export type TrinoSqlPrivilege = z.infer<ReturnType<typeof trinoSqlPrivilegeSchema>>;
 
 /** accessplane's Trino operations, the values of an access grant mapping. */
-export const TrinoOperationSchema = z.enum(["READ", "WRITE", "OWN"]);
+export function trinoOperationSchema() {
+  return zod().enum(OPERATIONS);
+}
 
 /** One Trino operation. */
-export type TrinoOperation = z.infer<typeof TrinoOperationSchema>;
+export type TrinoOperation = z.infer<ReturnType<typeof trinoOperationSchema>>;
 
 /** The kinds of Trino objects a data source can be. */
 export type TrinoObjectKind = "table" | "view" | "materialized_view";
@@ -47,7 +63,7 @@ export const TRINO_OPERATION_PRIVILEGES = {
   materialized_view: { READ: ["SELECT"], WRITE: ["UPDATE"], OWN: ["OWNERSHIP"] },
 } as const satisfies Record<TrinoObjectKind, Record<TrinoOperation, readonly TrinoPrivilege[]>>;
 
-const PRIVILEGE_ORDER: readonly TrinoPrivilege[] = TrinoPrivilegeSchema.options;
+const PRIVILEGE_ORDER: readonly TrinoPrivilege[] = PRIVILEGES;
 
 function sortPrivileges<P extends TrinoPrivilege>(ps: Iterable<P>): P[] {
   return [...new Set(ps)].sort((a, b) => PRIVILEGE_ORDER.indexOf(a) - PRIVILEGE_ORDER.indexOf(b));
@@ -61,30 +77,38 @@ export function trinoPrivileges(operations: readonly TrinoOperation[], kind: Tri
 // ---------------------------------------------------------------------------------------------
 // SQL mode
 
-const name = z.string().min(1);
+function nameSchema() {
+  return zod().string().min(1);
+}
 
 /** Privileges a role holds on one table (SQL mode). */
-export const TrinoTableGrantSchema = z.object({
-  catalog: name,
-  schema: name,
-  table: name,
-  privileges: z.array(TrinoSqlPrivilegeSchema),
-});
+export function trinoTableGrantSchema() {
+  const z = zod();
+  return z.object({
+    catalog: nameSchema(),
+    schema: nameSchema(),
+    table: nameSchema(),
+    privileges: z.array(trinoSqlPrivilegeSchema()),
+  });
+}
 
 /** Privileges a role holds on one table. */
-export type TrinoTableGrant = z.infer<typeof TrinoTableGrantSchema>;
+export type TrinoTableGrant = z.infer<ReturnType<typeof trinoTableGrantSchema>>;
 
 /** The full state of one policy role: its grants and its members. */
-export const TrinoRoleStateSchema = z.object({
-  role: name,
-  /** Catalog whose connector manages the role (`IN catalog`), or null for a system role. */
-  roleCatalog: name.nullable(),
-  members: z.array(name),
-  grants: z.array(TrinoTableGrantSchema),
-});
+export function trinoRoleStateSchema() {
+  const z = zod();
+  return z.object({
+    role: nameSchema(),
+    /** Catalog whose connector manages the role (`IN catalog`), or null for a system role. */
+    roleCatalog: nameSchema().nullable(),
+    members: z.array(nameSchema()),
+    grants: z.array(trinoTableGrantSchema()),
+  });
+}
 
 /** The full state of one policy role. */
-export type TrinoRoleState = z.infer<typeof TrinoRoleStateSchema>;
+export type TrinoRoleState = z.infer<ReturnType<typeof trinoRoleStateSchema>>;
 
 function tableKey(g: { catalog: string; schema: string; table: string }): string {
   return JSON.stringify([g.catalog, g.schema, g.table]);
@@ -181,57 +205,75 @@ export const trinoReadQueries = {
 // File mode: rules.json
 
 /** A Java regular expression, as the rule fields take; checked to compile. */
-const regex = z.string().refine(
-  (r) => {
-    try {
-      new RegExp(r);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: "not a valid regular expression" },
-);
+function regexSchema() {
+  return zod()
+    .string()
+    .refine(
+      (r) => {
+        try {
+          new RegExp(r);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: "not a valid regular expression" },
+    );
+}
 
-const subject = { user: regex.optional(), role: regex.optional(), group: regex.optional() };
+function subjectShape() {
+  return { user: regexSchema().optional(), role: regexSchema().optional(), group: regexSchema().optional() };
+}
 
 /** A catalog rule: coarse access to a catalog (`all`, `read-only`, `none`; booleans are legacy). */
-export const TrinoCatalogRuleSchema = z
-  .object({
-    ...subject,
-    catalog: regex.optional(),
-    allow: z.union([z.enum(["all", "read-only", "none"]), z.boolean()]),
-  })
-  .strict();
+export function trinoCatalogRuleSchema() {
+  const z = zod();
+  return z
+    .object({
+      ...subjectShape(),
+      catalog: regexSchema().optional(),
+      allow: z.union([z.enum(["all", "read-only", "none"]), z.boolean()]),
+    })
+    .strict();
+}
 
 /** A schema rule: whether matching users own matching schemas. */
-export const TrinoSchemaRuleSchema = z
-  .object({ ...subject, catalog: regex.optional(), schema: regex.optional(), owner: z.boolean() })
-  .strict();
+export function trinoSchemaRuleSchema() {
+  const z = zod();
+  return z
+    .object({ ...subjectShape(), catalog: regexSchema().optional(), schema: regexSchema().optional(), owner: z.boolean() })
+    .strict();
+}
 
 /** A column constraint inside a table rule. */
-export const TrinoColumnConstraintSchema = z
-  .object({
-    name: z.string().min(1),
-    allow: z.boolean().optional(),
-    mask: z.string().optional(),
-    mask_environment: z.object({ user: z.string().optional() }).strict().optional(),
-  })
-  .strict();
+export function trinoColumnConstraintSchema() {
+  const z = zod();
+  return z
+    .object({
+      name: z.string().min(1),
+      allow: z.boolean().optional(),
+      mask: z.string().optional(),
+      mask_environment: z.object({ user: z.string().optional() }).strict().optional(),
+    })
+    .strict();
+}
 
 /** A table rule: the privileges matching users hold on matching tables. */
-export const TrinoTableRuleSchema = z
-  .object({
-    ...subject,
-    catalog: regex.optional(),
-    schema: regex.optional(),
-    table: regex.optional(),
-    privileges: z.array(TrinoPrivilegeSchema),
-    columns: z.array(TrinoColumnConstraintSchema).optional(),
-    filter: z.string().optional(),
-    filter_environment: z.object({ user: z.string().optional() }).strict().optional(),
-  })
-  .strict();
+export function trinoTableRuleSchema() {
+  const z = zod();
+  return z
+    .object({
+      ...subjectShape(),
+      catalog: regexSchema().optional(),
+      schema: regexSchema().optional(),
+      table: regexSchema().optional(),
+      privileges: z.array(trinoPrivilegeSchema()),
+      columns: z.array(trinoColumnConstraintSchema()).optional(),
+      filter: z.string().optional(),
+      filter_environment: z.object({ user: z.string().optional() }).strict().optional(),
+    })
+    .strict();
+}
 
 /**
  * The catalog, schema and table sections of a system-level `rules.json` (Trino docs,
@@ -239,47 +281,59 @@ export const TrinoTableRuleSchema = z
  * queries, impersonation, session properties...) are refused rather than passed through, so a
  * document that validates here is one accessplane fully understands.
  */
-export const TrinoRulesDocumentSchema = z
-  .object({
-    catalogs: z.array(TrinoCatalogRuleSchema).optional(),
-    schemas: z.array(TrinoSchemaRuleSchema).optional(),
-    tables: z.array(TrinoTableRuleSchema).optional(),
-  })
-  .strict();
+export function trinoRulesDocumentSchema() {
+  const z = zod();
+  return z
+    .object({
+      catalogs: z.array(trinoCatalogRuleSchema()).optional(),
+      schemas: z.array(trinoSchemaRuleSchema()).optional(),
+      tables: z.array(trinoTableRuleSchema()).optional(),
+    })
+    .strict();
+}
 
 /** A `rules.json` document. */
-export type TrinoRulesDocument = z.infer<typeof TrinoRulesDocumentSchema>;
+export type TrinoRulesDocument = z.infer<ReturnType<typeof trinoRulesDocumentSchema>>;
 
 /** Users, groups and roles, by name. */
-export const TrinoPrincipalsSchema = z.object({
-  users: z.array(name).default([]),
-  groups: z.array(name).default([]),
-  roles: z.array(name).default([]),
-});
+export function trinoPrincipalsSchema() {
+  const z = zod();
+  return z.object({
+    users: z.array(nameSchema()).default([]),
+    groups: z.array(nameSchema()).default([]),
+    roles: z.array(nameSchema()).default([]),
+  });
+}
 
 /** What the rules file is generated from: each policy's subjects and its table privileges. */
-export const TrinoRulesInputSchema = z.object({
-  /** Principals with every privilege everywhere (the service account that runs accessplane). */
-  admins: TrinoPrincipalsSchema.default({ users: [], groups: [], roles: [] }),
-  policies: z.array(
-    z.object({
-      policyKey: name,
-      users: z.array(name).default([]),
-      groups: z.array(name).default([]),
-      grants: z.array(
-        z.object({ catalog: name, schema: name, table: name, privileges: z.array(TrinoPrivilegeSchema) }),
-      ),
-    }),
-  ),
-  /**
-   * What everyone may do on tables that are not data sources (SPEC.md
-   * `immuta.allowed.non.immuta.datasource.operations`); null denies everything unmanaged.
-   */
-  unmanaged: z.object({ privileges: z.array(TrinoPrivilegeSchema), schemaOwner: z.boolean() }).nullable().default(null),
-});
+export function trinoRulesInputSchema() {
+  const z = zod();
+  return z.object({
+    /** Principals with every privilege everywhere (the service account that runs accessplane). */
+    admins: trinoPrincipalsSchema().default({ users: [], groups: [], roles: [] }),
+    policies: z.array(
+      z.object({
+        policyKey: nameSchema(),
+        users: z.array(nameSchema()).default([]),
+        groups: z.array(nameSchema()).default([]),
+        grants: z.array(
+          z.object({ catalog: nameSchema(), schema: nameSchema(), table: nameSchema(), privileges: z.array(trinoPrivilegeSchema()) }),
+        ),
+      }),
+    ),
+    /**
+     * What everyone may do on tables that are not data sources (SPEC.md
+     * `immuta.allowed.non.immuta.datasource.operations`); null denies everything unmanaged.
+     */
+    unmanaged: z
+      .object({ privileges: z.array(trinoPrivilegeSchema()), schemaOwner: z.boolean() })
+      .nullable()
+      .default(null),
+  });
+}
 
 /** Input of `trinoRulesDocument`. */
-export type TrinoRulesInput = z.input<typeof TrinoRulesInputSchema>;
+export type TrinoRulesInput = z.input<ReturnType<typeof trinoRulesInputSchema>>;
 
 /** A generated rules document plus the warnings found while generating it. */
 export interface TrinoRulesResult {
@@ -311,7 +365,7 @@ type Kind = "user" | "group";
  * even the unmanaged catch-all) can grant on it: deny by default.
  */
 export function trinoRulesDocument(input: TrinoRulesInput): TrinoRulesResult {
-  const parsed = TrinoRulesInputSchema.parse(input);
+  const parsed = trinoRulesInputSchema().parse(input);
   const warnings: string[] = [];
   type Table = { catalog: string; schema: string; table: string; subjects: Map<string, Set<TrinoPrivilege>> };
   const tables = new Map<string, Table>();
@@ -340,9 +394,9 @@ export function trinoRulesDocument(input: TrinoRulesInput): TrinoRulesResult {
     ...(admins.roles.length ? [{ role: alternation(admins.roles) }] : []),
   ];
 
-  const catalogs: z.infer<typeof TrinoCatalogRuleSchema>[] = adminSubjects.map((s) => ({ ...s, allow: "all" }));
-  const schemas: z.infer<typeof TrinoSchemaRuleSchema>[] = adminSubjects.map((s) => ({ ...s, owner: true }));
-  const rules: z.infer<typeof TrinoTableRuleSchema>[] = adminSubjects.map((s) => ({
+  const catalogs: z.infer<ReturnType<typeof trinoCatalogRuleSchema>>[] = adminSubjects.map((s) => ({ ...s, allow: "all" }));
+  const schemas: z.infer<ReturnType<typeof trinoSchemaRuleSchema>>[] = adminSubjects.map((s) => ({ ...s, owner: true }));
+  const rules: z.infer<ReturnType<typeof trinoTableRuleSchema>>[] = adminSubjects.map((s) => ({
     ...s,
     privileges: [...PRIVILEGE_ORDER],
   }));
@@ -401,11 +455,11 @@ export function trinoRulesDocument(input: TrinoRulesInput): TrinoRulesResult {
     rules.push({ privileges: sortPrivileges(parsed.unmanaged.privileges) });
   }
   // `schemas` is always written: an absent section would make every user own every schema.
-  const document = TrinoRulesDocumentSchema.parse({ catalogs, schemas, tables: rules });
+  const document = trinoRulesDocumentSchema().parse({ catalogs, schemas, tables: rules });
   return { document, warnings };
 }
 
 /** Serialises a rules document the way the provider writes it: stable, two-space JSON, final newline. */
 export function renderTrinoRules(document: TrinoRulesDocument): string {
-  return `${JSON.stringify(TrinoRulesDocumentSchema.parse(document), null, 2)}\n`;
+  return `${JSON.stringify(trinoRulesDocumentSchema().parse(document), null, 2)}\n`;
 }

@@ -19,14 +19,21 @@
  * NOT EXISTS), so a run interrupted midway and re-run converges.
  */
 import { createHash } from "node:crypto";
-import { z } from "zod";
+import type { z } from "zod";
 import { type Dialect, quoteIdent, quoteLiteral, quoteQualified } from "./dialect";
+import { zod } from "./lazy-zod";
+
+// Schemas are builder functions (`xxxSchema()`), never module-level zod objects, so the dynamic
+// providers that call this module never capture one (see lazy-zod.ts). The built constants
+// (`ViewDialectSchema`...) are in schemas.ts, for program-side code.
 
 /** The view-based dialects (Trino is grant-based and lives in `trino.ts`). */
-export const ViewDialectSchema = z.enum(["postgres", "redshift", "synapse"]);
+export function viewDialectSchema() {
+  return zod().enum(["postgres", "redshift", "synapse"]);
+}
 
 /** One of the view-based dialects. */
-export type ViewDialect = z.infer<typeof ViewDialectSchema>;
+export type ViewDialect = z.infer<ReturnType<typeof viewDialectSchema>>;
 
 /** Fixed names of the store objects inside the managed schema. */
 export const STORE_OBJECTS = {
@@ -39,14 +46,17 @@ export const STORE_OBJECTS = {
 export const ACCESS_DENIED_MESSAGE = "Access denied: you are not subscribed to the data source";
 
 /** The table (or view) a managed view reads from. */
-export const SourceTableSchema = z.object({
-  database: z.string().min(1),
-  schema: z.string().min(1),
-  table: z.string().min(1),
-});
+export function sourceTableSchema() {
+  const z = zod();
+  return z.object({
+    database: z.string().min(1),
+    schema: z.string().min(1),
+    table: z.string().min(1),
+  });
+}
 
 /** A source table, three-part named. */
-export type SourceTable = z.infer<typeof SourceTableSchema>;
+export type SourceTable = z.infer<ReturnType<typeof sourceTableSchema>>;
 
 /** What one managed view needs: where it lives, what it shows, and the data source key it checks. */
 export interface ManagedViewSpec {
@@ -57,14 +67,17 @@ export interface ManagedViewSpec {
 }
 
 /** The entitlement rows of one policy principal: its members and the data sources it reaches. */
-export const PolicyRowsSchema = z.object({
-  policyKey: z.string().min(1),
-  members: z.array(z.string().min(1)),
-  dataSources: z.array(z.string().min(1)),
-});
+export function policyRowsSchema() {
+  const z = zod();
+  return z.object({
+    policyKey: z.string().min(1),
+    members: z.array(z.string().min(1)),
+    dataSources: z.array(z.string().min(1)),
+  });
+}
 
 /** The entitlement rows of one policy principal. */
-export type PolicyRows = z.infer<typeof PolicyRowsSchema>;
+export type PolicyRows = z.infer<ReturnType<typeof policyRowsSchema>>;
 
 // Column widths: wide enough for e-mail style user names and dotted data source keys.
 const KEY_WIDTH = 512;

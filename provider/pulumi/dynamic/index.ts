@@ -21,7 +21,7 @@ export {
   TrinoAccessRulesInputsSchema,
   TrinoRoleGrantsInputsSchema,
   ViewEntitlementStoreInputsSchema,
-} from "./schemas";
+} from "./input-schemas";
 export type {
   ManagedViewInputs,
   PolicyEntitlementsInputs,

@@ -3,23 +3,34 @@
  * resource classes (types) and by every provider's `check` (validation), so a bad input fails at
  * preview with the property it concerns. `check` also normalises list inputs (sorted, de-duplicated)
  * so a reordering upstream never shows as a change.
+ *
+ * Pulumi serialises each provider object into the state (closure serialisation), and a zod schema
+ * cannot be serialised. So every schema here is made by a builder function (`xxxInputsSchema()`)
+ * that loads zod when called, and the provider methods call the builders. The `XxxInputsSchema`
+ * constants, built once from the same builders, live in input-schemas.ts for program-side code
+ * (types, tests) and are never imported by provider code.
  */
-import { z } from "zod";
+import type { z } from "zod";
 import { type Dialect, assertIdentifier, SqlIdentifierError } from "../../platforms/sql/dialect";
-import { SourceTableSchema, ViewDialectSchema } from "../../platforms/sql/views";
-import { TrinoRulesDocumentSchema, TrinoSqlPrivilegeSchema } from "../../platforms/sql/trino";
+import { zod } from "../../platforms/sql/lazy-zod";
+import { sourceTableSchema, viewDialectSchema } from "../../platforms/sql/views";
+import { type TrinoSqlPrivilege, trinoRulesDocumentSchema, trinoSqlPrivilegeSchema } from "../../platforms/sql/trino";
 
 // Entitlement values are stored in VARCHAR(512) columns (see views.ts).
 const MAX_VALUE_LENGTH = 512;
 
-const value = z
-  .string()
-  .min(1)
-  .max(MAX_VALUE_LENGTH)
-  .refine((s) => !s.includes("\u0000"), { message: "cannot contain a NUL character" });
+function valueSchema() {
+  return zod()
+    .string()
+    .min(1)
+    .max(MAX_VALUE_LENGTH)
+    .refine((s) => !s.includes("\u0000"), { message: "cannot contain a NUL character" });
+}
 
 function sortedUnique<T extends z.ZodType<string>>(item: T) {
-  return z.array(item).transform((xs) => [...new Set(xs)].sort());
+  return zod()
+    .array(item)
+    .transform((xs) => [...new Set(xs)].sort());
 }
 
 function identifierIssues(dialect: Dialect, fields: [string, string | undefined][], ctx: z.RefinementCtx): void {
@@ -35,115 +46,133 @@ function identifierIssues(dialect: Dialect, fields: [string, string | undefined]
 }
 
 /** Inputs of `ViewEntitlementStore`: the managed schema of one Redshift/Synapse connection. */
-export const ViewEntitlementStoreInputsSchema = z
-  .object({ dialect: ViewDialectSchema, managedSchema: z.string().min(1) })
-  .strict()
-  .superRefine((v, ctx) => identifierIssues(v.dialect, [["managedSchema", v.managedSchema]], ctx));
+export function viewEntitlementStoreInputsSchema() {
+  const z = zod();
+  return z
+    .object({ dialect: viewDialectSchema(), managedSchema: z.string().min(1) })
+    .strict()
+    .superRefine((v, ctx) => identifierIssues(v.dialect, [["managedSchema", v.managedSchema]], ctx));
+}
 
 /** Inputs of `ViewEntitlementStore`. */
-export type ViewEntitlementStoreInputs = z.infer<typeof ViewEntitlementStoreInputsSchema>;
+export type ViewEntitlementStoreInputs = z.infer<ReturnType<typeof viewEntitlementStoreInputsSchema>>;
 
 /** Inputs of `ManagedView`: one secure view over one data source. */
-export const ManagedViewInputsSchema = z
-  .object({
-    dialect: ViewDialectSchema,
-    managedSchema: z.string().min(1),
-    dataSource: value,
-    source: SourceTableSchema.strict(),
-    viewName: z.string().min(1),
-  })
-  .strict()
-  .superRefine((v, ctx) =>
-    identifierIssues(
-      v.dialect,
-      [
-        ["managedSchema", v.managedSchema],
-        ["viewName", v.viewName],
-        ["source.database", v.source.database],
-        ["source.schema", v.source.schema],
-        ["source.table", v.source.table],
-      ],
-      ctx,
-    ),
-  );
+export function managedViewInputsSchema() {
+  const z = zod();
+  return z
+    .object({
+      dialect: viewDialectSchema(),
+      managedSchema: z.string().min(1),
+      dataSource: valueSchema(),
+      source: sourceTableSchema().strict(),
+      viewName: z.string().min(1),
+    })
+    .strict()
+    .superRefine((v, ctx) =>
+      identifierIssues(
+        v.dialect,
+        [
+          ["managedSchema", v.managedSchema],
+          ["viewName", v.viewName],
+          ["source.database", v.source.database],
+          ["source.schema", v.source.schema],
+          ["source.table", v.source.table],
+        ],
+        ctx,
+      ),
+    );
+}
 
 /** Inputs of `ManagedView`. */
-export type ManagedViewInputs = z.infer<typeof ManagedViewInputsSchema>;
+export type ManagedViewInputs = z.infer<ReturnType<typeof managedViewInputsSchema>>;
 
 /** Inputs of `PolicyEntitlements`: the entitlement rows of one policy principal. */
-export const PolicyEntitlementsInputsSchema = z
-  .object({
-    dialect: ViewDialectSchema,
-    managedSchema: z.string().min(1),
-    policyKey: value,
-    members: sortedUnique(value),
-    dataSources: sortedUnique(value),
-  })
-  .strict()
-  .superRefine((v, ctx) => identifierIssues(v.dialect, [["managedSchema", v.managedSchema]], ctx));
+export function policyEntitlementsInputsSchema() {
+  const z = zod();
+  return z
+    .object({
+      dialect: viewDialectSchema(),
+      managedSchema: z.string().min(1),
+      policyKey: valueSchema(),
+      members: sortedUnique(valueSchema()),
+      dataSources: sortedUnique(valueSchema()),
+    })
+    .strict()
+    .superRefine((v, ctx) => identifierIssues(v.dialect, [["managedSchema", v.managedSchema]], ctx));
+}
 
 /** Inputs of `PolicyEntitlements`. */
-export type PolicyEntitlementsInputs = z.infer<typeof PolicyEntitlementsInputsSchema>;
+export type PolicyEntitlementsInputs = z.infer<ReturnType<typeof policyEntitlementsInputsSchema>>;
 
-const trinoName = z
-  .string()
-  .min(1)
-  .refine((s) => !s.includes("\u0000"), { message: "cannot contain a NUL character" });
+function trinoNameSchema() {
+  return zod()
+    .string()
+    .min(1)
+    .refine((s) => !s.includes("\u0000"), { message: "cannot contain a NUL character" });
+}
 
 /** Inputs of `TrinoRoleGrants`: one policy role in SQL mode, its table grants and its members. */
-export const TrinoRoleGrantsInputsSchema = z
-  .object({
-    role: trinoName,
-    /** Catalog whose connector manages roles (`IN catalog`, e.g. a Hive catalog); null = system role. */
-    roleCatalog: trinoName.nullable().default(null),
-    members: sortedUnique(trinoName),
-    grants: z
-      .array(
-        z
-          .object({
-            catalog: trinoName,
-            schema: trinoName,
-            table: trinoName,
-            privileges: z
-              .array(
-                z.string().refine((p) => TrinoSqlPrivilegeSchema.safeParse(p).success, {
-                  message:
-                    "SQL mode grants SELECT, INSERT, UPDATE and DELETE only; OWNERSHIP needs file mode (rules.json)",
-                }),
-              )
-              .min(1)
-              .transform((ps) => [...new Set(ps)].sort() as z.infer<typeof TrinoSqlPrivilegeSchema>[]),
-          })
-          .strict(),
-      )
-      .transform((gs) =>
-        [...gs].sort((a, b) =>
-          JSON.stringify([a.catalog, a.schema, a.table]).localeCompare(JSON.stringify([b.catalog, b.schema, b.table])),
+export function trinoRoleGrantsInputsSchema() {
+  const z = zod();
+  const sqlPrivilege = trinoSqlPrivilegeSchema();
+  return z
+    .object({
+      role: trinoNameSchema(),
+      /** Catalog whose connector manages roles (`IN catalog`, e.g. a Hive catalog); null = system role. */
+      roleCatalog: trinoNameSchema().nullable().default(null),
+      members: sortedUnique(trinoNameSchema()),
+      grants: z
+        .array(
+          z
+            .object({
+              catalog: trinoNameSchema(),
+              schema: trinoNameSchema(),
+              table: trinoNameSchema(),
+              privileges: z
+                .array(
+                  z.string().refine((p) => sqlPrivilege.safeParse(p).success, {
+                    message:
+                      "SQL mode grants SELECT, INSERT, UPDATE and DELETE only; OWNERSHIP needs file mode (rules.json)",
+                  }),
+                )
+                .min(1)
+                .transform((ps) => [...new Set(ps)].sort() as TrinoSqlPrivilege[]),
+            })
+            .strict(),
+        )
+        .transform((gs) =>
+          [...gs].sort((a, b) =>
+            JSON.stringify([a.catalog, a.schema, a.table]).localeCompare(JSON.stringify([b.catalog, b.schema, b.table])),
+          ),
+        )
+        .refine(
+          (gs) => new Set(gs.map((g) => JSON.stringify([g.catalog, g.schema, g.table]))).size === gs.length,
+          { message: "each table appears once; merge its privileges into one entry" },
         ),
-      )
-      .refine(
-        (gs) => new Set(gs.map((g) => JSON.stringify([g.catalog, g.schema, g.table]))).size === gs.length,
-        { message: "each table appears once; merge its privileges into one entry" },
-      ),
-  })
-  .strict();
+    })
+    .strict();
+}
 
 /** Inputs of `TrinoRoleGrants`. */
-export type TrinoRoleGrantsInputs = z.infer<typeof TrinoRoleGrantsInputsSchema>;
+export type TrinoRoleGrantsInputs = z.infer<ReturnType<typeof trinoRoleGrantsInputsSchema>>;
 
 /** Inputs of `TrinoAccessRules`: the rules document and where the coordinator reads it. */
-export const TrinoAccessRulesInputsSchema = z
-  .object({
-    path: z
-      .string()
-      .min(1)
-      .refine((p) => p.startsWith("/"), { message: "must be an absolute path on the coordinator" }),
-    document: TrinoRulesDocumentSchema,
-  })
-  .strict();
+export function trinoAccessRulesInputsSchema() {
+  const z = zod();
+  return z
+    .object({
+      path: z
+        .string()
+        .min(1)
+        .refine((p) => p.startsWith("/"), { message: "must be an absolute path on the coordinator" }),
+      document: trinoRulesDocumentSchema(),
+    })
+    .strict();
+}
 
 /** Inputs of `TrinoAccessRules`. */
-export type TrinoAccessRulesInputs = z.infer<typeof TrinoAccessRulesInputsSchema>;
+export type TrinoAccessRulesInputs = z.infer<ReturnType<typeof trinoAccessRulesInputsSchema>>;
 
 /** Pulumi's placeholder for a value not known until apply (`@pulumi/pulumi/runtime/rpc`). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

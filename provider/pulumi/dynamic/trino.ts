@@ -16,7 +16,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import {
   type TrinoRoleState,
-  TrinoRulesDocumentSchema,
+  trinoRulesDocumentSchema,
   renderTrinoRules,
   trinoReadQueries,
   trinoRoleDelta,
@@ -25,9 +25,9 @@ import { type ConfigSnapshot, type Row, type TrinoConnection, snapshotConfig, tr
 import { ProviderError, providerError } from "./errors";
 import {
   type TrinoAccessRulesInputs,
-  TrinoAccessRulesInputsSchema,
+  trinoAccessRulesInputsSchema,
   type TrinoRoleGrantsInputs,
-  TrinoRoleGrantsInputsSchema,
+  trinoRoleGrantsInputsSchema,
   checkInputs,
   diffInputs,
   parseInputs,
@@ -101,9 +101,9 @@ export class TrinoRoleGrantsProvider implements pulumi.dynamic.ResourceProvider 
     this.config = snapshotConfig(req.config);
   }
 
-  /** Validates inputs with `TrinoRoleGrantsInputsSchema` (sorted members, grants and privileges). */
+  /** Validates inputs with `trinoRoleGrantsInputsSchema()` (sorted members, grants and privileges). */
   async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-    return checkInputs(TrinoRoleGrantsInputsSchema, news);
+    return checkInputs(trinoRoleGrantsInputsSchema(), news);
   }
 
   /** Replaces on a new role name or role catalog; grants and members update in place. */
@@ -113,14 +113,14 @@ export class TrinoRoleGrantsProvider implements pulumi.dynamic.ResourceProvider 
 
   /** Creates the role, its grants and its memberships (or converges a partial earlier run). */
   async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
-    const i = parseInputs(TrinoRoleGrantsInputsSchema, inputs);
+    const i = parseInputs(trinoRoleGrantsInputsSchema(), inputs);
     await this.converge(i, i, "create role");
     return { id: JSON.stringify([i.roleCatalog, i.role]), outs: { ...i, rolePresent: true } };
   }
 
   /** Reads the role's live grants and members, so `pulumi refresh` shows hand-made changes. */
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-    const i = parseState(TrinoRoleGrantsInputsSchema, props, ROLE_KEYS);
+    const i = parseState(trinoRoleGrantsInputsSchema(), props, ROLE_KEYS);
     const live = await this.session(i, "read role", (r) => readRole(r, i));
     const outs: TrinoRoleGrantsOutputs = live
       ? { ...i, members: live.members, grants: live.grants, rolePresent: true }
@@ -130,14 +130,14 @@ export class TrinoRoleGrantsProvider implements pulumi.dynamic.ResourceProvider 
 
   /** Applies only the delta from the live role to the inputs: grants before revokes. */
   async update(_id: string, _olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-    const i = parseInputs(TrinoRoleGrantsInputsSchema, news);
+    const i = parseInputs(trinoRoleGrantsInputsSchema(), news);
     await this.converge(i, i, "update role");
     return { outs: { ...i, rolePresent: true } };
   }
 
   /** Drops the role, which removes exactly its own grants and memberships. */
   async delete(_id: string, props: Props): Promise<void> {
-    const i = parseState(TrinoRoleGrantsInputsSchema, props, ROLE_KEYS);
+    const i = parseState(trinoRoleGrantsInputsSchema(), props, ROLE_KEYS);
     await this.converge(i, null, "delete role");
   }
 
@@ -175,7 +175,7 @@ async function readRole(r: TrinoRunner, i: TrinoRoleGrantsInputs): Promise<Trino
       grants.set(key, entry);
     }
   }
-  const live = TrinoRoleGrantsInputsSchema.parse({
+  const live = trinoRoleGrantsInputsSchema().parse({
     role: i.role,
     roleCatalog: i.roleCatalog,
     members,
@@ -215,9 +215,9 @@ function fileError(action: string, path: string, e: unknown): ProviderError {
 
 /** CRUD for the file-mode `rules.json`. */
 export class TrinoAccessRulesProvider implements pulumi.dynamic.ResourceProvider {
-  /** Validates inputs with `TrinoAccessRulesInputsSchema` (the documented rule format). */
+  /** Validates inputs with `trinoAccessRulesInputsSchema()` (the documented rule format). */
   async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-    return checkInputs(TrinoAccessRulesInputsSchema, news);
+    return checkInputs(trinoAccessRulesInputsSchema(), news);
   }
 
   /** Replaces on a new path; a new document updates the file in place. */
@@ -227,13 +227,13 @@ export class TrinoAccessRulesProvider implements pulumi.dynamic.ResourceProvider
 
   /** Writes the file (temporary file, then rename: Trino never reads a half-written document). */
   async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
-    const i = parseInputs(TrinoAccessRulesInputsSchema, inputs);
+    const i = parseInputs(trinoAccessRulesInputsSchema(), inputs);
     return { id: i.path, outs: writeRules(i) };
   }
 
   /** Reads the file back: a missing, edited or invalid file shows as drift. */
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-    const i = parseState(TrinoAccessRulesInputsSchema, props, ["path", "document"]);
+    const i = parseState(trinoAccessRulesInputsSchema(), props, ["path", "document"]);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const fs = require("node:fs") as typeof import("node:fs");
     let text: string;
@@ -252,7 +252,7 @@ export class TrinoAccessRulesProvider implements pulumi.dynamic.ResourceProvider
     } catch {
       live = undefined;
     }
-    const parsed = TrinoRulesDocumentSchema.safeParse(live);
+    const parsed = trinoRulesDocumentSchema().safeParse(live);
     const outs: TrinoAccessRulesOutputs = parsed.success
       ? { ...i, document: parsed.data, filePresent: true, sha256: sha256(text) }
       : { ...i, filePresent: false, sha256: sha256(text) };
@@ -261,7 +261,7 @@ export class TrinoAccessRulesProvider implements pulumi.dynamic.ResourceProvider
 
   /** Rewrites the file with the new document. */
   async update(_id: string, _olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-    return { outs: writeRules(parseInputs(TrinoAccessRulesInputsSchema, news)) };
+    return { outs: writeRules(parseInputs(trinoAccessRulesInputsSchema(), news)) };
   }
 
   /** Removes the file, unless it changed since accessplane last wrote or read it. */
@@ -307,7 +307,7 @@ function writeRules(i: TrinoAccessRulesInputs): TrinoAccessRulesOutputs {
     }
     throw fileError("write", i.path, e);
   }
-  return { ...i, document: TrinoRulesDocumentSchema.parse(i.document), filePresent: true, sha256: sha256(text) };
+  return { ...i, document: trinoRulesDocumentSchema().parse(i.document), filePresent: true, sha256: sha256(text) };
 }
 
 const roleProvider = new TrinoRoleGrantsProvider();

@@ -29,11 +29,11 @@ import { type ConfigSnapshot, type Row, type SqlSession, snapshotConfig, viewCon
 import { classify, providerError } from "./errors";
 import {
   type ManagedViewInputs,
-  ManagedViewInputsSchema,
+  managedViewInputsSchema,
   type PolicyEntitlementsInputs,
-  PolicyEntitlementsInputsSchema,
+  policyEntitlementsInputsSchema,
   type ViewEntitlementStoreInputs,
-  ViewEntitlementStoreInputsSchema,
+  viewEntitlementStoreInputsSchema,
   checkInputs,
   diffInputs,
   parseInputs,
@@ -83,9 +83,9 @@ export class ViewEntitlementStoreProvider implements pulumi.dynamic.ResourceProv
     this.config = snapshotConfig(req.config);
   }
 
-  /** Validates inputs with `ViewEntitlementStoreInputsSchema`. */
+  /** Validates inputs with `viewEntitlementStoreInputsSchema()`. */
   async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-    return checkInputs(ViewEntitlementStoreInputsSchema, news);
+    return checkInputs(viewEntitlementStoreInputsSchema(), news);
   }
 
   /** Replaces on a new dialect or schema; repairs drift. */
@@ -99,14 +99,14 @@ export class ViewEntitlementStoreProvider implements pulumi.dynamic.ResourceProv
 
   /** Creates the schema (if missing), tables, view and the PUBLIC usage grant. */
   async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
-    const i = parseInputs(ViewEntitlementStoreInputsSchema, inputs);
+    const i = parseInputs(viewEntitlementStoreInputsSchema(), inputs);
     const outs = await this.converge(i, undefined);
     return { id: resourceId([i.dialect, i.managedSchema]), outs };
   }
 
   /** Reads which store objects exist, so `pulumi refresh` shows a dropped table or view. */
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-    const i = parseState(ViewEntitlementStoreInputsSchema, props, ["dialect", "managedSchema"]);
+    const i = parseState(viewEntitlementStoreInputsSchema(), props, ["dialect", "managedSchema"]);
     const c = viewConnection(i.dialect, this.config);
     const live = await withSession(
       c,
@@ -119,13 +119,13 @@ export class ViewEntitlementStoreProvider implements pulumi.dynamic.ResourceProv
 
   /** Re-applies the idempotent store statements (the only possible change is repairing drift). */
   async update(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-    const i = parseInputs(ViewEntitlementStoreInputsSchema, news);
+    const i = parseInputs(viewEntitlementStoreInputsSchema(), news);
     return { outs: await this.converge(i, olds.schemaCreated === true) };
   }
 
   /** Drops the store objects; the schema only if accessplane created it and it is empty. */
   async delete(_id: string, props: Props): Promise<void> {
-    const i = parseState(ViewEntitlementStoreInputsSchema, props, ["dialect", "managedSchema"]);
+    const i = parseState(viewEntitlementStoreInputsSchema(), props, ["dialect", "managedSchema"]);
     const c = viewConnection(i.dialect, this.config);
     await withSession(
       c,
@@ -191,9 +191,9 @@ export class ManagedViewProvider implements pulumi.dynamic.ResourceProvider {
     this.config = snapshotConfig(req.config);
   }
 
-  /** Validates inputs with `ManagedViewInputsSchema`. */
+  /** Validates inputs with `managedViewInputsSchema()`. */
   async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-    return checkInputs(ManagedViewInputsSchema, news);
+    return checkInputs(managedViewInputsSchema(), news);
   }
 
   /** Replaces on a new dialect, schema or view name; updates in place otherwise; repairs drift. */
@@ -207,14 +207,14 @@ export class ManagedViewProvider implements pulumi.dynamic.ResourceProvider {
 
   /** Creates the view and grants SELECT on it to PUBLIC. */
   async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
-    const i = parseInputs(ManagedViewInputsSchema, inputs);
+    const i = parseInputs(managedViewInputsSchema(), inputs);
     await this.write(i, false);
     return { id: resourceId([i.dialect, i.managedSchema, i.viewName]), outs: fresh(i) };
   }
 
   /** Reads whether the view exists, carries the expected definition, and is granted to PUBLIC. */
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-    const i = parseState(ManagedViewInputsSchema, props, VIEW_KEYS);
+    const i = parseState(managedViewInputsSchema(), props, VIEW_KEYS);
     const c = viewConnection(i.dialect, this.config);
     const live = await withSession(
       c,
@@ -237,7 +237,7 @@ export class ManagedViewProvider implements pulumi.dynamic.ResourceProvider {
 
   /** Re-creates the view in place (source change, or drift repair); never touches entitlement rows. */
   async update(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-    const i = parseInputs(ManagedViewInputsSchema, news);
+    const i = parseInputs(managedViewInputsSchema(), news);
     const sourceChanged = JSON.stringify(olds.source) !== JSON.stringify(i.source);
     await this.write(i, sourceChanged);
     return { outs: fresh(i) };
@@ -245,7 +245,7 @@ export class ManagedViewProvider implements pulumi.dynamic.ResourceProvider {
 
   /** Drops the view; its PUBLIC grant goes with it. */
   async delete(_id: string, props: Props): Promise<void> {
-    const i = parseState(ManagedViewInputsSchema, props, VIEW_KEYS);
+    const i = parseState(managedViewInputsSchema(), props, VIEW_KEYS);
     const c = viewConnection(i.dialect, this.config);
     await withSession(
       c,
@@ -310,9 +310,9 @@ export class PolicyEntitlementsProvider implements pulumi.dynamic.ResourceProvid
     this.config = snapshotConfig(req.config);
   }
 
-  /** Validates inputs with `PolicyEntitlementsInputsSchema` (members and data sources sorted). */
+  /** Validates inputs with `policyEntitlementsInputsSchema()` (members and data sources sorted). */
   async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-    return checkInputs(PolicyEntitlementsInputsSchema, news);
+    return checkInputs(policyEntitlementsInputsSchema(), news);
   }
 
   /** Replaces on a new dialect, schema or policy key; member and data source changes update rows. */
@@ -322,14 +322,14 @@ export class PolicyEntitlementsProvider implements pulumi.dynamic.ResourceProvid
 
   /** Inserts the policy's rows (converging with any rows an interrupted run left). */
   async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
-    const i = parseInputs(PolicyEntitlementsInputsSchema, inputs);
+    const i = parseInputs(policyEntitlementsInputsSchema(), inputs);
     await this.converge(i, i, "create entitlements of policy");
     return { id: resourceId([i.dialect, i.managedSchema, i.policyKey]), outs: i };
   }
 
   /** Reads the live rows of this policy, so `pulumi refresh` shows rows changed by hand. */
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-    const i = parseState(PolicyEntitlementsInputsSchema, props, POLICY_KEYS);
+    const i = parseState(policyEntitlementsInputsSchema(), props, POLICY_KEYS);
     const c = viewConnection(i.dialect, this.config);
     const live = await withSession(
       c,
@@ -350,14 +350,14 @@ export class PolicyEntitlementsProvider implements pulumi.dynamic.ResourceProvid
 
   /** Applies only the row delta from the live rows to the inputs: inserts before deletes. */
   async update(_id: string, _olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-    const i = parseInputs(PolicyEntitlementsInputsSchema, news);
+    const i = parseInputs(policyEntitlementsInputsSchema(), news);
     await this.converge(i, i, "update entitlements of policy");
     return { outs: i };
   }
 
   /** Deletes this policy's rows, and no other policy's. */
   async delete(_id: string, props: Props): Promise<void> {
-    const i = parseState(PolicyEntitlementsInputsSchema, props, POLICY_KEYS);
+    const i = parseState(policyEntitlementsInputsSchema(), props, POLICY_KEYS);
     await this.converge(i, null, "delete entitlements of policy");
   }
 

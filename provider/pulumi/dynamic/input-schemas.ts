@@ -1,0 +1,28 @@
+/**
+ * The dynamic resources' input schemas, built once, for program-side code (types, validating in
+ * tests and tools); exported by index.ts. Provider code never imports this module: Pulumi
+ * serialises each provider with everything its methods reach, and a zod schema cannot be
+ * serialised, so the providers call the builders in schemas.ts that these constants come from.
+ */
+import {
+  managedViewInputsSchema,
+  policyEntitlementsInputsSchema,
+  trinoAccessRulesInputsSchema,
+  trinoRoleGrantsInputsSchema,
+  viewEntitlementStoreInputsSchema,
+} from "./schemas";
+
+/** Inputs of `ViewEntitlementStore`: the managed schema of one Redshift/Synapse connection. */
+export const ViewEntitlementStoreInputsSchema = viewEntitlementStoreInputsSchema();
+
+/** Inputs of `ManagedView`: one secure view over one data source. */
+export const ManagedViewInputsSchema = managedViewInputsSchema();
+
+/** Inputs of `PolicyEntitlements`: the entitlement rows of one policy principal. */
+export const PolicyEntitlementsInputsSchema = policyEntitlementsInputsSchema();
+
+/** Inputs of `TrinoRoleGrants`: one policy role in SQL mode, its table grants and its members. */
+export const TrinoRoleGrantsInputsSchema = trinoRoleGrantsInputsSchema();
+
+/** Inputs of `TrinoAccessRules`: the rules document and where the coordinator reads it. */
+export const TrinoAccessRulesInputsSchema = trinoAccessRulesInputsSchema();
