@@ -178,6 +178,7 @@ function headline(args: Args, tmp: string): Record<string, unknown> {
 
   const out: string[] = [];
   out.push(`accessplane bench: ${fmtN(sizes.users)} users, ${fmtN(sizes.dataSources)} data sources, ${fmtN(sizes.policies)} policies (seed ${args.seed}, now ${NOW})`);
+  out.push(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")} at the end (other processes inflate every time below)`);
   out.push(`policies: ${Object.entries(mix).map(([k, v]) => `${k} ${v}`).join(", ")}; YAML ${round(yamlBytes / 1024 / 1024)} MiB`);
   out.push("");
   out.push(table([
@@ -228,6 +229,7 @@ function headline(args: Args, tmp: string): Record<string, unknown> {
     seed: args.seed,
     now: NOW,
     policyMix: mix,
+    machine: { cores: os.cpus().length, loadAverage: os.loadavg().map((x) => round(x, 2)), node: process.version },
     yamlBytes,
     loadMs: round(f.parseMs),
     readMs: round(f.readMs),
@@ -307,7 +309,8 @@ function scaling(args: Args, tmp: string): Record<string, unknown> {
     }),
     ["scale", "users", "sources", "policies", "load", "resolve", "plan", "RSS MiB", "entries", "entries/s", "resources", "naive", "diff"],
   ));
-  return { scaling: rows, seed: args.seed, now: NOW };
+  console.log(`\nmachine: ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
+  return { scaling: rows, seed: args.seed, now: NOW, machine: { cores: os.cpus().length, loadAverage: os.loadavg().map((x) => round(x, 2)), node: process.version } };
 }
 
 function main() {
