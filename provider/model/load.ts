@@ -211,6 +211,67 @@ function hasCycle(v: unknown): boolean {
   return visit(v);
 }
 
+const tooDeep = (file: string): Issue => ({
+  severity: "error",
+  code: "too-deep",
+  message: `nesting is deeper than ${MAX_DEPTH} levels`,
+  file,
+  help: "flatten nested `anyOf`/`allOf` conditions: nesting of the same operator can be merged",
+});
+
+/**
+ * An upper bound of a document's nesting, read lexically: flow brackets outside quotes and
+ * comments, plus block indentation (one level per two columns). Cheap, and it never recurses.
+ */
+export function lexicalDepth(text: string): { depth: number; line: number } {
+  let depth = 0;
+  let max = 0;
+  let maxLine = 1;
+  let line = 1;
+  let quote: string | undefined;
+  let lineStart = true;
+  let indent = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "\n") {
+      line++;
+      lineStart = true;
+      indent = 0;
+      if (quote === "'" || quote === '"') continue;
+      continue;
+    }
+    if (lineStart) {
+      if (c === " " || c === "-") {
+        indent++;
+        continue;
+      }
+      lineStart = false;
+      const blockDepth = depth + Math.ceil(indent / 2);
+      if (blockDepth > max) {
+        max = blockDepth;
+        maxLine = line;
+      }
+    }
+    if (quote) {
+      if (c === "\\" && quote === '"') i++;
+      else if (c === quote) quote = undefined;
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === "#" && (i === 0 || /\s/.test(text[i - 1]!))) {
+      while (i < text.length && text[i] !== "\n") i++;
+      i--;
+    } else if (c === "[" || c === "{") {
+      depth++;
+      if (depth + Math.ceil(indent / 2) > max) {
+        max = depth + Math.ceil(indent / 2);
+        maxLine = line;
+      }
+    } else if ((c === "]" || c === "}") && depth > 0) depth--;
+  }
+  return { depth: max, line: maxLine };
+}
+
 function parseYaml(src: SourceFile, index: SourceIndex, issues: Issue[]): ParsedDoc[] {
   const file = src.path;
   const size = typeof src.content === "string" ? Buffer.byteLength(src.content) : src.content.length;
@@ -235,6 +296,12 @@ function parseYaml(src: SourceFile, index: SourceIndex, issues: Issue[]): Parsed
     }
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // The YAML parser recurses per nesting level: refuse hostile depth before it can exhaust the stack.
+  const deep = lexicalDepth(text);
+  if (deep.depth > MAX_DEPTH) {
+    issues.push({ ...tooDeep(file), line: deep.line });
+    return [];
+  }
   const lc = new LineCounter();
   let docs: Document.Parsed[];
   try {
@@ -250,6 +317,10 @@ function parseYaml(src: SourceFile, index: SourceIndex, issues: Issue[]): Parsed
     return [];
   }
   if (!Array.isArray(docs)) docs = [];
+  if (docs.some((d) => d.errors.some((e) => /call stack/i.test(e.message)))) {
+    issues.push(tooDeep(file));
+    return [];
+  }
   const out: ParsedDoc[] = [];
   for (const doc of docs) {
     index.add(file, doc, lc);
@@ -295,13 +366,7 @@ function parseYaml(src: SourceFile, index: SourceIndex, issues: Issue[]): Parsed
       continue;
     }
     if (depthOf(value, MAX_DEPTH) > MAX_DEPTH) {
-      issues.push({
-        severity: "error",
-        code: "too-deep",
-        message: `nesting is deeper than ${MAX_DEPTH} levels`,
-        file,
-        help: "flatten nested `anyOf`/`allOf` conditions: nesting of the same operator can be merged",
-      });
+      issues.push(tooDeep(file));
       continue;
     }
     out.push({ file, doc, value });
