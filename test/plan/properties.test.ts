@@ -90,6 +90,50 @@ describe("plan properties", () => {
     );
   });
 
+  test("approvals by non-approvers grant nothing", () => {
+    fc.assert(
+      fc.property(estateArb, (estate) => {
+        const plan = buildPlan(estate, nowIso);
+        const users = estate.inventory.users;
+        for (const e of plan.access) {
+          for (const name of e.policies) {
+            const p = estate.policies.find((x) => x.name === name)!;
+            if (p.restriction.level !== "approval") continue;
+            const r = p.restriction;
+            const approvers = (id: string) => r.approvers.users.includes(id) || !!users.find((u) => u.id === id)?.groups.some((g) => r.approvers.groups.includes(g));
+            expect(r.approvals.some((a) => a.user === e.user && approvers(a.approvedBy) && Date.parse(a.approvedAt) <= NOW && (!a.expiresAt || Date.parse(a.expiresAt) > NOW))).toBe(true);
+          }
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  test("expiry is honoured at the boundary instant: at expiresAt the subscription grants nothing", () => {
+    const instants = (estate: Estate) =>
+      estate.policies.flatMap((p) => (p.restriction.level === "users" ? p.restriction.users : p.restriction.level === "approval" ? p.restriction.approvals : []).flatMap((s) => (s.expiresAt ? [s.expiresAt] : [])));
+    fc.assert(
+      fc.property(
+        estateArb.filter((e) => instants(e).length > 0),
+        fc.nat(),
+        (estate, pick) => {
+          const list = instants(estate);
+          const at = Date.parse(list[pick % list.length]!);
+          const plan = buildPlan(estate, new Date(at).toISOString());
+          expect(new Map(plan.access.map((e) => [`${e.user}\u0000${e.dataSource}`, { privileges: e.privileges, policies: e.policies }]))).toEqual(oracleAccess(estate, at));
+          for (const e of plan.access) {
+            for (const name of e.policies) {
+              const r = estate.policies.find((x) => x.name === name)!.restriction;
+              const subs = r.level === "users" ? r.users.filter((u) => u.user === e.user) : r.level === "approval" ? r.approvals.filter((a) => a.user === e.user) : [];
+              if (r.level === "users" || r.level === "approval") expect(subs.some((x) => !x.expiresAt || Date.parse(x.expiresAt) > at)).toBe(true);
+            }
+          }
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
   test("staged policies grant nothing", () => {
     fc.assert(
       fc.property(estateArb, (estate) => {
