@@ -240,7 +240,6 @@ export function program(io: Io, setCode: (c: number) => void): Command {
       { label: labels.head, rev: h, now },
     ];
     const plans: Plan[] = [];
-    let headEstate: Estate | undefined;
     for (const [i, side] of sides.entries()) {
       p.step(`loading ${side.label}`);
       await yieldToTimers();
@@ -260,10 +259,9 @@ export function program(io: Io, setCode: (c: number) => void): Command {
       const plan = await planStages(res.estate, side.now, p, ` ${side.label}`);
       plan.issues = mergeIssues(issues, plan.issues);
       plans.push(plan);
-      if (i === 1) headEstate = res.estate;
     }
     p.step("comparing");
-    const diff = diffPlans(plans[0]!, plans[1]!, { sharedRoles: headEstate!.inventory.sharedRoles });
+    const diff = diffPlans(plans[0]!, plans[1]!);
     p.stop();
     for (const note of [...b.notes, ...h.notes]) io.err(`note: ${note}\n`);
     const shown = { ...labels, acknowledged: !!o.ack };

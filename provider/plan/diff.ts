@@ -6,7 +6,7 @@
 import type { Issue } from "../model/issues";
 import type { AccessType, Platform } from "../model/schema";
 import type { Expiration } from "../resolve/resolve";
-import type { AccessEntry, Plan, PrincipalGrant, PrincipalMember, StagedPolicy } from "./types";
+import type { AccessEntry, BlastRadius, Plan, PrincipalGrant, PrincipalMember, StagedPolicy } from "./types";
 
 /** How one user's access to one data source changed. */
 export type AccessChangeKind = "gained" | "changed" | "lost";
@@ -79,25 +79,20 @@ export interface ResourceDiff {
   delete: string[];
 }
 
-/** A grant to an identity that several people stand behind (a shared IAM role). */
-export interface SharedIdentity {
-  principal: string;
-  platform: Platform;
-  identity: string;
-  /** Everyone who can use the identity: the people behind it, as the plan and inventory know them. */
-  users: string[];
-  /** Those of them no policy justifies: they gain access without being subscribed. */
-  overProvisioned: string[];
+/** A grant to an IAM principal that reaches people no policy names, new or wider in the head. */
+export interface PrincipalReach extends BlastRadius {
+  /** People behind the principal who could not use this grant in the base (all of them when it is new). */
+  newlyReached: string[];
 }
 
 /** Who a change reaches. */
-export interface BlastRadius {
-  /** Users whose access widens (sorted). */
+export interface BlastRadiusDiff {
+  /** Users whose access widens, through a policy or through a principal they can use (sorted). */
   users: string[];
   /** Data sources on which access widens (sorted). */
   dataSources: string[];
-  /** Principals gaining grants or members whose identity several people share. */
-  sharedIdentities: SharedIdentity[];
+  /** The plan's blast radius (grants to shared or over-provisioned IAM principals) where the head reaches more people. */
+  principals: PrincipalReach[];
 }
 
 /** Staged policies that appeared, disappeared or changed what they would grant. */
@@ -131,7 +126,7 @@ export interface PlanDiff {
   summary: DiffSummary;
   /** Gains, then changes, then losses; each by user, then data source. */
   access: AccessChange[];
-  blastRadius: BlastRadius;
+  blastRadius: BlastRadiusDiff;
   /** Principals created, updated, deleted: a proxy for resource changes until plans list resources. */
   principals: PrincipalChange[];
   /** Principals + object grants + memberships, counted from `principals`. */
@@ -145,12 +140,6 @@ export interface PlanDiff {
   newIssues: Issue[];
   /** Issues in the base that the head no longer has. */
   resolvedIssues: Issue[];
-}
-
-/** Extra inputs that a plan does not carry. */
-export interface DiffContext {
-  /** The head inventory's shared IAM roles: role ARN -> people who can assume it. */
-  sharedRoles?: readonly { arn: string; members: readonly string[] }[];
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -275,23 +264,19 @@ function estimate(changes: readonly PrincipalChange[]): ResourceCounts {
   return n;
 }
 
-function sharedIdentities(head: Plan, changes: readonly PrincipalChange[], ctx: DiffContext): SharedIdentity[] {
-  const roles = new Map((ctx.sharedRoles ?? []).map((r) => [r.arn, r.members]));
-  const principals = new Map(head.principals.map((p) => [p.id, p]));
-  const out: SharedIdentity[] = [];
-  for (const c of changes) {
-    if (c.kind === "deleted" || (c.grants.added.length === 0 && c.grants.changed.length === 0 && c.members.added.length === 0)) continue;
-    const p = principals.get(c.id)!;
-    const byIdentity = new Map<string, string[]>();
-    for (const m of p.members) byIdentity.set(m.identity, [...(byIdentity.get(m.identity) ?? []), m.user]);
-    for (const [identity, justified] of byIdentity) {
-      const behind = roles.get(identity);
-      if (!behind && justified.length < 2) continue;
-      const users = [...new Set([...justified, ...(behind ?? [])])].sort(cmp);
-      out.push({ principal: c.id, platform: c.platform, identity, users, overProvisioned: minus(users, justified) });
-    }
+/** Entries of the head's blast radius that reach people the base's did not. */
+function reachChanges(base: Plan, head: Plan): PrincipalReach[] {
+  const key = (b: BlastRadius) => `${b.platform}\u0000${b.principal}\u0000${b.dataSource}\u0000${b.policy}`;
+  const before = new Map((base.blastRadius ?? []).map((b) => [key(b), b]));
+  const out: PrincipalReach[] = [];
+  for (const b of head.blastRadius ?? []) {
+    if (b.overProvisioned.length === 0 && !b.futureMembersBypassApproval) continue;
+    const old = before.get(key(b));
+    const newlyReached = minus(b.users, old?.users ?? []);
+    const changed = !old || newlyReached.length > 0 || minus(b.overProvisioned, old.overProvisioned).length > 0 || old.futureMembersBypassApproval !== b.futureMembersBypassApproval;
+    if (changed) out.push({ ...b, newlyReached });
   }
-  return out;
+  return out.sort((x, y) => cmp(x.dataSource, y.dataSource) || cmp(x.policy, y.policy) || cmp(x.principal, y.principal));
 }
 
 function stagedChanges(base: Plan, head: Plan): StagedChanges {
@@ -313,7 +298,7 @@ function stagedChanges(base: Plan, head: Plan): StagedChanges {
 const issueKey = (i: Issue) => `${i.code}\u0000${i.message}`;
 
 /** The effective-access diff from `base` to `head`. */
-export function diffPlans(base: Plan, head: Plan, ctx: DiffContext = {}): PlanDiff {
+export function diffPlans(base: Plan, head: Plan): PlanDiff {
   const key = (e: AccessEntry) => `${e.user}\u0000${e.dataSource}`;
   const before = new Map(base.access.map((e) => [key(e), e]));
   const after = new Map(head.access.map((e) => [key(e), e]));
@@ -326,7 +311,11 @@ export function diffPlans(base: Plan, head: Plan, ctx: DiffContext = {}): PlanDi
   access.sort((x, y) => KIND_ORDER[x.kind] - KIND_ORDER[y.kind] || cmp(x.user, y.user) || cmp(x.dataSource, y.dataSource));
 
   const principals = principalChanges(base, head);
-  const widening = access.filter((c) => c.widens);
+  const reach = reachChanges(base, head);
+  const widening = [
+    ...access.filter((c) => c.widens),
+    ...reach.flatMap((r) => r.newlyReached.map((user) => ({ user, dataSource: r.dataSource }))),
+  ];
   const baseIssues = new Set(base.issues.map(issueKey));
   const headIssues = new Set(head.issues.map(issueKey));
   const newIssues = head.issues.filter((i) => !baseIssues.has(issueKey(i)));
@@ -350,7 +339,7 @@ export function diffPlans(base: Plan, head: Plan, ctx: DiffContext = {}): PlanDi
     blastRadius: {
       users: [...new Set(widening.map((c) => c.user))].sort(cmp),
       dataSources: [...new Set(widening.map((c) => c.dataSource))].sort(cmp),
-      sharedIdentities: sharedIdentities(head, principals, ctx),
+      principals: reach,
     },
     principals,
     estimatedResources: estimate(principals),
@@ -361,9 +350,9 @@ export function diffPlans(base: Plan, head: Plan, ctx: DiffContext = {}): PlanDi
   };
 }
 
-/** True when anyone gains access, privileges, write, or a later expiry. */
+/** True when anyone gains access, privileges, write, a later expiry, or the use of a wider IAM principal. */
 export function widens(diff: PlanDiff): boolean {
-  return diff.access.some((c) => c.widens);
+  return diff.access.some((c) => c.widens) || diff.blastRadius.principals.some((r) => r.newlyReached.length > 0);
 }
 
 /** True when the two plans grant exactly the same access and principals. */

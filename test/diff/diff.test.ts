@@ -11,8 +11,7 @@ import { baseEstate, finPolicy, inventory, NOW, SHARED_ROLE_POLICY } from "./est
 const LABELS = { base: "main", head: "feature" };
 
 function diff(base: InlineEstate, head: InlineEstate, baseNow = NOW, now = NOW): PlanDiff {
-  const h = mustLoad(head);
-  return diffPlans(buildPlan(mustLoad(base), baseNow), buildPlan(h, now), { sharedRoles: h.inventory.sharedRoles });
+  return diffPlans(buildPlan(mustLoad(base), baseNow), buildPlan(mustLoad(head), now));
 }
 
 function goldens(name: string, d: PlanDiff): void {
@@ -127,6 +126,28 @@ describe("diffPlans", () => {
     const back = diffPlans(buildPlan(mustLoad(later), NOW), buildPlan(mustLoad(baseEstate()), NOW));
     expect(back.access[0]).toMatchObject({ kind: "changed", widens: false });
     expect(widens(back)).toBe(false);
+  });
+
+  test("someone joining a shared role widens access though no policy changed", () => {
+    const withPolicy = (inv: string) => baseEstate({ inventory: inv, policies: { "policies/exports-read.yaml": SHARED_ROLE_POLICY } });
+    const d = diff(withPolicy(inventory()), withPolicy(inventory().replace("members: [ann, ben, dan]", "members: [ann, ben, cat, dan]")));
+    expect(d.access).toEqual([]);
+    expect(d.blastRadius.principals.map((r) => [r.dataSource, r.principal, r.users, r.overProvisioned, r.newlyReached])).toEqual([
+      ["s3.analytics", "arn:aws:iam::111111111111:role/analytics-shared", ["ann", "ben", "cat", "dan"], ["ben", "cat", "dan"], ["cat"]],
+    ]);
+    expect(widens(d)).toBe(true);
+    expect(d.blastRadius.users).toEqual(["cat"]);
+    expect(diffText(d, LABELS).split("\n").slice(0, 9)).toEqual([
+      "accessplane diff main → feature  at 2026-11-23",
+      "+0 grants, -0 revokes, 0 changed · access widens",
+      "",
+      "no access changes",
+      "",
+      "Blast radius",
+      "  access widens for 1 user on 1 data source: cat",
+      "  s3.analytics via exports-read -> arn:aws:iam::111111111111:role/analytics-shared reaches 4 users: ann, ben, cat, dan (new: cat)",
+      "    over-provisioned, justified by no policy: ben, cat, dan",
+    ]);
   });
 
   test("text output is coloured only with the colour style", () => {

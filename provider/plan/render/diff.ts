@@ -80,10 +80,11 @@ function blastLines(d: PlanDiff): string[] {
   const b = d.blastRadius;
   const out: string[] = [];
   if (b.users.length) out.push(`access widens for ${plural(b.users.length, "user")} on ${plural(b.dataSources.length, "data source")}: ${b.users.join(", ")}`);
-  for (const s of b.sharedIdentities) {
-    out.push(`shared identity ${s.identity} (${s.principal}) reaches ${plural(s.users.length, "user")}: ${s.users.join(", ")}`);
-    if (s.overProvisioned.length) out.push(`  over-provisioned, justified by no policy: ${s.overProvisioned.join(", ")}`);
-    out.push("  anyone who later joins or assumes it gains this access without approval");
+  for (const r of b.principals) {
+    const fresh = r.newlyReached.length && r.newlyReached.length < r.users.length ? ` (new: ${r.newlyReached.join(", ")})` : "";
+    out.push(`${r.dataSource} via ${r.policy} -> ${r.principal} reaches ${plural(r.users.length, "user")}: ${r.users.join(", ")}${fresh}`);
+    if (r.overProvisioned.length) out.push(`  over-provisioned, justified by no policy: ${r.overProvisioned.join(", ")}`);
+    if (r.futureMembersBypassApproval) out.push("  anyone who joins this role later gains this access without approval");
   }
   return out;
 }
@@ -196,7 +197,7 @@ export function diffMarkdown(d: PlanDiff, labels: DiffLabels): string {
     out.push("", ...details(`Access changes (${d.access.length})`, rows, d.access.length <= OPEN_ROWS));
   }
   const blast = blastLines(d);
-  if (b.sharedIdentities.length) {
+  if (b.principals.length) {
     out.push("", "**Blast radius**", "", ...blast.map((l) => (l.startsWith("  ") ? `  - ${md(l.trim())}` : `- ${md(l)}`)));
   }
   if (d.newIssues.length) {
