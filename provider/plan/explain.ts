@@ -11,7 +11,7 @@ import { isApprover } from "../model/validate";
 import { adapterFor } from "../platforms";
 import { type Subscription, inForce, matches, resolve } from "../resolve/resolve";
 import { planFromResolution } from "./build";
-import type { AccessEntry } from "./types";
+import type { AccessEntry, BlastRadius } from "./types";
 
 /** One node of a condition tree, evaluated for the user. */
 export interface ConditionNode {
@@ -95,6 +95,8 @@ export interface Explanation {
   grants: PolicyVerdict[];
   /** Active guardrails in scope. */
   guardrails: PolicyVerdict[];
+  /** Grants to IAM principals in scope that the user can use (the plan's blast radius). */
+  principals: BlastRadius[];
 }
 
 /** The reasons `explain` cannot answer: an unknown user or data source. */
@@ -230,5 +232,6 @@ export function explain(estate: Estate, userId: string, dataSourceId: string | u
     access: plan.access.filter((e) => e.user === userId && (dataSourceId === undefined || e.dataSource === dataSourceId)),
     grants,
     guardrails,
+    principals: plan.blastRadius.filter((b) => (dataSourceId === undefined || b.dataSource === dataSourceId) && b.users.includes(userId)),
   };
 }

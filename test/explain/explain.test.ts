@@ -78,6 +78,7 @@ Guardrails on t2
     ["no-policy-admits", "dan", "t1", NOW],
     ["missing-identity", "eve", "t1", NOW],
     ["shared-role", "ann", "s3.analytics", NOW],
+    ["shared-role-over-provisioned", "ben", "s3.analytics", NOW],
     ["everywhere", "cat", undefined, NOW],
   ] as const)("%s: %s on %s", (name, user, ds, now) => {
     expectGolden(path.join(__dirname, "golden", `${name}.txt`), text(user, ds, now));

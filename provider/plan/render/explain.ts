@@ -113,7 +113,10 @@ export function explainText(e: Explanation, s: Style = plain): string {
   const where = e.dataSource ?? "every data source";
   out.push(s.bold(`accessplane explain ${e.user} on ${where}`) + s.dim(`  at ${shortInstant(e.now)}`));
   out.push("");
-  if (e.access.length === 0) {
+  const viaPrincipal = e.principals.some((b) => b.overProvisioned.includes(e.user));
+  if (e.access.length === 0 && viaPrincipal) {
+    out.push(`${s.cyan(e.user)} has no access to ${where} through a policy, but ${s.red("can use an IAM principal that has it")} (below)`);
+  } else if (e.access.length === 0) {
     out.push(`${s.cyan(e.user)} has ${s.red("no access")} to ${where}`);
   } else {
     out.push(`${s.cyan(e.user)} has access to ${e.access.length} data source${e.access.length === 1 ? "" : "s"}:`);
@@ -129,6 +132,14 @@ export function explainText(e: Explanation, s: Style = plain): string {
         "  ",
       ),
     );
+  }
+  if (e.principals.length) {
+    out.push("", s.bold("Through IAM principals"));
+    for (const b of e.principals) {
+      out.push(`  ${b.dataSource} via ${b.policy} -> ${b.principal}: everyone behind it: ${b.users.join(", ")}`);
+      if (b.overProvisioned.includes(e.user)) out.push(s.red(`    ${e.user} is over-provisioned: ${e.user} can use it though no policy grants ${e.user} this data source`));
+      if (b.futureMembersBypassApproval) out.push(s.yellow("    anyone who joins this role later gains this access without approval"));
+    }
   }
   const active = e.grants.filter((v) => v.state === "active");
   const staged = e.grants.filter((v) => v.state === "staged");
