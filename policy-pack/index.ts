@@ -1,7 +1,7 @@
 /**
  * The accessplane guardrails as a CrossGuard policy pack: `pulumi preview --policy-pack policy-pack`.
- * Only the Pulumi CLI can run this file (the PolicyPack constructor talks to the engine); tests import
- * the validations from ./validations instead.
+ * Only the Pulumi CLI can use this file: the PolicyPack constructor starts the analyzer server the
+ * engine connects to (run alone, it prints a port and waits), so tests import ./validations instead.
  */
 import { PolicyPack } from "@pulumi/policy";
 import { DEFAULT_CONFIG, iamRoleQuota, noUnacknowledgedSharedRoleGrant, noWriteOnReadOnly, onlyPolicyPrincipals } from "./validations";
