@@ -4,6 +4,7 @@
  * Exit codes: 0 success (warnings allowed), 1 input errors, 2 usage errors, 3 access widens
  * without acknowledgement (`diff --fail-on-widen` without `--ack`).
  */
+import { version as PACKAGE_VERSION } from "../../package.json";
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { hasErrors, type Issue } from "../model/issues";
@@ -124,7 +125,7 @@ export const ACK_LABEL = "access-widening-approved";
 export function program(io: Io, setCode: (c: number) => void): Command {
   const prog = new Command("accessplane")
     .description("Subscription policies as code: who may read or write which data sources, on every platform")
-    .version(require("../../package.json").version)
+    .version(PACKAGE_VERSION)
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError();

@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { parseEstate, type SourceFile } from "../../provider/model/load";
 import { main } from "../../provider/cli/main";
 import { expectGolden } from "../support/golden";
+import { plain } from "../../provider/plan/render/table";
 
 const CORPUS = path.join(__dirname, "..", "corpus");
 const INVALID = path.join(CORPUS, "invalid");
@@ -46,7 +47,7 @@ describe("invalid input corpus", () => {
     const code = await main(
       ["node", "accessplane", "plan", "--policies", path.join(dir, "policies"), "--inventory", path.join(CORPUS, "inventory.yaml"),
         ...(fs.existsSync(path.join(dir, "accessplane.yaml")) ? ["--config", path.join(dir, "accessplane.yaml")] : [])],
-      { out: (s) => (out += s), err: (s) => (err += s), style: require("../../provider/plan/render/table").plain },
+      { out: (s) => (out += s), err: (s) => (err += s), style: plain },
     );
     const hasOwnInventory = fs.existsSync(path.join(dir, "inventory"));
     // Cases whose problem lives in their own inventory files may pass with the shared one alone.

@@ -31,7 +31,6 @@ const id = (s: string) => s;
 /** A style that adds nothing (pipes, NO_COLOR, tests). */
 export const plain: Style = { bold: id, dim: id, red: id, green: id, yellow: id, cyan: id };
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 const width = (s: string) => s.replace(ANSI, "").length;
 
