@@ -112,9 +112,12 @@ async function captureMode(req: ChildRequest): Promise<Record<string, unknown>> 
   t = performance.now();
   const all = await captureResources(estate, req.now);
   const captureMs = ms(t);
-  const stacks: Record<string, number> = {};
+  const stacks: Record<string, { resources: number; registered: number; ms: number }> = {};
   for (const platform of Object.keys(EMITTERS) as Platform[]) {
-    stacks[platform] = (await captureResources(estate, req.now, { slice: { platforms: [platform] } })).filter((r) => custom(r.type)).length;
+    const t1 = performance.now();
+    const rs = await captureResources(estate, req.now, { slice: { platforms: [platform] } });
+    // Every slice plans the whole estate first; that is not registration.
+    stacks[platform] = { resources: rs.filter((r) => custom(r.type)).length, registered: rs.length, ms: ms(t1) - planMs };
   }
   return {
     planMs,

@@ -158,6 +158,8 @@ const S3_IAM_ROLE_SHARE = 0.05;
 /** Tables per schema and schemas per database: parents are shared the way real catalogs share them. */
 const TABLES_PER_SCHEMA = 50;
 const SCHEMAS_PER_DATABASE = 20;
+/** AWS accounts that hold the users' IAM roles (4 x 2,500 at the headline size). */
+const AWS_ACCOUNTS = 4;
 /** Users missing one platform identity (a warning in the plan, as in real directories). */
 const MISSING_IDENTITY_SHARE = 0.02;
 
@@ -193,13 +195,15 @@ interface Directory {
 }
 
 /** Every platform identity of a user, derived from the id. */
-function identitiesOf(id: string): User["identities"] {
+function identitiesOf(id: string, i: number): User["identities"] {
   const email = `${id}@example.com`;
+  // IAM roles live in several AWS accounts: one account holds at most 5,000 roles.
+  const account = `11111111110${i % AWS_ACCOUNTS}`;
   return {
     snowflake: id.toUpperCase(),
     databricks: email,
     identityCenter: `9067a1b2c3-${id}`,
-    iamRole: `arn:aws:iam::111111111111:role/${id}`,
+    iamRole: `arn:aws:iam::${account}:role/${id}`,
     trino: id,
     redshift: id,
     synapse: email,
@@ -230,7 +234,7 @@ function generateUsers(n: number, rng: Rng): Directory {
       groups.add("data-stewards");
       stewards.push(id);
     }
-    const identities = identitiesOf(id);
+    const identities = identitiesOf(id, i);
     if (i > 0 && rng.chance(MISSING_IDENTITY_SHARE)) delete identities[rng.pick(identityKeys)];
     const attributes: Record<string, string[]> = {
       department: [dept],
@@ -622,7 +626,7 @@ export function perturb(estate: Estate, fraction = 0.01, seed = 2): Estate {
   for (let i = 0; i < added; i++) {
     const template = users[i]!;
     const id = `v${pad(i, w)}`;
-    users.push({ ...structuredClone(template), id, email: `${id}@example.com`, identities: identitiesOf(id) });
+    users.push({ ...structuredClone(template), id, email: `${id}@example.com`, identities: identitiesOf(id, users.length + i) });
   }
   return next;
 }

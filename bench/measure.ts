@@ -14,8 +14,15 @@ export interface PlatformResources {
   members: number;
   grants: number;
   parents: number;
-  /** DESIGN.md's linear bound: per principal 1 + members + object grants + distinct parents. */
+  /** The brief's linear bound: per principal 1 + members + object grants + distinct parents. */
   bound: number;
+  /** Data sources on the platform: estate-scoped resources per object (views, SqlPermissions) grow with these. */
+  objects: number;
+  /**
+   * DESIGN.md's "users + objects": `bound` plus one resource per data source of the platform, for the
+   * per-object resources of view-based and estate-scoped platforms (never a product).
+   */
+  boundWithObjects: number;
   /** One grant resource per (user, object) reached: what a per-user design would register. */
   naive: number;
   /**
@@ -28,7 +35,7 @@ export interface PlatformResources {
 /** Counts the linear bound and the naive count per platform from a plan. */
 export function resourceFigures(estate: Estate, plan: Plan): Record<Platform, PlatformResources> {
   const out = Object.fromEntries(
-    PLATFORMS.map((p) => [p, { principals: 0, members: 0, grants: 0, parents: 0, bound: 0, naive: 0, forcedProduct: 0 }]),
+    PLATFORMS.map((p) => [p, { principals: 0, members: 0, grants: 0, parents: 0, bound: 0, objects: 0, boundWithObjects: 0, naive: 0, forcedProduct: 0 }]),
   ) as Record<Platform, PlatformResources>;
   const sources = new Map<string, DataSource>(estate.inventory.dataSources.map((d) => [d.id, d]));
   const { config } = estate;
@@ -45,6 +52,8 @@ export function resourceFigures(estate: Estate, plan: Plan): Record<Platform, Pl
     if (first && perUserGrantee(first, config)) f.forcedProduct += pr.members.length * pr.grants.length;
   }
   for (const e of plan.access) out[e.platform].naive++;
+  for (const d of estate.inventory.dataSources) out[d.platform].objects++;
+  for (const f of Object.values(out)) f.boundWithObjects = f.bound + f.objects;
   return out;
 }
 
@@ -68,7 +77,7 @@ export function duplicatePrincipalIds(plan: Plan): string[] {
 
 /** Sums the figures over platforms. */
 export function totals(f: Record<Platform, PlatformResources>): PlatformResources {
-  const t: PlatformResources = { principals: 0, members: 0, grants: 0, parents: 0, bound: 0, naive: 0, forcedProduct: 0 };
+  const t: PlatformResources = { principals: 0, members: 0, grants: 0, parents: 0, bound: 0, objects: 0, boundWithObjects: 0, naive: 0, forcedProduct: 0 };
   for (const p of Object.values(f)) for (const k of Object.keys(t) as (keyof PlatformResources)[]) t[k] += p[k];
   return t;
 }
