@@ -7,68 +7,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TrinoAccessRulesProvider, TrinoRoleGrantsProvider, type TrinoRunner } from "../../provider/pulumi/dynamic/trino";
+import { TrinoAccessRulesProvider, TrinoRoleGrantsProvider } from "../../provider/pulumi/dynamic/trino";
+import { FakeTrino } from "./fake-trino";
 import { ProviderError } from "../../provider/pulumi/dynamic/errors";
 import { renderTrinoRules, trinoRulesDocument } from "../../provider/platforms/sql/trino";
-
-const ident = (s: string) => s.slice(1, -1).split('""').join('"');
-const NAME = '"(?:[^"]|"")*"';
-
-/** A minimal coordinator: roles, role members and role table privileges of one catalog. */
-class FakeTrino implements TrinoRunner {
-  roles = new Set<string>();
-  members = new Map<string, Set<string>>();
-  privileges = new Map<string, Set<string>>(); // role|catalog|schema|table -> privileges
-  log: string[] = [];
-  failOn: RegExp | undefined;
-
-  async query(sql: string): Promise<Record<string, unknown>[]> {
-    this.log.push(sql);
-    if (this.failOn?.test(sql)) throw Object.assign(new Error("Access Denied: Cannot grant"), { errorName: "PERMISSION_DENIED" });
-    let m: RegExpMatchArray | null;
-    if (/^SHOW ROLES/.test(sql)) return [...this.roles].map((Role) => ({ Role }));
-    if ((m = sql.match(/role_authorization_descriptors"? WHERE role_name = '((?:[^']|'')*)'/))) {
-      return [...(this.members.get(m[1]!.split("''").join("'")) ?? [])].map((grantee) => ({ grantee }));
-    }
-    if ((m = sql.match(new RegExp(`^SELECT table_schema.* FROM (${NAME})\\.[^ ]+ WHERE grantee = '((?:[^']|'')*)'`)))) {
-      const [catalog, role] = [ident(m[1]!), m[2]!.split("''").join("'")];
-      const out: Record<string, unknown>[] = [];
-      for (const [k, privs] of this.privileges) {
-        const [r, c, s, t] = JSON.parse(k) as string[];
-        if (r === role && c === catalog) for (const p of privs) out.push({ table_schema: s, table_name: t, privilege_type: p });
-      }
-      return out;
-    }
-    if ((m = sql.match(new RegExp(`^CREATE ROLE (${NAME})`)))) {
-      const r = ident(m[1]!);
-      if (this.roles.has(r)) throw Object.assign(new Error(`Role '${r}' already exists`), { errorName: "ROLE_ALREADY_EXISTS" });
-      this.roles.add(r);
-      return [];
-    }
-    if ((m = sql.match(new RegExp(`^DROP ROLE (${NAME})`)))) {
-      const r = ident(m[1]!);
-      this.roles.delete(r);
-      this.members.delete(r);
-      for (const k of [...this.privileges.keys()]) if (JSON.parse(k)[0] === r) this.privileges.delete(k);
-      return [];
-    }
-    if ((m = sql.match(new RegExp(`^(GRANT|REVOKE) ([A-Z, ]+) ON TABLE (${NAME})\\.(${NAME})\\.(${NAME}) (?:TO|FROM) ROLE (${NAME})$`)))) {
-      const key = JSON.stringify([ident(m[6]!), ident(m[3]!), ident(m[4]!), ident(m[5]!)]);
-      const set = this.privileges.get(key) ?? new Set<string>();
-      for (const p of m[2]!.split(", ")) m[1] === "GRANT" ? set.add(p) : set.delete(p);
-      this.privileges.set(key, set);
-      return [];
-    }
-    if ((m = sql.match(new RegExp(`^(GRANT|REVOKE) (${NAME}) (?:TO|FROM) (.*?)( IN ${NAME})?$`)))) {
-      const r = ident(m[2]!);
-      const set = this.members.get(r) ?? new Set<string>();
-      for (const u of m[3]!.matchAll(new RegExp(`USER (${NAME})`, "g"))) m[1] === "GRANT" ? set.add(ident(u[1]!)) : set.delete(ident(u[1]!));
-      this.members.set(r, set);
-      return [];
-    }
-    throw new Error(`fake trino does not understand: ${sql}`);
-  }
-}
 
 beforeAll(() => {
   process.env.ACCESSPLANE_TRINO_URL = "http://127.0.0.1:8080";

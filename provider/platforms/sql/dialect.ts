@@ -14,11 +14,11 @@
  *   accessplane enforces none (it still rejects empty names and NUL).
  */
 import type { z } from "zod";
-import { zod } from "./lazy-zod";
+import { initError, zod } from "./closure";
 
 /**
  * Builds the schema of the SQL dialects: Redshift and Synapse are view-based, postgres is
- * Redshift's test stand-in. (A builder, not a constant: see lazy-zod.ts; `DialectSchema` in
+ * Redshift's test stand-in. (A builder, not a constant: see closure.ts; `DialectSchema` in
  * schemas.ts is the built constant for program-side code.)
  */
 export function dialectSchema() {
@@ -29,7 +29,7 @@ export function dialectSchema() {
 export type Dialect = z.infer<ReturnType<typeof dialectSchema>>;
 
 /** How long an identifier may be, per dialect; `unit` says whether UTF-8 bytes or characters count. */
-export const IDENTIFIER_LIMITS: Readonly<
+const IDENTIFIER_LIMITS: Readonly<
   Record<Dialect, { readonly max: number; readonly unit: "bytes" | "characters" } | null>
 > = {
   postgres: { max: 63, unit: "bytes" },
@@ -46,18 +46,22 @@ export class SqlIdentifierError extends Error {
   readonly dialect: Dialect;
 
   constructor(identifier: string, dialect: Dialect, reason: string) {
-    super(`identifier \`${printable(identifier)}\` cannot be used in ${dialect}: ${reason}`);
+    const message = `identifier \`${printable(identifier)}\` cannot be used in ${dialect}: ${reason}`;
+    super(message);
     this.name = "SqlIdentifierError";
     this.identifier = identifier;
     this.dialect = dialect;
+    initError(this, message);
   }
 }
 
 /** A string literal that cannot be written safely (it holds a NUL character). */
 export class SqlLiteralError extends Error {
   constructor(dialect: Dialect) {
-    super(`a string value holds a NUL character, which ${dialect} cannot store in text`);
+    const message = `a string value holds a NUL character, which ${dialect} cannot store in text`;
+    super(message);
     this.name = "SqlLiteralError";
+    initError(this, message);
   }
 }
 
@@ -117,3 +121,7 @@ export function quoteLiteral(value: string, dialect: Dialect): string {
       return `'${doubled}'`;
   }
 }
+
+// Exported by name, never `export const`: tsc compiles a module's own references to an exported
+// const as `exports.NAME`, which Pulumi's closure serialisation cannot follow (see closure.ts).
+export { IDENTIFIER_LIMITS };

@@ -18,10 +18,10 @@
  */
 import type { z } from "zod";
 import { quoteIdent, quoteLiteral, quoteQualified } from "./dialect";
-import { zod } from "./lazy-zod";
+import { zod } from "./closure";
 
 // Schemas are builder functions (`xxxSchema()`), never module-level zod objects, so the dynamic
-// providers that call this module never capture one (see lazy-zod.ts). The built constants
+// providers that call this module never capture one (see closure.ts). The built constants
 // (`TrinoRulesDocumentSchema`...) are in schemas.ts, for program-side code.
 
 // Enum values, in the order privileges are written.
@@ -57,7 +57,7 @@ export type TrinoOperation = z.infer<ReturnType<typeof trinoOperationSchema>>;
 export type TrinoObjectKind = "table" | "view" | "materialized_view";
 
 /** Native privileges per operation and object kind. */
-export const TRINO_OPERATION_PRIVILEGES = {
+const TRINO_OPERATION_PRIVILEGES = {
   table: { READ: ["SELECT"], WRITE: ["DELETE", "INSERT", "UPDATE"], OWN: ["OWNERSHIP"] },
   view: { READ: ["SELECT"], WRITE: [], OWN: ["OWNERSHIP"] },
   materialized_view: { READ: ["SELECT"], WRITE: ["UPDATE"], OWN: ["OWNERSHIP"] },
@@ -181,7 +181,7 @@ export function trinoRoleDelta(before: TrinoRoleState | null, after: TrinoRoleSt
 }
 
 /** Catalog queries the Trino provider uses to read a role's live state. */
-export const trinoReadQueries = {
+const trinoReadQueries = {
   /** `SHOW ROLES`: column `Role`. */
   roles(roleCatalog: string | null): string {
     return roleCatalog === null ? "SHOW ROLES" : `SHOW ROLES FROM ${quoteIdent(roleCatalog, "trino")}`;
@@ -463,3 +463,7 @@ export function trinoRulesDocument(input: TrinoRulesInput): TrinoRulesResult {
 export function renderTrinoRules(document: TrinoRulesDocument): string {
   return `${JSON.stringify(trinoRulesDocumentSchema().parse(document), null, 2)}\n`;
 }
+
+// Exported by name, never `export const`: tsc compiles a module's own references to an exported
+// const as `exports.NAME`, which Pulumi's closure serialisation cannot follow (see closure.ts).
+export { TRINO_OPERATION_PRIVILEGES, trinoReadQueries };

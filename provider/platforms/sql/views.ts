@@ -21,10 +21,10 @@
 import { createHash } from "node:crypto";
 import type { z } from "zod";
 import { type Dialect, quoteIdent, quoteLiteral, quoteQualified } from "./dialect";
-import { zod } from "./lazy-zod";
+import { zod } from "./closure";
 
 // Schemas are builder functions (`xxxSchema()`), never module-level zod objects, so the dynamic
-// providers that call this module never capture one (see lazy-zod.ts). The built constants
+// providers that call this module never capture one (see closure.ts). The built constants
 // (`ViewDialectSchema`...) are in schemas.ts, for program-side code.
 
 /** The view-based dialects (Trino is grant-based and lives in `trino.ts`). */
@@ -36,14 +36,14 @@ export function viewDialectSchema() {
 export type ViewDialect = z.infer<ReturnType<typeof viewDialectSchema>>;
 
 /** Fixed names of the store objects inside the managed schema. */
-export const STORE_OBJECTS = {
+const STORE_OBJECTS = {
   memberships: "memberships",
   policyObjects: "policy_objects",
   entitlements: "entitlements",
 } as const;
 
 /** The exact message a Synapse user without access gets (SPEC.md, Azure Synapse). */
-export const ACCESS_DENIED_MESSAGE = "Access denied: you are not subscribed to the data source";
+const ACCESS_DENIED_MESSAGE = "Access denied: you are not subscribed to the data source";
 
 /** The table (or view) a managed view reads from. */
 export function sourceTableSchema() {
@@ -338,7 +338,7 @@ export function entitlementDeltaStatements(
 }
 
 /** Catalog queries the providers use to read live state back (drift detection). */
-export const readQueries = {
+const readQueries = {
   /** One row per member of the policy: column `v`. */
   members(d: ViewDialect, managedSchema: string, policyKey: string): string {
     return (
@@ -413,3 +413,7 @@ export const readQueries = {
 export function isViewDialect(d: Dialect): d is ViewDialect {
   return d !== "trino";
 }
+
+// Exported by name, never `export const`: tsc compiles a module's own references to an exported
+// const as `exports.NAME`, which Pulumi's closure serialisation cannot follow (see closure.ts).
+export { STORE_OBJECTS, ACCESS_DENIED_MESSAGE, readQueries };

@@ -29,7 +29,7 @@ export interface ConfigSource {
 }
 
 /** Setting names: pulumi config key (in the `accessplane` namespace) and environment variable. */
-export const SETTINGS = {
+const SETTINGS = {
   postgresUrl: { config: "accessplane:postgresUrl", env: "ACCESSPLANE_POSTGRES_URL" },
   redshiftUrl: { config: "accessplane:redshiftUrl", env: "ACCESSPLANE_REDSHIFT_URL" },
   synapseUrl: { config: "accessplane:synapseUrl", env: "ACCESSPLANE_SYNAPSE_URL" },
@@ -253,3 +253,7 @@ export async function withSession<T>(
 export function redactFor(c: Connection, text: string): string {
   return redact(text, c.secrets);
 }
+
+// Exported by name, never `export const`: tsc compiles a module's own references to an exported
+// const as `exports.NAME`, which Pulumi's closure serialisation cannot follow (see closure.ts).
+export { SETTINGS };

@@ -3,6 +3,7 @@
  * how to fix it. Connection strings and passwords never reach a message: every text taken from a
  * driver is passed through `redact` with the secrets of the connection in use.
  */
+import { initError } from "../../platforms/sql/closure";
 
 /** The failure classes the providers distinguish, each with its own help text. */
 export type FailureKind = "connection-lost" | "permission-denied" | "timeout" | "missing-object" | "other";
@@ -14,6 +15,7 @@ export class ProviderError extends Error {
     super(message);
     this.name = "ProviderError";
     this.kind = kind;
+    initError(this, message);
   }
 }
 
@@ -49,7 +51,8 @@ const PG_CLASSES: Record<string, FailureKind> = {
   "28000": "permission-denied",
 };
 
-const NODE_NET = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "ETIMEDOUT", "ESOCKET", "ECONNCLOSED", "ENOTOPEN"]);
+// An array, not a Set: a module-level Set does not survive Pulumi's closure serialisation (closure.ts).
+const NODE_NET: readonly string[] = ["ECONNREFUSED", "ECONNRESET", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "ETIMEDOUT", "ESOCKET", "ECONNCLOSED", "ENOTOPEN"];
 
 // SQL Server error numbers: 229/230/262/300/15151 permission, 208/3701/15151 missing, -2 timeout.
 const MSSQL_NUMBERS: Record<number, FailureKind> = {
@@ -80,7 +83,7 @@ export function classify(err: unknown): { kind: FailureKind; code: string; detai
   if (code && PG_CLASSES[code]) return { kind: PG_CLASSES[code]!, code, detail: message };
   if (code.startsWith("08")) return { kind: "connection-lost", code, detail: message };
   if (code === "ETIMEOUT") return { kind: "timeout", code, detail: message };
-  if (NODE_NET.has(code)) return { kind: "connection-lost", code, detail: message };
+  if (NODE_NET.includes(code)) return { kind: "connection-lost", code, detail: message };
   if (typeof e.number === "number" && MSSQL_NUMBERS[e.number]) {
     return { kind: MSSQL_NUMBERS[e.number]!, code: `mssql ${e.number}`, detail: message };
   }

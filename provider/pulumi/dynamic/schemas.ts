@@ -12,7 +12,7 @@
  */
 import type { z } from "zod";
 import { type Dialect, assertIdentifier, SqlIdentifierError } from "../../platforms/sql/dialect";
-import { zod } from "../../platforms/sql/lazy-zod";
+import { zod } from "../../platforms/sql/closure";
 import { sourceTableSchema, viewDialectSchema } from "../../platforms/sql/views";
 import { type TrinoSqlPrivilege, trinoRulesDocumentSchema, trinoSqlPrivilegeSchema } from "../../platforms/sql/trino";
 
@@ -175,7 +175,7 @@ export function trinoAccessRulesInputsSchema() {
 export type TrinoAccessRulesInputs = z.infer<ReturnType<typeof trinoAccessRulesInputsSchema>>;
 
 /** Pulumi's placeholder for a value not known until apply (`@pulumi/pulumi/runtime/rpc`). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 function hasUnknown(v: unknown): boolean {
   if (v === UNKNOWN) return true;
@@ -252,3 +252,7 @@ export function diffInputs(
   const replaces = changed.filter((k) => spec.identity.includes(k));
   return { changes: changed.length > 0 || drifted.length > 0, replaces, deleteBeforeReplace: false };
 }
+
+// Exported by name, never `export const`: tsc compiles a module's own references to an exported
+// const as `exports.NAME`, which Pulumi's closure serialisation cannot follow (see closure.ts).
+export { UNKNOWN };

@@ -21,6 +21,7 @@ import {
   trinoReadQueries,
   trinoRoleDelta,
 } from "../../platforms/sql/trino";
+import { initError } from "../../platforms/sql/closure";
 import { type ConfigSnapshot, type Row, type TrinoConnection, snapshotConfig, trinoConnection } from "./connection";
 import { ProviderError, providerError } from "./errors";
 import {
@@ -48,6 +49,7 @@ class TrinoQueryError extends Error {
   constructor(message: string, errorName: string) {
     super(message);
     this.errorName = errorName;
+    initError(this, message);
   }
 }
 
