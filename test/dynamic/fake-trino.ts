@@ -52,14 +52,20 @@ export class FakeTrino implements TrinoRunner {
     if ((m = sql.match(new RegExp(`^(GRANT|REVOKE) ([A-Z, ]+) ON TABLE (${NAME})\\.(${NAME})\\.(${NAME}) (?:TO|FROM) ROLE (${NAME})$`)))) {
       const key = JSON.stringify([ident(m[6]!), ident(m[3]!), ident(m[4]!), ident(m[5]!)]);
       const set = this.privileges.get(key) ?? new Set<string>();
-      for (const p of m[2]!.split(", ")) m[1] === "GRANT" ? set.add(p) : set.delete(p);
+      for (const p of m[2]!.split(", ")) {
+        if (m[1] === "GRANT") set.add(p);
+        else set.delete(p);
+      }
       this.privileges.set(key, set);
       return [];
     }
     if ((m = sql.match(new RegExp(`^(GRANT|REVOKE) (${NAME}) (?:TO|FROM) (.*?)( IN ${NAME})?$`)))) {
       const r = ident(m[2]!);
       const set = this.members.get(r) ?? new Set<string>();
-      for (const u of m[3]!.matchAll(new RegExp(`USER (${NAME})`, "g"))) m[1] === "GRANT" ? set.add(ident(u[1]!)) : set.delete(ident(u[1]!));
+      for (const u of m[3]!.matchAll(new RegExp(`USER (${NAME})`, "g"))) {
+        if (m[1] === "GRANT") set.add(ident(u[1]!));
+        else set.delete(ident(u[1]!));
+      }
       this.members.set(r, set);
       return [];
     }
