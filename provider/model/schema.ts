@@ -361,6 +361,8 @@ export const Config = z.strictObject({
     .strictObject({
       /** How grants reach the cluster: SQL GRANT statements or a file-based `rules.json`. */
       mode: z.enum(["sql", "file"]).default("sql"),
+      /** File mode: where the coordinator's `security.config-file` rules document is written. */
+      rulesPath: z.string().default("/etc/trino/rules.json"),
       /** The central (web service) mapping. */
       accessGrantMapping: TrinoAccessGrantMapping.default({ READ: ["READ"], WRITE: ["READ", "WRITE"] }),
       /** The cluster's `access-control.properties`; it takes precedence over the central mapping. */
@@ -381,6 +383,7 @@ export const Config = z.strictObject({
     })
     .default({
       mode: "sql",
+      rulesPath: "/etc/trino/rules.json",
       accessGrantMapping: { READ: ["READ"], WRITE: ["READ", "WRITE"] },
       cluster: {
         allowedDataSourceOperations: ["READ", "WRITE"],

@@ -98,5 +98,8 @@ async function capture(estate: Estate, now: Date | string, opts: CaptureOptions)
   );
   await Promise.all([component, ...component.resources].map((r) => whenKnown(r.urn)));
   await whenKnown(component.counts);
+  // Registration (and dynamic-provider serialisation) can outlive the outputs: wait until it is done.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
   return captured.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
 }

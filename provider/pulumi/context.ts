@@ -14,6 +14,8 @@ export type Providers = Partial<Record<Platform, pulumi.ProviderResource>>;
 export interface EstateContext {
   /** The estate component's name: prefixes estate-scoped children. */
   name: string;
+  /** The estate component: parent of estate-scoped resources created on first use. */
+  root: pulumi.Resource;
   estate: Estate;
   plan: Plan;
   /** Data sources by id. */

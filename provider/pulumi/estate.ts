@@ -53,6 +53,7 @@ export class AccessEstate extends pulumi.ComponentResource {
     const principals = plan.principals.filter((p) => inSlice(p.platform));
     const context: EstateContext = {
       name,
+      root: this,
       estate,
       plan,
       sources: new Map(estate.inventory.dataSources.map((d) => [d.id, d])),

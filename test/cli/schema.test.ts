@@ -15,8 +15,10 @@ function yamlFiles(dir: string): string[] {
     .sort();
 }
 
-/** Every example estate file: the bundled policies, inventory and configuration. */
-const EXAMPLES = [...yamlFiles(path.join(ROOT, "policies")), ...yamlFiles(path.join(ROOT, "examples", "estate"))];
+/** Every example estate file: policies, inventories and configurations (not Pulumi projects or CI workflows). */
+const EXAMPLES = [...yamlFiles(path.join(ROOT, "policies")), ...yamlFiles(path.join(ROOT, "examples"))].filter(
+  (f) => path.basename(f) !== "Pulumi.yaml" && !f.includes(`${path.sep}github-actions${path.sep}`),
+);
 
 function validator() {
   // `format: email` is a hint for editors; zod checks the address when loading.

@@ -94,5 +94,19 @@ export function impliedAccess(resources: CapturedResource[], estate: Estate): Im
             [...new Set([...byIdentity("iamRole", g.granteeIdentifier), ...(sharedMembers.get(g.granteeIdentifier) ?? [])])];
     for (const u of who) add(u, ds.id, [r.inputs.permission as string], merge("s3"));
   }
+  // Redshift and Synapse: entitlement rows (members x data sources) read through the managed views.
+  for (const r of byType("pulumi-nodejs:dynamic/accessplane:PolicyEntitlements")) {
+    const platform = r.inputs.dialect as "redshift" | "synapse";
+    for (const m of r.inputs.members as string[])
+      for (const ds of r.inputs.dataSources as string[]) for (const u of byIdentity(platform, m)) add(u, ds, ["SELECT"], merge(platform));
+  }
+
+  // Trino (SQL mode): role members x native table privileges, reported in Trino's own terms.
+  for (const r of byType("pulumi-nodejs:dynamic/accessplane:TrinoRoleGrants")) {
+    for (const g of r.inputs.grants as { catalog: string; schema: string; table: string; privileges: string[] }[]) {
+      const ds = dataSources.find((d) => d.platform === "trino" && d.location.catalog === g.catalog && d.location.schema === g.schema && d.location.table === g.table)!;
+      for (const m of r.inputs.members as string[]) for (const u of byIdentity("trino", m)) add(u, ds.id, g.privileges, (a, b) => [...new Set([...a, ...b])]);
+    }
+  }
   return out;
 }

@@ -21,9 +21,14 @@ export function s3SubPrefix(ds: DataSourceOf<"s3">): { s3SubPrefix: string; obje
   return { s3SubPrefix: `${bucket}/*`, object: false };
 }
 
-function accessGrant(scope: Scope, name: string, ds: DataSourceOf<"s3">, g: PrincipalGrant, granteeType: string, granteeIdentifier: import("@pulumi/pulumi").Input<string>, deps: import("@pulumi/pulumi").Resource[] = []) {
-  const { config } = scope.ctx.estate;
+/** Tags every accessplane grant carries, so guardrails (the CrossGuard pack) can check provenance. */
+export const S3_TAGS = { policy: "accessplane:policy", mode: "accessplane:principal-mode", acknowledged: "accessplane:shared-role-acknowledged" } as const;
+
+function accessGrant(scope: Scope, name: string, p: Principal, ds: DataSourceOf<"s3">, g: PrincipalGrant, granteeType: string, granteeIdentifier: import("@pulumi/pulumi").Input<string>, deps: import("@pulumi/pulumi").Resource[] = []) {
+  const { config, policies } = scope.ctx.estate;
   const sub = s3SubPrefix(ds);
+  const mode = s3PrincipalMode(config, ds);
+  const acknowledged = !!policies.find((x) => x.name === p.policy)?.acknowledgeSharedRole || ds.acknowledgeSharedRole;
   return track(
     scope,
     new aws.s3control.AccessGrant(
@@ -35,6 +40,7 @@ function accessGrant(scope: Scope, name: string, ds: DataSourceOf<"s3">, g: Prin
         ...(sub.object ? { s3PrefixType: "Object" } : {}),
         grantee: { granteeType, granteeIdentifier },
         permission: g.privileges.includes("READWRITE") ? "READWRITE" : "READ",
+        tags: { [S3_TAGS.policy]: p.policy, [S3_TAGS.mode]: mode, [S3_TAGS.acknowledged]: String(acknowledged) },
       },
       childOpts(scope, "s3", deps.length ? { dependsOn: deps } : {}),
     ),
@@ -59,14 +65,14 @@ export const s3Emitter: PlatformEmitter = {
             track(scope, new aws.identitystore.GroupMembership(childName(scope.ctx.name, p.id, "member", m.user), { identityStoreId: config.s3.identityStoreId, groupId: group.groupId, memberId: m.identity }, childOpts(scope, "s3")));
           }
         }
-        accessGrant(scope, childName(scope.ctx.name, p.id, "grant", g.dataSource), ds, g, "DIRECTORY_GROUP", group.groupId, [group]);
+        accessGrant(scope, childName(scope.ctx.name, p.id, "grant", g.dataSource), p, ds, g, "DIRECTORY_GROUP", group.groupId, [group]);
       } else if (mode === "shared-iam-role") {
         for (const role of [...new Set(p.members.map((m) => m.identity))].sort()) {
-          accessGrant(scope, childName(scope.ctx.name, p.id, "grant", g.dataSource, role), ds, g, "IAM", role);
+          accessGrant(scope, childName(scope.ctx.name, p.id, "grant", g.dataSource, role), p, ds, g, "IAM", role);
         }
       } else {
         const type = mode === "identity-center" ? "DIRECTORY_USER" : "IAM";
-        for (const m of p.members) accessGrant(scope, childName(scope.ctx.name, p.id, "grant", g.dataSource, m.user), ds, g, type, m.identity);
+        for (const m of p.members) accessGrant(scope, childName(scope.ctx.name, p.id, "grant", g.dataSource, m.user), p, ds, g, type, m.identity);
       }
     }
   },

@@ -1,0 +1,7 @@
+/** The Databricks Unity Catalog example: the policies and inventory beside this file, expanded into grants. */
+import * as databricks from "@pulumi/databricks";
+import { runExample } from "../run";
+
+// The provider reads its credentials from its own configuration or environment, never from inputs.
+const provider = new databricks.Provider("databricks", {});
+export const counts = runExample(__dirname, "databricks-unity-catalog-example", { "databricks-unity-catalog": provider }).counts;

@@ -1,0 +1,35 @@
+/**
+ * The multi-platform example: the bundled estate (policies/ at the repository root, the inventory
+ * and configuration beside this file) on all eight platforms, one provider per platform.
+ */
+import * as path from "node:path";
+import * as aws from "@pulumi/aws";
+import * as databricks from "@pulumi/databricks";
+import * as gcp from "@pulumi/gcp";
+import * as snowflake from "@pulumi/snowflake";
+import { AccessEstate, formatIssue, loadEstate } from "../../provider";
+
+const { estate, issues } = loadEstate({
+  policies: path.join(__dirname, "..", "..", "policies"),
+  inventory: path.join(__dirname, "inventory"),
+  config: path.join(__dirname, "accessplane.yaml"),
+});
+if (!estate) throw new Error(`the estate has errors:\n${issues.map(formatIssue).join("\n")}`);
+
+// One Databricks workspace serves Unity Catalog and Spark, so their policy groups are shared.
+const workspace = new databricks.Provider("workspace", {});
+const access = new AccessEstate("example-estate", {
+  ...estate,
+  providers: {
+    snowflake: new snowflake.Provider("snowflake", {}),
+    "databricks-unity-catalog": workspace,
+    "databricks-spark": workspace,
+    s3: new aws.Provider("aws", {}),
+    bigquery: new gcp.Provider("gcp", {}),
+  },
+});
+
+/** Resource and principal counts. */
+export const counts = access.counts;
+/** Principal names per policy. */
+export const principals = access.principalNames;

@@ -1,0 +1,6 @@
+/** The Redshift example: the policies and inventory beside this file, expanded into grants. */
+import { runExample } from "../run";
+
+// Redshift uses accessplane's dynamic providers: the connection comes from pulumi config
+// (accessplane:redshiftUrl, secret) or ACCESSPLANE_REDSHIFT_URL, never from resource inputs.
+export const counts = runExample(__dirname, "redshift-example").counts;
