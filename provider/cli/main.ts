@@ -5,12 +5,13 @@
  * without acknowledgement (`diff --fail-on-widen` without `--ack`).
  */
 import { version as PACKAGE_VERSION } from "../../package.json";
+import type { CapturedResource } from "../pulumi/capture";
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { hasErrors, type Issue } from "../model/issues";
 import { type Estate, loadEstate, type LoadResult, parseEstate, suggest } from "../model/load";
 import { planFromResolution } from "../plan/build";
-import { diffPlans } from "../plan/diff";
+import { diffPlans, diffResources } from "../plan/diff";
 import { explain, UnknownNameError } from "../plan/explain";
 import { diffJson, diffMarkdown, diffText } from "../plan/render/diff";
 import { explainJson, explainText } from "../plan/render/explain";
@@ -136,8 +137,9 @@ export function program(io: Io, setCode: (c: number) => void): Command {
       .command("plan")
       .description("show the access the estate grants, per user and per data source (offline, no credentials)")
       .addOption(nowOption())
-      .addOption(formatOption()),
-  ).action(async (o: EstateOpts & { now?: string; format: Format }) => {
+      .addOption(formatOption())
+      .option("--no-resources", "with --format json: skip the Pulumi resources the components would register"),
+  ).action(async (o: EstateOpts & { now?: string; format: Format; resources: boolean }) => {
     const now = parseNow(o.now);
     const p = progress();
     try {
@@ -149,6 +151,13 @@ export function program(io: Io, setCode: (c: number) => void): Command {
       }
       const plan = await planStages(res.estate, now, p);
       plan.issues = mergeIssues(res.issues, plan.issues);
+      if (o.format === "json" && o.resources && !hasErrors(plan.issues)) {
+        p.step("registering resources under mocks");
+        const resources = await captureResources(res.estate, now);
+        p.stop();
+        io.out(planJson(plan, { resources }));
+        return setCode(EXIT.ok);
+      }
       p.stop();
       if (o.format === "json") io.out(planJson(plan));
       else if (o.format === "markdown") io.out(planMarkdown(plan));
@@ -197,9 +206,10 @@ export function program(io: Io, setCode: (c: number) => void): Command {
       .option("--base-now <instant>", "evaluate the base at this instant (default: --now), e.g. the time of the last deployment")
       .addOption(formatOption())
       .option("--fail-on-widen", "exit 3 when anyone gains access, privileges, write or a later expiry, unless --ack is given")
-      .option("--ack", `acknowledge widening (CI: pass it when the pull request has the \`${ACK_LABEL}\` label)`),
+      .option("--ack", `acknowledge widening (CI: pass it when the pull request has the \`${ACK_LABEL}\` label)`)
+      .option("--no-resources", "skip the Pulumi resources to create, update and delete (faster)"),
     "the repository root",
-  ).action(async (o: EstateOpts & { base: string; head?: string; now?: string; baseNow?: string; format: Format; failOnWiden?: boolean; ack?: boolean }) => {
+  ).action(async (o: EstateOpts & { base: string; head?: string; now?: string; baseNow?: string; format: Format; failOnWiden?: boolean; ack?: boolean; resources: boolean }) => {
     const now = parseNow(o.now);
     const baseNow = o.baseNow !== undefined ? parseNow(o.baseNow, "--base-now") : now;
     const p = progress();
@@ -211,7 +221,7 @@ export function program(io: Io, setCode: (c: number) => void): Command {
   });
 
   async function runDiff(
-    o: EstateOpts & { base: string; head?: string; format: Format; failOnWiden?: boolean; ack?: boolean },
+    o: EstateOpts & { base: string; head?: string; format: Format; failOnWiden?: boolean; ack?: boolean; resources?: boolean },
     now: Date,
     baseNow: Date,
     p: Progress,
@@ -241,6 +251,7 @@ export function program(io: Io, setCode: (c: number) => void): Command {
       { label: labels.head, rev: h, now },
     ];
     const plans: Plan[] = [];
+    const estates: Estate[] = [];
     for (const [i, side] of sides.entries()) {
       p.step(`loading ${side.label}`);
       await yieldToTimers();
@@ -260,9 +271,16 @@ export function program(io: Io, setCode: (c: number) => void): Command {
       const plan = await planStages(res.estate, side.now, p, ` ${side.label}`);
       plan.issues = mergeIssues(issues, plan.issues);
       plans.push(plan);
+      estates.push(res.estate);
     }
     p.step("comparing");
     const diff = diffPlans(plans[0]!, plans[1]!);
+    if (o.resources !== false && !hasErrors(plans[0]!.issues) && !hasErrors(plans[1]!.issues)) {
+      p.step("registering resources under mocks");
+      const before = await captureResources(estates[0]!, sides[0]!.now);
+      const after = await captureResources(estates[1]!, sides[1]!.now);
+      diff.resources = diffResources(before, after);
+    }
     p.stop();
     for (const note of [...b.notes, ...h.notes]) io.err(`note: ${note}\n`);
     const shown = { ...labels, acknowledged: !!o.ack };
@@ -318,6 +336,13 @@ function mergeIssues(a: Issue[], b: Issue[]): Issue[] {
     }
   }
   return out;
+}
+
+/** Registers the estate under Pulumi mocks; loaded on demand so `validate` and text plans stay fast. */
+async function captureResources(estate: Estate, now: Date): Promise<CapturedResource[]> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { captureResources: capture } = require("../pulumi/capture") as typeof import("../pulumi/capture");
+  return capture(estate, now);
 }
 
 /** Runs the CLI; resolves to the exit code. Never throws, never prints a stack trace. */

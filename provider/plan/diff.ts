@@ -69,14 +69,31 @@ export interface ResourceCounts {
   delete: number;
 }
 
-/**
- * Reserved for the diff of the Pulumi resources themselves, once plans carry a `resources` array:
- * resource names per operation. Absent until then; `estimatedResources` is the proxy.
- */
+/** The Pulumi resources to create, update and delete, as `type::name` (what `pulumi preview` will show). */
 export interface ResourceDiff {
   create: string[];
   update: string[];
   delete: string[];
+}
+
+/** A registered resource, as the components register it under mocks (structural: plan/ imports no Pulumi). */
+export interface RegisteredResource {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
+
+/** Compares two sets of registered resources by stable key; a changed input is an update. */
+export function diffResources(base: readonly RegisteredResource[], head: readonly RegisteredResource[]): ResourceDiff {
+  const key = (r: RegisteredResource) => `${r.type}::${r.name}`;
+  const before = new Map(base.map((r) => [key(r), JSON.stringify(r.inputs)]));
+  const after = new Map(head.map((r) => [key(r), JSON.stringify(r.inputs)]));
+  const sorted = (xs: Iterable<string>) => [...xs].sort();
+  return {
+    create: sorted([...after.keys()].filter((k) => !before.has(k))),
+    update: sorted([...after.keys()].filter((k) => before.has(k) && before.get(k) !== after.get(k))),
+    delete: sorted([...before.keys()].filter((k) => !after.has(k))),
+  };
 }
 
 /** A grant to an IAM principal that reaches people no policy names, new or wider in the head. */
@@ -131,7 +148,7 @@ export interface PlanDiff {
   principals: PrincipalChange[];
   /** Principals + object grants + memberships, counted from `principals`. */
   estimatedResources: ResourceCounts;
-  /** See {@link ResourceDiff}: filled once plans carry Pulumi resources. */
+  /** The Pulumi resources to create, update and delete (absent with `--no-resources`). */
   resources?: ResourceDiff;
   staged: StagedChanges;
   /** The head's upcoming expirations, soonest first. */

@@ -38,6 +38,9 @@ Blast radius
 Upcoming expirations
   2026-12-01  ben  via ops-by-request  expires in 8 days
 
+Pulumi resources  +1 create  ~0 update  -0 delete
+  +  snowflake:index/grantAccountRole:GrantAccountRole::estate/snowflake:fin-analysts/member/ben
+
 Resources (estimated: principals, object grants, memberships)  +1 create  ~0 update  -0 delete
   ~  snowflake:fin-analysts  AP_FIN_ANALYSTS  +member BEN
 `;
@@ -90,6 +93,10 @@ Upcoming expirations
 New issues
   policies/fin-analysts.yaml: warning[write-on-read-only-object]: policy \`fin-analysts\`: \`v1\` is a view, a read-only object: write yields SELECT only (at dataSources)
       help: use a read policy for read-only objects, or point the write policy at base tables
+
+Pulumi resources  +0 create  ~2 update  -0 delete
+  ~  snowflake:index/grantPrivilegesToAccountRole:GrantPrivilegesToAccountRole::estate/snowflake:fin-analysts/grant/t1
+  ~  snowflake:index/grantPrivilegesToAccountRole:GrantPrivilegesToAccountRole::estate/snowflake:fin-analysts~702f5904/grant/t2
 
 Resources (estimated: principals, object grants, memberships)  +0 create  ~2 update  -0 delete
   ~  snowflake:fin-analysts           AP_FIN_ANALYSTS           ~grant t1 (+DELETE, +INSERT, +TRUNCATE, +UPDATE)

@@ -140,6 +140,11 @@ export function diffText(d: PlanDiff, labels: DiffLabels, s: Style = plain): str
     out.push(...issueLines(d.resolvedIssues, { ...s, red: s.dim, yellow: s.dim }));
   }
   const r = d.estimatedResources;
+  if (d.resources && d.resources.create.length + d.resources.update.length + d.resources.delete.length > 0) {
+    const x = d.resources;
+    out.push("", s.bold("Pulumi resources") + s.dim(`  +${x.create.length} create  ~${x.update.length} update  -${x.delete.length} delete`));
+    out.push(...columns([...x.create.map((n) => [s.green("+"), n]), ...x.update.map((n) => [s.yellow("~"), n]), ...x.delete.map((n) => [s.red("-"), n])], "  "));
+  }
   if (d.principals.length) {
     out.push("", s.bold("Resources") + s.dim(` (estimated: principals, object grants, memberships)  +${r.create} create  ~${r.update} update  -${r.delete} delete`));
     out.push(...columns(d.principals.map((p) => [principalSign(p), p.id, p.name, principalDetail(p)]), "  "));
@@ -214,6 +219,13 @@ export function diffMarkdown(d: PlanDiff, labels: DiffLabels): string {
   }
   if (d.resolvedIssues.length) {
     out.push("", ...details(`Resolved issues (${d.resolvedIssues.length})`, d.resolvedIssues.map(mdIssue), false));
+  }
+  if (d.resources && d.resources.create.length + d.resources.update.length + d.resources.delete.length > 0) {
+    const x = d.resources;
+    const rows = ["| | resource |", "|---|---|"];
+    const all = [...x.create.map((n) => `| + | \`${n}\` |`), ...x.update.map((n) => `| ~ | \`${n}\` |`), ...x.delete.map((n) => `| − | \`${n}\` |`)];
+    rows.push(...capped(all, (l) => l, "resources"));
+    out.push("", ...details(`Pulumi resources: +${x.create.length} create, ~${x.update.length} update, −${x.delete.length} delete`, rows, false));
   }
   if (d.principals.length) {
     const r = d.estimatedResources;
