@@ -27,6 +27,8 @@ export interface CaptureOptions {
   slice?: { platforms?: Platform[] };
   /** Builds providers inside the mocked runtime (providers must be created after mocks are set). */
   providers?: () => Providers;
+  /** Keep inputs as registered, serialised dynamic providers included (for audits); default false. */
+  raw?: boolean;
 }
 
 const SECRET_KEY = /pass(word)?|secret|token|credential|private.?key|connection.?string|^url$/i;
@@ -66,7 +68,7 @@ async function capture(estate: Estate, now: Date | string, opts: CaptureOptions)
     {
       newResource(args) {
         const parent = parents.get(`${args.type}::${args.name}`);
-        captured.push({ type: args.type, name: args.name, ...(parent !== undefined ? { parent } : {}), ...(args.provider ? { provider: args.provider } : {}), inputs: redact(args.inputs) as Record<string, unknown> });
+        captured.push({ type: args.type, name: args.name, ...(parent !== undefined ? { parent } : {}), ...(args.provider ? { provider: args.provider } : {}), inputs: (opts.raw ? args.inputs : redact(args.inputs)) as Record<string, unknown> });
         return { id: `${args.name}-id`, state: { ...args.inputs, groupId: `${args.name}-gid`, tableId: args.inputs.tableId, datasetId: args.inputs.datasetId } };
       },
       call(args) {
