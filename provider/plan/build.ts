@@ -178,8 +178,11 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
         const list = userBuckets[u] ?? (userBuckets[u] = []);
         list.push({ b: pr, exp: sub.expiresAt === undefined ? Infinity : Date.parse(sub.expiresAt) });
       }
+      // A cohort reaching one platform through two identity kinds (an S3 data source overriding the
+      // principal mode) has two principals: the non-default one carries its identity kind in its id.
+      const defaultKey = pr.a.identityKey(config);
       principals.push({
-        id: `${pr.ds.platform}:${cohort.key}`,
+        id: `${pr.ds.platform}:${cohort.key}${pr.key === defaultKey ? "" : `#${pr.key}`}`,
         platform: pr.ds.platform,
         policy: cohort.policy,
         cohort: cohort.key,
@@ -192,73 +195,105 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
     }
   }
 
-  // Access entries, sorted by user then data source. Entries on the same object share their parents
-  // and extras (and entries with equal privileges share the list): treat them as read-only.
-  const parentsMemo = new Map<number, AccessEntry["parents"]>();
-  const extrasMemo = new Map<string, Record<string, unknown>>();
-  const access: AccessEntry[] = [];
+  // Access entries, sorted by user then data source. Per user, contributions accumulate in scratch
+  // columns indexed by data source (stamped with the user, so nothing is cleared between users); the
+  // touched indexes are then sorted. Entries on one object share its parents, and entries with equal
+  // privileges on objects of one table kind share the list and the extras: treat them as read-only.
+  const nD = sources.length;
+  const stamp = new Int32Array(nD).fill(-1);
+  const sPriv = new Int32Array(nD);
+  const sPol = new Int32Array(nD);
+  const sWrite = new Uint8Array(nD);
+  const sExp = new Float64Array(nD);
+  const morePols = new Map<number, number[]>();
+  const targets: (Target | undefined)[] = new Array(nD);
+  const parentsByIdx: (AccessEntry["parents"] | undefined)[] = new Array(nD);
+  const extrasClass = new Int32Array(nD).fill(-1);
+  const classIds = new Map<string, number>();
+  const extrasMemo = new Map<number, Record<string, unknown>>();
   const NO_EXTRAS: Record<string, unknown> = {};
   const userIds = users.map((u) => u.id);
-  const emit = (u: number, d: number, priv: number, write: boolean, pols: number[], exp: number) => {
-    const ds = sources[d]!;
-    const t = target(ds);
-    let parents = parentsMemo.get(d);
-    if (!parents) parentsMemo.set(d, (parents = t.parents.map((p) => ({ object: p.object, privileges: [...p.privileges] }))));
-    const a = adapter(ds);
-    const xk = `${ds.platform}|${a.tableKey(ds as never)}|${priv}`;
-    let extras = extrasMemo.get(xk);
-    if (!extras) {
-      extras = a.extras(ds as never, privLists[priv]!, config);
-      if (Object.keys(extras).length === 0) extras = NO_EXTRAS;
-      extrasMemo.set(xk, extras);
-    }
-    const entry: AccessEntry = {
-      user: userIds[u]!,
-      dataSource: ds.id,
-      platform: ds.platform,
-      objectType: ds.objectType,
-      access: write ? "write" : "read",
-      privileges: privLists[priv] as string[],
-      parents,
-      policies: pols.length === 1 ? [policyNames[pols[0]!]!] : pols.sort((x, y) => x - y).map((i) => policyNames[i]!),
-      object: t.object,
-    };
-    // Most platforms have no extras; spreading an empty object still costs per entry.
-    if (extras !== NO_EXTRAS) Object.assign(entry, extras);
-    if (exp !== Infinity) entry.expiresAt = new Date(exp).toISOString();
-    access.push(entry);
-  };
+  const access: AccessEntry[] = [];
+  let touched = new Int32Array(64);
   for (let u = 0; u < userBuckets.length; u++) {
     const list = userBuckets[u];
     if (!list) continue;
-    if (list.length === 1) {
-      const { b, exp } = list[0]!;
-      for (let i = 0; i < b.d.length; i++) emit(u, b.d[i]!, b.priv[i]!, b.write[i]!, [b.policy], exp);
-      continue;
+    let n = 0;
+    for (const { b, exp } of list) {
+      for (let i = 0; i < b.d.length; i++) {
+        const d = b.d[i]!;
+        if (stamp[d] !== u) {
+          stamp[d] = u;
+          sPriv[d] = b.priv[i]!;
+          sPol[d] = b.policy;
+          sWrite[d] = b.write[i] ? 1 : 0;
+          sExp[d] = exp;
+          if (n === touched.length) {
+            const t = new Int32Array(n * 2);
+            t.set(touched);
+            touched = t;
+          }
+          touched[n++] = d;
+        } else {
+          if (sPriv[d] !== b.priv[i]) sPriv[d] = mergeIds(b.a, sPriv[d]!, b.priv[i]!);
+          if (b.write[i]) sWrite[d] = 1;
+          if (exp > sExp[d]!) sExp[d] = exp;
+          if (sPol[d] !== b.policy) {
+            const more = morePols.get(d);
+            if (!more) morePols.set(d, [b.policy]);
+            else if (!more.includes(b.policy)) more.push(b.policy);
+          }
+        }
+      }
     }
-    const pos = new Array<number>(list.length).fill(0);
-    for (;;) {
-      let d = Infinity;
-      for (let k = 0; k < list.length; k++) {
-        const b = list[k]!.b;
-        if (pos[k]! < b.d.length && b.d[pos[k]!]! < d) d = b.d[pos[k]!]!;
+    const order = touched.subarray(0, n).sort();
+    const user = userIds[u]!;
+    for (let j = 0; j < n; j++) {
+      const d = order[j]!;
+      const ds = sources[d]!;
+      let t = targets[d];
+      if (!t) targets[d] = t = target(ds);
+      let parents = parentsByIdx[d];
+      if (!parents) parentsByIdx[d] = parents = t.parents.map((p) => ({ object: p.object, privileges: [...p.privileges] }));
+      const a = adapter(ds);
+      let cls = extrasClass[d]!;
+      if (cls < 0) {
+        const ck = `${ds.platform}|${a.tableKey(ds as never)}`;
+        cls = classIds.get(ck) ?? classIds.size;
+        classIds.set(ck, cls);
+        extrasClass[d] = cls;
       }
-      if (d === Infinity) break;
-      let priv = -1;
-      let write = false;
-      let exp = -Infinity;
-      const pols: number[] = [];
-      for (let k = 0; k < list.length; k++) {
-        const { b, exp: e } = list[k]!;
-        const i = pos[k]!;
-        if (i >= b.d.length || b.d[i] !== d) continue;
-        priv = priv < 0 ? b.priv[i]! : mergeIds(b.a, priv, b.priv[i]!);
-        write ||= b.write[i]!;
-        if (e > exp) exp = e;
-        if (!pols.includes(b.policy)) pols.push(b.policy);
-        pos[k] = i + 1;
+      const priv = sPriv[d]!;
+      const xk = cls * 65536 + priv;
+      let extras = extrasMemo.get(xk);
+      if (!extras) {
+        extras = a.extras(ds as never, privLists[priv]!, config);
+        if (Object.keys(extras).length === 0) extras = NO_EXTRAS;
+        extrasMemo.set(xk, extras);
       }
-      emit(u, d, priv, write, pols, exp);
+      const more = morePols.get(d);
+      let policies: string[];
+      if (!more) policies = [policyNames[sPol[d]!]!];
+      else {
+        policies = [sPol[d]!, ...more].sort((x, y) => x - y).map((i) => policyNames[i]!);
+        morePols.delete(d);
+      }
+      const entry: AccessEntry = {
+        user,
+        dataSource: ds.id,
+        platform: ds.platform,
+        objectType: ds.objectType,
+        access: sWrite[d] ? "write" : "read",
+        privileges: privLists[priv] as string[],
+        parents,
+        policies,
+        object: t.object,
+      };
+      // Most platforms have no extras; spreading an empty object still costs per entry.
+      if (extras !== NO_EXTRAS) Object.assign(entry, extras);
+      const exp = sExp[d]!;
+      if (exp !== Infinity) entry.expiresAt = new Date(exp).toISOString();
+      access.push(entry);
     }
   }
 

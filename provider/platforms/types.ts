@@ -84,8 +84,8 @@ export interface PlatformAdapter<P extends Platform = Platform> {
   /** Whether write policies can issue write privileges on any object type. */
   readonly supportsWrite: boolean;
   readonly enforcement: Enforcement;
-  /** Which identity of a user the platform knows them by. */
-  readonly identityKey: (config: Config, ds: DataSourceOf<P>) => keyof Identities;
+  /** Which identity of a user the platform knows them by (without `ds`: the estate's default). */
+  readonly identityKey: (config: Config, ds?: DataSourceOf<P>) => keyof Identities;
   /** Severity when a subscribed user has no identity on the platform. */
   readonly missingIdentity: (config: Config, ds: DataSourceOf<P>) => "error" | "warning";
   /** Privileges `access` yields on `ds`, from the platform's tables. */

@@ -119,3 +119,20 @@ describe("shared-iam-role", () => {
     ]);
   });
 });
+
+describe("one policy over data sources in two principal modes", () => {
+  test("gets one principal per identity kind, with distinct stable ids", () => {
+    const e = mustLoad({
+      policies: { "p.yaml": "name: lake-readers\naccess: read\nsubscribers: { users: [ann] }\ndataSources: { names: [lake, vault] }\n" },
+      inventory: {
+        "inv.yaml": `users:\n  - { id: ann, identities: { identityCenter: idc-ann, iamRole: "${role("ann")}" } }\ngroups: []\ndataSources:\n  - { id: lake, platform: s3, objectType: BUCKET, location: { bucket: lake } }\n  - { id: vault, platform: s3, objectType: BUCKET, location: { bucket: vault }, principalMode: iam-role-per-user }\n`,
+      },
+    });
+    const plan = buildPlan(e, NOW);
+    expect(plan.principals.map((p) => `${p.id} ${p.members.map((m) => m.identity).join(",")} ${p.grants.map((g) => g.dataSource).join(",")}`)).toEqual([
+      "s3:lake-readers idc-ann lake",
+      `s3:lake-readers#iamRole ${role("ann")} vault`,
+    ]);
+    expect(new Set(plan.principals.map((p) => p.id)).size).toBe(plan.principals.length);
+  });
+});
