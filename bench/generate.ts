@@ -631,7 +631,7 @@ export function perturb(estate: Estate, fraction = 0.01, seed = 2): Estate {
   return next;
 }
 
-/** Effective-access size hints for the report: how many policies of each kind and level. */
+/** The policy mix for the report: grants by restriction level, then staged policies and guardrails. */
 export function describeEstate(estate: Estate): Record<string, number> {
   const out: Record<string, number> = {};
   for (const p of estate.policies) {
