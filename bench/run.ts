@@ -7,6 +7,7 @@
  *   npm run bench -- --scale 4            one run at 4x the base size (quick look)
  *   npm run bench -- --seed 7             another estate of the same shape
  *   npm run bench -- --capture-scale 4    register under mocks at 4x the base (default 1x)
+ *   npm run bench -- --profile            also write CPU profiles of the measured processes to .tmp/bench-profiles
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -19,13 +20,14 @@ import { totals, type PlatformResources } from "./measure";
 
 interface Args {
   scaling: boolean;
+  profile: boolean;
   scale: number | undefined;
   seed: number;
   captureScale: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { scaling: false, scale: undefined, seed: 1, captureScale: 1 };
+  const a: Args = { scaling: false, profile: false, scale: undefined, seed: 1, captureScale: 1 };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const num = () => {
@@ -34,6 +36,7 @@ function parseArgs(argv: string[]): Args {
       return v;
     };
     if (k === "--scaling") a.scaling = true;
+    else if (k === "--profile") a.profile = true;
     else if (k === "--scale") a.scale = num();
     else if (k === "--seed") a.seed = num();
     else if (k === "--capture-scale") a.captureScale = num();
@@ -54,9 +57,14 @@ function writeEstate(dir: string, sources: ReturnType<typeof toSources>): number
   return bytes;
 }
 
+/** Where `--profile` writes `.cpuprofile` files (open them in Chrome DevTools or speedscope). */
+const PROFILE_DIR = path.join(__dirname, "..", ".tmp", "bench-profiles");
+let profiling = false;
+
 /** Runs bench/child.ts in a fresh node process and returns its JSON. */
 function child(req: ChildRequest): Record<string, unknown> {
-  const out = execFileSync(process.execPath, ["-r", "tsx/cjs", path.join(__dirname, "child.ts"), JSON.stringify(req)], {
+  const prof = profiling ? ["--cpu-prof", "--cpu-prof-dir", PROFILE_DIR] : [];
+  const out = execFileSync(process.execPath, [...prof, "-r", "tsx/cjs", path.join(__dirname, "child.ts"), JSON.stringify(req)], {
     cwd: path.join(__dirname, ".."),
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
@@ -330,9 +338,11 @@ function scaling(args: Args, tmp: string): Record<string, unknown> {
 
 function main() {
   const args = parseArgs(process.argv.slice(2));
+  profiling = args.profile;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "accessplane-bench-"));
   try {
     const result = args.scaling ? scaling(args, tmp) : headline(args, tmp);
+    if (args.profile) console.log(`CPU profiles (timings include profiling overhead): ${path.relative(process.cwd(), PROFILE_DIR)}`);
     // The last line of stdout is the machine-readable result.
     console.log(JSON.stringify(result));
   } finally {
