@@ -29,7 +29,11 @@ export interface ChildRequest {
 const ms = (t0: number) => performance.now() - t0;
 
 /** The slice of `provider/plan/diff.ts` the bench calls (typed here so a clone without it still compiles). */
-type DiffPlans = (base: Plan, head: Plan, ctx?: { sharedRoles?: readonly { arn: string; members: readonly string[] }[] }) => {
+type DiffPlans = (
+  base: Plan,
+  head: Plan,
+  ctx?: { sharedRoles?: readonly { arn: string; members: readonly string[] }[] },
+) => {
   summary: Record<string, unknown>;
   principals: unknown[];
   estimatedResources: unknown;
@@ -85,7 +89,10 @@ function planMode(req: ChildRequest): Record<string, unknown> {
     entries: planned.plan.access.length,
     principals: planned.plan.principals.length,
     cohorts: new Set(planned.plan.principals.map((p) => p.cohort)).size,
-    issues: { errors: planned.plan.issues.filter((i) => i.severity === "error").length, warnings: planned.plan.issues.filter((i) => i.severity === "warning").length },
+    issues: {
+      errors: planned.plan.issues.filter((i) => i.severity === "error").length,
+      warnings: planned.plan.issues.filter((i) => i.severity === "warning").length,
+    },
     duplicatePrincipalIds: duplicatePrincipalIds(planned.plan),
     resources: figures,
   };
@@ -100,7 +107,12 @@ function planMode(req: ChildRequest): Record<string, unknown> {
       out.diff = { ...diff.summary, principals: diff.principals.length, estimatedResources: diff.estimatedResources };
     }
     // The head is a second estate of the same size in a warm process: its figures show warm cost.
-    out.warm = { parseMs: head.parseMs, resolveMs: headPlanned.resolveMs, planMs: headPlanned.planMs, entries: headPlanned.plan.access.length };
+    out.warm = {
+      parseMs: head.parseMs,
+      resolveMs: headPlanned.resolveMs,
+      planMs: headPlanned.planMs,
+      entries: headPlanned.plan.access.length,
+    };
   }
   return out;
 }

@@ -110,16 +110,79 @@ class Rng {
 
 /** Departments: the `department` attribute and the domain tag of data sources (5% each). */
 export const DEPARTMENTS = [
-  "finance", "sales", "marketing", "hr", "engineering", "operations", "legal", "risk", "product", "support",
-  "supply-chain", "procurement", "research", "data", "security", "it", "strategy", "compliance", "treasury", "logistics",
+  "finance",
+  "sales",
+  "marketing",
+  "hr",
+  "engineering",
+  "operations",
+  "legal",
+  "risk",
+  "product",
+  "support",
+  "supply-chain",
+  "procurement",
+  "research",
+  "data",
+  "security",
+  "it",
+  "strategy",
+  "compliance",
+  "treasury",
+  "logistics",
 ] as const;
 /** Subjects: the second tag of every data source (2% each). */
 export const SUBJECTS = [
-  "orders", "customers", "ledger", "invoices", "payroll", "employees", "campaigns", "leads", "tickets", "contracts",
-  "shipments", "inventory", "suppliers", "products", "prices", "forecasts", "budgets", "claims", "payments", "refunds",
-  "sessions", "clicks", "events", "devices", "accounts", "transactions", "audits", "incidents", "assets", "vendors",
-  "returns", "reviews", "surveys", "trainings", "benefits", "expenses", "travel", "projects", "experiments", "models",
-  "features", "labels", "metrics", "reports", "alerts", "logs", "policies", "controls", "risks", "positions",
+  "orders",
+  "customers",
+  "ledger",
+  "invoices",
+  "payroll",
+  "employees",
+  "campaigns",
+  "leads",
+  "tickets",
+  "contracts",
+  "shipments",
+  "inventory",
+  "suppliers",
+  "products",
+  "prices",
+  "forecasts",
+  "budgets",
+  "claims",
+  "payments",
+  "refunds",
+  "sessions",
+  "clicks",
+  "events",
+  "devices",
+  "accounts",
+  "transactions",
+  "audits",
+  "incidents",
+  "assets",
+  "vendors",
+  "returns",
+  "reviews",
+  "surveys",
+  "trainings",
+  "benefits",
+  "expenses",
+  "travel",
+  "projects",
+  "experiments",
+  "models",
+  "features",
+  "labels",
+  "metrics",
+  "reports",
+  "alerts",
+  "logs",
+  "policies",
+  "controls",
+  "risks",
+  "positions",
 ] as const;
 const REGIONS = ["emea", "amer", "apac", "latam", "anz"] as const;
 const REGION_WEIGHTS = [30, 35, 20, 10, 5];
@@ -373,12 +436,22 @@ function condition(dir: Directory, rng: Rng): Condition {
     case 3:
       return {
         anyOf: [
-          { allOf: [{ attribute: "department", values: [dept()] }, { attribute: "level", values: ["manager", "director"] }] },
+          {
+            allOf: [
+              { attribute: "department", values: [dept()] },
+              { attribute: "level", values: ["manager", "director"] },
+            ],
+          },
           { group: team() },
         ],
       };
     case 4:
-      return { allOf: [{ attribute: "department", values: [dept()] }, { attribute: "level", values: ["ic3", "ic4", "ic5"] }] };
+      return {
+        allOf: [
+          { attribute: "department", values: [dept()] },
+          { attribute: "level", values: ["ic3", "ic4", "ic5"] },
+        ],
+      };
     default:
       return {
         anyOf: [
@@ -480,11 +553,27 @@ function generatePolicies(n: number, dir: Directory, sources: DataSource[], rng:
   const w = width(n);
   const policies: Policy[] = [];
   const make = (i: number, p: Omit<Policy, "name" | "description" | "acknowledgeSharedRole" | "file">, topic: string) => {
-    policies.push({ name: `${topic}-${p.restriction.level}-${p.access}-${pad(i, w)}`, description: "", acknowledgeSharedRole: false, file: "", ...p });
+    policies.push({
+      name: `${topic}-${p.restriction.level}-${p.access}-${pad(i, w)}`,
+      description: "",
+      acknowledgeSharedRole: false,
+      file: "",
+      ...p,
+    });
   };
   let i = 0;
   OPEN_TAGS.slice(0, nAnyone).forEach((tag, j) => {
-    make(i++, { kind: "grant", access: j === 0 ? "read" : "write", state: "active", restriction: { level: "anyone" }, dataSources: { tags: { anyOf: [tag] } } }, tag);
+    make(
+      i++,
+      {
+        kind: "grant",
+        access: j === 0 ? "read" : "write",
+        state: "active",
+        restriction: { level: "anyone" },
+        dataSources: { tags: { anyOf: [tag] } },
+      },
+      tag,
+    );
   });
   for (let g = 0; g < nGuard; g++) {
     // Read guardrails on sensitive tags; write guardrails on a domain (they downgrade write to read).
@@ -497,16 +586,24 @@ function generatePolicies(n: number, dir: Directory, sources: DataSource[], rng:
       : { anyOf: [{ group: "role-engineer" }, { attribute: "department", values: [tag] }] };
     const dataSources: DataSourceSelection =
       g < 2 ? { tags: { anyOf: [tag] } } : { tags: { anyOf: [tag] }, platforms: rng.sample(PLATFORMS, rng.int(1, 3)).sort() };
-    make(i++, { kind: "guardrail", access: read ? "read" : "write", state: "active", restriction: { level: "conditions", when }, dataSources }, `guard-${tag}`);
+    make(
+      i++,
+      { kind: "guardrail", access: read ? "read" : "write", state: "active", restriction: { level: "conditions", when }, dataSources },
+      `guard-${tag}`,
+    );
   }
   rest.forEach((level, j) => {
-    make(i++, {
-      kind: "grant",
-      access: rng.chance(WRITE_SHARE) ? "write" : "read",
-      state: j < nStaged ? "staged" : "active",
-      restriction: restriction(level, dir, rng),
-      dataSources: selection(vocab, rng),
-    }, rng.pick(DEPARTMENTS));
+    make(
+      i++,
+      {
+        kind: "grant",
+        access: rng.chance(WRITE_SHARE) ? "write" : "read",
+        state: j < nStaged ? "staged" : "active",
+        restriction: restriction(level, dir, rng),
+        dataSources: selection(vocab, rng),
+      },
+      rng.pick(DEPARTMENTS),
+    );
   });
   return policies.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
@@ -571,7 +668,8 @@ const yaml = (v: unknown) => stringify(v, { lineWidth: 0 });
 
 /** The estate as YAML files (in memory), split so no file comes near the loader's size limit. */
 export function toSources(estate: Estate): EstateSources {
-  const chunks = <T>(xs: T[], size: number) => Array.from({ length: Math.ceil(xs.length / size) }, (_, i) => xs.slice(i * size, (i + 1) * size));
+  const chunks = <T>(xs: T[], size: number) =>
+    Array.from({ length: Math.ceil(xs.length / size) }, (_, i) => xs.slice(i * size, (i + 1) * size));
   const inventory: SourceFile[] = [
     { path: "inventory/groups.yaml", content: yaml({ groups: estate.inventory.groups.map((g) => compactItem(g)) }) },
     ...chunks(estate.inventory.users, ITEMS_PER_FILE).map((users, i) => ({
@@ -615,7 +713,10 @@ export function perturb(estate: Estate, fraction = 0.01, seed = 2): Estate {
     carriers.set(next, carriers.get(next)! + 1);
     d.tags = [...new Set([...d.tags.filter((t) => t !== old), next])].sort();
   }
-  for (const p of rng.sample(next.policies.filter((x) => x.kind === "grant"), count(next.policies.length))) {
+  for (const p of rng.sample(
+    next.policies.filter((x) => x.kind === "grant"),
+    count(next.policies.length),
+  )) {
     const r = p.restriction;
     if (r.level === "users") r.users = r.users.slice(0, Math.max(1, r.users.length - 2));
     else if (r.level === "approval") r.approvals = r.approvals.slice(1);

@@ -35,7 +35,10 @@ export interface PlatformResources {
 /** Counts the linear bound and the naive count per platform from a plan. */
 export function resourceFigures(estate: Estate, plan: Plan): Record<Platform, PlatformResources> {
   const out = Object.fromEntries(
-    PLATFORMS.map((p) => [p, { principals: 0, members: 0, grants: 0, parents: 0, bound: 0, objects: 0, boundWithObjects: 0, naive: 0, forcedProduct: 0 }]),
+    PLATFORMS.map((p) => [
+      p,
+      { principals: 0, members: 0, grants: 0, parents: 0, bound: 0, objects: 0, boundWithObjects: 0, naive: 0, forcedProduct: 0 },
+    ]),
   ) as Record<Platform, PlatformResources>;
   const sources = new Map<string, DataSource>(estate.inventory.dataSources.map((d) => [d.id, d]));
   const { config } = estate;
@@ -77,7 +80,17 @@ export function duplicatePrincipalIds(plan: Plan): string[] {
 
 /** Sums the figures over platforms. */
 export function totals(f: Record<Platform, PlatformResources>): PlatformResources {
-  const t: PlatformResources = { principals: 0, members: 0, grants: 0, parents: 0, bound: 0, objects: 0, boundWithObjects: 0, naive: 0, forcedProduct: 0 };
+  const t: PlatformResources = {
+    principals: 0,
+    members: 0,
+    grants: 0,
+    parents: 0,
+    bound: 0,
+    objects: 0,
+    boundWithObjects: 0,
+    naive: 0,
+    forcedProduct: 0,
+  };
   for (const p of Object.values(f)) for (const k of Object.keys(t) as (keyof PlatformResources)[]) t[k] += p[k];
   return t;
 }

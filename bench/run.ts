@@ -106,7 +106,12 @@ interface CaptureFigures {
 }
 
 /** Generates, writes and measures one size; `diff` also plans a 1%-different head. */
-function measure(sizes: Sizes, seed: number, tmp: string, diff: boolean): { plan: PlanFigures; yamlBytes: number; mix: Record<string, number> } {
+function measure(
+  sizes: Sizes,
+  seed: number,
+  tmp: string,
+  diff: boolean,
+): { plan: PlanFigures; yamlBytes: number; mix: Record<string, number> } {
   const estate = generateEstate(sizes, seed);
   const dir = path.join(tmp, `estate-${sizes.users}`);
   const yamlBytes = writeEstate(dir, toSources(estate));
@@ -136,7 +141,11 @@ const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
 function table(rows: string[][], header: string[]): string {
   const all = [header, ...rows];
   const w = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join("  ").trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!)))
+      .join("  ")
+      .trimEnd();
   return [line(header), w.map((n) => "-".repeat(n)).join("  "), ...rows.map(line)].join("\n");
 }
 
@@ -150,8 +159,22 @@ interface Target {
   ratio: number;
 }
 
-const atMost = (name: string, value: number, limit: number, unit: string): Target => ({ name, value: round(value, 2), unit, target: `<= ${limit} ${unit}`, pass: value <= limit, ratio: round(value / limit, 2) });
-const atLeast = (name: string, value: number, limit: number, unit: string): Target => ({ name, value: Math.round(value), unit, target: `>= ${fmtN(limit)} ${unit}`, pass: value >= limit, ratio: round(value / limit, 2) });
+const atMost = (name: string, value: number, limit: number, unit: string): Target => ({
+  name,
+  value: round(value, 2),
+  unit,
+  target: `<= ${limit} ${unit}`,
+  pass: value <= limit,
+  ratio: round(value / limit, 2),
+});
+const atLeast = (name: string, value: number, limit: number, unit: string): Target => ({
+  name,
+  value: Math.round(value),
+  unit,
+  target: `>= ${fmtN(limit)} ${unit}`,
+  pass: value >= limit,
+  ratio: round(value / limit, 2),
+});
 
 function headline(args: Args, tmp: string): Record<string, unknown> {
   const sizes = args.scale ? scale(BASE, args.scale) : HEADLINE;
@@ -173,7 +196,16 @@ function headline(args: Args, tmp: string): Record<string, unknown> {
     cap.emitters.map((p) => {
       const real = cap.stacks[p]?.resources ?? 0;
       const r = cap.resources[p];
-      return [p, { real, bound: r.bound, boundWithObjects: r.boundWithObjects, ratio: round(real / Math.max(1, r.bound), 3), ratioWithObjects: round(real / Math.max(1, r.boundWithObjects), 3) }];
+      return [
+        p,
+        {
+          real,
+          bound: r.bound,
+          boundWithObjects: r.boundWithObjects,
+          ratio: round(real / Math.max(1, r.bound), 3),
+          ratioWithObjects: round(real / Math.max(1, r.boundWithObjects), 3),
+        },
+      ];
     }),
   ) as Record<string, { real: number; bound: number; boundWithObjects: number; ratio: number; ratioWithObjects: number }>;
   const emitted = cap.emitters;
@@ -193,54 +225,133 @@ function headline(args: Args, tmp: string): Record<string, unknown> {
   ];
 
   const out: string[] = [];
-  out.push(`accessplane bench: ${fmtN(sizes.users)} users, ${fmtN(sizes.dataSources)} data sources, ${fmtN(sizes.policies)} policies (seed ${args.seed}, now ${NOW})`);
-  out.push(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")} at the end (other processes inflate every time below)`);
-  out.push(`policies: ${Object.entries(mix).map(([k, v]) => `${k} ${v}`).join(", ")}; YAML ${round(yamlBytes / 1024 / 1024)} MiB`);
+  out.push(
+    `accessplane bench: ${fmtN(sizes.users)} users, ${fmtN(sizes.dataSources)} data sources, ${fmtN(sizes.policies)} policies (seed ${args.seed}, now ${NOW})`,
+  );
+  out.push(
+    `machine: ${os.cpus().length} cores, load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" ")} at the end (other processes inflate every time below)`,
+  );
+  out.push(
+    `policies: ${Object.entries(mix)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")}; YAML ${round(yamlBytes / 1024 / 1024)} MiB`,
+  );
   out.push("");
-  out.push(table([
-    ["read YAML files", fmtMs(f.readMs)],
-    ["parse + validate (load)", fmtMs(f.parseMs)],
-    ["resolve", fmtMs(f.resolveMs)],
-    ["plan (privilege mapping)", fmtMs(f.planMs)],
-    ["plan without loading", fmtMs(planNoLoad)],
-    ["plan with loading", fmtMs(planWithLoad)],
-    ...(f.warm ? [["warm process: resolve + plan (1% head)", fmtMs(f.warm.resolveMs + f.warm.planMs)]] : []),
-    ["peak RSS (plan process)", `${fmtN(f.peakRssMiB)} MiB`],
-    ["  of which reached while loading", `${fmtN(f.loadRssMiB)} MiB`],
-    ["effective access entries", fmtN(f.entries)],
-    ["entries per second", fmtN(entriesPerSecond)],
-    ["cohorts / principals", `${fmtN(f.cohorts)} / ${fmtN(f.principals)}`],
-    ["plan issues (errors / warnings)", `${f.issues.errors} / ${f.issues.warnings}`],
-    ["diff (diffPlans, 1% apart)", f.diffMs !== undefined ? fmtMs(f.diffMs) : "n/a"],
-    ["diff: gained / changed / lost", f.diff ? `${fmtN(f.diff.gained as number)} / ${fmtN(f.diff.changed as number)} / ${fmtN(f.diff.lost as number)}` : "n/a"],
-  ], ["measure", "value"]));
+  out.push(
+    table(
+      [
+        ["read YAML files", fmtMs(f.readMs)],
+        ["parse + validate (load)", fmtMs(f.parseMs)],
+        ["resolve", fmtMs(f.resolveMs)],
+        ["plan (privilege mapping)", fmtMs(f.planMs)],
+        ["plan without loading", fmtMs(planNoLoad)],
+        ["plan with loading", fmtMs(planWithLoad)],
+        ...(f.warm ? [["warm process: resolve + plan (1% head)", fmtMs(f.warm.resolveMs + f.warm.planMs)]] : []),
+        ["peak RSS (plan process)", `${fmtN(f.peakRssMiB)} MiB`],
+        ["  of which reached while loading", `${fmtN(f.loadRssMiB)} MiB`],
+        ["effective access entries", fmtN(f.entries)],
+        ["entries per second", fmtN(entriesPerSecond)],
+        ["cohorts / principals", `${fmtN(f.cohorts)} / ${fmtN(f.principals)}`],
+        ["plan issues (errors / warnings)", `${f.issues.errors} / ${f.issues.warnings}`],
+        ["diff (diffPlans, 1% apart)", f.diffMs !== undefined ? fmtMs(f.diffMs) : "n/a"],
+        [
+          "diff: gained / changed / lost",
+          f.diff ? `${fmtN(f.diff.gained as number)} / ${fmtN(f.diff.changed as number)} / ${fmtN(f.diff.lost as number)}` : "n/a",
+        ],
+      ],
+      ["measure", "value"],
+    ),
+  );
   out.push("");
-  out.push("Pulumi resources per platform (bound = per principal 1 + members + grants + distinct parents; + objects = DESIGN.md's users + objects):");
+  out.push(
+    "Pulumi resources per platform (bound = per principal 1 + members + grants + distinct parents; + objects = DESIGN.md's users + objects):",
+  );
   const platforms = Object.keys(f.resources) as Platform[];
-  out.push(table([
-    ...platforms.map((p) => {
-      const r = f.resources[p];
-      return [p, fmtN(r.principals), fmtN(r.members), fmtN(r.grants), fmtN(r.parents), fmtN(r.bound), fmtN(r.objects), fmtN(r.boundWithObjects), fmtN(r.naive), r.forcedProduct ? fmtN(r.forcedProduct) : "-"];
-    }),
-    ["total", fmtN(tot.principals), fmtN(tot.members), fmtN(tot.grants), fmtN(tot.parents), fmtN(tot.bound), fmtN(tot.objects), fmtN(tot.boundWithObjects), fmtN(tot.naive), fmtN(tot.forcedProduct)],
-  ], ["platform", "principals", "members", "grants", "parents", "bound", "objects", "bound + objects", "naive (user x object)", "forced product"]));
+  out.push(
+    table(
+      [
+        ...platforms.map((p) => {
+          const r = f.resources[p];
+          return [
+            p,
+            fmtN(r.principals),
+            fmtN(r.members),
+            fmtN(r.grants),
+            fmtN(r.parents),
+            fmtN(r.bound),
+            fmtN(r.objects),
+            fmtN(r.boundWithObjects),
+            fmtN(r.naive),
+            r.forcedProduct ? fmtN(r.forcedProduct) : "-",
+          ];
+        }),
+        [
+          "total",
+          fmtN(tot.principals),
+          fmtN(tot.members),
+          fmtN(tot.grants),
+          fmtN(tot.parents),
+          fmtN(tot.bound),
+          fmtN(tot.objects),
+          fmtN(tot.boundWithObjects),
+          fmtN(tot.naive),
+          fmtN(tot.forcedProduct),
+        ],
+      ],
+      [
+        "platform",
+        "principals",
+        "members",
+        "grants",
+        "parents",
+        "bound",
+        "objects",
+        "bound + objects",
+        "naive (user x object)",
+        "forced product",
+      ],
+    ),
+  );
   out.push(`users x data sources: ${fmtN(sizes.users * sizes.dataSources)}`);
-  if (f.duplicatePrincipalIds.length > 0) out.push(`WARNING: ${f.duplicatePrincipalIds.length} principal ids occur twice in the plan (e.g. \`${f.duplicatePrincipalIds[0]}\`)`);
+  if (f.duplicatePrincipalIds.length > 0)
+    out.push(`WARNING: ${f.duplicatePrincipalIds.length} principal ids occur twice in the plan (e.g. \`${f.duplicatePrincipalIds[0]}\`)`);
   out.push("");
-  out.push(`Under Pulumi mocks at ${fmtN(captureSizes.users)} users / ${fmtN(captureSizes.dataSources)} data sources / ${captureSizes.policies} policies (one stack per platform):`);
-  out.push(table(
-    emitted.map((p) => {
-      const r = realVsBound[p]!;
-      const st = cap.stacks[p]!;
-      return [p, fmtN(r.real), fmtN(r.bound), `${r.ratio}x`, fmtN(r.boundWithObjects), `${r.ratioWithObjects}x`, `${round(st.ms / Math.max(1, st.registered), 2)} ms`];
-    }),
-    ["stack", "registered", "bound", "ratio", "bound + objects", "ratio", "per resource"],
-  ));
+  out.push(
+    `Under Pulumi mocks at ${fmtN(captureSizes.users)} users / ${fmtN(captureSizes.dataSources)} data sources / ${captureSizes.policies} policies (one stack per platform):`,
+  );
+  out.push(
+    table(
+      emitted.map((p) => {
+        const r = realVsBound[p]!;
+        const st = cap.stacks[p]!;
+        return [
+          p,
+          fmtN(r.real),
+          fmtN(r.bound),
+          `${r.ratio}x`,
+          fmtN(r.boundWithObjects),
+          `${r.ratioWithObjects}x`,
+          `${round(st.ms / Math.max(1, st.registered), 2)} ms`,
+        ];
+      }),
+      ["stack", "registered", "bound", "ratio", "bound + objects", "ratio", "per resource"],
+    ),
+  );
   const missing = platforms.filter((p) => !emitted.includes(p));
   if (missing.length) out.push(`no emitter yet (not registered): ${missing.join(", ")}`);
-  out.push(`registration: ${fmtN(cap.registered)} resources (${fmtN(cap.components)} components) in ${fmtMs(registrationMs)} = ${round(registrationMsPerResource, 3)} ms per resource`);
+  out.push(
+    `registration: ${fmtN(cap.registered)} resources (${fmtN(cap.components)} components) in ${fmtMs(registrationMs)} = ${round(registrationMsPerResource, 3)} ms per resource`,
+  );
   out.push("");
-  out.push(table(targets.map((t) => [t.name, `${t.value} ${t.unit}`, t.target, t.pass ? "PASS" : "FAIL", `${t.ratio}x`]), ["target", "measured", "target", "result", "of limit"]));
+  out.push(
+    table(
+      targets.map((t) => [t.name, `${t.value} ${t.unit}`, t.target, t.pass ? "PASS" : "FAIL", `${t.ratio}x`]),
+      ["target", "measured", "target", "result", "of limit"],
+    ),
+  );
   out.push("");
   out.push(`bench took ${fmtMs(benchMs)}`);
   console.log(out.join("\n"));
@@ -321,19 +432,60 @@ function scaling(args: Args, tmp: string): Record<string, unknown> {
     fs.rmSync(path.join(tmp, `head-${sizes.users}`), { recursive: true, force: true });
   }
   const r = (x: Record<string, unknown>, k: string) => x[k] as number;
-  console.log(`accessplane bench --scaling (base ${fmtN(BASE.users)} users / ${fmtN(BASE.dataSources)} data sources / ${BASE.policies} policies, seed ${args.seed})\n`);
-  console.log(table(
-    rows.map((x) => {
-      const s = x.sizes as Sizes;
-      return [
-        `${r(x, "scale")}x`, fmtN(s.users), fmtN(s.dataSources), fmtN(s.policies), fmtMs(r(x, "loadMs")), fmtMs(r(x, "resolveMs")), fmtMs(r(x, "planMs")),
-        fmtN(r(x, "peakRssMiB")), fmtN(r(x, "entries")), fmtN(r(x, "entriesPerSecond")), fmtN(r(x, "resourcesBound")), fmtN(r(x, "resourcesBoundWithObjects")), fmtN(r(x, "naiveResources")), fmtMs(r(x, "diffMs")),
-      ];
-    }),
-    ["scale", "users", "sources", "policies", "load", "resolve", "plan", "RSS MiB", "entries", "entries/s", "bound", "bound + objects", "naive", "diff"],
-  ));
-  console.log(`\nmachine: ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
-  return { scaling: rows, seed: args.seed, now: NOW, machine: { cores: os.cpus().length, loadAverage: os.loadavg().map((x) => round(x, 2)), node: process.version } };
+  console.log(
+    `accessplane bench --scaling (base ${fmtN(BASE.users)} users / ${fmtN(BASE.dataSources)} data sources / ${BASE.policies} policies, seed ${args.seed})\n`,
+  );
+  console.log(
+    table(
+      rows.map((x) => {
+        const s = x.sizes as Sizes;
+        return [
+          `${r(x, "scale")}x`,
+          fmtN(s.users),
+          fmtN(s.dataSources),
+          fmtN(s.policies),
+          fmtMs(r(x, "loadMs")),
+          fmtMs(r(x, "resolveMs")),
+          fmtMs(r(x, "planMs")),
+          fmtN(r(x, "peakRssMiB")),
+          fmtN(r(x, "entries")),
+          fmtN(r(x, "entriesPerSecond")),
+          fmtN(r(x, "resourcesBound")),
+          fmtN(r(x, "resourcesBoundWithObjects")),
+          fmtN(r(x, "naiveResources")),
+          fmtMs(r(x, "diffMs")),
+        ];
+      }),
+      [
+        "scale",
+        "users",
+        "sources",
+        "policies",
+        "load",
+        "resolve",
+        "plan",
+        "RSS MiB",
+        "entries",
+        "entries/s",
+        "bound",
+        "bound + objects",
+        "naive",
+        "diff",
+      ],
+    ),
+  );
+  console.log(
+    `\nmachine: ${os.cpus().length} cores, load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" ")}`,
+  );
+  return {
+    scaling: rows,
+    seed: args.seed,
+    now: NOW,
+    machine: { cores: os.cpus().length, loadAverage: os.loadavg().map((x) => round(x, 2)), node: process.version },
+  };
 }
 
 function main() {
