@@ -206,14 +206,22 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
   const sWrite = new Uint8Array(nD);
   const sExp = new Float64Array(nD);
   const morePols = new Map<number, number[]>();
+  // Stamped with user + 1 when an entry has more than one policy (rare): no map lookup otherwise.
+  const hasMore = new Int32Array(nD);
+  const extrasAt: (Record<string, unknown> | undefined)[] = new Array(nD);
+  const extrasPrivAt = new Int32Array(nD).fill(-1);
   const targets: (Target | undefined)[] = new Array(nD);
-  const parentsByIdx: (AccessEntry["parents"] | undefined)[] = new Array(nD);
+  const parentsByIdx: AccessEntry["parents"][] = new Array(nD);
   const extrasClass = new Int32Array(nD).fill(-1);
   const classIds = new Map<string, number>();
   const extrasMemo = new Map<number, Record<string, unknown>>();
   const NO_EXTRAS: Record<string, unknown> = {};
   const userIds = users.map((u) => u.id);
   const access: AccessEntry[] = [];
+  // Policy lists and expiry instants repeat across millions of entries: share them.
+  const singlePolicy: string[][] = [];
+  const policySets = new Map<string, string[]>();
+  const isoOf = new Map<number, string>();
   let touched = new Int32Array(64);
   for (let u = 0; u < userBuckets.length; u++) {
     const list = userBuckets[u];
@@ -239,9 +247,13 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
           if (b.write[i]) sWrite[d] = 1;
           if (exp > sExp[d]!) sExp[d] = exp;
           if (sPol[d] !== b.policy) {
-            const more = morePols.get(d);
-            if (!more) morePols.set(d, [b.policy]);
-            else if (!more.includes(b.policy)) more.push(b.policy);
+            if (hasMore[d] !== u + 1) {
+              hasMore[d] = u + 1;
+              morePols.set(d, [b.policy]);
+            } else {
+              const more = morePols.get(d)!;
+              if (!more.includes(b.policy)) more.push(b.policy);
+            }
           }
         }
       }
@@ -252,30 +264,39 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
       const d = order[j]!;
       const ds = sources[d]!;
       let t = targets[d];
-      if (!t) targets[d] = t = target(ds);
-      let parents = parentsByIdx[d];
-      if (!parents) parentsByIdx[d] = parents = t.parents.map((p) => ({ object: p.object, privileges: [...p.privileges] }));
-      const a = adapter(ds);
-      let cls = extrasClass[d]!;
-      if (cls < 0) {
-        const ck = `${ds.platform}|${a.tableKey(ds as never)}`;
-        cls = classIds.get(ck) ?? classIds.size;
-        classIds.set(ck, cls);
-        extrasClass[d] = cls;
+      if (!t) {
+        targets[d] = t = target(ds);
+        parentsByIdx[d] = t.parents.map((p) => ({ object: p.object, privileges: [...p.privileges] }));
       }
+      const parents = parentsByIdx[d]!;
       const priv = sPriv[d]!;
-      const xk = cls * 65536 + priv;
-      let extras = extrasMemo.get(xk);
-      if (!extras) {
-        extras = a.extras(ds as never, privLists[priv]!, config);
-        if (Object.keys(extras).length === 0) extras = NO_EXTRAS;
-        extrasMemo.set(xk, extras);
+      // Extras depend on the table kind and the privileges: cache the last pair per object.
+      let extras = extrasAt[d];
+      if (extrasPrivAt[d] !== priv || extras === undefined) {
+        const a = adapter(ds);
+        let cls = extrasClass[d]!;
+        if (cls < 0) {
+          const ck = `${ds.platform}|${a.tableKey(ds as never)}`;
+          cls = classIds.get(ck) ?? classIds.size;
+          classIds.set(ck, cls);
+          extrasClass[d] = cls;
+        }
+        const xk = cls * 65536 + priv;
+        extras = extrasMemo.get(xk);
+        if (!extras) {
+          extras = a.extras(ds as never, privLists[priv]!, config);
+          if (Object.keys(extras).length === 0) extras = NO_EXTRAS;
+          extrasMemo.set(xk, extras);
+        }
+        extrasAt[d] = extras;
+        extrasPrivAt[d] = priv;
       }
-      const more = morePols.get(d);
       let policies: string[];
-      if (!more) policies = [policyNames[sPol[d]!]!];
+      if (hasMore[d] !== u + 1) policies = singlePolicy[sPol[d]!] ??= [policyNames[sPol[d]!]!];
       else {
-        policies = [sPol[d]!, ...more].sort((x, y) => x - y).map((i) => policyNames[i]!);
+        const ids = [sPol[d]!, ...morePols.get(d)!].sort((x, y) => x - y);
+        const k = ids.join(",");
+        policies = policySets.get(k) ?? policySets.set(k, ids.map((i) => policyNames[i]!)).get(k)!;
         morePols.delete(d);
       }
       const entry: AccessEntry = {
@@ -292,7 +313,7 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
       // Most platforms have no extras; spreading an empty object still costs per entry.
       if (extras !== NO_EXTRAS) Object.assign(entry, extras);
       const exp = sExp[d]!;
-      if (exp !== Infinity) entry.expiresAt = new Date(exp).toISOString();
+      if (exp !== Infinity) entry.expiresAt = isoOf.get(exp) ?? isoOf.set(exp, new Date(exp).toISOString()).get(exp)!;
       access.push(entry);
     }
   }
@@ -330,8 +351,12 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
   principals.sort((a, b) => cmp(a.id, b.id));
 
   // Platform audits over the whole plan (S3 principal modes and blast radius).
+  // Holders only on platforms that audit (S3): building them for every entry would cost a map
+  // operation per entry for nothing.
+  const audited = new Set((Object.values(ADAPTERS) as PlatformAdapter[]).filter((a) => a.audit).map((a) => a.platform as string));
   const holders = new Map<string, Set<string>>();
   for (const e of access) {
+    if (!audited.has(e.platform)) continue;
     const set = holders.get(e.dataSource);
     if (set) set.add(e.user);
     else holders.set(e.dataSource, new Set([e.user]));
