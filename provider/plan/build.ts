@@ -217,10 +217,12 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
   const extrasMemo = new Map<number, Record<string, unknown>>();
   const NO_EXTRAS: Record<string, unknown> = {};
   const userIds = users.map((u) => u.id);
-  const access: AccessEntry[] = [];
-  // Policy lists and expiry instants repeat across millions of entries: share them.
+  const cols = new EntryColumns();
+  // Policy lists and expiry instants repeat across millions of entries: share them. Policy-set ids
+  // below `policyNames.length` are single policies; above, indexes into `policyLists`.
   const singlePolicy: string[][] = [];
-  const policySets = new Map<string, string[]>();
+  const policyLists: string[][] = policyNames.map(() => []);
+  const policySetIds = new Map<string, number>();
   const isoOf = new Map<number, string>();
   let touched = new Int32Array(64);
   for (let u = 0; u < userBuckets.length; u++) {
@@ -259,17 +261,34 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
       }
     }
     const order = touched.subarray(0, n).sort();
-    const user = userIds[u]!;
+    cols.reserve(n);
     for (let j = 0; j < n; j++) {
       const d = order[j]!;
+      let pol: number;
+      if (hasMore[d] !== u + 1) pol = sPol[d]!;
+      else {
+        const ids = [sPol[d]!, ...morePols.get(d)!].sort((x, y) => x - y);
+        const k = ids.join(",");
+        pol = policySetIds.get(k) ?? policySetIds.set(k, policyLists.push(ids.map((i) => policyNames[i]!)) - 1).get(k)!;
+        morePols.delete(d);
+      }
+      cols.push(u, d, sPriv[d]!, sWrite[d]!, pol, sExp[d]!);
+    }
+  }
+
+  // Entry objects are built on first use of `plan.access`: consumers that need principals only (the
+  // Pulumi components) never pay for one object per (user, data source).
+  const materialise = (): AccessEntry[] => {
+    const out: AccessEntry[] = new Array(cols.length);
+    for (let i = 0; i < cols.length; i++) {
+      const d = cols.d[i]!;
       const ds = sources[d]!;
       let t = targets[d];
       if (!t) {
         targets[d] = t = target(ds);
         parentsByIdx[d] = t.parents.map((p) => ({ object: p.object, privileges: [...p.privileges] }));
       }
-      const parents = parentsByIdx[d]!;
-      const priv = sPriv[d]!;
+      const priv = cols.priv[i]!;
       // Extras depend on the table kind and the privileges: cache the last pair per object.
       let extras = extrasAt[d];
       if (extrasPrivAt[d] !== priv || extras === undefined) {
@@ -291,32 +310,26 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
         extrasAt[d] = extras;
         extrasPrivAt[d] = priv;
       }
-      let policies: string[];
-      if (hasMore[d] !== u + 1) policies = singlePolicy[sPol[d]!] ??= [policyNames[sPol[d]!]!];
-      else {
-        const ids = [sPol[d]!, ...morePols.get(d)!].sort((x, y) => x - y);
-        const k = ids.join(",");
-        policies = policySets.get(k) ?? policySets.set(k, ids.map((i) => policyNames[i]!)).get(k)!;
-        morePols.delete(d);
-      }
+      const pol = cols.pol[i]!;
       const entry: AccessEntry = {
-        user,
+        user: userIds[cols.u[i]!]!,
         dataSource: ds.id,
         platform: ds.platform,
         objectType: ds.objectType,
-        access: sWrite[d] ? "write" : "read",
+        access: cols.write[i] ? "write" : "read",
         privileges: privLists[priv] as string[],
-        parents,
-        policies,
+        parents: parentsByIdx[d]!,
+        policies: pol < policyNames.length ? (singlePolicy[pol] ??= [policyNames[pol]!]) : policyLists[pol]!,
         object: t.object,
       };
       // Most platforms have no extras; spreading an empty object still costs per entry.
       if (extras !== NO_EXTRAS) Object.assign(entry, extras);
-      const exp = sExp[d]!;
+      const exp = cols.exp[i]!;
       if (exp !== Infinity) entry.expiresAt = isoOf.get(exp) ?? isoOf.set(exp, new Date(exp).toISOString()).get(exp)!;
-      access.push(entry);
+      out[i] = entry;
     }
-  }
+    return out;
+  };
 
   for (const { policy, note, count } of notes.values()) {
     const p = policies.get(policy);
@@ -355,11 +368,12 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
   // operation per entry for nothing.
   const audited = new Set((Object.values(ADAPTERS) as PlatformAdapter[]).filter((a) => a.audit).map((a) => a.platform as string));
   const holders = new Map<string, Set<string>>();
-  for (const e of access) {
-    if (!audited.has(e.platform)) continue;
-    const set = holders.get(e.dataSource);
-    if (set) set.add(e.user);
-    else holders.set(e.dataSource, new Set([e.user]));
+  for (let i = 0; i < cols.length; i++) {
+    const ds = sources[cols.d[i]!]!;
+    if (!audited.has(ds.platform)) continue;
+    const set = holders.get(ds.id);
+    if (set) set.add(userIds[cols.u[i]!]!);
+    else holders.set(ds.id, new Set([userIds[cols.u[i]!]!]));
   }
   const blastRadius: BlastRadius[] = [];
   const sourcesById = new Map(sources.map((d) => [d.id, d]));
@@ -372,16 +386,62 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
     blastRadius.push(...r.blastRadius);
   }
 
+  let access: AccessEntry[] | undefined;
   return {
     version: 1,
     now: resolution.now,
-    access,
+    get access(): AccessEntry[] {
+      return (access ??= materialise());
+    },
+    set access(v: AccessEntry[]) {
+      access = v;
+    },
+    accessCount: cols.length,
     principals,
     staged,
     expirations: resolution.expirations,
     blastRadius,
     issues: sortIssues(issues),
   };
+}
+
+/** Access entries as typed columns: a few bytes per (user, data source) instead of an object. */
+class EntryColumns {
+  length = 0;
+  u = new Int32Array(1024);
+  d = new Int32Array(1024);
+  priv = new Int32Array(1024);
+  write = new Uint8Array(1024);
+  pol = new Int32Array(1024);
+  exp = new Float64Array(1024);
+  /** Makes room for `n` more entries. */
+  reserve(n: number): void {
+    const need = this.length + n;
+    if (need <= this.u.length) return;
+    let cap = this.u.length;
+    while (cap < need) cap *= 2;
+    const grow = <T extends Int32Array | Uint8Array | Float64Array>(a: T, make: (n: number) => T): T => {
+      const b = make(cap);
+      b.set(a);
+      return b;
+    };
+    this.u = grow(this.u, (n) => new Int32Array(n));
+    this.d = grow(this.d, (n) => new Int32Array(n));
+    this.priv = grow(this.priv, (n) => new Int32Array(n));
+    this.write = grow(this.write, (n) => new Uint8Array(n));
+    this.pol = grow(this.pol, (n) => new Int32Array(n));
+    this.exp = grow(this.exp, (n) => new Float64Array(n));
+  }
+  /** Appends one entry (room must be reserved). */
+  push(u: number, d: number, priv: number, write: number, pol: number, exp: number): void {
+    const i = this.length++;
+    this.u[i] = u;
+    this.d[i] = d;
+    this.priv[i] = priv;
+    this.write[i] = write;
+    this.pol[i] = pol;
+    this.exp[i] = exp;
+  }
 }
 
 function stagedIssue(p: Policy, users: number, sources: number): Issue {

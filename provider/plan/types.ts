@@ -82,7 +82,10 @@ export interface StagedPolicy {
 export interface Plan {
   version: 1;
   now: string;
+  /** Built on first use from a compact form (the Pulumi components never need it). */
   access: AccessEntry[];
+  /** The number of access entries, without building them. */
+  accessCount: number;
   principals: Principal[];
   staged: StagedPolicy[];
   /** Subscriptions that end after `now`, soonest first. */
