@@ -76,17 +76,27 @@ function planMode(req: ChildRequest): Record<string, unknown> {
   const base = load(req.dir);
   const loadRssMiB = rssMiB();
   const planned = plan(base.estate, req.now);
-  // The high-water mark now covers reading, parsing, resolving and planning one estate.
+  // The high-water mark now covers reading, parsing, resolving and planning one estate: the Pulumi
+  // path, which never needs access entries as objects.
   const peakRssMiB = rssMiB();
+  const entries = planned.plan.accessCount;
+  // Renderers and the diff read `plan.access`: the plan builds those objects on first use.
+  const t = performance.now();
+  const materialised = planned.plan.access.length;
+  const materialiseMs = ms(t);
+  const peakRssWithEntriesMiB = rssMiB();
+  if (materialised !== entries) throw new Error(`plan.access has ${materialised} entries but accessCount says ${entries}`);
   const figures = resourceFigures(base.estate, planned.plan);
   const out: Record<string, unknown> = {
     readMs: base.readMs,
     parseMs: base.parseMs,
     resolveMs: planned.resolveMs,
     planMs: planned.planMs,
+    materialiseMs,
     peakRssMiB,
     loadRssMiB,
-    entries: planned.plan.access.length,
+    peakRssWithEntriesMiB,
+    entries,
     principals: planned.plan.principals.length,
     cohorts: new Set(planned.plan.principals.map((p) => p.cohort)).size,
     issues: {
