@@ -368,12 +368,24 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
   // operation per entry for nothing.
   const audited = new Set((Object.values(ADAPTERS) as PlatformAdapter[]).filter((a) => a.audit).map((a) => a.platform as string));
   const holders = new Map<string, Set<string>>();
-  for (let i = 0; i < cols.length; i++) {
-    const ds = sources[cols.d[i]!]!;
-    if (!audited.has(ds.platform)) continue;
-    const set = holders.get(ds.id);
-    if (set) set.add(userIds[cols.u[i]!]!);
-    else holders.set(ds.id, new Set([userIds[cols.u[i]!]!]));
+  if (audited.size > 0) {
+    // One flag per data source, so the scan over every entry touches typed arrays only.
+    const flag = new Uint8Array(nD);
+    let any = false;
+    for (let d = 0; d < nD; d++) {
+      if (audited.has(sources[d]!.platform)) {
+        flag[d] = 1;
+        any = true;
+      }
+    }
+    for (let i = 0; any && i < cols.length; i++) {
+      const d = cols.d[i]!;
+      if (!flag[d]) continue;
+      const id = sources[d]!.id;
+      const set = holders.get(id);
+      if (set) set.add(userIds[cols.u[i]!]!);
+      else holders.set(id, new Set([userIds[cols.u[i]!]!]));
+    }
   }
   const blastRadius: BlastRadius[] = [];
   const sourcesById = new Map(sources.map((d) => [d.id, d]));
