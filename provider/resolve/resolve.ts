@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import type { AccessType, Condition, DataSource, Inventory, Policy, User } from "../model/schema";
 import { DataSourceIndex } from "../model/select";
 import { isApprover } from "../model/validate";
+import { type Bits, UserIndex, add as addBit, and, has, indexes as members } from "./bitset";
 
 /** Why a user is subscribed through a policy. */
 export interface Subscription {
@@ -128,7 +129,13 @@ export function subscribersOf(
 
 const shortHash = (s: string) => createHash("sha256").update(s).digest("hex").slice(0, 8);
 
-/** Resolves every policy of an estate at `now` into cohorts. */
+/**
+ * Resolves every policy of an estate at `now` into cohorts.
+ *
+ * Users are indexed once (`UserIndex`): conditions are evaluated as bitsets over user indexes rather
+ * than per (policy, user), and guardrails gate cohorts by bitset tests rather than id lookups. The
+ * result is exactly what per-user `subscribersOf` and id sets give (test/resolve/bitset.property.test.ts).
+ */
 export function resolve(
   estate: { policies: readonly Policy[]; inventory: Inventory },
   now: Date | string,
@@ -136,16 +143,56 @@ export function resolve(
   const nowMs = typeof now === "string" ? Date.parse(now) : now.getTime();
   const nowIso = new Date(nowMs).toISOString();
   const { inventory } = estate;
-  const usersById = new Map(inventory.users.map((u) => [u.id, u]));
+  const { users } = inventory;
+  const usersById = new Map(users.map((u) => [u.id, u]));
   const index = new DataSourceIndex(inventory.dataSources);
   const byName = (a: { policy: Policy }, b: { policy: Policy }) =>
     a.policy.name < b.policy.name ? -1 : a.policy.name > b.policy.name ? 1 : 0;
 
-  const resolveOne = (policy: Policy): PolicyResolution => ({
-    policy,
-    subscribers: subscribersOf(policy, inventory.users, usersById, nowMs),
-    dataSources: index.select(policy.dataSources),
+  // Users indexed by their rank in id order (a stable sort), so that a bitset's members come out in
+  // the order `subscribersOf` sorts its output. An id stands for its first rank (ids are unique in a
+  // valid estate; with duplicates, an id is subscribed once, as in `subscribersOf`).
+  const ranked = users
+    .map((u, i) => ({ u, i }))
+    .sort((a, b) => (a.u.id < b.u.id ? -1 : a.u.id > b.u.id ? 1 : a.i - b.i))
+    .map((x) => x.u);
+  const userIndex = new UserIndex(ranked, matches);
+  const rankOf = new Map<string, number>();
+  const first = new Int32Array(ranked.length);
+  ranked.forEach((u, r) => {
+    const seen = r > 0 && ranked[r - 1]!.id === u.id;
+    first[r] = seen ? first[r - 1]! : r;
+    if (!seen) rankOf.set(u.id, r);
   });
+  /** For each policy resolution, the rank standing for each subscriber. */
+  const subscriberRanks = new Map<PolicyResolution, number[]>();
+  /** The subscribers `subscribersOf` returns for an anyone or conditions policy admitting `bits`. */
+  const admitted = (bits: Bits): { subscribers: Subscription[]; ranks: number[] } => {
+    const subscribers: Subscription[] = [];
+    const ranks: number[] = [];
+    for (const r of members(bits)) {
+      const f = first[r]!;
+      if (ranks.length > 0 && ranks[ranks.length - 1] === f) continue;
+      subscribers.push({ user: ranked[r]!.id });
+      ranks.push(f);
+    }
+    return { subscribers, ranks };
+  };
+
+  const resolveOne = (policy: Policy): PolicyResolution => {
+    const r = policy.restriction;
+    let subscribers: Subscription[];
+    let ranks: number[];
+    if (r.level === "anyone" || r.level === "conditions") {
+      ({ subscribers, ranks } = admitted(r.level === "anyone" ? userIndex.all : userIndex.evaluate(r.when)));
+    } else {
+      subscribers = subscribersOf(policy, users, usersById, nowMs);
+      ranks = subscribers.map((s) => rankOf.get(s.user)!);
+    }
+    const pr: PolicyResolution = { policy, subscribers, dataSources: index.select(policy.dataSources) };
+    subscriberRanks.set(pr, ranks);
+    return pr;
+  };
   const grants: PolicyResolution[] = [];
   const staged: PolicyResolution[] = [];
   const guardrails: PolicyResolution[] = [];
@@ -160,7 +207,7 @@ export function resolve(
   staged.sort(byName);
   guardrails.sort(byName);
 
-  // For each data source: the guardrails on it, split by what they gate.
+  // For each data source: the guardrails on it.
   const guardOn = new Map<string, PolicyResolution[]>();
   for (const g of guardrails) {
     for (const d of g.dataSources) {
@@ -169,17 +216,44 @@ export function resolve(
       else guardOn.set(d.id, [g]);
     }
   }
-  const passers = new Map<string, Set<string>>(guardrails.map((g) => [g.policy.name, new Set(g.subscribers.map((s) => s.user))]));
+  // Each guardrail's subscribers, as a bitset, by name (policy names are unique in a valid estate;
+  // otherwise the last of a name stands for all of it, as it always has).
+  const passers = new Map<string, Bits>();
+  for (const g of guardrails) {
+    const bits = new Uint32Array(userIndex.words);
+    for (const i of subscriberRanks.get(g)!) addBit(bits, i);
+    passers.set(g.policy.name, bits);
+  }
+  // The gates of a data source for a read and for a write policy, and their signature, once per data source.
+  interface Gates {
+    gates: PolicyResolution[];
+    sig: string;
+  }
+  const noGates: Gates = { gates: [], sig: "" };
+  const gatesOn = new Map<string, { read: Gates; write: Gates }>();
+  const gatesFor = (d: DataSource, write: boolean): Gates => {
+    const on = guardOn.get(d.id);
+    if (!on) return noGates;
+    let both = gatesOn.get(d.id);
+    if (!both) {
+      // A `read` guardrail gates all access; a `write` guardrail gates write only.
+      const of = (gates: PolicyResolution[]): Gates => ({ gates, sig: gates.map((g) => g.policy.name).join("\n") });
+      both = { read: of(on.filter((g) => g.policy.access === "read")), write: of(on) };
+      gatesOn.set(d.id, both);
+    }
+    return write ? both.write : both.read;
+  };
 
   const cohorts: Cohort[] = [];
   for (const pr of grants) {
     const { policy } = pr;
+    const isWrite = policy.access === "write";
+    const subscribers = pr.subscribers;
+    const at = subscriberRanks.get(pr)!;
     // Group data sources by the guardrails that apply to this policy's access on them.
     const groups = new Map<string, { gates: PolicyResolution[]; dataSources: DataSource[] }>();
     for (const d of pr.dataSources) {
-      // A `read` guardrail gates all access; a `write` guardrail gates write only.
-      const gates = (guardOn.get(d.id) ?? []).filter((g) => g.policy.access === "read" || policy.access === "write");
-      const sig = gates.map((g) => g.policy.name).join("\n");
+      const { gates, sig } = gatesFor(d, isWrite);
       const entry = groups.get(sig);
       if (entry) entry.dataSources.push(d);
       else groups.set(sig, { gates, dataSources: [d] });
@@ -187,22 +261,22 @@ export function resolve(
     for (const [sig, { gates, dataSources }] of groups) {
       const names = gates.map((g) => g.policy.name);
       const key = sig === "" ? policy.name : `${policy.name}~${shortHash(sig)}`;
-      const full: Subscription[] = [];
+      let full: Subscription[];
       const downgraded: Subscription[] = [];
-      for (const s of pr.subscribers) {
-        let allowed = true;
-        let write = policy.access === "write";
-        for (const g of gates) {
-          if (passers.get(g.policy.name)!.has(s.user)) continue;
-          if (g.policy.access === "read") {
-            allowed = false;
-            break;
-          }
-          write = false;
+      if (gates.length === 0) full = subscribers.slice();
+      else {
+        // A subscriber must pass every read guardrail to keep access, and every write guardrail to keep write.
+        const readGates = gates.filter((g) => g.policy.access === "read");
+        const writeGates = gates.filter((g) => g.policy.access !== "read");
+        const allowed = readGates.length > 0 ? and(readGates.map((g) => passers.get(g.policy.name)!), userIndex.all) : undefined;
+        const writable = writeGates.length > 0 ? and(writeGates.map((g) => passers.get(g.policy.name)!), userIndex.all) : undefined;
+        full = [];
+        for (let k = 0; k < subscribers.length; k++) {
+          const i = at[k]!;
+          if (allowed && !has(allowed, i)) continue;
+          if (isWrite && writable && !has(writable, i)) downgraded.push(subscribers[k]!);
+          else full.push(subscribers[k]!);
         }
-        if (!allowed) continue;
-        if (policy.access === "write" && !write) downgraded.push(s);
-        else full.push(s);
       }
       cohorts.push({ key, policy: policy.name, access: policy.access, downgraded: false, guardrails: names, members: full, dataSources });
       if (downgraded.length > 0) {
