@@ -191,14 +191,14 @@ describe("a deliberately unsafe estate", () => {
       { type: "aws:identitystore/group:Group", name: "handmade/finance-team", inputs: { displayName: "finance-team", identityStoreId: "d-9067a1b2c3" } },
     );
     // An unacknowledged grant to a shared role (the plan refuses it), and an IAM grant without tags.
-    const shared = find("aws:s3control/accessGrant:AccessGrant", "estate/s3:exports-writers/grant/exports/arn:aws:iam::111111111111:role/exports-shared");
+    const shared = find("aws:s3control/accessGrant:AccessGrant", "estate/s3:exports-writers#iamRole/grant/exports/arn:aws:iam::111111111111:role/exports-shared");
     (shared.inputs.tags as Record<string, string>)[S3_TAGS.acknowledged] = "false";
     const untagged = structuredClone(shared);
     untagged.name = "handmade/untagged";
     delete untagged.inputs.tags;
     rs.push(untagged);
     // 5,001 iam-role-per-user grantees in one account, cloned from an emitted grant (the plan stops at 5,000).
-    const own = find("aws:s3control/accessGrant:AccessGrant", "estate/s3:lake-readers/grant/lake/ann");
+    const own = find("aws:s3control/accessGrant:AccessGrant", "estate/s3:lake-readers#iamRole/grant/lake/ann");
     for (let i = 0; i < 5001; i++) {
       const g = structuredClone(own);
       g.name = `handmade/lake/u${i}`;
@@ -213,9 +213,9 @@ describe("a deliberately unsafe estate", () => {
     expect(violations).toEqual([
       {
         policy: "no-unacknowledged-shared-role-grant",
-        resource: "estate/s3:exports-writers/grant/exports/arn:aws:iam::111111111111:role/exports-shared",
+        resource: "estate/s3:exports-writers#iamRole/grant/exports/arn:aws:iam::111111111111:role/exports-shared",
         message:
-          "AccessGrant `estate/s3:exports-writers/grant/exports/arn:aws:iam::111111111111:role/exports-shared` of policy `exports-writers` grants S3 access to shared IAM role `arn:aws:iam::111111111111:role/exports-shared` without acknowledgement: everyone who can assume the role gains it, and future members bypass approval; prefer identity-center, or set `acknowledgeSharedRole: true` on the policy or the data source after reviewing the plan's blast radius",
+          "AccessGrant `estate/s3:exports-writers#iamRole/grant/exports/arn:aws:iam::111111111111:role/exports-shared` of policy `exports-writers` grants S3 access to shared IAM role `arn:aws:iam::111111111111:role/exports-shared` without acknowledgement: everyone who can assume the role gains it, and future members bypass approval; prefer identity-center, or set `acknowledgeSharedRole: true` on the policy or the data source after reviewing the plan's blast radius",
       },
       {
         policy: "no-unacknowledged-shared-role-grant",
