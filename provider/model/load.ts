@@ -4,6 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as jsyaml from "js-yaml";
 import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isPair, type Document, type Node } from "yaml";
 import type { z } from "zod";
 import { type Issue, dottedPath, sortIssues } from "./issues";
@@ -140,21 +141,63 @@ export function loadEstate(paths: EstatePaths): LoadResult {
 
 interface ParsedDoc {
   file: string;
-  doc: Document.Parsed;
   value: unknown;
 }
 
-/** Keeps parsed documents so later stages can turn a path into a line. */
+interface IndexEntry {
+  doc: Document.Parsed;
+  lc: LineCounter;
+}
+
+/** The options of every `yaml` parse, so that a lazy re-parse gives the same documents. */
+const YAML_OPTIONS = { uniqueKeys: true, prettyErrors: false } as const;
+
+/** A fast-path file's `yaml` documents, for its lines only (the fast path has already read its values). */
+function documentsForLines(text: string, lc: LineCounter): Document.Parsed[] {
+  try {
+    const docs = parseAllDocuments(text, { lineCounter: lc, ...YAML_OPTIONS }) as Document.Parsed[];
+    return Array.isArray(docs) ? docs : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Turns paths into lines. Files read on the fast path keep only their text: their `yaml` documents
+ * and line counter are built on the first `locate` in that file, so valid files never build an AST.
+ */
 class SourceIndex {
-  private docs = new Map<string, { doc: Document.Parsed; lc: LineCounter }[]>();
+  /** Per file, in the order they were added: parsed documents, or text still to parse. */
+  private files = new Map<string, { entries: IndexEntry[]; pending: (string | IndexEntry)[] }>();
+  private slot(file: string) {
+    let s = this.files.get(file);
+    if (!s) this.files.set(file, (s = { entries: [], pending: [] }));
+    return s;
+  }
+  /** A document parsed by the `yaml` path. */
   add(file: string, doc: Document.Parsed, lc: LineCounter) {
-    const list = this.docs.get(file) ?? [];
-    list.push({ doc, lc });
-    this.docs.set(file, list);
+    this.slot(file).pending.push({ doc, lc });
+  }
+  /** A file read by the fast path: its documents are parsed with `yaml` only when a line is needed. */
+  addText(file: string, text: string) {
+    this.slot(file).pending.push(text);
+  }
+  private entriesOf(file: string): IndexEntry[] | undefined {
+    const s = this.files.get(file);
+    if (!s) return undefined;
+    for (const p of s.pending) {
+      if (typeof p !== "string") s.entries.push(p);
+      else {
+        const lc = new LineCounter();
+        for (const doc of documentsForLines(p, lc)) s.entries.push({ doc, lc });
+      }
+    }
+    s.pending = [];
+    return s.entries;
   }
   /** The line of `p` in `file` (document index is the first path segment for multi-document files). */
   locate: Locator = (file, p) => {
-    const entries = this.docs.get(file);
+    const entries = this.entriesOf(file);
     if (!entries || entries.length === 0) return undefined;
     const [head, ...rest] = p;
     const { doc, lc } =
@@ -200,12 +243,15 @@ function depthOf(v: unknown, limit: number): number {
 
 function hasCycle(v: unknown): boolean {
   const onPath = new Set<object>();
+  // Aliases make the value a graph: a node shared by several aliases is walked once.
+  const done = new Set<object>();
   const visit = (x: unknown): boolean => {
-    if (!x || typeof x !== "object") return false;
+    if (!x || typeof x !== "object" || done.has(x)) return false;
     if (onPath.has(x)) return true;
     onPath.add(x);
     for (const c of Object.values(x)) if (visit(c)) return true;
     onPath.delete(x);
+    done.add(x);
     return false;
   };
   return visit(v);
@@ -272,6 +318,130 @@ export function lexicalDepth(text: string): { depth: number; line: number } {
   return { depth: max, line: maxLine };
 }
 
+/**
+ * The fast path reads values with `js-yaml`, under the YAML 1.2 core schema exactly as the `yaml`
+ * package resolves plain scalars. js-yaml's own CORE_SCHEMA differs: it reads `0b101`, `-0x1F` and
+ * `+0o7` as numbers (yaml: text), `-.5` as text (yaml: a number) and integers too long for a double
+ * as text (yaml: Infinity). Both keep timestamps and `yes`/`no` as text. Every explicit tag is
+ * refused, so a tagged node never resolves differently on the two paths.
+ */
+const scalarType = (tag: string, test: RegExp, construct: (s: string) => unknown) =>
+  new jsyaml.Type(tag, { kind: "scalar", resolve: (s: unknown) => typeof s === "string" && test.test(s), construct });
+const refuse = (tag: string, kind: "scalar" | "sequence" | "mapping") => new jsyaml.Type(tag, { kind, resolve: () => false });
+const TAG = "tag:yaml.org,2002:";
+const YAML_CORE = new jsyaml.Schema({
+  implicit: [
+    scalarType(`${TAG}null`, /^(?:~|[Nn]ull|NULL)?$/, () => null),
+    scalarType(`${TAG}bool`, /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (s) => s[0] === "t" || s[0] === "T"),
+    scalarType(`${TAG}int`, /^(?:0o[0-7]+|[-+]?[0-9]+|0x[0-9a-fA-F]+)$/, (s) =>
+      s[1] === "o" ? parseInt(s.substring(2), 8) : s[1] === "x" ? parseInt(s.substring(2), 16) : parseInt(s, 10)),
+    scalarType(
+      `${TAG}float`,
+      /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+|[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*))$/,
+      (s) =>
+        /^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$/.test(s)
+          ? s.slice(-3).toLowerCase() === "nan" ? NaN : s[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY
+          : parseFloat(s),
+    ),
+  ],
+  explicit: [
+    ...["str", "null", "bool", "int", "float"].map((t) => refuse(`${TAG}${t}`, "scalar")),
+    refuse(`${TAG}seq`, "sequence"),
+    refuse(`${TAG}map`, "mapping"),
+  ],
+});
+
+/** The implicit-key limit of the `yaml` package: a line this long could hold a key it refuses. */
+const MAX_FAST_LINE = 1000;
+
+function hasLongLine(text: string): boolean {
+  let start = 0;
+  for (;;) {
+    const nl = text.indexOf("\n", start);
+    const end = nl === -1 ? text.length : nl;
+    if (end - start > MAX_FAST_LINE) return true;
+    if (nl === -1) return false;
+    start = nl + 1;
+  }
+}
+
+/**
+ * Text on which the two parsers differ, or that the fast path does not check for; each was found by
+ * comparing both on generated documents. A tag or an anchor (js-yaml drops the properties of an
+ * empty node followed by `---`; anchors mean aliases, which the yaml path counts); a tab (yaml
+ * refuses some that js-yaml reads as spaces); a lone CR (a line break for js-yaml, text for yaml); a
+ * BOM past the start; NEL, LS or PS (line ends for these regular expressions); a directive; `---`
+ * followed by content; a document end `...`; a block scalar's indentation or keep indicator; a comment
+ * right after a quoted scalar or a flow collection (yaml refuses it); an empty sequence entry (js-yaml
+ * then accepts a less indented next entry). Text that merely looks like one of these (` !` in prose)
+ * only costs the slower path.
+ */
+const UNUSUAL =
+  /(?:^|[\s[{,:])(?:!|&[^\s[\]{},])|\t|\r(?!\n)|[\uFEFF\u0085\u2028\u2029]|^%|^---(?![ ]*\r?$)|^\.\.\.|[|>][-+]?[0-9]|[|>]\+|["'\]}]#|(?:^|[ ])-[ ]*(?:#.*)?\r?$/m;
+
+/**
+ * Every document's value read with `js-yaml`, or undefined whenever the file is anything but plain
+ * data that both parsers read the same way: a syntax error or duplicate key (js-yaml throws), an
+ * anchor or alias, a tag, a directive, a key that is a collection or null, a line long enough to hold
+ * an over-long key, or nesting deeper than MAX_DEPTH. The `yaml` path then decides and reports.
+ */
+function fastValues(text: string): unknown[] | undefined {
+  if (UNUSUAL.test(text) || hasLongLine(text)) return undefined;
+  let declined = false;
+  const collections = new Set<object>();
+  const opened: number[] = [];
+  const listener = (event: jsyaml.EventType, state: jsyaml.State) => {
+    if (event === "open") {
+      opened.push(state.position);
+      return;
+    }
+    const start = opened.pop()!;
+    if (declined) return;
+    const { anchor, tag, kind, position } = state as jsyaml.State & { anchor: string | null; tag: string | null };
+    // Tags and anchors are declined by UNUSUAL already; this catches any that slipped through.
+    if (anchor !== null || tag === "!") {
+      declined = true;
+      return;
+    }
+    // js-yaml accepts flow collections and quoted scalars whose later lines yaml finds under-indented:
+    // decline any that spans lines (from where the node opened, so a few on one line are declined too).
+    const input = state.input;
+    const endChar = input.charCodeAt(position - 1);
+    const flowOrQuoted =
+      kind === "scalar" ? endChar === 0x22 /* " */ || endChar === 0x27 /* ' */ : endChar === 0x5d /* ] */ || endChar === 0x7d; /* } */
+    if (flowOrQuoted) {
+      const nl = input.indexOf("\n", start);
+      if (nl !== -1 && nl < position) declined = true;
+    }
+    if (kind === "mapping" || kind === "sequence") collections.add(state.result as object);
+  };
+  let docs: unknown[];
+  try {
+    docs = jsyaml.loadAll(text, null, { schema: YAML_CORE, listener });
+  } catch {
+    return undefined;
+  }
+  if (declined) return undefined;
+  // Without anchors the values are trees. Every collection js-yaml read must be in them: one used
+  // as a key would have become a string (yaml writes such keys differently). A pair in a flow
+  // sequence (`[a: b]`) is the one collection js-yaml makes without reading it as a node.
+  let seen = 0;
+  const stack: [unknown, number][] = docs.map((d) => [d, 0]);
+  while (stack.length > 0) {
+    const [x, d] = stack.pop()!;
+    if (x === null || typeof x !== "object") continue;
+    if (collections.has(x)) seen++;
+    if (d >= MAX_DEPTH) return undefined;
+    if (Array.isArray(x)) for (const c of x) stack.push([c, d + 1]);
+    else
+      for (const k of Object.keys(x)) {
+        if (k === "null" || k === "__proto__") return undefined;
+        stack.push([(x as Record<string, unknown>)[k], d + 1]);
+      }
+  }
+  return seen === collections.size ? docs : undefined;
+}
+
 function parseYaml(src: SourceFile, index: SourceIndex, issues: Issue[]): ParsedDoc[] {
   const file = src.path;
   const size = typeof src.content === "string" ? Buffer.byteLength(src.content) : src.content.length;
@@ -302,10 +472,23 @@ function parseYaml(src: SourceFile, index: SourceIndex, issues: Issue[]): Parsed
     issues.push({ ...tooDeep(file), line: deep.line });
     return [];
   }
+  const fast = fastValues(text);
+  if (fast) {
+    index.addText(file, text);
+    return fast.filter((value) => value !== null && value !== undefined).map((value) => ({ file, value }));
+  }
+  return parseWithYaml(file, text, index, issues);
+}
+
+/**
+ * The reference path: the `yaml` package's documents, with every problem reported at its line. It
+ * decides every file that the fast path declines.
+ */
+function parseWithYaml(file: string, text: string, index: SourceIndex, issues: Issue[]): ParsedDoc[] {
   const lc = new LineCounter();
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false }) as Document.Parsed[];
+    docs = parseAllDocuments(text, { lineCounter: lc, ...YAML_OPTIONS }) as Document.Parsed[];
   } catch (e) {
     issues.push({
       severity: "error",
@@ -369,7 +552,7 @@ function parseYaml(src: SourceFile, index: SourceIndex, issues: Issue[]): Parsed
       issues.push(tooDeep(file));
       continue;
     }
-    out.push({ file, doc, value });
+    out.push({ file, value });
   }
   return out;
 }
