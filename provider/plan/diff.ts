@@ -160,7 +160,6 @@ export interface PlanDiff {
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const KIND_ORDER: Record<AccessChangeKind, number> = { gained: 0, changed: 1, lost: 2 };
 const PRINCIPAL_ORDER: Record<PrincipalChange["kind"], number> = { created: 0, updated: 1, deleted: 2 };
 
 /** Elements of `a` missing from `b`, sorted. */
@@ -178,8 +177,14 @@ const extends_ = (from: string | undefined, to: string | undefined) =>
 function accessChange(before: AccessEntry | undefined, after: AccessEntry | undefined, headNow: number): AccessChange | undefined {
   const e = (after ?? before)!;
   const kind: AccessChangeKind = !before ? "gained" : !after ? "lost" : "changed";
-  const privileges = { added: minus(after?.privileges ?? [], before?.privileges ?? []), removed: minus(before?.privileges ?? [], after?.privileges ?? []) };
-  const policies = { added: minus(after?.policies ?? [], before?.policies ?? []), removed: minus(before?.policies ?? [], after?.policies ?? []) };
+  const privileges = {
+    added: minus(after?.privileges ?? [], before?.privileges ?? []),
+    removed: minus(before?.privileges ?? [], after?.privileges ?? []),
+  };
+  const policies = {
+    added: minus(after?.policies ?? [], before?.policies ?? []),
+    removed: minus(before?.policies ?? [], after?.policies ?? []),
+  };
   const c: AccessChange = {
     id: `${e.user}|${e.dataSource}`,
     kind,
@@ -197,11 +202,19 @@ function accessChange(before: AccessEntry | undefined, after: AccessEntry | unde
   if (before && after) {
     if (before.access !== after.access) c.access = { from: before.access, to: after.access };
     if (before.expiresAt !== after.expiresAt) {
-      c.expiry = { ...(before.expiresAt !== undefined ? { from: before.expiresAt } : {}), ...(after.expiresAt !== undefined ? { to: after.expiresAt } : {}) };
+      c.expiry = {
+        ...(before.expiresAt !== undefined ? { from: before.expiresAt } : {}),
+        ...(after.expiresAt !== undefined ? { to: after.expiresAt } : {}),
+      };
     }
     const same =
-      !c.access && !c.expiry && privileges.added.length === 0 && privileges.removed.length === 0 &&
-      policies.added.length === 0 && policies.removed.length === 0 && before.object === after.object;
+      !c.access &&
+      !c.expiry &&
+      privileges.added.length === 0 &&
+      privileges.removed.length === 0 &&
+      policies.added.length === 0 &&
+      policies.removed.length === 0 &&
+      before.object === after.object;
     if (same) return undefined;
   }
   if (kind === "lost" && before!.expiresAt !== undefined && Date.parse(before!.expiresAt) <= headNow) c.expired = true;
@@ -214,6 +227,121 @@ function accessChange(before: AccessEntry | undefined, after: AccessEntry | unde
 }
 
 const memberKey = (m: PrincipalMember) => `${m.user}\u0000${m.identity}`;
+const compareMembers = (x: PrincipalMember, y: PrincipalMember) => cmp(x.user, y.user) || cmp(x.identity, y.identity);
+
+/** True when every member is strictly after the one before it, by user then identity (no key twice). */
+function ascendingMembers(ms: readonly PrincipalMember[], from: number): boolean {
+  for (let i = Math.max(1, from); i < ms.length; i++) {
+    const p = ms[i - 1]!;
+    const c = ms[i]!;
+    if (p.user === c.user ? !(p.identity < c.identity) : !(p.user < c.user)) return false;
+  }
+  return true;
+}
+
+/**
+ * Members added and removed (by user and identity; sorted by user, then identity). Lists with the same
+ * keys in the same order (most principals) are checked without allocating; lists sorted by key (what
+ * `buildPlan` produces) are merge-joined after their common prefix; anything else goes through maps.
+ */
+function memberChanges(b: readonly PrincipalMember[], a: readonly PrincipalMember[]): PrincipalChange["members"] {
+  const n = Math.min(b.length, a.length);
+  let k = 0;
+  while (k < n && b[k]!.user === a[k]!.user && b[k]!.identity === a[k]!.identity) k++;
+  if (k === b.length && k === a.length) return { added: [], removed: [] };
+  const added: PrincipalMember[] = [];
+  const removed: PrincipalMember[] = [];
+  // The prefix holds the same keys on both sides: checking the base whole checks the head's prefix too.
+  if (ascendingMembers(b, 0) && ascendingMembers(a, k)) {
+    let i = k;
+    let j = k;
+    while (i < b.length && j < a.length) {
+      const o = compareMembers(b[i]!, a[j]!);
+      if (o === 0) {
+        i++;
+        j++;
+      } else if (o < 0) removed.push(b[i++]!);
+      else added.push(a[j++]!);
+    }
+    while (i < b.length) removed.push(b[i++]!);
+    while (j < a.length) added.push(a[j++]!);
+    return { added, removed };
+  }
+  const bm = new Map(b.map((m) => [memberKey(m), m]));
+  const am = new Map(a.map((m) => [memberKey(m), m]));
+  for (const [k, m] of am) if (!bm.has(k)) added.push(m);
+  for (const [k, m] of bm) if (!am.has(k)) removed.push(m);
+  return { added: added.sort(compareMembers), removed: removed.sort(compareMembers) };
+}
+
+/**
+ * True only when `JSON.stringify(x) === JSON.stringify(y)` certainly holds: the same value, or plain
+ * arrays and objects with the same keys in the same order and such values. False means "compare the JSON".
+ */
+function sameJson(x: unknown, y: unknown): boolean {
+  if (typeof x !== "object" || x === null) {
+    const t = typeof x;
+    return x === y && (t === "string" || t === "number" || t === "boolean" || t === "undefined" || x === null);
+  }
+  if (typeof y !== "object" || y === null || "toJSON" in x || "toJSON" in y) return false;
+  const proto = Object.getPrototypeOf(x) as unknown;
+  if (proto !== Object.getPrototypeOf(y)) return false;
+  if (proto === Array.prototype) {
+    const xs = x as unknown[];
+    const ys = y as unknown[];
+    if (xs.length !== ys.length) return false;
+    for (let i = 0; i < xs.length; i++) if (!sameJson(xs[i], ys[i])) return false;
+    return true;
+  }
+  if (proto !== Object.prototype) return false;
+  const xk = Object.keys(x);
+  const yk = Object.keys(y);
+  if (xk.length !== yk.length) return false;
+  for (let i = 0; i < xk.length; i++) {
+    const k = xk[i]!;
+    if (k !== yk[i] || !sameJson((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
+const grantJson = (x: PrincipalGrant) => JSON.stringify([x.parents, x.extras, x.kind]);
+
+/** True when a grant changed in place: its object, privileges (in order), parents, extras or kind. */
+const grantChanged = (old: PrincipalGrant, g: PrincipalGrant) =>
+  old.object !== g.object ||
+  !sameList(old.privileges, g.privileges) ||
+  (!(old.kind === g.kind && sameJson(old.parents, g.parents) && sameJson(old.extras, g.extras)) && grantJson(old) !== grantJson(g));
+
+/** Grants added, changed in place and removed, by data source (each sorted by data source). */
+function grantChanges(b: readonly PrincipalGrant[], a: readonly PrincipalGrant[]): PrincipalChange["grants"] {
+  if (b.length === a.length) {
+    let k = 0;
+    while (k < b.length && b[k]!.dataSource === a[k]!.dataSource && !grantChanged(b[k]!, a[k]!)) k++;
+    if (k === b.length) return { added: [], changed: [], removed: [] };
+  }
+  const bg = new Map(b.map((g) => [g.dataSource, g]));
+  const ag = new Map(a.map((g) => [g.dataSource, g]));
+  const out: PrincipalChange["grants"] = {
+    added: [...ag].filter(([k]) => !bg.has(k)).map(([, g]) => g),
+    changed: [],
+    removed: [...bg].filter(([k]) => !ag.has(k)).map(([, g]) => g),
+  };
+  for (const [k, g] of ag) {
+    const old = bg.get(k);
+    if (old && grantChanged(old, g)) {
+      out.changed.push({
+        dataSource: k,
+        object: g.object,
+        privileges: { added: minus(g.privileges, old.privileges), removed: minus(old.privileges, g.privileges) },
+      });
+    }
+  }
+  const byDs = (x: { dataSource: string }, y: { dataSource: string }) => cmp(x.dataSource, y.dataSource);
+  out.added.sort(byDs);
+  out.changed.sort(byDs);
+  out.removed.sort(byDs);
+  return out;
+}
 
 function principalChanges(base: Plan, head: Plan): PrincipalChange[] {
   const before = new Map(base.principals.map((p) => [p.id, p]));
@@ -223,45 +351,24 @@ function principalChanges(base: Plan, head: Plan): PrincipalChange[] {
     const b = before.get(id);
     const a = after.get(id);
     const p = (a ?? b)!;
-    const bm = new Map((b?.members ?? []).map((m) => [memberKey(m), m]));
-    const am = new Map((a?.members ?? []).map((m) => [memberKey(m), m]));
-    const bg = new Map((b?.grants ?? []).map((g) => [g.dataSource, g]));
-    const ag = new Map((a?.grants ?? []).map((g) => [g.dataSource, g]));
     const c: PrincipalChange = {
       id,
       kind: !b ? "created" : !a ? "deleted" : "updated",
       platform: p.platform,
       policy: p.policy,
       name: p.name,
-      members: {
-        added: [...am].filter(([k]) => !bm.has(k)).map(([, m]) => m),
-        removed: [...bm].filter(([k]) => !am.has(k)).map(([, m]) => m),
-      },
-      grants: {
-        added: [...ag].filter(([k]) => !bg.has(k)).map(([, g]) => g),
-        changed: [],
-        removed: [...bg].filter(([k]) => !ag.has(k)).map(([, g]) => g),
-      },
+      members: memberChanges(b?.members ?? [], a?.members ?? []),
+      grants: grantChanges(b?.grants ?? [], a?.grants ?? []),
     };
-    for (const [k, g] of ag) {
-      const old = bg.get(k);
-      if (!old) continue;
-      const parents = (x: PrincipalGrant) => JSON.stringify([x.parents, x.extras, x.kind]);
-      if (old.object !== g.object || !sameList(old.privileges, g.privileges) || parents(old) !== parents(g)) {
-        c.grants.changed.push({ dataSource: k, object: g.object, privileges: { added: minus(g.privileges, old.privileges), removed: minus(old.privileges, g.privileges) } });
-      }
-    }
     if (a && b && a.name !== b.name) c.renamed = { from: b.name, to: a.name };
-    const byUser = (x: PrincipalMember, y: PrincipalMember) => cmp(x.user, y.user) || cmp(x.identity, y.identity);
-    c.members.added.sort(byUser);
-    c.members.removed.sort(byUser);
-    const byDs = (x: { dataSource: string }, y: { dataSource: string }) => cmp(x.dataSource, y.dataSource);
-    c.grants.added.sort(byDs);
-    c.grants.changed.sort(byDs);
-    c.grants.removed.sort(byDs);
     const touched =
-      c.kind !== "updated" || c.renamed || c.members.added.length || c.members.removed.length ||
-      c.grants.added.length || c.grants.changed.length || c.grants.removed.length;
+      c.kind !== "updated" ||
+      c.renamed ||
+      c.members.added.length ||
+      c.members.removed.length ||
+      c.grants.added.length ||
+      c.grants.changed.length ||
+      c.grants.removed.length;
     if (touched) out.push(c);
   }
   return out.sort((x, y) => PRINCIPAL_ORDER[x.kind] - PRINCIPAL_ORDER[y.kind] || cmp(x.id, y.id));
@@ -290,7 +397,11 @@ function reachChanges(base: Plan, head: Plan): PrincipalReach[] {
     if (b.overProvisioned.length === 0 && !b.futureMembersBypassApproval) continue;
     const old = before.get(key(b));
     const newlyReached = minus(b.users, old?.users ?? []);
-    const changed = !old || newlyReached.length > 0 || minus(b.overProvisioned, old.overProvisioned).length > 0 || old.futureMembersBypassApproval !== b.futureMembersBypassApproval;
+    const changed =
+      !old ||
+      newlyReached.length > 0 ||
+      minus(b.overProvisioned, old.overProvisioned).length > 0 ||
+      old.futureMembersBypassApproval !== b.futureMembersBypassApproval;
     if (changed) out.push({ ...b, newlyReached });
   }
   return out.sort((x, y) => cmp(x.dataSource, y.dataSource) || cmp(x.policy, y.policy) || cmp(x.principal, y.principal));
@@ -314,18 +425,143 @@ function stagedChanges(base: Plan, head: Plan): StagedChanges {
 
 const issueKey = (i: Issue) => `${i.code}\u0000${i.message}`;
 
+/**
+ * The order of a plan's access entries: ordinal (`<`, as build.ts sorts users and data sources, never
+ * `localeCompare`) by user id, then by data-source id.
+ */
+function compareEntries(a: AccessEntry, b: AccessEntry): number {
+  const au = a.user;
+  const bu = b.user;
+  if (au !== bu) return au < bu ? -1 : 1;
+  const ad = a.dataSource;
+  const bd = b.dataSource;
+  return ad === bd ? 0 : ad < bd ? -1 : 1;
+}
+
+/** The entries sorted (stably) by user then data source; a key met twice keeps its last entry, as a Map would. */
+function normalised(access: readonly AccessEntry[]): AccessEntry[] {
+  const out: AccessEntry[] = [];
+  for (const e of [...access].sort(compareEntries)) {
+    if (out.length > 0 && compareEntries(out[out.length - 1]!, e) === 0) out[out.length - 1] = e;
+    else out.push(e);
+  }
+  return out;
+}
+
+/** Element-by-element equality of two string lists, without allocating. */
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  const n = a.length;
+  if (n !== b.length) return false;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * True when `accessChange` would find nothing to report, checked without allocating: the same access,
+ * expiry and object, and the same privileges and policies element by element. False only means
+ * "maybe changed": `accessChange` then decides (it compares privileges and policies as sets).
+ */
+const unchanged = (b: AccessEntry, a: AccessEntry) =>
+  b.access === a.access &&
+  b.expiresAt === a.expiresAt &&
+  b.object === a.object &&
+  sameStrings(b.privileges, a.privileges) &&
+  sameStrings(b.policies, a.policies);
+
+/**
+ * Access changes by a merge-join of the two plans' entries, which `buildPlan` sorts by user then data
+ * source: a change object is built only for an entry on one side alone or a pair that differs. Gains,
+ * then changes, then losses, each list in (user, data source) order as the join produces it.
+ *
+ * The join also checks that both sides are strictly ascending, at one comparison per base entry and
+ * per gained head entry: a head entry met as a pair equals its base entry, which is after every head
+ * entry consumed before it (each was below a base entry at most this one, or equal to an earlier one).
+ * On the first entry out of order it gives up and returns undefined. Each entry's fields are read once.
+ */
+function mergeAccess(b: readonly AccessEntry[], a: readonly AccessEntry[], headNow: number): AccessChange[] | undefined {
+  const gained: AccessChange[] = [];
+  const changed: AccessChange[] = [];
+  const lost: AccessChange[] = [];
+  const nb = b.length;
+  const na = a.length;
+  let i = 0;
+  let j = 0;
+  // The keys consumed last on each side (undefined user: none yet).
+  let pbu: string | undefined;
+  let pbd = "";
+  let pau: string | undefined;
+  let pad = "";
+  // The comparison of the current users: entries of one user are contiguous and share the string.
+  let bu: string | undefined;
+  let au: string | undefined;
+  let uo = 0;
+  while (i < nb && j < na) {
+    const x = b[i]!;
+    const y = a[j]!;
+    const xu = x.user;
+    const yu = y.user;
+    const xd = x.dataSource;
+    const yd = y.dataSource;
+    if (xu !== bu || yu !== au) {
+      bu = xu;
+      au = yu;
+      uo = xu === yu ? 0 : xu < yu ? -1 : 1;
+    }
+    const o = uo !== 0 ? uo : xd === yd ? 0 : xd < yd ? -1 : 1;
+    if (o === 0) {
+      if (pbu !== undefined && !(pbu === xu ? pbd < xd : pbu < xu)) return undefined;
+      pbu = xu;
+      pbd = xd;
+      pau = yu;
+      pad = yd;
+      i++;
+      j++;
+      if (unchanged(x, y)) continue;
+      const c = accessChange(x, y, headNow);
+      if (c) changed.push(c);
+    } else if (o < 0) {
+      if (pbu !== undefined && !(pbu === xu ? pbd < xd : pbu < xu)) return undefined;
+      pbu = xu;
+      pbd = xd;
+      i++;
+      lost.push(accessChange(x, undefined, headNow)!);
+    } else {
+      if (pau !== undefined && !(pau === yu ? pad < yd : pau < yu)) return undefined;
+      pau = yu;
+      pad = yd;
+      j++;
+      gained.push(accessChange(undefined, y, headNow)!);
+    }
+  }
+  for (; i < nb; i++) {
+    const x = b[i]!;
+    if (pbu !== undefined && !(pbu === x.user ? pbd < x.dataSource : pbu < x.user)) return undefined;
+    pbu = x.user;
+    pbd = x.dataSource;
+    lost.push(accessChange(x, undefined, headNow)!);
+  }
+  for (; j < na; j++) {
+    const y = a[j]!;
+    if (pau !== undefined && !(pau === y.user ? pad < y.dataSource : pau < y.user)) return undefined;
+    pau = y.user;
+    pad = y.dataSource;
+    gained.push(accessChange(undefined, y, headNow)!);
+  }
+  return gained.concat(changed, lost);
+}
+
+/**
+ * The access changes from `base` to `head`. Plans from `buildPlan` are sorted, so one merge-join does
+ * it; entries out of order (a plan from elsewhere) are sorted first, so the result never depends on it.
+ */
+function accessChanges(base: readonly AccessEntry[], head: readonly AccessEntry[], headNow: number): AccessChange[] {
+  return mergeAccess(base, head, headNow) ?? mergeAccess(normalised(base), normalised(head), headNow)!;
+}
+
 /** The effective-access diff from `base` to `head`. */
 export function diffPlans(base: Plan, head: Plan): PlanDiff {
-  const key = (e: AccessEntry) => `${e.user}\u0000${e.dataSource}`;
-  const before = new Map(base.access.map((e) => [key(e), e]));
-  const after = new Map(head.access.map((e) => [key(e), e]));
-  const headNow = Date.parse(head.now);
-  const access: AccessChange[] = [];
-  for (const k of new Set([...before.keys(), ...after.keys()])) {
-    const c = accessChange(before.get(k), after.get(k), headNow);
-    if (c) access.push(c);
-  }
-  access.sort((x, y) => KIND_ORDER[x.kind] - KIND_ORDER[y.kind] || cmp(x.user, y.user) || cmp(x.dataSource, y.dataSource));
+  const access = accessChanges(base.access, head.access, Date.parse(head.now));
 
   const principals = principalChanges(base, head);
   const reach = reachChanges(base, head);
@@ -375,5 +611,10 @@ export function widens(diff: PlanDiff): boolean {
 /** True when the two plans grant exactly the same access and principals. */
 export function isEmpty(diff: PlanDiff): boolean {
   const s = diff.staged;
-  return diff.access.length === 0 && diff.principals.length === 0 && s.added.length + s.changed.length + s.removed.length === 0 && diff.newIssues.length === 0;
+  return (
+    diff.access.length === 0 &&
+    diff.principals.length === 0 &&
+    s.added.length + s.changed.length + s.removed.length === 0 &&
+    diff.newIssues.length === 0
+  );
 }
