@@ -460,7 +460,8 @@ function sameStrings(a: readonly string[], b: readonly string[]): boolean {
 /**
  * True when `accessChange` would find nothing to report, checked without allocating: the same access,
  * expiry and object, and the same privileges and policies element by element. False only means
- * "maybe changed": `accessChange` then decides (it compares privileges and policies as sets).
+ * "maybe changed": `accessChange` then decides (it compares privileges and policies as sets). As
+ * `accessChange` does, it leaves parents and platform extras (`operations`, `accessLevel`, `actions`) out.
  */
 const unchanged = (b: AccessEntry, a: AccessEntry) =>
   b.access === a.access &&
