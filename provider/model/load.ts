@@ -650,7 +650,8 @@ export function fromZod(
     switch (zi.code) {
       case "unrecognized_keys":
         for (const key of zi.keys) {
-          const s = suggest(key, KNOWN_KEYS);
+          // A key valid elsewhere (e.g. `groups` under `subscribers`) is no typo: suggest nothing then.
+          const s = KNOWN_KEYS.includes(key) ? undefined : suggest(key, KNOWN_KEYS);
           at([...p, key], {
             code: "unknown-key",
             message: `unknown key \`${key}\` in ${what}`,

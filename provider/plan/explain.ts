@@ -2,8 +2,8 @@
  * Why a user has, or lacks, access: every policy's verdict on the user, the condition tree with the
  * value of each node, approvals and selections with their expiry, the guardrails that gate each
  * grant, and the identities the platforms need. Built on the resolver's own functions (`matches`,
- * `inForce`), its subscriptions (`subscribersOf`, through `resolve`) and its cohorts, so it can
- * never disagree with a plan.
+ * `inForce`, `subscribersOf`, which `resolve`'s bitset evaluation is property-tested against) and its
+ * cohorts, so it can never disagree with a plan.
  */
 import type { Estate } from "../model/load";
 import type { AccessType, Condition, DataSource, Identities, Platform, Policy, User } from "../model/schema";

@@ -3,7 +3,7 @@
  * exact privilege lists, exact note codes and, where a platform adds them, exact extras.
  */
 import { OBJECT_TYPES, type AccessType, type Platform } from "../../provider/model/schema";
-import { ALL_OBJECTS, bound, config, source } from "./support";
+import { ALL_OBJECTS, bound, config, source, SPEC_S3_READ_ACTIONS, SPEC_S3_READWRITE_ACTIONS } from "./support";
 
 type Cell = [
   platform: Platform,
@@ -18,33 +18,8 @@ const SF_WRITE = ["DELETE", "INSERT", "SELECT", "TRUNCATE", "UPDATE"];
 const TRINO_TABLE_WRITE = ["DELETE", "INSERT", "MERGE", "SELECT", "SHOW", "TRUNCATE", "UPDATE"];
 const RO_OBJECT = "write-on-read-only-object";
 const RO_PLATFORM = "write-on-read-only-platform";
-const READ_ACTIONS = {
-  accessLevel: "READ",
-  actions: [
-    "GetObject",
-    "GetObjectVersion",
-    "GetObjectAcl",
-    "GetObjectVersionAcl",
-    "ListMultipartUploadParts",
-    "ListObjects",
-    "ListObjectsVersions",
-    "ListBucketMultipartUploads",
-    "KmsDecrypt",
-  ],
-};
-const READWRITE_ACTIONS = {
-  accessLevel: "READWRITE",
-  actions: [
-    ...READ_ACTIONS.actions,
-    "PutObject",
-    "PutObjectAcl",
-    "PutObjectVersionAcl",
-    "DeleteObject",
-    "DeleteObjectVersion",
-    "AbortMultipartUpload",
-    "KmsGenerateDataKey",
-  ],
-};
+const READ_ACTIONS = { accessLevel: "READ", actions: SPEC_S3_READ_ACTIONS };
+const READWRITE_ACTIONS = { accessLevel: "READWRITE", actions: SPEC_S3_READWRITE_ACTIONS };
 
 /** SPEC.md, transcribed cell by cell (not derived from the adapters' own tables). */
 const CELLS: Cell[] = [

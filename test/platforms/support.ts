@@ -52,3 +52,28 @@ export function bound(ds: DataSource) {
     tableKey: () => a.tableKey(d),
   };
 }
+
+/** SPEC.md's S3 actions of access level READ, transcribed (not taken from the adapter). */
+export const SPEC_S3_READ_ACTIONS = [
+  "GetObject",
+  "GetObjectVersion",
+  "GetObjectAcl",
+  "GetObjectVersionAcl",
+  "ListMultipartUploadParts",
+  "ListObjects",
+  "ListObjectsVersions",
+  "ListBucketMultipartUploads",
+  "KmsDecrypt",
+];
+
+/** SPEC.md's S3 actions of access level READWRITE: READ's nine plus seven, transcribed. */
+export const SPEC_S3_READWRITE_ACTIONS = [
+  ...SPEC_S3_READ_ACTIONS,
+  "PutObject",
+  "PutObjectAcl",
+  "PutObjectVersionAcl",
+  "DeleteObject",
+  "DeleteObjectVersion",
+  "AbortMultipartUpload",
+  "KmsGenerateDataKey",
+];
