@@ -260,9 +260,19 @@ function validateConfig(config: Config, origins: Origins): Issue[] {
     out.push({
       severity: "error",
       code: "trino-create-on-data-sources",
-      message: "`CREATE` is not valid in `allowedDataSourceOperations` (immuta.allowed.immuta.datasource.operations)",
+      message: "`CREATE` is not valid in `allowedDataSourceOperations`: data sources already exist",
       ...at(["trino", "cluster", "allowedDataSourceOperations"]),
       help: "remove CREATE: it applies only to objects that do not exist yet, so only `allowedNonDataSourceOperations` may allow it",
+    });
+  }
+  const admins = config.trino.admins;
+  if (config.trino.mode === "file" && admins.users.length + admins.groups.length + admins.roles.length === 0) {
+    out.push({
+      severity: "error",
+      code: "trino-file-mode-without-admins",
+      message: "file mode names no Trino administrator: the rules document would deny every data source to everyone outside a policy, administrators included",
+      ...at(["trino", "mode"]),
+      help: "list the cluster's administrators (and the owners of shared views) under `trino.admins` (`users`, `groups`, `roles`)",
     });
   }
   return out;

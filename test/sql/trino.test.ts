@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { TrinoRulesDocumentSchema } from "../../provider/platforms/sql/schemas";
 import {
   renderTrinoRules,
-  trinoPrivileges,
+  trinoNativePrivileges,
   trinoReadQueries,
   trinoRegexEscape,
   trinoRoleDelta,
@@ -44,14 +44,18 @@ function roleLifecycle(): string[] {
 
 describe("operations to native privileges", () => {
   test.each([
-    [["READ"], "table", ["SELECT"]],
-    [["READ", "WRITE"], "table", ["SELECT", "INSERT", "DELETE", "UPDATE"]],
-    [["READ", "WRITE", "OWN"], "table", ["SELECT", "INSERT", "DELETE", "UPDATE", "OWNERSHIP"]],
-    [["READ", "WRITE"], "view", ["SELECT"]],
-    [["READ", "WRITE"], "materialized_view", ["SELECT", "UPDATE"]],
-    [["WRITE", "READ", "WRITE"], "table", ["SELECT", "INSERT", "DELETE", "UPDATE"]],
-  ] as const)("%j on a %s -> %j", (ops, kind, expected) => {
-    expect(trinoPrivileges(ops, kind)).toEqual(expected);
+    [["READ"], "BASE TABLE", "sql", ["SELECT"]],
+    [["READ", "WRITE"], "BASE TABLE", "sql", ["DELETE", "INSERT", "SELECT", "UPDATE"]],
+    // GRANT has no ownership privilege: OWN yields nothing in SQL mode.
+    [["READ", "WRITE", "OWN"], "BASE TABLE", "sql", ["DELETE", "INSERT", "SELECT", "UPDATE"]],
+    [["READ", "WRITE", "OWN"], "BASE TABLE", "file", ["DELETE", "INSERT", "OWNERSHIP", "SELECT", "UPDATE"]],
+    [["READ", "WRITE"], "VIEW", "sql", ["SELECT"]],
+    [["READ", "OWN"], "VIEW", "file", ["OWNERSHIP", "SELECT"]],
+    [["READ", "WRITE"], "MATERIALIZED VIEW", "sql", ["SELECT", "UPDATE"]],
+    [["WRITE", "READ", "WRITE"], "BASE TABLE", "file", ["DELETE", "INSERT", "SELECT", "UPDATE"]],
+    [["CREATE"], "BASE TABLE", "file", []],
+  ] as const)("%j on a %s in %s mode -> %j", (ops, objectType, mode, expected) => {
+    expect(trinoNativePrivileges(objectType, ops, mode)).toEqual(expected);
   });
 });
 
@@ -111,18 +115,18 @@ describe("file mode: rules.json", () => {
         users: ["alice", "bob"],
         groups: [],
         grants: [
-          { catalog: "hive", schema: "sales", table: "orders", privileges: trinoPrivileges(["READ"], "table") },
-          { catalog: "hive", schema: "sales", table: "customers", privileges: trinoPrivileges(["READ"], "table") },
+          { catalog: "hive", schema: "sales", table: "orders", privileges: ["SELECT" as const] },
+          { catalog: "hive", schema: "sales", table: "customers", privileges: ["SELECT" as const] },
         ],
       },
       {
         policyKey: "data-engineers-write",
         users: ["bob"],
         groups: ["data-engineers"],
-        grants: [{ catalog: "hive", schema: "sales", table: "orders", privileges: trinoPrivileges(["READ", "WRITE"], "table") }],
+        grants: [{ catalog: "hive", schema: "sales", table: "orders", privileges: ["SELECT" as const, "INSERT" as const, "DELETE" as const, "UPDATE" as const] }],
       },
     ],
-    unmanaged: null,
+    unregistered: null,
   };
 
   test("golden document: union per user, deny after each managed table, no catch-all", () => {
@@ -147,6 +151,8 @@ describe("file mode: rules.json", () => {
     expect(document.schemas).toEqual([
       { user: "accessplane\\-svc", owner: true },
       { role: "admin", owner: true },
+      // Nobody else owns a schema that holds a data source (DROP SCHEMA, every table name).
+      { catalog: "hive", schema: "sales", owner: false },
     ]);
     // Deny by default: the last table rule is a deny for a managed table, not an allow.
     expect(document.tables!.at(-1)).toEqual({ catalog: "hive", schema: "sales", table: "orders", privileges: [] });
@@ -169,8 +175,8 @@ describe("file mode: rules.json", () => {
     for (const doc of bad) expect(TrinoRulesDocumentSchema.safeParse(doc).success).toBe(false);
   });
 
-  test("unmanaged objects: the catch-all comes after every managed deny", () => {
-    const { document } = trinoRulesDocument({ ...input, unmanaged: { privileges: ["SELECT", "INSERT"], schemaOwner: false } });
+  test("unregistered objects: the catch-all comes after every data source's deny", () => {
+    const { document } = trinoRulesDocument({ ...input, unregistered: { privileges: ["SELECT", "INSERT"], schemaOwner: false } });
     expect(document.tables!.at(-1)).toEqual({ privileges: ["SELECT", "INSERT"] });
     expect(document.tables!.at(-2)).toEqual({ catalog: "hive", schema: "sales", table: "orders", privileges: [] });
     expect(document.catalogs!.at(-1)).toEqual({ allow: "all" });
