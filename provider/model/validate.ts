@@ -265,6 +265,27 @@ function validateConfig(config: Config, origins: Origins): Issue[] {
       help: "remove CREATE: it applies only to objects that do not exist yet, so only `allowedNonDataSourceOperations` may allow it",
     });
   }
+  const unregistered = config.trino.cluster.allowedNonDataSourceOperations;
+  if (config.trino.mode === "file" && unregistered.includes("OWN") !== unregistered.includes("CREATE")) {
+    const [has, lacks] = unregistered.includes("OWN") ? ["OWN", "CREATE"] : ["CREATE", "OWN"];
+    out.push({
+      severity: "warning",
+      code: "trino-unregistered-own-create-split",
+      message: `\`allowedNonDataSourceOperations\` allows \`${has}\` without \`${lacks}\`: file-based access control has one privilege (OWNERSHIP) for creating, altering and dropping a table, so neither is granted on tables that are not data sources`,
+      ...at(["trino", "cluster", "allowedNonDataSourceOperations"]),
+      help: "allow both OWN and CREATE to let everyone create, alter and drop tables that are not data sources, or neither",
+    });
+  }
+  const defaults = ["CREATE", "OWN", "READ", "WRITE"];
+  if (config.trino.mode === "sql" && [...new Set(unregistered)].sort().join() !== defaults.join()) {
+    out.push({
+      severity: "warning",
+      code: "trino-unregistered-bound-in-sql-mode",
+      message: "SQL mode does not enforce `allowedNonDataSourceOperations`: it only grants on data sources, and the connector's own access control decides everything else",
+      ...at(["trino", "cluster", "allowedNonDataSourceOperations"]),
+      help: "use file mode (`trino.mode: file`) to enforce it through the rules document, or restrict objects that are not data sources in the connector's access control",
+    });
+  }
   const admins = config.trino.admins;
   if (config.trino.mode === "file" && admins.users.length + admins.groups.length + admins.roles.length === 0) {
     out.push({

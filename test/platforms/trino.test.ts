@@ -3,7 +3,7 @@
  * exact privileges, operations and note codes; and the configuration errors, through the real loader.
  */
 import { buildPlan } from "../../provider/plan/build";
-import type { TrinoRulesDocument } from "../../provider/platforms/sql/trino";
+import { type TrinoRulesDocument, trinoUnregisteredRules } from "../../provider/platforms/sql/trino";
 import { captureResources } from "../../provider/pulumi/capture";
 import { type Action, type Identity, type Relation, allowed } from "../sql/trino-rules-oracle";
 import { trinoOperations } from "../../provider/platforms/trino";
@@ -464,5 +464,30 @@ policies:
         { role: "admin", privileges: ["SELECT", "INSERT", "DELETE", "UPDATE", "OWNERSHIP", "GRANT_SELECT"] },
       ],
     ]);
+  });
+});
+
+describe("trino bounds on objects that are not data sources", () => {
+  const issuesOf = (yaml: string) => load({ config: yaml }).issues.map((i) => [i.severity, i.code, i.path]);
+
+  it("file mode: OWN without CREATE (or CREATE without OWN) grants neither on tables, and says so", async () => {
+    const base = "trino:\n  mode: file\n  admins: { users: [a] }\n  cluster:\n    allowedNonDataSourceOperations: ";
+    expect(issuesOf(`${base}[READ, OWN]\n`)).toEqual([["warning", "trino-unregistered-own-create-split", "trino.cluster.allowedNonDataSourceOperations"]]);
+    expect(issuesOf(`${base}[READ, CREATE]\n`)).toEqual([["warning", "trino-unregistered-own-create-split", "trino.cluster.allowedNonDataSourceOperations"]]);
+    expect(issuesOf(`${base}[READ, CREATE, OWN]\n`)).toEqual([]);
+    expect(trinoUnregisteredRules(["READ", "OWN"])).toEqual({ privileges: ["SELECT", "GRANT_SELECT"], schemaOwner: false });
+    expect(trinoUnregisteredRules(["READ", "CREATE"])).toEqual({ privileges: ["SELECT", "GRANT_SELECT"], schemaOwner: true });
+    expect(trinoUnregisteredRules(["READ", "WRITE", "CREATE", "OWN"])).toEqual({
+      privileges: ["SELECT", "INSERT", "DELETE", "UPDATE", "OWNERSHIP", "GRANT_SELECT"],
+      schemaOwner: true,
+    });
+    expect(trinoUnregisteredRules([])).toBeNull();
+  });
+
+  it("SQL mode does not enforce the bound: a value other than the default is a warning", () => {
+    expect(issuesOf("trino:\n  cluster:\n    allowedNonDataSourceOperations: [READ]\n")).toEqual([
+      ["warning", "trino-unregistered-bound-in-sql-mode", "trino.cluster.allowedNonDataSourceOperations"],
+    ]);
+    expect(issuesOf("trino:\n  cluster:\n    allowedNonDataSourceOperations: [OWN, CREATE, WRITE, READ]\n")).toEqual([]);
   });
 });

@@ -108,8 +108,9 @@ const TRINO_OPERATION_PRIVILEGES = {
  * GRANT_SELECT: everyone may read those objects anyway, and a view's owner needs it on what the view
  * reads (Trino checks `checkCanCreateViewWithSelectFromColumns` for the owner). CREATE TABLE and
  * CREATE VIEW need OWNERSHIP of the new name, which is also what ALTER and DROP need: the rule format
- * cannot tell CREATE from OWN on tables. CREATE also makes everyone owner of schemas that hold no
- * data source (CREATE SCHEMA needs schema ownership).
+ * cannot tell CREATE from OWN on tables, so OWNERSHIP is written only when both are allowed (the
+ * narrower reading; validation warns about one without the other). CREATE also makes everyone owner
+ * of schemas that hold no data source (CREATE SCHEMA needs schema ownership).
  */
 const TRINO_UNREGISTERED_PRIVILEGES = {
   READ: ["SELECT", "GRANT_SELECT"],
@@ -170,10 +171,9 @@ export function trinoNativePrivileges(
 /** What everyone may do on objects that are not data sources, as rules (file mode). */
 export function trinoUnregisteredRules(operations: readonly TrinoOperation[]): { privileges: TrinoPrivilege[]; schemaOwner: boolean } | null {
   if (operations.length === 0) return null;
-  return {
-    privileges: sortPrivileges(operations.flatMap((op) => TRINO_UNREGISTERED_PRIVILEGES[op])),
-    schemaOwner: operations.includes("CREATE"),
-  };
+  const ownership = operations.includes("OWN") && operations.includes("CREATE");
+  const privileges = operations.flatMap((op) => TRINO_UNREGISTERED_PRIVILEGES[op]).filter((p) => ownership || p !== "OWNERSHIP");
+  return { privileges: sortPrivileges(privileges), schemaOwner: operations.includes("CREATE") };
 }
 
 // ---------------------------------------------------------------------------------------------
