@@ -315,7 +315,10 @@ function trinoSections(): string[] {
   const variants: [string, Record<string, unknown>][] = [
     ["default", {}],
     ["estate-wide `WRITE: [READ, WRITE, OWN]`", { accessGrantMapping: mapping("READ,WRITE,OWN") }],
-    ["estate-wide OWN, cluster `WRITE: [READ, WRITE]`", { accessGrantMapping: mapping("READ,WRITE,OWN"), cluster: { accessGrantMapping: mapping("READ,WRITE") } }],
+    [
+      "estate-wide OWN, cluster `WRITE: [READ, WRITE]`",
+      { accessGrantMapping: mapping("READ,WRITE,OWN"), cluster: { accessGrantMapping: mapping("READ,WRITE") } },
+    ],
     ["estate-wide default, cluster `WRITE: [READ, WRITE, OWN]`", { cluster: { accessGrantMapping: mapping("READ,WRITE,OWN") } }],
   ];
   const properties: [string, string[]][] = [
@@ -335,8 +338,16 @@ function trinoSections(): string[] {
   const sample = trinoRulesDocument({
     admins: { users: ["trino-admin"], roles: ["admin"] },
     policies: [
-      { policyKey: "analysts-read", users: ["alice"], grants: [{ catalog: "lake", schema: "sales", table: "orders", privileges: ["SELECT"] }] },
-      { policyKey: "engineers-write", users: ["bob"], grants: [{ catalog: "lake", schema: "sales", table: "orders", privileges: ["SELECT", "INSERT", "DELETE", "UPDATE"] }] },
+      {
+        policyKey: "analysts-read",
+        users: ["alice"],
+        grants: [{ catalog: "lake", schema: "sales", table: "orders", privileges: ["SELECT"] }],
+      },
+      {
+        policyKey: "engineers-write",
+        users: ["bob"],
+        grants: [{ catalog: "lake", schema: "sales", table: "orders", privileges: ["SELECT", "INSERT", "DELETE", "UPDATE"] }],
+      },
     ],
     unregistered: trinoUnregisteredRules(Config.parse({}).trino.cluster.allowedNonDataSourceOperations),
   }).document;
@@ -392,7 +403,7 @@ function trinoSections(): string[] {
     "",
     "- a connector whose access control supports roles and GRANT (for example Hive's `hive.security=sql-standard`, or Starburst's built-in access control); role commands go to system roles, or `IN <catalog>` for roles of a catalog;",
     "- the right to create, drop and grant roles (in Hive's SQL standard mode, membership of the `admin` role with `SET ROLE admin`); a role's creator is its admin;",
-    "- every privilege it grants, with GRANT OPTION (Trino: \"for GRANT statement to succeed, the user executing it should possess the specified privileges as well as the GRANT OPTION for those privileges\"), or ownership of the tables.",
+    '- every privilege it grants, with GRANT OPTION (Trino: "for GRANT statement to succeed, the user executing it should possess the specified privileges as well as the GRANT OPTION for those privileges"), or ownership of the tables.',
     "",
     "File mode (`trino.mode: file`). accessplane writes the document to `trino.rulesPath` on the machine running Pulumi (a temporary file, then a rename, so Trino never reads half a document); it needs no Trino privilege, only write access to that directory. The coordinator must use it:",
     "",

@@ -281,7 +281,8 @@ function validateConfig(config: Config, origins: Origins): Issue[] {
     out.push({
       severity: "warning",
       code: "trino-unregistered-bound-in-sql-mode",
-      message: "SQL mode does not enforce `allowedNonDataSourceOperations`: it only grants on data sources, and the connector's own access control decides everything else",
+      message:
+        "SQL mode does not enforce `allowedNonDataSourceOperations`: it only grants on data sources, and the connector's own access control decides everything else",
       ...at(["trino", "cluster", "allowedNonDataSourceOperations"]),
       help: "use file mode (`trino.mode: file`) to enforce it through the rules document, or restrict objects that are not data sources in the connector's access control",
     });
@@ -291,7 +292,8 @@ function validateConfig(config: Config, origins: Origins): Issue[] {
     out.push({
       severity: "error",
       code: "trino-file-mode-without-admins",
-      message: "file mode names no Trino administrator: the rules document would deny every data source to everyone outside a policy, administrators included",
+      message:
+        "file mode names no Trino administrator: the rules document would deny every data source to everyone outside a policy, administrators included",
       ...at(["trino", "mode"]),
       help: "list the cluster's administrators (and the owners of shared views) under `trino.admins` (`users`, `groups`, `roles`)",
     });

@@ -5,20 +5,11 @@
  * the one table in `sql/trino.ts`. CREATE is never granted by a policy.
  */
 import type { AccessType, Config, TrinoOperation } from "../model/schema";
-import {
-  TRINO_OBJECT_KIND,
-  trinoHeldOperations,
-  trinoNativePrivileges,
-  trinoOperationsNotInMode,
-  trinoSpecPrivileges,
-} from "./sql/trino";
+import { TRINO_OBJECT_KIND, trinoHeldOperations, trinoNativePrivileges, trinoOperationsNotInMode, trinoSpecPrivileges } from "./sql/trino";
 import { type Note, type PlatformAdapter, groupName, selfImplied, union } from "./types";
 
 /** Operations an access type maps to on registered data, and those the cluster's bound removes. */
-export function trinoOperations(
-  access: AccessType,
-  config: Config,
-): { operations: TrinoOperation[]; removed: TrinoOperation[] } {
+export function trinoOperations(access: AccessType, config: Config): { operations: TrinoOperation[]; removed: TrinoOperation[] } {
   // The cluster's mapping takes precedence over the estate-wide one (SPEC.md).
   const mapping = config.trino.cluster.accessGrantMapping ?? config.trino.accessGrantMapping;
   const mapped = [...new Set(mapping[access === "read" ? "READ" : "WRITE"])].sort();

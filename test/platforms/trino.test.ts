@@ -63,7 +63,12 @@ const READ = ["SELECT", "SHOW"];
  */
 const BY_OPERATIONS: Record<string, Record<string, [string[], string[], string[], string[]]>> = {
   "READ,WRITE": {
-    "BASE TABLE": [["DELETE", "INSERT", "MERGE", "SELECT", "SHOW", "TRUNCATE", "UPDATE"], ["READ", "WRITE"], [], ["DELETE", "INSERT", "SELECT", "UPDATE"]],
+    "BASE TABLE": [
+      ["DELETE", "INSERT", "MERGE", "SELECT", "SHOW", "TRUNCATE", "UPDATE"],
+      ["READ", "WRITE"],
+      [],
+      ["DELETE", "INSERT", "SELECT", "UPDATE"],
+    ],
     VIEW: [READ, ["READ"], ["write-on-read-only-object"], ["SELECT"]],
     "MATERIALIZED VIEW": [["REFRESH", "SELECT", "SHOW"], ["READ", "WRITE"], [], ["SELECT", "UPDATE"]],
   },
@@ -75,7 +80,12 @@ const BY_OPERATIONS: Record<string, Record<string, [string[], string[], string[]
       ["DELETE", "INSERT", "OWNERSHIP", "SELECT", "UPDATE"],
     ],
     VIEW: [["ALTER", "COMMENT", "DROP", "SELECT", "SHOW"], ["OWN", "READ"], ["write-on-read-only-object"], ["OWNERSHIP", "SELECT"]],
-    "MATERIALIZED VIEW": [["ALTER", "COMMENT", "DROP", "REFRESH", "SELECT", "SHOW"], ["OWN", "READ", "WRITE"], [], ["OWNERSHIP", "SELECT", "UPDATE"]],
+    "MATERIALIZED VIEW": [
+      ["ALTER", "COMMENT", "DROP", "REFRESH", "SELECT", "SHOW"],
+      ["OWN", "READ", "WRITE"],
+      [],
+      ["OWNERSHIP", "SELECT", "UPDATE"],
+    ],
   },
   READ: {
     "BASE TABLE": [READ, ["READ"], [], ["SELECT"]],
@@ -122,7 +132,11 @@ describe("trino mapping x cluster property", () => {
       expect(trinoOperations("read", c)).toEqual({ operations: ["READ"], removed: [] });
       const b = bound(source("trino", objectType));
       const got = b.privileges("read", c);
-      expect([got.privileges, b.extras(got.privileges, c), got.notes]).toEqual([READ, { operations: ["READ"], nativePrivileges: ["SELECT"] }, []]);
+      expect([got.privileges, b.extras(got.privileges, c), got.notes]).toEqual([
+        READ,
+        { operations: ["READ"], nativePrivileges: ["SELECT"] },
+        [],
+      ]);
     }
   });
 
@@ -135,9 +149,10 @@ describe("trino mapping x cluster property", () => {
         help: "add the operation to `trino.cluster.allowedDataSourceOperations`, or remove it from the access grant mapping",
       },
     ]);
-    expect(bound(source("trino", "BASE TABLE", { id: "trino.orders" })).privileges("write", trinoConfig("default", "without WRITE")).notes[0]!.message).toBe(
-      "the cluster does not allow `WRITE` on data sources, so a write policy does not grant it on `trino.orders`",
-    );
+    expect(
+      bound(source("trino", "BASE TABLE", { id: "trino.orders" })).privileges("write", trinoConfig("default", "without WRITE")).notes[0]!
+        .message,
+    ).toBe("the cluster does not allow `WRITE` on data sources, so a write policy does not grant it on `trino.orders`");
   });
 
   it("says what SQL mode cannot grant, on the data source it would have reached", () => {
@@ -155,11 +170,18 @@ describe("trino mapping x cluster property", () => {
   it("never grants CREATE, even where a mapping and the property both name it", () => {
     // Both are configuration errors (checked below); the adapter still grants nothing for CREATE.
     const c = config({
-      trino: { accessGrantMapping: { READ: ["READ"], WRITE: ["READ", "CREATE"] }, cluster: { allowedDataSourceOperations: ["READ", "CREATE"] } },
+      trino: {
+        accessGrantMapping: { READ: ["READ"], WRITE: ["READ", "CREATE"] },
+        cluster: { allowedDataSourceOperations: ["READ", "CREATE"] },
+      },
     });
     const b = bound(source("trino", "BASE TABLE"));
     const got = b.privileges("write", c);
-    expect([got.privileges, b.extras(got.privileges, c), got.notes]).toEqual([READ, { operations: ["READ"], nativePrivileges: ["SELECT"] }, []]);
+    expect([got.privileges, b.extras(got.privileges, c), got.notes]).toEqual([
+      READ,
+      { operations: ["READ"], nativePrivileges: ["SELECT"] },
+      [],
+    ]);
   });
 });
 
@@ -179,7 +201,8 @@ policies:
   - { name: engineers-write, access: write, subscribers: { when: { group: engineers } }, dataSources: { names: [orders] } }
 `;
 
-  const OWN_CONFIG = "trino:\n  accessGrantMapping: { READ: [READ], WRITE: [READ, WRITE, OWN] }\n  cluster:\n    allowedDataSourceOperations: [READ, WRITE, OWN]\n";
+  const OWN_CONFIG =
+    "trino:\n  accessGrantMapping: { READ: [READ], WRITE: [READ, WRITE, OWN] }\n  cluster:\n    allowedDataSourceOperations: [READ, WRITE, OWN]\n";
   const entries = (mode: string) => {
     const estate = mustLoad({
       policies: { "policies.yaml": policies },
@@ -191,7 +214,9 @@ policies:
 
   it("file mode: lists SPEC's privileges, the operations and the rule privileges of the merged entry", () => {
     const plan = entries("file");
-    expect(plan.access.map((e) => [e.user, e.dataSource, e.access, e.privileges, e.operations, e.nativePrivileges, e.policies, e.object])).toEqual([
+    expect(
+      plan.access.map((e) => [e.user, e.dataSource, e.access, e.privileges, e.operations, e.nativePrivileges, e.policies, e.object]),
+    ).toEqual([
       ["ann", "orders", "read", READ, ["READ"], ["SELECT"], ["analysts-read"], '"lake"."sales"."orders"'],
       ["ann", "revenue", "read", READ, ["READ"], ["SELECT"], ["analysts-read"], '"lake"."sales"."revenue"'],
       [
@@ -214,7 +239,14 @@ policies:
     expect(plan.access.map((e) => [e.user, e.dataSource, e.access, e.privileges, e.operations, e.nativePrivileges])).toEqual([
       ["ann", "orders", "read", READ, ["READ"], ["SELECT"]],
       ["ann", "revenue", "read", READ, ["READ"], ["SELECT"]],
-      ["ben", "orders", "write", ["DELETE", "INSERT", "MERGE", "SELECT", "SHOW", "TRUNCATE", "UPDATE"], ["READ", "WRITE"], ["DELETE", "INSERT", "SELECT", "UPDATE"]],
+      [
+        "ben",
+        "orders",
+        "write",
+        ["DELETE", "INSERT", "MERGE", "SELECT", "SHOW", "TRUNCATE", "UPDATE"],
+        ["READ", "WRITE"],
+        ["DELETE", "INSERT", "SELECT", "UPDATE"],
+      ],
       ["ben", "revenue", "read", READ, ["READ"], ["SELECT"]],
     ]);
     expect(plan.issues.map((i) => [i.severity, i.code, i.message])).toEqual([
@@ -330,7 +362,8 @@ describe("trino configuration errors", () => {
 
   it("reports every problem at once, and the estate is refused", () => {
     const r = load({
-      config: "trino:\n  accessGrantMapping:\n    READ: [CREATE]\n    WRITE: [READ]\n  cluster:\n    accessGrantMapping:\n      READ: [READ]\n      WRITE: [WRITE, OWN]\n    allowedDataSourceOperations: [CREATE]\n",
+      config:
+        "trino:\n  accessGrantMapping:\n    READ: [CREATE]\n    WRITE: [READ]\n  cluster:\n    accessGrantMapping:\n      READ: [READ]\n      WRITE: [WRITE, OWN]\n    allowedDataSourceOperations: [CREATE]\n",
     });
     expect(r.estate).toBeUndefined();
     expect(r.issues.map((i) => [i.code, i.path, i.line])).toEqual([
@@ -472,8 +505,12 @@ describe("trino bounds on objects that are not data sources", () => {
 
   it("file mode: OWN without CREATE (or CREATE without OWN) grants neither on tables, and says so", async () => {
     const base = "trino:\n  mode: file\n  admins: { users: [a] }\n  cluster:\n    allowedNonDataSourceOperations: ";
-    expect(issuesOf(`${base}[READ, OWN]\n`)).toEqual([["warning", "trino-unregistered-own-create-split", "trino.cluster.allowedNonDataSourceOperations"]]);
-    expect(issuesOf(`${base}[READ, CREATE]\n`)).toEqual([["warning", "trino-unregistered-own-create-split", "trino.cluster.allowedNonDataSourceOperations"]]);
+    expect(issuesOf(`${base}[READ, OWN]\n`)).toEqual([
+      ["warning", "trino-unregistered-own-create-split", "trino.cluster.allowedNonDataSourceOperations"],
+    ]);
+    expect(issuesOf(`${base}[READ, CREATE]\n`)).toEqual([
+      ["warning", "trino-unregistered-own-create-split", "trino.cluster.allowedNonDataSourceOperations"],
+    ]);
     expect(issuesOf(`${base}[READ, CREATE, OWN]\n`)).toEqual([]);
     expect(trinoUnregisteredRules(["READ", "OWN"])).toEqual({ privileges: ["SELECT", "GRANT_SELECT"], schemaOwner: false });
     expect(trinoUnregisteredRules(["READ", "CREATE"])).toEqual({ privileges: ["SELECT", "GRANT_SELECT"], schemaOwner: true });

@@ -47,10 +47,7 @@ describe("AccessEstate on the example estate", () => {
     const plan = buildPlan(estate, NOW);
     // Trino resources speak native privileges: compare with the ones each plan entry lists.
     const expected = new Map(
-      plan.access.map((e) => [
-        `${e.user}\u0000${e.dataSource}`,
-        e.platform === "trino" ? (e.nativePrivileges as string[]) : e.privileges,
-      ]),
+      plan.access.map((e) => [`${e.user}\u0000${e.dataSource}`, e.platform === "trino" ? (e.nativePrivileges as string[]) : e.privileges]),
     );
     expect(impliedAccess(resources, estate)).toEqual(expected);
   });

@@ -50,18 +50,7 @@ export type TrinoSqlPrivilege = z.infer<ReturnType<typeof trinoSqlPrivilegeSchem
 
 /** SPEC.md's names for what a Trino operation allows: the vocabulary of the plan's `privileges`. */
 export type TrinoSpecPrivilege =
-  | "SELECT"
-  | "SHOW"
-  | "DELETE"
-  | "INSERT"
-  | "MERGE"
-  | "TRUNCATE"
-  | "UPDATE"
-  | "REFRESH"
-  | "ALTER"
-  | "COMMENT"
-  | "DROP"
-  | "SET PROPERTIES";
+  "SELECT" | "SHOW" | "DELETE" | "INSERT" | "MERGE" | "TRUNCATE" | "UPDATE" | "REFRESH" | "ALTER" | "COMMENT" | "DROP" | "SET PROPERTIES";
 
 /** How grants reach a cluster: SQL GRANT statements, or a file-based `rules.json`. */
 export type TrinoMode = "sql" | "file";
@@ -169,7 +158,9 @@ export function trinoNativePrivileges(
 }
 
 /** What everyone may do on objects that are not data sources, as rules (file mode). */
-export function trinoUnregisteredRules(operations: readonly TrinoOperation[]): { privileges: TrinoPrivilege[]; schemaOwner: boolean } | null {
+export function trinoUnregisteredRules(
+  operations: readonly TrinoOperation[],
+): { privileges: TrinoPrivilege[]; schemaOwner: boolean } | null {
   if (operations.length === 0) return null;
   const ownership = operations.includes("OWN") && operations.includes("CREATE");
   const privileges = operations.flatMap((op) => TRINO_UNREGISTERED_PRIVILEGES[op]).filter((p) => ownership || p !== "OWNERSHIP");
@@ -342,9 +333,7 @@ export function trinoCatalogRuleSchema() {
 /** A schema rule: whether matching users own matching schemas. */
 export function trinoSchemaRuleSchema() {
   const z = zod();
-  return z
-    .object({ ...subjectShape(), catalog: regexSchema().optional(), schema: regexSchema().optional(), owner: z.boolean() })
-    .strict();
+  return z.object({ ...subjectShape(), catalog: regexSchema().optional(), schema: regexSchema().optional(), owner: z.boolean() }).strict();
 }
 
 /** A column constraint inside a table rule. */

@@ -9,12 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { DataSourceOf } from "../../model/schema";
 import type { Principal } from "../../plan/types";
-import {
-  type TrinoPrivilege,
-  type TrinoSqlPrivilege,
-  trinoRulesDocument,
-  trinoUnregisteredRules,
-} from "../../platforms/sql/trino";
+import { type TrinoPrivilege, type TrinoSqlPrivilege, trinoRulesDocument, trinoUnregisteredRules } from "../../platforms/sql/trino";
 import { childName, type PlatformEmitter, type Scope, track } from "../context";
 import { TrinoAccessRules, TrinoRoleGrants } from "../dynamic";
 
@@ -33,17 +28,36 @@ export const trinoEmitter: PlatformEmitter = {
   principal(p, scope) {
     if (scope.ctx.estate.config.trino.mode !== "sql") return;
     const grants = nativeGrants<TrinoSqlPrivilege>(p, scope);
-    track(scope, new TrinoRoleGrants(childName(scope.ctx.name, p.id, "role"), { role: p.name, members: p.members.map((m) => m.identity).sort(), grants }, { parent: scope.parent }));
+    track(
+      scope,
+      new TrinoRoleGrants(
+        childName(scope.ctx.name, p.id, "role"),
+        { role: p.name, members: p.members.map((m) => m.identity).sort(), grants },
+        { parent: scope.parent },
+      ),
+    );
   },
   estate(principals, scope) {
     const { config } = scope.ctx.estate;
     if (config.trino.mode !== "file") return;
     const { document, warnings } = trinoRulesDocument({
       admins: config.trino.admins,
-      policies: principals.map((p) => ({ policyKey: p.name, users: p.members.map((m) => m.identity).sort(), groups: [], grants: nativeGrants<TrinoPrivilege>(p, scope) })),
+      policies: principals.map((p) => ({
+        policyKey: p.name,
+        users: p.members.map((m) => m.identity).sort(),
+        groups: [],
+        grants: nativeGrants<TrinoPrivilege>(p, scope),
+      })),
       unregistered: trinoUnregisteredRules(config.trino.cluster.allowedNonDataSourceOperations),
     });
     for (const w of warnings) void pulumi.log.warn(`trino: ${w}`);
-    track(scope, new TrinoAccessRules(childName(scope.ctx.name, "trino", "rules"), { path: config.trino.rulesPath, document }, { parent: scope.parent }));
+    track(
+      scope,
+      new TrinoAccessRules(
+        childName(scope.ctx.name, "trino", "rules"),
+        { path: config.trino.rulesPath, document },
+        { parent: scope.parent },
+      ),
+    );
   },
 };
