@@ -415,6 +415,8 @@ function trinoSections(): string[] {
     "```",
     "",
     "Without `security.refresh-period` Trino reads the file only at start, so a deployment takes effect at the next restart; with it, within one period. The file replaces the whole system access control: anything the document does not allow is denied, which is why administrators come first. When the coordinator reads the rules over HTTP (`security.config-file=http://...`), publish the written file there.",
+    "",
+    "Sources: Trino documentation, [File-based access control](https://trino.io/docs/current/security/file-system-access-control.html), [GRANT privilege](https://trino.io/docs/current/sql/grant.html), [CREATE ROLE](https://trino.io/docs/current/sql/create-role.html) and [Hive connector security](https://trino.io/docs/current/connector/hive-security.html); the rule evaluation follows `FileBasedSystemAccessControl` (trinodb/trino, `lib/trino-plugin-toolkit/src/main/java/io/trino/plugin/base/security/`).",
   ];
 }
 

@@ -2,6 +2,8 @@
  * Trino: every combination of access grant mapping and cluster property, on every object type, with
  * exact privileges, operations and note codes; and the configuration errors, through the real loader.
  */
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { buildPlan } from "../../provider/plan/build";
 import { type TrinoRulesDocument, trinoUnregisteredRules } from "../../provider/platforms/sql/trino";
 import { captureResources } from "../../provider/pulumi/capture";
@@ -526,5 +528,22 @@ describe("trino bounds on objects that are not data sources", () => {
       ["warning", "trino-unregistered-bound-in-sql-mode", "trino.cluster.allowedNonDataSourceOperations"],
     ]);
     expect(issuesOf("trino:\n  cluster:\n    allowedNonDataSourceOperations: [OWN, CREATE, WRITE, READ]\n")).toEqual([]);
+  });
+});
+
+describe("trino words of the product", () => {
+  // Property names of another product's cluster configuration (`allowed.<...>.datasource.operations`).
+  const FOREIGN = /allowed\.(non\.)?[a-z]+\.datasource\.operations/i;
+  const ROOT = join(__dirname, "..", "..");
+  const files = (dir: string): string[] =>
+    readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((d) =>
+      d.isDirectory() ? files(join(dir, d.name)) : /\.(ts|md|json)$/.test(d.name) ? [join(dir, d.name)] : [],
+    );
+
+  it("code, docs, JSON Schemas and messages use accessplane's own names for the cluster bounds", () => {
+    const hits = [...files("provider"), ...files("docs"), ...files("schema"), "README.md", "scripts/platform-docs.ts"].filter((f) =>
+      FOREIGN.test(readFileSync(join(ROOT, f), "utf8")),
+    );
+    expect(hits).toEqual([]);
   });
 });

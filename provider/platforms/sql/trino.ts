@@ -95,7 +95,9 @@ const TRINO_OPERATION_PRIVILEGES = {
 /**
  * Rule privileges on objects that are not data sources, per allowed operation (file mode). READ adds
  * GRANT_SELECT: everyone may read those objects anyway, and a view's owner needs it on what the view
- * reads (Trino checks `checkCanCreateViewWithSelectFromColumns` for the owner). CREATE TABLE and
+ * reads (Trino checks `checkCanCreateViewWithSelectFromColumns` for the owner: SELECT and GRANT_SELECT
+ * in its first matching rule, and `all` on the catalog; trinodb/trino
+ * `lib/trino-plugin-toolkit/.../security/FileBasedSystemAccessControl.java`). CREATE TABLE and
  * CREATE VIEW need OWNERSHIP of the new name, which is also what ALTER and DROP need: the rule format
  * cannot tell CREATE from OWN on tables, so OWNERSHIP is written only when both are allowed (the
  * narrower reading; validation warns about one without the other). CREATE also makes everyone owner
