@@ -282,7 +282,7 @@ function validateConfig(config: Config, origins: Origins): Issue[] {
       severity: "warning",
       code: "trino-unregistered-bound-in-sql-mode",
       message:
-        "SQL mode does not enforce `allowedNonDataSourceOperations`: it only grants on data sources, and the connector's own access control decides everything else",
+        "`allowedNonDataSourceOperations` is not enforced in SQL mode: it only grants on data sources, and the connector's own access control decides everything else",
       ...at(["trino", "cluster", "allowedNonDataSourceOperations"]),
       help: "use file mode (`trino.mode: file`) to enforce it through the rules document, or restrict objects that are not data sources in the connector's access control",
     });

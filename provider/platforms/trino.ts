@@ -51,7 +51,7 @@ export const trino: PlatformAdapter<"trino"> = {
     if (notInMode.length > 0) {
       notes.push({
         code: "trino-operation-not-in-sql-mode",
-        message: `SQL mode cannot grant ${list(notInMode)} (${list(trinoSpecPrivileges(ds.objectType, notInMode))}) on \`${ds.id}\`: Trino's GRANT has only SELECT, INSERT, DELETE and UPDATE, so a ${access} policy does not grant ${notInMode.length > 1 ? "them" : "it"} there`,
+        message: `${list(notInMode)} (${list(trinoSpecPrivileges(ds.objectType, notInMode))}) cannot be granted on \`${ds.id}\` in SQL mode: Trino's GRANT has only SELECT, INSERT, DELETE and UPDATE, so a ${access} policy does not grant ${notInMode.length > 1 ? "them" : "it"} there`,
         help: "use file mode (`trino.mode: file`) to grant OWN as OWNERSHIP, or remove OWN from the access grant mapping",
       });
     }

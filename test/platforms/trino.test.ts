@@ -163,7 +163,7 @@ describe("trino mapping x cluster property", () => {
       {
         code: "trino-operation-not-in-sql-mode",
         message:
-          "SQL mode cannot grant `OWN` (`ALTER`, `COMMENT`, `DROP`, `SET PROPERTIES`) on `trino.orders`: Trino's GRANT has only SELECT, INSERT, DELETE and UPDATE, so a write policy does not grant it there",
+          "`OWN` (`ALTER`, `COMMENT`, `DROP`, `SET PROPERTIES`) cannot be granted on `trino.orders` in SQL mode: Trino's GRANT has only SELECT, INSERT, DELETE and UPDATE, so a write policy does not grant it there",
         help: "use file mode (`trino.mode: file`) to grant OWN as OWNERSHIP, or remove OWN from the access grant mapping",
       },
     ]);
@@ -255,7 +255,7 @@ policies:
       [
         "warning",
         "trino-operation-not-in-sql-mode",
-        "policy `engineers-write`: SQL mode cannot grant `OWN` (`ALTER`, `COMMENT`, `DROP`, `SET PROPERTIES`) on `orders`: Trino's GRANT has only SELECT, INSERT, DELETE and UPDATE, so a write policy does not grant it there",
+        "policy `engineers-write`: `OWN` (`ALTER`, `COMMENT`, `DROP`, `SET PROPERTIES`) cannot be granted on `orders` in SQL mode: Trino's GRANT has only SELECT, INSERT, DELETE and UPDATE, so a write policy does not grant it there",
       ],
     ]);
   });
