@@ -56,12 +56,12 @@ const CELLS: Cell[] = [
   ["databricks-spark", "VIEW", "read", ["SELECT"], [], {}],
   ["databricks-spark", "VIEW", "write", ["SELECT"], [RO_PLATFORM], {}],
 
-  ["trino", "BASE TABLE", "read", ["SELECT", "SHOW"], [], { operations: ["READ"] }],
-  ["trino", "BASE TABLE", "write", TRINO_TABLE_WRITE, [], { operations: ["READ", "WRITE"] }],
-  ["trino", "VIEW", "read", ["SELECT", "SHOW"], [], { operations: ["READ"] }],
-  ["trino", "VIEW", "write", ["SELECT", "SHOW"], [RO_OBJECT], { operations: ["READ"] }],
-  ["trino", "MATERIALIZED VIEW", "read", ["SELECT", "SHOW"], [], { operations: ["READ"] }],
-  ["trino", "MATERIALIZED VIEW", "write", ["REFRESH", "SELECT", "SHOW"], [], { operations: ["READ", "WRITE"] }],
+  ["trino", "BASE TABLE", "read", ["SELECT", "SHOW"], [], { operations: ["READ"], nativePrivileges: ["SELECT"] }],
+  ["trino", "BASE TABLE", "write", TRINO_TABLE_WRITE, [], { operations: ["READ", "WRITE"], nativePrivileges: ["DELETE", "INSERT", "SELECT", "UPDATE"] }],
+  ["trino", "VIEW", "read", ["SELECT", "SHOW"], [], { operations: ["READ"], nativePrivileges: ["SELECT"] }],
+  ["trino", "VIEW", "write", ["SELECT", "SHOW"], [RO_OBJECT], { operations: ["READ"], nativePrivileges: ["SELECT"] }],
+  ["trino", "MATERIALIZED VIEW", "read", ["SELECT", "SHOW"], [], { operations: ["READ"], nativePrivileges: ["SELECT"] }],
+  ["trino", "MATERIALIZED VIEW", "write", ["REFRESH", "SELECT", "SHOW"], [], { operations: ["READ", "WRITE"], nativePrivileges: ["SELECT", "UPDATE"] }],
 
   ["redshift", "BASE TABLE", "read", ["SELECT"], [], {}],
   ["redshift", "BASE TABLE", "write", ["SELECT"], [RO_PLATFORM], {}],

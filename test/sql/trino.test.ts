@@ -202,6 +202,18 @@ describe("file mode: rules.json", () => {
     expect(document.catalogs!.at(-1)).toEqual({ allow: "all" });
   });
 
+  test("unregistered objects: CREATE alone still lets everyone create schemas", () => {
+    const { document } = trinoRulesDocument({ ...input, unregistered: { privileges: [], schemaOwner: true } });
+    expect([document.catalogs!.at(-1), document.schemas!.at(-1), document.tables!.at(-1)]).toEqual([
+      { allow: "all" },
+      { owner: true },
+      { catalog: "hive", schema: "sales", table: "orders", privileges: [] },
+    ]);
+    expect(allowed(document, { user: "eve" }, { catalog: "hive", schema: "scratch", table: "t" }, "OWN_SCHEMA")).toBe(true);
+    expect(allowed(document, { user: "eve" }, { catalog: "hive", schema: "sales", table: "t" }, "OWN_SCHEMA")).toBe(false);
+    expect(allowed(document, { user: "eve" }, { catalog: "hive", schema: "scratch", table: "t" }, "SELECT")).toBe(false);
+  });
+
   test("a user and a group with non-nested privileges is reported", () => {
     const { warnings } = trinoRulesDocument({
       policies: [

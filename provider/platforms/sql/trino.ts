@@ -557,11 +557,11 @@ export function trinoRulesDocument(input: TrinoRulesInput): TrinoRulesResult {
     schemas.push({ catalog: trinoRegexEscape(m.catalog), schema: trinoRegexEscape(m.schema), owner: false });
   }
   const unregistered = parsed.unregistered;
-  if (unregistered && unregistered.privileges.length > 0) {
+  if (unregistered && (unregistered.privileges.length > 0 || unregistered.schemaOwner)) {
     const writes = unregistered.privileges.some((p) => p !== "SELECT" && p !== "GRANT_SELECT");
     catalogs.push({ allow: writes || unregistered.schemaOwner ? "all" : "read-only" });
     if (unregistered.schemaOwner) schemas.push({ owner: true });
-    rules.push({ privileges: sortPrivileges(unregistered.privileges) });
+    if (unregistered.privileges.length > 0) rules.push({ privileges: sortPrivileges(unregistered.privileges) });
   }
   // `schemas` is always written: an absent section would make every user own every schema.
   const document = trinoRulesDocumentSchema().parse({ catalogs, schemas, tables: rules });
