@@ -22,7 +22,14 @@ import { buildPlan } from "../provider/plan/build";
 import { planText } from "../provider/plan/render/plan";
 import { ADAPTERS } from "../provider/platforms";
 import { S3_ACTIONS } from "../provider/platforms/s3";
-import { TRINO_OPERATION_PRIVILEGES, trinoOperations } from "../provider/platforms/trino";
+import { trinoOperations } from "../provider/platforms/trino";
+import {
+  TRINO_OPERATION_PRIVILEGES,
+  TRINO_UNREGISTERED_PRIVILEGES,
+  renderTrinoRules,
+  trinoRulesDocument,
+  trinoUnregisteredRules,
+} from "../provider/platforms/sql/trino";
 import type { Enforcement, PlatformAdapter } from "../provider/platforms/types";
 
 /** The instant every example is planned at, so the docs do not change with the clock. */
@@ -167,9 +174,9 @@ const PAGES: Record<Platform, PlatformPage> = {
   },
   trino: {
     intro:
-      "A policy's access type maps to Trino operations through the access grant mapping (`READ: [READ]`, `WRITE: [READ, WRITE]` by default); the cluster's `access-control.properties` mapping takes precedence over the central one, and the cluster property `immuta.allowed.immuta.datasource.operations` (`trino.cluster.allowedDataSourceOperations`, default `READ, WRITE`) bounds what is allowed on registered data. Each entry of the plan lists its effective `operations`. Trino has no USAGE privilege, so there are no parent grants.",
+      "A policy's access type maps to Trino operations (READ, WRITE, OWN) through the access grant mapping (`READ: [READ]`, `WRITE: [READ, WRITE]` by default); a cluster's own mapping (`trino.cluster.accessGrantMapping`) takes precedence over the estate-wide one, and `trino.cluster.allowedDataSourceOperations` (default `READ, WRITE`) bounds what any policy may grant on data sources. What an operation grants depends on the mode (`trino.mode`): in SQL mode, SQL GRANTs of table privileges to a role per policy; in file mode, the rules of a system-level file-based access-control document. Each entry of the plan lists SPEC's privileges and `operations` as the mode really grants them, and in `nativePrivileges` the GRANT privileges (SQL mode) or rule privileges (file mode) that the deployment issues. Trino has no USAGE privilege, so there are no parent grants.",
     write:
-      "WRITE grants INSERT, UPDATE, DELETE, MERGE and TRUNCATE on tables and REFRESH on materialized views; views take nothing from WRITE (`write-on-read-only-object`). Only when a mapping adds OWN to WRITE and the cluster allows OWN does write also grant ALTER, COMMENT, DROP and SET PROPERTIES: Trino is the one platform where write access can drop tables. CREATE is never granted by a policy: it applies only to objects not registered as data sources (`allowedNonDataSourceOperations`), and naming it in a mapping or in `allowedDataSourceOperations` is a configuration error. An operation the cluster does not allow is left out, with the warning `trino-operation-not-allowed`.",
+      "WRITE grants INSERT, UPDATE, DELETE, MERGE and TRUNCATE on tables and REFRESH on materialized views; views take nothing from WRITE (`write-on-read-only-object`). Only when a mapping adds OWN to WRITE, the cluster allows OWN and the mode is file mode does write also grant ALTER, COMMENT, DROP and SET PROPERTIES (the rule privilege OWNERSHIP): Trino is the one platform where write access can drop tables. Trino's GRANT has no ownership privilege, so in SQL mode OWN is not granted and the plan warns on every data source it would have reached (`trino-operation-not-in-sql-mode`). CREATE is never granted by a policy: it applies only to objects not registered as data sources (`allowedNonDataSourceOperations`), and naming it in a mapping or in `allowedDataSourceOperations` is a configuration error. An operation the cluster does not allow is left out, with the warning `trino-operation-not-allowed`.",
     sections: trinoSections,
     examples: [
       {
@@ -182,8 +189,18 @@ const PAGES: Record<Platform, PlatformPage> = {
         ],
       },
       {
-        title: "WRITE mapped to READ, WRITE and OWN, allowed by the cluster",
+        title: "WRITE mapped to READ, WRITE and OWN, allowed by the cluster, in SQL mode",
         config: OWN_CONFIG,
+        identity: plainId("trino"),
+        sources: [
+          ["trino.lake.orders", "BASE TABLE", { catalog: "lake", schema: "sales", table: "orders" }],
+        ],
+      },
+      {
+        title: "WRITE mapped to READ, WRITE and OWN, in file mode",
+        config: `${OWN_CONFIG}  mode: file
+  admins: { users: [trino-admin], roles: [admin] }
+`,
         identity: plainId("trino"),
         sources: [
           ["trino.lake.orders", "BASE TABLE", { catalog: "lake", schema: "sales", table: "orders" }],
@@ -291,19 +308,22 @@ function privilegeTable(p: Platform, config: Config): string[] {
   ];
 }
 
-/** Trino: operations per object type, and the effective operations of every mapping and property. */
+/** Trino: the privilege table, the bounds, the rules document and what a deployment needs. */
 function trinoSections(): string[] {
   const ops: TrinoOperation[] = ["READ", "WRITE", "OWN", "CREATE"];
   const mapping = (w: string) => ({ READ: ["READ"], WRITE: w.split(",") });
   const variants: [string, Record<string, unknown>][] = [
     ["default", {}],
-    ["central `WRITE: [READ, WRITE, OWN]`", { accessGrantMapping: mapping("READ,WRITE,OWN") }],
-    ["central OWN, cluster `WRITE: [READ, WRITE]`", { accessGrantMapping: mapping("READ,WRITE,OWN"), cluster: { accessGrantMapping: mapping("READ,WRITE") } }],
-    ["central default, cluster `WRITE: [READ, WRITE, OWN]`", { cluster: { accessGrantMapping: mapping("READ,WRITE,OWN") } }],
+    ["estate-wide `WRITE: [READ, WRITE, OWN]`", { accessGrantMapping: mapping("READ,WRITE,OWN") }],
+    [
+      "estate-wide OWN, cluster `WRITE: [READ, WRITE]`",
+      { accessGrantMapping: mapping("READ,WRITE,OWN"), cluster: { accessGrantMapping: mapping("READ,WRITE") } },
+    ],
+    ["estate-wide default, cluster `WRITE: [READ, WRITE, OWN]`", { cluster: { accessGrantMapping: mapping("READ,WRITE,OWN") } }],
   ];
   const properties: [string, string[]][] = [
-    ["`READ,WRITE` (default)", ["READ", "WRITE"]],
-    ["`READ,WRITE,OWN`", ["READ", "WRITE", "OWN"]],
+    ["`READ, WRITE` (default)", ["READ", "WRITE"]],
+    ["`READ, WRITE, OWN`", ["READ", "WRITE", "OWN"]],
     ["`READ`", ["READ"]],
   ];
   const rows: string[] = [];
@@ -315,24 +335,88 @@ function trinoSections(): string[] {
       rows.push(`| ${vName} | ${pName} | ${cell(trinoOperations("read", c).operations)} | ${cell(w.operations)} | ${cell(w.removed)} |`);
     }
   }
+  const sample = trinoRulesDocument({
+    admins: { users: ["trino-admin"], roles: ["admin"] },
+    policies: [
+      {
+        policyKey: "analysts-read",
+        users: ["alice"],
+        grants: [{ catalog: "lake", schema: "sales", table: "orders", privileges: ["SELECT"] }],
+      },
+      {
+        policyKey: "engineers-write",
+        users: ["bob"],
+        grants: [{ catalog: "lake", schema: "sales", table: "orders", privileges: ["SELECT", "INSERT", "DELETE", "UPDATE"] }],
+      },
+    ],
+    unregistered: trinoUnregisteredRules(Config.parse({}).trino.cluster.allowedNonDataSourceOperations),
+  }).document;
+  const opCell = (x: { spec: readonly string[]; sql: readonly string[]; file: readonly string[] }) =>
+    x.spec.length === 0 ? "none" : `${x.spec.join(", ")}; SQL: ${cell(x.sql)}; file: ${cell(x.file)}`;
   return [
     "### Operations",
     "",
+    "SPEC's privileges per operation, and what each mode issues for them (`GRANT` privileges in SQL mode, table-rule privileges in file mode). A `none` under SQL beside SPEC privileges is an operation SQL mode cannot grant.",
+    "",
     `| object type | ${ops.join(" | ")} |`,
     `|---|${ops.map(() => "---|").join("")}`,
-    ...Object.entries(TRINO_OPERATION_PRIVILEGES).map(([t, row]) => `| ${t} | ${ops.map((o) => cell(row[o])).join(" | ")} |`),
+    ...Object.entries(TRINO_OPERATION_PRIVILEGES).map(([t, row]) => `| ${t} | ${ops.map((o) => opCell(row[o])).join(" | ")} |`),
     "",
-    "### Mapping and cluster property",
+    "Vendor rules behind the table (Trino documentation, *GRANT privilege* and *File-based access control*, table of permissions per SQL command): `GRANT` accepts SELECT, INSERT, DELETE and UPDATE only (`ALL PRIVILEGES` is those four); MERGE needs INSERT, UPDATE and DELETE, TRUNCATE is checked as DELETE, REFRESH MATERIALIZED VIEW as UPDATE; ALTER, DROP, COMMENT and SET PROPERTIES need the rule privilege OWNERSHIP, which no `GRANT` confers; SHOW needs no privilege of its own, since an object is visible once the user holds any privilege on it.",
     "",
-    "The effective operations of each access type (the cluster mapping, when set, replaces the central one; the property then removes what it does not allow):",
+    "### Mapping and cluster bounds",
     "",
-    "| mapping | `immuta.allowed.immuta.datasource.operations` | read | write | removed from write (`trino-operation-not-allowed`) |",
+    "The effective operations of each access type (the cluster mapping, when set, replaces the estate-wide one; `allowedDataSourceOperations` then removes what it does not allow):",
+    "",
+    "| mapping | `allowedDataSourceOperations` | read | write | removed from write (`trino-operation-not-allowed`) |",
     "|---|---|---|---|---|",
     ...rows,
     "",
-    "With WRITE mapped to READ, WRITE and OWN and OWN allowed by the cluster:",
+    "Both bounds are accessplane's configuration, not cluster properties: accessplane enforces them by what it writes to the cluster.",
     "",
-    ...privilegeTable("trino", Config.parse({ trino: { accessGrantMapping: mapping("READ,WRITE,OWN"), cluster: { allowedDataSourceOperations: ["READ", "WRITE", "OWN"] } } })),
+    "| setting | meaning | SQL mode | file mode |",
+    "|---|---|---|---|",
+    "| `trino.cluster.allowedDataSourceOperations` (default `READ, WRITE`) | what any policy may grant on data sources | an operation it leaves out is never in a `GRANT ... ON TABLE ... TO ROLE` | an operation it leaves out is never in a table rule of a data source |",
+    `| \`trino.cluster.allowedNonDataSourceOperations\` (default \`READ, WRITE, CREATE, OWN\`) | what everyone may do on objects that are not data sources | not enforced: SQL mode only adds GRANTs on data sources, and the connector's own access control decides the rest (a value other than the default is a warning, \`trino-unregistered-bound-in-sql-mode\`) | the catch-all rules at the end of each section: READ -> ${cell(TRINO_UNREGISTERED_PRIVILEGES.READ)}, WRITE -> ${cell(TRINO_UNREGISTERED_PRIVILEGES.WRITE)} on tables; OWN and CREATE together -> OWNERSHIP (CREATE TABLE needs ownership of the new name, ALTER and DROP of the old one, and the rule format has one privilege for both; one without the other grants neither, with the warning \`trino-unregistered-own-create-split\`); CREATE also makes everyone owner of schemas that hold no data source (CREATE SCHEMA); the catch-all catalog rule is \`read-only\` when only READ is allowed, \`all\` otherwise, and absent (deny) when nothing is |`,
+    "",
+    "### File mode: the rules document",
+    "",
+    "Trino reads the rules of each section (`catalogs`, `schemas`, `tables`) from top to bottom, applies the first that matches the user (the `user` regex against the user name, `role` against any enabled role, `group` against any group; an absent field matches everything) and the object, and denies when none matches; a section that is present but empty denies everything, and an absent section allows everything. Table rules apply only once the user's first matching catalog rule gives access to the catalog (`read-only` for SELECT, `all` for anything else). accessplane therefore writes each section in this order:",
+    "",
+    "1. `trino.admins` (users, groups, roles): `allow: all` on every catalog, owner of every schema, every table privilege including GRANT_SELECT. File mode without an administrator is an error (`trino-file-mode-without-admins`): the document would deny every data source to everyone outside a policy.",
+    "2. The data sources: each catalog that holds one is open (`allow: all`; the table rules decide), each schema that holds one is owned by nobody else (schema ownership allows DROP SCHEMA and lists every table), and each table gets its subscribers' rules then an empty-privilege rule, so nothing later grants on it.",
+    "3. Objects that are not data sources, following `allowedNonDataSourceOperations`.",
+    "",
+    "Every name in a rule is matched as a regular expression, so catalog, schema, table, user, group and role names are escaped (every ASCII character other than a letter, a digit or `_` is backslashed); a name holding NUL is refused.",
+    "",
+    "A view runs with its owner's rights: Trino checks that the user may SELECT the view, then that the view's owner holds SELECT and GRANT_SELECT (and `allow: all` on the catalog) on everything the view reads (`checkCanCreateViewWithSelectFromColumns`). Administrators hold GRANT_SELECT everywhere and everyone holds it on unregistered objects they may read, so a view over data sources must be owned by an administrator (`ALTER VIEW ... SET AUTHORIZATION`, or list its owner in `trino.admins`); GRANT_SELECT is never given to subscribers, since it would let them expose a data source through a view of their own. A view an administrator owns exposes what it reads to whoever may select the view: register such views as data sources.",
+    "",
+    "The rules the example below writes (`alice` reads and `bob` writes `lake.sales.orders`, default bounds):",
+    "",
+    "```json",
+    renderTrinoRules(sample).trimEnd(),
+    "```",
+    "",
+    "### Deploying",
+    "",
+    "SQL mode (`trino.mode: sql`, the default). accessplane connects to `accessplane:trinoUrl` as `accessplane:trinoUser` (or `ACCESSPLANE_TRINO_URL`, `ACCESSPLANE_TRINO_USER`) and runs `CREATE ROLE`, `GRANT <privileges> ON TABLE ... TO ROLE`, `GRANT <role> TO USER`, `REVOKE` and `DROP ROLE`. That user needs:",
+    "",
+    "- a connector whose access control supports roles and GRANT (for example Hive's `hive.security=sql-standard`, or Starburst's built-in access control); role commands go to system roles, or `IN <catalog>` for roles of a catalog;",
+    "- the right to create, drop and grant roles (in Hive's SQL standard mode, membership of the `admin` role with `SET ROLE admin`); a role's creator is its admin;",
+    '- every privilege it grants, with GRANT OPTION (Trino: "for GRANT statement to succeed, the user executing it should possess the specified privileges as well as the GRANT OPTION for those privileges"), or ownership of the tables.',
+    "",
+    "File mode (`trino.mode: file`). accessplane writes the document to `trino.rulesPath` on the machine running Pulumi (a temporary file, then a rename, so Trino never reads half a document); it needs no Trino privilege, only write access to that directory. The coordinator must use it:",
+    "",
+    "```text",
+    "# etc/access-control.properties",
+    "access-control.name=file",
+    "security.config-file=/etc/trino/rules.json",
+    "security.refresh-period=1m",
+    "```",
+    "",
+    "Without `security.refresh-period` Trino reads the file only at start, so a deployment takes effect at the next restart; with it, within one period. The file replaces the whole system access control: anything the document does not allow is denied, which is why administrators come first. When the coordinator reads the rules over HTTP (`security.config-file=http://...`), publish the written file there.",
+    "",
+    "Sources: Trino documentation, [File-based access control](https://trino.io/docs/current/security/file-system-access-control.html), [GRANT privilege](https://trino.io/docs/current/sql/grant.html), [CREATE ROLE](https://trino.io/docs/current/sql/create-role.html) and [Hive connector security](https://trino.io/docs/current/connector/hive-security.html); the rule evaluation follows `FileBasedSystemAccessControl` (trinodb/trino, `lib/trino-plugin-toolkit/src/main/java/io/trino/plugin/base/security/`).",
   ];
 }
 

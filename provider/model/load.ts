@@ -565,7 +565,7 @@ const KNOWN_KEYS = [
   "attributes", "identities", "snowflake", "databricks", "identityCenter", "iamRole", "trino", "redshift", "synapse",
   "bigquery", "platform", "objectType", "location", "database", "schema", "table", "catalog", "project", "dataset",
   "bucket", "prefix", "object", "owners", "incomingShare", "principalMode", "sharedRoles", "arn", "members",
-  "naming", "snowflakeRolePrefix", "groupPrefix", "mode", "accessGrantMapping", "cluster",
+  "naming", "snowflakeRolePrefix", "groupPrefix", "mode", "admins", "roles", "accessGrantMapping", "cluster",
   "allowedDataSourceOperations", "allowedNonDataSourceOperations", "s3", "identityCenterGrantee", "identityStoreId",
   "accountId", "accessGrantsLocationId", "maxRolesPerAccount", "viewBased", "managedSchema", "bigqueryDatasetSuffix",
   "policies", "$schema",

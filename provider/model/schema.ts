@@ -340,7 +340,7 @@ export const TrinoOperation = z.enum(["READ", "WRITE", "OWN", "CREATE"]);
 /** A Trino operation. */
 export type TrinoOperation = z.infer<typeof TrinoOperation>;
 
-/** Maps policy access types to Trino operations (Immuta's `accessGrantMapping`). */
+/** Maps policy access types to Trino operations (`accessGrantMapping`). */
 export const TrinoAccessGrantMapping = z.strictObject({
   READ: z.array(TrinoOperation),
   WRITE: z.array(TrinoOperation),
@@ -363,15 +363,26 @@ export const Config = z.strictObject({
       mode: z.enum(["sql", "file"]).default("sql"),
       /** File mode: where the coordinator's `security.config-file` rules document is written. */
       rulesPath: z.string().default("/etc/trino/rules.json"),
-      /** The central (web service) mapping. */
+      /**
+       * File mode: the Trino users, groups and roles the rules document lets do everything everywhere
+       * (its first rules): the cluster's administrators and the identities that own shared views.
+       */
+      admins: z
+        .strictObject({
+          users: z.array(Name).default([]),
+          groups: z.array(Name).default([]),
+          roles: z.array(Name).default([]),
+        })
+        .default({ users: [], groups: [], roles: [] }),
+      /** The estate-wide mapping of access types to operations. */
       accessGrantMapping: TrinoAccessGrantMapping.default({ READ: ["READ"], WRITE: ["READ", "WRITE"] }),
-      /** The cluster's `access-control.properties`; it takes precedence over the central mapping. */
+      /** What one cluster enforces; it takes precedence over the estate-wide mapping. */
       cluster: z
         .strictObject({
           accessGrantMapping: TrinoAccessGrantMapping.optional(),
-          /** `immuta.allowed.immuta.datasource.operations` */
+          /** The operations any policy may grant on data sources (objects registered in the inventory). */
           allowedDataSourceOperations: z.array(TrinoOperation).default(["READ", "WRITE"]),
-          /** `immuta.allowed.non.immuta.datasource.operations` */
+          /** The operations everyone may use on objects that are not data sources; the only place CREATE is valid. */
           allowedNonDataSourceOperations: z
             .array(TrinoOperation)
             .default(["READ", "WRITE", "CREATE", "OWN"]),
@@ -384,6 +395,7 @@ export const Config = z.strictObject({
     .default({
       mode: "sql",
       rulesPath: "/etc/trino/rules.json",
+      admins: { users: [], groups: [], roles: [] },
       accessGrantMapping: { READ: ["READ"], WRITE: ["READ", "WRITE"] },
       cluster: {
         allowedDataSourceOperations: ["READ", "WRITE"],

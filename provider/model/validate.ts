@@ -260,9 +260,42 @@ function validateConfig(config: Config, origins: Origins): Issue[] {
     out.push({
       severity: "error",
       code: "trino-create-on-data-sources",
-      message: "`CREATE` is not valid in `allowedDataSourceOperations` (immuta.allowed.immuta.datasource.operations)",
+      message: "`CREATE` is not valid in `allowedDataSourceOperations`: data sources already exist",
       ...at(["trino", "cluster", "allowedDataSourceOperations"]),
       help: "remove CREATE: it applies only to objects that do not exist yet, so only `allowedNonDataSourceOperations` may allow it",
+    });
+  }
+  const unregistered = config.trino.cluster.allowedNonDataSourceOperations;
+  if (config.trino.mode === "file" && unregistered.includes("OWN") !== unregistered.includes("CREATE")) {
+    const [has, lacks] = unregistered.includes("OWN") ? ["OWN", "CREATE"] : ["CREATE", "OWN"];
+    out.push({
+      severity: "warning",
+      code: "trino-unregistered-own-create-split",
+      message: `\`allowedNonDataSourceOperations\` allows \`${has}\` without \`${lacks}\`: file-based access control has one privilege (OWNERSHIP) for creating, altering and dropping a table, so neither is granted on tables that are not data sources`,
+      ...at(["trino", "cluster", "allowedNonDataSourceOperations"]),
+      help: "allow both OWN and CREATE to let everyone create, alter and drop tables that are not data sources, or neither",
+    });
+  }
+  const defaults = ["CREATE", "OWN", "READ", "WRITE"];
+  if (config.trino.mode === "sql" && [...new Set(unregistered)].sort().join() !== defaults.join()) {
+    out.push({
+      severity: "warning",
+      code: "trino-unregistered-bound-in-sql-mode",
+      message:
+        "`allowedNonDataSourceOperations` is not enforced in SQL mode: it only grants on data sources, and the connector's own access control decides everything else",
+      ...at(["trino", "cluster", "allowedNonDataSourceOperations"]),
+      help: "use file mode (`trino.mode: file`) to enforce it through the rules document, or restrict objects that are not data sources in the connector's access control",
+    });
+  }
+  const admins = config.trino.admins;
+  if (config.trino.mode === "file" && admins.users.length + admins.groups.length + admins.roles.length === 0) {
+    out.push({
+      severity: "error",
+      code: "trino-file-mode-without-admins",
+      message:
+        "file mode names no Trino administrator: the rules document would deny every data source to everyone outside a policy, administrators included",
+      ...at(["trino", "mode"]),
+      help: "list the cluster's administrators (and the owners of shared views) under `trino.admins` (`users`, `groups`, `roles`)",
     });
   }
   return out;

@@ -1,56 +1,16 @@
 /**
  * Starburst (Trino): policies map to operations (READ, WRITE, OWN) through the access grant mapping,
  * bounded by the cluster's allowed operations; each operation stands for privileges that depend on
- * the object type. CREATE is never granted by a policy.
+ * the object type and on how the cluster enforces them (SQL GRANTs or a rules file), all read from
+ * the one table in `sql/trino.ts`. CREATE is never granted by a policy.
  */
-import type { AccessType, Config, ObjectTypeOf, TrinoOperation } from "../model/schema";
+import type { AccessType, Config, TrinoOperation } from "../model/schema";
+import { TRINO_OBJECT_KIND, trinoHeldOperations, trinoNativePrivileges, trinoOperationsNotInMode, trinoSpecPrivileges } from "./sql/trino";
 import { type Note, type PlatformAdapter, groupName, selfImplied, union } from "./types";
 
-/** Trino privileges a policy can issue. */
-export type TrinoPrivilege =
-  | "SELECT"
-  | "SHOW"
-  | "DELETE"
-  | "INSERT"
-  | "MERGE"
-  | "TRUNCATE"
-  | "UPDATE"
-  | "REFRESH"
-  | "ALTER"
-  | "COMMENT"
-  | "DROP"
-  | "SET PROPERTIES";
-
-/**
- * SPEC.md's Trino operations per object type. Views hold no data to modify, so WRITE yields nothing
- * on them; CREATE applies only to objects that do not exist yet, so it yields nothing on a data source.
- */
-export const TRINO_OPERATION_PRIVILEGES = {
-  "BASE TABLE": {
-    READ: ["SELECT", "SHOW"],
-    WRITE: ["DELETE", "INSERT", "MERGE", "TRUNCATE", "UPDATE"],
-    OWN: ["ALTER", "COMMENT", "DROP", "SET PROPERTIES"],
-    CREATE: [],
-  },
-  VIEW: { READ: ["SELECT", "SHOW"], WRITE: [], OWN: ["ALTER", "COMMENT", "DROP"], CREATE: [] },
-  "MATERIALIZED VIEW": { READ: ["SELECT", "SHOW"], WRITE: ["REFRESH"], OWN: ["ALTER", "COMMENT", "DROP"], CREATE: [] },
-} as const satisfies Record<ObjectTypeOf<"trino">, Record<TrinoOperation, readonly TrinoPrivilege[]>>;
-
-/** The securable kind Trino's GRANT uses for each object type. */
-export const TRINO_OBJECT_KIND = {
-  "BASE TABLE": "TABLE",
-  VIEW: "VIEW",
-  "MATERIALIZED VIEW": "MATERIALIZED VIEW",
-} as const satisfies Record<ObjectTypeOf<"trino">, string>;
-
-const OPERATIONS = ["CREATE", "OWN", "READ", "WRITE"] as const satisfies readonly TrinoOperation[];
-
-/** Operations an access type maps to on registered data, and those the cluster's property removes. */
-export function trinoOperations(
-  access: AccessType,
-  config: Config,
-): { operations: TrinoOperation[]; removed: TrinoOperation[] } {
-  // The cluster's access-control.properties takes precedence over the central (web service) mapping.
+/** Operations an access type maps to on registered data, and those the cluster's bound removes. */
+export function trinoOperations(access: AccessType, config: Config): { operations: TrinoOperation[]; removed: TrinoOperation[] } {
+  // The cluster's mapping takes precedence over the estate-wide one (SPEC.md).
   const mapping = config.trino.cluster.accessGrantMapping ?? config.trino.accessGrantMapping;
   const mapped = [...new Set(mapping[access === "read" ? "READ" : "WRITE"])].sort();
   const allowed = new Set(config.trino.cluster.allowedDataSourceOperations);
@@ -76,24 +36,33 @@ export const trino: PlatformAdapter<"trino"> = {
   // Privileges also depend on the configuration, which is fixed for one plan (the memo's lifetime).
   tableKey: (ds) => ds.objectType,
   privileges(ds, access, config) {
-    const row = TRINO_OPERATION_PRIVILEGES[ds.objectType];
-    const { operations, removed } = trinoOperations(access, config);
+    const { operations: allowed, removed } = trinoOperations(access, config);
+    const mode = config.trino.mode;
+    const notInMode = trinoOperationsNotInMode(ds.objectType, allowed, mode);
+    const operations = allowed.filter((op) => !notInMode.includes(op));
     const notes: Note[] = [];
     if (removed.length > 0) {
       notes.push({
         code: "trino-operation-not-allowed",
         message: `the cluster does not allow ${list(removed)} on data sources, so a ${access} policy does not grant ${removed.length > 1 ? "them" : "it"} on \`${ds.id}\``,
-        help: "add the operation to `trino.cluster.allowedDataSourceOperations` (immuta.allowed.immuta.datasource.operations), or remove it from the access grant mapping",
+        help: "add the operation to `trino.cluster.allowedDataSourceOperations`, or remove it from the access grant mapping",
       });
     }
-    if (operations.includes("WRITE") && row.WRITE.length === 0) {
+    if (notInMode.length > 0) {
+      notes.push({
+        code: "trino-operation-not-in-sql-mode",
+        message: `${list(notInMode)} (${list(trinoSpecPrivileges(ds.objectType, notInMode))}) cannot be granted on \`${ds.id}\` in SQL mode: Trino's GRANT has only SELECT, INSERT, DELETE and UPDATE, so a ${access} policy does not grant ${notInMode.length > 1 ? "them" : "it"} there`,
+        help: "use file mode (`trino.mode: file`) to grant OWN as OWNERSHIP, or remove OWN from the access grant mapping",
+      });
+    }
+    if (operations.includes("WRITE") && trinoSpecPrivileges(ds.objectType, ["WRITE"]).length === 0) {
       notes.push({
         code: "write-on-read-only-object",
         message: `\`${ds.id}\` is a ${ds.objectType.toLowerCase()}, a read-only object: the WRITE operation grants nothing on it`,
         help: "use a read policy for views, or point the write policy at tables and materialized views",
       });
     }
-    return { privileges: union(...operations.map((op) => row[op])), notes };
+    return { privileges: trinoSpecPrivileges(ds.objectType, operations), notes };
   },
   target(ds) {
     const { catalog, schema, table } = ds.location;
@@ -106,11 +75,10 @@ export const trino: PlatformAdapter<"trino"> = {
   },
   merge: (a, b) => union(a, b),
   implied: selfImplied,
-  extras(ds, privileges) {
+  extras(ds, privileges, config) {
     // Derived from the (possibly merged) privileges, so an entry reached by several policies lists the union.
-    const row = TRINO_OPERATION_PRIVILEGES[ds.objectType];
-    const held = new Set(privileges);
-    return { operations: OPERATIONS.filter((op) => row[op].some((p) => held.has(p))) };
+    const operations = trinoHeldOperations(ds.objectType, privileges);
+    return { operations, nativePrivileges: trinoNativePrivileges(ds.objectType, operations, config.trino.mode) };
   },
   principalName: (key, config) => groupName(config.naming.groupPrefix, key),
 };

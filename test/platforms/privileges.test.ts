@@ -16,6 +16,8 @@ type Cell = [
 
 const SF_WRITE = ["DELETE", "INSERT", "SELECT", "TRUNCATE", "UPDATE"];
 const TRINO_TABLE_WRITE = ["DELETE", "INSERT", "MERGE", "SELECT", "SHOW", "TRUNCATE", "UPDATE"];
+/** Trino's extras: the operations and the native privileges SQL mode (the default) grants for them. */
+const trinoExtras = (operations: string[], nativePrivileges: string[]) => ({ operations, nativePrivileges });
 const RO_OBJECT = "write-on-read-only-object";
 const RO_PLATFORM = "write-on-read-only-platform";
 const READ_ACTIONS = { accessLevel: "READ", actions: SPEC_S3_READ_ACTIONS };
@@ -56,12 +58,12 @@ const CELLS: Cell[] = [
   ["databricks-spark", "VIEW", "read", ["SELECT"], [], {}],
   ["databricks-spark", "VIEW", "write", ["SELECT"], [RO_PLATFORM], {}],
 
-  ["trino", "BASE TABLE", "read", ["SELECT", "SHOW"], [], { operations: ["READ"] }],
-  ["trino", "BASE TABLE", "write", TRINO_TABLE_WRITE, [], { operations: ["READ", "WRITE"] }],
-  ["trino", "VIEW", "read", ["SELECT", "SHOW"], [], { operations: ["READ"] }],
-  ["trino", "VIEW", "write", ["SELECT", "SHOW"], [RO_OBJECT], { operations: ["READ"] }],
-  ["trino", "MATERIALIZED VIEW", "read", ["SELECT", "SHOW"], [], { operations: ["READ"] }],
-  ["trino", "MATERIALIZED VIEW", "write", ["REFRESH", "SELECT", "SHOW"], [], { operations: ["READ", "WRITE"] }],
+  ["trino", "BASE TABLE", "read", ["SELECT", "SHOW"], [], trinoExtras(["READ"], ["SELECT"])],
+  ["trino", "BASE TABLE", "write", TRINO_TABLE_WRITE, [], trinoExtras(["READ", "WRITE"], ["DELETE", "INSERT", "SELECT", "UPDATE"])],
+  ["trino", "VIEW", "read", ["SELECT", "SHOW"], [], trinoExtras(["READ"], ["SELECT"])],
+  ["trino", "VIEW", "write", ["SELECT", "SHOW"], [RO_OBJECT], trinoExtras(["READ"], ["SELECT"])],
+  ["trino", "MATERIALIZED VIEW", "read", ["SELECT", "SHOW"], [], trinoExtras(["READ"], ["SELECT"])],
+  ["trino", "MATERIALIZED VIEW", "write", ["REFRESH", "SELECT", "SHOW"], [], trinoExtras(["READ", "WRITE"], ["SELECT", "UPDATE"])],
 
   ["redshift", "BASE TABLE", "read", ["SELECT"], [], {}],
   ["redshift", "BASE TABLE", "write", ["SELECT"], [RO_PLATFORM], {}],

@@ -2,18 +2,20 @@
  * Trino: the operation-to-privilege mapping, golden SQL-mode statements parsed with Trino's own
  * grammar (dt-sql-parser), and a golden rules.json validated against the documented rule schema.
  */
+import fc from "fast-check";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { TrinoRulesDocumentSchema } from "../../provider/platforms/sql/schemas";
 import {
   renderTrinoRules,
-  trinoPrivileges,
+  trinoNativePrivileges,
   trinoReadQueries,
   trinoRegexEscape,
   trinoRoleDelta,
   trinoRulesDocument,
 } from "../../provider/platforms/sql/trino";
 import { trinoSyntaxErrors } from "./parsers";
+import { type Action, allowed } from "./trino-rules-oracle";
 
 function golden(name: string, text: string): void {
   const path = join(__dirname, "golden", name);
@@ -36,7 +38,12 @@ function roleLifecycle(): string[] {
     ...readRole,
     members: ["alice", "carol"],
     grants: [
-      { catalog: "hive", schema: "sales", table: "orders", privileges: ["DELETE" as const, "INSERT" as const, "SELECT" as const, "UPDATE" as const] },
+      {
+        catalog: "hive",
+        schema: "sales",
+        table: "orders",
+        privileges: ["DELETE" as const, "INSERT" as const, "SELECT" as const, "UPDATE" as const],
+      },
     ],
   };
   return [...trinoRoleDelta(null, readRole), ...trinoRoleDelta(readRole, writeRole), ...trinoRoleDelta(writeRole, null)];
@@ -44,14 +51,18 @@ function roleLifecycle(): string[] {
 
 describe("operations to native privileges", () => {
   test.each([
-    [["READ"], "table", ["SELECT"]],
-    [["READ", "WRITE"], "table", ["SELECT", "INSERT", "DELETE", "UPDATE"]],
-    [["READ", "WRITE", "OWN"], "table", ["SELECT", "INSERT", "DELETE", "UPDATE", "OWNERSHIP"]],
-    [["READ", "WRITE"], "view", ["SELECT"]],
-    [["READ", "WRITE"], "materialized_view", ["SELECT", "UPDATE"]],
-    [["WRITE", "READ", "WRITE"], "table", ["SELECT", "INSERT", "DELETE", "UPDATE"]],
-  ] as const)("%j on a %s -> %j", (ops, kind, expected) => {
-    expect(trinoPrivileges(ops, kind)).toEqual(expected);
+    [["READ"], "BASE TABLE", "sql", ["SELECT"]],
+    [["READ", "WRITE"], "BASE TABLE", "sql", ["DELETE", "INSERT", "SELECT", "UPDATE"]],
+    // GRANT has no ownership privilege: OWN yields nothing in SQL mode.
+    [["READ", "WRITE", "OWN"], "BASE TABLE", "sql", ["DELETE", "INSERT", "SELECT", "UPDATE"]],
+    [["READ", "WRITE", "OWN"], "BASE TABLE", "file", ["DELETE", "INSERT", "OWNERSHIP", "SELECT", "UPDATE"]],
+    [["READ", "WRITE"], "VIEW", "sql", ["SELECT"]],
+    [["READ", "OWN"], "VIEW", "file", ["OWNERSHIP", "SELECT"]],
+    [["READ", "WRITE"], "MATERIALIZED VIEW", "sql", ["SELECT", "UPDATE"]],
+    [["WRITE", "READ", "WRITE"], "BASE TABLE", "file", ["DELETE", "INSERT", "SELECT", "UPDATE"]],
+    [["CREATE"], "BASE TABLE", "file", []],
+  ] as const)("%j on a %s in %s mode -> %j", (ops, objectType, mode, expected) => {
+    expect(trinoNativePrivileges(objectType, ops, mode)).toEqual(expected);
   });
 });
 
@@ -111,18 +122,25 @@ describe("file mode: rules.json", () => {
         users: ["alice", "bob"],
         groups: [],
         grants: [
-          { catalog: "hive", schema: "sales", table: "orders", privileges: trinoPrivileges(["READ"], "table") },
-          { catalog: "hive", schema: "sales", table: "customers", privileges: trinoPrivileges(["READ"], "table") },
+          { catalog: "hive", schema: "sales", table: "orders", privileges: ["SELECT" as const] },
+          { catalog: "hive", schema: "sales", table: "customers", privileges: ["SELECT" as const] },
         ],
       },
       {
         policyKey: "data-engineers-write",
         users: ["bob"],
         groups: ["data-engineers"],
-        grants: [{ catalog: "hive", schema: "sales", table: "orders", privileges: trinoPrivileges(["READ", "WRITE"], "table") }],
+        grants: [
+          {
+            catalog: "hive",
+            schema: "sales",
+            table: "orders",
+            privileges: ["SELECT" as const, "INSERT" as const, "DELETE" as const, "UPDATE" as const],
+          },
+        ],
       },
     ],
-    unmanaged: null,
+    unregistered: null,
   };
 
   test("golden document: union per user, deny after each managed table, no catch-all", () => {
@@ -135,7 +153,13 @@ describe("file mode: rules.json", () => {
       { user: "(alice|bob)", catalog: "hive", schema: "sales", table: "customers", privileges: ["SELECT"] },
       { catalog: "hive", schema: "sales", table: "customers", privileges: [] },
       { user: "bob", catalog: "hive", schema: "sales", table: "orders", privileges: ["SELECT", "INSERT", "DELETE", "UPDATE"] },
-      { group: "data\\-engineers", catalog: "hive", schema: "sales", table: "orders", privileges: ["SELECT", "INSERT", "DELETE", "UPDATE"] },
+      {
+        group: "data\\-engineers",
+        catalog: "hive",
+        schema: "sales",
+        table: "orders",
+        privileges: ["SELECT", "INSERT", "DELETE", "UPDATE"],
+      },
       { user: "alice", catalog: "hive", schema: "sales", table: "orders", privileges: ["SELECT"] },
       { catalog: "hive", schema: "sales", table: "orders", privileges: [] },
     ]);
@@ -147,6 +171,8 @@ describe("file mode: rules.json", () => {
     expect(document.schemas).toEqual([
       { user: "accessplane\\-svc", owner: true },
       { role: "admin", owner: true },
+      // Nobody else owns a schema that holds a data source (DROP SCHEMA, every table name).
+      { catalog: "hive", schema: "sales", owner: false },
     ]);
     // Deny by default: the last table rule is a deny for a managed table, not an allow.
     expect(document.tables!.at(-1)).toEqual({ catalog: "hive", schema: "sales", table: "orders", privileges: [] });
@@ -169,18 +195,35 @@ describe("file mode: rules.json", () => {
     for (const doc of bad) expect(TrinoRulesDocumentSchema.safeParse(doc).success).toBe(false);
   });
 
-  test("unmanaged objects: the catch-all comes after every managed deny", () => {
-    const { document } = trinoRulesDocument({ ...input, unmanaged: { privileges: ["SELECT", "INSERT"], schemaOwner: false } });
+  test("unregistered objects: the catch-all comes after every data source's deny", () => {
+    const { document } = trinoRulesDocument({ ...input, unregistered: { privileges: ["SELECT", "INSERT"], schemaOwner: false } });
     expect(document.tables!.at(-1)).toEqual({ privileges: ["SELECT", "INSERT"] });
     expect(document.tables!.at(-2)).toEqual({ catalog: "hive", schema: "sales", table: "orders", privileges: [] });
     expect(document.catalogs!.at(-1)).toEqual({ allow: "all" });
+  });
+
+  test("unregistered objects: CREATE alone still lets everyone create schemas", () => {
+    const { document } = trinoRulesDocument({ ...input, unregistered: { privileges: [], schemaOwner: true } });
+    expect([document.catalogs!.at(-1), document.schemas!.at(-1), document.tables!.at(-1)]).toEqual([
+      { allow: "all" },
+      { owner: true },
+      { catalog: "hive", schema: "sales", table: "orders", privileges: [] },
+    ]);
+    expect(allowed(document, { user: "eve" }, { catalog: "hive", schema: "scratch", table: "t" }, "OWN_SCHEMA")).toBe(true);
+    expect(allowed(document, { user: "eve" }, { catalog: "hive", schema: "sales", table: "t" }, "OWN_SCHEMA")).toBe(false);
+    expect(allowed(document, { user: "eve" }, { catalog: "hive", schema: "scratch", table: "t" }, "SELECT")).toBe(false);
   });
 
   test("a user and a group with non-nested privileges is reported", () => {
     const { warnings } = trinoRulesDocument({
       policies: [
         { policyKey: "a", users: ["u"], groups: [], grants: [{ catalog: "c", schema: "s", table: "t", privileges: ["SELECT", "INSERT"] }] },
-        { policyKey: "b", users: [], groups: ["g"], grants: [{ catalog: "c", schema: "s", table: "t", privileges: ["SELECT", "OWNERSHIP"] }] },
+        {
+          policyKey: "b",
+          users: [],
+          groups: ["g"],
+          grants: [{ catalog: "c", schema: "s", table: "t", privileges: ["SELECT", "OWNERSHIP"] }],
+        },
       ],
     });
     expect(warnings).toEqual([
@@ -192,5 +235,75 @@ describe("file mode: rules.json", () => {
     expect(trinoRegexEscape("a.b*c|d(e)[f]{g}^$\\+?")).toBe("a\\.b\\*c\\|d\\(e\\)\\[f\\]\\{g\\}\\^\\$\\\\\\+\\?");
     expect(new RegExp(`^${trinoRegexEscape("a.b")}$`).test("axb")).toBe(false);
     expect(new RegExp(`^${trinoRegexEscape("日本.x")}$`).test("日本.x")).toBe(true);
+  });
+});
+
+describe("file mode: properties over hostile names", () => {
+  // Names that are regex syntax, look alike once a metacharacter matches anything, or are not ASCII.
+  const NAMES = ["a", "a.b", "aXb", "a|b", "(x)", "[z]", "s*", "ss", "^$", "\\", "q\"'", "日本", "a-b", "a b"];
+  const name = fc.constantFrom(...NAMES);
+  const TABLE_PRIVILEGES = ["SELECT", "INSERT", "DELETE", "UPDATE", "OWNERSHIP"] as const satisfies readonly Action[];
+  const privilege = fc.constantFrom(...TABLE_PRIVILEGES);
+  const table = fc.record({ catalog: name, schema: name, table: name });
+  const input = fc.record({
+    admins: fc.uniqueArray(name, { maxLength: 2 }),
+    policies: fc.array(
+      fc.record({
+        users: fc.uniqueArray(name, { maxLength: 3 }),
+        grants: fc.array(fc.record({ at: table, privileges: fc.uniqueArray(privilege, { maxLength: 5 }) }), { maxLength: 4 }),
+      }),
+      { maxLength: 4 },
+    ),
+  });
+
+  test("regex escaping: an escaped name matches itself and nothing else", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: "binary", minLength: 1, maxLength: 12 }).filter((s) => !s.includes("\u0000")),
+        fc.string({ maxLength: 12 }),
+        (a, b) => {
+          const re = new RegExp(`^(?:${trinoRegexEscape(a)})$`);
+          return re.test(a) && (a === b || !re.test(b));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  test("on a data source, a user holds exactly the union of their policies' privileges, or everything as an administrator", () => {
+    fc.assert(
+      fc.property(input, fc.constantFrom("all", "none"), (x, others) => {
+        const { document } = trinoRulesDocument({
+          admins: { users: x.admins },
+          policies: x.policies.map((p, i) => ({
+            policyKey: `p${i}`,
+            users: p.users,
+            grants: p.grants.map((g) => ({ ...g.at, privileges: g.privileges })),
+          })),
+          // Whatever unregistered objects allow must not leak onto data sources.
+          unregistered:
+            others === "all"
+              ? { privileges: ["SELECT", "INSERT", "DELETE", "UPDATE", "OWNERSHIP", "GRANT_SELECT"], schemaOwner: true }
+              : null,
+        });
+        const key = (t: { catalog: string; schema: string; table: string }) => JSON.stringify([t.catalog, t.schema, t.table]);
+        const sources = new Map(x.policies.flatMap((p) => p.grants.map((g) => [key(g.at), g.at] as const)));
+        for (const t of sources.values()) {
+          for (const user of NAMES) {
+            const expected = new Set<string>();
+            for (const p of x.policies) {
+              if (!p.users.includes(user)) continue;
+              for (const g of p.grants) if (key(g.at) === key(t)) g.privileges.forEach((q) => expected.add(q));
+            }
+            for (const q of TABLE_PRIVILEGES) {
+              const want = x.admins.includes(user) || expected.has(q);
+              if (allowed(document, { user }, t, q) !== want) return false;
+            }
+          }
+        }
+        return true;
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -9,7 +9,6 @@ import { policyRowsSchema, sourceTableSchema, viewDialectSchema } from "./views"
 import {
   trinoCatalogRuleSchema,
   trinoColumnConstraintSchema,
-  trinoOperationSchema,
   trinoPrincipalsSchema,
   trinoPrivilegeSchema,
   trinoRoleStateSchema,
@@ -38,9 +37,6 @@ export const TrinoPrivilegeSchema = trinoPrivilegeSchema();
 
 /** Privileges that `GRANT ... ON TABLE` accepts (SQL mode). */
 export const TrinoSqlPrivilegeSchema = trinoSqlPrivilegeSchema();
-
-/** accessplane's Trino operations, the values of an access grant mapping. */
-export const TrinoOperationSchema = trinoOperationSchema();
 
 /** Privileges a role holds on one table (SQL mode). */
 export const TrinoTableGrantSchema = trinoTableGrantSchema();

@@ -1,22 +1,26 @@
 /**
  * Trino / Starburst: how accessplane's Trino operations become native privileges, in the two forms
- * a cluster can enforce them (ISSUE 5):
+ * a cluster can enforce them:
  * - SQL mode: a role per policy, GRANT/REVOKE of table privileges to the role, and role membership
  *   (`trinoRoleDelta`);
  * - file mode: a system-level file-based access-control `rules.json` (`trinoRulesDocument`), checked
  *   against `trinoRulesDocumentSchema()`, the documented rule format.
  *
- * Operations to privileges (SPEC.md "Starburst (Trino)", checked against the Trino docs' table of
- * permissions per SQL command):
+ * `TRINO_OPERATION_PRIVILEGES` is the one table of what each operation means on each object type:
+ * SPEC.md's privilege names (what the plan shows), the privileges of `GRANT ... ON TABLE` (SQL mode)
+ * and the table-rule privileges of `rules.json` (file mode). The plan, the SQL generator, the rules
+ * generator and the emitter all read it. Vendor rules behind each column (Trino docs, "GRANT
+ * privilege" and "File-based access control", table of permissions per SQL command):
  * - READ -> SELECT. SHOW on tables, views and columns needs no privilege of its own: an object is
  *   visible as soon as the user holds any privilege on it.
  * - WRITE -> INSERT, UPDATE, DELETE on tables (MERGE needs the three; TRUNCATE is checked as
  *   DELETE); on materialized views UPDATE only, which is what REFRESH MATERIALIZED VIEW requires;
  *   nothing on plain views (they cannot be written).
- * - OWN -> OWNERSHIP (ALTER, DROP, COMMENT, SET PROPERTIES). File mode only: GRANT cannot hand
- *   out ownership in SQL mode, so SQL mode rejects it instead of dropping it silently.
+ * - OWN -> OWNERSHIP (ALTER, DROP, COMMENT, SET PROPERTIES) in file mode. GRANT accepts only
+ *   SELECT, INSERT, DELETE and UPDATE, so SQL mode cannot grant OWN: the plan says so per source.
  */
 import type { z } from "zod";
+import type { ObjectTypeOf, TrinoOperation } from "../../model/schema";
 import { quoteIdent, quoteLiteral, quoteQualified } from "./dialect";
 import { zod } from "./closure";
 
@@ -27,7 +31,6 @@ import { zod } from "./closure";
 // Enum values, in the order privileges are written.
 const PRIVILEGES = ["SELECT", "INSERT", "DELETE", "UPDATE", "OWNERSHIP", "GRANT_SELECT"] as const;
 const SQL_PRIVILEGES = ["SELECT", "INSERT", "DELETE", "UPDATE"] as const;
-const OPERATIONS = ["READ", "WRITE", "OWN"] as const;
 
 /** Table privileges of the file-based access-control format. */
 export function trinoPrivilegeSchema() {
@@ -45,23 +48,77 @@ export function trinoSqlPrivilegeSchema() {
 /** One SQL-mode table privilege. */
 export type TrinoSqlPrivilege = z.infer<ReturnType<typeof trinoSqlPrivilegeSchema>>;
 
-/** accessplane's Trino operations, the values of an access grant mapping. */
-export function trinoOperationSchema() {
-  return zod().enum(OPERATIONS);
+/** SPEC.md's names for what a Trino operation allows: the vocabulary of the plan's `privileges`. */
+export type TrinoSpecPrivilege =
+  "SELECT" | "SHOW" | "DELETE" | "INSERT" | "MERGE" | "TRUNCATE" | "UPDATE" | "REFRESH" | "ALTER" | "COMMENT" | "DROP" | "SET PROPERTIES";
+
+/** How grants reach a cluster: SQL GRANT statements, or a file-based `rules.json`. */
+export type TrinoMode = "sql" | "file";
+
+/** What one operation means on one object type: SPEC's names, and the native privileges per mode. */
+interface OperationRow {
+  spec: readonly TrinoSpecPrivilege[];
+  sql: readonly TrinoSqlPrivilege[];
+  file: readonly TrinoPrivilege[];
 }
 
-/** One Trino operation. */
-export type TrinoOperation = z.infer<ReturnType<typeof trinoOperationSchema>>;
+const NOTHING = { spec: [], sql: [], file: [] } as const;
+const READ = { spec: ["SELECT", "SHOW"], sql: ["SELECT"], file: ["SELECT"] } as const;
+const OWN_VIEW = { spec: ["ALTER", "COMMENT", "DROP"], sql: [], file: ["OWNERSHIP"] } as const;
 
-/** The kinds of Trino objects a data source can be. */
-export type TrinoObjectKind = "table" | "view" | "materialized_view";
-
-/** Native privileges per operation and object kind. */
+/**
+ * The Trino privilege table, per object type and operation. Views hold no data to modify, so WRITE
+ * yields nothing on them; CREATE applies only to objects that do not exist yet, so it yields nothing
+ * on a data source. An empty `sql` list beside a non-empty `spec` list is an operation SQL mode
+ * cannot grant.
+ */
 const TRINO_OPERATION_PRIVILEGES = {
-  table: { READ: ["SELECT"], WRITE: ["DELETE", "INSERT", "UPDATE"], OWN: ["OWNERSHIP"] },
-  view: { READ: ["SELECT"], WRITE: [], OWN: ["OWNERSHIP"] },
-  materialized_view: { READ: ["SELECT"], WRITE: ["UPDATE"], OWN: ["OWNERSHIP"] },
-} as const satisfies Record<TrinoObjectKind, Record<TrinoOperation, readonly TrinoPrivilege[]>>;
+  "BASE TABLE": {
+    READ,
+    WRITE: {
+      spec: ["DELETE", "INSERT", "MERGE", "TRUNCATE", "UPDATE"],
+      sql: ["INSERT", "DELETE", "UPDATE"],
+      file: ["INSERT", "DELETE", "UPDATE"],
+    },
+    OWN: { spec: ["ALTER", "COMMENT", "DROP", "SET PROPERTIES"], sql: [], file: ["OWNERSHIP"] },
+    CREATE: NOTHING,
+  },
+  VIEW: { READ, WRITE: NOTHING, OWN: OWN_VIEW, CREATE: NOTHING },
+  "MATERIALIZED VIEW": {
+    READ,
+    WRITE: { spec: ["REFRESH"], sql: ["UPDATE"], file: ["UPDATE"] },
+    OWN: OWN_VIEW,
+    CREATE: NOTHING,
+  },
+} as const satisfies Record<ObjectTypeOf<"trino">, Record<TrinoOperation, OperationRow>>;
+
+/**
+ * Rule privileges on objects that are not data sources, per allowed operation (file mode). READ adds
+ * GRANT_SELECT: everyone may read those objects anyway, and a view's owner needs it on what the view
+ * reads (Trino checks `checkCanCreateViewWithSelectFromColumns` for the owner: SELECT and GRANT_SELECT
+ * in its first matching rule, and `all` on the catalog; trinodb/trino
+ * `lib/trino-plugin-toolkit/.../security/FileBasedSystemAccessControl.java`). CREATE TABLE and
+ * CREATE VIEW need OWNERSHIP of the new name, which is also what ALTER and DROP need: the rule format
+ * cannot tell CREATE from OWN on tables, so OWNERSHIP is written only when both are allowed (the
+ * narrower reading; validation warns about one without the other). CREATE also makes everyone owner
+ * of schemas that hold no data source (CREATE SCHEMA needs schema ownership).
+ */
+const TRINO_UNREGISTERED_PRIVILEGES = {
+  READ: ["SELECT", "GRANT_SELECT"],
+  WRITE: ["INSERT", "DELETE", "UPDATE"],
+  OWN: ["OWNERSHIP"],
+  CREATE: ["OWNERSHIP"],
+} as const satisfies Record<TrinoOperation, readonly TrinoPrivilege[]>;
+
+/** The securable kind Trino names each object type by. */
+const TRINO_OBJECT_KIND = {
+  "BASE TABLE": "TABLE",
+  VIEW: "VIEW",
+  "MATERIALIZED VIEW": "MATERIALIZED VIEW",
+} as const satisfies Record<ObjectTypeOf<"trino">, string>;
+
+// The order operations are listed in (alphabetical, as the plan sorts its lists).
+const OPERATION_ORDER = ["CREATE", "OWN", "READ", "WRITE"] as const satisfies readonly TrinoOperation[];
 
 const PRIVILEGE_ORDER: readonly TrinoPrivilege[] = PRIVILEGES;
 
@@ -69,9 +126,47 @@ function sortPrivileges<P extends TrinoPrivilege>(ps: Iterable<P>): P[] {
   return [...new Set(ps)].sort((a, b) => PRIVILEGE_ORDER.indexOf(a) - PRIVILEGE_ORDER.indexOf(b));
 }
 
-/** The sorted native privileges that `operations` grant on an object of `kind`. */
-export function trinoPrivileges(operations: readonly TrinoOperation[], kind: TrinoObjectKind): TrinoPrivilege[] {
-  return sortPrivileges(operations.flatMap((op) => TRINO_OPERATION_PRIVILEGES[kind][op]));
+/** Operations the mode cannot grant on this object type although SPEC gives them a meaning there. */
+export function trinoOperationsNotInMode(
+  objectType: ObjectTypeOf<"trino">,
+  operations: readonly TrinoOperation[],
+  mode: TrinoMode,
+): TrinoOperation[] {
+  const row = TRINO_OPERATION_PRIVILEGES[objectType];
+  return operations.filter((op) => row[op].spec.length > 0 && row[op][mode].length === 0);
+}
+
+/** SPEC's privileges of `operations` on an object type, sorted. */
+export function trinoSpecPrivileges(objectType: ObjectTypeOf<"trino">, operations: readonly TrinoOperation[]): TrinoSpecPrivilege[] {
+  const row = TRINO_OPERATION_PRIVILEGES[objectType];
+  return [...new Set(operations.flatMap((op) => row[op].spec))].sort();
+}
+
+/** The operations whose SPEC privileges `privileges` holds (the inverse of `trinoSpecPrivileges`). */
+export function trinoHeldOperations(objectType: ObjectTypeOf<"trino">, privileges: readonly string[]): TrinoOperation[] {
+  const row = TRINO_OPERATION_PRIVILEGES[objectType];
+  const held = new Set(privileges);
+  return OPERATION_ORDER.filter((op) => row[op].spec.some((p) => held.has(p)));
+}
+
+/** The native privileges `operations` grant on an object type in `mode`, sorted alphabetically. */
+export function trinoNativePrivileges(
+  objectType: ObjectTypeOf<"trino">,
+  operations: readonly TrinoOperation[],
+  mode: TrinoMode,
+): (TrinoSqlPrivilege | TrinoPrivilege)[] {
+  const row = TRINO_OPERATION_PRIVILEGES[objectType];
+  return [...new Set(operations.flatMap((op): readonly (TrinoSqlPrivilege | TrinoPrivilege)[] => row[op][mode]))].sort();
+}
+
+/** What everyone may do on objects that are not data sources, as rules (file mode). */
+export function trinoUnregisteredRules(
+  operations: readonly TrinoOperation[],
+): { privileges: TrinoPrivilege[]; schemaOwner: boolean } | null {
+  if (operations.length === 0) return null;
+  const ownership = operations.includes("OWN") && operations.includes("CREATE");
+  const privileges = operations.flatMap((op) => TRINO_UNREGISTERED_PRIVILEGES[op]).filter((p) => ownership || p !== "OWNERSHIP");
+  return { privileges: sortPrivileges(privileges), schemaOwner: operations.includes("CREATE") };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -240,9 +335,7 @@ export function trinoCatalogRuleSchema() {
 /** A schema rule: whether matching users own matching schemas. */
 export function trinoSchemaRuleSchema() {
   const z = zod();
-  return z
-    .object({ ...subjectShape(), catalog: regexSchema().optional(), schema: regexSchema().optional(), owner: z.boolean() })
-    .strict();
+  return z.object({ ...subjectShape(), catalog: regexSchema().optional(), schema: regexSchema().optional(), owner: z.boolean() }).strict();
 }
 
 /** A column constraint inside a table rule. */
@@ -322,10 +415,10 @@ export function trinoRulesInputSchema() {
       }),
     ),
     /**
-     * What everyone may do on tables that are not data sources (SPEC.md
-     * `immuta.allowed.non.immuta.datasource.operations`); null denies everything unmanaged.
+     * What everyone may do on objects that are not data sources (`trinoUnregisteredRules` of
+     * `trino.cluster.allowedNonDataSourceOperations`); null denies everything unregistered.
      */
-    unmanaged: z
+    unregistered: z
       .object({ privileges: z.array(trinoPrivilegeSchema()), schemaOwner: z.boolean() })
       .nullable()
       .default(null),
@@ -359,10 +452,18 @@ function alternation(names: readonly string[]): string {
 type Kind = "user" | "group";
 
 /**
- * Generates the `rules.json` for a set of policies. Rules are first-match, so privileges are
- * merged per table and per user (and per group) before writing: a user in two policies gets one
- * rule with the union. Each managed table ends with an empty-privilege rule, so nothing later (not
- * even the unmanaged catch-all) can grant on it: deny by default.
+ * Generates the `rules.json` for a set of policies. Every section is first-match and denies when no
+ * rule matches (Trino docs, "File-based access control"), so each section is written in three
+ * parts, in this order:
+ * 1. the administrators: all catalogs, every schema owned, every table privilege (GRANT_SELECT
+ *    included, so views they own can be read by whoever may select the view);
+ * 2. the data sources: catalogs that hold one are open to everyone (table rules decide; a user
+ *    needs catalog access for table rules to apply at all), schemas that hold one are owned by
+ *    nobody else, and each table gets its subscribers' rules then an empty-privilege rule, so
+ *    nothing later (not even the catch-all) grants on it;
+ * 3. objects that are not data sources: the catch-all of `unregistered`, or nothing (deny).
+ * Privileges are merged per table and per user (and per group) before writing: a user in two
+ * policies gets one rule with the union.
  */
 export function trinoRulesDocument(input: TrinoRulesInput): TrinoRulesResult {
   const parsed = trinoRulesInputSchema().parse(input);
@@ -402,9 +503,11 @@ export function trinoRulesDocument(input: TrinoRulesInput): TrinoRulesResult {
   }));
 
   const managedCatalogs = new Set<string>();
+  const managedSchemas = new Map<string, { catalog: string; schema: string }>();
   const sortedTables = [...tables.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, t]) => t);
   for (const t of sortedTables) {
     managedCatalogs.add(t.catalog);
+    managedSchemas.set(JSON.stringify([t.catalog, t.schema]), { catalog: t.catalog, schema: t.schema });
     const where = {
       catalog: trinoRegexEscape(t.catalog),
       schema: trinoRegexEscape(t.schema),
@@ -448,11 +551,17 @@ export function trinoRulesDocument(input: TrinoRulesInput): TrinoRulesResult {
   }
 
   for (const c of [...managedCatalogs].sort()) catalogs.push({ catalog: trinoRegexEscape(c), allow: "all" });
-  if (parsed.unmanaged) {
-    const writes = parsed.unmanaged.privileges.some((p) => p !== "SELECT" && p !== "GRANT_SELECT");
-    catalogs.push({ allow: writes ? "all" : "read-only" });
-    if (parsed.unmanaged.schemaOwner) schemas.push({ owner: true });
-    rules.push({ privileges: sortPrivileges(parsed.unmanaged.privileges) });
+  // Schema ownership allows DROP SCHEMA and lists every table name: never on a schema with data sources.
+  for (const k of [...managedSchemas.keys()].sort()) {
+    const m = managedSchemas.get(k)!;
+    schemas.push({ catalog: trinoRegexEscape(m.catalog), schema: trinoRegexEscape(m.schema), owner: false });
+  }
+  const unregistered = parsed.unregistered;
+  if (unregistered && (unregistered.privileges.length > 0 || unregistered.schemaOwner)) {
+    const writes = unregistered.privileges.some((p) => p !== "SELECT" && p !== "GRANT_SELECT");
+    catalogs.push({ allow: writes || unregistered.schemaOwner ? "all" : "read-only" });
+    if (unregistered.schemaOwner) schemas.push({ owner: true });
+    if (unregistered.privileges.length > 0) rules.push({ privileges: sortPrivileges(unregistered.privileges) });
   }
   // `schemas` is always written: an absent section would make every user own every schema.
   const document = trinoRulesDocumentSchema().parse({ catalogs, schemas, tables: rules });
@@ -466,4 +575,4 @@ export function renderTrinoRules(document: TrinoRulesDocument): string {
 
 // Exported by name, never `export const`: tsc compiles a module's own references to an exported
 // const as `exports.NAME`, which Pulumi's closure serialisation cannot follow (see closure.ts).
-export { TRINO_OPERATION_PRIVILEGES, trinoReadQueries };
+export { TRINO_OBJECT_KIND, TRINO_OPERATION_PRIVILEGES, TRINO_UNREGISTERED_PRIVILEGES, trinoReadQueries };

@@ -20,6 +20,7 @@ import {
   renderTrinoRules,
   trinoReadQueries,
   trinoRoleDelta,
+  trinoSqlPrivilegeSchema,
 } from "../../platforms/sql/trino";
 import { initError } from "../../platforms/sql/closure";
 import { type ConfigSnapshot, type Row, type TrinoConnection, snapshotConfig, trinoConnection } from "./connection";
@@ -182,7 +183,8 @@ async function readRole(r: TrinoRunner, i: TrinoRoleGrantsInputs): Promise<Trino
     roleCatalog: i.roleCatalog,
     members,
     grants: [...grants.values()]
-      .map((g) => ({ ...g, privileges: [...g.privileges].filter((p) => ["SELECT", "INSERT", "UPDATE", "DELETE"].includes(p)) }))
+      // Only what GRANT can give is ours to converge (the connector may list other privilege types).
+      .map((g) => ({ ...g, privileges: [...g.privileges].filter((p) => trinoSqlPrivilegeSchema().safeParse(p).success) }))
       .filter((g) => g.privileges.length > 0),
   });
   return live;
