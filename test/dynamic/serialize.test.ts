@@ -101,19 +101,19 @@ const KINDS: {
   {
     kind: "ViewEntitlementStore",
     make: () => new ViewEntitlementStoreProvider(),
-    valid: { dialect: "postgres", managedSchema: "ap_serialized" },
-    normalised: { dialect: "postgres", managedSchema: "ap_serialized" },
-    invalid: { dialect: "oracle", managedSchema: "" },
+    valid: { dialect: "postgres", database: "postgres", managedSchema: "ap_serialized" },
+    normalised: { dialect: "postgres", database: "postgres", managedSchema: "ap_serialized", schemaOwner: null },
+    invalid: { dialect: "oracle", database: "postgres", managedSchema: "" },
     failing: ["dialect", "managedSchema"],
     diffs: [
       {
-        olds: { dialect: "postgres", managedSchema: "a", storePresent: true, publicUsage: true },
-        news: { dialect: "postgres", managedSchema: "b" },
+        olds: { dialect: "postgres", database: "postgres", managedSchema: "a", storePresent: true, publicUsage: true },
+        news: { dialect: "postgres", database: "postgres", managedSchema: "b" },
         expected: { changes: true, replaces: ["managedSchema"], deleteBeforeReplace: false },
       },
       {
-        olds: { dialect: "postgres", managedSchema: "a", storePresent: false, publicUsage: true },
-        news: { dialect: "postgres", managedSchema: "a" },
+        olds: { dialect: "postgres", database: "postgres", managedSchema: "a", storePresent: false, publicUsage: true },
+        news: { dialect: "postgres", database: "postgres", managedSchema: "a" },
         expected: { changes: true, replaces: [], deleteBeforeReplace: false },
       },
     ],
@@ -142,19 +142,19 @@ const KINDS: {
   {
     kind: "PolicyEntitlements",
     make: () => new PolicyEntitlementsProvider(),
-    valid: { dialect: "postgres", managedSchema: "ap_serialized", policyKey: "p", members: ["bob", "alice", "bob"], dataSources: ["sales.orders"] },
-    normalised: { dialect: "postgres", managedSchema: "ap_serialized", policyKey: "p", members: ["alice", "bob"], dataSources: ["sales.orders"] },
-    invalid: { dialect: "postgres", managedSchema: "ap_serialized", policyKey: "p\u0000", members: [""], dataSources: [] },
+    valid: { dialect: "postgres", database: "postgres", managedSchema: "ap_serialized", policyKey: "p", members: ["bob", "alice", "bob"], dataSources: ["sales.orders"] },
+    normalised: { dialect: "postgres", database: "postgres", managedSchema: "ap_serialized", policyKey: "p", members: ["alice", "bob"], dataSources: ["sales.orders"] },
+    invalid: { dialect: "postgres", database: "postgres", managedSchema: "ap_serialized", policyKey: "p\u0000", members: [""], dataSources: [] },
     failing: ["members.0", "policyKey"],
     diffs: [
       {
-        olds: { dialect: "postgres", managedSchema: "m", policyKey: "p", members: ["alice"], dataSources: [] },
-        news: { dialect: "postgres", managedSchema: "m", policyKey: "p", members: ["alice", "bob"], dataSources: [] },
+        olds: { dialect: "postgres", database: "postgres", managedSchema: "m", policyKey: "p", members: ["alice"], dataSources: [] },
+        news: { dialect: "postgres", database: "postgres", managedSchema: "m", policyKey: "p", members: ["alice", "bob"], dataSources: [] },
         expected: { changes: true, replaces: [], deleteBeforeReplace: false },
       },
       {
-        olds: { dialect: "postgres", managedSchema: "m", policyKey: "p", members: ["alice"], dataSources: [] },
-        news: { dialect: "postgres", managedSchema: "m", policyKey: "p", members: ["alice"], dataSources: [] },
+        olds: { dialect: "postgres", database: "postgres", managedSchema: "m", policyKey: "p", members: ["alice"], dataSources: [] },
+        news: { dialect: "postgres", database: "postgres", managedSchema: "m", policyKey: "p", members: ["alice"], dataSources: [] },
         expected: { changes: false, replaces: [], deleteBeforeReplace: false },
       },
     ],
@@ -570,7 +570,7 @@ describe("registration under pulumi.runtime.setMocks", () => {
   });
 
   const resources: [string, () => pulumi.CustomResource][] = [
-    ["ViewEntitlementStore", () => new ViewEntitlementStore("store", { dialect: "postgres", managedSchema: "ap_serialized" })],
+    ["ViewEntitlementStore", () => new ViewEntitlementStore("store", { dialect: "postgres", database: "postgres", managedSchema: "ap_serialized", schemaOwner: null })],
     ["ManagedView", () => new ManagedView("view", viewInputs as ConstructorParameters<typeof ManagedView>[1])],
     ["PolicyEntitlements", () => new PolicyEntitlements("ents", { ...(KINDS[2]!.normalised as ConstructorParameters<typeof PolicyEntitlements>[1]) })],
     ["TrinoRoleGrants", () => new TrinoRoleGrants("role", { role: "ap_p", members: ["alice"], grants: [{ catalog: "hive", schema: "s", table: "t", privileges: ["SELECT"] }] })],
