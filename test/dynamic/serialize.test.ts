@@ -443,11 +443,11 @@ describe.each(COMPILERS)("providers serialised by a program compiled with %s", (
     try {
       const storeIn = (await store.call<{ inputs: Props }>("check", {}, { ...KINDS[0]!.valid, managedSchema: schema })).inputs;
       const s = await store.call<{ id: string; outs: Props }>("create", storeIn);
-      expect(s.outs).toEqual({ ...storeIn, schemaCreated: true, storePresent: true, publicUsage: true });
+      expect(s.outs).toEqual({ ...storeIn, schemaCreated: true, storePresent: true, publicUsage: true, schemaOwnerCurrent: true });
 
       const viewIn = (await view.call<{ inputs: Props }>("check", {}, { ...viewInputs, managedSchema: schema })).inputs;
       const v = await view.call<{ id: string; outs: Props }>("create", viewIn);
-      expect(v.id).toBe(JSON.stringify(["postgres", schema, "sales_orders"]));
+      expect(v.id).toBe(JSON.stringify(["postgres", "postgres", schema, "sales_orders"]));
 
       const entsIn = (await ents.call<{ inputs: Props }>("check", {}, { ...KINDS[2]!.valid, managedSchema: schema, members: ["alice"] })).inputs;
       const e = await ents.call<{ id: string; outs: Props }>("create", entsIn);
@@ -458,6 +458,7 @@ describe.each(COMPILERS)("providers serialised by a program compiled with %s", (
         viewPresent: true,
         definitionCurrent: true,
         publicSelect: true,
+        ownershipChained: true,
       });
       expect((await ents.call<{ props: Props }>("read", e.id, e.outs)).props).toEqual({ ...entsIn, members: ["alice"] });
 
