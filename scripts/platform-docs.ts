@@ -228,7 +228,7 @@ const PAGES: Record<Platform, PlatformPage> = {
         title: "A table",
         identity: (u) => `bigquery: "user:${u}@example.com"`,
         sources: [
-          ["bigquery.web.orders", "BASE TABLE", { project: "acme-analytics", dataset: "web", table: "orders" }],
+          ["bigquery.web.orders", "BASE TABLE", { project: "acme-analytics", dataset: "web", table: "orders", location: "EU" }],
         ],
       },
     ],
