@@ -133,7 +133,7 @@ describe("preview stability", () => {
     // in place, and nothing is replaced.
     expect(d.updates).toEqual([
       "gcp:bigquery/iamBinding:IamBinding::estate/bigquery/readers/bigquery.web.sessions",
-      "pulumi-nodejs:dynamic/accessplane:PolicyEntitlements::estate/redshift:finance-analysts-read/entitlements",
+      "pulumi-nodejs:dynamic/accessplane:PolicyEntitlements::estate/redshift:finance-analysts-read/entitlements/dw",
       "pulumi-nodejs:dynamic/accessplane:TrinoRoleGrants::estate/trino:finance-analysts-read/role",
     ]);
   });
