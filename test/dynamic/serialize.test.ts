@@ -137,6 +137,17 @@ const KINDS: {
         news: { ...viewInputs, viewName: "orders" },
         expected: { changes: true, replaces: ["viewName"], deleteBeforeReplace: false },
       },
+      {
+        // The view lives in its source's database: another database is another object.
+        olds: { ...viewInputs, viewPresent: true, definitionCurrent: true, publicSelect: true, ownershipChained: true },
+        news: { ...viewInputs, source: { ...viewInputs.source, database: "other" } },
+        expected: { changes: true, replaces: ["source"], deleteBeforeReplace: false },
+      },
+      {
+        olds: { ...viewInputs, viewPresent: true, definitionCurrent: true, publicSelect: true, ownershipChained: false },
+        news: viewInputs,
+        expected: { changes: true, replaces: [], deleteBeforeReplace: false },
+      },
     ],
   },
   {

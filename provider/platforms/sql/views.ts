@@ -3,13 +3,15 @@
  * dialect Redshift is tested in). A small dialect switch covers their differences; there is no
  * second copy of any statement for tests.
  *
- * Shape (SPEC.md "Redshift" / "Azure Synapse"), per connection:
+ * Shape (SPEC.md "Redshift" / "Azure Synapse"), per database (each through its own connection):
  * - a managed schema holding the entitlements store: `memberships(policy_key, user_name)` and
  *   `policy_objects(policy_key, data_source)`. Rows grow as users + objects per policy, never
  *   users x objects; the `entitlements(user_name, data_source)` view joins them. Nothing in the
  *   store is granted to anyone, so users cannot read who is subscribed to what.
  * - one managed view per data source: the source rows, filtered by an entitlement check for the
- *   current user. The view runs with its owner's rights, so users need no grant on the source.
+ *   current user. On postgres/redshift the view reads its source with its owner's rights; on
+ *   Synapse through ownership chaining (the managed schema is owned by the sources' owner, see
+ *   `createStoreStatements`). Either way users need no grant on the source.
  *   Redshift/PostgreSQL: a user without access gets zero rows. Synapse: a user without access
  *   gets the error `Access denied: you are not subscribed to the data source` (see `synapseCheck`).
  * - SELECT on each managed view goes to PUBLIC once, when the view is created; subscribing or
