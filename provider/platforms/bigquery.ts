@@ -50,7 +50,15 @@ function auditLocations(input: Pick<AuditInput, "inventory">): AuditResult {
   const issues: Issue[] = [];
   for (const [dataset, locations] of [...byDataset].sort(([a], [b]) => a.localeCompare(b))) {
     if (locations.size < 2) continue;
-    const list = [...locations].sort(([a], [b]) => a.localeCompare(b)).map(([loc, ids]) => `\`${loc}\` (${ids.sort().map((i) => `\`${i}\``).join(", ")})`);
+    const list = [...locations]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(
+        ([loc, ids]) =>
+          `\`${loc}\` (${ids
+            .sort()
+            .map((i) => `\`${i}\``)
+            .join(", ")})`,
+      );
     issues.push({
       severity: "error",
       code: "bigquery-location-conflict",

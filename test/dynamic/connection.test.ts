@@ -35,17 +35,16 @@ test("per-database variable names upper-case the database and keep only A-Z and 
 
 test("a map that is not a JSON object of URLs is refused without quoting it", () => {
   for (const bad of ['{"dw": 1}', "[]", "not json postgres://u:s3cret@h/dw", '{"dw": ""}']) {
-    const err = (() => {
-      try {
-        viewConnection("redshift", { redshiftUrls: bad }, "dw");
-      } catch (e) {
-        return e;
-      }
-    })();
+    let err: unknown;
+    try {
+      viewConnection("redshift", { redshiftUrls: bad }, "dw");
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(ProviderError);
     expect((err as Error).message).toBe(
       "redshift: the setting `accessplane:redshiftUrls` (or ACCESSPLANE_REDSHIFT_URLS) is not a JSON object of database names to connection URLs; " +
-        "help: set it as a secret, e.g. `pulumi config set --secret accessplane:redshiftUrls '{\"dw\":\"postgres://...\"}'`",
+        'help: set it as a secret, e.g. `pulumi config set --secret accessplane:redshiftUrls \'{"dw":"postgres://..."}\'`',
     );
   }
 });

@@ -54,42 +54,52 @@ describe("bigquery locations", () => {
 });
 
 describe("redshift and synapse: managed objects per database", () => {
-  test.each(["redshift", "synapse"] as const)("%s: dw.billing.invoices and other.billing.invoices get a store, a view and rows each, named as the plan shows", async (platform) => {
-    const e = mustLoad({
-      policies: { "p.yaml": "name: p\naccess: read\nsubscribers: { anyone: true }\ndataSources: { tags: { anyOf: [t] } }\n" },
-      inventory: {
-        "inv.yaml": [
-          `users:\n  - { id: ann, identities: { ${platform}: ann } }`,
-          "dataSources:",
-          `  - { id: dw.inv, platform: ${platform}, objectType: BASE TABLE, location: { database: dw, schema: billing, table: invoices }, tags: [t] }`,
-          `  - { id: other.inv, platform: ${platform}, objectType: BASE TABLE, location: { database: other, schema: billing, table: invoices }, tags: [t] }`,
-          `  - { id: other.x, platform: ${platform}, objectType: VIEW, location: { database: other, schema: billing__x, table: y }, tags: [t] }`,
-          `  - { id: other.y, platform: ${platform}, objectType: VIEW, location: { database: other, schema: billing, table: x__y }, tags: [t] }`,
-          "",
-        ].join("\n"),
-      },
-    });
-    const plan = buildPlan(e, NOW);
-    const rs = (await captureResources(e, NOW)).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
-    const q = platform === "redshift" ? (s: string) => `"${s}"` : (s: string) => `[${s}]`;
-    const shown = new Map(plan.access.map((a) => [a.dataSource, a.object]));
-    // The plan's object is exactly the (database, managed schema, view) the resource creates.
-    for (const v of rs.filter((r) => r.type.endsWith(":ManagedView"))) {
-      const src = v.inputs.source as { database: string };
-      expect(shown.get(v.inputs.dataSource as string)).toBe([src.database, v.inputs.managedSchema as string, v.inputs.viewName as string].map(q).join("."));
-    }
-    expect(rs.map((r) => `${r.type.split(":").pop()} ${r.name} ${JSON.stringify(r.inputs.database ?? (r.inputs.source as { database?: string })?.database)} ${String(r.inputs.viewName ?? r.inputs.dataSources ?? "")}`)).toEqual([
-      `ManagedView estate/${platform}/view/dw.inv "dw" billing$_invoices`,
-      `ManagedView estate/${platform}/view/other.inv "other" billing$_invoices`,
-      `ManagedView estate/${platform}/view/other.x "other" billing__x$_y`,
-      `ManagedView estate/${platform}/view/other.y "other" billing$_x__y`,
-      `PolicyEntitlements estate/${platform}:p/entitlements/dw "dw" dw.inv`,
-      `PolicyEntitlements estate/${platform}:p/entitlements/other "other" other.inv,other.x,other.y`,
-      `ViewEntitlementStore estate/${platform}/store/dw "dw" `,
-      `ViewEntitlementStore estate/${platform}/store/other "other" `,
-    ]);
-    expect(rs.filter((r) => r.type.endsWith(":ViewEntitlementStore")).map((r) => r.inputs.schemaOwner)).toEqual(
-      platform === "synapse" ? ["dbo", "dbo"] : [null, null],
-    );
-  });
+  test.each(["redshift", "synapse"] as const)(
+    "%s: dw.billing.invoices and other.billing.invoices get a store, a view and rows each, named as the plan shows",
+    async (platform) => {
+      const e = mustLoad({
+        policies: { "p.yaml": "name: p\naccess: read\nsubscribers: { anyone: true }\ndataSources: { tags: { anyOf: [t] } }\n" },
+        inventory: {
+          "inv.yaml": [
+            `users:\n  - { id: ann, identities: { ${platform}: ann } }`,
+            "dataSources:",
+            `  - { id: dw.inv, platform: ${platform}, objectType: BASE TABLE, location: { database: dw, schema: billing, table: invoices }, tags: [t] }`,
+            `  - { id: other.inv, platform: ${platform}, objectType: BASE TABLE, location: { database: other, schema: billing, table: invoices }, tags: [t] }`,
+            `  - { id: other.x, platform: ${platform}, objectType: VIEW, location: { database: other, schema: billing__x, table: y }, tags: [t] }`,
+            `  - { id: other.y, platform: ${platform}, objectType: VIEW, location: { database: other, schema: billing, table: x__y }, tags: [t] }`,
+            "",
+          ].join("\n"),
+        },
+      });
+      const plan = buildPlan(e, NOW);
+      const rs = (await captureResources(e, NOW)).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
+      const q = platform === "redshift" ? (s: string) => `"${s}"` : (s: string) => `[${s}]`;
+      const shown = new Map(plan.access.map((a) => [a.dataSource, a.object]));
+      // The plan's object is exactly the (database, managed schema, view) the resource creates.
+      for (const v of rs.filter((r) => r.type.endsWith(":ManagedView"))) {
+        const src = v.inputs.source as { database: string };
+        expect(shown.get(v.inputs.dataSource as string)).toBe(
+          [src.database, v.inputs.managedSchema as string, v.inputs.viewName as string].map(q).join("."),
+        );
+      }
+      expect(
+        rs.map(
+          (r) =>
+            `${r.type.split(":").pop()} ${r.name} ${JSON.stringify(r.inputs.database ?? (r.inputs.source as { database?: string })?.database)} ${String(r.inputs.viewName ?? r.inputs.dataSources ?? "")}`,
+        ),
+      ).toEqual([
+        `ManagedView estate/${platform}/view/dw.inv "dw" billing$_invoices`,
+        `ManagedView estate/${platform}/view/other.inv "other" billing$_invoices`,
+        `ManagedView estate/${platform}/view/other.x "other" billing__x$_y`,
+        `ManagedView estate/${platform}/view/other.y "other" billing$_x__y`,
+        `PolicyEntitlements estate/${platform}:p/entitlements/dw "dw" dw.inv`,
+        `PolicyEntitlements estate/${platform}:p/entitlements/other "other" other.inv,other.x,other.y`,
+        `ViewEntitlementStore estate/${platform}/store/dw "dw" `,
+        `ViewEntitlementStore estate/${platform}/store/other "other" `,
+      ]);
+      expect(rs.filter((r) => r.type.endsWith(":ViewEntitlementStore")).map((r) => r.inputs.schemaOwner)).toEqual(
+        platform === "synapse" ? ["dbo", "dbo"] : [null, null],
+      );
+    },
+  );
 });

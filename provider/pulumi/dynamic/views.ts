@@ -249,8 +249,7 @@ export class ManagedViewProvider implements pulumi.dynamic.ResourceProvider {
             ? squash(text) === squash(synapseViewDefinition(i))
             : text === viewMarker(i.dialect, i, String(state[0]!.def ?? ""));
         const publicSelect = (await s.query(readQueries.publicSelect(i.dialect, i.managedSchema, i.viewName))).length > 0;
-        const ownershipChained =
-          i.dialect !== "synapse" || (await chainProblem(s, i, [i.managedSchema, i.viewName])) === undefined;
+        const ownershipChained = i.dialect !== "synapse" || (await chainProblem(s, i, [i.managedSchema, i.viewName])) === undefined;
         return { viewPresent: true, definitionCurrent, publicSelect, ownershipChained };
       },
     );
