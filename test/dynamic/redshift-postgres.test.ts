@@ -466,7 +466,7 @@ describe("one store, connection and view per database", () => {
     const err = await views.create(await checked(views, invoices(OTHER))).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect((err as Error).message).toBe(
-      "postgres: the connection chosen for database `other_db` opened database `postgres`: managed views and their entitlements live in their source's database; " +
+      "postgres: source `other_db.billing.invoices` (other_db.billing.invoices) is in database `other_db`, but the connection chosen for it opened database `postgres`: managed views and their entitlements live in their source's database; " +
         "help: give database `other_db` its own connection in `accessplane:postgresUrls` or ACCESSPLANE_POSTGRES_URL_OTHER_DB",
     );
     expect(await rows("SELECT count(*)::int AS n FROM pg_class WHERE relname = 'billing$_invoices'")).toEqual([{ n: 0 }]);

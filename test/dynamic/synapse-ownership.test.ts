@@ -126,7 +126,7 @@ test("a connection that opens another database is refused: dedicated pools canno
   server.db = "master";
   const err = await new ManagedViewProvider().create(view).catch((e: unknown) => e);
   expect((err as Error).message).toBe(
-    "synapse: the connection chosen for database `dw` opened database `master`: dedicated SQL pools have no cross-database queries, so each managed view must live in its source's database; " +
+    "synapse: source `synapse.dw.orders` (dw.sales.orders) is in database `dw`, but the connection chosen for it opened database `master`: dedicated SQL pools have no cross-database queries, so each managed view must live in its source's database; " +
       "help: give database `dw` its own connection in `accessplane:synapseUrls` or ACCESSPLANE_SYNAPSE_URL_DW",
   );
   expect(server.log).toEqual(["SELECT DB_NAME() AS db"]);

@@ -86,6 +86,8 @@ export interface Connection {
   secrets: string[];
   /** The database the session must have opened (view-based platforms); checked on every session. */
   database?: string;
+  /** What needs that database (e.g. a view's source), for the error when the session opened another. */
+  subject?: string;
 }
 
 /** The environment variable of one database's connection: `ACCESSPLANE_REDSHIFT_URL_DW` for `dw`. */
@@ -145,7 +147,12 @@ function timeout(snapshot: ConfigSnapshot | undefined): number {
  * set: that database's own URL if configured, else the platform's default URL (which must then open
  * `database`: `withSession` checks it).
  */
-export function viewConnection(dialect: ViewDialect, snapshot: ConfigSnapshot | undefined, database: string): Connection {
+export function viewConnection(
+  dialect: ViewDialect,
+  snapshot: ConfigSnapshot | undefined,
+  database: string,
+  subject?: string,
+): Connection {
   const { one, map } = URL_SETTING[dialect];
   const perDb = urlMap(dialect, snapshot)[database];
   const envName = databaseEnvName(dialect, database);
@@ -159,7 +166,7 @@ export function viewConnection(dialect: ViewDialect, snapshot: ConfigSnapshot | 
       "other",
     );
   }
-  return { platform: dialect, url, statementTimeoutMs: timeout(snapshot), secrets: secretsOf(url), database };
+  return { platform: dialect, url, statementTimeoutMs: timeout(snapshot), secrets: secretsOf(url), database, ...(subject ? { subject } : {}) };
 }
 
 /** Trino connection settings. */
@@ -287,8 +294,9 @@ async function checkDatabase(c: Connection, s: SqlSession): Promise<void> {
   const why = synapse
     ? "dedicated SQL pools have no cross-database queries, so each managed view must live in its source's database"
     : "managed views and their entitlements live in their source's database";
+  const what = c.subject ? `${c.subject} is in database \`${c.database}\`, but the connection chosen for it` : `the connection chosen for database \`${c.database}\``;
   throw new ProviderError(
-    `${c.platform}: the connection chosen for database \`${c.database}\` opened database \`${actual}\`: ${why}; ` +
+    `${c.platform}: ${what} opened database \`${actual}\`: ${why}; ` +
       `help: give database \`${c.database}\` its own connection in \`${SETTINGS[URL_SETTING[dialect].map].config}\` or ${databaseEnvName(dialect, c.database)}`,
     "other",
   );

@@ -236,7 +236,7 @@ export class ManagedViewProvider implements pulumi.dynamic.ResourceProvider {
   /** Reads whether the view exists, carries the expected definition, and is granted to PUBLIC. */
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
     const i = parseState(managedViewInputsSchema(), props, VIEW_KEYS);
-    const c = viewConnection(i.dialect, this.config, i.source.database);
+    const c = viewConnection(i.dialect, this.config, i.source.database, sourceLabel(i));
     const live = await withSession(
       c,
       (e) => providerError(i.dialect, "read managed view", `${i.managedSchema}.${i.viewName}`, e, c.secrets),
@@ -268,7 +268,7 @@ export class ManagedViewProvider implements pulumi.dynamic.ResourceProvider {
   /** Drops the view; its PUBLIC grant goes with it. */
   async delete(_id: string, props: Props): Promise<void> {
     const i = parseState(managedViewInputsSchema(), props, VIEW_KEYS);
-    const c = viewConnection(i.dialect, this.config, i.source.database);
+    const c = viewConnection(i.dialect, this.config, i.source.database, sourceLabel(i));
     await withSession(
       c,
       (e) => providerError(i.dialect, "delete managed view", `${i.managedSchema}.${i.viewName}`, e, c.secrets),
@@ -277,7 +277,7 @@ export class ManagedViewProvider implements pulumi.dynamic.ResourceProvider {
   }
 
   private async write(i: ManagedViewInputs, replaceColumns: boolean): Promise<void> {
-    const c = viewConnection(i.dialect, this.config, i.source.database);
+    const c = viewConnection(i.dialect, this.config, i.source.database, sourceLabel(i));
     // CREATE OR REPLACE cannot change a view's column list; a new source may, so drop first
     // (in the same transaction on postgres/redshift: readers never see the view missing).
     const statements = [
@@ -310,6 +310,11 @@ export class ManagedViewProvider implements pulumi.dynamic.ResourceProvider {
       },
     );
   }
+}
+
+// How errors name a view's source: the data source and its three-part name.
+function sourceLabel(i: ManagedViewInputs): string {
+  return `source \`${i.dataSource}\` (${[i.source.database, i.source.schema, i.source.table].join(".")})`;
 }
 
 function fresh(i: ManagedViewInputs): ManagedViewOutputs {
