@@ -351,7 +351,13 @@ function dataSource(platform: Platform, k: number, objectType: string, tags: str
     case "synapse":
       return { ...base, platform, objectType, location: dbLoc } as DataSource;
     case "bigquery":
-      return { ...base, platform, objectType, location: { project: `proj-${db}`, dataset: schema, table } } as DataSource;
+      return {
+        ...base,
+        platform,
+        objectType,
+        location: { project: `proj-${db}`, dataset: schema, table, location: "EU" },
+        bigLake: true,
+      } as DataSource;
     case "s3": {
       const bucket = `bkt-${db}-${schema}`;
       const location =

@@ -210,8 +210,9 @@ const PAGES: Record<Platform, PlatformPage> = {
   },
   redshift: {
     intro:
-      "Read only, view-based. Each data source gets a managed view (`<database>.<managedSchema>.<schema>__<table>`) joined to a secure entitlements view; SELECT on the managed views goes to PUBLIC once, so subscribing or revoking a user changes only the entitlements, never a grant. A user without access who queries the view gets zero rows.",
+      "Read only, view-based. Each data source gets a managed view joined to a secure entitlements view, in the managed schema of the source's own database: `<database>.<managedSchema>.<view>`, where the view name is the source's schema and table joined by `$_`, each with `$` doubled (`billing.invoices` -> `billing$_invoices`; `a__b.c` and `a.b__c` stay apart as `a__b$_c` and `a$_b__c`). A name over Redshift's 127 bytes keeps a readable prefix and ends in `$#` and 16 hex digits of a SHA-256 of database, schema and table, so two sources never share a view. SELECT on the managed views goes to PUBLIC once, so subscribing or revoking a user changes only the entitlements, never a grant. A user without access who queries the view gets zero rows.",
     write: viewBasedWrite("managed"),
+    sections: () => viewBasedSections("redshift"),
     examples: [
       {
         title: "A table",
@@ -224,8 +225,9 @@ const PAGES: Record<Platform, PlatformPage> = {
   },
   synapse: {
     intro:
-      "Read only, view-based, as Redshift: a managed view per data source (`[<database>].[<managedSchema>].[<schema>__<table>]`), SELECT to PUBLIC once, entitlements decide. Each view checks access itself: a user without access gets the error `Access denied: you are not subscribed to the data source`.",
+      "Read only, view-based, as Redshift: a managed view per data source in the managed schema of the source's own database (`[<database>].[<managedSchema>].[<schema>$_<table>]`, `$` doubled in each part, a digest suffix past 128 characters), SELECT to PUBLIC once, entitlements decide. Each view checks access itself: a user without access gets the error `Access denied: you are not subscribed to the data source`.",
     write: viewBasedWrite("managed"),
+    sections: () => viewBasedSections("synapse"),
     examples: [
       {
         title: "A table",
@@ -238,14 +240,15 @@ const PAGES: Record<Platform, PlatformPage> = {
   },
   bigquery: {
     intro:
-      "Read only, view-based. Each table gets a 1-to-1 view in a mirrored dataset (`<dataset><bigqueryDatasetSuffix>`) that holds the policy logic; grants on that view let only subscribed users see data.",
+      "Read only, view-based. Each table gets a 1-to-1 view in a mirrored dataset (`<dataset><bigqueryDatasetSuffix>`, in the source dataset's location) that holds the policy logic; the view is authorized on its source dataset, and an IAM binding on the view lets only subscribed users see data.",
     write: viewBasedWrite("mirrored"),
+    sections: () => viewBasedSections("bigquery"),
     examples: [
       {
         title: "A table",
         identity: (u) => `bigquery: "user:${u}@example.com"`,
         sources: [
-          ["bigquery.web.orders", "BASE TABLE", { project: "acme-analytics", dataset: "web", table: "orders" }],
+          ["bigquery.web.orders", "BASE TABLE", { project: "acme-analytics", dataset: "web", table: "orders", location: "EU" }],
         ],
       },
     ],
@@ -417,6 +420,83 @@ function trinoSections(): string[] {
     "Without `security.refresh-period` Trino reads the file only at start, so a deployment takes effect at the next restart; with it, within one period. The file replaces the whole system access control: anything the document does not allow is denied, which is why administrators come first. When the coordinator reads the rules over HTTP (`security.config-file=http://...`), publish the written file there.",
     "",
     "Sources: Trino documentation, [File-based access control](https://trino.io/docs/current/security/file-system-access-control.html), [GRANT privilege](https://trino.io/docs/current/sql/grant.html), [CREATE ROLE](https://trino.io/docs/current/sql/create-role.html) and [Hive connector security](https://trino.io/docs/current/connector/hive-security.html); the rule evaluation follows `FileBasedSystemAccessControl` (trinodb/trino, `lib/trino-plugin-toolkit/src/main/java/io/trino/plugin/base/security/`).",
+  ];
+}
+
+/** A connection setting row of the view-based platforms' deployment prerequisites. */
+const connectionRows = (p: "redshift" | "synapse") => {
+  const up = p.toUpperCase();
+  return [
+    "| setting | pulumi config (secret) | environment |",
+    "|---|---|---|",
+    `| default connection | \`accessplane:${p}Url\` | \`ACCESSPLANE_${up}_URL\` |`,
+    `| per database (wins over the default) | \`accessplane:${p}Urls\`: JSON object, database -> URL | \`ACCESSPLANE_${up}_URLS\` (same JSON), or \`ACCESSPLANE_${up}_URL_<DATABASE>\` (upper case, other characters than A-Z and 0-9 as \`_\`) |`,
+  ];
+};
+
+/** Redshift, Synapse, BigQuery: what a deployment needs, and the vendor rule behind each choice. */
+function viewBasedSections(p: "redshift" | "synapse" | "bigquery"): string[] {
+  if (p === "bigquery") {
+    return [
+      "## Deployment prerequisites",
+      "",
+      "Every BigQuery data source names its dataset's location (`location: { project, dataset, table, location: EU }`; `inventory pull` fills it from the dataset). A missing location is an error (`missing-field`), and tables of one dataset that name different locations are an error (`bigquery-location-conflict`): the mirrored dataset is created in that location, never in a silent default.",
+      "",
+      "The identity the `@pulumi/gcp` provider runs as needs, in each project that holds sources:",
+      "",
+      "| to | permissions | predefined role |",
+      "|---|---|---|",
+      "| create the mirrored datasets | `bigquery.datasets.create` | BigQuery Data Editor (`roles/bigquery.dataEditor`) on the project |",
+      "| create the views (and query their source while doing so) | `bigquery.tables.create`, `bigquery.tables.getData` on the source tables | BigQuery Data Editor on the mirrored datasets, BigQuery Data Viewer on the sources |",
+      "| authorize each view on its source dataset (`DatasetAccess` with `view`) | `bigquery.datasets.get`, `bigquery.datasets.update` on the source dataset | BigQuery Data Owner (`roles/bigquery.dataOwner`) on the source dataset |",
+      "| bind `roles/bigquery.dataViewer` on each view (`IamBinding`) | `bigquery.tables.setIamPolicy` on the mirrored dataset's tables | BigQuery Data Owner on the mirrored datasets |",
+      "",
+      "Subscribers also need to run query jobs somewhere (`bigquery.jobs.create`, e.g. BigQuery Job User on a project of theirs): accessplane does not grant that.",
+      "",
+      "## Vendor rules behind the shape",
+      "",
+      "- An authorized view and its source must be in the same location: \"both the source data dataset and authorized view dataset must be in the same regional location\" ([authorized views](https://cloud.google.com/bigquery/docs/authorized-views)). `gcp.bigquery.Dataset` defaults `location` to `US`, so accessplane always sets it from the inventory.",
+      "- A view reads its source as the authorized view, not as the user: the source dataset lists the view in its access (`gcp.bigquery.DatasetAccess` with `view`), and users get `roles/bigquery.dataViewer` on the view only.",
+      "- A Cloud Storage external table needs permissions on the table *and* on the Cloud Storage files for whoever queries it; only BigLake tables delegate storage access through their connection ([Cloud Storage external tables](https://cloud.google.com/bigquery/docs/external-data-cloud-storage)). An authorized view cannot hand out that storage access, and granting readers `roles/storage.objectViewer` (`storage.objects.get`) on the bucket would open every object in it. So an `EXTERNAL` table grants nothing unless the data source says `bigLake: true` (warning `bigquery-external-table-not-biglake`, and no view is created for it).",
+    ];
+  }
+  const common = [
+    "## Deployment prerequisites",
+    "",
+    "Managed objects live in the database of their source, so accessplane connects to each database that holds data sources, with one of these settings (secrets, never resource inputs; a session that opens another database than the one it was chosen for is refused):",
+    "",
+    ...connectionRows(p),
+    "",
+  ];
+  if (p === "redshift") {
+    return [
+      ...common,
+      "The login of each connection needs, in its database: `CREATE` on the database (to create the managed schema `viewBased.managedSchema`) or ownership of that schema; `SELECT` on every source table, with `USAGE` on its schema (a late-binding view reads its source with its owner's rights); and the right to grant on what it creates (it owns it). A superuser is not required.",
+      "",
+      "## Vendor rules behind the shape",
+      "",
+      "- Names and identifiers are at most 127 bytes ([names and identifiers](https://docs.aws.amazon.com/redshift/latest/dg/r_names.html)): managed view names are shortened with a digest of the full source name, never cut blindly.",
+      "- Managed views are late-binding (`WITH NO SCHEMA BINDING`), so a source can be dropped and recreated without dropping its view. \"To query a late binding view, you need select permissions for the late binding view itself. You should also make sure the owner of the late binding view has select permissions for the referenced objects\" ([CREATE VIEW](https://docs.aws.amazon.com/redshift/latest/dg/r_CREATE_VIEW.html)): users get SELECT on the view only.",
+      "- Cross-database queries are read-only from another database, RA3 and serverless only, and \"you can't query views that are created on other databases that refer to objects of yet another database\" ([cross-database limitations](https://docs.aws.amazon.com/redshift/latest/dg/cross-database_limitation.html)): so each database gets its own store and managed schema, through its own connection, instead of one view schema reading every database.",
+    ];
+  }
+  return [
+    ...common,
+    "A dedicated SQL pool is one database: give each pool its connection. The login needs, in each database: `CREATE SCHEMA` (and `IMPERSONATE` on the schema owner, or membership of the owning role, to create the schema `AUTHORIZATION` that owner), `CREATE TABLE` and `CREATE VIEW`, `ALTER` on the managed schema, `SELECT` on `sys.schemas` and `sys.objects`, and the right to grant SELECT on the managed views (as their owner, or `db_securityadmin`). Serverless SQL pools cannot hold the entitlement tables (\"the in-database tables are not supported\", [T-SQL features in Synapse SQL](https://learn.microsoft.com/azure/synapse-analytics/sql/overview-features#database-objects)), so Synapse means dedicated SQL pools here.",
+    "",
+    "## Ownership chaining",
+    "",
+    "T-SQL views do not run with their owner's rights. A view reaches its source only through ownership chaining: \"when an object is accessed through a chain, SQL Server first compares the owner of the object to the owner of the calling object… if both objects have the same owner, permissions on the referenced object are not evaluated\". Dedicated SQL pools support ownership chaining ([permissions in Azure Synapse Analytics, ownership chaining](https://learn.microsoft.com/sql/t-sql/statements/permissions-grant-deny-revoke-azure-sql-data-warehouse-parallel-data-warehouse#ownership-chaining)). An object in a schema is owned by the schema's owner unless ownership was transferred to it, so:",
+    "",
+    "- the managed schema is created `CREATE SCHEMA [accessplane] AUTHORIZATION [<owner>]`, with `viewBased.synapseSchemaOwner` (default `dbo`, the owner of `dbo` and of schemas created by admins) as owner, and handed back with `ALTER AUTHORIZATION ON SCHEMA::… TO …` if someone changed it ([CREATE SCHEMA](https://learn.microsoft.com/sql/t-sql/statements/create-schema-transact-sql), [ALTER AUTHORIZATION](https://learn.microsoft.com/sql/t-sql/statements/alter-authorization-transact-sql));",
+    "- before creating a view, the provider compares its source's owner with the managed schema's owner and refuses with both names if they differ (such a view would deny every reader); `read()` reports `schemaOwnerCurrent` on the store and `ownershipChained` on each view, so `pulumi refresh` shows a broken chain and `pulumi up` repairs or reports it;",
+    "- all sources of one database must therefore share an owner, the one `viewBased.synapseSchemaOwner` names.",
+    "",
+    "## Vendor rules behind the shape",
+    "",
+    "- Identifiers are `sysname`, at most 128 characters: managed view names are shortened with a digest of the full source name.",
+    "- Dedicated SQL pools have no cross-database queries (\"Cross-database queries: No\" for dedicated, [T-SQL features in Synapse SQL](https://learn.microsoft.com/azure/synapse-analytics/sql/overview-features#query-language)): a view can read only sources of its own database, so each view is created in its source's database, and a connection that opens another database is refused with the data source's database named.",
+    "- `THROW` and `RAISERROR` are not allowed in a view, so the access check raises the access-denied text through a failing conversion (see the generated SQL in `provider/platforms/sql/views.ts`).",
   ];
 }
 

@@ -245,6 +245,16 @@ const DbLocation = z.strictObject({ database: Name, schema: Name, table: Name })
 /** Where a table lives on platforms addressed as catalog.schema.table. */
 const CatalogLocation = z.strictObject({ catalog: Name, schema: Name, table: Name });
 
+/**
+ * The BigQuery location of a source dataset (`US`, `EU`, `europe-west1`...). Required: the mirrored
+ * dataset must be created in the same location, and `gcp.bigquery.Dataset` would default to `US`.
+ */
+export const BigQueryLocation = z
+  .string()
+  .regex(/^[A-Za-z]+(-[A-Za-z]+[0-9]+)?$/, {
+    message: "must be a BigQuery location such as `US`, `EU` or `europe-west1`",
+  });
+
 /** S3 principal modes, best first (see the S3 provisioning best practices). */
 export const S3PrincipalMode = z.enum(["identity-center", "iam-role-per-user", "shared-iam-role"]);
 /** An S3 principal mode. */
@@ -296,7 +306,12 @@ export const DataSource = z.discriminatedUnion("platform", [
     ...base,
     platform: z.literal("bigquery"),
     objectType: z.enum(OBJECT_TYPES.bigquery),
-    location: z.strictObject({ project: Name, dataset: Name, table: Name }),
+    location: z.strictObject({ project: Name, dataset: Name, table: Name, location: BigQueryLocation }),
+    /**
+     * An `EXTERNAL` table is a BigLake table: its connection reads Cloud Storage, so readers need no
+     * storage access (an authorized view does not delegate storage access of plain external tables).
+     */
+    bigLake: z.boolean().default(false),
   }),
   z.strictObject({
     ...base,
@@ -428,8 +443,13 @@ export const Config = z.strictObject({
       managedSchema: z.string().default("accessplane"),
       /** Suffix of BigQuery's mirrored datasets. */
       bigqueryDatasetSuffix: z.string().default("_accessplane"),
+      /**
+       * Synapse: the owner of the managed schema (`CREATE SCHEMA ... AUTHORIZATION`). T-SQL views
+       * reach their source through ownership chaining, so it must be the sources' owner.
+       */
+      synapseSchemaOwner: z.string().min(1).default("dbo"),
     })
-    .default({ managedSchema: "accessplane", bigqueryDatasetSuffix: "_accessplane" }),
+    .default({ managedSchema: "accessplane", bigqueryDatasetSuffix: "_accessplane", synapseSchemaOwner: "dbo" }),
 });
 /** The platform configuration. */
 export type Config = z.infer<typeof Config>;

@@ -391,8 +391,8 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
   const sourcesById = new Map(sources.map((d) => [d.id, d]));
   for (const a of Object.values(ADAPTERS) as PlatformAdapter[]) {
     if (!a.audit) continue;
+    // Audits run even without principals: some rules concern every object the estate deploys.
     const mine = principals.filter((p) => p.platform === a.platform);
-    if (mine.length === 0) continue;
     const r = a.audit({ principals: mine, holders, inventory, config, policies, sources: sourcesById });
     issues.push(...r.issues);
     blastRadius.push(...r.blastRadius);

@@ -22,5 +22,5 @@ export const redshift = viewBasedAdapter({
   title: "Redshift",
   table: REDSHIFT_PRIVILEGES,
   identityKey: "redshift",
-  managedView: managedSchemaView(redshiftIdent),
+  managedView: managedSchemaView("redshift", redshiftIdent),
 });

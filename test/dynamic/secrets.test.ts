@@ -55,12 +55,12 @@ test("no output, error or log line carries the password", async () => {
   expect(pg.url()).toContain(encodeURIComponent(SECRET));
 
   const outputs: unknown[] = [];
-  const s = await store.create({ dialect: "postgres", managedSchema: "m" });
+  const s = await store.create({ dialect: "postgres", database: "postgres", managedSchema: "m" });
   outputs.push(s, await store.read(s.id, s.outs));
   const viewInputs = { dialect: "postgres", managedSchema: "m", dataSource: "d", source: { database: "postgres", schema: "pg_catalog", table: "pg_class" }, viewName: "v" };
   const v = await views.create(viewInputs);
   outputs.push(v, await views.read(v.id, v.outs), await views.update(v.id, v.outs, viewInputs));
-  const policy = { dialect: "postgres", managedSchema: "m", policyKey: "p", members: ["a"], dataSources: ["d"] };
+  const policy = { dialect: "postgres", database: "postgres", managedSchema: "m", policyKey: "p", members: ["a"], dataSources: ["d"] };
   const e = await ents.create(policy);
   outputs.push(e, await ents.read(e.id, e.outs), await ents.update(e.id, e.outs, { ...policy, members: ["b"] }));
 
@@ -85,7 +85,15 @@ test("no output, error or log line carries the password", async () => {
   }));
   errors.push(await trino.create({ role: "r", roleCatalog: null, members: [], grants: [] }).catch((x: unknown) => x));
 
-  expect(errors.map((x) => (x as Error).name)).toEqual(["ProviderError", "ProviderError", "ProviderError", "ProviderError"]);
+  // A malformed per-database map that holds the secret: the error names the setting, never its text.
+  const badMap = new PolicyEntitlementsProvider();
+  await badMap.configure({
+    config: { get: (k: string) => (k === "accessplane:postgresUrls" ? `{"postgres": "postgres://postgres:${SECRET}@x/postgres"` : undefined), require: () => "" },
+  });
+  errors.push(await badMap.read("id", policy).catch((x: unknown) => x));
+  expect((errors[4] as Error).message).toMatch(/^postgres: the setting `accessplane:postgresUrls` \(or ACCESSPLANE_POSTGRES_URLS\) is not a JSON object/);
+
+  expect(errors.map((x) => (x as Error).name)).toEqual(["ProviderError", "ProviderError", "ProviderError", "ProviderError", "ProviderError"]);
   expect((errors[1] as Error).message).toMatch(/^postgres: could not read entitlements of policy `p`: connection lost \(ECONNREFUSED\)/);
   expect((errors[2] as Error).message).toMatch(/^postgres: could not read entitlements of policy `p`: permission denied \(28P01\)/);
   expect((errors[3] as Error).message).toBe(

@@ -101,19 +101,19 @@ const KINDS: {
   {
     kind: "ViewEntitlementStore",
     make: () => new ViewEntitlementStoreProvider(),
-    valid: { dialect: "postgres", managedSchema: "ap_serialized" },
-    normalised: { dialect: "postgres", managedSchema: "ap_serialized" },
-    invalid: { dialect: "oracle", managedSchema: "" },
+    valid: { dialect: "postgres", database: "postgres", managedSchema: "ap_serialized" },
+    normalised: { dialect: "postgres", database: "postgres", managedSchema: "ap_serialized", schemaOwner: null },
+    invalid: { dialect: "oracle", database: "postgres", managedSchema: "" },
     failing: ["dialect", "managedSchema"],
     diffs: [
       {
-        olds: { dialect: "postgres", managedSchema: "a", storePresent: true, publicUsage: true },
-        news: { dialect: "postgres", managedSchema: "b" },
+        olds: { dialect: "postgres", database: "postgres", managedSchema: "a", storePresent: true, publicUsage: true },
+        news: { dialect: "postgres", database: "postgres", managedSchema: "b" },
         expected: { changes: true, replaces: ["managedSchema"], deleteBeforeReplace: false },
       },
       {
-        olds: { dialect: "postgres", managedSchema: "a", storePresent: false, publicUsage: true },
-        news: { dialect: "postgres", managedSchema: "a" },
+        olds: { dialect: "postgres", database: "postgres", managedSchema: "a", storePresent: false, publicUsage: true },
+        news: { dialect: "postgres", database: "postgres", managedSchema: "a" },
         expected: { changes: true, replaces: [], deleteBeforeReplace: false },
       },
     ],
@@ -137,24 +137,35 @@ const KINDS: {
         news: { ...viewInputs, viewName: "orders" },
         expected: { changes: true, replaces: ["viewName"], deleteBeforeReplace: false },
       },
+      {
+        // The view lives in its source's database: another database is another object.
+        olds: { ...viewInputs, viewPresent: true, definitionCurrent: true, publicSelect: true, ownershipChained: true },
+        news: { ...viewInputs, source: { ...viewInputs.source, database: "other" } },
+        expected: { changes: true, replaces: ["source"], deleteBeforeReplace: false },
+      },
+      {
+        olds: { ...viewInputs, viewPresent: true, definitionCurrent: true, publicSelect: true, ownershipChained: false },
+        news: viewInputs,
+        expected: { changes: true, replaces: [], deleteBeforeReplace: false },
+      },
     ],
   },
   {
     kind: "PolicyEntitlements",
     make: () => new PolicyEntitlementsProvider(),
-    valid: { dialect: "postgres", managedSchema: "ap_serialized", policyKey: "p", members: ["bob", "alice", "bob"], dataSources: ["sales.orders"] },
-    normalised: { dialect: "postgres", managedSchema: "ap_serialized", policyKey: "p", members: ["alice", "bob"], dataSources: ["sales.orders"] },
-    invalid: { dialect: "postgres", managedSchema: "ap_serialized", policyKey: "p\u0000", members: [""], dataSources: [] },
+    valid: { dialect: "postgres", database: "postgres", managedSchema: "ap_serialized", policyKey: "p", members: ["bob", "alice", "bob"], dataSources: ["sales.orders"] },
+    normalised: { dialect: "postgres", database: "postgres", managedSchema: "ap_serialized", policyKey: "p", members: ["alice", "bob"], dataSources: ["sales.orders"] },
+    invalid: { dialect: "postgres", database: "postgres", managedSchema: "ap_serialized", policyKey: "p\u0000", members: [""], dataSources: [] },
     failing: ["members.0", "policyKey"],
     diffs: [
       {
-        olds: { dialect: "postgres", managedSchema: "m", policyKey: "p", members: ["alice"], dataSources: [] },
-        news: { dialect: "postgres", managedSchema: "m", policyKey: "p", members: ["alice", "bob"], dataSources: [] },
+        olds: { dialect: "postgres", database: "postgres", managedSchema: "m", policyKey: "p", members: ["alice"], dataSources: [] },
+        news: { dialect: "postgres", database: "postgres", managedSchema: "m", policyKey: "p", members: ["alice", "bob"], dataSources: [] },
         expected: { changes: true, replaces: [], deleteBeforeReplace: false },
       },
       {
-        olds: { dialect: "postgres", managedSchema: "m", policyKey: "p", members: ["alice"], dataSources: [] },
-        news: { dialect: "postgres", managedSchema: "m", policyKey: "p", members: ["alice"], dataSources: [] },
+        olds: { dialect: "postgres", database: "postgres", managedSchema: "m", policyKey: "p", members: ["alice"], dataSources: [] },
+        news: { dialect: "postgres", database: "postgres", managedSchema: "m", policyKey: "p", members: ["alice"], dataSources: [] },
         expected: { changes: false, replaces: [], deleteBeforeReplace: false },
       },
     ],
@@ -443,11 +454,11 @@ describe.each(COMPILERS)("providers serialised by a program compiled with %s", (
     try {
       const storeIn = (await store.call<{ inputs: Props }>("check", {}, { ...KINDS[0]!.valid, managedSchema: schema })).inputs;
       const s = await store.call<{ id: string; outs: Props }>("create", storeIn);
-      expect(s.outs).toEqual({ ...storeIn, schemaCreated: true, storePresent: true, publicUsage: true });
+      expect(s.outs).toEqual({ ...storeIn, schemaCreated: true, storePresent: true, publicUsage: true, schemaOwnerCurrent: true });
 
       const viewIn = (await view.call<{ inputs: Props }>("check", {}, { ...viewInputs, managedSchema: schema })).inputs;
       const v = await view.call<{ id: string; outs: Props }>("create", viewIn);
-      expect(v.id).toBe(JSON.stringify(["postgres", schema, "sales_orders"]));
+      expect(v.id).toBe(JSON.stringify(["postgres", "postgres", schema, "sales_orders"]));
 
       const entsIn = (await ents.call<{ inputs: Props }>("check", {}, { ...KINDS[2]!.valid, managedSchema: schema, members: ["alice"] })).inputs;
       const e = await ents.call<{ id: string; outs: Props }>("create", entsIn);
@@ -458,6 +469,7 @@ describe.each(COMPILERS)("providers serialised by a program compiled with %s", (
         viewPresent: true,
         definitionCurrent: true,
         publicSelect: true,
+        ownershipChained: true,
       });
       expect((await ents.call<{ props: Props }>("read", e.id, e.outs)).props).toEqual({ ...entsIn, members: ["alice"] });
 
@@ -570,7 +582,7 @@ describe("registration under pulumi.runtime.setMocks", () => {
   });
 
   const resources: [string, () => pulumi.CustomResource][] = [
-    ["ViewEntitlementStore", () => new ViewEntitlementStore("store", { dialect: "postgres", managedSchema: "ap_serialized" })],
+    ["ViewEntitlementStore", () => new ViewEntitlementStore("store", { dialect: "postgres", database: "postgres", managedSchema: "ap_serialized", schemaOwner: null })],
     ["ManagedView", () => new ManagedView("view", viewInputs as ConstructorParameters<typeof ManagedView>[1])],
     ["PolicyEntitlements", () => new PolicyEntitlements("ents", { ...(KINDS[2]!.normalised as ConstructorParameters<typeof PolicyEntitlements>[1]) })],
     ["TrinoRoleGrants", () => new TrinoRoleGrants("role", { role: "ap_p", members: ["alice"], grants: [{ catalog: "hive", schema: "s", table: "t", privileges: ["SELECT"] }] })],

@@ -102,11 +102,35 @@ describe("privilege tables", () => {
   });
 
   it.each(CELLS)("%s %s %s -> %j, notes %j", (platform, objectType, access, privileges, notes, extras) => {
-    const b = bound(source(platform, objectType));
+    // SPEC's BigQuery row holds where an authorized view can serve the table: a BigLake one.
+    const b = bound(source(platform, objectType, platform === "bigquery" && objectType === "EXTERNAL" ? { bigLake: true } : {}));
     const got = b.privileges(access);
     expect(got.privileges).toEqual(privileges);
     expect(got.notes.map((n) => n.code)).toEqual(notes);
     expect(b.extras(got.privileges)).toEqual(extras);
+  });
+});
+
+describe("bigquery external tables", () => {
+  it("a Cloud Storage external table that is not BigLake grants nothing, for read and write, and says what to do", () => {
+    for (const access of ["read", "write"] as const) {
+      const got = bound(source("bigquery", "EXTERNAL", { id: "bq.lake.events" })).privileges(access);
+      expect(got).toEqual({
+        privileges: [],
+        notes: [
+          {
+            code: "bigquery-external-table-not-biglake",
+            message:
+              "`bq.lake.events` is an external table over Cloud Storage that is not a BigLake table: an authorized view does not delegate storage access, so nothing is granted on it",
+            help:
+              "upgrade the table to a BigLake table (a Cloud resource connection reads the files) and set `bigLake: true` on the data source; " +
+              "granting readers `roles/storage.objectViewer` (storage.objects.get) on the bucket instead would open every object of it to them, outside any policy",
+          },
+        ],
+      });
+    }
+    // The memo key tells the two apart, so a plan never reuses one's privileges for the other.
+    expect(bound(source("bigquery", "EXTERNAL")).tableKey()).not.toBe(bound(source("bigquery", "EXTERNAL", { bigLake: true })).tableKey());
   });
 });
 
@@ -221,8 +245,8 @@ describe("targets", () => {
     ],
     ["trino", "MATERIALIZED VIEW", {}, { kind: "MATERIALIZED VIEW", object: '"lake"."sales"."orders"', parents: [] }],
     ["trino", "BASE TABLE", { location: { catalog: "l", schema: 's"q', table: "t" } }, { kind: "TABLE", object: '"l"."s""q"."t"', parents: [] }],
-    ["redshift", "EXTERNAL TABLE", {}, { kind: "VIEW", object: '"dw"."accessplane"."billing__invoices"', parents: [] }],
-    ["synapse", "BASE TABLE", { location: { database: "hr", schema: "a]b", table: "t" } }, { kind: "VIEW", object: "[hr].[accessplane].[a]]b__t]", parents: [] }],
+    ["redshift", "EXTERNAL TABLE", {}, { kind: "VIEW", object: '"dw"."accessplane"."billing$_invoices"', parents: [] }],
+    ["synapse", "BASE TABLE", { location: { database: "hr", schema: "a]b", table: "t" } }, { kind: "VIEW", object: "[hr].[accessplane].[a]]b$_t]", parents: [] }],
     ["bigquery", "EXTERNAL", {}, { kind: "VIEW", object: "`acme.web_accessplane.sessions`", parents: [] }],
     ["s3", "BUCKET", {}, { kind: "BUCKET", object: "s3://acme-landing", parents: [] }],
     ["s3", "PREFIX", {}, { kind: "PREFIX", object: "s3://acme-landing/sales/", parents: [] }],
@@ -234,8 +258,8 @@ describe("targets", () => {
 
   it("view-based platforms follow the configured managed schema and dataset suffix", () => {
     const c = { viewBased: { managedSchema: "secure", bigqueryDatasetSuffix: "_gov" } };
-    expect(bound(source("redshift", "VIEW")).target(config(c)).object).toBe('"dw"."secure"."billing__invoices"');
-    expect(bound(source("synapse", "VIEW")).target(config(c)).object).toBe("[hr].[secure].[dbo__salaries]");
+    expect(bound(source("redshift", "VIEW")).target(config(c)).object).toBe('"dw"."secure"."billing$_invoices"');
+    expect(bound(source("synapse", "VIEW")).target(config(c)).object).toBe("[hr].[secure].[dbo$_salaries]");
     expect(bound(source("bigquery", "VIEW")).target(config(c)).object).toBe("`acme.web_gov.sessions`");
   });
 });

@@ -50,9 +50,12 @@ const sourceArb = (platform: Platform): fc.Arbitrary<DataSource> =>
     })
     .map(({ objectType, names, incomingShare, principalMode, dropScope }) => {
       const keys = Object.keys(LOCATIONS[platform]);
-      const location = Object.fromEntries(keys.map((k, i) => [k, names[i]!]).filter(([k]) => !(dropScope && k !== "bucket" && platform === "s3")));
+      // Three random name parts; further keys (BigQuery's dataset location) keep their default.
+      const defaults = LOCATIONS[platform] as Record<string, string>;
+      const location = Object.fromEntries(keys.map((k, i) => [k, names[i] ?? defaults[k]!]).filter(([k]) => !(dropScope && k !== "bucket" && platform === "s3")));
       const extra: Record<string, unknown> = { location };
       if (platform === "snowflake" || platform === "databricks-unity-catalog") extra.incomingShare = incomingShare;
+      if (platform === "bigquery") extra.bigLake = incomingShare;
       if (platform === "s3" && principalMode) extra.principalMode = principalMode;
       return source(platform, objectType, extra);
     });

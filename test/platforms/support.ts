@@ -11,7 +11,7 @@ export const LOCATIONS = {
   trino: { catalog: "lake", schema: "sales", table: "orders" },
   redshift: { database: "dw", schema: "billing", table: "invoices" },
   synapse: { database: "hr", schema: "dbo", table: "salaries" },
-  bigquery: { project: "acme", dataset: "web", table: "sessions" },
+  bigquery: { project: "acme", dataset: "web", table: "sessions", location: "EU" },
   s3: { bucket: "acme-landing", prefix: "sales/", object: "sales/2026/01.csv" },
 } as const satisfies Record<Platform, Record<string, string>>;
 

@@ -77,7 +77,7 @@ const SOURCES: Record<string, string> = {
   snowflake: `{ id: a, platform: snowflake, objectType: BASE TABLE, location: { database: D, schema: S, table: A }, tags: [t] }`,
   "databricks-unity-catalog": `{ id: a, platform: databricks-unity-catalog, objectType: MANAGED, location: { catalog: c, schema: s, table: a }, tags: [t] }`,
   "databricks-spark": `{ id: a, platform: databricks-spark, objectType: TABLE, location: { catalog: hive_metastore, schema: s, table: a }, tags: [t] }`,
-  bigquery: `{ id: a, platform: bigquery, objectType: BASE TABLE, location: { project: p, dataset: d, table: a }, tags: [t] }`,
+  bigquery: `{ id: a, platform: bigquery, objectType: BASE TABLE, location: { project: p, dataset: d, table: a, location: EU }, tags: [t] }`,
   s3: `{ id: a, platform: s3, objectType: PREFIX, location: { bucket: b, prefix: x/ }, tags: [t] }`,
   trino: `{ id: a, platform: trino, objectType: BASE TABLE, location: { catalog: c, schema: s, table: a }, tags: [t] }`,
   redshift: `{ id: a, platform: redshift, objectType: BASE TABLE, location: { database: d, schema: s, table: a }, tags: [t] }`,
@@ -128,7 +128,7 @@ describe("preview stability", () => {
     // in place, and nothing is replaced.
     expect(d.updates).toEqual([
       "gcp:bigquery/iamBinding:IamBinding::estate/bigquery/readers/bigquery.web.sessions",
-      "pulumi-nodejs:dynamic/accessplane:PolicyEntitlements::estate/redshift:finance-analysts-read/entitlements",
+      "pulumi-nodejs:dynamic/accessplane:PolicyEntitlements::estate/redshift:finance-analysts-read/entitlements/dw",
       "pulumi-nodejs:dynamic/accessplane:TrinoRoleGrants::estate/trino:finance-analysts-read/role",
     ]);
   });

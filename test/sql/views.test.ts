@@ -5,6 +5,10 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import fc from "fast-check";
+import { IDENTIFIER_LIMITS } from "../../provider/platforms/sql/dialect";
+import { managedSchemaView, managedViewName } from "../../provider/platforms/view-based";
+import { Config } from "../../provider/model/schema";
 import {
   ACCESS_DENIED_MESSAGE,
   type ViewDialect,
@@ -14,6 +18,8 @@ import {
   dropViewStatements,
   entitlementDeltaStatements,
   managedViewSelect,
+  ownershipChainProblem,
+  readQueries,
   viewMarkerStatement,
 } from "../../provider/platforms/sql/views";
 import { nodeSqlParserAccepts, tsqlSyntaxErrors } from "./parsers";
@@ -35,7 +41,11 @@ const analysts = { policyKey: "finance-analysts-read", members: ["alice", "bob"]
 /** Every statement the estate needs, in apply order, then its teardown. */
 function estateSql(d: ViewDialect): string[] {
   return [
-    ...createStoreStatements(d, "accessplane"),
+    // Synapse: the managed schema is owned by the sources' owner (ownership chaining).
+    ...createStoreStatements(d, "accessplane", d === "synapse" ? "dbo" : null),
+    ...(d === "synapse"
+      ? [readQueries.schemaOwner("accessplane"), readQueries.objectOwner(["dw", "sales", "orders"]), readQueries.objectOwner(["accessplane", "sales_orders"])]
+      : []),
     ...createViewStatements(d, orders),
     ...createViewStatements(d, customers),
     ...entitlementDeltaStatements(d, "accessplane", null, analysts),
@@ -177,5 +187,91 @@ describe("store lifecycle", () => {
       'DROP TABLE IF EXISTS "m"."memberships"',
     ]);
     expect(dropStoreStatements("postgres", "m", true).at(-1)).toBe('DROP SCHEMA IF EXISTS "m"');
+  });
+});
+
+describe("managed view names", () => {
+  const triple = fc.record({
+    database: fc.constantFrom("dw", "other"),
+    // Names built from the characters that matter to the escaping, plus unicode and quotes.
+    schema: fc.string({ unit: fc.constantFrom("a", "_", "$", "#", "é", '"', "]"), minLength: 1, maxLength: 12 }),
+    table: fc.string({ unit: fc.constantFrom("a", "_", "$", "#", "é", '"', "]"), minLength: 1, maxLength: 12 }),
+  });
+  const long = fc.record({
+    database: fc.constantFrom("dw", "other"),
+    schema: fc.string({ unit: fc.constantFrom("s", "_", "$", "日"), minLength: 20, maxLength: 63 }),
+    table: fc.string({ unit: fc.constantFrom("t", "_", "$", "日"), minLength: 20, maxLength: 63 }),
+  });
+  const dialects = ["postgres", "redshift", "synapse"] as const;
+  const key = (t: { database: string; schema: string; table: string }) => JSON.stringify([t.database, t.schema, t.table]);
+
+  test.each(dialects)("%s: distinct (database, schema, table) never map to one (database, schema, view), within the limit", (d) => {
+    const limit = IDENTIFIER_LIMITS[d]!;
+    const size = (s: string) => (limit.unit === "bytes" ? Buffer.byteLength(s, "utf8") : [...s].length);
+    fc.assert(
+      fc.property(fc.array(fc.oneof(triple, long), { minLength: 2, maxLength: 30 }), (ts) => {
+        const seen = new Map<string, string>();
+        for (const t of ts) {
+          const name = managedViewName(d, t);
+          expect(size(name)).toBeLessThanOrEqual(limit.max);
+          // The managed object: the source's database, the managed schema, the view name.
+          const object = JSON.stringify([t.database, "accessplane", name]);
+          const before = seen.get(object);
+          if (before !== undefined) expect(before).toBe(key(t));
+          seen.set(object, key(t));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test("readable and exact: `$` doubled, `$_` between schema and table, a digest only when too long", () => {
+    expect(managedViewName("redshift", { database: "dw", schema: "billing", table: "invoices" })).toBe("billing$_invoices");
+    expect(managedViewName("redshift", { database: "dw", schema: "a__b", table: "c" })).toBe("a__b$_c");
+    expect(managedViewName("redshift", { database: "dw", schema: "a", table: "b__c" })).toBe("a$_b__c");
+    expect(managedViewName("synapse", { database: "dw", schema: "p$", table: "q" })).toBe("p$$$_q");
+    expect(managedViewName("synapse", { database: "dw", schema: "p", table: "$q" })).toBe("p$_$$q");
+    const t = { database: "dw", schema: "s".repeat(100), table: "t".repeat(100) };
+    const r = managedViewName("redshift", t);
+    // Whole tokens of the escaped name, as many as fit, then the digest of the whole triple.
+    expect(r).toMatch(/^s{100}\$_t{7}\$#[0-9a-f]{16}$/);
+    expect(Buffer.byteLength(r)).toBe(127);
+    expect(managedViewName("synapse", t)).toMatch(/^s{100}\$_t{8}\$#[0-9a-f]{16}$/);
+    // The same long names in another database get another digest.
+    expect(managedViewName("redshift", { ...t, database: "other" })).not.toBe(r);
+  });
+
+  test("the plan shows the very name the emitter creates, in the source's database", () => {
+    const config = Config.parse({});
+    const at = { location: { database: "other", schema: "billing", table: "invoices" } };
+    expect(managedSchemaView("redshift", (x) => `"${x}"`)(at, config)).toBe('"other"."accessplane"."billing$_invoices"');
+    expect(managedSchemaView("synapse", (x) => `[${x}]`)(at, config)).toBe("[other].[accessplane].[billing$_invoices]");
+  });
+});
+
+describe("synapse ownership chaining", () => {
+  test("the managed schema is created AUTHORIZATION the configured owner, and handed to it if owned by another", () => {
+    const [create, chown] = createStoreStatements("synapse", "accessplane", "dbo");
+    expect(create).toBe(
+      "IF NOT EXISTS (SELECT 1 FROM sys.schemas WHERE name = N'accessplane') EXEC(N'CREATE SCHEMA [accessplane] AUTHORIZATION [dbo]')",
+    );
+    expect(chown).toBe(
+      "IF EXISTS (SELECT 1 FROM sys.schemas WHERE name = N'accessplane' AND USER_NAME(principal_id) <> N'dbo') " +
+        "EXEC(N'ALTER AUTHORIZATION ON SCHEMA::[accessplane] TO [dbo]')",
+    );
+    // A hostile owner name stays inert inside the doubly quoted EXEC literal.
+    expect(createStoreStatements("synapse", "m", "o'w]n")[0]).toBe(
+      "IF NOT EXISTS (SELECT 1 FROM sys.schemas WHERE name = N'm') EXEC(N'CREATE SCHEMA [m] AUTHORIZATION [o''w]]n]')",
+    );
+  });
+
+  test("a view whose owner differs from its source's is refused with both owners named", () => {
+    const spec = { managedSchema: "accessplane", source: { database: "dw", schema: "sales", table: "orders" } };
+    expect(ownershipChainProblem(spec, "dbo", "dbo")).toBeUndefined();
+    expect(ownershipChainProblem(spec, "DBO", "dbo")).toBeUndefined();
+    expect(ownershipChainProblem(spec, "sales_owner", "dbo")).toBe(
+      "source [dw].[sales].[orders] is owned by `sales_owner` but managed schema [accessplane] by `dbo`, so the ownership chain from the view to its source breaks and the view would deny every reader",
+    );
+    expect(ownershipChainProblem(spec, undefined, "dbo")).toBe("source [dw].[sales].[orders] does not exist or cannot be seen by the login accessplane uses");
   });
 });

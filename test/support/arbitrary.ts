@@ -86,7 +86,8 @@ function dataSource(i: number): fc.Arbitrary<DataSource> {
         case "synapse":
           return { ...base, platform, location: table } as DataSource;
         case "bigquery":
-          return { ...base, platform, location: { project: "p", dataset: "d", table: `t${i}` } } as DataSource;
+          // Some external tables are not BigLake: they must grant nothing.
+          return { ...base, platform, location: { project: "p", dataset: "d", table: `t${i}`, location: "EU" }, bigLake: pick % 2 === 0 } as DataSource;
         case "s3":
           return { ...base, platform, location: { bucket: `b${i}`, prefix: "x/" }, acknowledgeSharedRole: false } as DataSource;
       }

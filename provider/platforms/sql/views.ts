@@ -3,13 +3,15 @@
  * dialect Redshift is tested in). A small dialect switch covers their differences; there is no
  * second copy of any statement for tests.
  *
- * Shape (SPEC.md "Redshift" / "Azure Synapse"), per connection:
+ * Shape (SPEC.md "Redshift" / "Azure Synapse"), per database (each through its own connection):
  * - a managed schema holding the entitlements store: `memberships(policy_key, user_name)` and
  *   `policy_objects(policy_key, data_source)`. Rows grow as users + objects per policy, never
  *   users x objects; the `entitlements(user_name, data_source)` view joins them. Nothing in the
  *   store is granted to anyone, so users cannot read who is subscribed to what.
  * - one managed view per data source: the source rows, filtered by an entitlement check for the
- *   current user. The view runs with its owner's rights, so users need no grant on the source.
+ *   current user. On postgres/redshift the view reads its source with its owner's rights; on
+ *   Synapse through ownership chaining (the managed schema is owned by the sources' owner, see
+ *   `createStoreStatements`). Either way users need no grant on the source.
  *   Redshift/PostgreSQL: a user without access gets zero rows. Synapse: a user without access
  *   gets the error `Access denied: you are not subscribed to the data source` (see `synapseCheck`).
  * - SELECT on each managed view goes to PUBLIC once, when the view is created; subscribing or
@@ -127,8 +129,16 @@ function entitlementsSelect(d: ViewDialect, schema: string): string {
   );
 }
 
-/** Statements that create the managed schema and the entitlements store (estate scope). */
-export function createStoreStatements(d: ViewDialect, managedSchema: string): string[] {
+/**
+ * Statements that create the managed schema and the entitlements store of one database. On Synapse
+ * the schema is created `AUTHORIZATION schemaOwner`, and handed to that owner if it exists with
+ * another: T-SQL views do not run with their owner's rights but rely on ownership chaining, which
+ * skips the permission check on a referenced object only when it has the view's owner (the owner of
+ * its schema), so the managed schema must be owned by the sources' owner
+ * (https://learn.microsoft.com/sql/t-sql/statements/permissions-grant-deny-revoke-azure-sql-data-warehouse-parallel-data-warehouse#ownership-chaining,
+ * https://learn.microsoft.com/sql/t-sql/statements/create-schema-transact-sql).
+ */
+export function createStoreStatements(d: ViewDialect, managedSchema: string, schemaOwner: string | null = null): string[] {
   const s = managedSchema;
   const tables = [
     storeTableDdl(d, s, STORE_OBJECTS.memberships, [
@@ -143,10 +153,19 @@ export function createStoreStatements(d: ViewDialect, managedSchema: string): st
   const ent = obj(s, STORE_OBJECTS.entitlements, d);
   if (d === "synapse") {
     // CREATE SCHEMA and CREATE VIEW must each start a batch, hence EXEC of a quoted literal.
-    const createSchema = quoteLiteral(`CREATE SCHEMA ${q(s, d)}`, d);
+    const owner = schemaOwner === null ? "" : ` AUTHORIZATION ${q(schemaOwner, d)}`;
+    const createSchema = quoteLiteral(`CREATE SCHEMA ${q(s, d)}${owner}`, d);
     const createView = quoteLiteral(`CREATE VIEW ${ent} AS ${entitlementsSelect(d, s)}`, d);
+    const chown =
+      schemaOwner === null
+        ? []
+        : [
+            `IF EXISTS (SELECT 1 FROM sys.schemas WHERE name = ${quoteLiteral(s, d)} AND USER_NAME(principal_id) <> ${quoteLiteral(schemaOwner, d)}) ` +
+              `EXEC(${quoteLiteral(`ALTER AUTHORIZATION ON SCHEMA::${q(s, d)} TO ${q(schemaOwner, d)}`, d)})`,
+          ];
     return [
       `IF NOT EXISTS (SELECT 1 FROM sys.schemas WHERE name = ${quoteLiteral(s, d)}) EXEC(${createSchema})`,
+      ...chown,
       ...tables,
       `IF ${synapseObjectId(s, STORE_OBJECTS.entitlements, "V")} IS NULL EXEC(${createView})`,
     ];
@@ -403,11 +422,48 @@ const readQueries = {
       `AND table_schema = ${quoteLiteral(managedSchema, d)} AND table_name = ${quoteLiteral(viewName, d)}`
     );
   },
+  /** Synapse: the owner of the schema (column `owner`); no row when it is missing. */
+  schemaOwner(managedSchema: string): string {
+    const d: ViewDialect = "synapse";
+    return `SELECT USER_NAME(principal_id) AS owner FROM sys.schemas WHERE name = ${quoteLiteral(managedSchema, d)}`;
+  },
+  /**
+   * Synapse: the owner an ownership chain compares for an object (column `owner`): its own owner if
+   * ownership was transferred to it, else its schema's owner. No row when the object is missing.
+   */
+  objectOwner(parts: readonly string[]): string {
+    const d: ViewDialect = "synapse";
+    return (
+      `SELECT USER_NAME(COALESCE(o.principal_id, s.principal_id)) AS owner FROM sys.objects AS o ` +
+      `INNER JOIN sys.schemas AS s ON s.schema_id = o.schema_id ` +
+      `WHERE o.object_id = OBJECT_ID(${quoteLiteral(quoteQualified(parts, d), d)})`
+    );
+  },
   /** One row (column `n`) when PUBLIC has USAGE on the schema (postgres and redshift only). */
   publicUsage(d: Exclude<ViewDialect, "synapse">, managedSchema: string): string {
     return `SELECT 1 AS n WHERE has_schema_privilege('public', ${quoteLiteral(managedSchema, d)}, 'USAGE')`;
   },
 } as const;
+
+/**
+ * Why a Synapse managed view would deny everyone, if it would: its owner (the managed schema's)
+ * differs from the source's, so the ownership chain breaks and every reader needs SELECT on the
+ * source itself, which subscription policies never grant.
+ */
+export function ownershipChainProblem(
+  spec: Pick<ManagedViewSpec, "managedSchema" | "source">,
+  sourceOwner: string | undefined,
+  viewOwner: string | undefined,
+): string | undefined {
+  const src = quoteQualified([spec.source.database, spec.source.schema, spec.source.table], "synapse");
+  if (sourceOwner === undefined) return `source ${src} does not exist or cannot be seen by the login accessplane uses`;
+  if (viewOwner === undefined) return `managed schema ${quoteIdent(spec.managedSchema, "synapse")} does not exist`;
+  if (sourceOwner.toLowerCase() === viewOwner.toLowerCase()) return undefined;
+  return (
+    `source ${src} is owned by \`${sourceOwner}\` but managed schema ${quoteIdent(spec.managedSchema, "synapse")} by \`${viewOwner}\`, ` +
+    `so the ownership chain from the view to its source breaks and the view would deny every reader`
+  );
+}
 
 /** The dialect a connection speaks, for callers holding the wider `Dialect` type. */
 export function isViewDialect(d: Dialect): d is ViewDialect {

@@ -9,12 +9,18 @@
  * | postgres | `accessplane:postgresUrl`      | `ACCESSPLANE_POSTGRES_URL`      |
  * | redshift | `accessplane:redshiftUrl`      | `ACCESSPLANE_REDSHIFT_URL`      |
  * | synapse  | `accessplane:synapseUrl`       | `ACCESSPLANE_SYNAPSE_URL`       |
+ * | per database | `accessplane:<platform>Urls` (JSON: database -> URL) | `ACCESSPLANE_<PLATFORM>_URLS` (same JSON), or `ACCESSPLANE_<PLATFORM>_URL_<DATABASE>` |
  * | trino    | `accessplane:trinoUrl`         | `ACCESSPLANE_TRINO_URL`         |
  * | trino    | `accessplane:trinoUser`        | `ACCESSPLANE_TRINO_USER`        |
  * | trino    | `accessplane:trinoPassword`    | `ACCESSPLANE_TRINO_PASSWORD`    |
  * | all      | `accessplane:statementTimeoutMs` | `ACCESSPLANE_STATEMENT_TIMEOUT_MS` (default 60000) |
  *
- * Config wins over the environment. Drivers (`pg`, `mssql`, `trino-client`) are required inside
+ * Each managed object lives in its source's database (Redshift creates objects only in the database
+ * a session is connected to, and Synapse dedicated SQL pools have no cross-database queries), so
+ * view-based platforms connect once per database: the per-database setting of that database wins
+ * (`<platform>Urls[database]`, then `ACCESSPLANE_<PLATFORM>_URL_<DATABASE>` with the name upper-cased
+ * and every other character than A-Z and 0-9 turned into `_`), else the platform's default URL. Every
+ * session checks that it opened the database it was chosen for. Config wins over the environment. Drivers (`pg`, `mssql`, `trino-client`) are required inside
  * functions, so the provider closure Pulumi serialises into every resource's state stays small.
  */
 import type { ViewDialect } from "../../platforms/sql/views";
@@ -33,6 +39,9 @@ const SETTINGS = {
   postgresUrl: { config: "accessplane:postgresUrl", env: "ACCESSPLANE_POSTGRES_URL" },
   redshiftUrl: { config: "accessplane:redshiftUrl", env: "ACCESSPLANE_REDSHIFT_URL" },
   synapseUrl: { config: "accessplane:synapseUrl", env: "ACCESSPLANE_SYNAPSE_URL" },
+  postgresUrls: { config: "accessplane:postgresUrls", env: "ACCESSPLANE_POSTGRES_URLS" },
+  redshiftUrls: { config: "accessplane:redshiftUrls", env: "ACCESSPLANE_REDSHIFT_URLS" },
+  synapseUrls: { config: "accessplane:synapseUrls", env: "ACCESSPLANE_SYNAPSE_URLS" },
   trinoUrl: { config: "accessplane:trinoUrl", env: "ACCESSPLANE_TRINO_URL" },
   trinoUser: { config: "accessplane:trinoUser", env: "ACCESSPLANE_TRINO_USER" },
   trinoPassword: { config: "accessplane:trinoPassword", env: "ACCESSPLANE_TRINO_PASSWORD" },
@@ -63,10 +72,10 @@ export function setting(name: SettingName, snapshot: ConfigSnapshot | undefined)
   return fromEnv === undefined || fromEnv === "" ? undefined : fromEnv;
 }
 
-const URL_SETTING: Record<ViewDialect, SettingName> = {
-  postgres: "postgresUrl",
-  redshift: "redshiftUrl",
-  synapse: "synapseUrl",
+const URL_SETTING: Record<ViewDialect, { one: SettingName; map: SettingName }> = {
+  postgres: { one: "postgresUrl", map: "postgresUrls" },
+  redshift: { one: "redshiftUrl", map: "redshiftUrls" },
+  synapse: { one: "synapseUrl", map: "synapseUrls" },
 };
 
 /** Resolved connection settings; `secrets` lists every value that must never be shown. */
@@ -75,6 +84,36 @@ export interface Connection {
   url: string;
   statementTimeoutMs: number;
   secrets: string[];
+  /** The database the session must have opened (view-based platforms); checked on every session. */
+  database?: string;
+  /** What needs that database (e.g. a view's source), for the error when the session opened another. */
+  subject?: string;
+}
+
+/** The environment variable of one database's connection: `ACCESSPLANE_REDSHIFT_URL_DW` for `dw`. */
+export function databaseEnvName(dialect: ViewDialect, database: string): string {
+  return `${SETTINGS[URL_SETTING[dialect].one].env}_${database.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+}
+
+// The JSON map of one platform's per-database URLs. Its text is secret: never quoted in errors.
+function urlMap(dialect: ViewDialect, snapshot: ConfigSnapshot | undefined): Record<string, string> {
+  const name = URL_SETTING[dialect].map;
+  const raw = setting(name, snapshot);
+  if (raw === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed) || !Object.values(parsed).every((v) => typeof v === "string" && v !== "")) {
+    throw new ProviderError(
+      `${dialect}: the setting \`${SETTINGS[name].config}\` (or ${SETTINGS[name].env}) is not a JSON object of database names to connection URLs; ` +
+        `help: set it as a secret, e.g. \`pulumi config set --secret ${SETTINGS[name].config} '{"dw":"postgres://..."}'\``,
+      "other",
+    );
+  }
+  return parsed as Record<string, string>;
 }
 
 function secretsOf(url: string): string[] {
@@ -103,19 +142,31 @@ function timeout(snapshot: ConfigSnapshot | undefined): number {
   return n;
 }
 
-/** The connection of a view-based platform, or a clear error naming the settings to set. */
-export function viewConnection(dialect: ViewDialect, snapshot: ConfigSnapshot | undefined): Connection {
-  const name = URL_SETTING[dialect];
-  const url = setting(name, snapshot);
+/**
+ * The connection to `database` of a view-based platform, or a clear error naming the settings to
+ * set: that database's own URL if configured, else the platform's default URL (which must then open
+ * `database`: `withSession` checks it).
+ */
+export function viewConnection(
+  dialect: ViewDialect,
+  snapshot: ConfigSnapshot | undefined,
+  database: string,
+  subject?: string,
+): Connection {
+  const { one, map } = URL_SETTING[dialect];
+  const perDb = urlMap(dialect, snapshot)[database];
+  const envName = databaseEnvName(dialect, database);
+  const fromEnv = process.env[envName];
+  const url = perDb ?? (fromEnv === undefined || fromEnv === "" ? undefined : fromEnv) ?? setting(one, snapshot);
   if (!url) {
     throw new ProviderError(
-      `${dialect}: no connection configured; help: set pulumi config \`${SETTINGS[name].config}\` ` +
-        `(as a secret: \`pulumi config set --secret ${SETTINGS[name].config} ...\`) or the environment variable ` +
-        `${SETTINGS[name].env}`,
+      `${dialect}: no connection configured for database \`${database}\`; help: set pulumi config \`${SETTINGS[map].config}\` ` +
+        `(a JSON object of database names to URLs) or \`${SETTINGS[one].config}\` (as secrets: \`pulumi config set --secret ...\`), ` +
+        `or the environment variable ${envName} or ${SETTINGS[one].env}`,
       "other",
     );
   }
-  return { platform: dialect, url, statementTimeoutMs: timeout(snapshot), secrets: secretsOf(url) };
+  return { platform: dialect, url, statementTimeoutMs: timeout(snapshot), secrets: secretsOf(url), database, ...(subject ? { subject } : {}) };
 }
 
 /** Trino connection settings. */
@@ -228,6 +279,29 @@ export async function openSqlSession(c: Connection): Promise<SqlSession> {
   return c.platform === "synapse" ? openMssql(c) : openPg(c);
 }
 
+/**
+ * Fails unless the session opened `c.database`: a default URL pointing elsewhere would create the
+ * managed objects in the wrong database (Synapse dedicated pools cannot even read across databases).
+ */
+async function checkDatabase(c: Connection, s: SqlSession): Promise<void> {
+  if (c.database === undefined) return;
+  const synapse = c.platform === "synapse";
+  const rows = await s.query(synapse ? "SELECT DB_NAME() AS db" : "SELECT current_database() AS db");
+  const actual = String(rows[0]?.db ?? "");
+  // T-SQL database names compare under the server's (case-insensitive by default) collation.
+  if (synapse ? actual.toLowerCase() === c.database.toLowerCase() : actual === c.database) return;
+  const dialect = c.platform as ViewDialect;
+  const why = synapse
+    ? "dedicated SQL pools have no cross-database queries, so each managed view must live in its source's database"
+    : "managed views and their entitlements live in their source's database";
+  const what = c.subject ? `${c.subject} is in database \`${c.database}\`, but the connection chosen for it` : `the connection chosen for database \`${c.database}\``;
+  throw new ProviderError(
+    `${c.platform}: ${what} opened database \`${actual}\`: ${why}; ` +
+      `help: give database \`${c.database}\` its own connection in \`${SETTINGS[URL_SETTING[dialect].map].config}\` or ${databaseEnvName(dialect, c.database)}`,
+    "other",
+  );
+}
+
 /** Runs `work` with a session, always closing it; connection failures become clear errors. */
 export async function withSession<T>(
   c: Connection,
@@ -241,6 +315,7 @@ export async function withSession<T>(
     throw onError(e);
   }
   try {
+    await checkDatabase(c, session);
     return await work(session);
   } catch (e) {
     throw onError(e);

@@ -2,9 +2,9 @@
  * Dynamic resources for the platforms without a usable Pulumi provider (ISSUE 5). Exported names
  * are stable: the Pulumi components instantiate these classes.
  *
- * - `ViewEntitlementStore` `{ dialect, managedSchema }`: estate scope, per Redshift/Synapse connection.
+ * - `ViewEntitlementStore` `{ dialect, database, managedSchema, schemaOwner }`: estate scope, per Redshift/Synapse database.
  * - `ManagedView` `{ dialect, managedSchema, dataSource, source: { database, schema, table }, viewName }`.
- * - `PolicyEntitlements` `{ dialect, managedSchema, policyKey, members[], dataSources[] }`.
+ * - `PolicyEntitlements` `{ dialect, database, managedSchema, policyKey, members[], dataSources[] }`.
  * - `TrinoRoleGrants` `{ role, roleCatalog?, members[], grants: { catalog, schema, table, privileges[] }[] }`.
  * - `TrinoAccessRules` `{ path, document }`, the document built by `trinoRulesDocument`.
  *

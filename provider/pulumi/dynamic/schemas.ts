@@ -45,13 +45,39 @@ function identifierIssues(dialect: Dialect, fields: [string, string | undefined]
   }
 }
 
-/** Inputs of `ViewEntitlementStore`: the managed schema of one Redshift/Synapse connection. */
+/**
+ * Inputs of `ViewEntitlementStore`: the managed schema of one Redshift/Synapse database (each
+ * database has its own store, reached through that database's connection). `schemaOwner` is
+ * Synapse's `CREATE SCHEMA ... AUTHORIZATION` principal (ownership chaining); null elsewhere.
+ */
 export function viewEntitlementStoreInputsSchema() {
   const z = zod();
   return z
-    .object({ dialect: viewDialectSchema(), managedSchema: z.string().min(1) })
+    .object({
+      dialect: viewDialectSchema(),
+      database: z.string().min(1),
+      managedSchema: z.string().min(1),
+      schemaOwner: z.string().min(1).nullable().default(null),
+    })
     .strict()
-    .superRefine((v, ctx) => identifierIssues(v.dialect, [["managedSchema", v.managedSchema]], ctx));
+    .superRefine((v, ctx) => {
+      identifierIssues(
+        v.dialect,
+        [
+          ["database", v.database],
+          ["managedSchema", v.managedSchema],
+          ["schemaOwner", v.schemaOwner ?? undefined],
+        ],
+        ctx,
+      );
+      if (v.schemaOwner !== null && v.dialect !== "synapse") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["schemaOwner"],
+          message: "only synapse takes a schema owner: its views reach sources through ownership chaining",
+        });
+      }
+    });
 }
 
 /** Inputs of `ViewEntitlementStore`. */
@@ -87,19 +113,29 @@ export function managedViewInputsSchema() {
 /** Inputs of `ManagedView`. */
 export type ManagedViewInputs = z.infer<ReturnType<typeof managedViewInputsSchema>>;
 
-/** Inputs of `PolicyEntitlements`: the entitlement rows of one policy principal. */
+/** Inputs of `PolicyEntitlements`: the entitlement rows of one policy principal in one database's store. */
 export function policyEntitlementsInputsSchema() {
   const z = zod();
   return z
     .object({
       dialect: viewDialectSchema(),
+      database: z.string().min(1),
       managedSchema: z.string().min(1),
       policyKey: valueSchema(),
       members: sortedUnique(valueSchema()),
       dataSources: sortedUnique(valueSchema()),
     })
     .strict()
-    .superRefine((v, ctx) => identifierIssues(v.dialect, [["managedSchema", v.managedSchema]], ctx));
+    .superRefine((v, ctx) =>
+      identifierIssues(
+        v.dialect,
+        [
+          ["database", v.database],
+          ["managedSchema", v.managedSchema],
+        ],
+        ctx,
+      ),
+    );
 }
 
 /** Inputs of `PolicyEntitlements`. */

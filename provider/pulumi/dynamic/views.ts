@@ -3,9 +3,12 @@
  *
  * | resource               | scope            | inputs (zod schema in schemas.ts)                                   |
  * |------------------------|------------------|---------------------------------------------------------------------|
- * | `ViewEntitlementStore` | estate, per connection | `{ dialect, managedSchema }`                                  |
+ * | `ViewEntitlementStore` | estate, per database   | `{ dialect, database, managedSchema, schemaOwner }`            |
  * | `ManagedView`          | one per data source    | `{ dialect, managedSchema, dataSource, source: { database, schema, table }, viewName }` |
- * | `PolicyEntitlements`   | one per policy principal | `{ dialect, managedSchema, policyKey, members[], dataSources[] }` |
+ * | `PolicyEntitlements`   | one per policy principal and database | `{ dialect, database, managedSchema, policyKey, members[], dataSources[] }` |
+ *
+ * Every object lives in its source's database, reached through that database's connection
+ * (connection.ts); a view's store is the one of `source.database`.
  *
  * Give `ManagedView` and `PolicyEntitlements` a `dependsOn` on the store, so the store is created
  * first and deleted last. Outputs repeat the inputs plus drift flags that `read` sets from the live
@@ -17,6 +20,7 @@ import {
   type ViewDialect,
   createStoreStatements,
   createViewStatements,
+  ownershipChainProblem,
   dropStoreStatements,
   dropViewStatements,
   entitlementDeltaStatements,
@@ -26,7 +30,7 @@ import {
   viewMarkerStatement,
 } from "../../platforms/sql/views";
 import { type ConfigSnapshot, type Row, type SqlSession, snapshotConfig, viewConnection, withSession } from "./connection";
-import { classify, providerError } from "./errors";
+import { ProviderError, classify, providerError } from "./errors";
 import {
   type ManagedViewInputs,
   managedViewInputsSchema,
@@ -72,7 +76,11 @@ export interface ViewEntitlementStoreOutputs extends ViewEntitlementStoreInputs 
   storePresent: boolean;
   /** PUBLIC may use the schema (postgres/redshift; always true on synapse, which has no such grant). */
   publicUsage: boolean;
+  /** Synapse: the schema is owned by `schemaOwner` (always true elsewhere, or without an owner). */
+  schemaOwnerCurrent: boolean;
 }
+
+const STORE_KEYS = ["dialect", "database", "managedSchema", "schemaOwner"] as const;
 
 /** CRUD for the entitlements store of one connection. */
 export class ViewEntitlementStoreProvider implements pulumi.dynamic.ResourceProvider {
@@ -88,12 +96,12 @@ export class ViewEntitlementStoreProvider implements pulumi.dynamic.ResourceProv
     return checkInputs(viewEntitlementStoreInputsSchema(), news);
   }
 
-  /** Replaces on a new dialect or schema; repairs drift. */
+  /** Replaces on a new dialect, database or schema; a new owner updates in place; repairs drift. */
   async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
     return diffInputs(olds, news, {
-      keys: ["dialect", "managedSchema"],
-      identity: ["dialect", "managedSchema"],
-      drift: ["storePresent", "publicUsage"],
+      keys: STORE_KEYS,
+      identity: ["dialect", "database", "managedSchema"],
+      drift: ["storePresent", "publicUsage", "schemaOwnerCurrent"],
     });
   }
 
@@ -101,13 +109,13 @@ export class ViewEntitlementStoreProvider implements pulumi.dynamic.ResourceProv
   async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
     const i = parseInputs(viewEntitlementStoreInputsSchema(), inputs);
     const outs = await this.converge(i, undefined);
-    return { id: resourceId([i.dialect, i.managedSchema]), outs };
+    return { id: resourceId([i.dialect, i.database, i.managedSchema]), outs };
   }
 
-  /** Reads which store objects exist, so `pulumi refresh` shows a dropped table or view. */
+  /** Reads which store objects exist and who owns the schema, so `pulumi refresh` shows drift. */
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-    const i = parseState(viewEntitlementStoreInputsSchema(), props, ["dialect", "managedSchema"]);
-    const c = viewConnection(i.dialect, this.config);
+    const i = parseState(viewEntitlementStoreInputsSchema(), props, STORE_KEYS);
+    const c = viewConnection(i.dialect, this.config, i.database);
     const live = await withSession(
       c,
       (e) => providerError(i.dialect, "read the entitlements store in schema", i.managedSchema, e, c.secrets),
@@ -125,8 +133,8 @@ export class ViewEntitlementStoreProvider implements pulumi.dynamic.ResourceProv
 
   /** Drops the store objects; the schema only if accessplane created it and it is empty. */
   async delete(_id: string, props: Props): Promise<void> {
-    const i = parseState(viewEntitlementStoreInputsSchema(), props, ["dialect", "managedSchema"]);
-    const c = viewConnection(i.dialect, this.config);
+    const i = parseState(viewEntitlementStoreInputsSchema(), props, STORE_KEYS);
+    const c = viewConnection(i.dialect, this.config, i.database);
     await withSession(
       c,
       (e) => providerError(i.dialect, "delete the entitlements store in schema", i.managedSchema, e, c.secrets),
@@ -147,27 +155,34 @@ export class ViewEntitlementStoreProvider implements pulumi.dynamic.ResourceProv
   }
 
   private async converge(i: ViewEntitlementStoreInputs, schemaCreated: boolean | undefined): Promise<ViewEntitlementStoreOutputs> {
-    const c = viewConnection(i.dialect, this.config);
+    const c = viewConnection(i.dialect, this.config, i.database);
     return withSession(
       c,
       (e) => providerError(i.dialect, "create the entitlements store in schema", i.managedSchema, e, c.secrets),
       async (s) => {
         const existed = (await s.query(readQueries.schemaExists(i.dialect, i.managedSchema))).length > 0;
-        await apply(s, i.dialect, createStoreStatements(i.dialect, i.managedSchema), true);
-        return { ...i, schemaCreated: schemaCreated ?? !existed, storePresent: true, publicUsage: true };
+        await apply(s, i.dialect, createStoreStatements(i.dialect, i.managedSchema, i.schemaOwner), true);
+        return { ...i, schemaCreated: schemaCreated ?? !existed, storePresent: true, publicUsage: true, schemaOwnerCurrent: true };
       },
     );
   }
 }
 
-async function readStore(s: SqlSession, i: ViewEntitlementStoreInputs): Promise<{ storePresent: boolean; publicUsage: boolean }> {
+async function readStore(
+  s: SqlSession,
+  i: ViewEntitlementStoreInputs,
+): Promise<{ storePresent: boolean; publicUsage: boolean; schemaOwnerCurrent: boolean }> {
   const rels = await s.query(readQueries.relations(i.dialect, i.managedSchema));
   const has = (name: string, kind: string) => rels.some((r) => r.name === name && r.kind === kind);
   const storePresent = has("memberships", "table") && has("policy_objects", "table") && has("entitlements", "view");
-  if (i.dialect === "synapse") return { storePresent, publicUsage: true };
+  if (i.dialect === "synapse") {
+    const owner = (await s.query(readQueries.schemaOwner(i.managedSchema)))[0]?.owner;
+    const schemaOwnerCurrent = i.schemaOwner === null || (typeof owner === "string" && owner.toLowerCase() === i.schemaOwner.toLowerCase());
+    return { storePresent, publicUsage: true, schemaOwnerCurrent };
+  }
   const schemaExists = (await s.query(readQueries.schemaExists(i.dialect, i.managedSchema))).length > 0;
   const publicUsage = schemaExists && (await s.query(readQueries.publicUsage(i.dialect, i.managedSchema))).length > 0;
-  return { storePresent, publicUsage };
+  return { storePresent, publicUsage, schemaOwnerCurrent: true };
 }
 
 /** Outputs of `ManagedView`: the inputs plus what `read` found live. */
@@ -178,6 +193,8 @@ export interface ManagedViewOutputs extends ManagedViewInputs {
   definitionCurrent: boolean;
   /** PUBLIC holds SELECT on the view. */
   publicSelect: boolean;
+  /** Synapse: the view and its source share an owner, so the view can read it (always true elsewhere). */
+  ownershipChained: boolean;
 }
 
 const VIEW_KEYS = ["dialect", "managedSchema", "dataSource", "source", "viewName"] as const;
@@ -196,39 +213,44 @@ export class ManagedViewProvider implements pulumi.dynamic.ResourceProvider {
     return checkInputs(managedViewInputsSchema(), news);
   }
 
-  /** Replaces on a new dialect, schema or view name; updates in place otherwise; repairs drift. */
+  /** Replaces on a new dialect, schema, view name or source database; updates in place otherwise; repairs drift. */
   async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
-    return diffInputs(olds, news, {
+    const d = diffInputs(olds, news, {
       keys: VIEW_KEYS,
       identity: ["dialect", "managedSchema", "viewName"],
-      drift: ["viewPresent", "definitionCurrent", "publicSelect"],
+      drift: ["viewPresent", "definitionCurrent", "publicSelect", "ownershipChained"],
     });
+    // The view lives in its source's database: a new database is a new object.
+    const db = (p: Props) => (p.source as { database?: unknown } | undefined)?.database;
+    if (db(olds) !== db(news) && !d.replaces.includes("source")) d.replaces.push("source");
+    return d;
   }
 
   /** Creates the view and grants SELECT on it to PUBLIC. */
   async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
     const i = parseInputs(managedViewInputsSchema(), inputs);
     await this.write(i, false);
-    return { id: resourceId([i.dialect, i.managedSchema, i.viewName]), outs: fresh(i) };
+    return { id: resourceId([i.dialect, i.source.database, i.managedSchema, i.viewName]), outs: fresh(i) };
   }
 
   /** Reads whether the view exists, carries the expected definition, and is granted to PUBLIC. */
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
     const i = parseState(managedViewInputsSchema(), props, VIEW_KEYS);
-    const c = viewConnection(i.dialect, this.config);
+    const c = viewConnection(i.dialect, this.config, i.source.database, sourceLabel(i));
     const live = await withSession(
       c,
       (e) => providerError(i.dialect, "read managed view", `${i.managedSchema}.${i.viewName}`, e, c.secrets),
       async (s) => {
         const state = await s.query(readQueries.viewState(i.dialect, i.managedSchema, i.viewName));
-        if (state.length === 0) return { viewPresent: false, definitionCurrent: false, publicSelect: false };
+        if (state.length === 0) return { viewPresent: false, definitionCurrent: false, publicSelect: false, ownershipChained: false };
         const text = String(state[0]!.v ?? "");
         const definitionCurrent =
           i.dialect === "synapse"
             ? squash(text) === squash(synapseViewDefinition(i))
             : text === viewMarker(i.dialect, i, String(state[0]!.def ?? ""));
         const publicSelect = (await s.query(readQueries.publicSelect(i.dialect, i.managedSchema, i.viewName))).length > 0;
-        return { viewPresent: true, definitionCurrent, publicSelect };
+        const ownershipChained = i.dialect !== "synapse" || (await chainProblem(s, i, [i.managedSchema, i.viewName])) === undefined;
+        return { viewPresent: true, definitionCurrent, publicSelect, ownershipChained };
       },
     );
     const outs: ManagedViewOutputs = { ...i, ...live };
@@ -246,7 +268,7 @@ export class ManagedViewProvider implements pulumi.dynamic.ResourceProvider {
   /** Drops the view; its PUBLIC grant goes with it. */
   async delete(_id: string, props: Props): Promise<void> {
     const i = parseState(managedViewInputsSchema(), props, VIEW_KEYS);
-    const c = viewConnection(i.dialect, this.config);
+    const c = viewConnection(i.dialect, this.config, i.source.database, sourceLabel(i));
     await withSession(
       c,
       (e) => providerError(i.dialect, "delete managed view", `${i.managedSchema}.${i.viewName}`, e, c.secrets),
@@ -255,7 +277,7 @@ export class ManagedViewProvider implements pulumi.dynamic.ResourceProvider {
   }
 
   private async write(i: ManagedViewInputs, replaceColumns: boolean): Promise<void> {
-    const c = viewConnection(i.dialect, this.config);
+    const c = viewConnection(i.dialect, this.config, i.source.database, sourceLabel(i));
     // CREATE OR REPLACE cannot change a view's column list; a new source may, so drop first
     // (in the same transaction on postgres/redshift: readers never see the view missing).
     const statements = [
@@ -267,7 +289,19 @@ export class ManagedViewProvider implements pulumi.dynamic.ResourceProvider {
       c,
       (e) => providerError(d, "create managed view", `${i.managedSchema}.${i.viewName}`, e, c.secrets),
       async (s) => {
-        if (d === "synapse") return apply(s, d, statements, true);
+        if (d === "synapse") {
+          // A view whose ownership chain breaks denies every reader: refuse it before creating it.
+          const problem = await chainProblem(s, i, undefined);
+          if (problem) {
+            throw new ProviderError(
+              `synapse: could not create managed view \`${i.managedSchema}.${i.viewName}\`: ${problem}; ` +
+                `help: set \`viewBased.synapseSchemaOwner\` to the source's owner (the managed schema is created and kept AUTHORIZATION that owner), ` +
+                `or make the source's schema owned by the managed schema's owner (ALTER AUTHORIZATION ON SCHEMA::... TO ...)`,
+              "other",
+            );
+          }
+          return apply(s, d, statements, true);
+        }
         await s.transaction(async (q) => {
           await runAll(q, statements);
           const state = await q(readQueries.viewState(d, i.managedSchema, i.viewName));
@@ -278,8 +312,28 @@ export class ManagedViewProvider implements pulumi.dynamic.ResourceProvider {
   }
 }
 
+// How errors name a view's source: the data source and its three-part name.
+function sourceLabel(i: ManagedViewInputs): string {
+  return `source \`${i.dataSource}\` (${[i.source.database, i.source.schema, i.source.table].join(".")})`;
+}
+
 function fresh(i: ManagedViewInputs): ManagedViewOutputs {
-  return { ...i, viewPresent: true, definitionCurrent: true, publicSelect: true };
+  return { ...i, viewPresent: true, definitionCurrent: true, publicSelect: true, ownershipChained: true };
+}
+
+/**
+ * Synapse: why the view cannot reach its source through an ownership chain, if it cannot. The
+ * view's owner is `view`'s effective owner when it exists, else the managed schema's (the owner a
+ * view created there gets).
+ */
+async function chainProblem(s: SqlSession, i: ManagedViewInputs, view: readonly string[] | undefined): Promise<string | undefined> {
+  const owner = async (sql: string) => {
+    const v = (await s.query(sql))[0]?.owner;
+    return typeof v === "string" ? v : undefined;
+  };
+  const sourceOwner = await owner(readQueries.objectOwner([i.source.database, i.source.schema, i.source.table]));
+  const viewOwner = await owner(view ? readQueries.objectOwner(view) : readQueries.schemaOwner(i.managedSchema));
+  return ownershipChainProblem(i, sourceOwner, viewOwner);
 }
 
 // Synapse keeps the CREATE VIEW text verbatim, but tools may re-wrap whitespace.
@@ -290,7 +344,7 @@ function squash(s: string): string {
 /** Outputs of `PolicyEntitlements`: the live rows of the policy (equal to the inputs after apply). */
 export type PolicyEntitlementsOutputs = PolicyEntitlementsInputs;
 
-const POLICY_KEYS = ["dialect", "managedSchema", "policyKey", "members", "dataSources"] as const;
+const POLICY_KEYS = ["dialect", "database", "managedSchema", "policyKey", "members", "dataSources"] as const;
 
 async function liveRows(q: (sql: string) => Promise<Row[]>, i: PolicyEntitlementsInputs): Promise<PolicyRows> {
   const values = (rows: Row[]) => rows.map((r) => String(r.v)).sort();
@@ -315,22 +369,22 @@ export class PolicyEntitlementsProvider implements pulumi.dynamic.ResourceProvid
     return checkInputs(policyEntitlementsInputsSchema(), news);
   }
 
-  /** Replaces on a new dialect, schema or policy key; member and data source changes update rows. */
+  /** Replaces on a new dialect, database, schema or policy key; member and data source changes update rows. */
   async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
-    return diffInputs(olds, news, { keys: POLICY_KEYS, identity: ["dialect", "managedSchema", "policyKey"] });
+    return diffInputs(olds, news, { keys: POLICY_KEYS, identity: ["dialect", "database", "managedSchema", "policyKey"] });
   }
 
   /** Inserts the policy's rows (converging with any rows an interrupted run left). */
   async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
     const i = parseInputs(policyEntitlementsInputsSchema(), inputs);
     await this.converge(i, i, "create entitlements of policy");
-    return { id: resourceId([i.dialect, i.managedSchema, i.policyKey]), outs: i };
+    return { id: resourceId([i.dialect, i.database, i.managedSchema, i.policyKey]), outs: i };
   }
 
   /** Reads the live rows of this policy, so `pulumi refresh` shows rows changed by hand. */
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
     const i = parseState(policyEntitlementsInputsSchema(), props, POLICY_KEYS);
-    const c = viewConnection(i.dialect, this.config);
+    const c = viewConnection(i.dialect, this.config, i.database);
     const live = await withSession(
       c,
       (e) => providerError(i.dialect, "read entitlements of policy", i.policyKey, e, c.secrets),
@@ -362,7 +416,7 @@ export class PolicyEntitlementsProvider implements pulumi.dynamic.ResourceProvid
   }
 
   private async converge(i: PolicyEntitlementsInputs, target: PolicyRows | null, action: string): Promise<void> {
-    const c = viewConnection(i.dialect, this.config);
+    const c = viewConnection(i.dialect, this.config, i.database);
     await withSession(
       c,
       (e) => providerError(i.dialect, action, i.policyKey, e, c.secrets),
@@ -381,19 +435,22 @@ const storeProvider = new ViewEntitlementStoreProvider();
 const viewProvider = new ManagedViewProvider();
 const entitlementsProvider = new PolicyEntitlementsProvider();
 
-/** The managed schema and entitlements store of one Redshift/Synapse connection (estate scope). */
+/** The managed schema and entitlements store of one Redshift/Synapse database (estate scope). */
 export class ViewEntitlementStore extends pulumi.dynamic.Resource {
   declare readonly dialect: pulumi.Output<ViewDialect>;
+  declare readonly database: pulumi.Output<string>;
   declare readonly managedSchema: pulumi.Output<string>;
+  declare readonly schemaOwner: pulumi.Output<string | null>;
   declare readonly schemaCreated: pulumi.Output<boolean>;
   declare readonly storePresent: pulumi.Output<boolean>;
   declare readonly publicUsage: pulumi.Output<boolean>;
+  declare readonly schemaOwnerCurrent: pulumi.Output<boolean>;
 
   constructor(name: string, args: WrappedInputs<ViewEntitlementStoreInputs>, opts?: pulumi.CustomResourceOptions) {
     super(
       storeProvider,
       name,
-      { ...args, schemaCreated: undefined, storePresent: undefined, publicUsage: undefined },
+      { ...args, schemaCreated: undefined, storePresent: undefined, publicUsage: undefined, schemaOwnerCurrent: undefined },
       opts,
       "accessplane",
       "ViewEntitlementStore",
@@ -410,12 +467,13 @@ export class ManagedView extends pulumi.dynamic.Resource {
   declare readonly viewPresent: pulumi.Output<boolean>;
   declare readonly definitionCurrent: pulumi.Output<boolean>;
   declare readonly publicSelect: pulumi.Output<boolean>;
+  declare readonly ownershipChained: pulumi.Output<boolean>;
 
   constructor(name: string, args: WrappedInputs<ManagedViewInputs>, opts?: pulumi.CustomResourceOptions) {
     super(
       viewProvider,
       name,
-      { ...args, viewPresent: undefined, definitionCurrent: undefined, publicSelect: undefined },
+      { ...args, viewPresent: undefined, definitionCurrent: undefined, publicSelect: undefined, ownershipChained: undefined },
       opts,
       "accessplane",
       "ManagedView",
@@ -423,9 +481,10 @@ export class ManagedView extends pulumi.dynamic.Resource {
   }
 }
 
-/** The entitlement rows of one policy principal: its members and its data sources. */
+/** The entitlement rows of one policy principal in one database: its members and its data sources there. */
 export class PolicyEntitlements extends pulumi.dynamic.Resource {
   declare readonly dialect: pulumi.Output<ViewDialect>;
+  declare readonly database: pulumi.Output<string>;
   declare readonly managedSchema: pulumi.Output<string>;
   declare readonly policyKey: pulumi.Output<string>;
   declare readonly members: pulumi.Output<string[]>;

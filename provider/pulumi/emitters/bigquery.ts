@@ -3,9 +3,14 @@
  * per table, a DatasetAccess authorising the view on its source dataset, and one IamBinding per view
  * listing every subscribed member (authoritative per view, so aggregated over all policies).
  * Count: datasets + 3 per table (+0 per user: members are data of the binding, not resources).
+ *
+ * The mirrored dataset is created in the source dataset's location: an authorized view's dataset
+ * must be in the source's location (https://cloud.google.com/bigquery/docs/authorized-views), and
+ * `gcp.bigquery.Dataset.location` would otherwise default to `US`.
  */
 import * as gcp from "@pulumi/gcp";
 import type { DataSourceOf } from "../../model/schema";
+import { needsStorageAccess } from "../../platforms/bigquery";
 import { childName, childOpts, type PlatformEmitter, track } from "../context";
 
 /** The query of a managed view: the whole table; access is decided by IAM on the view. */
@@ -24,14 +29,15 @@ export const bigQueryEmitter: PlatformEmitter = {
       p.members.forEach((m) => set.add(m.identity));
       members.set(g.dataSource, set);
     }
-    const tables = inventory.dataSources.filter((d): d is DataSourceOf<"bigquery"> => d.platform === "bigquery");
+    // A plain external table cannot be served by an authorized view (the plan grants nothing there).
+    const tables = inventory.dataSources.filter((d): d is DataSourceOf<"bigquery"> => d.platform === "bigquery" && !needsStorageAccess(d));
     const datasets = new Map<string, gcp.bigquery.Dataset>();
     for (const ds of tables) {
       const { project, dataset, table } = ds.location;
       const key = `${project}.${dataset}`;
       let mirrored = datasets.get(key);
       if (!mirrored) {
-        mirrored = track(scope, new gcp.bigquery.Dataset(childName(scope.ctx.name, "bigquery", "dataset", key), { project, datasetId: `${dataset}${suffix}`, description: `accessplane: managed views of ${key}` }, childOpts(scope, "bigquery")));
+        mirrored = track(scope, new gcp.bigquery.Dataset(childName(scope.ctx.name, "bigquery", "dataset", key), { project, datasetId: `${dataset}${suffix}`, location: ds.location.location, description: `accessplane: managed views of ${key}` }, childOpts(scope, "bigquery")));
         datasets.set(key, mirrored);
       }
       const view = track(

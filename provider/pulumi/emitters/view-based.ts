@@ -1,57 +1,92 @@
 /**
- * Redshift and Azure Synapse, view-based, through accessplane's dynamic resources: one entitlement
- * store per platform and one managed view per data source for the estate; entitlement rows per
- * principal inside its policy. Subscribing or revoking a user changes rows only, never views.
- * Count: per estate 1 store + 1 view per data source; per policy 1 entitlements resource per principal.
+ * Redshift and Azure Synapse, view-based, through accessplane's dynamic resources: for the estate,
+ * one entitlement store per platform and database and one managed view per data source, in the
+ * managed schema of its source's own database; inside its policy, one entitlements resource per
+ * principal and database (its rows). Subscribing or revoking a user changes rows only, never views.
+ * Count: per estate 1 store per database + 1 view per data source; per policy 1 entitlements
+ * resource per principal and database.
+ *
+ * Why per database: Redshift creates objects only in the database a session is connected to and
+ * cannot query a view of another database that reads a third
+ * (https://docs.aws.amazon.com/redshift/latest/dg/cross-database_limitation.html); Synapse dedicated
+ * SQL pools have no cross-database queries at all
+ * (https://learn.microsoft.com/azure/synapse-analytics/sql/overview-features#query-language).
  */
 import type { DataSourceOf } from "../../model/schema";
 import type { Principal } from "../../plan/types";
+import { managedViewName } from "../../platforms/view-based";
 import { childName, memo, type PlatformEmitter, type Scope, track } from "../context";
 import { ManagedView, PolicyEntitlements, ViewEntitlementStore } from "../dynamic";
 
 type ViewPlatform = "redshift" | "synapse";
 
-/** The estate's entitlement store of one platform, created once under the estate component. */
-function store(scope: Scope, platform: ViewPlatform): ViewEntitlementStore {
+/** The entitlement store of one platform's database, created once under the estate component. */
+function store(scope: Scope, platform: ViewPlatform, database: string): ViewEntitlementStore {
   const { ctx } = scope;
-  return memo(ctx, `view-store:${platform}`, () =>
-    track(scope, new ViewEntitlementStore(childName(ctx.name, platform, "store"), { dialect: platform, managedSchema: ctx.estate.config.viewBased.managedSchema }, { parent: ctx.root })),
+  const { managedSchema, synapseSchemaOwner } = ctx.estate.config.viewBased;
+  return memo(ctx, `view-store:${platform}:${database}`, () =>
+    track(
+      scope,
+      new ViewEntitlementStore(
+        childName(ctx.name, platform, "store", database),
+        { dialect: platform, database, managedSchema, schemaOwner: platform === "synapse" ? synapseSchemaOwner : null },
+        { parent: ctx.root },
+      ),
+    ),
   );
 }
 
-/** The managed view's name inside the managed schema: `<schema>__<table>`, as the adapters display it. */
-export const managedViewName = (ds: DataSourceOf<ViewPlatform>) => `${ds.location.schema}__${ds.location.table}`;
+/** A view-based data source of the estate, by id. */
+function sourceOf(scope: Scope, id: string): DataSourceOf<ViewPlatform> {
+  return scope.ctx.sources.get(id) as DataSourceOf<ViewPlatform>;
+}
 
 function viewEmitter(platform: ViewPlatform): PlatformEmitter {
   return {
-    countFormula: "per estate: 1 entitlement store + 1 managed view per data source; per policy: 1 entitlements resource per principal (rows are data)",
+    countFormula:
+      "per estate: 1 entitlement store per database + 1 managed view per data source; per policy: 1 entitlements resource per principal and database (rows are data)",
     principal(p: Principal, scope: Scope) {
-      const s = store(scope, platform);
-      track(
-        scope,
-        new PolicyEntitlements(
-          childName(scope.ctx.name, p.id, "entitlements"),
-          {
-            dialect: platform,
-            managedSchema: scope.ctx.estate.config.viewBased.managedSchema,
-            policyKey: p.name,
-            members: p.members.map((m) => m.identity).sort(),
-            dataSources: p.grants.map((g) => g.dataSource).sort(),
-          },
-          { parent: scope.parent, dependsOn: [s] },
-        ),
-      );
+      // A principal's rows go to the store of each database its data sources live in.
+      const byDatabase = new Map<string, string[]>();
+      for (const g of p.grants) {
+        const db = sourceOf(scope, g.dataSource).location.database;
+        byDatabase.set(db, [...(byDatabase.get(db) ?? []), g.dataSource]);
+      }
+      for (const [database, dataSources] of [...byDatabase].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        const s = store({ ...scope, parent: scope.ctx.root }, platform, database);
+        track(
+          scope,
+          new PolicyEntitlements(
+            childName(scope.ctx.name, p.id, "entitlements", database),
+            {
+              dialect: platform,
+              database,
+              managedSchema: scope.ctx.estate.config.viewBased.managedSchema,
+              policyKey: p.name,
+              members: p.members.map((m) => m.identity).sort(),
+              dataSources: dataSources.sort(),
+            },
+            { parent: scope.parent, dependsOn: [s] },
+          ),
+        );
+      }
     },
     estate(_principals, scope) {
       const sources = scope.ctx.estate.inventory.dataSources.filter((d): d is DataSourceOf<ViewPlatform> => d.platform === platform);
-      if (sources.length === 0) return;
-      const s = store({ ...scope, parent: scope.ctx.root }, platform);
       for (const ds of sources) {
+        const s = store({ ...scope, parent: scope.ctx.root }, platform, ds.location.database);
         track(
           scope,
           new ManagedView(
             childName(scope.ctx.name, platform, "view", ds.id),
-            { dialect: platform, managedSchema: scope.ctx.estate.config.viewBased.managedSchema, dataSource: ds.id, source: ds.location, viewName: managedViewName(ds) },
+            {
+              dialect: platform,
+              managedSchema: scope.ctx.estate.config.viewBased.managedSchema,
+              dataSource: ds.id,
+              source: ds.location,
+              // The exact name the plan shows (the adapter's target uses the same function).
+              viewName: managedViewName(platform, ds.location),
+            },
             { parent: scope.parent, dependsOn: [s] },
           ),
         );

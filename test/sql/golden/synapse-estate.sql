@@ -1,7 +1,11 @@
-IF NOT EXISTS (SELECT 1 FROM sys.schemas WHERE name = N'accessplane') EXEC(N'CREATE SCHEMA [accessplane]');
+IF NOT EXISTS (SELECT 1 FROM sys.schemas WHERE name = N'accessplane') EXEC(N'CREATE SCHEMA [accessplane] AUTHORIZATION [dbo]');
+IF EXISTS (SELECT 1 FROM sys.schemas WHERE name = N'accessplane' AND USER_NAME(principal_id) <> N'dbo') EXEC(N'ALTER AUTHORIZATION ON SCHEMA::[accessplane] TO [dbo]');
 IF OBJECT_ID(N'[accessplane].[memberships]', N'U') IS NULL CREATE TABLE [accessplane].[memberships] ([policy_key] NVARCHAR(512) NOT NULL, [user_name] NVARCHAR(512) NOT NULL);
 IF OBJECT_ID(N'[accessplane].[policy_objects]', N'U') IS NULL CREATE TABLE [accessplane].[policy_objects] ([policy_key] NVARCHAR(512) NOT NULL, [data_source] NVARCHAR(512) NOT NULL);
 IF OBJECT_ID(N'[accessplane].[entitlements]', N'V') IS NULL EXEC(N'CREATE VIEW [accessplane].[entitlements] AS SELECT DISTINCT [mb].[user_name], [po].[data_source] FROM [accessplane].[memberships] AS [mb] INNER JOIN [accessplane].[policy_objects] AS [po] ON [po].[policy_key] = [mb].[policy_key]');
+SELECT USER_NAME(principal_id) AS owner FROM sys.schemas WHERE name = N'accessplane';
+SELECT USER_NAME(COALESCE(o.principal_id, s.principal_id)) AS owner FROM sys.objects AS o INNER JOIN sys.schemas AS s ON s.schema_id = o.schema_id WHERE o.object_id = OBJECT_ID(N'[dw].[sales].[orders]');
+SELECT USER_NAME(COALESCE(o.principal_id, s.principal_id)) AS owner FROM sys.objects AS o INNER JOIN sys.schemas AS s ON s.schema_id = o.schema_id WHERE o.object_id = OBJECT_ID(N'[accessplane].[sales_orders]');
 IF OBJECT_ID(N'[accessplane].[sales_orders]', N'V') IS NOT NULL DROP VIEW [accessplane].[sales_orders];
 CREATE VIEW [accessplane].[sales_orders] AS SELECT [src].* FROM [dw].[sales].[orders] AS [src] CROSS JOIN (SELECT CASE WHEN EXISTS (SELECT 1 FROM [accessplane].[entitlements] AS [e] WHERE [e].[user_name] = USER_NAME() AND [e].[data_source] = N'sales.orders') THEN 1 ELSE CAST(N'Access denied: you are not subscribed to the data source' AS INT) END AS [granted]) AS [access_check] WHERE [access_check].[granted] = 1;
 GRANT SELECT ON [accessplane].[sales_orders] TO [public];
