@@ -6,6 +6,8 @@
  */
 import * as gcp from "@pulumi/gcp";
 import type { DataSourceOf } from "../../model/schema";
+import { ADAPTERS } from "../../platforms";
+import { storedSource } from "../../platforms/view-based";
 import { childName, childOpts, type PlatformEmitter, track } from "../context";
 
 /** The query of a managed view: the whole table; access is decided by IAM on the view. */
@@ -24,7 +26,7 @@ export const bigQueryEmitter: PlatformEmitter = {
       p.members.forEach((m) => set.add(m.identity));
       members.set(g.dataSource, set);
     }
-    const tables = inventory.dataSources.filter((d): d is DataSourceOf<"bigquery"> => d.platform === "bigquery");
+    const tables = inventory.dataSources.filter((d): d is DataSourceOf<"bigquery"> => d.platform === "bigquery").map((d) => storedSource(d, ADAPTERS.bigquery.identifierCase));
     const datasets = new Map<string, gcp.bigquery.Dataset>();
     for (const ds of tables) {
       const { project, dataset, table } = ds.location;

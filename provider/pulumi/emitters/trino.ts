@@ -8,6 +8,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DataSourceOf } from "../../model/schema";
 import type { Principal } from "../../plan/types";
 import { type TrinoObjectKind, type TrinoOperation, trinoPrivileges, trinoRulesDocument } from "../../platforms/sql/trino";
+import { TRINO_CASE } from "../../platforms/trino";
+import { foldLocation } from "../../platforms/types";
 import { childName, type PlatformEmitter, type Scope, track } from "../context";
 import { TrinoAccessRules, TrinoRoleGrants } from "../dynamic";
 
@@ -19,7 +21,8 @@ function nativeGrants(p: Principal, scope: Scope) {
   return p.grants.map((g) => {
     const ds = scope.ctx.sources.get(g.dataSource) as DataSourceOf<"trino">;
     const ops = (g.extras.operations ?? []) as TrinoOperation[];
-    return { catalog: ds.location.catalog, schema: ds.location.schema, table: ds.location.table, privileges: [...trinoPrivileges(ops, KIND[ds.objectType])].sort() };
+    const { catalog, schema, table } = foldLocation(ds.location, TRINO_CASE.objects);
+    return { catalog, schema, table, privileges: [...trinoPrivileges(ops, KIND[ds.objectType])].sort() };
   });
 }
 

@@ -6,6 +6,8 @@
  */
 import type { DataSourceOf } from "../../model/schema";
 import type { Principal } from "../../plan/types";
+import { ADAPTERS } from "../../platforms";
+import { storedSource } from "../../platforms/view-based";
 import { childName, memo, type PlatformEmitter, type Scope, track } from "../context";
 import { ManagedView, PolicyEntitlements, ViewEntitlementStore } from "../dynamic";
 
@@ -46,7 +48,7 @@ function viewEmitter(platform: ViewPlatform): PlatformEmitter {
       const sources = scope.ctx.estate.inventory.dataSources.filter((d): d is DataSourceOf<ViewPlatform> => d.platform === platform);
       if (sources.length === 0) return;
       const s = store({ ...scope, parent: scope.ctx.root }, platform);
-      for (const ds of sources) {
+      for (const ds of sources.map((d) => storedSource(d, ADAPTERS[platform].identifierCase))) {
         track(
           scope,
           new ManagedView(
