@@ -3,7 +3,17 @@
  * USAGE on the schema and database as parents. Objects from an incoming share take no object grants.
  */
 import type { ObjectTypeOf } from "../model/schema";
-import { type IdentifierCase, type ParentGrant, type PlatformAdapter, type PrivilegeTable, foldIdentifier, foldLocation, selfImplied, union, upperIdent } from "./types";
+import {
+  type IdentifierCase,
+  type ParentGrant,
+  type PlatformAdapter,
+  type PrivilegeTable,
+  foldIdentifier,
+  foldLocation,
+  selfImplied,
+  union,
+  upperIdent,
+} from "./types";
 
 /** Snowflake object privileges a policy can issue. */
 export type SnowflakePrivilege = "SELECT" | "INSERT" | "UPDATE" | "DELETE" | "TRUNCATE";
@@ -89,7 +99,8 @@ export const snowflake: PlatformAdapter<"snowflake"> = {
     ];
     // Querying needs a running warehouse: with `snowflake.warehouse`, every role that reads gets USAGE on it.
     const wh = config.snowflake.warehouse;
-    if (wh !== undefined) parents.push({ kind: "WAREHOUSE", object: sfIdent(foldIdentifier(wh, SNOWFLAKE_CASE.objects)), privileges: ["USAGE"] });
+    if (wh !== undefined)
+      parents.push({ kind: "WAREHOUSE", object: sfIdent(foldIdentifier(wh, SNOWFLAKE_CASE.objects)), privileges: ["USAGE"] });
     return { kind: SNOWFLAKE_OBJECT_KIND[ds.objectType], object: `${sc}.${sfIdent(table)}`, parents };
   },
   merge: (a, b) => union(a, b),

@@ -13,10 +13,24 @@ export const snowflakeEmitter: PlatformEmitter = {
   countFormula: "1 role + 1 grant per member + 1 grant per object + 1 grant per distinct parent (database, schema, warehouse)",
   principal(p: Principal, scope: Scope) {
     const opts = childOpts(scope, "snowflake");
-    const role = track(scope, new snowflake.AccountRole(childName(scope.ctx.name, p.id, "role"), { name: p.name, comment: `accessplane: policy ${p.policy}` }, opts));
+    const role = track(
+      scope,
+      new snowflake.AccountRole(
+        childName(scope.ctx.name, p.id, "role"),
+        { name: p.name, comment: `accessplane: policy ${p.policy}` },
+        opts,
+      ),
+    );
     const roleOpts = { ...opts, dependsOn: [role] };
     for (const m of p.members) {
-      track(scope, new snowflake.GrantAccountRole(childName(scope.ctx.name, p.id, "member", m.user), { roleName: p.name, userName: m.identity }, roleOpts));
+      track(
+        scope,
+        new snowflake.GrantAccountRole(
+          childName(scope.ctx.name, p.id, "member", m.user),
+          { roleName: p.name, userName: m.identity },
+          roleOpts,
+        ),
+      );
     }
     const parents = new Map<string, { kind: string; object: string }>();
     for (const g of p.grants) {
