@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { PLATFORMS } from "../../provider/model/schema";
 import { ADAPTERS } from "../../provider/platforms";
 import { type CaseRule, foldIdentifier, foldLocation } from "../../provider/platforms/types";
+import { config, source } from "./support";
 
 const RULES: CaseRule[] = ["upper", "lower", "lower-always", "exact", "verbatim"];
 
@@ -90,5 +91,26 @@ describe("each adapter states its folding rule", () => {
       bigquery: { objects: "exact", users: "verbatim" },
       s3: { objects: "verbatim", users: "verbatim" },
     });
+  });
+});
+
+describe("hostile quoted names", () => {
+  test("are unquoted once and quoted again for the platform's dialect", () => {
+    const evil = { table: '"x"" ; DROP TABLE t; --"' };
+    const sf = ADAPTERS.snowflake.target(
+      source("snowflake", "BASE TABLE", { location: { database: "db", schema: "s", ...evil } }) as never,
+      config(),
+    );
+    expect(sf.object).toBe('"DB"."S"."x"" ; DROP TABLE t; --"');
+    const trino = ADAPTERS.trino.target(
+      source("trino", "BASE TABLE", { location: { catalog: "c", schema: "s", ...evil } }) as never,
+      config(),
+    );
+    expect(trino.object).toBe('"c"."s"."x"" ; drop table t; --"');
+    const rs = ADAPTERS.redshift.target(
+      source("redshift", "BASE TABLE", { location: { database: "d", schema: "s", ...evil } }) as never,
+      config(),
+    );
+    expect(rs.object).toBe('"d"."accessplane"."s__x"" ; DROP TABLE t; --"');
   });
 });
