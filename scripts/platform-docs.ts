@@ -30,7 +30,7 @@ import {
   trinoRulesDocument,
   trinoUnregisteredRules,
 } from "../provider/platforms/sql/trino";
-import type { Enforcement, PlatformAdapter } from "../provider/platforms/types";
+import type { CaseRule, Enforcement, PlatformAdapter } from "../provider/platforms/types";
 
 /** The instant every example is planned at, so the docs do not change with the clock. */
 export const DOCS_NOW = "2026-11-23T00:00:00Z";
@@ -137,6 +137,12 @@ const PAGES: Record<Platform, PlatformPage> = {
           ["sf.sales.orders_summary", "VIEW", { database: "SALES", schema: "PUBLIC", table: "ORDERS_SUMMARY" }],
           ["sf.partner.prices", "BASE TABLE", { database: "PRICES_SHARE", schema: "PUBLIC", table: "DAILY" }, { incomingShare: true }],
         ],
+      },
+      {
+        title: "Names written unquoted and quoted, and a warehouse",
+        config: "snowflake:\n  warehouse: analytics_wh\n",
+        identity: (u) => (u === "alice" ? "snowflake: alice" : `snowflake: '"${u}"'`),
+        sources: [["sf.sales.orders", "BASE TABLE", { database: "sales", schema: "public", table: `'"Orders"'` }]],
       },
     ],
   },
@@ -563,6 +569,72 @@ function exampleSection(p: Platform, ex: Example): string[] {
   ];
 }
 
+/** How each folding rule reads in prose (see `CaseRule`). */
+const CASE_PROSE: Record<CaseRule, string> = {
+  upper: "a name written unquoted is stored in upper case (`sales` is `SALES`); a name that cannot be an unquoted identifier (`raw-data`, `alice@example.com`) could only have been created quoted, so it is taken as written",
+  lower: "a name written unquoted has its ASCII letters stored in lower case (`Sales` is `sales`); a name that cannot be an unquoted identifier (`IAM:alice`, `alice@example.com`) is taken as written",
+  "lower-always": "names are case-insensitive and stored in lower case, quoted or not (`Sales` and `'\"Sales\"'` are both `sales`)",
+  exact: "names are taken as written, case included",
+  verbatim: "names are not identifiers: taken as written, double quotes included",
+};
+
+/** Per platform: where its folding rule comes from, and what users need to query with the grants. */
+const NAMES: Record<Platform, { rule: string; usage?: string }> = {
+  snowflake: {
+    rule: "Snowflake stores unquoted identifiers in upper case and quoted ones as written ([Identifier requirements](https://docs.snowflake.com/en/sql-reference/identifiers-syntax)), and the Snowflake provider takes every name it is given as case-sensitive ([identifiers rework](https://github.com/Snowflake-Labs/terraform-provider-snowflake/blob/main/docs/technical-documentation/identifiers_rework_design_decisions.md)): accessplane passes the stored names, fully qualified and quoted (`\"SALES\".\"PUBLIC\".\"ORDERS\"`). `database: sales` grants on `\"SALES\"` and `snowflake: alice` makes user `ALICE` a member; write `'\"sales\"'` for a database created as `\"sales\"`.",
+    usage:
+      "A query needs a warehouse and the policy role active. Set `snowflake.warehouse` to give every policy role USAGE on one warehouse: one `GrantPrivilegesToAccountRole` per role, shown in the plan as a parent grant of every entry. Policy roles are granted to users, not made their primary role, so they act as secondary roles: users need `DEFAULT_SECONDARY_ROLES = ('ALL')` (`ALTER USER alice SET DEFAULT_SECONDARY_ROLES = ('ALL')`), the default for users whose property is unset since behavior change 1692 ([2024_08 bundle](https://docs.snowflake.com/en/release-notes/bcr-bundles/2024_08/bcr-1692)). A user with `DEFAULT_SECONDARY_ROLES = ()` must run `USE SECONDARY ROLES ALL` ([USE SECONDARY ROLES](https://docs.snowflake.com/en/sql-reference/sql/use-secondary-roles)) or `USE ROLE` with the policy role.",
+  },
+  "databricks-unity-catalog": {
+    rule: "Unity Catalog stores all object names in lower case and resolves them case-insensitively ([Names](https://docs.databricks.com/en/sql/language-manual/sql-ref-names.html)). User names are looked up as written.",
+  },
+  "databricks-spark": {
+    rule: "Identifiers are case-insensitive and the Hive metastore stores database and table names in lower case ([Identifiers](https://docs.databricks.com/en/sql/language-manual/sql-ref-identifiers.html)). User names are looked up as written.",
+  },
+  trino: {
+    rule: "Trino treats catalog, schema and table names as case-insensitive and lower-cases them, even quoted ones ([Keywords and identifiers](https://trino.io/docs/current/language/reserved.html), [trinodb/trino#17](https://github.com/trinodb/trino/issues/17)); grants and file-mode rules name them in lower case. User names are case-sensitive: taken as written.",
+  },
+  redshift: {
+    rule: "Redshift folds the ASCII letters of names to lower case ([Names and identifiers](https://docs.aws.amazon.com/redshift/latest/dg/r_names.html)); a quoted object name keeps its case only with `enable_case_sensitive_identifier` set, a quoted user name always ([enable_case_sensitive_identifier](https://docs.aws.amazon.com/redshift/latest/dg/r_enable_case_sensitive_identifier.html)).",
+    usage:
+      "`identities.redshift` is the user as Redshift names it (what `CURRENT_USER` returns, which the entitlements are matched against): a database user (`alice`), or a federated user with the prefix Redshift gives it: `IAM:alice` or `IAMA:alice` from GetClusterCredentials (without and with AutoCreate), `IAM:alice` or `IAMR:analyst` for an IAM user or role (GetClusterCredentialsWithIAM, Redshift Serverless), `AWSIDC:alice@example.com` for IAM Identity Center (the prefix is the application's identity namespace), `<namespace>:alice` for a native identity provider. Prefixed names are taken as written. Another form (a lower-case `iam:` prefix, an ARN, a prefix without a name) is an error naming the file and line.",
+  },
+  synapse: {
+    rule: "Synapse keeps names as created; whether they match case-insensitively depends on the database's collation, case-insensitive by default ([Database identifiers](https://learn.microsoft.com/en-us/sql/relational-databases/databases/database-identifiers)).",
+  },
+  bigquery: {
+    rule: "Dataset and table names are case-sensitive ([Create datasets](https://cloud.google.com/bigquery/docs/datasets)). Identities are IAM members (`user:alice@example.com`).",
+    usage:
+      "Running a query is a job: users also need `bigquery.jobs.create` in the project they query from, e.g. `roles/bigquery.jobUser` on that project ([Jobs: required permissions](https://cloud.google.com/bigquery/docs/jobs-overview)). accessplane grants only read on the managed views, never that role.",
+  },
+  s3: {
+    rule: "Bucket names and object keys are not SQL identifiers (keys are case-sensitive); grantees are directory ids and ARNs.",
+  },
+};
+
+/** The names section of a page: the adapter's folding rules, their source, and what users need to query. */
+function namesSection(p: Platform): string[] {
+  const a = adapterOf(p);
+  const { objects, users } = a.identifierCase;
+  const key = a.identityKey(Config.parse({}));
+  const quoting = objects === "verbatim" ? [] : ["A name written in double quotes in the inventory (`table: '\"MixedCase\"'`) is a quoted identifier: the quotes are removed and its case is kept" + (objects === "lower-always" ? " (and then lowered: names here are case-insensitive)." : ".")];
+  return [
+    "## Names",
+    "",
+    `${
+      objects === users
+        ? `Object names (\`location\`) and user names (\`identities.${key}\`): ${CASE_PROSE[objects]}.`
+        : `Object names (\`location\`): ${CASE_PROSE[objects]}. User names (\`identities.${key}\`): ${CASE_PROSE[users]}.`
+    } The plan shows every name as the platform stores it.`,
+    "",
+    NAMES[p].rule,
+    "",
+    ...quoting,
+    "",
+    ...(NAMES[p].usage !== undefined ? [NAMES[p].usage, ""] : []),
+  ];
+}
+
 /** How each enforcement reads in prose. */
 const ENFORCEMENT: Record<Enforcement, string> = {
   grants: "native grants",
@@ -591,6 +663,7 @@ export function renderPlatformDoc(p: Platform): string {
     ...privilegeTable(p, Config.parse({})),
     "",
     ...(page.sections ? [...page.sections(), ""] : []),
+    ...namesSection(p),
     "## Write policies",
     "",
     page.write,

@@ -568,7 +568,7 @@ const KNOWN_KEYS = [
   "naming", "snowflakeRolePrefix", "groupPrefix", "mode", "admins", "roles", "accessGrantMapping", "cluster",
   "allowedDataSourceOperations", "allowedNonDataSourceOperations", "s3", "identityCenterGrantee", "identityStoreId",
   "accountId", "accessGrantsLocationId", "maxRolesPerAccount", "viewBased", "managedSchema", "bigqueryDatasetSuffix", "synapseSchemaOwner", "bigLake",
-  "policies", "$schema",
+  "policies", "$schema", "warehouse",
 ];
 
 function distance(a: string, b: string): number {
@@ -706,7 +706,8 @@ export function fromZod(
       at(p, {
         code: "invalid-value",
         message: `\`${key}\` ${zi.message.replace(/^Invalid input: /, "").replace(/\.$/, "")}${scalar ? ` (got ${describe(actual)})` : ""}`,
-        help: "see the JSON Schema in schema/ for what is accepted here",
+        // A refinement may carry its own help (e.g. the accepted forms of a platform identity).
+        help: zi.code === "custom" && typeof zi.params?.help === "string" ? zi.params.help : "see the JSON Schema in schema/ for what is accepted here",
       });
     }
   };

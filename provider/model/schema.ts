@@ -190,6 +190,28 @@ export const PolicyFile = z.union([
 // ---------------------------------------------------------------------------------------------
 // Inventory
 
+/**
+ * A Redshift user: a database user (`alice`, or `"Alice"` quoted to keep its case), or a federated
+ * user under the prefix Redshift gives it: `IAM:` / `IAMA:` (GetClusterCredentials, without and with
+ * AutoCreate), `IAM:` / `IAMR:` (an IAM user or role through GetClusterCredentialsWithIAM or Redshift
+ * Serverless), `<namespace>:` for IAM Identity Center (`AWSIDC:` unless the application sets another
+ * namespace) or a native identity provider (`aad:`).
+ */
+const RedshiftUser = Name.superRefine((v, ctx) => {
+  if (v.length === 0 || (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) || !v.includes(":")) return;
+  const m = /^([A-Za-z_][A-Za-z0-9_]*):([^:\s][^:]*)$/.exec(v);
+  const form = "must be a database user such as `alice`, or a federated user with its prefix such as `IAM:alice`, `IAMR:analyst` or `AWSIDC:alice@example.com`";
+  const forms =
+    "write a database user as it is named in Redshift, or a federated user as Redshift names it: `IAM:<user>` or `IAMA:<user>` (GetClusterCredentials), `IAMR:<role>` (an IAM role), `<namespace>:<user>` for IAM Identity Center (e.g. `AWSIDC:`) or a native identity provider; quote a name that really contains a colon (`'\"a:b\"'`)";
+  if (/^arn:/i.test(v)) {
+    ctx.addIssue({ code: "custom", message: "must be the database user Redshift maps an IAM identity to, not its ARN", params: { help: "write `IAM:<user name>` for an IAM user or `IAMR:<role name>` for an IAM role, as `SELECT usename FROM pg_user` shows it" } });
+  } else if (m && /^(iam|iama|iamr)$/i.test(m[1]!) && m[1] !== m[1]!.toUpperCase()) {
+    ctx.addIssue({ code: "custom", message: `has the prefix \`${m[1]}:\`, which Redshift writes in upper case`, params: { help: `write \`${m[1]!.toUpperCase()}:${m[2]}\`` } });
+  } else if (!m) {
+    ctx.addIssue({ code: "custom", message: form, params: { help: forms } });
+  }
+});
+
 /** A user's identity on each platform, as the platform knows the user. */
 export const Identities = z.strictObject({
   snowflake: Name.optional(),
@@ -202,7 +224,7 @@ export const Identities = z.strictObject({
     })
     .optional(),
   trino: Name.optional(),
-  redshift: Name.optional(),
+  redshift: RedshiftUser.optional(),
   synapse: Name.optional(),
   bigquery: z
     .string()
@@ -372,6 +394,12 @@ export const Config = z.strictObject({
       groupPrefix: z.string().default("ap-"),
     })
     .default({ snowflakeRolePrefix: "AP_", groupPrefix: "ap-" }),
+  snowflake: z
+    .strictObject({
+      /** A warehouse every policy role gets USAGE on, so subscribed users can run queries (optional). */
+      warehouse: Name.optional(),
+    })
+    .default({}),
   trino: z
     .strictObject({
       /** How grants reach the cluster: SQL GRANT statements or a file-based `rules.json`. */

@@ -6,7 +6,7 @@ import type { Issue } from "../model/issues";
 import { sortIssues } from "../model/issues";
 import type { AccessType, DataSource, Identities, Policy } from "../model/schema";
 import { ADAPTERS, adapterFor } from "../platforms";
-import type { BlastRadius, Note, PlatformAdapter, Privileges, Target } from "../platforms/types";
+import { type BlastRadius, type Note, type PlatformAdapter, type Privileges, type Target, foldIdentifier } from "../platforms/types";
 import { type Resolution, resolve } from "../resolve/resolve";
 import type { AccessEntry, Plan, Principal, PrincipalGrant, PrincipalMember } from "./types";
 import type { Estate } from "../model/load";
@@ -166,7 +166,8 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
       for (const sub of cohort.members) {
         const u = uIdx.get(sub.user)!;
         const user = users[u]!;
-        const identity = user.identities[pr.key];
+        // The user name as the platform stores it (e.g. Snowflake's `alice` is user `ALICE`).
+        const identity = user.identities[pr.key] && foldIdentifier(user.identities[pr.key]!, pr.a.identifierCase.users);
         if (!identity) {
           const mk = `${pr.ds.platform}|${pr.key}|${user.id}`;
           const m = missing.get(mk) ?? { user: user.id, platform: pr.ds.platform, key: pr.key, severity: pr.a.missingIdentity(config, pr.ds as never), dataSources: new Set<string>() };

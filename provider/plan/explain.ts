@@ -9,6 +9,7 @@ import type { Estate } from "../model/load";
 import type { AccessType, Condition, DataSource, Identities, Platform, Policy, User } from "../model/schema";
 import { isApprover } from "../model/validate";
 import { adapterFor } from "../platforms";
+import { foldIdentifier } from "../platforms/types";
 import { type Subscription, inForce, matches, resolve } from "../resolve/resolve";
 import { planFromResolution } from "./build";
 import type { AccessEntry, BlastRadius } from "./types";
@@ -186,7 +187,7 @@ export function explain(estate: Estate, userId: string, dataSourceId: string | u
     for (const ds of selected) {
       const a = adapterFor(ds);
       const key = a.identityKey(config, ds as never);
-      const identity = { key, ...(user.identities[key] ? { value: user.identities[key] } : {}) };
+      const identity = { key, ...(user.identities[key] ? { value: foldIdentifier(user.identities[key], a.identifierCase.users) } : {}) };
       if (staged) {
         const got = a.privileges(ds as never, p.access, config);
         v.outcomes.push({ dataSource: ds.id, platform: ds.platform, result: "staged", access: p.access, privileges: [...got.privileges], gates: [], identity, notes: [] });

@@ -4,8 +4,8 @@
  * subscription policy.
  */
 import type { ObjectTypeOf } from "../model/schema";
-import { dbxIdent } from "./databricks-unity-catalog";
-import { type PlatformAdapter, type PrivilegeTable, groupName, selfImplied, union } from "./types";
+import { DATABRICKS_CASE, dbxIdent } from "./databricks-unity-catalog";
+import { type PlatformAdapter, type PrivilegeTable, foldLocation, groupName, selfImplied, union } from "./types";
 import { SELECT_ONLY, readOnlyPrivileges } from "./view-based";
 
 /** SPEC.md's Databricks Spark rule: SELECT for read, and SELECT only for write. */
@@ -20,6 +20,8 @@ export const databricksSpark: PlatformAdapter<"databricks-spark"> = {
   title: "Databricks Spark",
   supportsWrite: false,
   enforcement: "cluster",
+  // The Hive metastore, like Unity Catalog, stores database and table names in lower case.
+  identifierCase: DATABRICKS_CASE,
   identityKey: () => "databricks",
   missingIdentity: () => "warning",
   tableKey: (ds) => ds.objectType,
@@ -30,7 +32,7 @@ export const databricksSpark: PlatformAdapter<"databricks-spark"> = {
       help: "write access on Databricks Spark is controlled through scratch paths and workspaces: use a read policy",
     }),
   target(ds) {
-    const { catalog, schema, table } = ds.location;
+    const { catalog, schema, table } = foldLocation(ds.location, DATABRICKS_CASE.objects);
     const db = `${dbxIdent(catalog)}.${dbxIdent(schema)}`;
     return {
       kind: ds.objectType,

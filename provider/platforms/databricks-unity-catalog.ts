@@ -4,7 +4,7 @@
  * objects from an incoming Delta share take no grants at all.
  */
 import type { ObjectTypeOf } from "../model/schema";
-import { type PlatformAdapter, type PrivilegeTable, groupName, selfImplied, union } from "./types";
+import { type IdentifierCase, type PlatformAdapter, type PrivilegeTable, foldLocation, groupName, selfImplied, union } from "./types";
 
 /** Unity Catalog object privileges a policy can issue. */
 export type UnityCatalogPrivilege = "SELECT" | "MODIFY";
@@ -35,12 +35,20 @@ export const UNITY_CATALOG_OBJECT_KIND = {
 /** Quotes a Databricks identifier with backticks (a backtick is doubled inside). */
 export const dbxIdent = (s: string): string => `\`${s.replace(/`/g, "``")}\``;
 
+/**
+ * Unity Catalog stores all object names in lower case and resolves them case-insensitively, quoted
+ * (backticks) or not (https://docs.databricks.com/sql/language-manual/sql-ref-names.html). User names
+ * (e.g. e-mail addresses) are looked up as written.
+ */
+export const DATABRICKS_CASE: IdentifierCase = { objects: "lower-always", users: "exact" };
+
 /** The Databricks Unity Catalog adapter. */
 export const databricksUnityCatalog: PlatformAdapter<"databricks-unity-catalog"> = {
   platform: "databricks-unity-catalog",
   title: "Databricks Unity Catalog",
   supportsWrite: true,
   enforcement: "grants",
+  identifierCase: DATABRICKS_CASE,
   identityKey: () => "databricks",
   missingIdentity: () => "warning",
   tableKey: (ds) => `${ds.objectType}|${ds.incomingShare}`,
@@ -71,7 +79,7 @@ export const databricksUnityCatalog: PlatformAdapter<"databricks-unity-catalog">
     };
   },
   target(ds) {
-    const { catalog, schema, table } = ds.location;
+    const { catalog, schema, table } = foldLocation(ds.location, DATABRICKS_CASE.objects);
     const cat = dbxIdent(catalog);
     const sc = `${cat}.${dbxIdent(schema)}`;
     return {

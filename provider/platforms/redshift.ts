@@ -22,5 +22,11 @@ export const redshift = viewBasedAdapter({
   title: "Redshift",
   table: REDSHIFT_PRIVILEGES,
   identityKey: "redshift",
+  // ASCII letters of names are folded to lower case; quoted names keep their case only with
+  // enable_case_sensitive_identifier, quoted user names always
+  // (https://docs.aws.amazon.com/redshift/latest/dg/r_names.html,
+  // https://docs.aws.amazon.com/redshift/latest/dg/r_enable_case_sensitive_identifier.html).
+  // Federated users (`IAM:alice`, `AWSIDC:alice@example.com`) are not standard identifiers: as written.
+  identifierCase: { objects: "lower", users: "lower" },
   managedView: managedSchemaView("redshift", redshiftIdent),
 });

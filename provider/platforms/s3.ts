@@ -71,6 +71,8 @@ export const s3: PlatformAdapter<"s3"> = {
   title: "Amazon S3",
   supportsWrite: true,
   enforcement: "access-grants",
+  // Buckets and keys are not identifiers (keys are case-sensitive); grantees are directory ids and ARNs.
+  identifierCase: { objects: "verbatim", users: "verbatim" },
   identityKey: (config, ds) => (s3PrincipalMode(config, ds) === "identity-center" ? "identityCenter" : "iamRole"),
   // With Identity Center every user is in the directory, so a missing identity is an inventory error;
   // IAM role modes legitimately leave people without a role.

@@ -3,7 +3,17 @@
  * USAGE on the schema and database as parents. Objects from an incoming share take no object grants.
  */
 import type { ObjectTypeOf } from "../model/schema";
-import { type PlatformAdapter, type PrivilegeTable, selfImplied, union, upperIdent } from "./types";
+import {
+  type IdentifierCase,
+  type ParentGrant,
+  type PlatformAdapter,
+  type PrivilegeTable,
+  foldIdentifier,
+  foldLocation,
+  selfImplied,
+  union,
+  upperIdent,
+} from "./types";
 
 /** Snowflake object privileges a policy can issue. */
 export type SnowflakePrivilege = "SELECT" | "INSERT" | "UPDATE" | "DELETE" | "TRUNCATE";
@@ -33,12 +43,22 @@ export const SNOWFLAKE_OBJECT_KIND = {
 /** Quotes a Snowflake identifier for display and grants. */
 export const sfIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
+/**
+ * Unquoted identifiers are stored and resolved in upper case; quoted ones keep their case
+ * (https://docs.snowflake.com/en/sql-reference/identifiers-syntax). The Snowflake provider takes every
+ * name as case-sensitive (Snowflake-Labs/terraform-provider-snowflake,
+ * docs/technical-documentation/identifiers_rework_design_decisions.md), so grants must carry the
+ * stored names: `sales` becomes `SALES`, user `alice` becomes `ALICE`.
+ */
+export const SNOWFLAKE_CASE: IdentifierCase = { objects: "upper", users: "upper" };
+
 /** The Snowflake adapter. */
 export const snowflake: PlatformAdapter<"snowflake"> = {
   platform: "snowflake",
   title: "Snowflake",
   supportsWrite: true,
   enforcement: "grants",
+  identifierCase: SNOWFLAKE_CASE,
   identityKey: () => "snowflake",
   missingIdentity: () => "warning",
   tableKey: (ds) => `${ds.objectType}|${ds.incomingShare}`,
@@ -69,18 +89,19 @@ export const snowflake: PlatformAdapter<"snowflake"> = {
         : [];
     return { privileges, notes };
   },
-  target(ds) {
-    const { database, schema, table } = ds.location;
+  target(ds, config) {
+    const { database, schema, table } = foldLocation(ds.location, SNOWFLAKE_CASE.objects);
     const db = sfIdent(database);
     const sc = `${db}.${sfIdent(schema)}`;
-    return {
-      kind: SNOWFLAKE_OBJECT_KIND[ds.objectType],
-      object: `${sc}.${sfIdent(table)}`,
-      parents: [
-        { kind: "DATABASE", object: db, privileges: ["USAGE"] },
-        { kind: "SCHEMA", object: sc, privileges: ["USAGE"] },
-      ],
-    };
+    const parents: ParentGrant[] = [
+      { kind: "DATABASE", object: db, privileges: ["USAGE"] },
+      { kind: "SCHEMA", object: sc, privileges: ["USAGE"] },
+    ];
+    // Querying needs a running warehouse: with `snowflake.warehouse`, every role that reads gets USAGE on it.
+    const wh = config.snowflake.warehouse;
+    if (wh !== undefined)
+      parents.push({ kind: "WAREHOUSE", object: sfIdent(foldIdentifier(wh, SNOWFLAKE_CASE.objects)), privileges: ["USAGE"] });
+    return { kind: SNOWFLAKE_OBJECT_KIND[ds.objectType], object: `${sc}.${sfIdent(table)}`, parents };
   },
   merge: (a, b) => union(a, b),
   implied: selfImplied,

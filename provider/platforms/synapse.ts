@@ -21,5 +21,8 @@ export const synapse = viewBasedAdapter({
   title: "Azure Synapse Analytics",
   table: SYNAPSE_PRIVILEGES,
   identityKey: "synapse",
+  // Names are kept as created; whether they match case-insensitively depends on the database's
+  // collation (case-insensitive by default): https://learn.microsoft.com/sql/relational-databases/databases/database-identifiers
+  identifierCase: { objects: "exact", users: "exact" },
   managedView: managedSchemaView("synapse", synapseIdent),
 });

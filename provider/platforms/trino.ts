@@ -6,7 +6,7 @@
  */
 import type { AccessType, Config, TrinoOperation } from "../model/schema";
 import { TRINO_OBJECT_KIND, trinoHeldOperations, trinoNativePrivileges, trinoOperationsNotInMode, trinoSpecPrivileges } from "./sql/trino";
-import { type Note, type PlatformAdapter, groupName, selfImplied, union } from "./types";
+import { type IdentifierCase, type Note, type PlatformAdapter, foldLocation, groupName, selfImplied, union } from "./types";
 
 /** Operations an access type maps to on registered data, and those the cluster's bound removes. */
 export function trinoOperations(access: AccessType, config: Config): { operations: TrinoOperation[]; removed: TrinoOperation[] } {
@@ -25,12 +25,20 @@ export const trinoIdent = (s: string): string => `"${s.replace(/"/g, '""')}"`;
 
 const list = (ops: readonly string[]) => ops.map((o) => `\`${o}\``).join(", ");
 
+/**
+ * Trino treats catalog, schema and table names as case-insensitive and lower-cases them, even when
+ * quoted (https://trino.io/docs/current/language/reserved.html, trinodb/trino#17); user names are
+ * case-sensitive principals, taken as written.
+ */
+export const TRINO_CASE: IdentifierCase = { objects: "lower-always", users: "exact" };
+
 /** The Starburst (Trino) adapter. */
 export const trino: PlatformAdapter<"trino"> = {
   platform: "trino",
   title: "Starburst (Trino)",
   supportsWrite: true,
   enforcement: "cluster",
+  identifierCase: TRINO_CASE,
   identityKey: () => "trino",
   missingIdentity: () => "warning",
   // Privileges also depend on the configuration, which is fixed for one plan (the memo's lifetime).
@@ -65,7 +73,7 @@ export const trino: PlatformAdapter<"trino"> = {
     return { privileges: trinoSpecPrivileges(ds.objectType, operations), notes };
   },
   target(ds) {
-    const { catalog, schema, table } = ds.location;
+    const { catalog, schema, table } = foldLocation(ds.location, TRINO_CASE.objects);
     return {
       kind: TRINO_OBJECT_KIND[ds.objectType],
       object: [catalog, schema, table].map(trinoIdent).join("."),

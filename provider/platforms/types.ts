@@ -19,7 +19,7 @@ export interface Privileges {
   notes: readonly Note[];
 }
 
-/** A privilege on a parent object (schema, database, catalog) granted with any object privilege. */
+/** A privilege on a parent object (schema, database, catalog, or a configured warehouse) granted with any object privilege. */
 export interface ParentGrant {
   /** Kind of parent, as the platform's GRANT statement names it (`DATABASE`, `SCHEMA`, `CATALOG`). */
   kind: string;
@@ -84,6 +84,8 @@ export interface PlatformAdapter<P extends Platform = Platform> {
   /** Whether write policies can issue write privileges on any object type. */
   readonly supportsWrite: boolean;
   readonly enforcement: Enforcement;
+  /** How the platform stores the names the inventory writes: object names (`location`) and user names (identities). */
+  readonly identifierCase: IdentifierCase;
   /** Which identity of a user the platform knows them by (without `ds`: the estate's default). */
   readonly identityKey: (config: Config, ds?: DataSourceOf<P>) => keyof Identities;
   /** Severity when a subscribed user has no identity on the platform. */
@@ -113,6 +115,58 @@ export function union(...lists: readonly (readonly string[])[]): string[] {
 
 /** Identity: most privileges stand only for themselves. */
 export const selfImplied = (p: string): readonly string[] => [p];
+
+/**
+ * How a platform stores a name written in the inventory:
+ * - `upper`: a valid unquoted identifier (a letter or `_`, then ASCII letters, digits, `_`, `$`) is
+ *   stored in upper case (Snowflake); any other name could only have been created quoted: as written;
+ * - `lower`: a valid unquoted identifier (as above, non-ASCII letters allowed) has its ASCII letters
+ *   stored in lower case (Redshift, PostgreSQL); any other name: as written;
+ * - `lower-always`: names are case-insensitive and stored in lower case, quoted or not (Trino,
+ *   Unity Catalog, the Hive metastore);
+ * - `exact`: stored as written (case-sensitive, or case-insensitive by collation but kept as created);
+ * - `verbatim`: not an identifier at all (S3 keys, IAM members, ARNs): taken as written, quotes included.
+ * Except for `verbatim`, a name in double quotes (`'"MixedCase"'`, `""` for a quote inside) is an
+ * explicit quoted identifier: the quotes are removed and the case kept (lowered for `lower-always`).
+ */
+export type CaseRule = "upper" | "lower" | "lower-always" | "exact" | "verbatim";
+
+/** A platform's folding rules: for object names (databases, schemas, tables...) and for user names. */
+export interface IdentifierCase {
+  objects: CaseRule;
+  users: CaseRule;
+}
+
+const UNQUOTED_UPPER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
+const UNQUOTED_LOWER = /^[A-Za-z_\u0080-\uFFFF][A-Za-z0-9_$\u0080-\uFFFF]*$/;
+
+/** The name a platform stores for `name` as the inventory writes it, under `rule` (see `CaseRule`). */
+export function foldIdentifier(name: string, rule: CaseRule): string {
+  if (rule === "verbatim") return name;
+  if (name.length >= 2 && name.startsWith('"') && name.endsWith('"')) {
+    const inner = name.slice(1, -1).replace(/""/g, '"');
+    return rule === "lower-always" ? inner.toLowerCase() : inner;
+  }
+  switch (rule) {
+    case "upper":
+      return UNQUOTED_UPPER.test(name) ? name.toUpperCase() : name;
+    // Only ASCII letters fold: Redshift folds ASCII letters of standard identifiers to lower case.
+    case "lower":
+      return UNQUOTED_LOWER.test(name) ? name.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : name;
+    case "lower-always":
+      return name.toLowerCase();
+    case "exact":
+      return name;
+  }
+}
+
+/** A location with every part folded under `rule` (absent parts stay absent). */
+export function foldLocation<L extends object>(location: L, rule: CaseRule): L {
+  if (rule === "verbatim") return location;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(location)) out[k] = typeof v === "string" ? foldIdentifier(v, rule) : v;
+  return out as L;
+}
 
 /** Snowflake-style identifier for generated names: upper case, non-word characters to `_`. */
 export function upperIdent(prefix: string, key: string): string {

@@ -10,9 +10,11 @@ import type { AccessType, Config, DataSourceOf, Identities, ObjectTypeOf } from 
 import { IDENTIFIER_LIMITS } from "./sql/dialect";
 import {
   type Note,
+  type IdentifierCase,
   type PlatformAdapter,
   type PrivilegeTable,
   type Privileges,
+  foldLocation,
   groupName,
   selfImplied,
   union,
@@ -62,6 +64,8 @@ export interface ViewBasedSpec<P extends ViewBasedPlatform> {
   /** The platform's privilege table (SELECT on the managed view for every object type). */
   table: PrivilegeTable<ObjectTypeOf<P>, "SELECT">;
   identityKey: keyof Identities;
+  /** How the platform stores the source's names and its users' names. */
+  identifierCase: IdentifierCase;
   /** The fully qualified, quoted name of the managed view of `ds`. */
   managedView(ds: DataSourceOf<P>, config: Config): string;
   /** Why no managed view can serve `ds`, if so: it then grants nothing, and the plan says why. */
@@ -131,6 +135,11 @@ function objectTypeOf<P extends ViewBasedPlatform>(ds: DataSourceOf<P>): ObjectT
   return (ds as DataSourceOf<ViewBasedPlatform>).objectType as ObjectTypeOf<P>;
 }
 
+/** A data source whose location carries the names as the platform stores them. */
+export function storedSource<D extends { location: object }>(ds: D, rule: IdentifierCase): D {
+  return { ...ds, location: foldLocation(ds.location, rule.objects) };
+}
+
 /** Builds the adapter of a view-based platform. */
 export function viewBasedAdapter<P extends ViewBasedPlatform>(spec: ViewBasedSpec<P>): PlatformAdapter<P> {
   const reason: ReadOnlyReason = {
@@ -143,6 +152,7 @@ export function viewBasedAdapter<P extends ViewBasedPlatform>(spec: ViewBasedSpe
     title: spec.title,
     supportsWrite: false,
     enforcement: "views",
+    identifierCase: spec.identifierCase,
     identityKey: () => spec.identityKey,
     missingIdentity: () => "warning",
     tableKey: (ds) => spec.tableKey?.(ds) ?? objectTypeOf(ds),
@@ -153,7 +163,7 @@ export function viewBasedAdapter<P extends ViewBasedPlatform>(spec: ViewBasedSpe
     },
     // No parents: SELECT on every managed view goes to PUBLIC once, when the integration is set up;
     // a subscription changes only the entitlements the view joins, never a grant.
-    target: (ds, config) => ({ kind: "VIEW", object: spec.managedView(ds, config), parents: [] }),
+    target: (ds, config) => ({ kind: "VIEW", object: spec.managedView(storedSource(ds, spec.identifierCase), config), parents: [] }),
     merge: (a, b) => union(a, b),
     implied: selfImplied,
     extras: () => ({}),

@@ -7,7 +7,7 @@ import type { CapturedResource } from "../../provider/pulumi/capture";
 import type { Estate } from "../../provider/model/load";
 import type { DataSourceOf } from "../../provider/model/schema";
 import { ADAPTERS } from "../../provider/platforms";
-import type { PlatformAdapter } from "../../provider/platforms/types";
+import { type CaseRule, type PlatformAdapter, foldIdentifier, foldLocation } from "../../provider/platforms/types";
 import { s3SubPrefix } from "../../provider/pulumi/emitters/s3";
 
 const plain = (o: string) =>
@@ -23,11 +23,25 @@ export function impliedAccess(resources: CapturedResource[], estate: Estate): Im
     const k = `${user}\u0000${ds}`;
     out.set(k, [...merge(out.get(k) ?? [], privs)].sort());
   };
-  const { users, dataSources } = estate.inventory;
-  const byIdentity = (key: keyof (typeof users)[number]["identities"], value: string) => users.filter((u) => u.identities[key] === value).map((u) => u.id);
+  const { users } = estate.inventory;
+  // Resources carry names as the platforms store them: compare with the inventory's names folded alike.
+  const dataSources = estate.inventory.dataSources.map((d) => ({ ...d, location: foldLocation(d.location, (ADAPTERS[d.platform] as PlatformAdapter).identifierCase.objects) })) as typeof estate.inventory.dataSources;
+  type Key = keyof (typeof users)[number]["identities"];
+  const userRule: Record<Key, CaseRule> = {
+    snowflake: ADAPTERS.snowflake.identifierCase.users,
+    databricks: ADAPTERS["databricks-unity-catalog"].identifierCase.users,
+    trino: ADAPTERS.trino.identifierCase.users,
+    redshift: ADAPTERS.redshift.identifierCase.users,
+    synapse: ADAPTERS.synapse.identifierCase.users,
+    bigquery: ADAPTERS.bigquery.identifierCase.users,
+    identityCenter: ADAPTERS.s3.identifierCase.users,
+    iamRole: ADAPTERS.s3.identifierCase.users,
+  };
+  const byIdentity = (key: Key, value: string) =>
+    users.filter((u) => u.identities[key] !== undefined && foldIdentifier(u.identities[key], userRule[key]) === value).map((u) => u.id);
   const byType = (t: string) => resources.filter((r) => r.type === t);
   const objectOf = new Map<string, string>();
-  for (const d of dataSources) objectOf.set(`${d.platform}:${plain((ADAPTERS[d.platform] as PlatformAdapter).target(d as never, estate.config).object)}`, d.id);
+  for (const d of estate.inventory.dataSources) objectOf.set(`${d.platform}:${plain((ADAPTERS[d.platform] as PlatformAdapter).target(d as never, estate.config).object)}`, d.id);
   const merge = (p: string) => (ADAPTERS as Record<string, PlatformAdapter>)[p]!.merge;
 
   // Snowflake: role grants x role members.

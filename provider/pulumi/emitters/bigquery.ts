@@ -11,6 +11,8 @@
 import * as gcp from "@pulumi/gcp";
 import type { DataSourceOf } from "../../model/schema";
 import { needsStorageAccess } from "../../platforms/bigquery";
+import { ADAPTERS } from "../../platforms";
+import { storedSource } from "../../platforms/view-based";
 import { childName, childOpts, type PlatformEmitter, track } from "../context";
 
 /** The query of a managed view: the whole table; access is decided by IAM on the view. */
@@ -30,7 +32,9 @@ export const bigQueryEmitter: PlatformEmitter = {
       members.set(g.dataSource, set);
     }
     // A plain external table cannot be served by an authorized view (the plan grants nothing there).
-    const tables = inventory.dataSources.filter((d): d is DataSourceOf<"bigquery"> => d.platform === "bigquery" && !needsStorageAccess(d));
+    const tables = inventory.dataSources
+      .filter((d): d is DataSourceOf<"bigquery"> => d.platform === "bigquery" && !needsStorageAccess(d))
+      .map((d) => storedSource(d, ADAPTERS.bigquery.identifierCase));
     const datasets = new Map<string, gcp.bigquery.Dataset>();
     for (const ds of tables) {
       const { project, dataset, table } = ds.location;

@@ -1,6 +1,8 @@
 /**
  * Snowflake: an AccountRole per principal, GrantPrivilegesToAccountRole per object and per parent
- * (database, schema), and GrantAccountRole per member. Count: 1 + users + objects + parents.
+ * (database, schema, and the configured warehouse), and GrantAccountRole per member. Names arrive
+ * as Snowflake stores them (the adapter folds unquoted names to upper case), fully qualified and
+ * quoted as the provider expects (`"DB"."SCHEMA"."TABLE"`). Count: 1 + users + objects + parents.
  */
 import * as snowflake from "@pulumi/snowflake";
 import type { Principal } from "../../plan/types";
@@ -8,13 +10,27 @@ import { childName, childOpts, plainName, type PlatformEmitter, type Scope, trac
 
 /** The Snowflake emitter. */
 export const snowflakeEmitter: PlatformEmitter = {
-  countFormula: "1 role + 1 grant per member + 1 grant per object + 1 grant per distinct parent (database, schema)",
+  countFormula: "1 role + 1 grant per member + 1 grant per object + 1 grant per distinct parent (database, schema, warehouse)",
   principal(p: Principal, scope: Scope) {
     const opts = childOpts(scope, "snowflake");
-    const role = track(scope, new snowflake.AccountRole(childName(scope.ctx.name, p.id, "role"), { name: p.name, comment: `accessplane: policy ${p.policy}` }, opts));
+    const role = track(
+      scope,
+      new snowflake.AccountRole(
+        childName(scope.ctx.name, p.id, "role"),
+        { name: p.name, comment: `accessplane: policy ${p.policy}` },
+        opts,
+      ),
+    );
     const roleOpts = { ...opts, dependsOn: [role] };
     for (const m of p.members) {
-      track(scope, new snowflake.GrantAccountRole(childName(scope.ctx.name, p.id, "member", m.user), { roleName: p.name, userName: m.identity }, roleOpts));
+      track(
+        scope,
+        new snowflake.GrantAccountRole(
+          childName(scope.ctx.name, p.id, "member", m.user),
+          { roleName: p.name, userName: m.identity },
+          roleOpts,
+        ),
+      );
     }
     const parents = new Map<string, { kind: string; object: string }>();
     for (const g of p.grants) {
@@ -29,10 +45,11 @@ export const snowflakeEmitter: PlatformEmitter = {
       );
     }
     for (const [key, parent] of [...parents].sort(([a], [b]) => a.localeCompare(b))) {
+      // Databases and warehouses are account objects; schemas have their own block.
       const args: snowflake.GrantPrivilegesToAccountRoleArgs =
-        parent.kind === "DATABASE"
-          ? { accountRoleName: p.name, privileges: ["USAGE"], onAccountObject: { objectType: "DATABASE", objectName: parent.object } }
-          : { accountRoleName: p.name, privileges: ["USAGE"], onSchema: { schemaName: parent.object } };
+        parent.kind === "SCHEMA"
+          ? { accountRoleName: p.name, privileges: ["USAGE"], onSchema: { schemaName: parent.object } }
+          : { accountRoleName: p.name, privileges: ["USAGE"], onAccountObject: { objectType: parent.kind, objectName: parent.object } };
       track(scope, new snowflake.GrantPrivilegesToAccountRole(childName(scope.ctx.name, p.id, "usage", key), args, roleOpts));
     }
   },

@@ -10,6 +10,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DataSourceOf } from "../../model/schema";
 import type { Principal } from "../../plan/types";
 import { type TrinoPrivilege, type TrinoSqlPrivilege, trinoRulesDocument, trinoUnregisteredRules } from "../../platforms/sql/trino";
+import { TRINO_CASE } from "../../platforms/trino";
+import { foldLocation } from "../../platforms/types";
 import { childName, type PlatformEmitter, type Scope, track } from "../context";
 import { TrinoAccessRules, TrinoRoleGrants } from "../dynamic";
 
@@ -18,7 +20,8 @@ function nativeGrants<P extends TrinoPrivilege | TrinoSqlPrivilege>(p: Principal
   return p.grants.map((g) => {
     const ds = scope.ctx.sources.get(g.dataSource) as DataSourceOf<"trino">;
     const privileges = [...((g.extras.nativePrivileges ?? []) as P[])].sort();
-    return { catalog: ds.location.catalog, schema: ds.location.schema, table: ds.location.table, privileges };
+    const { catalog, schema, table } = foldLocation(ds.location, TRINO_CASE.objects);
+    return { catalog, schema, table, privileges };
   });
 }
 

@@ -14,7 +14,8 @@
  */
 import type { DataSourceOf } from "../../model/schema";
 import type { Principal } from "../../plan/types";
-import { managedViewName } from "../../platforms/view-based";
+import { ADAPTERS } from "../../platforms";
+import { managedViewName, storedSource } from "../../platforms/view-based";
 import { childName, memo, type PlatformEmitter, type Scope, track } from "../context";
 import { ManagedView, PolicyEntitlements, ViewEntitlementStore } from "../dynamic";
 
@@ -49,7 +50,7 @@ function viewEmitter(platform: ViewPlatform): PlatformEmitter {
       // A principal's rows go to the store of each database its data sources live in.
       const byDatabase = new Map<string, string[]>();
       for (const g of p.grants) {
-        const db = sourceOf(scope, g.dataSource).location.database;
+        const db = storedSource(sourceOf(scope, g.dataSource), ADAPTERS[platform].identifierCase).location.database;
         byDatabase.set(db, [...(byDatabase.get(db) ?? []), g.dataSource]);
       }
       for (const [database, dataSources] of [...byDatabase].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
@@ -73,7 +74,7 @@ function viewEmitter(platform: ViewPlatform): PlatformEmitter {
     },
     estate(_principals, scope) {
       const sources = scope.ctx.estate.inventory.dataSources.filter((d): d is DataSourceOf<ViewPlatform> => d.platform === platform);
-      for (const ds of sources) {
+      for (const ds of sources.map((d) => storedSource(d, ADAPTERS[platform].identifierCase))) {
         const s = store({ ...scope, parent: scope.ctx.root }, platform, ds.location.database);
         track(
           scope,
