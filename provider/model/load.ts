@@ -567,7 +567,7 @@ const KNOWN_KEYS = [
   "bucket", "prefix", "object", "owners", "incomingShare", "principalMode", "sharedRoles", "arn", "members",
   "naming", "snowflakeRolePrefix", "groupPrefix", "mode", "accessGrantMapping", "cluster",
   "allowedDataSourceOperations", "allowedNonDataSourceOperations", "s3", "identityCenterGrantee", "identityStoreId",
-  "accountId", "accessGrantsLocationId", "maxRolesPerAccount", "viewBased", "managedSchema", "bigqueryDatasetSuffix",
+  "accountId", "accessGrantsLocationId", "maxRolesPerAccount", "identityCenterArn", "locations", "scope", "iamRoleArn", "manageInstance", "viewBased", "managedSchema", "bigqueryDatasetSuffix",
   "policies", "$schema",
 ];
 

@@ -5,6 +5,7 @@
  */
 import type { Config, DataSourceOf, ObjectTypeOf, S3PrincipalMode } from "../model/schema";
 import type { Issue } from "../model/issues";
+import { folderPrefix } from "../model/s3-locations";
 import { type AuditInput, type AuditResult, type BlastRadius, type PlatformAdapter, type PrivilegeTable, groupName, union } from "./types";
 
 /** S3 Access Grants access levels a policy can issue. */
@@ -95,9 +96,11 @@ export const s3: PlatformAdapter<"s3"> = {
   },
   target(ds) {
     const scope = scopeOf(ds);
+    // A prefix is granted as the folder it names (see model/s3-locations.ts), and the plan says so.
+    const key = scope && ds.objectType === "PREFIX" ? folderPrefix(scope) : scope;
     return {
       kind: ds.objectType,
-      object: scope ? `s3://${ds.location.bucket}/${scope}` : `s3://${ds.location.bucket}`,
+      object: key ? `s3://${ds.location.bucket}/${key}` : `s3://${ds.location.bucket}`,
       // Access Grants need no parent grant: the location is registered once for the whole estate.
       parents: [],
     };

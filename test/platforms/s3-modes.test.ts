@@ -16,7 +16,7 @@ function estate(opts: { mode: string; ack?: boolean; users: string; sharedRoles?
     inventory: {
       "inv.yaml": `users:\n${opts.users}\ngroups: []\ndataSources:\n  - { id: lake, platform: s3, objectType: PREFIX, location: { bucket: acme-lake, prefix: raw/ }, principalMode: ${opts.mode} }\nsharedRoles:\n${opts.sharedRoles ?? "  []"}\n`,
     },
-    config: `s3:\n  identityCenterGrantee: ${opts.grantee ?? "group"}\n`,
+    config: `s3:\n  identityCenterGrantee: ${opts.grantee ?? "group"}\n  identityStoreId: d-9067a1b2c3\n  accountId: "111111111111"\n`,
   });
 }
 
@@ -127,6 +127,7 @@ describe("one policy over data sources in two principal modes", () => {
       inventory: {
         "inv.yaml": `users:\n  - { id: ann, identities: { identityCenter: idc-ann, iamRole: "${role("ann")}" } }\ngroups: []\ndataSources:\n  - { id: lake, platform: s3, objectType: BUCKET, location: { bucket: lake } }\n  - { id: vault, platform: s3, objectType: BUCKET, location: { bucket: vault }, principalMode: iam-role-per-user }\n`,
       },
+      config: 's3:\n  identityStoreId: d-9067a1b2c3\n  accountId: "111111111111"\n',
     });
     const plan = buildPlan(e, NOW);
     expect(plan.principals.map((p) => `${p.id} ${p.members.map((m) => m.identity).join(",")} ${p.grants.map((g) => g.dataSource).join(",")}`)).toEqual([

@@ -89,6 +89,7 @@ sharedRoles:
   - { arn: "${role("111111111111", "exports-shared")}", members: [dan, eve] }
 `,
     },
+    config: 's3:\n  accountId: "111111111111"\n',
   });
 
 let exampleResources: CapturedResource[];
