@@ -63,7 +63,7 @@ export function validateS3(config: Config, inventory: Inventory, at: S3Origins):
       "s3-location-conflict",
       "both `s3.accessGrantsLocationId` and `s3.locations` are set",
       at.config(["s3", "accessGrantsLocationId"]),
-      "keep `s3.locations` and list the default location there as `{ id: default, scope: \"s3://\" }` if grants use it",
+      'keep `s3.locations` and list the default location there as `{ id: default, scope: "s3://" }` if grants use it',
     );
   }
 
@@ -76,7 +76,7 @@ export function validateS3(config: Config, inventory: Inventory, at: S3Origins):
       "s3-account-missing",
       `\`s3.accountId\` is not set, but S3 data sources (${first}) need it`,
       at.config(["s3", "accountId"]),
-      "set `s3.accountId` to the 12-digit AWS account of the S3 Access Grants instance, e.g. `accountId: \"123456789012\"`",
+      'set `s3.accountId` to the 12-digit AWS account of the S3 Access Grants instance, e.g. `accountId: "123456789012"`',
     );
   }
   const mode = (d: DataSourceOf<"s3">) => d.principalMode ?? s3.principalMode;
@@ -102,16 +102,18 @@ export function validateS3(config: Config, inventory: Inventory, at: S3Origins):
       "s3-location-role-missing",
       "`s3.manageInstance` registers the default location `s3://`, but no `iamRoleArn` is configured for it",
       at.config(["s3", "locations"]),
-      "list it with its role: `locations: [{ id: default, scope: \"s3://\", iamRoleArn: \"arn:aws:iam::123456789012:role/access-grants-location\" }]`",
+      'list it with its role: `locations: [{ id: default, scope: "s3://", iamRoleArn: "arn:aws:iam::123456789012:role/access-grants-location" }]`',
     );
   }
 
   const locations = s3Locations(config);
+  // Invalid scopes are reported above and hold nothing: name only the usable ones here.
+  const usable = locations.filter((l) => validLocationScope(l.scope)).map((l) => `\`${l.scope}\``);
   for (const d of sources) {
     const { prefix, object, bucket } = d.location;
     const key = d.objectType === "PREFIX" ? "prefix" : d.objectType === "OBJECT" ? "object" : "bucket";
     const value = d.objectType === "PREFIX" ? prefix : d.objectType === "OBJECT" ? object : bucket;
-    if ([bucket, d.objectType === "BUCKET" ? "" : value ?? ""].some((v) => v.includes("*"))) {
+    if ([bucket, d.objectType === "BUCKET" ? "" : (value ?? "")].some((v) => v.includes("*"))) {
       err(
         "s3-wildcard-in-location",
         `\`${d.id}\` has \`*\` in its ${key} \`${value}\`, which S3 Access Grants reads as a wildcard`,
@@ -133,9 +135,9 @@ export function validateS3(config: Config, inventory: Inventory, at: S3Origins):
     if (uri && !s3Grant(d, locations)) {
       err(
         "s3-outside-locations",
-        `\`${d.id}\` (\`${uri.uri}\`) lies outside every S3 Access Grants location (${locations.map((l) => `\`${l.scope}\``).join(", ")})`,
+        `\`${d.id}\` (\`${uri.uri}\`) lies outside every S3 Access Grants location (${usable.join(", ") || "none is valid"})`,
         at.item(d, ["location"]),
-        "register a location whose scope holds it and list it under `s3.locations` (`{ id, scope: \"s3://bucket/\" }`), or fix the data source's bucket or prefix",
+        'register a location whose scope holds it and list it under `s3.locations` (`{ id, scope: "s3://bucket/" }`), or fix the data source\'s bucket or prefix',
       );
     }
   }

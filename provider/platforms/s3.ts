@@ -47,8 +47,7 @@ export const S3_ACTIONS = {
 } as const satisfies Record<S3AccessLevel, readonly string[]>;
 
 /** The principal mode that applies to a data source: its own override, else the estate's (without `ds`: the estate's). */
-export const s3PrincipalMode = (config: Config, ds?: DataSourceOf<"s3">): S3PrincipalMode =>
-  ds?.principalMode ?? config.s3.principalMode;
+export const s3PrincipalMode = (config: Config, ds?: DataSourceOf<"s3">): S3PrincipalMode => ds?.principalMode ?? config.s3.principalMode;
 
 /** The key under `location` that names the grant's scope, per object type (none for a whole bucket). */
 const SCOPE_KEY = { BUCKET: undefined, PREFIX: "prefix", OBJECT: "object" } as const satisfies Record<
@@ -204,6 +203,8 @@ export function auditS3(input: AuditInput): AuditResult {
       }
     }
   }
-  blastRadius.sort((a, b) => a.principal.localeCompare(b.principal) || a.dataSource.localeCompare(b.dataSource) || a.policy.localeCompare(b.policy));
+  blastRadius.sort(
+    (a, b) => a.principal.localeCompare(b.principal) || a.dataSource.localeCompare(b.dataSource) || a.policy.localeCompare(b.policy),
+  );
   return { issues, blastRadius };
 }

@@ -23,7 +23,11 @@ export function s3GrantOf(ds: DataSourceOf<"s3">, config: Config): S3GrantScope 
 }
 
 /** Tags every accessplane grant carries, so guardrails (the CrossGuard pack) can check provenance. */
-export const S3_TAGS = { policy: "accessplane:policy", mode: "accessplane:principal-mode", acknowledged: "accessplane:shared-role-acknowledged" } as const;
+export const S3_TAGS = {
+  policy: "accessplane:policy",
+  mode: "accessplane:principal-mode",
+  acknowledged: "accessplane:shared-role-acknowledged",
+} as const;
 
 const accountOf = (config: Config) => (config.s3.accountId !== undefined ? { accountId: config.s3.accountId } : {});
 
@@ -48,7 +52,8 @@ function managedLocations(scope: Scope): Map<string, aws.s3control.AccessGrantsL
     );
     const out = new Map<string, aws.s3control.AccessGrantsLocation>();
     for (const l of s3Locations(config)) {
-      if (l.iamRoleArn === undefined) throw new Error(`S3 location \`${l.id}\` has no \`iamRoleArn\` (validation reports this as s3-location-role-missing)`);
+      if (l.iamRoleArn === undefined)
+        throw new Error(`S3 location \`${l.id}\` has no \`iamRoleArn\` (validation reports this as s3-location-role-missing)`);
       out.set(
         l.id,
         track(
@@ -65,7 +70,16 @@ function managedLocations(scope: Scope): Map<string, aws.s3control.AccessGrantsL
   });
 }
 
-function accessGrant(scope: Scope, name: string, p: Principal, ds: DataSourceOf<"s3">, g: PrincipalGrant, granteeType: string, granteeIdentifier: pulumi.Input<string>, deps: pulumi.Resource[] = []) {
+function accessGrant(
+  scope: Scope,
+  name: string,
+  p: Principal,
+  ds: DataSourceOf<"s3">,
+  g: PrincipalGrant,
+  granteeType: string,
+  granteeIdentifier: pulumi.Input<string>,
+  deps: pulumi.Resource[] = [],
+) {
   const { config, policies } = scope.ctx.estate;
   const grant = s3GrantOf(ds, config);
   // Validation refuses data sources outside every location; a grant on a guessed scope would miss or widen.
@@ -108,10 +122,25 @@ export const s3Emitter: PlatformEmitter = {
       if (mode === "identity-center" && config.s3.identityCenterGrantee === "group") {
         if (!group) {
           const identityStoreId = config.s3.identityStoreId;
-          if (identityStoreId === undefined) throw new Error("`s3.identityStoreId` is required for directory groups (validation reports this as s3-identity-store-missing)");
-          group = track(scope, new aws.identitystore.Group(childName(scope.ctx.name, p.id, "group"), { identityStoreId, displayName: p.name, description: `accessplane: policy ${p.policy}` }, childOpts(scope, "s3")));
+          if (identityStoreId === undefined)
+            throw new Error("`s3.identityStoreId` is required for directory groups (validation reports this as s3-identity-store-missing)");
+          group = track(
+            scope,
+            new aws.identitystore.Group(
+              childName(scope.ctx.name, p.id, "group"),
+              { identityStoreId, displayName: p.name, description: `accessplane: policy ${p.policy}` },
+              childOpts(scope, "s3"),
+            ),
+          );
           for (const m of p.members) {
-            track(scope, new aws.identitystore.GroupMembership(childName(scope.ctx.name, p.id, "member", m.user), { identityStoreId, groupId: group.groupId, memberId: m.identity }, childOpts(scope, "s3")));
+            track(
+              scope,
+              new aws.identitystore.GroupMembership(
+                childName(scope.ctx.name, p.id, "member", m.user),
+                { identityStoreId, groupId: group.groupId, memberId: m.identity },
+                childOpts(scope, "s3"),
+              ),
+            );
           }
         }
         accessGrant(scope, childName(scope.ctx.name, p.id, "grant", g.dataSource), p, ds, g, "DIRECTORY_GROUP", group.groupId, [group]);
@@ -121,7 +150,8 @@ export const s3Emitter: PlatformEmitter = {
         }
       } else {
         const type = mode === "identity-center" ? "DIRECTORY_USER" : "IAM";
-        for (const m of p.members) accessGrant(scope, childName(scope.ctx.name, p.id, "grant", g.dataSource, m.user), p, ds, g, type, m.identity);
+        for (const m of p.members)
+          accessGrant(scope, childName(scope.ctx.name, p.id, "grant", g.dataSource, m.user), p, ds, g, type, m.identity);
       }
     }
   },
