@@ -17,6 +17,9 @@ export interface S3Origins {
   item(ds: DataSource, sub: (string | number)[]): Where;
 }
 
+/** S3 bucket naming: 3 to 63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit. */
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
 const isS3 = (d: DataSource): d is DataSourceOf<"s3"> => d.platform === "s3";
 
 /** Checks the S3 configuration against the inventory's S3 data sources; pure. */
@@ -113,12 +116,22 @@ export function validateS3(config: Config, inventory: Inventory, at: S3Origins):
     const { prefix, object, bucket } = d.location;
     const key = d.objectType === "PREFIX" ? "prefix" : d.objectType === "OBJECT" ? "object" : "bucket";
     const value = d.objectType === "PREFIX" ? prefix : d.objectType === "OBJECT" ? object : bucket;
-    if ([bucket, d.objectType === "BUCKET" ? "" : (value ?? "")].some((v) => v.includes("*"))) {
+    // A bucket name outside S3's rules (a `/`, a `*`, upper case) would put the grant somewhere else.
+    if (!BUCKET.test(bucket)) {
+      err(
+        "s3-bucket-invalid",
+        `\`${d.id}\` names bucket \`${bucket}\`, which is not an S3 bucket name`,
+        at.item(d, ["location", "bucket"]),
+        "S3 bucket names are 3 to 63 lower-case letters, digits, dots and hyphens; put folders under `prefix`, e.g. `{ bucket: acme-landing, prefix: sales/ }`",
+      );
+      continue;
+    }
+    if (d.objectType !== "BUCKET" && value?.includes("*")) {
       err(
         "s3-wildcard-in-location",
         `\`${d.id}\` has \`*\` in its ${key} \`${value}\`, which S3 Access Grants reads as a wildcard`,
         at.item(d, ["location", key]),
-        "name the bucket, prefix or object exactly; to cover several prefixes, add a data source per prefix or use their common parent prefix",
+        "name the prefix or object exactly; to cover several prefixes, add a data source per prefix or use their common parent prefix",
       );
       continue;
     }

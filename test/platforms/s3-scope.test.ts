@@ -286,6 +286,19 @@ describe("the configuration states the prerequisites, with file, line and key", 
     ]);
   });
 
+  test("hostile bucket names are refused before they reach a grant", () => {
+    const config = 's3:\n  identityStoreId: d-9067a1b2c3\n  accountId: "406321587214"\n';
+    const codes = ["acme-lake/raw", "ACME", "acme*", "a", "acme-lake\\n"].map((b) => {
+      const r = load({
+        policies,
+        inventory: inventory(`{ id: lake, platform: s3, objectType: BUCKET, location: { bucket: ${JSON.stringify(b)} } }`),
+        config,
+      });
+      return r.issues.map((i) => `${i.code} ${i.path}`);
+    });
+    expect(codes).toEqual(Array(5).fill(["s3-bucket-invalid dataSources[0].location.bucket"]));
+  });
+
   test("the example-style estate plans with no issue", () => {
     const e = mustLoad({
       policies,

@@ -83,7 +83,7 @@ const SOURCES: Record<string, string> = {
   "databricks-unity-catalog": `{ id: a, platform: databricks-unity-catalog, objectType: MANAGED, location: { catalog: c, schema: s, table: a }, tags: [t] }`,
   "databricks-spark": `{ id: a, platform: databricks-spark, objectType: TABLE, location: { catalog: hive_metastore, schema: s, table: a }, tags: [t] }`,
   bigquery: `{ id: a, platform: bigquery, objectType: BASE TABLE, location: { project: p, dataset: d, table: a }, tags: [t] }`,
-  s3: `{ id: a, platform: s3, objectType: PREFIX, location: { bucket: b, prefix: x/ }, tags: [t] }`,
+  s3: `{ id: a, platform: s3, objectType: PREFIX, location: { bucket: acme-lake, prefix: x/ }, tags: [t] }`,
   trino: `{ id: a, platform: trino, objectType: BASE TABLE, location: { catalog: c, schema: s, table: a }, tags: [t] }`,
   redshift: `{ id: a, platform: redshift, objectType: BASE TABLE, location: { database: d, schema: s, table: a }, tags: [t] }`,
   synapse: `{ id: a, platform: synapse, objectType: BASE TABLE, location: { database: d, schema: s, table: a }, tags: [t] }`,
