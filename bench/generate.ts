@@ -624,6 +624,9 @@ const POLICIES_PER_FILE = 100;
 
 const policyFile = (i: number) => `policies/policies-${pad(Math.floor(i / POLICIES_PER_FILE), 3)}.yaml`;
 
+/** The platform configuration as `accessplane.yaml` writes it: the S3 Access Grants instance's account and identity store. */
+const CONFIG_INPUT = { s3: { identityStoreId: "d-9067a1b2c3", accountId: "406321587214" } };
+
 /** Generates an estate: the same sizes and seed always give the same estate. */
 export function generateEstate(sizes: Sizes, seed = 1): Estate {
   const rng = new Rng(mulberry32(seed));
@@ -635,7 +638,7 @@ export function generateEstate(sizes: Sizes, seed = 1): Estate {
   return {
     policies,
     inventory: { users: dir.users, groups: dir.groups, dataSources, sharedRoles: [] },
-    config: Config.parse({}),
+    config: Config.parse(CONFIG_INPUT),
   };
 }
 
@@ -690,7 +693,7 @@ export function toSources(estate: Estate): EstateSources {
   const byFile = new Map<string, Policy[]>();
   for (const p of estate.policies) byFile.set(p.file, [...(byFile.get(p.file) ?? []), p]);
   const policies: SourceFile[] = [...byFile].map(([path, ps]) => ({ path, content: yaml({ policies: ps.map(policyInput) }) }));
-  return { policies, inventory };
+  return { policies, inventory, config: { path: "accessplane.yaml", content: yaml(CONFIG_INPUT) } };
 }
 
 /**

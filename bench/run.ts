@@ -48,7 +48,7 @@ function parseArgs(argv: string[]): Args {
 /** Writes an estate's YAML files under `dir`. */
 function writeEstate(dir: string, sources: ReturnType<typeof toSources>): number {
   let bytes = 0;
-  for (const f of [...sources.policies, ...sources.inventory]) {
+  for (const f of [...sources.policies, ...sources.inventory, ...(sources.config ? [sources.config] : [])]) {
     const p = path.join(dir, f.path);
     fs.mkdirSync(path.dirname(p), { recursive: true });
     fs.writeFileSync(p, f.content);

@@ -4,10 +4,10 @@
  * engine connects to (run alone, it prints a port and waits), so tests import ./validations instead.
  */
 import { PolicyPack } from "@pulumi/policy";
-import { DEFAULT_CONFIG, iamRoleQuota, noUnacknowledgedSharedRoleGrant, noWriteOnReadOnly, onlyPolicyPrincipals } from "./validations";
+import { DEFAULT_CONFIG, iamRoleQuota, noUnacknowledgedSharedRoleGrant, noWriteOnReadOnly, onlyPolicyPrincipals, s3GrantScopeIsAFolder } from "./validations";
 
 new PolicyPack("accessplane-guardrails", {
-  description: "Guardrails on the grants accessplane registers: acknowledged shared IAM roles, read-only objects stay read-only, only policy principals, the IAM role quota",
+  description: "Guardrails on the grants accessplane registers: acknowledged shared IAM roles, read-only objects stay read-only, only policy principals, S3 grants scoped to folders, the IAM role quota",
   enforcementLevel: "mandatory",
   policies: [
     {
@@ -42,6 +42,13 @@ new PolicyPack("accessplane-guardrails", {
         },
       },
       validateResource: onlyPolicyPrincipals,
+    },
+    {
+      name: "s3-grant-scope-is-a-folder",
+      description: "An S3 access grant's wildcard follows a `/`: a sub-prefix like `partner-feeds*` also reaches sibling prefixes",
+      enforcementLevel: "mandatory",
+      remediationSteps: "Scope the grant to a folder (`partner-feeds/*`) or to one object (`s3PrefixType: Object`); accessplane data sources always are.",
+      validateResource: s3GrantScopeIsAFolder,
     },
     {
       name: "iam-role-quota",

@@ -206,6 +206,27 @@ export function onlyPolicyPrincipals(args: ResourceArgs, reportViolation: Report
   }
 }
 
+/**
+ * `s3-grant-scope-is-a-folder`: S3 Access Grants' `*` matches every key that starts with what
+ * precedes it, so a sub-prefix such as `bucket/partner-feeds*` also reaches `partner-feeds-archive/`;
+ * a wildcard belongs only after a `/` (a folder), or alone (the location's own scope), and nowhere
+ * but at the end. Single-object grants (`s3PrefixType: Object`) are exact keys.
+ */
+export function s3GrantScopeIsAFolder(args: ResourceArgs, reportViolation: ReportViolation): void {
+  if (args.type !== TYPES.accessGrant || args.props.s3PrefixType === "Object") return;
+  const sub = str(record(args.props.accessGrantsLocationConfiguration).s3SubPrefix);
+  if (sub === undefined) return;
+  const star = sub.indexOf("*");
+  const folder = star === sub.length - 1 && (sub.length === 1 || sub[sub.length - 2] === "/");
+  if (star >= 0 && !folder) {
+    const stem = sub.slice(0, star);
+    reportViolation(
+      `${named(args)} has sub-prefix \`${sub}\`, whose \`*\` also matches every key that merely starts with \`${stem}\` (such as \`${stem}-archive/\`); ` +
+        `scope a folder (\`${stem.replace(/\/?$/, "/")}*\`) through an accessplane data source, or a single object with \`s3PrefixType: Object\``,
+    );
+  }
+}
+
 /** The AWS account of an IAM role ARN (`arn:aws:iam::123456789012:role/name`), if it is one. */
 export function roleAccount(arn: string): string | undefined {
   return /^arn:aws[\w-]*:iam::(\d{12}):role\/.+$/.exec(arn)?.[1];

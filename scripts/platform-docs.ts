@@ -22,6 +22,7 @@ import { buildPlan } from "../provider/plan/build";
 import { planText } from "../provider/plan/render/plan";
 import { ADAPTERS } from "../provider/platforms";
 import { S3_ACTIONS } from "../provider/platforms/s3";
+import { s3Grant, s3Locations } from "../provider/model/s3-locations";
 import { trinoOperations } from "../provider/platforms/trino";
 import {
   TRINO_OPERATION_PRIVILEGES,
@@ -113,6 +114,18 @@ const plainId = (key: string) => (u: string) => `${key}: ${u}`;
 
 const viewBasedWrite = (view: string) =>
   `View-based integrations are read-only: a write policy yields SELECT on the ${view} view, with the warning \`write-on-read-only-platform\`.`;
+
+/** The S3 prerequisites every estate with S3 data sources states: the instance's account and the identity store. */
+const S3_CONFIG = `s3:
+  identityStoreId: d-9067a1b2c3
+  accountId: "406321587214"
+`;
+
+/** S3 with a registered bucket location beside the default one. */
+const S3_LOCATIONS_CONFIG = `${S3_CONFIG}  locations:
+    - { id: default, scope: "s3://" }
+    - { id: 2f0c8e7a-4b1d-4c39-9a6e-51d3b7e0c4a2, scope: "s3://northwind-landing/" }
+`;
 
 const OWN_CONFIG = `trino:
   accessGrantMapping:
@@ -262,18 +275,25 @@ const PAGES: Record<Platform, PlatformPage> = {
   s3: {
     sample: { bucket: "acme-landing", prefix: "sales/", object: "sales/2026/orders.csv" },
     intro:
-      "S3 Access Grants: a read policy grants access level READ and a write policy READWRITE, scoped to a bucket, a prefix or one object (from the inventory). Users request temporary credentials from their Access Grants instance. The grantee follows the principal mode (the data source's `principalMode`, else `s3.principalMode`): an IAM Identity Center user or group (`identityCenter` identity; a missing one is an error), or an IAM role (`iamRole` identity). A prefix or object data source without its key grants nothing rather than the whole bucket (`s3-scope-missing`).",
+      "S3 Access Grants: a read policy grants access level READ and a write policy READWRITE, scoped to a bucket, a prefix (always as a folder) or one object (from the inventory). Users request temporary credentials from their Access Grants instance. The grantee follows the principal mode (the data source's `principalMode`, else `s3.principalMode`): an IAM Identity Center user or group (`identityCenter` identity; a missing one is an error), or an IAM role (`iamRole` identity). Each grant names the registered location whose scope holds the data source and a sub-prefix relative to that scope. A prefix or object data source without its key grants nothing rather than the whole bucket (`s3-scope-missing`).",
     write:
       "Write maps to READWRITE: the READ actions plus PutObject, PutObjectAcl, PutObjectVersionAcl, DeleteObject, DeleteObjectVersion, AbortMultipartUpload and KmsGenerateDataKey. It writes and deletes objects inside the grant's scope, never buckets. When several policies reach one user, the grant carries the stronger level.",
     sections: s3Sections,
     examples: [
       {
         title: "A prefix and a bucket",
+        config: S3_CONFIG,
         identity: (u) => `identityCenter: 9067a1b2c3-${u}`,
         sources: [
           ["s3.landing.sales", "PREFIX", { bucket: "acme-landing", prefix: "sales/" }],
           ["s3.exports", "BUCKET", { bucket: "acme-sales-exports" }],
         ],
+      },
+      {
+        title: "A bucket with a location of its own, and a prefix written without its slash",
+        config: S3_LOCATIONS_CONFIG,
+        identity: (u) => `identityCenter: 9067a1b2c3-${u}`,
+        sources: [["s3.partner.feeds", "PREFIX", { bucket: "northwind-landing", prefix: "partner-feeds" }]],
       },
     ],
   },
@@ -506,8 +526,59 @@ function viewBasedSections(p: "redshift" | "synapse" | "bigquery"): string[] {
   ];
 }
 
-/** S3: the exact actions of each access level. */
+/** The vendor pages the S3 rules follow. */
+const AWS_DOCS = {
+  locationConfiguration: "https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_AccessGrantsLocationConfiguration.html",
+  createGrants: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-grants-grant-create.html",
+  registerLocation: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-grants-location-register.html",
+  instances: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-grants-instance.html",
+  associateIdentityCenter: "https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_AssociateAccessGrantsIdentityCenter.html",
+  createInstance: "https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateAccessGrantsInstance.html",
+  createLocation: "https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateAccessGrantsLocation.html",
+  createGrant: "https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateAccessGrant.html",
+};
+
+/** The trust policy a location's IAM role needs, as JSON. */
+const TRUST_POLICY = {
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Effect: "Allow",
+      Principal: { Service: "access-grants.s3.amazonaws.com" },
+      Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:SetContext"],
+      Condition: {
+        StringEquals: { "aws:SourceAccount": "406321587214" },
+        ArnEquals: { "aws:SourceArn": "arn:aws:s3:eu-west-1:406321587214:access-grants/default" },
+      },
+    },
+  ],
+};
+
+/** S3: the exact actions of each access level, how a grant's scope is computed, and what a deployment needs first. */
 function s3Sections(): string[] {
+  const config = Config.parse({
+    s3: {
+      accountId: "406321587214",
+      locations: [
+        { id: "default", scope: "s3://" },
+        { id: "2f0c8e7a-4b1d-4c39-9a6e-51d3b7e0c4a2", scope: "s3://northwind-landing/" },
+        { id: "9d41b6c2-0e7f-4a58-b3c1-7f2e8a6d5b90", scope: "s3://northwind-landing/restricted/" },
+      ],
+    },
+  });
+  const scopes: [string, string, Record<string, string>][] = [
+    ["BUCKET", "acme-exports", { bucket: "acme-exports" }],
+    ["PREFIX", "acme-exports, prefix `sales/`", { bucket: "acme-exports", prefix: "sales/" }],
+    ["PREFIX", "northwind-landing, prefix `partner-feeds`", { bucket: "northwind-landing", prefix: "partner-feeds" }],
+    ["BUCKET", "northwind-landing", { bucket: "northwind-landing" }],
+    ["PREFIX", "northwind-landing, prefix `restricted/hr/`", { bucket: "northwind-landing", prefix: "restricted/hr/" }],
+    ["OBJECT", "northwind-landing, object `sales/2026/orders.csv`", { bucket: "northwind-landing", object: "sales/2026/orders.csv" }],
+  ];
+  const rows = scopes.map(([objectType, what, location]) => {
+    const ds = DataSource.parse({ id: "x", platform: "s3", objectType, location }) as Extract<DataSource, { platform: "s3" }>;
+    const g = s3Grant(ds, s3Locations(config))!;
+    return `| ${objectType} | ${what} | \`${g.location.scope}\` (\`${g.location.id}\`) | \`${g.s3SubPrefix}\`${g.object ? " (`s3PrefixType: Object`)" : ""} | \`${g.grantScope}\` |`;
+  });
   return [
     "### Access levels and actions",
     "",
@@ -517,6 +588,47 @@ function s3Sections(): string[] {
     `| write | READWRITE | ${S3_ACTIONS.READWRITE.join(", ")} |`,
     "",
     "Each plan entry carries `accessLevel` and the exact `actions` list.",
+    "",
+    "## Grant scope",
+    "",
+    `An access grant names a registered location and a sub-prefix: "the grant scope ... is the result of appending the Subprefix field to the scope of the registered location", and a \`*\` after a prefix includes "all object key names in the bucket that start with that prefix" ([AccessGrantsLocationConfiguration](${AWS_DOCS.locationConfiguration})). accessplane follows from that:`,
+    "",
+    "- **Locations** are listed under `s3.locations` as `{ id, scope, iamRoleArn? }`, with `scope` `s3://` (every bucket of the Region), `s3://bucket/` or `s3://bucket/prefix/`: a folder, since the sub-prefix is appended to it as it stands, and no `*` (`s3-location-scope-invalid`). Without `s3.locations` there is one location, the default `s3://`, under the id `s3.accessGrantsLocationId` (AWS names it `default`); setting both is an error (`s3-location-conflict`).",
+    "- **The longest scope that holds the data source wins**, and the sub-prefix is the rest of the data source's path below it. A data source outside every location is an error (`s3-outside-locations`): a grant on a guessed location would reach nobody or the wrong data.",
+    "- **A prefix is granted as a folder.** `prefix: partner-feeds` is read as `partner-feeds/` and granted as `partner-feeds/*`: with `partner-feeds*`, the grant would also match `partner-feeds-archive/…`. The plan shows the folder and warns (`s3-prefix-normalised`); write the trailing `/` to silence it. A `*` in a data source's prefix or object is refused (`s3-wildcard-in-location`), and so is a bucket name outside S3's naming rules (`s3-bucket-invalid`): either would put the grant somewhere else.",
+    `- **One object** gets \`s3PrefixType: Object\` and its exact key, no wildcard. The default location always needs a sub-prefix, since "you cannot create an access grant for the default location" itself ([Create grants](${AWS_DOCS.createGrants})); every accessplane grant has one.`,
+    "",
+    "With locations `s3://` (`default`), `s3://northwind-landing/` and `s3://northwind-landing/restricted/`:",
+    "",
+    "| object type | bucket and key | location | `s3SubPrefix` | grant scope |",
+    "|---|---|---|---|---|",
+    ...rows,
+    "",
+    "## Prerequisites of a deployment",
+    "",
+    "S3 grants need an instance, its Identity Center association and registered locations before the first grant is created. accessplane checks through `accessplane.yaml` what it can, creates what `s3.manageInstance: true` asks for, and names the rest here.",
+    "",
+    "| prerequisite | configuration | vendor rule |",
+    "|---|---|---|",
+    `| an S3 Access Grants instance in the data's Region | \`s3.accountId\`, required as soon as an S3 data source exists (\`s3-account-missing\`); created by accessplane (\`aws.s3control.AccessGrantsInstance\`) with \`manageInstance: true\` | one instance per Region per account, holding the locations and grants ([instances](${AWS_DOCS.instances})) |`,
+    `| the instance associated with the IAM Identity Center instance | \`s3.identityCenterArn\`, required with \`manageInstance: true\` and identity-center data sources (\`s3-identity-center-missing\`); without \`manageInstance\`, associate it yourself | directory users and groups can be grantees only once the instance is associated with Identity Center ([AssociateAccessGrantsIdentityCenter](${AWS_DOCS.associateIdentityCenter})) |`,
+    `| the identity store of the directory groups | \`s3.identityStoreId\`, required when identity-center data sources grant to a group per policy (\`s3-identity-store-missing\`) | a grant to a directory user or group names its Identity Center id ([Create grants](${AWS_DOCS.createGrants})) |`,
+    `| a registered location holding each data source, with its IAM role | \`s3.locations\` (\`s3-outside-locations\`); registered by accessplane (\`aws.s3control.AccessGrantsLocation\`) with \`manageInstance: true\`, which needs each location's \`iamRoleArn\` (\`s3-location-role-missing\`) | at least one location must be registered before a grant; S3 Access Grants assumes the location's role to vend credentials ([Register a location](${AWS_DOCS.registerLocation})) |`,
+    "",
+    "accessplane does not create the locations' IAM roles: their permissions (the S3 and KMS actions the grants of the location may use on its scope) are the ceiling of every grant there and belong to whoever owns the buckets. Each role's trust policy lets the S3 Access Grants service assume it, set the source identity and, for Identity Center users, set the context; the conditions pin it to your instance:",
+    "",
+    "```json",
+    JSON.stringify(TRUST_POLICY, null, 2),
+    "```",
+    "",
+    "The identity that runs `pulumi up` needs:",
+    "",
+    "| for | privileges |",
+    "|---|---|",
+    `| grants | \`s3:CreateAccessGrant\`, \`s3:GetAccessGrant\`, \`s3:DeleteAccessGrant\`, \`s3:TagResource\` (grants carry provenance tags); for directory grantees also \`sso:DescribeInstance\`, \`sso:DescribeApplication\`, \`identitystore:DescribeUser\` and \`identitystore:DescribeGroup\` ([CreateAccessGrant](${AWS_DOCS.createGrant})) |`,
+    "| directory groups (identity-center, `identityCenterGrantee: group`) | `identitystore:CreateGroup`, `identitystore:DescribeGroup`, `identitystore:UpdateGroup`, `identitystore:DeleteGroup`, `identitystore:CreateGroupMembership`, `identitystore:DescribeGroupMembership`, `identitystore:DeleteGroupMembership` |",
+    `| the instance (\`manageInstance: true\`) | \`s3:CreateAccessGrantsInstance\`, \`s3:GetAccessGrantsInstance\`, \`s3:DeleteAccessGrantsInstance\`; to associate Identity Center also \`sso:DescribeInstance\`, \`sso:CreateApplication\`, \`sso:PutApplicationGrant\` and \`sso:PutApplicationAuthenticationMethod\` ([CreateAccessGrantsInstance](${AWS_DOCS.createInstance})) |`,
+    `| the locations (\`manageInstance: true\`) | \`s3:CreateAccessGrantsLocation\`, \`s3:GetAccessGrantsLocation\`, \`s3:DeleteAccessGrantsLocation\`, and \`iam:PassRole\` on each location's role ([CreateAccessGrantsLocation](${AWS_DOCS.createLocation})) |`,
   ];
 }
 

@@ -567,7 +567,7 @@ const KNOWN_KEYS = [
   "bucket", "prefix", "object", "owners", "incomingShare", "principalMode", "sharedRoles", "arn", "members",
   "naming", "snowflakeRolePrefix", "groupPrefix", "mode", "admins", "roles", "accessGrantMapping", "cluster",
   "allowedDataSourceOperations", "allowedNonDataSourceOperations", "s3", "identityCenterGrantee", "identityStoreId",
-  "accountId", "accessGrantsLocationId", "maxRolesPerAccount", "viewBased", "managedSchema", "bigqueryDatasetSuffix", "synapseSchemaOwner", "bigLake",
+  "accountId", "accessGrantsLocationId", "maxRolesPerAccount", "identityCenterArn", "locations", "scope", "iamRoleArn", "manageInstance", "viewBased", "managedSchema", "bigqueryDatasetSuffix", "synapseSchemaOwner", "bigLake",
   "policies", "$schema", "warehouse",
 ];
 

@@ -383,6 +383,21 @@ export const TrinoAccessGrantMapping = z.strictObject({
   WRITE: z.array(TrinoOperation),
 });
 
+/** An S3 Access Grants location: a registered scope and the IAM role S3 Access Grants assumes to vend credentials for it. */
+export const S3Location = z.strictObject({
+  /** The location's id in the Access Grants instance (`default` for `s3://`); with `manageInstance`, the key of the location accessplane registers. */
+  id: Name,
+  /** `s3://` (every bucket), `s3://bucket/` or `s3://bucket/prefix/`: a folder, since a grant's sub-prefix is appended to it as it stands. */
+  scope: z.string(),
+  /** The role S3 Access Grants assumes for this location; required with `manageInstance`. */
+  iamRoleArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, { message: "must be an IAM role ARN such as `arn:aws:iam::123456789012:role/access-grants-location`" })
+    .optional(),
+});
+/** An S3 Access Grants location. */
+export type S3Location = z.infer<typeof S3Location>;
+
 /** The platform configuration of an estate. */
 export const Config = z.strictObject({
   $schema: z.string().optional(),
@@ -450,19 +465,26 @@ export const Config = z.strictObject({
       principalMode: S3PrincipalMode.default("identity-center"),
       /** With identity-center: grant to each directory user, or to one directory group per policy. */
       identityCenterGrantee: z.enum(["user", "group"]).default("group"),
-      identityStoreId: z.string().default("d-0000000000"),
-      accountId: z.string().regex(/^\d{12}$/).default("111111111111"),
-      /** The Access Grants location that covers the buckets (its id, e.g. `default`). */
-      accessGrantsLocationId: z.string().default("default"),
+      /** The Identity Center identity store (`d-` and ten hex digits); required when directory groups are created. */
+      identityStoreId: z.string().regex(/^(d-[0-9a-f]{10}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/, { message: "must be an identity store id such as `d-9067a1b2c3`" }).optional(),
+      /** The AWS account of the S3 Access Grants instance; required as soon as an S3 data source exists. */
+      accountId: z.string().regex(/^\d{12}$/, { message: "must be a 12-digit AWS account id" }).optional(),
+      /** The Identity Center instance the Access Grants instance is associated with (`arn:aws:sso:::instance/ssoins-…`). */
+      identityCenterArn: z.string().regex(/^arn:aws[a-z-]*:sso:::instance\/.+$/, { message: "must be an Identity Center instance ARN such as `arn:aws:sso:::instance/ssoins-7223a5b1c9e4d6f8`" }).optional(),
+      /** Shorthand for one location: the default location `s3://` registered under this id (usually `default`). */
+      accessGrantsLocationId: z.string().min(1).optional(),
+      /** The registered Access Grants locations; each grant goes to the longest scope that holds its data source. */
+      locations: z.array(S3Location).default([]),
+      /** Create the Access Grants instance (associated with `identityCenterArn`) and register `locations` in the estate. */
+      manageInstance: z.boolean().default(false),
       /** The hard IAM quota: roles per AWS account. */
       maxRolesPerAccount: z.number().int().positive().default(5000),
     })
     .default({
       principalMode: "identity-center",
       identityCenterGrantee: "group",
-      identityStoreId: "d-0000000000",
-      accountId: "111111111111",
-      accessGrantsLocationId: "default",
+      locations: [],
+      manageInstance: false,
       maxRolesPerAccount: 5000,
     }),
   viewBased: z

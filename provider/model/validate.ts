@@ -6,6 +6,7 @@ import { type Issue, dottedPath } from "./issues";
 import type { Condition, Policy, Inventory, Config, DataSourceSelection } from "./schema";
 import type { Estate, Locator } from "./load";
 import { DataSourceIndex } from "./select";
+import { validateS3 } from "./validate-s3";
 
 type Origin = { file: string; path: (string | number)[] } | undefined;
 
@@ -183,6 +184,11 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS): I
   }
 
   issues.push(...validateConfig(config, origins));
+  const where = (o: Origin) => {
+    const line = o ? origins.locate(o.file, o.path) : undefined;
+    return o ? { file: o.file, path: dottedPath(o.path), ...(line !== undefined ? { line } : {}) } : {};
+  };
+  issues.push(...validateS3(config, inventory, { config: (sub) => where(origins.config(sub)), item: (d, sub) => where(origins.item(d, sub)) }));
   return issues;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Config, DataSourceOf, ObjectTypeOf, S3PrincipalMode } from "../model/schema";
 import type { Issue } from "../model/issues";
+import { folderPrefix } from "../model/s3-locations";
 import { type AuditInput, type AuditResult, type BlastRadius, type PlatformAdapter, type PrivilegeTable, groupName, union } from "./types";
 
 /** S3 Access Grants access levels a policy can issue. */
@@ -46,8 +47,7 @@ export const S3_ACTIONS = {
 } as const satisfies Record<S3AccessLevel, readonly string[]>;
 
 /** The principal mode that applies to a data source: its own override, else the estate's (without `ds`: the estate's). */
-export const s3PrincipalMode = (config: Config, ds?: DataSourceOf<"s3">): S3PrincipalMode =>
-  ds?.principalMode ?? config.s3.principalMode;
+export const s3PrincipalMode = (config: Config, ds?: DataSourceOf<"s3">): S3PrincipalMode => ds?.principalMode ?? config.s3.principalMode;
 
 /** The key under `location` that names the grant's scope, per object type (none for a whole bucket). */
 const SCOPE_KEY = { BUCKET: undefined, PREFIX: "prefix", OBJECT: "object" } as const satisfies Record<
@@ -97,9 +97,11 @@ export const s3: PlatformAdapter<"s3"> = {
   },
   target(ds) {
     const scope = scopeOf(ds);
+    // A prefix is granted as the folder it names (see model/s3-locations.ts), and the plan says so.
+    const key = scope && ds.objectType === "PREFIX" ? folderPrefix(scope) : scope;
     return {
       kind: ds.objectType,
-      object: scope ? `s3://${ds.location.bucket}/${scope}` : `s3://${ds.location.bucket}`,
+      object: key ? `s3://${ds.location.bucket}/${key}` : `s3://${ds.location.bucket}`,
       // Access Grants need no parent grant: the location is registered once for the whole estate.
       parents: [],
     };
@@ -203,6 +205,8 @@ export function auditS3(input: AuditInput): AuditResult {
       }
     }
   }
-  blastRadius.sort((a, b) => a.principal.localeCompare(b.principal) || a.dataSource.localeCompare(b.dataSource) || a.policy.localeCompare(b.policy));
+  blastRadius.sort(
+    (a, b) => a.principal.localeCompare(b.principal) || a.dataSource.localeCompare(b.dataSource) || a.policy.localeCompare(b.policy),
+  );
   return { issues, blastRadius };
 }

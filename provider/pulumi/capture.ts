@@ -69,7 +69,7 @@ async function capture(estate: Estate, now: Date | string, opts: CaptureOptions)
       newResource(args) {
         const parent = parents.get(`${args.type}::${args.name}`);
         captured.push({ type: args.type, name: args.name, ...(parent !== undefined ? { parent } : {}), ...(args.provider ? { provider: args.provider } : {}), inputs: (opts.raw ? args.inputs : redact(args.inputs)) as Record<string, unknown> });
-        return { id: `${args.name}-id`, state: { ...args.inputs, groupId: `${args.name}-gid`, tableId: args.inputs.tableId, datasetId: args.inputs.datasetId } };
+        return { id: `${args.name}-id`, state: { ...args.inputs, groupId: `${args.name}-gid`, accessGrantsLocationId: `${args.name}-lid`, tableId: args.inputs.tableId, datasetId: args.inputs.datasetId } };
       },
       call(args) {
         // Lookups the emitters make: Databricks users by name.

@@ -8,11 +8,11 @@ import { baseEstate, inventory, NOW } from "../diff/estates";
 import { run, tempDir, writeFiles } from "./support";
 
 let dir: string;
-const est = (name: string) => ["--policies", path.join(dir, name, "policies"), "--inventory", path.join(dir, name, "inventory")];
+const est = (name: string) => ["--policies", path.join(dir, name, "policies"), "--inventory", path.join(dir, name, "inventory"), "--config", path.join(dir, name, "accessplane.yaml")];
 
 beforeAll(() => {
   dir = tempDir("accessplane-exit-");
-  const flat = (e: ReturnType<typeof baseEstate>) => ({ ...e.policies, ...e.inventory });
+  const flat = (e: ReturnType<typeof baseEstate>) => ({ ...e.policies, ...e.inventory, "accessplane.yaml": e.config! });
   writeFiles(path.join(dir, "base"), flat(baseEstate()));
   writeFiles(path.join(dir, "wider"), flat(baseEstate({ inventory: inventory({ benGroups: ["analysts"] }) })));
   writeFiles(path.join(dir, "invalid"), {
@@ -36,7 +36,7 @@ describe("exit 0", () => {
 
   test("validate prints its totals; diff of equal estates", async () => {
     expect(await run("validate", ...est("base"), "--now", NOW)).toEqual({ code: 0, out: "0 errors, 0 warnings\n", err: "" });
-    const d = await run("diff", "--base", path.join(dir, "base"), "--head", path.join(dir, "base"), ...["--policies", "policies", "--inventory", "inventory"], "--now", NOW, "--fail-on-widen");
+    const d = await run("diff", "--base", path.join(dir, "base"), "--head", path.join(dir, "base"), ...["--policies", "policies", "--inventory", "inventory", "--config", "accessplane.yaml"], "--now", NOW, "--fail-on-widen");
     expect(d.code).toBe(0);
     expect(d.out.split("\n")[1]).toBe("+0 grants, -0 revokes, 0 changed");
   });
@@ -71,7 +71,7 @@ describe("exit 1", () => {
       expect(r.err).toMatch(/2 errors: nothing was planned\n$/);
       noStack(r);
     }
-    const d = await run("diff", "--base", path.join(dir, "base"), "--head", path.join(dir, "invalid"), "--policies", "policies", "--inventory", "inventory");
+    const d = await run("diff", "--base", path.join(dir, "base"), "--head", path.join(dir, "invalid"), "--policies", "policies", "--inventory", "inventory", "--config", "accessplane.yaml");
     expect(d.code).toBe(1);
     expect(d.err).toMatch(/2 errors in .*invalid: nothing was compared\n$/);
   });
@@ -100,7 +100,7 @@ describe("exit 2", () => {
 
 describe("exit 3", () => {
   test("diff --fail-on-widen when access widens without --ack", async () => {
-    const args = ["diff", "--base", path.join(dir, "base"), "--head", path.join(dir, "wider"), "--policies", "policies", "--inventory", "inventory", "--now", NOW];
+    const args = ["diff", "--base", path.join(dir, "base"), "--head", path.join(dir, "wider"), "--policies", "policies", "--inventory", "inventory", "--config", "accessplane.yaml", "--now", NOW];
     const r = await run(...args, "--fail-on-widen", "--format", "json");
     expect(r.code).toBe(3);
     expect(JSON.parse(r.out).blastRadius.users).toEqual(["ben"]);
@@ -110,7 +110,7 @@ describe("exit 3", () => {
     expect((await run(...args, "--fail-on-widen", "--ack")).code).toBe(0);
     expect((await run(...args)).code).toBe(0);
     // Narrowing never fails the run.
-    const narrow = ["diff", "--base", path.join(dir, "wider"), "--head", path.join(dir, "base"), "--policies", "policies", "--inventory", "inventory", "--now", NOW];
+    const narrow = ["diff", "--base", path.join(dir, "wider"), "--head", path.join(dir, "base"), "--policies", "policies", "--inventory", "inventory", "--config", "accessplane.yaml", "--now", NOW];
     expect((await run(...narrow, "--fail-on-widen")).code).toBe(0);
   });
 });

@@ -9,8 +9,8 @@ import { git, runBinary, tempDir, writeFiles } from "./support";
 
 let repo: string;
 
-const flat = (e: ReturnType<typeof baseEstate>) => ({ ...e.policies, ...e.inventory });
-const PATHS = ["--policies", "policies", "--inventory", "inventory", "--now", NOW];
+const flat = (e: ReturnType<typeof baseEstate>) => ({ ...e.policies, ...e.inventory, "accessplane.yaml": e.config! });
+const PATHS = ["--policies", "policies", "--inventory", "inventory", "--config", "accessplane.yaml", "--now", NOW];
 
 beforeAll(() => {
   repo = tempDir("accessplane-git-");
@@ -113,7 +113,7 @@ Resources (estimated: principals, object grants, memberships)  +0 create  ~2 upd
     const empty = git(repo, "commit-tree", "-m", "empty", "4b825dc642cb6eb9a060e54bf8d69288fbee4904").trim();
     const r = await runBinary(repo, "diff", "--base", empty, "--head", "HEAD", ...PATHS, "--format", "json");
     expect(r.code).toBe(0);
-    expect(r.err).toBe(`note: ${empty} has no policies at \`policies\`: everything there is new\nnote: ${empty} has no inventory at \`inventory\`: everything there is new\n`);
+    expect(r.err).toBe(`note: ${empty} has no policies at \`policies\`: everything there is new\nnote: ${empty} has no inventory at \`inventory\`: everything there is new\nnote: ${empty} has no configuration at \`accessplane.yaml\`: defaults apply there\n`);
     const d = JSON.parse(r.out);
     expect(d.summary).toEqual({ gained: 9, changed: 0, lost: 0, newWarnings: 0, newErrors: 0, widens: true });
     expect(d.base).toBe(empty);

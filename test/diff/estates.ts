@@ -92,9 +92,13 @@ dataSources:
 acknowledgeSharedRole: true
 `;
 
+/** The platform configuration: the S3 Access Grants instance's account (grants go to the default location `s3://`). */
+export const CONFIG = 's3:\n  accountId: "406321587214"\n';
+
 /** The base estate most diff tests start from. */
 export function baseEstate(over: { inventory?: string; policies?: Record<string, string> } = {}): InlineEstate {
   return {
+    config: CONFIG,
     policies: {
       "policies/fin-analysts.yaml": finPolicy(),
       "policies/ops-by-request.yaml": OPS_BY_REQUEST,

@@ -9,6 +9,7 @@ const estate = mustLoad({
   inventory: {
     "inv.yaml": `users:\n  - { id: ann, identities: { iamRole: "${shared}" } }\n  - { id: ben, identities: { iamRole: "${shared}" } }\n  - { id: cat }\ngroups: []\ndataSources:\n  - { id: lake, platform: s3, objectType: BUCKET, location: { bucket: acme-lake }, principalMode: shared-iam-role }\nsharedRoles:\n  - { arn: "${shared}", members: [ann, ben, cat] }\n  - { arn: "arn:aws:iam::111111111111:role/unused", members: [] }\n`,
   },
+  config: 's3:\n  accountId: "111111111111"\n',
 });
 
 test("text", () => {

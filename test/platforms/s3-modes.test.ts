@@ -16,16 +16,21 @@ function estate(opts: { mode: string; ack?: boolean; users: string; sharedRoles?
     inventory: {
       "inv.yaml": `users:\n${opts.users}\ngroups: []\ndataSources:\n  - { id: lake, platform: s3, objectType: PREFIX, location: { bucket: acme-lake, prefix: raw/ }, principalMode: ${opts.mode} }\nsharedRoles:\n${opts.sharedRoles ?? "  []"}\n`,
     },
-    config: `s3:\n  identityCenterGrantee: ${opts.grantee ?? "group"}\n`,
+    config: `s3:\n  identityCenterGrantee: ${opts.grantee ?? "group"}\n  identityStoreId: d-9067a1b2c3\n  accountId: "111111111111"\n`,
   });
 }
 
 describe("identity-center", () => {
   test("grants to the directory group of the policy; no blast radius", () => {
-    const e = estate({ mode: "identity-center", users: "  - { id: ann, identities: { identityCenter: idc-ann } }\n  - { id: ben, identities: { identityCenter: idc-ben } }" });
+    const e = estate({
+      mode: "identity-center",
+      users: "  - { id: ann, identities: { identityCenter: idc-ann } }\n  - { id: ben, identities: { identityCenter: idc-ben } }",
+    });
     const plan = buildPlan(e, NOW);
     expect(plan.access.map((a) => `${a.user} ${a.dataSource} ${a.accessLevel}`)).toEqual(["ann lake READ"]);
-    expect(plan.principals.map((p) => ({ name: p.name, members: p.members }))).toEqual([{ name: "ap-lake-readers", members: [{ user: "ann", identity: "idc-ann" }] }]);
+    expect(plan.principals.map((p) => ({ name: p.name, members: p.members }))).toEqual([
+      { name: "ap-lake-readers", members: [{ user: "ann", identity: "idc-ann" }] },
+    ]);
     expect(plan.blastRadius).toEqual([]);
     expect(plan.issues).toEqual([]);
   });
@@ -45,11 +50,22 @@ describe("identity-center", () => {
 
 describe("iam-role-per-user", () => {
   test("grants to the user's own role; the blast radius is that one user", () => {
-    const e = estate({ mode: "iam-role-per-user", users: `  - { id: ann, identities: { iamRole: "${role("ann")}" } }\n  - { id: ben, identities: { iamRole: "${role("ben")}" } }` });
+    const e = estate({
+      mode: "iam-role-per-user",
+      users: `  - { id: ann, identities: { iamRole: "${role("ann")}" } }\n  - { id: ben, identities: { iamRole: "${role("ben")}" } }`,
+    });
     const plan = buildPlan(e, NOW);
     expect(plan.issues).toEqual([]);
     expect(plan.blastRadius).toEqual([
-      { platform: "s3", principal: role("ann"), dataSource: "lake", policy: "lake-readers", users: ["ann"], overProvisioned: [], futureMembersBypassApproval: false },
+      {
+        platform: "s3",
+        principal: role("ann"),
+        dataSource: "lake",
+        policy: "lake-readers",
+        users: ["ann"],
+        overProvisioned: [],
+        futureMembersBypassApproval: false,
+      },
     ]);
   });
 
@@ -58,7 +74,15 @@ describe("iam-role-per-user", () => {
     const users = ["ann", "ben", "cat"].map((u) => `  - { id: ${u}, identities: { iamRole: "${shared}" } }`).join("\n");
     const plan = buildPlan(estate({ mode: "iam-role-per-user", users }), NOW);
     expect(plan.blastRadius).toEqual([
-      { platform: "s3", principal: shared, dataSource: "lake", policy: "lake-readers", users: ["ann", "ben", "cat"], overProvisioned: ["ben", "cat"], futureMembersBypassApproval: false },
+      {
+        platform: "s3",
+        principal: shared,
+        dataSource: "lake",
+        policy: "lake-readers",
+        users: ["ann", "ben", "cat"],
+        overProvisioned: ["ben", "cat"],
+        futureMembersBypassApproval: false,
+      },
     ]);
     expect(plan.issues).toEqual([
       {
@@ -115,7 +139,15 @@ describe("shared-iam-role", () => {
     expect(plan.issues).toEqual([]);
     expect(plan.principals.map((p) => p.members)).toEqual([[{ user: "ann", identity: shared }]]);
     expect(plan.blastRadius).toEqual([
-      { platform: "s3", principal: shared, dataSource: "lake", policy: "lake-readers", users: ["ann", "ben", "cat"], overProvisioned: ["ben", "cat"], futureMembersBypassApproval: true },
+      {
+        platform: "s3",
+        principal: shared,
+        dataSource: "lake",
+        policy: "lake-readers",
+        users: ["ann", "ben", "cat"],
+        overProvisioned: ["ben", "cat"],
+        futureMembersBypassApproval: true,
+      },
     ]);
   });
 });
@@ -127,12 +159,12 @@ describe("one policy over data sources in two principal modes", () => {
       inventory: {
         "inv.yaml": `users:\n  - { id: ann, identities: { identityCenter: idc-ann, iamRole: "${role("ann")}" } }\ngroups: []\ndataSources:\n  - { id: lake, platform: s3, objectType: BUCKET, location: { bucket: lake } }\n  - { id: vault, platform: s3, objectType: BUCKET, location: { bucket: vault }, principalMode: iam-role-per-user }\n`,
       },
+      config: 's3:\n  identityStoreId: d-9067a1b2c3\n  accountId: "111111111111"\n',
     });
     const plan = buildPlan(e, NOW);
-    expect(plan.principals.map((p) => `${p.id} ${p.members.map((m) => m.identity).join(",")} ${p.grants.map((g) => g.dataSource).join(",")}`)).toEqual([
-      "s3:lake-readers idc-ann lake",
-      `s3:lake-readers#iamRole ${role("ann")} vault`,
-    ]);
+    expect(
+      plan.principals.map((p) => `${p.id} ${p.members.map((m) => m.identity).join(",")} ${p.grants.map((g) => g.dataSource).join(",")}`),
+    ).toEqual(["s3:lake-readers idc-ann lake", `s3:lake-readers#iamRole ${role("ann")} vault`]);
     expect(new Set(plan.principals.map((p) => p.id)).size).toBe(plan.principals.length);
   });
 });

@@ -16,6 +16,7 @@ import {
   noWriteOnReadOnly,
   onlyPolicyPrincipals,
   roleAccount,
+  s3GrantScopeIsAFolder,
   S3_TAGS,
 } from "../../policy-pack/validations";
 import { mustLoad } from "../support/estate";
@@ -38,6 +39,7 @@ function validate(resources: CapturedResource[], config: Partial<GuardrailConfig
     "no-unacknowledged-shared-role-grant": noUnacknowledgedSharedRoleGrant,
     "no-write-on-read-only": noWriteOnReadOnly,
     "only-policy-principals": onlyPolicyPrincipals,
+    "s3-grant-scope-is-a-folder": s3GrantScopeIsAFolder,
   };
   for (const [policy, check] of Object.entries(resourcePolicies)) {
     for (const r of resources) {
@@ -89,6 +91,7 @@ sharedRoles:
   - { arn: "${role("111111111111", "exports-shared")}", members: [dan, eve] }
 `,
     },
+    config: 's3:\n  accountId: "111111111111"\n',
   });
 
 let exampleResources: CapturedResource[];
@@ -109,6 +112,18 @@ describe("the pack agrees with the emitters", () => {
       bigqueryDatasetSuffix: defaults.viewBased.bigqueryDatasetSuffix,
       maxRolesPerAccount: defaults.s3.maxRolesPerAccount,
     });
+  });
+
+  test("an S3 grant's wildcard must follow a `/`, or stand alone, and end the sub-prefix", () => {
+    const flagged = (sub: string, extra: Record<string, unknown> = {}) => {
+      let n = 0;
+      const props = { accessGrantsLocationConfiguration: { s3SubPrefix: sub }, ...extra };
+      s3GrantScopeIsAFolder({ type: "aws:s3control/accessGrant:AccessGrant", name: "g", urn: "u", props }, () => n++);
+      return n > 0;
+    };
+    expect(["*", "acme/*", "acme/sales/*", "sales/2026/orders.csv"].map((x) => flagged(x))).toEqual([false, false, false, false]);
+    expect(["acme/sales*", "acme*", "acme/*/raw/*", "acme/sa*les/"].map((x) => flagged(x))).toEqual([true, true, true, true]);
+    expect(flagged("acme/orders*.csv", { s3PrefixType: "Object" })).toBe(false);
   });
 
   test("role ARNs parse to their account; anything else is not a role", () => {
@@ -197,6 +212,11 @@ describe("a deliberately unsafe estate", () => {
     untagged.name = "handmade/untagged";
     delete untagged.inputs.tags;
     rs.push(untagged);
+    // A grant whose wildcard follows a bare prefix: it reaches sibling prefixes too.
+    const widened = structuredClone(find("aws:s3control/accessGrant:AccessGrant", "estate/s3:lake-readers#iamRole/grant/lake/ann"));
+    widened.name = "handmade/partner-feeds";
+    widened.inputs.accessGrantsLocationConfiguration = { s3SubPrefix: "northwind-landing/partner-feeds*" };
+    rs.push(widened);
     // 5,001 iam-role-per-user grantees in one account, cloned from an emitted grant (the plan stops at 5,000).
     const own = find("aws:s3control/accessGrant:AccessGrant", "estate/s3:lake-readers#iamRole/grant/lake/ann");
     for (let i = 0; i < 5001; i++) {
@@ -264,6 +284,12 @@ describe("a deliberately unsafe estate", () => {
         resource: "handmade/sysadmin-inherits",
         message:
           "GrantAccountRole `handmade/sysadmin-inherits` uses Snowflake parent role `SYSADMIN`, which is not a policy principal (its name does not start with `AP_`); grant access through an accessplane policy, whose generated principals carry the prefix, and manage other principals outside this stack",
+      },
+      {
+        policy: "s3-grant-scope-is-a-folder",
+        resource: "handmade/partner-feeds",
+        message:
+          "AccessGrant `handmade/partner-feeds` has sub-prefix `northwind-landing/partner-feeds*`, whose `*` also matches every key that merely starts with `northwind-landing/partner-feeds` (such as `northwind-landing/partner-feeds-archive/`); scope a folder (`northwind-landing/partner-feeds/*`) through an accessplane data source, or a single object with `s3PrefixType: Object`",
       },
       {
         policy: "iam-role-quota",

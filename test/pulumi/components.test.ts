@@ -78,15 +78,35 @@ const SOURCES: Record<string, string> = {
   "databricks-unity-catalog": `{ id: a, platform: databricks-unity-catalog, objectType: MANAGED, location: { catalog: c, schema: s, table: a }, tags: [t] }`,
   "databricks-spark": `{ id: a, platform: databricks-spark, objectType: TABLE, location: { catalog: hive_metastore, schema: s, table: a }, tags: [t] }`,
   bigquery: `{ id: a, platform: bigquery, objectType: BASE TABLE, location: { project: p, dataset: d, table: a, location: EU }, tags: [t] }`,
-  s3: `{ id: a, platform: s3, objectType: PREFIX, location: { bucket: b, prefix: x/ }, tags: [t] }`,
+  s3: `{ id: a, platform: s3, objectType: PREFIX, location: { bucket: acme-lake, prefix: x/ }, tags: [t] }`,
   trino: `{ id: a, platform: trino, objectType: BASE TABLE, location: { catalog: c, schema: s, table: a }, tags: [t] }`,
   redshift: `{ id: a, platform: redshift, objectType: BASE TABLE, location: { database: d, schema: s, table: a }, tags: [t] }`,
   synapse: `{ id: a, platform: synapse, objectType: BASE TABLE, location: { database: d, schema: s, table: a }, tags: [t] }`,
 };
+/** The S3 prerequisites every estate with an S3 data source states. */
+const S3_CONFIG = 's3:\n  identityStoreId: d-9067a1b2c3\n  accountId: "406321587214"\n';
+/**
+ * S3's small estate pins the location rules too: the instance and its locations (manageInstance), a
+ * grant below a bucket location, a prefix written without its slash, and a single object.
+ */
+const PLATFORM_EXTRAS: Record<string, { config: string; sources: string }> = {
+  s3: {
+    config: `${S3_CONFIG}  manageInstance: true
+  identityCenterArn: arn:aws:sso:::instance/ssoins-7223a5b1c9e4d6f8
+  locations:
+    - { id: default, scope: "s3://", iamRoleArn: "arn:aws:iam::406321587214:role/access-grants-default" }
+    - { id: landing, scope: "s3://acme-landing/", iamRoleArn: "arn:aws:iam::406321587214:role/access-grants-landing" }
+`,
+    sources: `  - { id: feeds, platform: s3, objectType: PREFIX, location: { bucket: acme-landing, prefix: partner-feeds }, tags: [t] }
+  - { id: orders, platform: s3, objectType: OBJECT, location: { bucket: acme-landing, object: sales/2026/orders.csv }, tags: [t] }
+`,
+  },
+};
 const platformEstate = (platform: string, extraSources = "") =>
   mustLoad({
     policies: { "p.yaml": "name: p\naccess: write\nsubscribers: { when: { group: g } }\ndataSources: { tags: { anyOf: [t] } }\n" },
-    inventory: { "users.yaml": USERS, "ds.yaml": `dataSources:\n  - ${SOURCES[platform]}\n${extraSources}` },
+    inventory: { "users.yaml": USERS, "ds.yaml": `dataSources:\n  - ${SOURCES[platform]}\n${PLATFORM_EXTRAS[platform]?.sources ?? ""}${extraSources}` },
+    config: PLATFORM_EXTRAS[platform]?.config ?? S3_CONFIG,
   });
 
 describe.each(Object.keys(SOURCES))("%s emitter", (platform) => {
@@ -168,6 +188,7 @@ describe("growth", () => {
     return mustLoad({
       policies: { "p.yaml": "name: p\naccess: read\nsubscribers: { anyone: true }\ndataSources: { tags: { anyOf: [t] } }\n" },
       inventory: { "inv.yaml": `users:\n${users}\ngroups: [ { id: g } ]\ndataSources:\n${objects}\n` },
+      config: S3_CONFIG,
     });
   };
   test.each(Object.keys(SOURCES))(

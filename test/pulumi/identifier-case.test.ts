@@ -35,11 +35,14 @@ dataSources:
   - { id: s3, platform: s3, objectType: PREFIX, location: { bucket: acme-landing, prefix: Raw/Sales/ }, tags: [t] }
 `;
 
-const estate = (config?: string) =>
+/** The S3 Access Grants instance every estate with S3 sources names. */
+const S3_CONFIG = 's3:\n  accountId: "123456789012"\n  identityStoreId: d-1234567890\n';
+
+const estate = (config = S3_CONFIG) =>
   mustLoad({
     policies: { "p.yaml": "name: p\naccess: read\nsubscribers: { when: { group: g } }\ndataSources: { tags: { anyOf: [t] } }\n" },
     inventory: { "users.yaml": USERS, "ds.yaml": SOURCES },
-    ...(config !== undefined ? { config } : {}),
+    config,
   });
 
 const custom = (rs: CapturedResource[]) => rs.filter((r) => !r.type.startsWith("accessplane:"));

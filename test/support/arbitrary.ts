@@ -89,7 +89,7 @@ function dataSource(i: number): fc.Arbitrary<DataSource> {
           // Some external tables are not BigLake: they must grant nothing.
           return { ...base, platform, location: { project: "p", dataset: "d", table: `t${i}`, location: "EU" }, bigLake: pick % 2 === 0 } as DataSource;
         case "s3":
-          return { ...base, platform, location: { bucket: `b${i}`, prefix: "x/" }, acknowledgeSharedRole: false } as DataSource;
+          return { ...base, platform, location: { bucket: `acme-b${i}`, prefix: "x/" }, acknowledgeSharedRole: false } as DataSource;
       }
     });
 }
@@ -158,7 +158,8 @@ export const estateArb: fc.Arbitrary<Estate> = fc
           dataSources: [...sources],
           sharedRoles: [],
         },
-        config: Config.parse({}),
+        // What an estate with S3 data sources must state: the Access Grants instance's account and identity store.
+        config: Config.parse({ s3: { accountId: "406321587214", identityStoreId: "d-9067a1b2c3" } }),
       }),
     );
   });

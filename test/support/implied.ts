@@ -8,7 +8,7 @@ import type { Estate } from "../../provider/model/load";
 import type { DataSourceOf } from "../../provider/model/schema";
 import { ADAPTERS } from "../../provider/platforms";
 import { type CaseRule, type PlatformAdapter, foldIdentifier, foldLocation } from "../../provider/platforms/types";
-import { s3SubPrefix } from "../../provider/pulumi/emitters/s3";
+import { s3GrantOf } from "../../provider/pulumi/emitters/s3";
 
 const plain = (o: string) =>
   (o.match(/"(?:[^"]|"")*"|`(?:[^`]|``)*`|\[(?:[^\]]|\]\])*\]|[^."`[\]]+/g) ?? [o]).map((p) => (/^["`[]/.test(p) ? p.slice(1, -1) : p)).join(".");
@@ -97,7 +97,10 @@ export function impliedAccess(resources: CapturedResource[], estate: Estate): Im
   const sharedMembers = new Map(estate.inventory.sharedRoles.map((r) => [r.arn, r.members]));
   for (const r of byType("aws:s3control/accessGrant:AccessGrant")) {
     const sub = (r.inputs.accessGrantsLocationConfiguration as { s3SubPrefix: string }).s3SubPrefix;
-    const ds = s3Sources.find((d) => s3SubPrefix(d).s3SubPrefix === sub)!;
+    const ds = s3Sources.find((d) => {
+      const grant = s3GrantOf(d, estate.config);
+      return grant?.s3SubPrefix === sub && grant.location.id === r.inputs.accessGrantsLocationId;
+    })!;
     const g = r.inputs.grantee as { granteeType: string; granteeIdentifier: string };
     const who =
       g.granteeType === "DIRECTORY_GROUP"

@@ -6,27 +6,85 @@
  * - iam-role-per-user: one IAM AccessGrant per (member's own role, object) (users x objects);
  * - shared-iam-role: one IAM AccessGrant per (distinct shared role, object) (roles x objects).
  * The per-user modes are products because S3 Access Grants has no grantee group for IAM roles.
+ * Each grant names the location whose scope holds its data source and a sub-prefix relative to it;
+ * with `s3.manageInstance` the estate also owns the instance and the registered locations.
  */
 import * as aws from "@pulumi/aws";
-import type { DataSourceOf } from "../../model/schema";
+import type * as pulumi from "@pulumi/pulumi";
+import type { Config, DataSourceOf } from "../../model/schema";
+import { type S3GrantScope, s3Grant, s3Locations } from "../../model/s3-locations";
 import { s3PrincipalMode } from "../../platforms/s3";
 import type { Principal, PrincipalGrant } from "../../plan/types";
-import { childName, childOpts, type PlatformEmitter, type Scope, track } from "../context";
+import { childName, childOpts, memo, type PlatformEmitter, type Scope, track } from "../context";
 
-/** The Access Grants sub-prefix of a data source under the default `s3://` location. */
-export function s3SubPrefix(ds: DataSourceOf<"s3">): { s3SubPrefix: string; object: boolean } {
-  const { bucket, prefix, object } = ds.location;
-  if (ds.objectType === "OBJECT") return { s3SubPrefix: `${bucket}/${object ?? ""}`, object: true };
-  if (ds.objectType === "PREFIX") return { s3SubPrefix: `${bucket}/${prefix ?? ""}*`, object: false };
-  return { s3SubPrefix: `${bucket}/*`, object: false };
+/** Where a data source's grant lands: its location and the sub-prefix relative to that location's scope. */
+export function s3GrantOf(ds: DataSourceOf<"s3">, config: Config): S3GrantScope | undefined {
+  return s3Grant(ds, s3Locations(config));
 }
 
 /** Tags every accessplane grant carries, so guardrails (the CrossGuard pack) can check provenance. */
-export const S3_TAGS = { policy: "accessplane:policy", mode: "accessplane:principal-mode", acknowledged: "accessplane:shared-role-acknowledged" } as const;
+export const S3_TAGS = {
+  policy: "accessplane:policy",
+  mode: "accessplane:principal-mode",
+  acknowledged: "accessplane:shared-role-acknowledged",
+} as const;
 
-function accessGrant(scope: Scope, name: string, p: Principal, ds: DataSourceOf<"s3">, g: PrincipalGrant, granteeType: string, granteeIdentifier: import("@pulumi/pulumi").Input<string>, deps: import("@pulumi/pulumi").Resource[] = []) {
+const accountOf = (config: Config) => (config.s3.accountId !== undefined ? { accountId: config.s3.accountId } : {});
+
+/**
+ * With `s3.manageInstance`: the Access Grants instance (associated with Identity Center, without
+ * which directory users and groups cannot be grantees) and one registered location per configured
+ * scope, owned by the estate so that removing a policy never removes them.
+ */
+function managedLocations(scope: Scope): Map<string, aws.s3control.AccessGrantsLocation> | undefined {
+  const { ctx } = scope;
+  const { config } = ctx.estate;
+  if (!config.s3.manageInstance) return undefined;
+  return memo(ctx, "s3:locations", () => {
+    const root: Scope = { ctx, parent: ctx.root };
+    const instance = track(
+      root,
+      new aws.s3control.AccessGrantsInstance(
+        childName(ctx.name, "s3", "instance"),
+        { ...accountOf(config), ...(config.s3.identityCenterArn !== undefined ? { identityCenterArn: config.s3.identityCenterArn } : {}) },
+        childOpts(root, "s3"),
+      ),
+    );
+    const out = new Map<string, aws.s3control.AccessGrantsLocation>();
+    for (const l of s3Locations(config)) {
+      if (l.iamRoleArn === undefined)
+        throw new Error(`S3 location \`${l.id}\` has no \`iamRoleArn\` (validation reports this as s3-location-role-missing)`);
+      out.set(
+        l.id,
+        track(
+          root,
+          new aws.s3control.AccessGrantsLocation(
+            childName(ctx.name, "s3", "location", l.id),
+            { ...accountOf(config), locationScope: l.scope, iamRoleArn: l.iamRoleArn },
+            childOpts(root, "s3", { dependsOn: [instance] }),
+          ),
+        ),
+      );
+    }
+    return out;
+  });
+}
+
+function accessGrant(
+  scope: Scope,
+  name: string,
+  p: Principal,
+  ds: DataSourceOf<"s3">,
+  g: PrincipalGrant,
+  granteeType: string,
+  granteeIdentifier: pulumi.Input<string>,
+  deps: pulumi.Resource[] = [],
+) {
   const { config, policies } = scope.ctx.estate;
-  const sub = s3SubPrefix(ds);
+  const grant = s3GrantOf(ds, config);
+  // Validation refuses data sources outside every location; a grant on a guessed scope would miss or widen.
+  if (!grant) throw new Error(`S3 data source \`${ds.id}\` lies outside every S3 Access Grants location`);
+  const managed = managedLocations(scope)?.get(grant.location.id);
   const mode = s3PrincipalMode(config, ds);
   const acknowledged = !!policies.find((x) => x.name === p.policy)?.acknowledgeSharedRole || ds.acknowledgeSharedRole;
   return track(
@@ -34,10 +92,10 @@ function accessGrant(scope: Scope, name: string, p: Principal, ds: DataSourceOf<
     new aws.s3control.AccessGrant(
       name,
       {
-        accountId: config.s3.accountId,
-        accessGrantsLocationId: config.s3.accessGrantsLocationId,
-        accessGrantsLocationConfiguration: { s3SubPrefix: sub.s3SubPrefix },
-        ...(sub.object ? { s3PrefixType: "Object" } : {}),
+        ...accountOf(config),
+        accessGrantsLocationId: managed ? managed.accessGrantsLocationId : grant.location.id,
+        accessGrantsLocationConfiguration: { s3SubPrefix: grant.s3SubPrefix },
+        ...(grant.object ? { s3PrefixType: "Object" } : {}),
         grantee: { granteeType, granteeIdentifier },
         permission: g.privileges.includes("READWRITE") ? "READWRITE" : "READ",
         tags: { [S3_TAGS.policy]: p.policy, [S3_TAGS.mode]: mode, [S3_TAGS.acknowledged]: String(acknowledged) },
@@ -51,6 +109,9 @@ function accessGrant(scope: Scope, name: string, p: Principal, ds: DataSourceOf<
 export const s3Emitter: PlatformEmitter = {
   countFormula:
     "identity-center group: 1 group + 1 membership per user + 1 grant per object; identity-center user and iam-role-per-user: users x objects grants; shared-iam-role: roles x objects grants",
+  estate(_principals, scope) {
+    managedLocations(scope);
+  },
   principal(p: Principal, scope: Scope) {
     const { config } = scope.ctx.estate;
     const sources = scope.ctx.sources;
@@ -60,9 +121,26 @@ export const s3Emitter: PlatformEmitter = {
       const mode = s3PrincipalMode(config, ds);
       if (mode === "identity-center" && config.s3.identityCenterGrantee === "group") {
         if (!group) {
-          group = track(scope, new aws.identitystore.Group(childName(scope.ctx.name, p.id, "group"), { identityStoreId: config.s3.identityStoreId, displayName: p.name, description: `accessplane: policy ${p.policy}` }, childOpts(scope, "s3")));
+          const identityStoreId = config.s3.identityStoreId;
+          if (identityStoreId === undefined)
+            throw new Error("`s3.identityStoreId` is required for directory groups (validation reports this as s3-identity-store-missing)");
+          group = track(
+            scope,
+            new aws.identitystore.Group(
+              childName(scope.ctx.name, p.id, "group"),
+              { identityStoreId, displayName: p.name, description: `accessplane: policy ${p.policy}` },
+              childOpts(scope, "s3"),
+            ),
+          );
           for (const m of p.members) {
-            track(scope, new aws.identitystore.GroupMembership(childName(scope.ctx.name, p.id, "member", m.user), { identityStoreId: config.s3.identityStoreId, groupId: group.groupId, memberId: m.identity }, childOpts(scope, "s3")));
+            track(
+              scope,
+              new aws.identitystore.GroupMembership(
+                childName(scope.ctx.name, p.id, "member", m.user),
+                { identityStoreId, groupId: group.groupId, memberId: m.identity },
+                childOpts(scope, "s3"),
+              ),
+            );
           }
         }
         accessGrant(scope, childName(scope.ctx.name, p.id, "grant", g.dataSource), p, ds, g, "DIRECTORY_GROUP", group.groupId, [group]);
@@ -72,7 +150,8 @@ export const s3Emitter: PlatformEmitter = {
         }
       } else {
         const type = mode === "identity-center" ? "DIRECTORY_USER" : "IAM";
-        for (const m of p.members) accessGrant(scope, childName(scope.ctx.name, p.id, "grant", g.dataSource, m.user), p, ds, g, type, m.identity);
+        for (const m of p.members)
+          accessGrant(scope, childName(scope.ctx.name, p.id, "grant", g.dataSource, m.user), p, ds, g, type, m.identity);
       }
     }
   },
