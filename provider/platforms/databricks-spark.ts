@@ -21,7 +21,6 @@ export const databricksSpark: PlatformAdapter<"databricks-spark"> = {
   supportsWrite: false,
   enforcement: "cluster",
   identityKey: () => "databricks",
-  missingIdentity: () => "warning",
   tableKey: (ds) => ds.objectType,
   privileges: (ds, access) =>
     readOnlyPrivileges(ds, access, DATABRICKS_SPARK_PRIVILEGES[ds.objectType], {

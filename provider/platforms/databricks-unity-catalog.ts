@@ -42,7 +42,6 @@ export const databricksUnityCatalog: PlatformAdapter<"databricks-unity-catalog">
   supportsWrite: true,
   enforcement: "grants",
   identityKey: () => "databricks",
-  missingIdentity: () => "warning",
   tableKey: (ds) => `${ds.objectType}|${ds.incomingShare}`,
   privileges(ds, access) {
     if (ds.incomingShare) {

@@ -40,7 +40,6 @@ export const snowflake: PlatformAdapter<"snowflake"> = {
   supportsWrite: true,
   enforcement: "grants",
   identityKey: () => "snowflake",
-  missingIdentity: () => "warning",
   tableKey: (ds) => `${ds.objectType}|${ds.incomingShare}`,
   privileges(ds, access) {
     if (ds.incomingShare) {

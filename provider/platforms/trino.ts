@@ -72,7 +72,6 @@ export const trino: PlatformAdapter<"trino"> = {
   supportsWrite: true,
   enforcement: "cluster",
   identityKey: () => "trino",
-  missingIdentity: () => "warning",
   // Privileges also depend on the configuration, which is fixed for one plan (the memo's lifetime).
   tableKey: (ds) => ds.objectType,
   privileges(ds, access, config) {

@@ -94,7 +94,6 @@ export function viewBasedAdapter<P extends ViewBasedPlatform>(spec: ViewBasedSpe
     supportsWrite: false,
     enforcement: "views",
     identityKey: () => spec.identityKey,
-    missingIdentity: () => "warning",
     tableKey: (ds) => objectTypeOf(ds),
     privileges: (ds, access) => readOnlyPrivileges(ds, access, spec.table[objectTypeOf(ds)], reason),
     // No parents: SELECT on every managed view goes to PUBLIC once, when the integration is set up;
