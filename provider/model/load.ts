@@ -777,10 +777,11 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is
 const idOf = (v: unknown): string | undefined => (typeof v === "string" ? v : typeof v === "number" ? String(v) : undefined);
 
 /** Records what can be read of an item left out, so that issues it alone causes are not reported. */
-function noteRejected(rejected: Rejected, kind: (typeof INVENTORY_KINDS)[number], raw: unknown): void {
+function noteRejected(rejected: Rejected, kind: (typeof INVENTORY_KINDS)[number], raw: unknown, idText: () => string | undefined): void {
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) return;
   const r = raw as Record<string, unknown>;
-  const id = idOf(r.id);
+  // An id YAML read as a number (`id: 007`) is referred to as written (`"007"`).
+  const id = typeof r.id === "number" ? (idText() ?? String(r.id)) : idOf(r.id);
   if (kind === "users" && id !== undefined) {
     const attributes: Record<string, string[]> = {};
     if (r.attributes && typeof r.attributes === "object" && !Array.isArray(r.attributes)) {
@@ -874,7 +875,7 @@ export function parseEstate(sources: EstateSources): LoadResult {
           const r = INVENTORY_ITEMS[k].safeParse(raw);
           if (!r.success) {
             issues.push(...fromZod(r.error, raw, d.file, p, index.locate, INVENTORY_WHAT[k], index.source));
-            noteRejected(rejected, k, raw);
+            noteRejected(rejected, k, raw, () => index.source(d.file, [...p, "id"]));
             return;
           }
           (inventory[k] as object[]).push(r.data);

@@ -76,14 +76,18 @@ export const Instant = z.string().check((ctx) => {
 /** What is wrong with an instant's text, with how to write it, or undefined when it is valid. */
 export function instantProblem(s: string): { message: string; help: string } | undefined {
   const date = /^(\d{4})-(\d{2})-(\d{2})/.exec(s);
-  if (date && !isCalendarDate(s)) return { message: "is not a real calendar date", help: "write a day that exists, e.g. `2026-02-28T00:00:00Z`" };
+  if (date && !isCalendarDate(s)) {
+    const days = new Date(Date.UTC(Number(date[1]), Number(date[2]), 0)).getUTCDate();
+    const help = Number(date[2]) >= 1 && Number(date[2]) <= 12 ? `\`${s.slice(0, 7)}\` has ${days} days` : "months run from `01` to `12`";
+    return { message: "is not a real calendar date", help };
+  }
   if (INSTANT_PATTERN.test(s))
     return Number.isNaN(Date.parse(s)) ? { message: "is not a real time of day", help: "write hours 00-23 and minutes 00-59, e.g. `2026-01-31T23:59:00Z`" } : undefined;
   if (date && s.length === 10) {
     const next = new Date(Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3]) + 1)).toISOString().slice(0, 10);
     return {
       message: "is a date without a time and time zone",
-      help: `write the instant you mean: \`${s}T00:00:00Z\` is the start of that day in UTC (an expiry then ends access as the day begins), \`${next}T00:00:00Z\` its end (access through \`${s}\`)`,
+      help: `write the instant you mean: \`${s}T00:00:00Z\` is the start of that day (UTC), \`${next}T00:00:00Z\` its end; as an expiry, the first ends access as the day begins, the second keeps it through \`${s}\``,
     };
   }
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/.test(s))

@@ -176,6 +176,7 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, re
     const o = (sub: (string | number)[]) => origins.policy(p, sub);
     const r = p.restriction;
     const inPolicy = `policy \`${p.name}\``;
+    const before = issues.length;
     if (r.level === "approval") {
       const base = ["subscribers", "approval"];
       r.approvers.users.forEach(
@@ -222,7 +223,8 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, re
         if ("attribute" in c) checkAttribute(p, c, path, o);
       });
     }
-    if (p.kind === "grant") checkAdmitsSomeone(p, o);
+    // An error in the restriction (an unknown group, a misspelt user) already says why it admits nobody.
+    if (p.kind === "grant" && !issues.slice(before).some((i) => i.severity === "error")) checkAdmitsSomeone(p, o);
     checkSelection(p.dataSources, (sub) => o(["dataSources", ...sub]));
     const matched = dsIndex.select(p.dataSources);
     if (matched.length === 0 && !rejectedIndex.select(p.dataSources).length) {
