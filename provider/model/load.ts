@@ -47,8 +47,11 @@ export interface Estate {
   policies: Policy[];
   inventory: Inventory;
   config: Config;
-  /** Where inventory items were written, for issues found after loading (estates built in code have none). */
-  origins?: EstateOrigins;
+  /**
+   * Where inventory items were written, for issues found after loading. Set by the loader as a
+   * non-enumerable property; estates built in code, or copied with a spread, have none.
+   */
+  readonly origins?: EstateOrigins;
 }
 
 /** Where something was written: file, 1-based line and dotted path. */
@@ -905,20 +908,19 @@ export function parseEstate(sources: EstateSources): LoadResult {
 
   const userOrigin = new Map<string, { file: string; path: (string | number)[] }>();
   for (const u of inventory.users) if (!userOrigin.has(u.id)) userOrigin.set(u.id, invOrigin.get(u)!);
-  const estate: Estate = {
-    policies,
-    inventory,
-    config,
-    // Lines are looked up only when an issue needs one, so valid files are never parsed twice.
-    origins: {
-      user: (id) => {
-        const o = userOrigin.get(id);
-        if (!o) return undefined;
-        const line = index.locate(o.file, o.path);
-        return { file: o.file, path: dottedPath(o.path), ...(line !== undefined ? { line } : {}) };
-      },
+  const estate: Estate = { policies, inventory, config };
+  // Where things were written is not part of the estate's value: non-enumerable, so estates compare,
+  // spread and serialise as before. Lines are looked up only when an issue needs one, so valid files
+  // are never parsed twice.
+  const origins: EstateOrigins = {
+    user: (id) => {
+      const o = userOrigin.get(id);
+      if (!o) return undefined;
+      const line = index.locate(o.file, o.path);
+      return { file: o.file, path: dottedPath(o.path), ...(line !== undefined ? { line } : {}) };
     },
   };
+  Object.defineProperty(estate, "origins", { value: origins, enumerable: false });
   issues.push(
     ...validateEstate(estate, {
       policy: (p, sub) => {
