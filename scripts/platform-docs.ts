@@ -236,7 +236,7 @@ const PAGES: Record<Platform, PlatformPage> = {
   s3: {
     sample: { bucket: "acme-landing", prefix: "sales/", object: "sales/2026/orders.csv" },
     intro:
-      "S3 Access Grants: a read policy grants access level READ and a write policy READWRITE, scoped to a bucket, a prefix or one object (from the inventory). Users request temporary credentials from their Access Grants instance. The grantee follows the principal mode (the data source's `principalMode`, else `s3.principalMode`): an IAM Identity Center user or group (`identityCenter` identity; a missing one is an error), or an IAM role (`iamRole` identity). A prefix or object data source without its key grants nothing rather than the whole bucket (`s3-scope-missing`).",
+      "S3 Access Grants: a read policy grants access level READ and a write policy READWRITE, scoped to a bucket, a prefix or one object (from the inventory). Users request temporary credentials from their Access Grants instance. The grantee follows the principal mode (the data source's `principalMode`, else `s3.principalMode`): an IAM Identity Center user or group (`identityCenter` identity), or an IAM role (`iamRole` identity); a subscribed user without that identity is an error unless `identities.onMissing: skip`. A prefix or object data source without its key grants nothing rather than the whole bucket (`s3-scope-missing`).",
     write:
       "Write maps to READWRITE: the READ actions plus PutObject, PutObjectAcl, PutObjectVersionAcl, DeleteObject, DeleteObjectVersion, AbortMultipartUpload and KmsGenerateDataKey. It writes and deletes objects inside the grant's scope, never buckets. When several policies reach one user, the grant carries the stronger level.",
     sections: s3Sections,

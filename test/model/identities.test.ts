@@ -20,7 +20,11 @@ dataSources:
 const POLICY = `name: everyone\naccess: read\nsubscribers: { anyone: true }\ndataSources: { names: [uc.t, lake, sf.t] }\n`;
 
 function missing(config?: string) {
-  const estate = mustLoad({ policies: { "p.yaml": POLICY }, inventory: { "inv.yaml": INVENTORY }, ...(config !== undefined ? { config } : {}) });
+  const estate = mustLoad({
+    policies: { "p.yaml": POLICY },
+    inventory: { "inv.yaml": INVENTORY },
+    ...(config !== undefined ? { config } : {}),
+  });
   const plan = buildPlan(estate, NOW);
   return { issues: plan.issues.filter((i) => i.code === "missing-identity"), access: plan.access.map((e) => `${e.user} ${e.dataSource}`) };
 }
@@ -34,7 +38,8 @@ describe("missing identities", () => {
         {
           severity: "error",
           code: "missing-identity",
-          message: "user `ben` is subscribed to 1 databricks-unity-catalog data source (`uc.t`) but has no `databricks` identity, so nothing is granted there",
+          message:
+            "user `ben` is subscribed to 1 databricks-unity-catalog data source (`uc.t`) but has no `databricks` identity, so nothing is granted there",
           file: "inv.yaml",
           line: 3,
           path: "users[1].identities",
@@ -43,7 +48,8 @@ describe("missing identities", () => {
         {
           severity: "error",
           code: "missing-identity",
-          message: "user `ben` is subscribed to 1 s3 data source (`lake`) but has no `identityCenter` identity, so nothing is granted there",
+          message:
+            "user `ben` is subscribed to 1 s3 data source (`lake`) but has no `identityCenter` identity, so nothing is granted there",
           file: "inv.yaml",
           line: 3,
           path: "users[1].identities",
@@ -57,13 +63,27 @@ describe("missing identities", () => {
   test("`identities.onMissing: skip` makes each of them a warning, still at the user's line, and grants the same", () => {
     const got = missing("identities: { onMissing: skip }\n");
     expect(got.issues.map((i) => [i.severity, i.file, i.line, i.message.slice(0, 48), i.help])).toEqual([
-      ["warning", "inv.yaml", 3, "user `ben` is subscribed to 1 databricks-unity-c", "add `identities.databricks` to user `ben` in the inventory to grant the access"],
-      ["warning", "inv.yaml", 3, "user `ben` is subscribed to 1 s3 data source (`l", "add `identities.identityCenter` to user `ben` in the inventory to grant the access"],
+      [
+        "warning",
+        "inv.yaml",
+        3,
+        "user `ben` is subscribed to 1 databricks-unity-c",
+        "add `identities.databricks` to user `ben` in the inventory to grant the access",
+      ],
+      [
+        "warning",
+        "inv.yaml",
+        3,
+        "user `ben` is subscribed to 1 s3 data source (`l",
+        "add `identities.identityCenter` to user `ben` in the inventory to grant the access",
+      ],
     ]);
     expect(got.access).toEqual(["ann lake", "ann sf.t", "ann uc.t", "ben sf.t"]);
   });
 
   test("any other value of `onMissing` is refused with the accepted ones", () => {
-    expect(() => missing("identities: { onMissing: warn }\n")).toThrow(/`onMissing` cannot be the text `warn`[\s\S]*use one of `error`, `skip`/);
+    expect(() => missing("identities: { onMissing: warn }\n")).toThrow(
+      /`onMissing` cannot be the text `warn`[\s\S]*use one of `error`, `skip`/,
+    );
   });
 });

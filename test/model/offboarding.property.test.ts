@@ -37,7 +37,10 @@ function renamed(e: Estate): Estate {
 }
 
 /** The estate without `id` in its inventory; every policy still names them. */
-const without = (e: Estate, id: string): Estate => ({ ...e, inventory: { ...e.inventory, users: e.inventory.users.filter((u) => u.id !== id) } });
+const without = (e: Estate, id: string): Estate => ({
+  ...e,
+  inventory: { ...e.inventory, users: e.inventory.users.filter((u) => u.id !== id) },
+});
 
 /** An error's identity across the two estates: counts in its message may shrink with the removal. */
 const key = (i: Issue) => `${i.code}|${i.file ?? ""}|${i.path ?? ""}|${/`([^`]*)`/.exec(i.message)?.[1] ?? ""}`;
@@ -71,9 +74,9 @@ describe("offboarding", () => {
         // approval recorded by the removed user grants nothing any more.
         const held = new Map(buildPlan(estate, nowIso).access.map((e) => [`${e.user}\u0000${e.dataSource}`, e.privileges]));
         for (const e of plan.access) expect(held.get(`${e.user}\u0000${e.dataSource}`)).toEqual(expect.arrayContaining(e.privileges));
-        expect(new Map(plan.access.map((e) => [`${e.user}\u0000${e.dataSource}`, { privileges: e.privileges, policies: e.policies }]))).toEqual(
-          oracleAccess(after, NOW),
-        );
+        expect(
+          new Map(plan.access.map((e) => [`${e.user}\u0000${e.dataSource}`, { privileges: e.privileges, policies: e.policies }])),
+        ).toEqual(oracleAccess(after, NOW));
       }),
       { numRuns: RUNS },
     );
