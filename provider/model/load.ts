@@ -623,7 +623,7 @@ const KNOWN_KEYS = [
   "naming", "snowflakeRolePrefix", "groupPrefix", "mode", "accessGrantMapping", "cluster",
   "allowedDataSourceOperations", "allowedNonDataSourceOperations", "s3", "identityCenterGrantee", "identityStoreId",
   "accountId", "accessGrantsLocationId", "maxRolesPerAccount", "viewBased", "managedSchema", "bigqueryDatasetSuffix",
-  "policies", "$schema",
+  "policies", "$schema", "onMissing",
 ];
 
 function describe(v: unknown): string {

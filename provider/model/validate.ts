@@ -270,7 +270,7 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, re
       if (users.size === 0 && rejected.users.size === 0) why = "the inventory lists no user";
     } else if (r.level === "conditions") {
       const admits = (u: Pick<User, "groups" | "attributes">) => matches(r.when, u);
-      if (![...users.values()].some(admits) && ![...rejected.users.values()].some(admits))
+      if (!inventory.users.some(admits) && ![...rejected.users.values()].some(admits))
         why = "no user in the inventory satisfies `subscribers.when`; check its groups, attributes and values";
     } else if (r.level === "users") {
       if (!r.users.some((u) => users.has(u.user) || rejected.users.has(u.user)))
