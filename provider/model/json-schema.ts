@@ -12,6 +12,8 @@ import {
   Config,
   DataSource,
   DataSourceSelection,
+  Instant,
+  INSTANT_PATTERN,
   InventoryFile,
   PolicyInput,
   Subscribers,
@@ -51,6 +53,10 @@ function registry() {
     id: "Condition",
     description: "A condition on a user's groups and attributes: `group`, `attribute` + `values`, or nested `anyOf` / `allOf`.",
   });
+  reg.add(Instant, {
+    description: "An instant with a time zone, e.g. `2027-04-01T00:00:00Z`; a date alone is refused.",
+    pattern: INSTANT_PATTERN.source,
+  });
   reg.add(Approval, { description: "A recorded approval; it grants nothing unless `approvedBy` is an approver, and ends at `expiresAt`." });
   reg.add(DataSourceSelection, { description: "Data sources by `names` and/or `tags` (either matches), optionally narrowed by `platforms`." });
   reg.add(User, { description: "A person, with groups, attributes and the identity each platform knows them by." });
@@ -69,7 +75,7 @@ export function jsonSchemas(): Record<keyof typeof SCHEMA_FILES, Record<string, 
   return {
     policy: generate(PolicyFileInput, "accessplane policy file", "One subscription policy, or several under `policies`."),
     inventory: generate(InventoryFile, "accessplane inventory file", "Users, groups, data sources and shared IAM roles; the files of a directory merge."),
-    config: generate(Config, "accessplane configuration", "Platform configuration of an estate: naming, Trino, S3 principal modes, view-based platforms."),
+    config: generate(Config, "accessplane configuration", "Platform configuration of an estate: naming, Trino, S3 principal modes, missing identities, view-based platforms."),
   };
 }
 

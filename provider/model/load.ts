@@ -6,17 +6,23 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as jsyaml from "js-yaml";
 import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isPair, type Document, type Node } from "yaml";
-import type { z } from "zod";
 import { type Issue, dottedPath, sortIssues } from "./issues";
+import { z } from "zod";
 import {
   Config,
-  InventoryFile,
+  DataSource,
+  Group,
   PolicyInput,
+  SharedRole,
+  User,
   type Inventory,
   type Policy,
   type Restriction,
 } from "./schema";
-import { validateEstate } from "./validate";
+import { suggest } from "./suggest";
+import { emptyRejected, validateEstate, type Rejected } from "./validate";
+
+export { suggest } from "./suggest";
 
 /** The largest input file accepted; larger files are rejected before parsing. */
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
@@ -41,10 +47,30 @@ export interface Estate {
   policies: Policy[];
   inventory: Inventory;
   config: Config;
+  /**
+   * Where inventory items were written, for issues found after loading. Set by the loader as a
+   * non-enumerable property; estates built in code, or copied with a spread, have none.
+   */
+  readonly origins?: EstateOrigins;
+}
+
+/** Where something was written: file, 1-based line and dotted path. */
+export interface SourceLocation {
+  file: string;
+  line?: number;
+  path: string;
+}
+
+/** Looks up where inventory items were written. */
+export interface EstateOrigins {
+  /** Where the user with this id is defined (its first definition). */
+  user(id: string): SourceLocation | undefined;
 }
 
 /** Finds the line of a dotted path inside one parsed file. */
 export type Locator = (file: string, path: readonly (string | number)[]) => number | undefined;
+/** The source text of the scalar at a dotted path inside one parsed file, as written. */
+export type SourceText = (file: string, path: readonly (string | number)[]) => string | undefined;
 
 /** Where to read an estate from; every path is a file or a directory of `.yaml`/`.yml` files. */
 export interface EstatePaths {
@@ -169,6 +195,12 @@ function documentsForLines(text: string, lc: LineCounter): Document.Parsed[] {
 class SourceIndex {
   /** Per file, in the order they were added: parsed documents, or text still to parse. */
   private files = new Map<string, { entries: IndexEntry[]; pending: (string | IndexEntry)[] }>();
+  /** Each file's text, for quoting values as written (one text per file: multi-document files share it). */
+  private texts = new Map<string, string>();
+  /** Records the text of a file. */
+  addSource(file: string, text: string) {
+    this.texts.set(file, text);
+  }
   private slot(file: string) {
     let s = this.files.get(file);
     if (!s) this.files.set(file, (s = { entries: [], pending: [] }));
@@ -195,8 +227,8 @@ class SourceIndex {
     s.pending = [];
     return s.entries;
   }
-  /** The line of `p` in `file` (document index is the first path segment for multi-document files). */
-  locate: Locator = (file, p) => {
+  /** The deepest node of `p` in `file` that exists, and where its key (or item) starts. */
+  private find(file: string, p: readonly (string | number)[]): { node: unknown; pos: number | undefined; lc: LineCounter; exact: boolean } | undefined {
     const entries = this.entriesOf(file);
     if (!entries || entries.length === 0) return undefined;
     const [head, ...rest] = p;
@@ -206,20 +238,42 @@ class SourceIndex {
     // Walk as deep as the path exists; report the deepest node found.
     let node: unknown = doc.contents;
     let pos: number | undefined = (node as Node | null)?.range?.[0];
+    let exact = true;
     for (const seg of segs) {
       if (isMap(node)) {
         const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && it.key.value === seg);
-        if (!pair) break;
+        if (!pair) {
+          exact = false;
+          break;
+        }
         pos = (pair.key as Node).range?.[0] ?? pos;
         node = pair.value;
       } else if (isSeq(node) && typeof seg === "number") {
         const item = node.items[seg];
-        if (!item) break;
+        if (!item) {
+          exact = false;
+          break;
+        }
         node = item;
         pos = (item as Node).range?.[0] ?? pos;
-      } else break;
+      } else {
+        exact = false;
+        break;
+      }
     }
-    return pos === undefined ? undefined : lc.linePos(pos).line;
+    return { node, pos, lc, exact };
+  }
+  /** The line of `p` in `file` (document index is the first path segment for multi-document files). */
+  locate: Locator = (file, p) => {
+    const f = this.find(file, p);
+    return f?.pos === undefined ? undefined : f.lc.linePos(f.pos).line;
+  };
+  /** The text of the plain scalar at `p` in `file`, exactly as written. */
+  source: SourceText = (file, p) => {
+    const f = this.find(file, p);
+    const text = this.texts.get(file);
+    if (!f?.exact || !isScalar(f.node) || !f.node.range || text === undefined) return undefined;
+    return text.slice(f.node.range[0], f.node.range[1]).trimEnd();
   };
 }
 
@@ -466,6 +520,7 @@ function parseYaml(src: SourceFile, index: SourceIndex, issues: Issue[]): Parsed
     }
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  index.addSource(file, text);
   // The YAML parser recurses per nesting level: refuse hostile depth before it can exhaust the stack.
   const deep = lexicalDepth(text);
   if (deep.depth > MAX_DEPTH) {
@@ -568,36 +623,8 @@ const KNOWN_KEYS = [
   "naming", "snowflakeRolePrefix", "groupPrefix", "mode", "admins", "roles", "accessGrantMapping", "cluster",
   "allowedDataSourceOperations", "allowedNonDataSourceOperations", "s3", "identityCenterGrantee", "identityStoreId",
   "accountId", "accessGrantsLocationId", "maxRolesPerAccount", "identityCenterArn", "locations", "scope", "iamRoleArn", "manageInstance", "viewBased", "managedSchema", "bigqueryDatasetSuffix", "synapseSchemaOwner", "bigLake",
-  "policies", "$schema", "warehouse",
+  "policies", "$schema", "warehouse", "onMissing",
 ];
-
-function distance(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0]!;
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = dp[j]!;
-      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return dp[b.length]!;
-}
-
-/** The closest known name to `s`, when it is close enough to be a likely typo. */
-export function suggest(s: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = distance(s, c);
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return best !== undefined && bestD <= Math.max(1, Math.floor(s.length / 3)) ? best : undefined;
-}
 
 function describe(v: unknown): string {
   if (v === null) return "null";
@@ -632,6 +659,7 @@ export function fromZod(
   base: (string | number)[],
   locate: Locator,
   what: string,
+  source?: SourceText,
 ): Issue[] {
   const out: Issue[] = [];
   const at = (p: (string | number)[], issue: Omit<Issue, "file" | "line" | "path" | "severity">) => {
@@ -659,20 +687,30 @@ export function fromZod(
           });
         }
         return;
-      case "invalid_type":
+      case "invalid_type": {
+        // YAML reads `accountId: 222233334444` or `id: 007` as a number: quoting keeps the text.
+        const quote =
+          zi.expected === "string" && (typeof actual === "number" || typeof actual === "boolean" || actual === null)
+            ? `quote it so that YAML reads it as text: \`${key}: "${source?.(file, [...base, ...p]) ?? String(actual)}"\``
+            : zi.expected === "array" && (typeof actual === "string" || typeof actual === "number")
+              ? `write a list: \`${key}: [${String(actual)}]\``
+              : undefined;
         at(p, {
           code: "invalid-type",
           message: `\`${key}\` must be ${EXPECTED[zi.expected] ?? zi.expected}, got ${describe(actual)}`,
-          help: `write ${EXPECTED[zi.expected] ?? zi.expected} here`,
+          help: quote ?? `write ${EXPECTED[zi.expected] ?? zi.expected} here`,
         });
         return;
-      case "invalid_value":
+      }
+      case "invalid_value": {
+        const same = typeof actual === "string" ? zi.values.find((v) => String(v).toLowerCase() === actual.toLowerCase()) : undefined;
         at(p, {
           code: "invalid-value",
           message: `\`${key}\` cannot be ${describe(actual)}`,
-          help: `use one of ${zi.values.map((v) => `\`${String(v)}\``).join(", ")}`,
+          help: `${same !== undefined ? `did you mean \`${String(same)}\`? (it differs only in case); ` : ""}use one of ${zi.values.map((v) => `\`${String(v)}\``).join(", ")}`,
         });
         return;
+      }
       case "invalid_union": {
         if (zi.errors.length === 0) {
           const d = (zi as { discriminator?: string; options?: unknown[] }).options;
@@ -683,8 +721,11 @@ export function fromZod(
           });
           return;
         }
-        // The branch with the fewest problems is the one the author most likely meant.
-        const best = [...zi.errors].sort((a, b) => a.length - b.length)[0]!;
+        // The branch with the fewest problems is the one the author most likely meant; a branch of
+        // another kind than the value written (text where a mapping is) is the least likely.
+        const score = (errs: z.core.$ZodIssue[]) =>
+          errs.length + (errs.some((e) => e.code === "invalid_type" && e.path.length === 0) ? 1000 : 0);
+        const best = [...zi.errors].sort((a, b) => score(a) - score(b))[0]!;
         for (const sub of best) visit(sub, p);
         return;
       }
@@ -706,8 +747,7 @@ export function fromZod(
       at(p, {
         code: "invalid-value",
         message: `\`${key}\` ${zi.message.replace(/^Invalid input: /, "").replace(/\.$/, "")}${scalar ? ` (got ${describe(actual)})` : ""}`,
-        // A refinement may carry its own help (e.g. the accepted forms of a platform identity).
-        help: zi.code === "custom" && typeof zi.params?.help === "string" ? zi.params.help : "see the JSON Schema in schema/ for what is accepted here",
+        help: (zi as { params?: { help?: string } }).params?.help ?? "see the JSON Schema in schema/ for what is accepted here",
       });
     }
   };
@@ -721,6 +761,40 @@ function normaliseRestriction(s: PolicyInput["subscribers"]): Restriction | unde
   if (s.when) return { level: "conditions", when: s.when };
   if (s.users) return { level: "users", users: s.users.map((u) => ({ user: u.user, expiresAt: u.expiresAt })) };
   return undefined;
+}
+
+const INVENTORY_KINDS = ["users", "groups", "dataSources", "sharedRoles"] as const;
+const INVENTORY_ITEMS = { users: User, groups: Group, dataSources: DataSource, sharedRoles: SharedRole } as const;
+const INVENTORY_WHAT = { users: "a user", groups: "a group", dataSources: "a data source", sharedRoles: "a shared role" } as const;
+
+/** An inventory file's outline: which lists it holds; the items are checked one by one. */
+const InventoryShell = z.strictObject({
+  $schema: z.string().optional(),
+  users: z.array(z.unknown()).optional(),
+  groups: z.array(z.unknown()).optional(),
+  dataSources: z.array(z.unknown()).optional(),
+  sharedRoles: z.array(z.unknown()).optional(),
+});
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+const idOf = (v: unknown): string | undefined => (typeof v === "string" ? v : typeof v === "number" ? String(v) : undefined);
+
+/** Records what can be read of an item left out, so that issues it alone causes are not reported. */
+function noteRejected(rejected: Rejected, kind: (typeof INVENTORY_KINDS)[number], raw: unknown, idText: () => string | undefined): void {
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) return;
+  const r = raw as Record<string, unknown>;
+  // An id YAML read as a number (`id: 007`) is referred to as written (`"007"`).
+  const id = typeof r.id === "number" ? (idText() ?? String(r.id)) : idOf(r.id);
+  if (kind === "users" && id !== undefined) {
+    const attributes: Record<string, string[]> = {};
+    if (r.attributes && typeof r.attributes === "object" && !Array.isArray(r.attributes)) {
+      for (const [k, vals] of Object.entries(r.attributes)) attributes[k] = typeof vals === "string" ? [vals] : strings(vals);
+    }
+    rejected.users.set(id, { groups: strings(r.groups), attributes });
+  } else if (kind === "groups" && id !== undefined) rejected.groups.add(id);
+  else if (kind === "dataSources") {
+    rejected.dataSources.push({ ...(id !== undefined ? { id } : {}), tags: strings(r.tags), ...(typeof r.platform === "string" ? { platform: r.platform } : {}) });
+  }
 }
 
 /** Validates and normalises an estate from in-memory sources (files from disk or from git). */
@@ -749,7 +823,7 @@ export function parseEstate(sources: EstateSources): LoadResult {
       for (const [raw, p] of entries) {
         const r = PolicyInput.safeParse(raw);
         if (!r.success) {
-          issues.push(...fromZod(r.error, raw, d.file, p, index.locate, "a policy"));
+          issues.push(...fromZod(r.error, raw, d.file, p, index.locate, "a policy", index.source));
           continue;
         }
         const { subscribers, $schema: _s, ...rest } = r.data;
@@ -785,19 +859,30 @@ export function parseEstate(sources: EstateSources): LoadResult {
 
   const inventory: Inventory = { users: [], groups: [], dataSources: [], sharedRoles: [] };
   const invOrigin = new Map<object, { file: string; path: (string | number)[] }>();
+  const rejected = emptyRejected();
   for (const src of sources.inventory) {
     const docs = parseYaml(src, index, issues);
     docs.forEach((d, di) => {
       const docBase: (string | number)[] = docs.length > 1 ? [di] : [];
-      const r = InventoryFile.safeParse(d.value);
-      if (!r.success) {
-        issues.push(...fromZod(r.error, d.value, d.file, docBase, index.locate, "an inventory file"));
-        return;
-      }
-      for (const k of ["users", "groups", "dataSources", "sharedRoles"] as const) {
-        (r.data[k] as object[]).forEach((item, i) => {
-          (inventory[k] as object[]).push(item);
-          invOrigin.set(item, { file: d.file, path: [...docBase, k, i] });
+      const v = d.value;
+      // The file's shape first (a mapping of lists), then each item on its own: a bad item is
+      // reported and left out, and the rest of the file still loads.
+      const shell = InventoryShell.safeParse(v);
+      if (!shell.success) issues.push(...fromZod(shell.error, v, d.file, docBase, index.locate, "an inventory file", index.source));
+      if (!v || typeof v !== "object" || Array.isArray(v)) return;
+      for (const k of INVENTORY_KINDS) {
+        const list = (v as Record<string, unknown>)[k];
+        if (!Array.isArray(list)) continue;
+        list.forEach((raw, i) => {
+          const p = [...docBase, k, i];
+          const r = INVENTORY_ITEMS[k].safeParse(raw);
+          if (!r.success) {
+            issues.push(...fromZod(r.error, raw, d.file, p, index.locate, INVENTORY_WHAT[k], index.source));
+            noteRejected(rejected, k, raw, () => index.source(d.file, [...p, "id"]));
+            return;
+          }
+          (inventory[k] as object[]).push(r.data);
+          invOrigin.set(r.data, { file: d.file, path: p });
         });
       }
     });
@@ -810,7 +895,7 @@ export function parseEstate(sources: EstateSources): LoadResult {
     if (d) {
       const r = Config.safeParse(d.value);
       if (r.success) config = r.data;
-      else issues.push(...fromZod(r.error, d.value, d.file, [], index.locate, "the configuration"));
+      else issues.push(...fromZod(r.error, d.value, d.file, [], index.locate, "the configuration", index.source));
     }
   }
 
@@ -821,7 +906,21 @@ export function parseEstate(sources: EstateSources): LoadResult {
   inventory.dataSources.sort(byId);
   inventory.sharedRoles.sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
 
+  const userOrigin = new Map<string, { file: string; path: (string | number)[] }>();
+  for (const u of inventory.users) if (!userOrigin.has(u.id)) userOrigin.set(u.id, invOrigin.get(u)!);
   const estate: Estate = { policies, inventory, config };
+  // Where things were written is not part of the estate's value: non-enumerable, so estates compare,
+  // spread and serialise as before. Lines are looked up only when an issue needs one, so valid files
+  // are never parsed twice.
+  const origins: EstateOrigins = {
+    user: (id) => {
+      const o = userOrigin.get(id);
+      if (!o) return undefined;
+      const line = index.locate(o.file, o.path);
+      return { file: o.file, path: dottedPath(o.path), ...(line !== undefined ? { line } : {}) };
+    },
+  };
+  Object.defineProperty(estate, "origins", { value: origins, enumerable: false });
   issues.push(
     ...validateEstate(estate, {
       policy: (p, sub) => {
@@ -834,7 +933,7 @@ export function parseEstate(sources: EstateSources): LoadResult {
       },
       config: (sub) => (sources.config ? { file: sources.config.path, path: sub } : undefined),
       locate: index.locate,
-    }),
+    }, rejected),
   );
   return { estate: issues.some((i) => i.severity === "error") ? undefined : estate, issues: sortIssues(issues) };
 }

@@ -61,20 +61,48 @@ export const Name = z
   .min(1, { message: "must not be empty" })
   .max(256, { message: "must be at most 256 characters" });
 
-/** An ISO 8601 date (`2026-01-31`) or date-time with an offset (`2026-01-31T12:00:00Z`). */
-export const Instant = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/, {
-    message: "must be an ISO 8601 date such as `2026-01-31` or `2026-01-31T12:00:00Z`",
-  })
-  .refine(isCalendarDate, { message: "is not a real calendar date" });
+/** An ISO 8601 instant with a time zone: `2026-01-31T12:00:00Z` or `2026-01-31T12:00:00+01:00`. */
+export const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * An instant: date, time and time zone. A date alone is refused rather than read as a day's start
+ * (UTC): `expiresAt: 2027-03-31` meant as "until the end of March" would end access a day early.
+ */
+export const Instant = z.string().check((ctx) => {
+  const problem = instantProblem(ctx.value);
+  if (problem) ctx.issues.push({ code: "custom", input: ctx.value, message: problem.message, params: { help: problem.help } });
+});
+
+/** What is wrong with an instant's text, with how to write it, or undefined when it is valid. */
+export function instantProblem(s: string): { message: string; help: string } | undefined {
+  const date = /^(\d{4})-(\d{2})-(\d{2})/.exec(s);
+  if (date && !isCalendarDate(s)) {
+    const days = new Date(Date.UTC(Number(date[1]), Number(date[2]), 0)).getUTCDate();
+    const help = Number(date[2]) >= 1 && Number(date[2]) <= 12 ? `\`${s.slice(0, 7)}\` has ${days} days` : "months run from `01` to `12`";
+    return { message: "is not a real calendar date", help };
+  }
+  if (INSTANT_PATTERN.test(s))
+    return Number.isNaN(Date.parse(s)) ? { message: "is not a real time of day", help: "write hours 00-23 and minutes 00-59, e.g. `2026-01-31T23:59:00Z`" } : undefined;
+  if (date && s.length === 10) {
+    const next = new Date(Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3]) + 1)).toISOString().slice(0, 10);
+    return {
+      message: "is a date without a time and time zone",
+      help: `write the instant you mean: \`${s}T00:00:00Z\` is the start of that day (UTC), \`${next}T00:00:00Z\` its end; as an expiry, the first ends access as the day begins, the second keeps it through \`${s}\``,
+    };
+  }
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/.test(s))
+    return { message: "has no time zone", help: `add \`Z\` for UTC or an offset such as \`+02:00\`: \`${s}Z\`` };
+  return {
+    message: "must be an ISO 8601 instant with a time zone, such as `2026-01-31T12:00:00Z`",
+    help: "write the date, the time and `Z` (UTC) or an offset such as `+02:00`",
+  };
+}
 
 /** True when the date part names a day that exists (Date.parse silently rolls 2026-02-30 over). */
 function isCalendarDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}/.test(s)) return true; // the format check reports it
   const [y, m, d] = s.slice(0, 10).split("-").map(Number) as [number, number, number];
   const t = new Date(Date.UTC(y, m - 1, d));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d && !Number.isNaN(Date.parse(s));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -355,6 +383,9 @@ export type DataSource = z.infer<typeof DataSource>;
 /** A data source of one platform. */
 export type DataSourceOf<P extends Platform> = Extract<DataSource, { platform: P }>;
 
+/** An IAM role that several people can assume (shared-iam-role mode), with the users behind it. */
+export const SharedRole = z.strictObject({ arn: Identities.shape.iamRole.unwrap(), members: z.array(Name) });
+
 /** An inventory file holds any of users, groups and data sources; a directory of them merges. */
 export const InventoryFile = z.strictObject({
   $schema: z.string().optional(),
@@ -362,9 +393,7 @@ export const InventoryFile = z.strictObject({
   groups: z.array(Group).default([]),
   dataSources: z.array(DataSource).default([]),
   /** IAM roles that several people can assume (shared-iam-role mode): role ARN -> users behind it. */
-  sharedRoles: z
-    .array(z.strictObject({ arn: Identities.shape.iamRole.unwrap(), members: z.array(Name) }))
-    .default([]),
+  sharedRoles: z.array(SharedRole).default([]),
 });
 /** The merged inventory. */
 export type Inventory = z.infer<typeof InventoryFile>;
@@ -487,6 +516,15 @@ export const Config = z.strictObject({
       manageInstance: false,
       maxRolesPerAccount: 5000,
     }),
+  identities: z
+    .strictObject({
+      /**
+       * A subscribed user without an identity on a platform cannot be granted access there:
+       * `error` refuses the plan, `skip` leaves the user out with a warning.
+       */
+      onMissing: z.enum(["error", "skip"]).default("error"),
+    })
+    .default({ onMissing: "error" }),
   viewBased: z
     .strictObject({
       /** Schema (Redshift, Synapse) that holds managed views and the entitlements table. */

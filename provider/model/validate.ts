@@ -3,10 +3,11 @@
  * non-approvers, selections that match nothing, and configuration rules.
  */
 import { type Issue, dottedPath } from "./issues";
-import type { Condition, Policy, Inventory, Config, DataSourceSelection } from "./schema";
+import type { Condition, Policy, Inventory, Config, DataSource, DataSourceSelection, User } from "./schema";
 import type { Estate, Locator } from "./load";
 import { DataSourceIndex } from "./select";
 import { validateS3 } from "./validate-s3";
+import { didYouMean, oneEditFrom, suggest } from "./suggest";
 
 type Origin = { file: string; path: (string | number)[] } | undefined;
 
@@ -18,6 +19,21 @@ export interface Origins {
   locate: Locator;
 }
 
+/**
+ * What could be read of inventory items that were left out for their own errors. A reference to
+ * one of them is not reported again: it follows from the item's error, and fixing that fixes it.
+ */
+export interface Rejected {
+  users: Map<string, Pick<User, "groups" | "attributes">>;
+  groups: Set<string>;
+  dataSources: { id?: string; tags: string[]; platform?: string }[];
+}
+
+/** No item left out. */
+export function emptyRejected(): Rejected {
+  return { users: new Map(), groups: new Set(), dataSources: [] };
+}
+
 const NO_ORIGINS: Origins = {
   policy: () => undefined,
   item: () => undefined,
@@ -26,19 +42,20 @@ const NO_ORIGINS: Origins = {
 };
 
 function suggestFrom(s: string, all: Iterable<string>): string | undefined {
-  // Local import-free "did you mean": prefix or case-insensitive match is enough for ids.
+  // A case-insensitive or prefix match first, then the closest name within a few edits.
   const lower = s.toLowerCase();
+  const list = [...all];
   let best: string | undefined;
-  for (const c of all) {
+  for (const c of list) {
     const cl = c.toLowerCase();
     if (cl === lower) return c;
     if (!best && (cl.startsWith(lower) || lower.startsWith(cl))) best = c;
   }
-  return best;
+  return best ?? suggest(s, list);
 }
 
 /** Checks references and rules across the whole estate; pure. */
-export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS): Issue[] {
+export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, rejected: Rejected = emptyRejected()): Issue[] {
   const issues: Issue[] = [];
   const { policies, inventory, config } = estate;
   const mk = (
@@ -85,36 +102,89 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS): I
   const dsIndex = new DataSourceIndex(inventory.dataSources);
   const tags = new Set<string>();
   for (const d of inventory.dataSources) for (const t of d.tags) tags.add(t);
+  // Data sources left out for their own errors: what they would have matched is not reported again.
+  const rejectedIndex = new DataSourceIndex(
+    rejected.dataSources.map((d, i) => ({ id: d.id ?? `\u0000${i}`, tags: d.tags, platform: d.platform }) as unknown as DataSource),
+  );
+  const rejectedIds = new Set(rejected.dataSources.flatMap((d) => (d.id !== undefined ? [d.id] : [])));
+  const rejectedTags = new Set(rejected.dataSources.flatMap((d) => d.tags));
 
-  const unknownUser = (id: string, origin: Origin) =>
+  // A user missing from the inventory has most likely left (an identity-provider export drops
+  // leavers): a reference to them grants nothing and is a warning, so revocation is never blocked.
+  // A name one edit from a known user is more likely a typo that would silently grant nothing: an
+  // error with its did-you-mean.
+  const absentUser = (id: string, origin: Origin, what: string, consequence: string) => {
+    if (rejected.users.has(id)) return; // follows from that user's own error
+    const typo = oneEditFrom(id, users.keys());
+    if (typo !== undefined) {
+      issues.push(
+        mk("error", "unknown-user", `unknown user \`${id}\``,
+          `did you mean \`${typo}\`?${typo.toLowerCase() === id.toLowerCase() ? " (it differs only in case)" : ""} otherwise add the user to the inventory or fix the id`, origin),
+      );
+      return;
+    }
     issues.push(
-      mk("error", "unknown-user", `unknown user \`${id}\``,
-        hint(id, users.keys(), "add the user to the inventory or fix the id"), origin),
+      mk("warning", "user-not-in-inventory", `${what} \`${id}\`, who is not in the inventory: ${consequence}`,
+        "remove the reference if the user has left; otherwise add the user to the inventory", origin),
     );
-  const unknownGroup = (id: string, origin: Origin) =>
+  };
+  const unknownGroup = (id: string, origin: Origin) => {
+    if (rejected.groups.has(id)) return; // follows from that group's own error
     issues.push(
       mk("error", "unknown-group", `unknown group \`${id}\``,
         hint(id, groups.keys(), "add the group to the inventory's `groups` or fix the name"), origin),
     );
+  };
 
   // Inventory references
   for (const u of inventory.users) {
     u.groups.forEach((g, i) => groups.has(g) || unknownGroup(g, origins.item(u, ["groups", i])));
   }
   for (const d of inventory.dataSources) {
-    d.owners.forEach((o, i) => users.has(o) || unknownUser(o, origins.item(d, ["owners", i])));
+    d.owners.forEach(
+      (o, i) => users.has(o) || absentUser(o, origins.item(d, ["owners", i]), `data source \`${d.id}\` lists owner`, "ownership grants nothing"),
+    );
   }
   for (const r of inventory.sharedRoles) {
-    r.members.forEach((m, i) => users.has(m) || unknownUser(m, origins.item(r, ["members", i])));
+    r.members.forEach(
+      (m, i) =>
+        users.has(m) ||
+        absentUser(m, origins.item(r, ["members", i]), `shared role \`${r.arn}\` lists member`,
+          "the plan cannot show them behind the role; check that they can no longer assume it"),
+    );
   }
+
+  // Who carries which attribute values, for conditions that can never match.
+  const attrValues = new Map<string, Set<string>>();
+  const carry = (attributes: Record<string, string[]>) => {
+    for (const [k, vals] of Object.entries(attributes)) {
+      let set = attrValues.get(k);
+      if (!set) attrValues.set(k, (set = new Set()));
+      for (const v of vals) set.add(v);
+    }
+  };
+  for (const u of inventory.users) carry(u.attributes);
+  const rejectedAttrs = new Map<string, Set<string>>();
+  for (const u of rejected.users.values())
+    for (const [k, vals] of Object.entries(u.attributes)) {
+      const set = rejectedAttrs.get(k) ?? new Set<string>();
+      vals.forEach((v) => set.add(v));
+      rejectedAttrs.set(k, set);
+    }
 
   // Policy references
   for (const p of policies) {
     const o = (sub: (string | number)[]) => origins.policy(p, sub);
     const r = p.restriction;
+    const inPolicy = `policy \`${p.name}\``;
+    const before = issues.length;
     if (r.level === "approval") {
       const base = ["subscribers", "approval"];
-      r.approvers.users.forEach((u, i) => users.has(u) || unknownUser(u, o([...base, "approvers", "users", i])));
+      r.approvers.users.forEach(
+        (u, i) =>
+          users.has(u) ||
+          absentUser(u, o([...base, "approvers", "users", i]), `${inPolicy} lists approver`, "their approvals grant nothing"),
+      );
       r.approvers.groups.forEach((g, i) => groups.has(g) || unknownGroup(g, o([...base, "approvers", "groups", i])));
       if (r.approvers.users.length === 0 && r.approvers.groups.length === 0) {
         issues.push(
@@ -124,8 +194,11 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS): I
       }
       r.approvals.forEach((a, i) => {
         const ao = o([...base, "approvals", i]);
-        if (!users.has(a.user)) unknownUser(a.user, o([...base, "approvals", i, "user"]));
-        if (!users.has(a.approvedBy)) unknownUser(a.approvedBy, o([...base, "approvals", i, "approvedBy"]));
+        if (!users.has(a.user))
+          absentUser(a.user, o([...base, "approvals", i, "user"]), `${inPolicy} records an approval of`, "it grants nothing");
+        if (!users.has(a.approvedBy))
+          absentUser(a.approvedBy, o([...base, "approvals", i, "approvedBy"]), `${inPolicy} records an approval of \`${a.user}\` by`,
+            "it grants nothing");
         else if (!isApprover(a.approvedBy, r.approvers, users)) {
           issues.push(
             mk("error", "approval-by-non-approver",
@@ -142,15 +215,20 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS): I
         }
       });
     } else if (r.level === "users") {
-      r.users.forEach((u, i) => users.has(u.user) || unknownUser(u.user, o(["subscribers", "users", i])));
+      r.users.forEach(
+        (u, i) => users.has(u.user) || absentUser(u.user, o(["subscribers", "users", i]), `${inPolicy} names user`, "this grants nothing"),
+      );
     } else if (r.level === "conditions") {
       walkConditions(r.when, ["subscribers", "when"], (c, path) => {
         if ("group" in c && !groups.has(c.group)) unknownGroup(c.group, o([...path, "group"]));
+        if ("attribute" in c) checkAttribute(p, c, path, o);
       });
     }
+    // An error in the restriction (an unknown group, a misspelt user) already says why it admits nobody.
+    if (p.kind === "grant" && !issues.slice(before).some((i) => i.severity === "error")) checkAdmitsSomeone(p, o);
     checkSelection(p.dataSources, (sub) => o(["dataSources", ...sub]));
     const matched = dsIndex.select(p.dataSources);
-    if (matched.length === 0) {
+    if (matched.length === 0 && !rejectedIndex.select(p.dataSources).length) {
       issues.push(
         mk("warning", "selection-empty", `policy \`${p.name}\` selects no data source`,
           "check the names, tags and platforms under `dataSources`", o(["dataSources"])),
@@ -158,9 +236,60 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS): I
     }
   }
 
+  function checkAttribute(
+    p: Policy,
+    c: { attribute: string; values: string[] },
+    path: (string | number)[],
+    o: (sub: (string | number)[]) => Origin,
+  ) {
+    const have = attrValues.get(c.attribute);
+    const left = rejectedAttrs.get(c.attribute);
+    if (!have) {
+      if (left) return; // only users left out for their own errors carry it
+      const dym = didYouMean(c.attribute, attrValues.keys());
+      issues.push(
+        mk("warning", "unknown-attribute", `no user carries attribute \`${c.attribute}\` (policy \`${p.name}\`), so this condition never matches`,
+          `${dym ? `${dym} otherwise ` : ""}check the attribute name against the users' \`attributes\` in the inventory`, o([...path, "attribute"])),
+      );
+      return;
+    }
+    c.values.forEach((v, i) => {
+      if (have.has(v) || left?.has(v)) return;
+      const dym = didYouMean(v, have);
+      issues.push(
+        mk("warning", "unknown-attribute-value", `no user has \`${v}\` for attribute \`${c.attribute}\` (policy \`${p.name}\`), so this value never matches`,
+          `${dym ? `${dym} otherwise ` : ""}check the value against the users' \`attributes.${c.attribute}\` in the inventory`, o([...path, "values", i])),
+      );
+    });
+  }
+
+  function checkAdmitsSomeone(p: Policy, o: (sub: (string | number)[]) => Origin) {
+    const r = p.restriction;
+    let why: string | undefined;
+    // Time is left out (validation has no clock): expired entries still count as admitting.
+    if (r.level === "anyone") {
+      if (users.size === 0 && rejected.users.size === 0) why = "the inventory lists no user";
+    } else if (r.level === "conditions") {
+      const admits = (u: Pick<User, "groups" | "attributes">) => matches(r.when, u);
+      if (!inventory.users.some(admits) && ![...rejected.users.values()].some(admits))
+        why = "no user in the inventory satisfies `subscribers.when`; check its groups, attributes and values";
+    } else if (r.level === "users") {
+      if (!r.users.some((u) => users.has(u.user) || rejected.users.has(u.user)))
+        why = r.users.length === 0 ? "`subscribers.users` lists nobody" : "none of the users it names is in the inventory";
+    } else if (r.approvals.length > 0) {
+      // An approval policy without approvals is waiting for requests; with approvals, one must count.
+      const counts = r.approvals.some(
+        (a) => rejected.users.has(a.user) || rejected.users.has(a.approvedBy) || (users.has(a.user) && isApprover(a.approvedBy, r.approvers, users)),
+      );
+      if (!counts) why = "none of its approvals is by an approver for a user in the inventory";
+    }
+    if (why !== undefined)
+      issues.push(mk("warning", "policy-admits-nobody", `policy \`${p.name}\` admits no user`, why, o(["subscribers"])));
+  }
+
   function checkSelection(sel: DataSourceSelection, o: (sub: (string | number)[]) => Origin) {
     sel.names?.forEach((n, i) => {
-      if (!sources.has(n))
+      if (!sources.has(n) && !rejectedIds.has(n))
         issues.push(
           mk("error", "unknown-data-source", `unknown data source \`${n}\``,
             hint(n, sources.keys(), "add it to the inventory's `dataSources` or fix the id"), o(["names", i])),
@@ -168,7 +297,7 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS): I
     });
     for (const k of ["anyOf", "allOf"] as const) {
       sel.tags?.[k]?.forEach((t, i) => {
-        if (!tags.has(t))
+        if (!tags.has(t) && !rejectedTags.has(t))
           issues.push(
             mk("error", "unknown-tag", `no data source carries tag \`${t}\``,
               hint(t, tags, "tag a data source with it in the inventory, or fix the tag"), o(["tags", k, i])),
@@ -208,15 +337,29 @@ export function walkConditions(
   if ("allOf" in c) c.allOf.forEach((x, i) => walkConditions(x, [...path, "allOf", i], f));
 }
 
-/** True when `user` may approve for these approvers (named, or member of an approver group). */
+/**
+ * True when `user` may approve for these approvers (named, or member of an approver group). Only a
+ * user in the inventory may: an approval by someone who has left grants nothing.
+ */
 export function isApprover(
   user: string,
   approvers: { users: string[]; groups: string[] },
   usersById: ReadonlyMap<string, Pick<Inventory["users"][number], "groups">>,
 ): boolean {
-  if (approvers.users.includes(user)) return true;
   const u = usersById.get(user);
-  return !!u && u.groups.some((g) => approvers.groups.includes(g));
+  if (!u) return false;
+  return approvers.users.includes(user) || u.groups.some((g) => approvers.groups.includes(g));
+}
+
+/** Evaluates an ABAC condition against one user's groups and attributes. */
+export function matches(c: Condition, u: Pick<User, "groups" | "attributes">): boolean {
+  if ("group" in c) return u.groups.includes(c.group);
+  if ("attribute" in c) {
+    const have = u.attributes[c.attribute];
+    return !!have && c.values.some((v) => have.includes(v));
+  }
+  if ("anyOf" in c) return c.anyOf.some((x) => matches(x, u));
+  return c.allOf.every((x) => matches(x, u));
 }
 
 function validateConfig(config: Config, origins: Origins): Issue[] {

@@ -82,7 +82,7 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
   };
 
   // Members without the identity a platform needs: one issue per (platform, user).
-  const missing = new Map<string, { user: string; platform: string; key: keyof Identities; severity: "error" | "warning"; dataSources: Set<string> }>();
+  const missing = new Map<string, { user: string; platform: string; key: keyof Identities; dataSources: Set<string> }>();
 
   // Privilege lists come from memoised table rows: intern them, so entries carry small ids and
   // merges of two lists are memoised per pair of ids.
@@ -170,7 +170,7 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
         const identity = user.identities[pr.key] && foldIdentifier(user.identities[pr.key]!, pr.a.identifierCase.users);
         if (!identity) {
           const mk = `${pr.ds.platform}|${pr.key}|${user.id}`;
-          const m = missing.get(mk) ?? { user: user.id, platform: pr.ds.platform, key: pr.key, severity: pr.a.missingIdentity(config, pr.ds as never), dataSources: new Set<string>() };
+          const m = missing.get(mk) ?? { user: user.id, platform: pr.ds.platform, key: pr.key, dataSources: new Set<string>() };
           for (const g of pr.grants) m.dataSources.add(g.dataSource);
           missing.set(mk, m);
           continue;
@@ -342,13 +342,20 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
       help: note.help,
     });
   }
+  // One rule on every platform: a user who would be granted access but cannot be is an error,
+  // unless the configuration says to skip such users (`identities.onMissing: skip`).
+  const skip = config.identities.onMissing === "skip";
   for (const m of missing.values()) {
     const list = [...m.dataSources].sort();
+    const at = estate.origins?.user(m.user);
     issues.push({
-      severity: m.severity,
+      severity: skip ? "warning" : "error",
       code: "missing-identity",
       message: `user \`${m.user}\` is subscribed to ${list.length} ${m.platform} data source${list.length > 1 ? "s" : ""} (\`${list[0]}\`${list.length > 1 ? ", …" : ""}) but has no \`${m.key}\` identity, so nothing is granted there`,
-      help: `add \`identities.${m.key}\` to user \`${m.user}\` in the inventory`,
+      ...(at ? { file: at.file, ...(at.line !== undefined ? { line: at.line } : {}), path: `${at.path}.identities` } : {}),
+      help: skip
+        ? `add \`identities.${m.key}\` to user \`${m.user}\` in the inventory to grant the access`
+        : `add \`identities.${m.key}\` to user \`${m.user}\` in the inventory, or set \`identities: { onMissing: skip }\` in the configuration to leave such users out with a warning`,
     });
   }
 

@@ -23,7 +23,6 @@ export const databricksSpark: PlatformAdapter<"databricks-spark"> = {
   // The Hive metastore, like Unity Catalog, stores database and table names in lower case.
   identifierCase: DATABRICKS_CASE,
   identityKey: () => "databricks",
-  missingIdentity: () => "warning",
   tableKey: (ds) => ds.objectType,
   privileges: (ds, access) =>
     readOnlyPrivileges(ds, access, DATABRICKS_SPARK_PRIVILEGES[ds.objectType], {

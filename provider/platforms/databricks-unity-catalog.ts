@@ -50,7 +50,6 @@ export const databricksUnityCatalog: PlatformAdapter<"databricks-unity-catalog">
   enforcement: "grants",
   identifierCase: DATABRICKS_CASE,
   identityKey: () => "databricks",
-  missingIdentity: () => "warning",
   tableKey: (ds) => `${ds.objectType}|${ds.incomingShare}`,
   privileges(ds, access) {
     if (ds.incomingShare) {

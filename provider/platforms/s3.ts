@@ -76,7 +76,6 @@ export const s3: PlatformAdapter<"s3"> = {
   identityKey: (config, ds) => (s3PrincipalMode(config, ds) === "identity-center" ? "identityCenter" : "iamRole"),
   // With Identity Center every user is in the directory, so a missing identity is an inventory error;
   // IAM role modes legitimately leave people without a role.
-  missingIdentity: (config, ds) => (s3PrincipalMode(config, ds) === "identity-center" ? "error" : "warning"),
   tableKey: (ds) => `${ds.objectType}|${scopeOf(ds) !== undefined}`,
   privileges(ds, access) {
     if (scopeOf(ds) === undefined) {

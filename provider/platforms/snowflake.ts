@@ -60,7 +60,6 @@ export const snowflake: PlatformAdapter<"snowflake"> = {
   enforcement: "grants",
   identifierCase: SNOWFLAKE_CASE,
   identityKey: () => "snowflake",
-  missingIdentity: () => "warning",
   tableKey: (ds) => `${ds.objectType}|${ds.incomingShare}`,
   privileges(ds, access) {
     if (ds.incomingShare) {

@@ -40,7 +40,6 @@ export const trino: PlatformAdapter<"trino"> = {
   enforcement: "cluster",
   identifierCase: TRINO_CASE,
   identityKey: () => "trino",
-  missingIdentity: () => "warning",
   // Privileges also depend on the configuration, which is fixed for one plan (the memo's lifetime).
   tableKey: (ds) => ds.objectType,
   privileges(ds, access, config) {

@@ -88,8 +88,6 @@ export interface PlatformAdapter<P extends Platform = Platform> {
   readonly identifierCase: IdentifierCase;
   /** Which identity of a user the platform knows them by (without `ds`: the estate's default). */
   readonly identityKey: (config: Config, ds?: DataSourceOf<P>) => keyof Identities;
-  /** Severity when a subscribed user has no identity on the platform. */
-  readonly missingIdentity: (config: Config, ds: DataSourceOf<P>) => "error" | "warning";
   /** Privileges `access` yields on `ds`, from the platform's tables. */
   privileges(ds: DataSourceOf<P>, access: AccessType, config: Config): Privileges;
   /** A key such that data sources with equal keys get equal `privileges` (for memoising). */

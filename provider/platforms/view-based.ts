@@ -154,7 +154,6 @@ export function viewBasedAdapter<P extends ViewBasedPlatform>(spec: ViewBasedSpe
     enforcement: "views",
     identifierCase: spec.identifierCase,
     identityKey: () => spec.identityKey,
-    missingIdentity: () => "warning",
     tableKey: (ds) => spec.tableKey?.(ds) ?? objectTypeOf(ds),
     privileges: (ds, access) => {
       const refused = spec.refusal?.(ds);

@@ -7,9 +7,9 @@
  * resources grow as users + objects, and every member of a cohort has exactly the cohort's access.
  */
 import { createHash } from "node:crypto";
-import type { AccessType, Condition, DataSource, Inventory, Policy, User } from "../model/schema";
+import type { AccessType, DataSource, Inventory, Policy, User } from "../model/schema";
 import { DataSourceIndex } from "../model/select";
-import { isApprover } from "../model/validate";
+import { isApprover, matches } from "../model/validate";
 import { type Bits, UserIndex, add as addBit, and, has, indexes as members } from "./bitset";
 
 /** Why a user is subscribed through a policy. */
@@ -68,16 +68,8 @@ export interface Resolution {
   expirations: Expiration[];
 }
 
-/** Evaluates an ABAC condition against one user. */
-export function matches(c: Condition, u: Pick<User, "groups" | "attributes">): boolean {
-  if ("group" in c) return u.groups.includes(c.group);
-  if ("attribute" in c) {
-    const have = u.attributes[c.attribute];
-    return !!have && c.values.some((v) => have.includes(v));
-  }
-  if ("anyOf" in c) return c.anyOf.some((x) => matches(x, u));
-  return c.allOf.every((x) => matches(x, u));
-}
+/** Evaluates an ABAC condition against one user (the rule lives with validation, which checks it too). */
+export { matches };
 
 /** True when an instant-bounded grant is in force at `now`: expiry is exclusive. */
 export function inForce(now: number, from: string | undefined, until: string | undefined): boolean {

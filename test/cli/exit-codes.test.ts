@@ -17,7 +17,7 @@ beforeAll(() => {
   writeFiles(path.join(dir, "wider"), flat(baseEstate({ inventory: inventory({ benGroups: ["analysts"] }) })));
   writeFiles(path.join(dir, "invalid"), {
     ...flat(baseEstate()),
-    "policies/bad.yaml": "name: bad\naccess: read\nsubscribers: { users: [nobody] }\ndataSources: { names: [t9] }\n",
+    "policies/bad.yaml": "name: bad\naccess: read\nsubscribers: { users: [anm] }\ndataSources: { names: [t9] }\n",
     "policies/empty-selection.yaml": "name: empty\naccess: read\nsubscribers: { anyone: true }\ndataSources: { names: [t1], platforms: [s3] }\n",
   });
 });
@@ -49,10 +49,10 @@ describe("exit 1", () => {
     const rel = (f: string) => path.relative(process.cwd(), path.join(dir, "invalid", f));
     expect(r.out).toBe(
       [
-        `${rel("policies/bad.yaml")}:3: error[unknown-user]: unknown user \`nobody\` (at subscribers.users[0])`,
-        "    help: add the user to the inventory or fix the id",
+        `${rel("policies/bad.yaml")}:3: error[unknown-user]: unknown user \`anm\` (at subscribers.users[0])`,
+        "    help: did you mean `ann`? otherwise add the user to the inventory or fix the id",
         `${rel("policies/bad.yaml")}:4: error[unknown-data-source]: unknown data source \`t9\` (at dataSources.names[0])`,
-        "    help: add it to the inventory's `dataSources` or fix the id",
+        "    help: did you mean `t1`? otherwise add it to the inventory's `dataSources` or fix the id",
         `${rel("policies/bad.yaml")}:4: warning[selection-empty]: policy \`bad\` selects no data source (at dataSources)`,
         "    help: check the names, tags and platforms under `dataSources`",
         `${rel("policies/empty-selection.yaml")}:4: warning[selection-empty]: policy \`empty\` selects no data source (at dataSources)`,

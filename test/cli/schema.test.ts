@@ -61,7 +61,10 @@ describe("JSON Schemas", () => {
     expect(policy({ ...base, subscribers: { anyone: true, users: ["a"] } })).toBe(false);
     expect(policy({ ...base, subscribers: {} })).toBe(false);
     expect(policy({ ...base, subscribers: { anyone: true }, acess: "read" })).toBe(false);
-    expect(policy({ policies: [{ ...base, subscribers: { users: ["a", { user: "b", expiresAt: "2026-01-31" }] } }] })).toBe(true);
+    expect(policy({ policies: [{ ...base, subscribers: { users: ["a", { user: "b", expiresAt: "2026-01-31T00:00:00Z" }] } }] })).toBe(true);
+    // A date alone, or a time without a time zone, is no instant: refused as the loader refuses it.
+    expect(policy({ policies: [{ ...base, subscribers: { users: [{ user: "b", expiresAt: "2026-01-31" }] } }] })).toBe(false);
+    expect(policy({ policies: [{ ...base, subscribers: { users: [{ user: "b", expiresAt: "2026-01-31T00:00:00" }] } }] })).toBe(false);
     const inventory = ajv.getSchema("inventory.schema.json")!;
     expect(inventory({ dataSources: [{ id: "x", platform: "snowflake", objectType: "VIEW", location: { database: "D", schema: "S", table: "T" } }] })).toBe(true);
     expect(inventory({ dataSources: [{ id: "x", platform: "oracle", objectType: "VIEW", location: {} }] })).toBe(false);

@@ -16,7 +16,7 @@ const ESTATE = mustLoad(
 name: fin-editors
 access: write
 subscribers:
-  users: [ann, { user: cat, expiresAt: 2027-01-01 }, { user: dan, expiresAt: 2026-01-01 }]
+  users: [ann, { user: cat, expiresAt: 2027-01-01T00:00:00Z }, { user: dan, expiresAt: 2026-01-01T00:00:00Z }]
 dataSources:
   names: [t1]
 `,

@@ -11,32 +11,26 @@ describe("registry", () => {
   });
 
   it("adapterFor finds the adapter of every platform", () => {
-    for (const p of PLATFORMS) expect(adapterFor(source(p, ADAPTER_ROWS.find((r) => r[0] === p)![7]))).toBe(ADAPTERS[p]);
+    for (const p of PLATFORMS) expect(adapterFor(source(p, ADAPTER_ROWS.find((r) => r[0] === p)![6]))).toBe(ADAPTERS[p]);
   });
 });
 
-/** platform, title, supportsWrite, enforcement, identity key, missing identity, principal of cohort `fin~pii`, an object type. */
-const ADAPTER_ROWS: [Platform, string, boolean, string, string, string, string, string][] = [
-  ["snowflake", "Snowflake", true, "grants", "snowflake", "warning", "AP_FIN_PII", "VIEW"],
-  ["databricks-unity-catalog", "Databricks Unity Catalog", true, "grants", "databricks", "warning", "ap-fin--pii", "MANAGED"],
-  ["databricks-spark", "Databricks Spark", false, "cluster", "databricks", "warning", "ap-fin--pii", "TABLE"],
-  ["trino", "Starburst (Trino)", true, "cluster", "trino", "warning", "ap-fin--pii", "BASE TABLE"],
-  ["redshift", "Redshift", false, "views", "redshift", "warning", "ap-fin--pii", "BASE TABLE"],
-  ["synapse", "Azure Synapse Analytics", false, "views", "synapse", "warning", "ap-fin--pii", "BASE TABLE"],
-  ["bigquery", "Google BigQuery", false, "views", "bigquery", "warning", "ap-fin--pii", "BASE TABLE"],
-  ["s3", "Amazon S3", true, "access-grants", "identityCenter", "error", "ap-fin--pii", "PREFIX"],
+/** platform, title, supportsWrite, enforcement, identity key, principal of cohort `fin~pii`, an object type. */
+const ADAPTER_ROWS: [Platform, string, boolean, string, string, string, string][] = [
+  ["snowflake", "Snowflake", true, "grants", "snowflake", "AP_FIN_PII", "VIEW"],
+  ["databricks-unity-catalog", "Databricks Unity Catalog", true, "grants", "databricks", "ap-fin--pii", "MANAGED"],
+  ["databricks-spark", "Databricks Spark", false, "cluster", "databricks", "ap-fin--pii", "TABLE"],
+  ["trino", "Starburst (Trino)", true, "cluster", "trino", "ap-fin--pii", "BASE TABLE"],
+  ["redshift", "Redshift", false, "views", "redshift", "ap-fin--pii", "BASE TABLE"],
+  ["synapse", "Azure Synapse Analytics", false, "views", "synapse", "ap-fin--pii", "BASE TABLE"],
+  ["bigquery", "Google BigQuery", false, "views", "bigquery", "ap-fin--pii", "BASE TABLE"],
+  ["s3", "Amazon S3", true, "access-grants", "identityCenter", "ap-fin--pii", "PREFIX"],
 ];
 
 describe("adapters", () => {
-  it.each(ADAPTER_ROWS)("%s: %s, write %s, %s, identity %s (%s when missing), principal %s", (p, title, write, enforcement, key, missing, principal, objectType) => {
+  it.each(ADAPTER_ROWS)("%s: %s, write %s, %s, identity %s, principal %s", (p, title, write, enforcement, key, principal, objectType) => {
     const b = bound(source(p, objectType));
-    expect([b.adapter.title, b.adapter.supportsWrite, b.adapter.enforcement, b.identityKey(), b.missingIdentity()]).toEqual([
-      title,
-      write,
-      enforcement,
-      key,
-      missing,
-    ]);
+    expect([b.adapter.title, b.adapter.supportsWrite, b.adapter.enforcement, b.identityKey()]).toEqual([title, write, enforcement, key]);
     expect(b.adapter.principalName("fin~pii", config())).toBe(principal);
   });
 
@@ -73,14 +67,14 @@ describe("s3", () => {
   });
 
   it.each([
-    [{}, {}, "identityCenter", "error"],
-    [{ s3: { principalMode: "iam-role-per-user" } }, {}, "iamRole", "warning"],
-    [{ s3: { principalMode: "shared-iam-role" } }, {}, "iamRole", "warning"],
-    [{ s3: { principalMode: "shared-iam-role" } }, { principalMode: "identity-center" }, "identityCenter", "error"],
-    [{}, { principalMode: "iam-role-per-user" }, "iamRole", "warning"],
-  ])("config %j, data source %j: identity %s, %s when missing", (c, extra, key, severity) => {
+    [{}, {}, "identityCenter"],
+    [{ s3: { principalMode: "iam-role-per-user" } }, {}, "iamRole"],
+    [{ s3: { principalMode: "shared-iam-role" } }, {}, "iamRole"],
+    [{ s3: { principalMode: "shared-iam-role" } }, { principalMode: "identity-center" }, "identityCenter"],
+    [{}, { principalMode: "iam-role-per-user" }, "iamRole"],
+  ])("config %j, data source %j: identity %s", (c, extra, key) => {
     const b = bound(ds(extra));
-    expect([b.identityKey(config(c)), b.missingIdentity(config(c))]).toEqual([key, severity]);
+    expect(b.identityKey(config(c))).toBe(key);
   });
 
   it.each([

@@ -42,7 +42,10 @@ describe("identity-center", () => {
         severity: "error",
         code: "missing-identity",
         message: "user `ann` is subscribed to 1 s3 data source (`lake`) but has no `identityCenter` identity, so nothing is granted there",
-        help: "add `identities.identityCenter` to user `ann` in the inventory",
+        file: "inv.yaml",
+        line: 2,
+        path: "users[0].identities",
+        help: "add `identities.identityCenter` to user `ann` in the inventory, or set `identities: { onMissing: skip }` in the configuration to leave such users out with a warning",
       },
     ]);
   });

@@ -48,7 +48,6 @@ export function bound(ds: DataSource) {
     target: (c: Config = config()) => a.target(d, c),
     extras: (privileges: readonly string[], c: Config = config()) => a.extras(d, privileges, c),
     identityKey: (c: Config = config()) => a.identityKey(c, d),
-    missingIdentity: (c: Config = config()) => a.missingIdentity(c, d),
     tableKey: () => a.tableKey(d),
   };
 }

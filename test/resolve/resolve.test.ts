@@ -28,9 +28,9 @@ subscribers:
   approval:
     approvers: { users: [ben], groups: [stewards] }
     approvals:
-      - { user: ann, approvedBy: dan, approvedAt: 2026-01-01 }
-      - { user: cat, approvedBy: ben, approvedAt: 2026-01-01, expiresAt: 2026-05-01 }
-      - { user: dan, approvedBy: ben, approvedAt: 2026-07-01 }
+      - { user: ann, approvedBy: dan, approvedAt: 2026-01-01T00:00:00Z }
+      - { user: cat, approvedBy: ben, approvedAt: 2026-01-01T00:00:00Z, expiresAt: 2026-05-01T00:00:00Z }
+      - { user: dan, approvedBy: ben, approvedAt: 2026-07-01T00:00:00Z }
 dataSources: { names: [t1] }
 `,
     });
@@ -158,7 +158,7 @@ describe("combination", () => {
       ...e,
       policies: e.policies.map((p) => ({
         ...p,
-        restriction: { level: "approval", approvers: { users: [], groups: ["stewards"] }, approvals: [{ user: "ann", approvedBy: "ben", approvedAt: "2026-01-01" }] },
+        restriction: { level: "approval", approvers: { users: [], groups: ["stewards"] }, approvals: [{ user: "ann", approvedBy: "ben", approvedAt: "2026-01-01T00:00:00Z" }] },
       })),
     };
     expect(brief(forged)).toEqual([]);

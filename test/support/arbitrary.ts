@@ -183,7 +183,8 @@ export function oracleAdmits(p: Policy, u: User, users: User[], now: number): bo
   return r.approvals.some((a) => {
     if (a.user !== u.id) return false;
     const approver = users.find((x) => x.id === a.approvedBy);
-    const mayApprove = r.approvers.users.includes(a.approvedBy) || (!!approver && approver.groups.some((g) => r.approvers.groups.includes(g)));
+    // Only someone in the inventory approves: an approval by a user who has left grants nothing.
+    const mayApprove = !!approver && (r.approvers.users.includes(a.approvedBy) || approver.groups.some((g) => r.approvers.groups.includes(g)));
     return mayApprove && Date.parse(a.approvedAt) <= now && (!a.expiresAt || Date.parse(a.expiresAt) > now);
   });
 }
