@@ -21,6 +21,8 @@ export interface Issue {
   path?: string;
   /** How to fix it. */
   help?: string;
+  /** Every data source the issue concerns (sorted), when it concerns several. */
+  dataSources?: string[];
 }
 
 /** Renders a dotted path from zod- or YAML-style path segments. */
@@ -63,7 +65,12 @@ export function formatIssue(i: Issue): string {
 /** Thrown by library entry points when inputs have errors; carries every issue. */
 export class InputError extends Error {
   constructor(readonly issues: Issue[]) {
-    super(issues.filter((i) => i.severity === "error").map(formatIssue).join("\n"));
+    super(
+      issues
+        .filter((i) => i.severity === "error")
+        .map(formatIssue)
+        .join("\n"),
+    );
     this.name = "InputError";
   }
 }

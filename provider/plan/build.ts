@@ -4,7 +4,7 @@
  */
 import type { Issue } from "../model/issues";
 import { sortIssues } from "../model/issues";
-import type { AccessType, DataSource, Identities, Policy } from "../model/schema";
+import type { AccessType, DataSource, Identities, Platform, Policy } from "../model/schema";
 import { ADAPTERS, adapterFor } from "../platforms";
 import type { BlastRadius, Note, PlatformAdapter, Privileges, Target } from "../platforms/types";
 import { type Resolution, resolve } from "../resolve/resolve";
@@ -72,17 +72,46 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
     return t;
   };
 
-  // Warnings from the tables, one per (policy, code), naming the first data source and the count.
-  const notes = new Map<string, { policy: string; note: Note; count: number }>();
-  const noteFor = (policy: string, n: Note) => {
-    const k = `${policy}\n${n.code}`;
-    const prev = notes.get(k);
-    if (prev) prev.count++;
-    else notes.set(k, { policy, note: n, count: 1 });
+  // Warnings from the tables, one per (policy, code, platform, object type, reason, help), listing
+  // every data source. Table rows are memoised per table key, so their notes name whichever data
+  // source filled the row: each source's own notes are asked for again (only where a row has notes).
+  const ownNotesMemo = new Map<string, readonly Note[]>();
+  const ownNotes = (ds: DataSource, access: AccessType): readonly Note[] => {
+    const k = `${access}\n${ds.id}`;
+    let n = ownNotesMemo.get(k);
+    if (!n) {
+      n = adapter(ds).privileges(ds as never, access, config).notes;
+      ownNotesMemo.set(k, n);
+    }
+    return n;
+  };
+  const notes = new Map<string, NoteGroup>();
+  const noteFor = (policy: string, ds: DataSource, n: Note) => {
+    // The reason without the data source's name, so that sources sharing it share one warning.
+    const name = `\`${ds.id}\``;
+    const reason = n.message.split(name).join("each data source");
+    const help = n.help.split(name).join("each data source");
+    const k = [policy, n.code, ds.platform, ds.objectType, reason, help].join("\n");
+    const g = notes.get(k);
+    if (g) g.dataSources.add(ds.id);
+    else
+      notes.set(k, {
+        policy,
+        code: n.code,
+        platform: ds.platform,
+        objectType: ds.objectType,
+        reason,
+        help,
+        single: n,
+        dataSources: new Set([ds.id]),
+      });
   };
 
   // Members without the identity a platform needs: one issue per (platform, user).
-  const missing = new Map<string, { user: string; platform: string; key: keyof Identities; severity: "error" | "warning"; dataSources: Set<string> }>();
+  const missing = new Map<
+    string,
+    { user: string; platform: string; key: keyof Identities; severity: "error" | "warning"; dataSources: Set<string> }
+  >();
 
   // Privilege lists come from memoised table rows: intern them, so entries carry small ids and
   // merges of two lists are memoised per pair of ids.
@@ -138,7 +167,7 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
     for (const ds of cohort.dataSources) {
       const a = adapter(ds);
       const p = cohort.downgraded ? downgraded(ds) : privileges(ds, cohort.access);
-      for (const n of p.notes) noteFor(cohort.policy, n);
+      if (p.notes.length > 0) for (const n of ownNotes(ds, cohort.downgraded ? "write" : cohort.access)) noteFor(cohort.policy, ds, n);
       if (p.privileges.length === 0) continue;
       const idKey = a.identityKey(config, ds as never);
       const pk = `${ds.platform}|${idKey}`;
@@ -169,7 +198,13 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
         const identity = user.identities[pr.key];
         if (!identity) {
           const mk = `${pr.ds.platform}|${pr.key}|${user.id}`;
-          const m = missing.get(mk) ?? { user: user.id, platform: pr.ds.platform, key: pr.key, severity: pr.a.missingIdentity(config, pr.ds as never), dataSources: new Set<string>() };
+          const m = missing.get(mk) ?? {
+            user: user.id,
+            platform: pr.ds.platform,
+            key: pr.key,
+            severity: pr.a.missingIdentity(config, pr.ds as never),
+            dataSources: new Set<string>(),
+          };
           for (const g of pr.grants) m.dataSources.add(g.dataSource);
           missing.set(mk, m);
           continue;
@@ -331,14 +366,20 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
     return out;
   };
 
-  for (const { policy, note, count } of notes.values()) {
-    const p = policies.get(policy);
+  for (const g of notes.values()) {
+    const p = policies.get(g.policy);
+    const list = [...g.dataSources].sort(cmp);
+    const title = ADAPTERS[g.platform as Platform]?.title ?? g.platform;
     issues.push({
       severity: "warning",
-      code: note.code,
-      message: `policy \`${policy}\`: ${note.message}${count > 1 ? ` (and ${count - 1} more like it)` : ""}`,
+      code: g.code,
+      message:
+        list.length === 1
+          ? `policy \`${g.policy}\`: ${g.single.message}`
+          : `policy \`${g.policy}\`: ${g.reason} (${list.length} ${title} \`${g.objectType}\` data sources)`,
       ...(p ? { file: p.file, path: "dataSources" } : {}),
-      help: note.help,
+      help: list.length === 1 ? g.single.help : g.help,
+      dataSources: list,
     });
   }
   for (const m of missing.values()) {
@@ -348,6 +389,7 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
       code: "missing-identity",
       message: `user \`${m.user}\` is subscribed to ${list.length} ${m.platform} data source${list.length > 1 ? "s" : ""} (\`${list[0]}\`${list.length > 1 ? ", …" : ""}) but has no \`${m.key}\` identity, so nothing is granted there`,
       help: `add \`identities.${m.key}\` to user \`${m.user}\` in the inventory`,
+      dataSources: list,
     });
   }
 
@@ -415,6 +457,20 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
     blastRadius,
     issues: sortIssues(issues),
   };
+}
+
+/** The data sources of one table warning: they share its policy, code, platform, object type, reason and help. */
+interface NoteGroup {
+  policy: string;
+  code: string;
+  platform: string;
+  objectType: string;
+  /** The note's message with the data source's name replaced by "each data source". */
+  reason: string;
+  help: string;
+  /** The first source's own note: the message when the group has one source. */
+  single: Note;
+  dataSources: Set<string>;
 }
 
 /** Access entries as typed columns: a few bytes per (user, data source) instead of an object. */

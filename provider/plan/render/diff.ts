@@ -4,7 +4,7 @@
  */
 import { formatIssue, type Issue } from "../../model/issues";
 import type { AccessChange, PlanDiff, PrincipalChange } from "../diff";
-import { columns, plain, type Style } from "./table";
+import { columns, issueSources, plain, type Style } from "./table";
 import { expiresPhrase, relativeDays, shortInstant } from "./time";
 
 /** What the two sides of a diff are, for headings. */
@@ -40,8 +40,11 @@ function cells(c: AccessChange, now: string) {
   if (c.expired) note = `expired ${shortInstant(c.before!.expiresAt!)}`;
   else if (c.expiry) {
     const was = c.expiry.from ? shortInstant(c.expiry.from) : "never";
-    note = c.expiry.to ? `until ${shortInstant(c.expiry.to)}, ${expiresPhrase(now, c.expiry.to)} (was ${was})` : `no longer expires (was ${was})`;
-  } else if (c.kind !== "lost" && c.after?.expiresAt) note = `until ${shortInstant(c.after.expiresAt)}, ${expiresPhrase(now, c.after.expiresAt)}`;
+    note = c.expiry.to
+      ? `until ${shortInstant(c.expiry.to)}, ${expiresPhrase(now, c.expiry.to)} (was ${was})`
+      : `no longer expires (was ${was})`;
+  } else if (c.kind !== "lost" && c.after?.expiresAt)
+    note = `until ${shortInstant(c.after.expiresAt)}, ${expiresPhrase(now, c.after.expiresAt)}`;
   return { access, privileges, via, note };
 }
 
@@ -71,7 +74,11 @@ function stagedRows(d: PlanDiff): string[][] {
     `${s.access}, would reach ${plural(s.users.length, "user")} on ${plural(s.dataSources.length, "data source")}`;
   return [
     ...d.staged.added.map((s) => ["+", s.policy, `staged: ${reach(s)}`]),
-    ...d.staged.changed.map((s) => ["~", s.policy, `staged: ${reach(s.after)} (was ${plural(s.before.users.length, "user")} on ${plural(s.before.dataSources.length, "data source")})`]),
+    ...d.staged.changed.map((s) => [
+      "~",
+      s.policy,
+      `staged: ${reach(s.after)} (was ${plural(s.before.users.length, "user")} on ${plural(s.before.dataSources.length, "data source")})`,
+    ]),
     ...d.staged.removed.map((s) => ["-", s.policy, "no longer staged"]),
   ];
 }
@@ -79,7 +86,10 @@ function stagedRows(d: PlanDiff): string[][] {
 function blastLines(d: PlanDiff): string[] {
   const b = d.blastRadius;
   const out: string[] = [];
-  if (b.users.length) out.push(`access widens for ${plural(b.users.length, "user")} on ${plural(b.dataSources.length, "data source")}: ${b.users.join(", ")}`);
+  if (b.users.length)
+    out.push(
+      `access widens for ${plural(b.users.length, "user")} on ${plural(b.dataSources.length, "data source")}: ${b.users.join(", ")}`,
+    );
   for (const r of b.principals) {
     const fresh = r.newlyReached.length && r.newlyReached.length < r.users.length ? ` (new: ${r.newlyReached.join(", ")})` : "";
     out.push(`${r.dataSource} via ${r.policy} -> ${r.principal} reaches ${plural(r.users.length, "user")}: ${r.users.join(", ")}${fresh}`);
@@ -90,7 +100,7 @@ function blastLines(d: PlanDiff): string[] {
 }
 
 /** A readable terminal rendering: aligned tables, colour when `s` is the colour style. */
-export function diffText(d: PlanDiff, labels: DiffLabels, s: Style = plain): string {
+export function diffText(d: PlanDiff, labels: DiffLabels, s: Style = plain, o: { sourcesCap?: number } = {}): string {
   const out: string[] = [];
   const at = d.baseNow === d.now ? `at ${shortInstant(d.now)}` : `at ${shortInstant(d.baseNow)} → ${shortInstant(d.now)}`;
   out.push(s.bold(`accessplane diff ${labels.base} → ${labels.head}`) + s.dim(`  ${at}`));
@@ -129,32 +139,61 @@ export function diffText(d: PlanDiff, labels: DiffLabels, s: Style = plain): str
   }
   if (d.expirations.length) {
     out.push("", s.bold("Upcoming expirations"));
-    out.push(...columns(d.expirations.map((x) => [shortInstant(x.expiresAt), s.cyan(x.user), s.dim(`via ${x.policy}`), expiresPhrase(d.now, x.expiresAt), x.new ? s.yellow("new") : ""]), "  "));
+    out.push(
+      ...columns(
+        d.expirations.map((x) => [
+          shortInstant(x.expiresAt),
+          s.cyan(x.user),
+          s.dim(`via ${x.policy}`),
+          expiresPhrase(d.now, x.expiresAt),
+          x.new ? s.yellow("new") : "",
+        ]),
+        "  ",
+      ),
+    );
   }
   if (d.newIssues.length) {
     out.push("", s.bold("New issues"));
-    out.push(...issueLines(d.newIssues, s));
+    out.push(...issueLines(d.newIssues, s, o.sourcesCap));
   }
   if (d.resolvedIssues.length) {
     out.push("", s.bold("Resolved issues"));
-    out.push(...issueLines(d.resolvedIssues, { ...s, red: s.dim, yellow: s.dim }));
+    out.push(...issueLines(d.resolvedIssues, { ...s, red: s.dim, yellow: s.dim }, o.sourcesCap));
   }
   const r = d.estimatedResources;
   if (d.resources && d.resources.create.length + d.resources.update.length + d.resources.delete.length > 0) {
     const x = d.resources;
-    out.push("", s.bold("Pulumi resources") + s.dim(`  +${x.create.length} create  ~${x.update.length} update  -${x.delete.length} delete`));
-    out.push(...columns([...x.create.map((n) => [s.green("+"), n]), ...x.update.map((n) => [s.yellow("~"), n]), ...x.delete.map((n) => [s.red("-"), n])], "  "));
+    out.push(
+      "",
+      s.bold("Pulumi resources") + s.dim(`  +${x.create.length} create  ~${x.update.length} update  -${x.delete.length} delete`),
+    );
+    out.push(
+      ...columns(
+        [...x.create.map((n) => [s.green("+"), n]), ...x.update.map((n) => [s.yellow("~"), n]), ...x.delete.map((n) => [s.red("-"), n])],
+        "  ",
+      ),
+    );
   }
   if (d.principals.length) {
-    out.push("", s.bold("Resources") + s.dim(` (estimated: principals, object grants, memberships)  +${r.create} create  ~${r.update} update  -${r.delete} delete`));
-    out.push(...columns(d.principals.map((p) => [principalSign(p), p.id, p.name, principalDetail(p)]), "  "));
+    out.push(
+      "",
+      s.bold("Resources") +
+        s.dim(` (estimated: principals, object grants, memberships)  +${r.create} create  ~${r.update} update  -${r.delete} delete`),
+    );
+    out.push(
+      ...columns(
+        d.principals.map((p) => [principalSign(p), p.id, p.name, principalDetail(p)]),
+        "  ",
+      ),
+    );
   }
   return out.join("\n") + "\n";
 }
 
-function issueLines(issues: readonly Issue[], s: Style): string[] {
+function issueLines(issues: readonly Issue[], s: Style, cap?: number): string[] {
   return issues.map((i) => {
-    const line = "  " + formatIssue(i).replace(/\n/g, "\n  ");
+    const sources = issueSources(i, cap);
+    const line = "  " + (formatIssue(i) + (sources ? `\n    ${sources}` : "")).replace(/\n/g, "\n  ");
     return i.severity === "error" ? s.red(line) : s.yellow(line);
   });
 }
@@ -194,10 +233,14 @@ export function diffMarkdown(d: PlanDiff, labels: DiffLabels): string {
   if (d.access.length) {
     const rows = ["| | user | data source | access | privileges | via | |", "|---|---|---|---|---|---|---|"];
     rows.push(
-      ...capped(d.access, (c) => {
-        const x = cells(c, d.now);
-        return `| ${sign(c) === "-" ? "−" : sign(c)} | ${md(c.user)} | ${md(c.dataSource)} | ${x.access} | ${md(x.privileges)} | ${md(x.via.replace(/^via /, ""))} | ${md(x.note)} |`;
-      }, "access changes"),
+      ...capped(
+        d.access,
+        (c) => {
+          const x = cells(c, d.now);
+          return `| ${sign(c) === "-" ? "−" : sign(c)} | ${md(c.user)} | ${md(c.dataSource)} | ${x.access} | ${md(x.privileges)} | ${md(x.via.replace(/^via /, ""))} | ${md(x.note)} |`;
+        },
+        "access changes",
+      ),
     );
     out.push("", ...details(`Access changes (${d.access.length})`, rows, d.access.length <= OPEN_ROWS));
   }
@@ -210,11 +253,25 @@ export function diffMarkdown(d: PlanDiff, labels: DiffLabels): string {
   }
   const staged = stagedRows(d);
   if (staged.length) {
-    out.push("", ...details(`Staged policies (${staged.length})`, staged.map(([sg, p, t]) => `- ${sg === "-" ? "−" : sg} ${code(p!)} ${md(t!)}`), true));
+    out.push(
+      "",
+      ...details(
+        `Staged policies (${staged.length})`,
+        staged.map(([sg, p, t]) => `- ${sg === "-" ? "−" : sg} ${code(p!)} ${md(t!)}`),
+        true,
+      ),
+    );
   }
   if (d.expirations.length) {
     const rows = ["| expires | user | via | |", "|---|---|---|---|"];
-    rows.push(...capped(d.expirations, (x) => `| ${shortInstant(x.expiresAt)} (${relativeDays(d.now, x.expiresAt)}) | ${md(x.user)} | ${md(x.policy)} | ${x.new ? "new" : ""} |`, "expirations"));
+    rows.push(
+      ...capped(
+        d.expirations,
+        (x) =>
+          `| ${shortInstant(x.expiresAt)} (${relativeDays(d.now, x.expiresAt)}) | ${md(x.user)} | ${md(x.policy)} | ${x.new ? "new" : ""} |`,
+        "expirations",
+      ),
+    );
     out.push("", ...details(`Upcoming expirations (${d.expirations.length})`, rows, d.expirations.length <= 10));
   }
   if (d.resolvedIssues.length) {
@@ -223,14 +280,27 @@ export function diffMarkdown(d: PlanDiff, labels: DiffLabels): string {
   if (d.resources && d.resources.create.length + d.resources.update.length + d.resources.delete.length > 0) {
     const x = d.resources;
     const rows = ["| | resource |", "|---|---|"];
-    const all = [...x.create.map((n) => `| + | \`${n}\` |`), ...x.update.map((n) => `| ~ | \`${n}\` |`), ...x.delete.map((n) => `| − | \`${n}\` |`)];
+    const all = [
+      ...x.create.map((n) => `| + | \`${n}\` |`),
+      ...x.update.map((n) => `| ~ | \`${n}\` |`),
+      ...x.delete.map((n) => `| − | \`${n}\` |`),
+    ];
     rows.push(...capped(all, (l) => l, "resources"));
-    out.push("", ...details(`Pulumi resources: +${x.create.length} create, ~${x.update.length} update, −${x.delete.length} delete`, rows, false));
+    out.push(
+      "",
+      ...details(`Pulumi resources: +${x.create.length} create, ~${x.update.length} update, −${x.delete.length} delete`, rows, false),
+    );
   }
   if (d.principals.length) {
     const r = d.estimatedResources;
     const rows = ["| | principal | name | change |", "|---|---|---|---|"];
-    rows.push(...capped(d.principals, (p) => `| ${principalSign(p) === "-" ? "−" : principalSign(p)} | ${md(p.id)} | ${md(p.name)} | ${md(principalDetail(p))} |`, "principal changes"));
+    rows.push(
+      ...capped(
+        d.principals,
+        (p) => `| ${principalSign(p) === "-" ? "−" : principalSign(p)} | ${md(p.id)} | ${md(p.name)} | ${md(principalDetail(p))} |`,
+        "principal changes",
+      ),
+    );
     out.push("", ...details(`Resources (estimated): +${r.create} create, ~${r.update} update, −${r.delete} delete`, rows, false));
   }
   return out.join("\n") + "\n";
@@ -238,7 +308,8 @@ export function diffMarkdown(d: PlanDiff, labels: DiffLabels): string {
 
 function mdIssue(i: Issue): string {
   const where = i.file ? ` (${i.file}${i.line ? `:${i.line}` : ""})` : "";
-  return `- **${i.severity}** ${code(i.code)} ${md(i.message)}${where}${i.help ? `: ${md(i.help)}` : ""}`;
+  const sources = issueSources(i);
+  return `- **${i.severity}** ${code(i.code)} ${md(i.message)}${where}${i.help ? `: ${md(i.help)}` : ""}${sources ? `; ${md(sources)}` : ""}`;
 }
 
 /** The JSON document of a diff. */

@@ -3,7 +3,7 @@
  */
 import { formatIssue, type Issue } from "../../model/issues";
 import type { AccessEntry, Plan } from "../types";
-import { columns, plain, type Style } from "./table";
+import { columns, issueSources, plain, type Style } from "./table";
 import { expiresPhrase } from "./time";
 
 /** Output formats every command accepts. */
@@ -34,20 +34,31 @@ const summary = (plan: Plan) => {
 };
 
 function privs(e: AccessEntry): string {
-  const extra = Array.isArray(e.operations) ? ` [${(e.operations as string[]).join(",")}]` : typeof e.accessLevel === "string" ? ` [${e.accessLevel}]` : "";
+  const extra = Array.isArray(e.operations)
+    ? ` [${(e.operations as string[]).join(",")}]`
+    : typeof e.accessLevel === "string"
+      ? ` [${e.accessLevel}]`
+      : "";
   return e.privileges.join(", ") + extra;
 }
 
-/** Renders issues as lines, errors first. */
-export function issuesText(issues: readonly Issue[], s: Style = plain): string[] {
+/** Options of the text renderings. */
+export interface TextOptions {
+  /** Data sources an issue names before counting the rest (terminals); all of them when absent. */
+  sourcesCap?: number;
+}
+
+/** Renders issues as lines, errors first; an issue about several data sources names them below it. */
+export function issuesText(issues: readonly Issue[], s: Style = plain, o: TextOptions = {}): string[] {
   return issues.map((i) => {
-    const line = formatIssue(i);
+    const sources = issueSources(i, o.sourcesCap);
+    const line = formatIssue(i) + (sources ? `\n    ${sources}` : "");
     return i.severity === "error" ? s.red(line) : s.yellow(line);
   });
 }
 
 /** A readable terminal summary, per user and per data source. */
-export function planText(plan: Plan, s: Style = plain): string {
+export function planText(plan: Plan, s: Style = plain, o: TextOptions = {}): string {
   const out: string[] = [];
   const sm = summary(plan);
   out.push(
@@ -69,7 +80,12 @@ export function planText(plan: Plan, s: Style = plain): string {
       out.push(`  ${s.cyan(e.user)}`);
       last = e.user;
     }
-    rows.push([e.dataSource, e.access === "write" ? s.yellow("write") : s.green("read"), privs(e), s.dim(`via ${e.policies.join(", ")}${e.expiresAt ? ` until ${e.expiresAt}` : ""}`)]);
+    rows.push([
+      e.dataSource,
+      e.access === "write" ? s.yellow("write") : s.green("read"),
+      privs(e),
+      s.dim(`via ${e.policies.join(", ")}${e.expiresAt ? ` until ${e.expiresAt}` : ""}`),
+    ]);
   }
   flush();
   if (plan.access.length === 0) out.push(s.dim("  nobody has access"));
@@ -84,22 +100,37 @@ export function planText(plan: Plan, s: Style = plain): string {
   for (const ds of [...byDs.keys()].sort()) {
     const list = byDs.get(ds)!;
     out.push(`  ${s.cyan(ds)} ${s.dim(`(${list[0]!.platform} ${list[0]!.objectType}, ${list[0]!.object})`)}`);
-    out.push(...columns(list.map((e) => [e.user, e.access === "write" ? s.yellow("write") : s.green("read"), privs(e)]), "    "));
+    out.push(
+      ...columns(
+        list.map((e) => [e.user, e.access === "write" ? s.yellow("write") : s.green("read"), privs(e)]),
+        "    ",
+      ),
+    );
   }
   if (plan.staged.length) {
     out.push("");
     out.push(s.bold("Staged policies (grant nothing yet)"));
-    out.push(...columns(plan.staged.map((p) => [p.policy, p.access, `would reach ${p.users.length} users on ${p.dataSources.length} data sources`]), "  "));
+    out.push(
+      ...columns(
+        plan.staged.map((p) => [p.policy, p.access, `would reach ${p.users.length} users on ${p.dataSources.length} data sources`]),
+        "  ",
+      ),
+    );
   }
   if (plan.expirations.length) {
     out.push("");
     out.push(s.bold("Upcoming expirations"));
-    out.push(...columns(plan.expirations.map((x) => [x.expiresAt, x.user, s.dim(`via ${x.policy}`), expiresPhrase(plan.now, x.expiresAt)]), "  "));
+    out.push(
+      ...columns(
+        plan.expirations.map((x) => [x.expiresAt, x.user, s.dim(`via ${x.policy}`), expiresPhrase(plan.now, x.expiresAt)]),
+        "  ",
+      ),
+    );
   }
   if (plan.issues.length) {
     out.push("");
     out.push(s.bold("Issues"));
-    out.push(...issuesText(plan.issues, s).map((l) => "  " + l.replace(/\n/g, "\n  ")));
+    out.push(...issuesText(plan.issues, s, o).map((l) => "  " + l.replace(/\n/g, "\n  ")));
   }
   out.push("");
   out.push(`${sm.errors} error${sm.errors === 1 ? "" : "s"}, ${sm.warnings} warning${sm.warnings === 1 ? "" : "s"}`);
@@ -112,7 +143,9 @@ const md = (s: string) => s.replace(/\|/g, "\\|");
 export function blastRadiusText(plan: Plan, s: Style = plain): string[] {
   const wide = plan.blastRadius.filter((b) => b.overProvisioned.length > 0 || b.futureMembersBypassApproval);
   if (wide.length === 0) return [];
-  const out = [s.bold(s.red(`Blast radius: ${wide.length} grant${wide.length === 1 ? "" : "s"} to IAM principals reach people no policy names`))];
+  const out = [
+    s.bold(s.red(`Blast radius: ${wide.length} grant${wide.length === 1 ? "" : "s"} to IAM principals reach people no policy names`)),
+  ];
   for (const b of wide) {
     out.push(`  ${s.cyan(b.dataSource)} via ${b.policy} -> ${b.principal}`);
     out.push(`    everyone behind it: ${b.users.join(", ") || "(no known user)"}`);
@@ -127,10 +160,17 @@ export function blastRadiusText(plan: Plan, s: Style = plain): string[] {
 export function blastRadiusMarkdown(plan: Plan): string[] {
   const wide = plan.blastRadius.filter((b) => b.overProvisioned.length > 0 || b.futureMembersBypassApproval);
   if (wide.length === 0) return [];
-  const out = [`> [!WARNING]`, `> **Blast radius**: ${wide.length} grant${wide.length === 1 ? "" : "s"} to IAM principals reach people no policy names`, ""];
+  const out = [
+    `> [!WARNING]`,
+    `> **Blast radius**: ${wide.length} grant${wide.length === 1 ? "" : "s"} to IAM principals reach people no policy names`,
+    "",
+  ];
   out.push("| data source | policy | principal | everyone behind it | over-provisioned | future members bypass approval |");
   out.push("|---|---|---|---|---|---|");
-  for (const b of wide) out.push(`| ${md(b.dataSource)} | ${md(b.policy)} | \`${b.principal}\` | ${md(b.users.join(", "))} | ${md(b.overProvisioned.join(", "))} | ${b.futureMembersBypassApproval ? "yes" : "no"} |`);
+  for (const b of wide)
+    out.push(
+      `| ${md(b.dataSource)} | ${md(b.policy)} | \`${b.principal}\` | ${md(b.users.join(", "))} | ${md(b.overProvisioned.join(", "))} | ${b.futureMembersBypassApproval ? "yes" : "no"} |`,
+    );
   out.push("");
   return out;
 }
@@ -139,29 +179,45 @@ export function blastRadiusMarkdown(plan: Plan): string[] {
 export function planMarkdown(plan: Plan): string {
   const sm = summary(plan);
   const out: string[] = [];
-  out.push(`**accessplane plan**: ${plan.access.length} grants to ${sm.users} users on ${sm.sources} data sources · ${sm.errors} errors · ${sm.warnings} warnings`);
+  out.push(
+    `**accessplane plan**: ${plan.access.length} grants to ${sm.users} users on ${sm.sources} data sources · ${sm.errors} errors · ${sm.warnings} warnings`,
+  );
   out.push("");
   out.push(...blastRadiusMarkdown(plan));
   out.push("<details><summary>Access per user</summary>");
   out.push("");
   out.push("| user | data source | access | privileges | via |");
   out.push("|---|---|---|---|---|");
-  for (const e of plan.access) out.push(`| ${md(e.user)} | ${md(e.dataSource)} | ${e.access} | ${md(privs(e))} | ${md(e.policies.join(", "))} |`);
+  for (const e of plan.access)
+    out.push(`| ${md(e.user)} | ${md(e.dataSource)} | ${e.access} | ${md(privs(e))} | ${md(e.policies.join(", "))} |`);
   out.push("");
   out.push("</details>");
   if (plan.staged.length) {
     out.push("");
-    out.push("**Staged policies** (grant nothing yet): " + plan.staged.map((p) => `\`${p.policy}\` (${p.users.length} users, ${p.dataSources.length} data sources)`).join(", "));
+    out.push(
+      "**Staged policies** (grant nothing yet): " +
+        plan.staged.map((p) => `\`${p.policy}\` (${p.users.length} users, ${p.dataSources.length} data sources)`).join(", "),
+    );
   }
   if (plan.expirations.length) {
     out.push("");
-    out.push("**Upcoming expirations**: " + plan.expirations.map((x) => `\`${x.user}\` via \`${x.policy}\` at ${x.expiresAt} (${expiresPhrase(plan.now, x.expiresAt)})`).join(", "));
+    out.push(
+      "**Upcoming expirations**: " +
+        plan.expirations
+          .map((x) => `\`${x.user}\` via \`${x.policy}\` at ${x.expiresAt} (${expiresPhrase(plan.now, x.expiresAt)})`)
+          .join(", "),
+    );
   }
   if (plan.issues.length) {
     out.push("");
     out.push("<details><summary>Issues</summary>");
     out.push("");
-    for (const i of plan.issues) out.push(`- **${i.severity}** \`${i.code}\` ${md(i.message)}${i.file ? ` (${i.file}${i.line ? `:${i.line}` : ""})` : ""}${i.help ? `: ${md(i.help)}` : ""}`);
+    for (const i of plan.issues) {
+      const sources = issueSources(i);
+      out.push(
+        `- **${i.severity}** \`${i.code}\` ${md(i.message)}${i.file ? ` (${i.file}${i.line ? `:${i.line}` : ""})` : ""}${i.help ? `: ${md(i.help)}` : ""}${sources ? `; ${md(sources)}` : ""}`,
+      );
+    }
     out.push("");
     out.push("</details>");
   }
