@@ -212,29 +212,16 @@ export function program(io: Io, setCode: (c: number) => void): Command {
       .option("--ack", `acknowledge widening (CI: pass it when the pull request has the \`${ACK_LABEL}\` label)`)
       .option("--no-resources", "skip the Pulumi resources to create, update and delete (faster)"),
     "the repository root",
-  ).action(
-    async (
-      o: EstateOpts & {
-        base: string;
-        head?: string;
-        now?: string;
-        baseNow?: string;
-        format: Format;
-        failOnWiden?: boolean;
-        ack?: boolean;
-        resources: boolean;
-      },
-    ) => {
-      const now = parseNow(o.now);
-      const baseNow = o.baseNow !== undefined ? parseNow(o.baseNow, "--base-now") : now;
-      const p = progress();
-      try {
-        setCode(await runDiff(o, now, baseNow, p));
-      } finally {
-        p.stop();
-      }
-    },
-  );
+  ).action(async (o: EstateOpts & { base: string; head?: string; now?: string; baseNow?: string; format: Format; failOnWiden?: boolean; ack?: boolean; resources: boolean }) => {
+    const now = parseNow(o.now);
+    const baseNow = o.baseNow !== undefined ? parseNow(o.baseNow, "--base-now") : now;
+    const p = progress();
+    try {
+      setCode(await runDiff(o, now, baseNow, p));
+    } finally {
+      p.stop();
+    }
+  });
 
   async function runDiff(
     o: EstateOpts & { base: string; head?: string; format: Format; failOnWiden?: boolean; ack?: boolean; resources?: boolean },
@@ -275,8 +262,7 @@ export function program(io: Io, setCode: (c: number) => void): Command {
       const issues = [...side.rev.issues, ...res.issues];
       if (!res.estate || hasErrors(issues)) {
         p.stop();
-        if (o.format === "json")
-          io.out(JSON.stringify({ version: 1, side: i === 0 ? "base" : "head", label: side.label, issues }, null, 2) + "\n");
+        if (o.format === "json") io.out(JSON.stringify({ version: 1, side: i === 0 ? "base" : "head", label: side.label, issues }, null, 2) + "\n");
         else {
           io.err(`${side.label}: the estate does not load\n`);
           io.err(issuesText(issues, io.style).join("\n") + "\n");

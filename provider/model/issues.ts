@@ -65,12 +65,7 @@ export function formatIssue(i: Issue): string {
 /** Thrown by library entry points when inputs have errors; carries every issue. */
 export class InputError extends Error {
   constructor(readonly issues: Issue[]) {
-    super(
-      issues
-        .filter((i) => i.severity === "error")
-        .map(formatIssue)
-        .join("\n"),
-    );
+    super(issues.filter((i) => i.severity === "error").map(formatIssue).join("\n"));
     this.name = "InputError";
   }
 }

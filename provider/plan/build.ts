@@ -7,8 +7,8 @@ import { sortIssues } from "../model/issues";
 import type { AccessType, DataSource, Identities, Platform, Policy } from "../model/schema";
 import { ADAPTERS, adapterFor } from "../platforms";
 import type { BlastRadius, Note, PlatformAdapter, Privileges, Target } from "../platforms/types";
-import { type Resolution, resolve } from "../resolve/resolve";
-import type { AccessEntry, Plan, Principal, PrincipalGrant, PrincipalMember } from "./types";
+import { type Cohort, type Resolution, resolve } from "../resolve/resolve";
+import type { AccessEntry, Plan, Principal, PrincipalGrant, PrincipalMember, StagedPolicy } from "./types";
 import type { Estate } from "../model/load";
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -162,18 +162,23 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
   const userBuckets: ({ b: Bucket; exp: number }[] | undefined)[] = new Array(users.length);
   const principals: Principal[] = [];
 
-  for (const cohort of resolution.cohorts) {
+  /**
+   * Adds one cohort's buckets to its members' lists (`add`). An active cohort (`principals` given)
+   * also records its principals, warnings and missing identities; a staged one only what it would grant.
+   */
+  const addCohort = (cohort: Cohort, policy: number, add: (u: number, b: Bucket, exp: number) => void, principals?: Principal[]): void => {
     const byPrincipal = new Map<string, Bucket>();
     for (const ds of cohort.dataSources) {
       const a = adapter(ds);
       const p = cohort.downgraded ? downgraded(ds) : privileges(ds, cohort.access);
-      if (p.notes.length > 0) for (const n of ownNotes(ds, cohort.downgraded ? "write" : cohort.access)) noteFor(cohort.policy, ds, n);
+      if (principals && p.notes.length > 0)
+        for (const n of ownNotes(ds, cohort.downgraded ? "write" : cohort.access)) noteFor(cohort.policy, ds, n);
       if (p.privileges.length === 0) continue;
       const idKey = a.identityKey(config, ds as never);
       const pk = `${ds.platform}|${idKey}`;
       let pr = byPrincipal.get(pk);
       if (!pr) {
-        pr = { a, key: idKey, grants: [], ds, policy: policyId.get(cohort.policy)!, d: [], priv: [], write: [] };
+        pr = { a, key: idKey, grants: [], ds, policy, d: [], priv: [], write: [] };
         byPrincipal.set(pk, pr);
       }
       const t = target(ds);
@@ -197,6 +202,7 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
         const user = users[u]!;
         const identity = user.identities[pr.key];
         if (!identity) {
+          if (!principals) continue;
           const mk = `${pr.ds.platform}|${pr.key}|${user.id}`;
           const m = missing.get(mk) ?? {
             user: user.id,
@@ -210,9 +216,9 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
           continue;
         }
         members.push(sub.expiresAt !== undefined ? { user: user.id, identity, expiresAt: sub.expiresAt } : { user: user.id, identity });
-        const list = userBuckets[u] ?? (userBuckets[u] = []);
-        list.push({ b: pr, exp: sub.expiresAt === undefined ? Infinity : Date.parse(sub.expiresAt) });
+        add(u, pr, sub.expiresAt === undefined ? Infinity : Date.parse(sub.expiresAt));
       }
+      if (!principals) continue;
       // A cohort reaching one platform through two identity kinds (an S3 data source overriding the
       // principal mode) has two principals: the non-default one carries its identity kind in its id.
       const defaultKey = pr.a.identityKey(config);
@@ -228,6 +234,9 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
         grants: pr.grants,
       });
     }
+  };
+  for (const cohort of resolution.cohorts) {
+    addCohort(cohort, policyId.get(cohort.policy)!, (u, b, exp) => (userBuckets[u] ??= []).push({ b, exp }), principals);
   }
 
   // Access entries, sorted by user then data source. Per user, contributions accumulate in scratch
@@ -393,14 +402,106 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
     });
   }
 
-  const staged = resolution.staged.map((s) => ({
-    policy: s.policy.name,
-    access: s.policy.access,
-    users: s.subscribers.map((x) => x.user),
-    dataSources: s.dataSources.map((d) => d.id),
-  }));
-  for (const s of resolution.staged) {
-    issues.push(stagedIssue(s.policy, s.subscribers.length, s.dataSources.length));
+  // Staged previews: what each staged policy's activation would add or change, computed from its
+  // cohorts under the same guardrails and tables, merged with the access the active policies give on
+  // the same (user, data source). Equal to the entries naming the policy in the plan where it is
+  // active (test/plan/staged.property.test.ts).
+  let userStart: Int32Array | undefined;
+  const activeAt = (u: number, d: number): number => {
+    if (!userStart) {
+      userStart = new Int32Array(users.length + 1);
+      for (let i = 0; i < cols.length; i++) userStart[cols.u[i]! + 1]!++;
+      for (let k = 0; k < users.length; k++) userStart[k + 1]! += userStart[k]!;
+    }
+    let lo = userStart[u]!;
+    let hi = userStart[u + 1]!;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const x = cols.d[mid]!;
+      if (x === d) return mid;
+      if (x < d) lo = mid + 1;
+      else hi = mid;
+    }
+    return -1;
+  };
+  const policiesAt = (i: number): readonly string[] => {
+    const pol = cols.pol[i]!;
+    return pol < policyNames.length ? [policyNames[pol]!] : policyLists[pol]!;
+  };
+  const stagedCohorts = new Map<string, Cohort[]>();
+  for (const c of resolution.stagedCohorts) {
+    const l = stagedCohorts.get(c.policy);
+    if (l) l.push(c);
+    else stagedCohorts.set(c.policy, [c]);
+  }
+  const preview = (name: string): AccessEntry[] => {
+    const byUser = new Map<
+      number,
+      Map<number, { a: PlatformAdapter<DataSource["platform"]>; priv: number; write: boolean; exp: number }>
+    >();
+    for (const c of stagedCohorts.get(name) ?? []) {
+      addCohort(c, -1, (u, b, exp) => {
+        const m = byUser.get(u) ?? byUser.set(u, new Map()).get(u)!;
+        for (let i = 0; i < b.d.length; i++) {
+          const d = b.d[i]!;
+          const prev = m.get(d);
+          if (!prev) m.set(d, { a: b.a, priv: b.priv[i]!, write: b.write[i]!, exp });
+          else {
+            prev.priv = mergeIds(b.a, prev.priv, b.priv[i]!);
+            prev.write ||= b.write[i]!;
+            if (exp > prev.exp) prev.exp = exp;
+          }
+        }
+      });
+    }
+    const out: AccessEntry[] = [];
+    for (const u of [...byUser.keys()].sort((x, y) => x - y)) {
+      const m = byUser.get(u)!;
+      for (const d of [...m.keys()].sort((x, y) => x - y)) {
+        const c = m.get(d)!;
+        let { priv, write, exp } = c;
+        let pols = [name];
+        const i = activeAt(u, d);
+        if (i >= 0) {
+          priv = mergeIds(c.a, cols.priv[i]!, priv);
+          write ||= cols.write[i] === 1;
+          exp = Math.max(exp, cols.exp[i]!);
+          pols = [...policiesAt(i), name].sort(cmp);
+        }
+        const ds = sources[d]!;
+        const t = target(ds);
+        const privs = privLists[priv]!;
+        const entry: AccessEntry = {
+          user: userIds[u]!,
+          dataSource: ds.id,
+          platform: ds.platform,
+          objectType: ds.objectType,
+          access: write ? "write" : "read",
+          privileges: privs as string[],
+          parents: t.parents.map((p) => ({ object: p.object, privileges: [...p.privileges] })),
+          policies: pols,
+          object: t.object,
+        };
+        Object.assign(entry, adapter(ds).extras(ds as never, privs, config));
+        if (exp !== Infinity) entry.expiresAt = new Date(exp).toISOString();
+        out.push(entry);
+      }
+    }
+    return out;
+  };
+  const staged = resolution.staged.map((s): StagedPolicy => {
+    const entries = preview(s.policy.name);
+    return {
+      policy: s.policy.name,
+      access: s.policy.access,
+      users: [...new Set(entries.map((e) => e.user))],
+      dataSources: [...new Set(entries.map((e) => e.dataSource))].sort(cmp),
+      entries,
+    };
+  });
+  for (const s of staged) {
+    const p = resolution.staged.find((x) => x.policy.name === s.policy)!.policy;
+    issues.push(stagedIssue(p, s.users.length, s.dataSources.length));
   }
 
   principals.sort((a, b) => cmp(a.id, b.id));

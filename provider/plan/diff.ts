@@ -410,8 +410,12 @@ function reachChanges(base: Plan, head: Plan): PrincipalReach[] {
 function stagedChanges(base: Plan, head: Plan): StagedChanges {
   const b = new Map(base.staged.map((s) => [s.policy, s]));
   const a = new Map(head.staged.map((s) => [s.policy, s]));
+  // A preview changes with any of its entries, even when it reaches the same users and data sources.
   const same = (x: StagedPolicy, y: StagedPolicy) =>
-    x.access === y.access && sameList(x.users, y.users) && sameList(x.dataSources, y.dataSources);
+    x.access === y.access &&
+    sameList(x.users, y.users) &&
+    sameList(x.dataSources, y.dataSources) &&
+    (sameJson(x.entries, y.entries) || JSON.stringify(x.entries) === JSON.stringify(y.entries));
   const byPolicy = (x: { policy: string }, y: { policy: string }) => cmp(x.policy, y.policy);
   return {
     added: head.staged.filter((s) => !b.has(s.policy)).sort(byPolicy),

@@ -74,8 +74,15 @@ export interface Principal {
 export interface StagedPolicy {
   policy: string;
   access: AccessType;
+  /** Users who would gain or change access (sorted). */
   users: string[];
+  /** Data sources they would gain or change it on (sorted). */
   dataSources: string[];
+  /**
+   * The access entries naming this policy in the plan of the same estate and instant with the policy
+   * active: every entry its activation adds or changes, as that plan would show it (by user, then data source).
+   */
+  entries: AccessEntry[];
 }
 
 /** The plan of an estate at one instant. */

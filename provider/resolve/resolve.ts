@@ -65,6 +65,11 @@ export interface Resolution {
   /** Active guardrails. */
   guardrails: PolicyResolution[];
   cohorts: Cohort[];
+  /**
+   * The cohorts each staged grant policy would have if it were active, by the same guardrails (sorted
+   * by key): what the plan previews, never what it grants.
+   */
+  stagedCohorts: Cohort[];
   expirations: Expiration[];
 }
 
@@ -244,8 +249,8 @@ export function resolve(
     return write ? both.write : both.read;
   };
 
-  const cohorts: Cohort[] = [];
-  for (const pr of grants) {
+  /** The cohorts of one grant policy: active ones grant, staged ones are previewed the same way. */
+  const cohortsOf = (pr: PolicyResolution, cohorts: Cohort[]): void => {
     const { policy } = pr;
     const isWrite = policy.access === "write";
     const subscribers = pr.subscribers;
@@ -283,7 +288,12 @@ export function resolve(
         cohorts.push({ key: `${key}~read`, policy: policy.name, access: "read", downgraded: true, guardrails: names, members: downgraded, dataSources });
       }
     }
-  }
+  };
+  const cohorts: Cohort[] = [];
+  for (const pr of grants) cohortsOf(pr, cohorts);
+  const stagedCohorts: Cohort[] = [];
+  for (const pr of staged) cohortsOf(pr, stagedCohorts);
+  stagedCohorts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   cohorts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
   const expirations: Expiration[] = [];
@@ -295,5 +305,5 @@ export function resolve(
   }
   expirations.sort((a, b) => (a.expiresAt < b.expiresAt ? -1 : a.expiresAt > b.expiresAt ? 1 : a.user < b.user ? -1 : a.user > b.user ? 1 : a.policy < b.policy ? -1 : 1));
 
-  return { now: nowIso, grants, staged, guardrails, cohorts, expirations };
+  return { now: nowIso, grants, staged, guardrails, cohorts, stagedCohorts, expirations };
 }

@@ -150,6 +150,22 @@ describe("diffPlans", () => {
     ]);
   });
 
+  test("a staged preview that reaches the same users and data sources with other entries has changed", () => {
+    const staged = { "policies/fin-analysts.yaml": finPolicy({ state: "staged" }) };
+    // t1 becomes personal data: ann, not cleared, would no longer reach it; cat still would.
+    const head = baseEstate({
+      inventory: inventory().replace("table: T1 }, tags: [fin]", "table: T1 }, tags: [fin, pii]"),
+      policies: staged,
+    });
+    const d = diff(baseEstate({ policies: staged }), head);
+    expect(d.staged.changed.map((c) => [c.policy, c.before.users, c.after.users, c.before.dataSources, c.after.dataSources])).toEqual([
+      ["fin-analysts", ["ann", "cat"], ["ann", "cat"], ["t1", "t2", "v1"], ["t1", "t2", "v1"]],
+    ]);
+    const keys = (l: { user: string; dataSource: string }[]) => l.map((e) => `${e.user}|${e.dataSource}`);
+    expect(keys(d.staged.changed[0]!.before.entries)).toEqual(["ann|t1", "ann|v1", "cat|t1", "cat|t2", "cat|v1"]);
+    expect(keys(d.staged.changed[0]!.after.entries)).toEqual(["ann|v1", "cat|t1", "cat|t2", "cat|v1"]);
+  });
+
   test("text output is coloured only with the colour style", () => {
     const d = CASES[0]!.diff();
     expect(diffText(d, LABELS)).not.toMatch(/\u001b\[/);

@@ -54,7 +54,9 @@ export function referenceResolve(
   const passers = new Map<string, Set<string>>(guardrails.map((g) => [g.policy.name, new Set(g.subscribers.map((s) => s.user))]));
 
   const cohorts: Cohort[] = [];
-  for (const pr of grants) {
+  const stagedCohorts: Cohort[] = [];
+  for (const pr of [...grants, ...staged]) {
+    const out = pr.policy.state === "active" ? cohorts : stagedCohorts;
     const { policy } = pr;
     // Group data sources by the guardrails that apply to this policy's access on them.
     const groups = new Map<string, { gates: PolicyResolution[]; dataSources: DataSource[] }>();
@@ -86,13 +88,14 @@ export function referenceResolve(
         if (policy.access === "write" && !write) downgraded.push(s);
         else full.push(s);
       }
-      cohorts.push({ key, policy: policy.name, access: policy.access, downgraded: false, guardrails: names, members: full, dataSources });
+      out.push({ key, policy: policy.name, access: policy.access, downgraded: false, guardrails: names, members: full, dataSources });
       if (downgraded.length > 0) {
-        cohorts.push({ key: `${key}~read`, policy: policy.name, access: "read", downgraded: true, guardrails: names, members: downgraded, dataSources });
+        out.push({ key: `${key}~read`, policy: policy.name, access: "read", downgraded: true, guardrails: names, members: downgraded, dataSources });
       }
     }
   }
   cohorts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  stagedCohorts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
   const expirations: Expiration[] = [];
   for (const pr of grants) {
@@ -103,5 +106,5 @@ export function referenceResolve(
   }
   expirations.sort((a, b) => (a.expiresAt < b.expiresAt ? -1 : a.expiresAt > b.expiresAt ? 1 : a.user < b.user ? -1 : a.user > b.user ? 1 : a.policy < b.policy ? -1 : 1));
 
-  return { now: nowIso, grants, staged, guardrails, cohorts, expirations };
+  return { now: nowIso, grants, staged, guardrails, cohorts, stagedCohorts, expirations };
 }

@@ -40,11 +40,8 @@ function cells(c: AccessChange, now: string) {
   if (c.expired) note = `expired ${shortInstant(c.before!.expiresAt!)}`;
   else if (c.expiry) {
     const was = c.expiry.from ? shortInstant(c.expiry.from) : "never";
-    note = c.expiry.to
-      ? `until ${shortInstant(c.expiry.to)}, ${expiresPhrase(now, c.expiry.to)} (was ${was})`
-      : `no longer expires (was ${was})`;
-  } else if (c.kind !== "lost" && c.after?.expiresAt)
-    note = `until ${shortInstant(c.after.expiresAt)}, ${expiresPhrase(now, c.after.expiresAt)}`;
+    note = c.expiry.to ? `until ${shortInstant(c.expiry.to)}, ${expiresPhrase(now, c.expiry.to)} (was ${was})` : `no longer expires (was ${was})`;
+  } else if (c.kind !== "lost" && c.after?.expiresAt) note = `until ${shortInstant(c.after.expiresAt)}, ${expiresPhrase(now, c.after.expiresAt)}`;
   return { access, privileges, via, note };
 }
 
@@ -74,11 +71,7 @@ function stagedRows(d: PlanDiff): string[][] {
     `${s.access}, would reach ${plural(s.users.length, "user")} on ${plural(s.dataSources.length, "data source")}`;
   return [
     ...d.staged.added.map((s) => ["+", s.policy, `staged: ${reach(s)}`]),
-    ...d.staged.changed.map((s) => [
-      "~",
-      s.policy,
-      `staged: ${reach(s.after)} (was ${plural(s.before.users.length, "user")} on ${plural(s.before.dataSources.length, "data source")})`,
-    ]),
+    ...d.staged.changed.map((s) => ["~", s.policy, `staged: ${reach(s.after)} (was ${plural(s.before.users.length, "user")} on ${plural(s.before.dataSources.length, "data source")})`]),
     ...d.staged.removed.map((s) => ["-", s.policy, "no longer staged"]),
   ];
 }
@@ -86,10 +79,7 @@ function stagedRows(d: PlanDiff): string[][] {
 function blastLines(d: PlanDiff): string[] {
   const b = d.blastRadius;
   const out: string[] = [];
-  if (b.users.length)
-    out.push(
-      `access widens for ${plural(b.users.length, "user")} on ${plural(b.dataSources.length, "data source")}: ${b.users.join(", ")}`,
-    );
+  if (b.users.length) out.push(`access widens for ${plural(b.users.length, "user")} on ${plural(b.dataSources.length, "data source")}: ${b.users.join(", ")}`);
   for (const r of b.principals) {
     const fresh = r.newlyReached.length && r.newlyReached.length < r.users.length ? ` (new: ${r.newlyReached.join(", ")})` : "";
     out.push(`${r.dataSource} via ${r.policy} -> ${r.principal} reaches ${plural(r.users.length, "user")}: ${r.users.join(", ")}${fresh}`);
@@ -139,18 +129,7 @@ export function diffText(d: PlanDiff, labels: DiffLabels, s: Style = plain, o: {
   }
   if (d.expirations.length) {
     out.push("", s.bold("Upcoming expirations"));
-    out.push(
-      ...columns(
-        d.expirations.map((x) => [
-          shortInstant(x.expiresAt),
-          s.cyan(x.user),
-          s.dim(`via ${x.policy}`),
-          expiresPhrase(d.now, x.expiresAt),
-          x.new ? s.yellow("new") : "",
-        ]),
-        "  ",
-      ),
-    );
+    out.push(...columns(d.expirations.map((x) => [shortInstant(x.expiresAt), s.cyan(x.user), s.dim(`via ${x.policy}`), expiresPhrase(d.now, x.expiresAt), x.new ? s.yellow("new") : ""]), "  "));
   }
   if (d.newIssues.length) {
     out.push("", s.bold("New issues"));
@@ -163,29 +142,12 @@ export function diffText(d: PlanDiff, labels: DiffLabels, s: Style = plain, o: {
   const r = d.estimatedResources;
   if (d.resources && d.resources.create.length + d.resources.update.length + d.resources.delete.length > 0) {
     const x = d.resources;
-    out.push(
-      "",
-      s.bold("Pulumi resources") + s.dim(`  +${x.create.length} create  ~${x.update.length} update  -${x.delete.length} delete`),
-    );
-    out.push(
-      ...columns(
-        [...x.create.map((n) => [s.green("+"), n]), ...x.update.map((n) => [s.yellow("~"), n]), ...x.delete.map((n) => [s.red("-"), n])],
-        "  ",
-      ),
-    );
+    out.push("", s.bold("Pulumi resources") + s.dim(`  +${x.create.length} create  ~${x.update.length} update  -${x.delete.length} delete`));
+    out.push(...columns([...x.create.map((n) => [s.green("+"), n]), ...x.update.map((n) => [s.yellow("~"), n]), ...x.delete.map((n) => [s.red("-"), n])], "  "));
   }
   if (d.principals.length) {
-    out.push(
-      "",
-      s.bold("Resources") +
-        s.dim(` (estimated: principals, object grants, memberships)  +${r.create} create  ~${r.update} update  -${r.delete} delete`),
-    );
-    out.push(
-      ...columns(
-        d.principals.map((p) => [principalSign(p), p.id, p.name, principalDetail(p)]),
-        "  ",
-      ),
-    );
+    out.push("", s.bold("Resources") + s.dim(` (estimated: principals, object grants, memberships)  +${r.create} create  ~${r.update} update  -${r.delete} delete`));
+    out.push(...columns(d.principals.map((p) => [principalSign(p), p.id, p.name, principalDetail(p)]), "  "));
   }
   return out.join("\n") + "\n";
 }
@@ -233,14 +195,10 @@ export function diffMarkdown(d: PlanDiff, labels: DiffLabels): string {
   if (d.access.length) {
     const rows = ["| | user | data source | access | privileges | via | |", "|---|---|---|---|---|---|---|"];
     rows.push(
-      ...capped(
-        d.access,
-        (c) => {
-          const x = cells(c, d.now);
-          return `| ${sign(c) === "-" ? "−" : sign(c)} | ${md(c.user)} | ${md(c.dataSource)} | ${x.access} | ${md(x.privileges)} | ${md(x.via.replace(/^via /, ""))} | ${md(x.note)} |`;
-        },
-        "access changes",
-      ),
+      ...capped(d.access, (c) => {
+        const x = cells(c, d.now);
+        return `| ${sign(c) === "-" ? "−" : sign(c)} | ${md(c.user)} | ${md(c.dataSource)} | ${x.access} | ${md(x.privileges)} | ${md(x.via.replace(/^via /, ""))} | ${md(x.note)} |`;
+      }, "access changes"),
     );
     out.push("", ...details(`Access changes (${d.access.length})`, rows, d.access.length <= OPEN_ROWS));
   }
@@ -253,25 +211,11 @@ export function diffMarkdown(d: PlanDiff, labels: DiffLabels): string {
   }
   const staged = stagedRows(d);
   if (staged.length) {
-    out.push(
-      "",
-      ...details(
-        `Staged policies (${staged.length})`,
-        staged.map(([sg, p, t]) => `- ${sg === "-" ? "−" : sg} ${code(p!)} ${md(t!)}`),
-        true,
-      ),
-    );
+    out.push("", ...details(`Staged policies (${staged.length})`, staged.map(([sg, p, t]) => `- ${sg === "-" ? "−" : sg} ${code(p!)} ${md(t!)}`), true));
   }
   if (d.expirations.length) {
     const rows = ["| expires | user | via | |", "|---|---|---|---|"];
-    rows.push(
-      ...capped(
-        d.expirations,
-        (x) =>
-          `| ${shortInstant(x.expiresAt)} (${relativeDays(d.now, x.expiresAt)}) | ${md(x.user)} | ${md(x.policy)} | ${x.new ? "new" : ""} |`,
-        "expirations",
-      ),
-    );
+    rows.push(...capped(d.expirations, (x) => `| ${shortInstant(x.expiresAt)} (${relativeDays(d.now, x.expiresAt)}) | ${md(x.user)} | ${md(x.policy)} | ${x.new ? "new" : ""} |`, "expirations"));
     out.push("", ...details(`Upcoming expirations (${d.expirations.length})`, rows, d.expirations.length <= 10));
   }
   if (d.resolvedIssues.length) {
@@ -280,27 +224,14 @@ export function diffMarkdown(d: PlanDiff, labels: DiffLabels): string {
   if (d.resources && d.resources.create.length + d.resources.update.length + d.resources.delete.length > 0) {
     const x = d.resources;
     const rows = ["| | resource |", "|---|---|"];
-    const all = [
-      ...x.create.map((n) => `| + | \`${n}\` |`),
-      ...x.update.map((n) => `| ~ | \`${n}\` |`),
-      ...x.delete.map((n) => `| − | \`${n}\` |`),
-    ];
+    const all = [...x.create.map((n) => `| + | \`${n}\` |`), ...x.update.map((n) => `| ~ | \`${n}\` |`), ...x.delete.map((n) => `| − | \`${n}\` |`)];
     rows.push(...capped(all, (l) => l, "resources"));
-    out.push(
-      "",
-      ...details(`Pulumi resources: +${x.create.length} create, ~${x.update.length} update, −${x.delete.length} delete`, rows, false),
-    );
+    out.push("", ...details(`Pulumi resources: +${x.create.length} create, ~${x.update.length} update, −${x.delete.length} delete`, rows, false));
   }
   if (d.principals.length) {
     const r = d.estimatedResources;
     const rows = ["| | principal | name | change |", "|---|---|---|---|"];
-    rows.push(
-      ...capped(
-        d.principals,
-        (p) => `| ${principalSign(p) === "-" ? "−" : principalSign(p)} | ${md(p.id)} | ${md(p.name)} | ${md(principalDetail(p))} |`,
-        "principal changes",
-      ),
-    );
+    rows.push(...capped(d.principals, (p) => `| ${principalSign(p) === "-" ? "−" : principalSign(p)} | ${md(p.id)} | ${md(p.name)} | ${md(principalDetail(p))} |`, "principal changes"));
     out.push("", ...details(`Resources (estimated): +${r.create} create, ~${r.update} update, −${r.delete} delete`, rows, false));
   }
   return out.join("\n") + "\n";

@@ -34,11 +34,7 @@ const summary = (plan: Plan) => {
 };
 
 function privs(e: AccessEntry): string {
-  const extra = Array.isArray(e.operations)
-    ? ` [${(e.operations as string[]).join(",")}]`
-    : typeof e.accessLevel === "string"
-      ? ` [${e.accessLevel}]`
-      : "";
+  const extra = Array.isArray(e.operations) ? ` [${(e.operations as string[]).join(",")}]` : typeof e.accessLevel === "string" ? ` [${e.accessLevel}]` : "";
   return e.privileges.join(", ") + extra;
 }
 
@@ -80,12 +76,7 @@ export function planText(plan: Plan, s: Style = plain, o: TextOptions = {}): str
       out.push(`  ${s.cyan(e.user)}`);
       last = e.user;
     }
-    rows.push([
-      e.dataSource,
-      e.access === "write" ? s.yellow("write") : s.green("read"),
-      privs(e),
-      s.dim(`via ${e.policies.join(", ")}${e.expiresAt ? ` until ${e.expiresAt}` : ""}`),
-    ]);
+    rows.push([e.dataSource, e.access === "write" ? s.yellow("write") : s.green("read"), privs(e), s.dim(`via ${e.policies.join(", ")}${e.expiresAt ? ` until ${e.expiresAt}` : ""}`)]);
   }
   flush();
   if (plan.access.length === 0) out.push(s.dim("  nobody has access"));
@@ -100,32 +91,23 @@ export function planText(plan: Plan, s: Style = plain, o: TextOptions = {}): str
   for (const ds of [...byDs.keys()].sort()) {
     const list = byDs.get(ds)!;
     out.push(`  ${s.cyan(ds)} ${s.dim(`(${list[0]!.platform} ${list[0]!.objectType}, ${list[0]!.object})`)}`);
-    out.push(
-      ...columns(
-        list.map((e) => [e.user, e.access === "write" ? s.yellow("write") : s.green("read"), privs(e)]),
-        "    ",
-      ),
-    );
+    out.push(...columns(list.map((e) => [e.user, e.access === "write" ? s.yellow("write") : s.green("read"), privs(e)]), "    "));
   }
   if (plan.staged.length) {
     out.push("");
     out.push(s.bold("Staged policies (grant nothing yet)"));
-    out.push(
-      ...columns(
-        plan.staged.map((p) => [p.policy, p.access, `would reach ${p.users.length} users on ${p.dataSources.length} data sources`]),
-        "  ",
-      ),
-    );
+    // Each policy's preview entries under it: what activating it would grant, as the plan would show it.
+    for (const p of plan.staged) {
+      out.push(`  ${s.cyan(p.policy)}  ${p.access}, would reach ${count(p.users.length, "user")} on ${count(p.dataSources.length, "data source")}`);
+      const others = (e: AccessEntry) => e.policies.filter((x) => x !== p.policy);
+      const rows = p.entries.map((e) => [e.user, e.dataSource, e.access === "write" ? s.yellow("write") : s.green("read"), privs(e), s.dim(others(e).length ? `also via ${others(e).join(", ")}` : "")]);
+      out.push(...columns(rows, "    "));
+    }
   }
   if (plan.expirations.length) {
     out.push("");
     out.push(s.bold("Upcoming expirations"));
-    out.push(
-      ...columns(
-        plan.expirations.map((x) => [x.expiresAt, x.user, s.dim(`via ${x.policy}`), expiresPhrase(plan.now, x.expiresAt)]),
-        "  ",
-      ),
-    );
+    out.push(...columns(plan.expirations.map((x) => [x.expiresAt, x.user, s.dim(`via ${x.policy}`), expiresPhrase(plan.now, x.expiresAt)]), "  "));
   }
   if (plan.issues.length) {
     out.push("");
@@ -137,15 +119,15 @@ export function planText(plan: Plan, s: Style = plain, o: TextOptions = {}): str
   return out.join("\n") + "\n";
 }
 
+const count = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
+
 const md = (s: string) => s.replace(/\|/g, "\\|");
 
 /** Grants to IAM principals that reach more people than the policy names: shown first, never collapsed. */
 export function blastRadiusText(plan: Plan, s: Style = plain): string[] {
   const wide = plan.blastRadius.filter((b) => b.overProvisioned.length > 0 || b.futureMembersBypassApproval);
   if (wide.length === 0) return [];
-  const out = [
-    s.bold(s.red(`Blast radius: ${wide.length} grant${wide.length === 1 ? "" : "s"} to IAM principals reach people no policy names`)),
-  ];
+  const out = [s.bold(s.red(`Blast radius: ${wide.length} grant${wide.length === 1 ? "" : "s"} to IAM principals reach people no policy names`))];
   for (const b of wide) {
     out.push(`  ${s.cyan(b.dataSource)} via ${b.policy} -> ${b.principal}`);
     out.push(`    everyone behind it: ${b.users.join(", ") || "(no known user)"}`);
@@ -160,17 +142,10 @@ export function blastRadiusText(plan: Plan, s: Style = plain): string[] {
 export function blastRadiusMarkdown(plan: Plan): string[] {
   const wide = plan.blastRadius.filter((b) => b.overProvisioned.length > 0 || b.futureMembersBypassApproval);
   if (wide.length === 0) return [];
-  const out = [
-    `> [!WARNING]`,
-    `> **Blast radius**: ${wide.length} grant${wide.length === 1 ? "" : "s"} to IAM principals reach people no policy names`,
-    "",
-  ];
+  const out = [`> [!WARNING]`, `> **Blast radius**: ${wide.length} grant${wide.length === 1 ? "" : "s"} to IAM principals reach people no policy names`, ""];
   out.push("| data source | policy | principal | everyone behind it | over-provisioned | future members bypass approval |");
   out.push("|---|---|---|---|---|---|");
-  for (const b of wide)
-    out.push(
-      `| ${md(b.dataSource)} | ${md(b.policy)} | \`${b.principal}\` | ${md(b.users.join(", "))} | ${md(b.overProvisioned.join(", "))} | ${b.futureMembersBypassApproval ? "yes" : "no"} |`,
-    );
+  for (const b of wide) out.push(`| ${md(b.dataSource)} | ${md(b.policy)} | \`${b.principal}\` | ${md(b.users.join(", "))} | ${md(b.overProvisioned.join(", "))} | ${b.futureMembersBypassApproval ? "yes" : "no"} |`);
   out.push("");
   return out;
 }
@@ -179,34 +154,23 @@ export function blastRadiusMarkdown(plan: Plan): string[] {
 export function planMarkdown(plan: Plan): string {
   const sm = summary(plan);
   const out: string[] = [];
-  out.push(
-    `**accessplane plan**: ${plan.access.length} grants to ${sm.users} users on ${sm.sources} data sources · ${sm.errors} errors · ${sm.warnings} warnings`,
-  );
+  out.push(`**accessplane plan**: ${plan.access.length} grants to ${sm.users} users on ${sm.sources} data sources · ${sm.errors} errors · ${sm.warnings} warnings`);
   out.push("");
   out.push(...blastRadiusMarkdown(plan));
   out.push("<details><summary>Access per user</summary>");
   out.push("");
   out.push("| user | data source | access | privileges | via |");
   out.push("|---|---|---|---|---|");
-  for (const e of plan.access)
-    out.push(`| ${md(e.user)} | ${md(e.dataSource)} | ${e.access} | ${md(privs(e))} | ${md(e.policies.join(", "))} |`);
+  for (const e of plan.access) out.push(`| ${md(e.user)} | ${md(e.dataSource)} | ${e.access} | ${md(privs(e))} | ${md(e.policies.join(", "))} |`);
   out.push("");
   out.push("</details>");
   if (plan.staged.length) {
     out.push("");
-    out.push(
-      "**Staged policies** (grant nothing yet): " +
-        plan.staged.map((p) => `\`${p.policy}\` (${p.users.length} users, ${p.dataSources.length} data sources)`).join(", "),
-    );
+    out.push("**Staged policies** (grant nothing yet): " + plan.staged.map((p) => `\`${p.policy}\` (${p.users.length} users, ${p.dataSources.length} data sources)`).join(", "));
   }
   if (plan.expirations.length) {
     out.push("");
-    out.push(
-      "**Upcoming expirations**: " +
-        plan.expirations
-          .map((x) => `\`${x.user}\` via \`${x.policy}\` at ${x.expiresAt} (${expiresPhrase(plan.now, x.expiresAt)})`)
-          .join(", "),
-    );
+    out.push("**Upcoming expirations**: " + plan.expirations.map((x) => `\`${x.user}\` via \`${x.policy}\` at ${x.expiresAt} (${expiresPhrase(plan.now, x.expiresAt)})`).join(", "));
   }
   if (plan.issues.length) {
     out.push("");
@@ -214,9 +178,7 @@ export function planMarkdown(plan: Plan): string {
     out.push("");
     for (const i of plan.issues) {
       const sources = issueSources(i);
-      out.push(
-        `- **${i.severity}** \`${i.code}\` ${md(i.message)}${i.file ? ` (${i.file}${i.line ? `:${i.line}` : ""})` : ""}${i.help ? `: ${md(i.help)}` : ""}${sources ? `; ${md(sources)}` : ""}`,
-      );
+      out.push(`- **${i.severity}** \`${i.code}\` ${md(i.message)}${i.file ? ` (${i.file}${i.line ? `:${i.line}` : ""})` : ""}${i.help ? `: ${md(i.help)}` : ""}${sources ? `; ${md(sources)}` : ""}`);
     }
     out.push("");
     out.push("</details>");
