@@ -8,7 +8,7 @@ import type { AccessType, DataSource, Identities, Platform, Policy } from "../mo
 import { ADAPTERS, adapterFor } from "../platforms";
 import type { BlastRadius, Note, PlatformAdapter, Privileges, Target } from "../platforms/types";
 import { type Cohort, type Resolution, resolve } from "../resolve/resolve";
-import type { AccessEntry, Plan, Principal, PrincipalGrant, PrincipalMember, StagedPolicy } from "./types";
+import type { AccessEntry, Plan, PlanApproval, Principal, PrincipalGrant, PrincipalMember, StagedPolicy } from "./types";
 import type { Estate } from "../model/load";
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -557,6 +557,8 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
     expirations: resolution.expirations,
     blastRadius,
     issues: sortIssues(issues),
+    approvals: approvalsOf(resolution),
+    guardrailEffects: resolution.guardrailEffects.map((e) => ({ ...e, dataSources: e.dataSources.map((d) => d.id) })),
   };
 }
 
@@ -611,6 +613,22 @@ class EntryColumns {
     this.pol[i] = pol;
     this.exp[i] = exp;
   }
+}
+
+const iso = (t: string) => new Date(Date.parse(t)).toISOString();
+
+/** The approvals in force through active policies, by policy then user (one per pair: the longest-lasting). */
+function approvalsOf(resolution: Resolution): PlanApproval[] {
+  const out: PlanApproval[] = [];
+  for (const g of resolution.grants) {
+    for (const sub of g.subscribers) {
+      if (sub.approvedBy === undefined || sub.approvedAt === undefined) continue;
+      const a: PlanApproval = { policy: g.policy.name, user: sub.user, approvedBy: sub.approvedBy, approvedAt: iso(sub.approvedAt) };
+      if (sub.expiresAt !== undefined) a.expiresAt = iso(sub.expiresAt);
+      out.push(a);
+    }
+  }
+  return out;
 }
 
 function stagedIssue(p: Policy, users: number, sources: number): Issue {
