@@ -29,8 +29,20 @@ describe("diff blame", () => {
             for (const name of c.responsible) {
               const g = estate.policies.find((p) => p.name === name)!;
               expect([g.kind, g.state]).toEqual(["guardrail", "active"]);
-              expect(oracleSelects(g, dataSources.find((x) => x.id === c.dataSource)!)).toBe(true);
-              expect(oracleAdmits(g, users.find((u) => u.id === c.user)!, users, NOW)).toBe(false);
+              expect(
+                oracleSelects(
+                  g,
+                  dataSources.find((x) => x.id === c.dataSource)!,
+                ),
+              ).toBe(true);
+              expect(
+                oracleAdmits(
+                  g,
+                  users.find((u) => u.id === c.user)!,
+                  users,
+                  NOW,
+                ),
+              ).toBe(false);
             }
             expect(c.responsible).toEqual([...new Set(c.guardrails!.map((g) => g.guardrail))].sort());
           }

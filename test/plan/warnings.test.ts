@@ -1,5 +1,10 @@
 /** Table warnings: one per (policy, code, platform, object type), listing every data source it concerns. */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { main } from "../../provider/cli/main";
 import { buildPlan } from "../../provider/plan/build";
+import { plain } from "../../provider/plan/render/table";
 import { planJson, planMarkdown, planText } from "../../provider/plan/render/plan";
 import { mustLoad } from "../support/estate";
 
@@ -122,5 +127,46 @@ describe("table warnings", () => {
       ["bq.v"],
       ["spark.a", "spark.b"],
     ]);
+  });
+
+  test("the CLI caps the list on a terminal only", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ap-warnings-"));
+    const views = Array.from(
+      { length: 10 },
+      (_, i) =>
+        `  - { id: uc.v${i}, platform: databricks-unity-catalog, objectType: VIEW, location: { catalog: main, schema: s, table: v${i} }, tags: [w] }`,
+    );
+    fs.writeFileSync(path.join(dir, "inventory.yaml"), INVENTORY.replace(/dataSources:\n[\s\S]*$/, `dataSources:\n${views.join("\n")}\n`));
+    fs.writeFileSync(path.join(dir, "policies.yaml"), WRITE);
+    const plan = async (tty: boolean) => {
+      let out = "";
+      await main(
+        [
+          "node",
+          "accessplane",
+          "plan",
+          "--policies",
+          path.join(dir, "policies.yaml"),
+          "--inventory",
+          path.join(dir, "inventory.yaml"),
+          "--now",
+          NOW,
+        ],
+        {
+          out: (x) => (out += x),
+          err: () => {},
+          style: plain,
+          progress: false,
+          tty,
+        },
+      );
+      return out.split("\n").filter((l) => l.includes("data sources: "));
+    };
+    const all = Array.from({ length: 10 }, (_, i) => `uc.v${i}`);
+    expect(await plan(false)).toEqual([`      data sources: ${all.join(", ")}`]);
+    expect(await plan(true)).toEqual([
+      `      data sources: ${all.slice(0, 8).join(", ")}, … and 2 more (\`--format json\` lists them all)`,
+    ]);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
