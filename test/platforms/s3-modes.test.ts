@@ -38,6 +38,7 @@ describe("identity-center", () => {
         code: "missing-identity",
         message: "user `ann` is subscribed to 1 s3 data source (`lake`) but has no `identityCenter` identity, so nothing is granted there",
         help: "add `identities.identityCenter` to user `ann` in the inventory",
+        dataSources: ["lake"],
       },
     ]);
   });
