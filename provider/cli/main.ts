@@ -16,7 +16,7 @@ import { explain, UnknownNameError } from "../plan/explain";
 import { diffJson, diffMarkdown, diffText } from "../plan/render/diff";
 import { explainJson, explainText } from "../plan/render/explain";
 import { type Format, issuesText, planJson, planMarkdown, planText } from "../plan/render/plan";
-import { colour, plain, type Style } from "../plan/render/table";
+import { colour, plain, type Style, TTY_SOURCES } from "../plan/render/table";
 import type { Plan } from "../plan/types";
 import { resolve } from "../resolve/resolve";
 import { Progress, yieldToTimers } from "./progress";
@@ -41,6 +41,8 @@ export interface Io {
   style: Style;
   /** Show a progress line on stderr for slow runs (stderr is a terminal). */
   progress?: boolean;
+  /** Standard output is a terminal: long lists of data sources in issues are capped with a count. */
+  tty?: boolean;
 }
 
 /** Colour only on a terminal, and never when NO_COLOR is set to anything (https://no-color.org). */
@@ -54,6 +56,7 @@ function defaultIo(): Io {
     err: (s) => process.stderr.write(s),
     style: chooseStyle(process.stdout, process.env),
     progress: !!process.stderr.isTTY,
+    tty: !!process.stdout.isTTY,
   };
 }
 
@@ -161,7 +164,7 @@ export function program(io: Io, setCode: (c: number) => void): Command {
       p.stop();
       if (o.format === "json") io.out(planJson(plan));
       else if (o.format === "markdown") io.out(planMarkdown(plan));
-      else io.out(planText(plan, io.style));
+      else io.out(planText(plan, io.style, io.tty ? { sourcesCap: TTY_SOURCES } : {}));
       setCode(hasErrors(plan.issues) ? EXIT.inputErrors : EXIT.ok);
     } finally {
       p.stop();
@@ -286,7 +289,7 @@ export function program(io: Io, setCode: (c: number) => void): Command {
     const shown = { ...labels, acknowledged: !!o.ack };
     if (o.format === "json") io.out(diffJson(diff, shown));
     else if (o.format === "markdown") io.out(diffMarkdown(diff, shown));
-    else io.out(diffText(diff, shown, io.style));
+    else io.out(diffText(diff, shown, io.style, io.tty ? { sourcesCap: TTY_SOURCES } : {}));
     if (hasErrors(plans[1]!.issues)) return EXIT.inputErrors;
     if (o.failOnWiden && diff.summary.widens && !o.ack) {
       const n = diff.blastRadius.users.length;

@@ -21,6 +21,8 @@ export interface Issue {
   path?: string;
   /** How to fix it. */
   help?: string;
+  /** Every data source the issue concerns (sorted), when it concerns several. */
+  dataSources?: string[];
 }
 
 /** Renders a dotted path from zod- or YAML-style path segments. */

@@ -4,11 +4,11 @@
  */
 import type { Issue } from "../model/issues";
 import { sortIssues } from "../model/issues";
-import type { AccessType, DataSource, Identities, Policy } from "../model/schema";
+import type { AccessType, DataSource, Identities, Platform, Policy } from "../model/schema";
 import { ADAPTERS, adapterFor } from "../platforms";
 import { type BlastRadius, type Note, type PlatformAdapter, type Privileges, type Target, foldIdentifier } from "../platforms/types";
-import { type Resolution, resolve } from "../resolve/resolve";
-import type { AccessEntry, Plan, Principal, PrincipalGrant, PrincipalMember } from "./types";
+import { type Cohort, type Resolution, resolve } from "../resolve/resolve";
+import type { AccessEntry, Plan, PlanApproval, Principal, PrincipalGrant, PrincipalMember, StagedPolicy } from "./types";
 import type { Estate } from "../model/load";
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -72,13 +72,39 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
     return t;
   };
 
-  // Warnings from the tables, one per (policy, code), naming the first data source and the count.
-  const notes = new Map<string, { policy: string; note: Note; count: number }>();
-  const noteFor = (policy: string, n: Note) => {
-    const k = `${policy}\n${n.code}`;
-    const prev = notes.get(k);
-    if (prev) prev.count++;
-    else notes.set(k, { policy, note: n, count: 1 });
+  // Warnings from the tables, one per (policy, code, platform, object type, reason, help), listing
+  // every data source. Table rows are memoised per table key, so their notes name whichever data
+  // source filled the row: each source's own notes are asked for again (only where a row has notes).
+  const ownNotesMemo = new Map<string, readonly Note[]>();
+  const ownNotes = (ds: DataSource, access: AccessType): readonly Note[] => {
+    const k = `${access}\n${ds.id}`;
+    let n = ownNotesMemo.get(k);
+    if (!n) {
+      n = adapter(ds).privileges(ds as never, access, config).notes;
+      ownNotesMemo.set(k, n);
+    }
+    return n;
+  };
+  const notes = new Map<string, NoteGroup>();
+  const noteFor = (policy: string, ds: DataSource, n: Note) => {
+    // The reason without the data source's name, so that sources sharing it share one warning.
+    const name = `\`${ds.id}\``;
+    const reason = n.message.split(name).join("each data source");
+    const help = n.help.split(name).join("each data source");
+    const k = [policy, n.code, ds.platform, ds.objectType, reason, help].join("\n");
+    const g = notes.get(k);
+    if (g) g.dataSources.add(ds.id);
+    else
+      notes.set(k, {
+        policy,
+        code: n.code,
+        platform: ds.platform,
+        objectType: ds.objectType,
+        reason,
+        help,
+        single: n,
+        dataSources: new Set([ds.id]),
+      });
   };
 
   // Members without the identity a platform needs: one issue per (platform, user).
@@ -133,18 +159,23 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
   const userBuckets: ({ b: Bucket; exp: number }[] | undefined)[] = new Array(users.length);
   const principals: Principal[] = [];
 
-  for (const cohort of resolution.cohorts) {
+  /**
+   * Adds one cohort's buckets to its members' lists (`add`). An active cohort (`principals` given)
+   * also records its principals, warnings and missing identities; a staged one only what it would grant.
+   */
+  const addCohort = (cohort: Cohort, policy: number, add: (u: number, b: Bucket, exp: number) => void, principals?: Principal[]): void => {
     const byPrincipal = new Map<string, Bucket>();
     for (const ds of cohort.dataSources) {
       const a = adapter(ds);
       const p = cohort.downgraded ? downgraded(ds) : privileges(ds, cohort.access);
-      for (const n of p.notes) noteFor(cohort.policy, n);
+      if (principals && p.notes.length > 0)
+        for (const n of ownNotes(ds, cohort.downgraded ? "write" : cohort.access)) noteFor(cohort.policy, ds, n);
       if (p.privileges.length === 0) continue;
       const idKey = a.identityKey(config, ds as never);
       const pk = `${ds.platform}|${idKey}`;
       let pr = byPrincipal.get(pk);
       if (!pr) {
-        pr = { a, key: idKey, grants: [], ds, policy: policyId.get(cohort.policy)!, d: [], priv: [], write: [] };
+        pr = { a, key: idKey, grants: [], ds, policy, d: [], priv: [], write: [] };
         byPrincipal.set(pk, pr);
       }
       const t = target(ds);
@@ -169,6 +200,7 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
         // The user name as the platform stores it (e.g. Snowflake's `alice` is user `ALICE`).
         const identity = user.identities[pr.key] && foldIdentifier(user.identities[pr.key]!, pr.a.identifierCase.users);
         if (!identity) {
+          if (!principals) continue;
           const mk = `${pr.ds.platform}|${pr.key}|${user.id}`;
           const m = missing.get(mk) ?? { user: user.id, platform: pr.ds.platform, key: pr.key, dataSources: new Set<string>() };
           for (const g of pr.grants) m.dataSources.add(g.dataSource);
@@ -176,9 +208,9 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
           continue;
         }
         members.push(sub.expiresAt !== undefined ? { user: user.id, identity, expiresAt: sub.expiresAt } : { user: user.id, identity });
-        const list = userBuckets[u] ?? (userBuckets[u] = []);
-        list.push({ b: pr, exp: sub.expiresAt === undefined ? Infinity : Date.parse(sub.expiresAt) });
+        add(u, pr, sub.expiresAt === undefined ? Infinity : Date.parse(sub.expiresAt));
       }
+      if (!principals) continue;
       // A cohort reaching one platform through two identity kinds (an S3 data source overriding the
       // principal mode) has two principals: the non-default one carries its identity kind in its id.
       const defaultKey = pr.a.identityKey(config);
@@ -194,6 +226,9 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
         grants: pr.grants,
       });
     }
+  };
+  for (const cohort of resolution.cohorts) {
+    addCohort(cohort, policyId.get(cohort.policy)!, (u, b, exp) => (userBuckets[u] ??= []).push({ b, exp }), principals);
   }
 
   // Access entries, sorted by user then data source. Per user, contributions accumulate in scratch
@@ -332,14 +367,20 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
     return out;
   };
 
-  for (const { policy, note, count } of notes.values()) {
-    const p = policies.get(policy);
+  for (const g of notes.values()) {
+    const p = policies.get(g.policy);
+    const list = [...g.dataSources].sort(cmp);
+    const title = ADAPTERS[g.platform as Platform]?.title ?? g.platform;
     issues.push({
       severity: "warning",
-      code: note.code,
-      message: `policy \`${policy}\`: ${note.message}${count > 1 ? ` (and ${count - 1} more like it)` : ""}`,
+      code: g.code,
+      message:
+        list.length === 1
+          ? `policy \`${g.policy}\`: ${g.single.message}`
+          : `policy \`${g.policy}\`: ${g.reason} (${list.length} ${title} \`${g.objectType}\` data sources)`,
       ...(p ? { file: p.file, path: "dataSources" } : {}),
-      help: note.help,
+      help: list.length === 1 ? g.single.help : g.help,
+      dataSources: list,
     });
   }
   // One rule on every platform: a user who would be granted access but cannot be is an error,
@@ -356,17 +397,110 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
       help: skip
         ? `add \`identities.${m.key}\` to user \`${m.user}\` in the inventory to grant the access`
         : `add \`identities.${m.key}\` to user \`${m.user}\` in the inventory, or set \`identities: { onMissing: skip }\` in the configuration to leave such users out with a warning`,
+      dataSources: list,
     });
   }
 
-  const staged = resolution.staged.map((s) => ({
-    policy: s.policy.name,
-    access: s.policy.access,
-    users: s.subscribers.map((x) => x.user),
-    dataSources: s.dataSources.map((d) => d.id),
-  }));
-  for (const s of resolution.staged) {
-    issues.push(stagedIssue(s.policy, s.subscribers.length, s.dataSources.length));
+  // Staged previews: what each staged policy's activation would add or change, computed from its
+  // cohorts under the same guardrails and tables, merged with the access the active policies give on
+  // the same (user, data source). Equal to the entries naming the policy in the plan where it is
+  // active (test/plan/staged.property.test.ts).
+  let userStart: Int32Array | undefined;
+  const activeAt = (u: number, d: number): number => {
+    if (!userStart) {
+      userStart = new Int32Array(users.length + 1);
+      for (let i = 0; i < cols.length; i++) userStart[cols.u[i]! + 1]!++;
+      for (let k = 0; k < users.length; k++) userStart[k + 1]! += userStart[k]!;
+    }
+    let lo = userStart[u]!;
+    let hi = userStart[u + 1]!;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const x = cols.d[mid]!;
+      if (x === d) return mid;
+      if (x < d) lo = mid + 1;
+      else hi = mid;
+    }
+    return -1;
+  };
+  const policiesAt = (i: number): readonly string[] => {
+    const pol = cols.pol[i]!;
+    return pol < policyNames.length ? [policyNames[pol]!] : policyLists[pol]!;
+  };
+  const stagedCohorts = new Map<string, Cohort[]>();
+  for (const c of resolution.stagedCohorts) {
+    const l = stagedCohorts.get(c.policy);
+    if (l) l.push(c);
+    else stagedCohorts.set(c.policy, [c]);
+  }
+  const preview = (name: string): AccessEntry[] => {
+    const byUser = new Map<
+      number,
+      Map<number, { a: PlatformAdapter<DataSource["platform"]>; priv: number; write: boolean; exp: number }>
+    >();
+    for (const c of stagedCohorts.get(name) ?? []) {
+      addCohort(c, -1, (u, b, exp) => {
+        const m = byUser.get(u) ?? byUser.set(u, new Map()).get(u)!;
+        for (let i = 0; i < b.d.length; i++) {
+          const d = b.d[i]!;
+          const prev = m.get(d);
+          if (!prev) m.set(d, { a: b.a, priv: b.priv[i]!, write: b.write[i]!, exp });
+          else {
+            prev.priv = mergeIds(b.a, prev.priv, b.priv[i]!);
+            prev.write ||= b.write[i]!;
+            if (exp > prev.exp) prev.exp = exp;
+          }
+        }
+      });
+    }
+    const out: AccessEntry[] = [];
+    for (const u of [...byUser.keys()].sort((x, y) => x - y)) {
+      const m = byUser.get(u)!;
+      for (const d of [...m.keys()].sort((x, y) => x - y)) {
+        const c = m.get(d)!;
+        let { priv, write, exp } = c;
+        let pols = [name];
+        const i = activeAt(u, d);
+        if (i >= 0) {
+          priv = mergeIds(c.a, cols.priv[i]!, priv);
+          write ||= cols.write[i] === 1;
+          exp = Math.max(exp, cols.exp[i]!);
+          pols = [...policiesAt(i), name].sort(cmp);
+        }
+        const ds = sources[d]!;
+        const t = target(ds);
+        const privs = privLists[priv]!;
+        const entry: AccessEntry = {
+          user: userIds[u]!,
+          dataSource: ds.id,
+          platform: ds.platform,
+          objectType: ds.objectType,
+          access: write ? "write" : "read",
+          privileges: privs as string[],
+          parents: t.parents.map((p) => ({ object: p.object, privileges: [...p.privileges] })),
+          policies: pols,
+          object: t.object,
+        };
+        Object.assign(entry, adapter(ds).extras(ds as never, privs, config));
+        if (exp !== Infinity) entry.expiresAt = new Date(exp).toISOString();
+        out.push(entry);
+      }
+    }
+    return out;
+  };
+  const staged = resolution.staged.map((s): StagedPolicy => {
+    const entries = preview(s.policy.name);
+    return {
+      policy: s.policy.name,
+      access: s.policy.access,
+      users: [...new Set(entries.map((e) => e.user))],
+      dataSources: [...new Set(entries.map((e) => e.dataSource))].sort(cmp),
+      entries,
+    };
+  });
+  for (const s of staged) {
+    const p = resolution.staged.find((x) => x.policy.name === s.policy)!.policy;
+    issues.push(stagedIssue(p, s.users.length, s.dataSources.length));
   }
 
   principals.sort((a, b) => cmp(a.id, b.id));
@@ -422,7 +556,23 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
     expirations: resolution.expirations,
     blastRadius,
     issues: sortIssues(issues),
+    approvals: approvalsOf(resolution),
+    guardrailEffects: resolution.guardrailEffects.map((e) => ({ ...e, dataSources: e.dataSources.map((d) => d.id) })),
   };
+}
+
+/** The data sources of one table warning: they share its policy, code, platform, object type, reason and help. */
+interface NoteGroup {
+  policy: string;
+  code: string;
+  platform: string;
+  objectType: string;
+  /** The note's message with the data source's name replaced by "each data source". */
+  reason: string;
+  help: string;
+  /** The first source's own note: the message when the group has one source. */
+  single: Note;
+  dataSources: Set<string>;
 }
 
 /** Access entries as typed columns: a few bytes per (user, data source) instead of an object. */
@@ -462,6 +612,22 @@ class EntryColumns {
     this.pol[i] = pol;
     this.exp[i] = exp;
   }
+}
+
+const iso = (t: string) => new Date(Date.parse(t)).toISOString();
+
+/** The approvals in force through active policies, by policy then user (one per pair: the longest-lasting). */
+function approvalsOf(resolution: Resolution): PlanApproval[] {
+  const out: PlanApproval[] = [];
+  for (const g of resolution.grants) {
+    for (const sub of g.subscribers) {
+      if (sub.approvedBy === undefined || sub.approvedAt === undefined) continue;
+      const a: PlanApproval = { policy: g.policy.name, user: sub.user, approvedBy: sub.approvedBy, approvedAt: iso(sub.approvedAt) };
+      if (sub.expiresAt !== undefined) a.expiresAt = iso(sub.expiresAt);
+      out.push(a);
+    }
+  }
+  return out;
 }
 
 function stagedIssue(p: Policy, users: number, sources: number): Issue {

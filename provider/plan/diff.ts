@@ -6,7 +6,7 @@
 import type { Issue } from "../model/issues";
 import type { AccessType, Platform } from "../model/schema";
 import type { Expiration } from "../resolve/resolve";
-import type { AccessEntry, BlastRadius, Plan, PrincipalGrant, PrincipalMember, StagedPolicy } from "./types";
+import type { AccessEntry, BlastRadius, Plan, PlanApproval, PrincipalGrant, PrincipalMember, StagedPolicy } from "./types";
 
 /** How one user's access to one data source changed. */
 export type AccessChangeKind = "gained" | "changed" | "lost";
@@ -30,14 +30,29 @@ export interface AccessChange {
   access?: { from: AccessType; to: AccessType };
   /** Justifying policies that appeared or disappeared (sorted). */
   policies: { added: string[]; removed: string[] };
-  /** The policies responsible: the head's for gains and changes, the base's for losses. */
+  /**
+   * What caused the change (sorted): for a gain, the head's policies; for a loss, each base policy, or
+   * the guardrail that now blocks it; for a change, the policies added and removed (a removed one
+   * replaced by its blocking guardrail) and the guardrails that downgrade it, else the head's policies.
+   */
   responsible: string[];
+  /** Guardrails of the head that now block a base policy here, or downgrade a head policy to read. */
+  guardrails?: GuardrailCause[];
+  /** The head's approvals behind policies this change adds (who approved, when, until when). */
+  approvals?: PlanApproval[];
   /** Present when the instant the access ends changed; an absent side means "never". */
   expiry?: { from?: string; to?: string };
   /** Lost because every justifying subscription ended by the head's instant. */
   expired?: boolean;
   /** True when this change gives the user access, privileges or time they did not have. */
   widens: boolean;
+}
+
+/** A guardrail that keeps a user from what a policy selects. */
+export interface GuardrailCause {
+  guardrail: string;
+  effect: "blocked" | "downgraded";
+  policy: string;
 }
 
 /** A grant of a principal, changed in place. */
@@ -153,6 +168,8 @@ export interface PlanDiff {
   staged: StagedChanges;
   /** The head's upcoming expirations, soonest first. */
   expirations: UpcomingExpiration[];
+  /** Approvals in force in the head but not the base, and the other way round (by policy, then user). */
+  approvals: { added: PlanApproval[]; removed: PlanApproval[] };
   /** Issues in the head but not the base (by code and message). */
   newIssues: Issue[];
   /** Issues in the base that the head no longer has. */
@@ -410,8 +427,12 @@ function reachChanges(base: Plan, head: Plan): PrincipalReach[] {
 function stagedChanges(base: Plan, head: Plan): StagedChanges {
   const b = new Map(base.staged.map((s) => [s.policy, s]));
   const a = new Map(head.staged.map((s) => [s.policy, s]));
+  // A preview changes with any of its entries, even when it reaches the same users and data sources.
   const same = (x: StagedPolicy, y: StagedPolicy) =>
-    x.access === y.access && sameList(x.users, y.users) && sameList(x.dataSources, y.dataSources);
+    x.access === y.access &&
+    sameList(x.users, y.users) &&
+    sameList(x.dataSources, y.dataSources) &&
+    (sameJson(x.entries, y.entries) || JSON.stringify(x.entries) === JSON.stringify(y.entries));
   const byPolicy = (x: { policy: string }, y: { policy: string }) => cmp(x.policy, y.policy);
   return {
     added: head.staged.filter((s) => !b.has(s.policy)).sort(byPolicy),
@@ -421,6 +442,86 @@ function stagedChanges(base: Plan, head: Plan): StagedChanges {
       .sort(byPolicy),
     removed: base.staged.filter((s) => !a.has(s.policy)).sort(byPolicy),
   };
+}
+
+const approvalKey = (a: PlanApproval) => `${a.policy}\u0000${a.user}\u0000${a.approvedBy}\u0000${a.approvedAt}\u0000${a.expiresAt ?? ""}`;
+
+/** Approvals added and removed: one whose approver, instant or expiry changed is removed and added again. */
+function approvalChanges(base: Plan, head: Plan): PlanDiff["approvals"] {
+  const b = new Set((base.approvals ?? []).map(approvalKey));
+  const a = new Set((head.approvals ?? []).map(approvalKey));
+  return {
+    added: (head.approvals ?? []).filter((x) => !b.has(approvalKey(x))),
+    removed: (base.approvals ?? []).filter((x) => !a.has(approvalKey(x))),
+  };
+}
+
+/**
+ * Names the causes of each change: guardrails of the head that block a policy the base granted
+ * through, or downgrade a policy to read; the approvals behind policies a change adds. Indexes only
+ * the (policy, user) pairs the changes ask about.
+ */
+function blame(access: AccessChange[], head: Plan): void {
+  const want = new Set<string>();
+  const pairKey = (policy: string, user: string) => `${policy}\u0000${user}`;
+  for (const c of access) {
+    if (c.kind === "lost") for (const p of c.before!.policies) want.add(pairKey(p, c.user));
+    if (c.kind === "changed") {
+      for (const p of c.policies.removed) want.add(pairKey(p, c.user));
+      if (c.access?.to === "read") for (const p of c.after!.policies) want.add(pairKey(p, c.user));
+    }
+  }
+  const effects = new Map<string, { effect: GuardrailCause["effect"]; guardrails: string[]; dataSources: Set<string> }[]>();
+  if (want.size > 0) {
+    for (const e of head.guardrailEffects ?? []) {
+      let ds: Set<string> | undefined;
+      for (const u of e.users) {
+        const k = pairKey(e.policy, u);
+        if (!want.has(k)) continue;
+        ds ??= new Set(e.dataSources);
+        const l = effects.get(k);
+        const v = { effect: e.effect, guardrails: e.guardrails, dataSources: ds };
+        if (l) l.push(v);
+        else effects.set(k, [v]);
+      }
+    }
+  }
+  const causes = (policy: string, c: AccessChange, effect: GuardrailCause["effect"]): GuardrailCause[] =>
+    (effects.get(pairKey(policy, c.user)) ?? [])
+      .filter((e) => e.effect === effect && e.dataSources.has(c.dataSource))
+      .flatMap((e) => e.guardrails.map((guardrail) => ({ guardrail, effect, policy })));
+  const approvals = new Map((head.approvals ?? []).map((a) => [pairKey(a.policy, a.user), a]));
+  for (const c of access) {
+    const found: GuardrailCause[] = [];
+    const why: string[] = [];
+    const removed = c.kind === "lost" ? c.before!.policies : c.kind === "changed" ? c.policies.removed : [];
+    for (const p of removed) {
+      // Blocked by a read guardrail, or downgraded by a write one to a read that issues nothing here.
+      const blockedBy = causes(p, c, "blocked");
+      const g = blockedBy.length > 0 ? blockedBy : causes(p, c, "downgraded");
+      found.push(...g);
+      if (g.length > 0) why.push(...g.map((x) => x.guardrail));
+      else why.push(p);
+    }
+    if (c.kind === "changed" && c.access?.to === "read") {
+      for (const p of c.after!.policies) {
+        const g = causes(p, c, "downgraded");
+        found.push(...g);
+        why.push(...g.map((x) => x.guardrail));
+      }
+    }
+    if (found.length > 0) c.guardrails = found;
+    if (c.kind === "lost") c.responsible = [...new Set(why)].sort(cmp);
+    else if (c.kind === "changed") {
+      const all = [...new Set([...c.policies.added, ...why])].sort(cmp);
+      if (all.length > 0) c.responsible = all;
+    }
+    if (c.kind !== "lost") {
+      const added = c.kind === "gained" ? c.after!.policies : c.policies.added;
+      const mine = added.map((p) => approvals.get(pairKey(p, c.user))).filter((a): a is PlanApproval => a !== undefined);
+      if (mine.length > 0) c.approvals = mine;
+    }
+  }
 }
 
 const issueKey = (i: Issue) => `${i.code}\u0000${i.message}`;
@@ -563,6 +664,7 @@ function accessChanges(base: readonly AccessEntry[], head: readonly AccessEntry[
 /** The effective-access diff from `base` to `head`. */
 export function diffPlans(base: Plan, head: Plan): PlanDiff {
   const access = accessChanges(base.access, head.access, Date.parse(head.now));
+  blame(access, head);
 
   const principals = principalChanges(base, head);
   const reach = reachChanges(base, head);
@@ -599,6 +701,7 @@ export function diffPlans(base: Plan, head: Plan): PlanDiff {
     estimatedResources: estimate(principals),
     staged: stagedChanges(base, head),
     expirations: head.expirations.map((x) => ({ ...x, new: !baseExp.has(expKey(x)) })),
+    approvals: approvalChanges(base, head),
     newIssues,
     resolvedIssues,
   };
@@ -616,6 +719,7 @@ export function isEmpty(diff: PlanDiff): boolean {
     diff.access.length === 0 &&
     diff.principals.length === 0 &&
     s.added.length + s.changed.length + s.removed.length === 0 &&
+    diff.approvals.added.length + diff.approvals.removed.length === 0 &&
     diff.newIssues.length === 0
   );
 }

@@ -188,12 +188,9 @@ export function explain(estate: Estate, userId: string, dataSourceId: string | u
       const a = adapterFor(ds);
       const key = a.identityKey(config, ds as never);
       const identity = { key, ...(user.identities[key] ? { value: foldIdentifier(user.identities[key], a.identifierCase.users) } : {}) };
-      if (staged) {
-        const got = a.privileges(ds as never, p.access, config);
-        v.outcomes.push({ dataSource: ds.id, platform: ds.platform, result: "staged", access: p.access, privileges: [...got.privileges], gates: [], identity, notes: [] });
-        continue;
-      }
-      const cohorts = resolution.cohorts.filter((c) => c.policy === p.name && c.dataSources.some((d) => d.id === ds.id));
+      // A staged policy is explained by the cohorts it would have if active (same guardrails, same
+      // tables): it would grant only where an active one would, and then grants nothing yet.
+      const cohorts = (staged ? resolution.stagedCohorts : resolution.cohorts).filter((c) => c.policy === p.name && c.dataSources.some((d) => d.id === ds.id));
       const gates = (cohorts[0]?.guardrails ?? []).map((g) => ({ guardrail: g, passes: passes.get(g) ?? false }));
       const cohort = cohorts.find((c) => c.members.some((m) => m.user === userId));
       if (!cohort) {
@@ -201,8 +198,9 @@ export function explain(estate: Estate, userId: string, dataSourceId: string | u
         continue;
       }
       const got = a.privileges(ds as never, cohort.access, config);
-      const result =
+      const would =
         got.privileges.length === 0 ? "nothing-issued" : !identity.value ? "no-identity" : cohort.access !== p.access ? "downgraded" : "granted";
+      const result = staged && (would === "granted" || would === "downgraded") ? "staged" : would;
       v.outcomes.push({
         dataSource: ds.id,
         platform: ds.platform,

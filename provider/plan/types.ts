@@ -74,6 +74,33 @@ export interface Principal {
 export interface StagedPolicy {
   policy: string;
   access: AccessType;
+  /** Users who would gain or change access (sorted). */
+  users: string[];
+  /** Data sources they would gain or change it on (sorted). */
+  dataSources: string[];
+  /**
+   * The access entries naming this policy in the plan of the same estate and instant with the policy
+   * active: every entry its activation adds or changes, as that plan would show it (by user, then data source).
+   */
+  entries: AccessEntry[];
+}
+
+/** An approval in force at the plan's instant, through an active approval policy. */
+export interface PlanApproval {
+  policy: string;
+  user: string;
+  approvedBy: string;
+  approvedAt: string;
+  /** Absent when the approval never expires. */
+  expiresAt?: string;
+}
+
+/** Subscribers of an active grant policy whom guardrails block or downgrade on some of its data sources. */
+export interface PlanGuardrailEffect {
+  policy: string;
+  effect: "blocked" | "downgraded";
+  /** The guardrails these users fail (sorted). */
+  guardrails: string[];
   users: string[];
   dataSources: string[];
 }
@@ -93,4 +120,8 @@ export interface Plan {
   /** Grants to IAM principals: everyone who can use them, and who is over-provisioned. */
   blastRadius: BlastRadius[];
   issues: Issue[];
+  /** Approvals in force, by policy then user (the diff shows who approved what, and until when). */
+  approvals?: PlanApproval[];
+  /** Who guardrails keep from what their policies select (the diff blames lost access on them). */
+  guardrailEffects?: PlanGuardrailEffect[];
 }

@@ -19,6 +19,21 @@ export interface Subscription {
   expiresAt?: string;
   /** For approval policies: who approved. */
   approvedBy?: string;
+  /** For approval policies: when the approval took effect. */
+  approvedAt?: string;
+}
+
+/**
+ * Subscribers of one grant policy whom guardrails on some of its data sources block (a read guardrail
+ * they fail) or downgrade to read (a write guardrail they fail): what the diff blames a loss on.
+ */
+export interface GuardrailEffect {
+  policy: string;
+  effect: "blocked" | "downgraded";
+  /** The guardrails these users fail (sorted): the cause. */
+  guardrails: string[];
+  users: string[];
+  dataSources: DataSource[];
 }
 
 /** A policy's audience and data sources at `now`, before guardrails. */
@@ -65,6 +80,13 @@ export interface Resolution {
   /** Active guardrails. */
   guardrails: PolicyResolution[];
   cohorts: Cohort[];
+  /**
+   * The cohorts each staged grant policy would have if it were active, by the same guardrails (sorted
+   * by key): what the plan previews, never what it grants.
+   */
+  stagedCohorts: Cohort[];
+  /** Who the active guardrails block or downgrade, per active grant policy (by policy, then key). */
+  guardrailEffects: GuardrailEffect[];
   expirations: Expiration[];
 }
 
@@ -112,7 +134,7 @@ export function subscribersOf(
         // An approval by someone who may not approve grants nothing, whatever else it says.
         if (!isApprover(a.approvedBy, r.approvers, usersById)) continue;
         if (!inForce(now, a.approvedAt, a.expiresAt)) continue;
-        add({ user: a.user, approvedBy: a.approvedBy, ...(a.expiresAt !== undefined ? { expiresAt: a.expiresAt } : {}) });
+        add({ user: a.user, approvedBy: a.approvedBy, approvedAt: a.approvedAt, ...(a.expiresAt !== undefined ? { expiresAt: a.expiresAt } : {}) });
       }
       break;
   }
@@ -236,8 +258,8 @@ export function resolve(
     return write ? both.write : both.read;
   };
 
-  const cohorts: Cohort[] = [];
-  for (const pr of grants) {
+  /** The cohorts of one grant policy: active ones grant, staged ones are previewed the same way. */
+  const cohortsOf = (pr: PolicyResolution, cohorts: Cohort[], effects?: GuardrailEffect[]): void => {
     const { policy } = pr;
     const isWrite = policy.access === "write";
     const subscribers = pr.subscribers;
@@ -263,19 +285,40 @@ export function resolve(
         const allowed = readGates.length > 0 ? and(readGates.map((g) => passers.get(g.policy.name)!), userIndex.all) : undefined;
         const writable = writeGates.length > 0 ? and(writeGates.map((g) => passers.get(g.policy.name)!), userIndex.all) : undefined;
         full = [];
+        // Who fails which guardrails, grouped by effect and failed set (recorded for active policies only).
+        const failed = new Map<string, GuardrailEffect>();
+        const record = (effect: GuardrailEffect["effect"], fails: PolicyResolution[], i: number, user: string) => {
+          const names = fails.filter((g) => !has(passers.get(g.policy.name)!, i)).map((g) => g.policy.name);
+          const k = `${effect}\n${names.join("\n")}`;
+          const e = failed.get(k);
+          if (e) e.users.push(user);
+          else failed.set(k, { policy: policy.name, effect, guardrails: names, users: [user], dataSources });
+        };
         for (let k = 0; k < subscribers.length; k++) {
           const i = at[k]!;
-          if (allowed && !has(allowed, i)) continue;
-          if (isWrite && writable && !has(writable, i)) downgraded.push(subscribers[k]!);
-          else full.push(subscribers[k]!);
+          if (allowed && !has(allowed, i)) {
+            if (effects) record("blocked", readGates, i, subscribers[k]!.user);
+            continue;
+          }
+          if (isWrite && writable && !has(writable, i)) {
+            downgraded.push(subscribers[k]!);
+            if (effects) record("downgraded", writeGates, i, subscribers[k]!.user);
+          } else full.push(subscribers[k]!);
         }
+        if (effects) for (const e of failed.values()) effects.push(e);
       }
       cohorts.push({ key, policy: policy.name, access: policy.access, downgraded: false, guardrails: names, members: full, dataSources });
       if (downgraded.length > 0) {
         cohorts.push({ key: `${key}~read`, policy: policy.name, access: "read", downgraded: true, guardrails: names, members: downgraded, dataSources });
       }
     }
-  }
+  };
+  const cohorts: Cohort[] = [];
+  const guardrailEffects: GuardrailEffect[] = [];
+  for (const pr of grants) cohortsOf(pr, cohorts, guardrailEffects);
+  const stagedCohorts: Cohort[] = [];
+  for (const pr of staged) cohortsOf(pr, stagedCohorts);
+  stagedCohorts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   cohorts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
   const expirations: Expiration[] = [];
@@ -287,5 +330,5 @@ export function resolve(
   }
   expirations.sort((a, b) => (a.expiresAt < b.expiresAt ? -1 : a.expiresAt > b.expiresAt ? 1 : a.user < b.user ? -1 : a.user > b.user ? 1 : a.policy < b.policy ? -1 : 1));
 
-  return { now: nowIso, grants, staged, guardrails, cohorts, expirations };
+  return { now: nowIso, grants, staged, guardrails, cohorts, stagedCohorts, guardrailEffects, expirations };
 }

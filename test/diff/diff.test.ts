@@ -6,7 +6,7 @@ import { diffJson, diffMarkdown, diffSummary, diffText } from "../../provider/pl
 import { colour } from "../../provider/plan/render/table";
 import { type InlineEstate, mustLoad } from "../support/estate";
 import { expectGolden } from "../support/golden";
-import { baseEstate, finPolicy, inventory, NOW, SHARED_ROLE_POLICY } from "./estates";
+import { baseEstate, finPolicy, inventory, NOW, OPS_BY_REQUEST, SHARED_ROLE_POLICY } from "./estates";
 
 const LABELS = { base: "main", head: "feature" };
 
@@ -32,6 +32,30 @@ const CASES: { name: string; diff: () => PlanDiff; summary: string; widens: bool
     name: "tag-added-to-table",
     diff: () => diff(baseEstate(), baseEstate({ inventory: inventory({ t3Tags: ["ops", "fin"] }) })),
     summary: "+1 grant, -0 revokes, 1 changed",
+    widens: true,
+  },
+  {
+    // t3 becomes personal data: ben, approved but not cleared, loses it to the guardrail, not to his approval.
+    name: "guardrail-tag-added-to-table",
+    diff: () => diff(baseEstate(), baseEstate({ inventory: inventory({ t3Tags: ["ops", "pii"] }) })),
+    summary: "+0 grants, -1 revoke, 0 changed",
+    widens: false,
+  },
+  {
+    name: "approval-added",
+    diff: () =>
+      diff(
+        baseEstate(),
+        baseEstate({
+          policies: {
+            "policies/ops-by-request.yaml": OPS_BY_REQUEST.replace(
+              "      - { user: cat,",
+              "      - { user: ann, approvedBy: dan, approvedAt: 2026-11-20T00:00:00Z }\n      - { user: cat,",
+            ),
+          },
+        }),
+      ),
+    summary: "+1 grant, -0 revokes, 0 changed",
     widens: true,
   },
   {
@@ -148,6 +172,53 @@ describe("diffPlans", () => {
       "  s3.analytics via exports-read -> arn:aws:iam::111111111111:role/analytics-shared reaches 4 users: ann, ben, cat, dan (new: cat)",
       "    over-provisioned, justified by no policy: ben, cat, dan",
     ]);
+  });
+
+  test("a staged preview that reaches the same users and data sources with other entries has changed", () => {
+    const staged = { "policies/fin-analysts.yaml": finPolicy({ state: "staged" }) };
+    // t1 becomes personal data: ann, not cleared, would no longer reach it; cat still would.
+    const head = baseEstate({
+      inventory: inventory().replace("table: T1 }, tags: [fin]", "table: T1 }, tags: [fin, pii]"),
+      policies: staged,
+    });
+    const d = diff(baseEstate({ policies: staged }), head);
+    expect(d.staged.changed.map((c) => [c.policy, c.before.users, c.after.users, c.before.dataSources, c.after.dataSources])).toEqual([
+      ["fin-analysts", ["ann", "cat"], ["ann", "cat"], ["t1", "t2", "v1"], ["t1", "t2", "v1"]],
+    ]);
+    const keys = (l: { user: string; dataSource: string }[]) => l.map((e) => `${e.user}|${e.dataSource}`);
+    expect(keys(d.staged.changed[0]!.before.entries)).toEqual(["ann|t1", "ann|v1", "cat|t1", "cat|t2", "cat|v1"]);
+    expect(keys(d.staged.changed[0]!.after.entries)).toEqual(["ann|v1", "cat|t1", "cat|t2", "cat|v1"]);
+  });
+
+  test("a write guardrail coming into force is named as what downgrades write to read", () => {
+    const writers = baseEstate({ policies: { "policies/fin-analysts.yaml": finPolicy({ access: "write" }) } });
+    const guard = "name: fin-write-risk\nkind: guardrail\naccess: write\nsubscribers: { when: { attribute: dept, values: [risk] } }\ndataSources: { names: [t1] }\n";
+    const d = diff(writers, { ...writers, policies: { ...writers.policies, "policies/fin-write-risk.yaml": guard } });
+    expect(d.access.map((c) => [c.id, c.access, c.responsible, c.guardrails])).toEqual([
+      ["ann|t1", { from: "write", to: "read" }, ["fin-write-risk"], [{ guardrail: "fin-write-risk", effect: "downgraded", policy: "fin-analysts" }]],
+    ]);
+    expect(diffText(d, LABELS)).toContain("\n  ~  ann  t1  write → read  -DELETE, -INSERT, -TRUNCATE, -UPDATE  via fin-analysts (downgraded to read by fin-write-risk)\n");
+  });
+
+  test("an added approval shows who approved it, when, and until when", () => {
+    const head = baseEstate({
+      policies: {
+        "policies/ops-by-request.yaml": OPS_BY_REQUEST.replace(
+          "      - { user: cat,",
+          "      - { user: ann, approvedBy: dan, approvedAt: 2026-11-20T00:00:00Z, expiresAt: 2027-01-01T00:00:00Z }\n      - { user: cat,",
+        ),
+      },
+    });
+    const d = diff(baseEstate(), head);
+    const approval = { policy: "ops-by-request", user: "ann", approvedBy: "dan", approvedAt: "2026-11-20T00:00:00.000Z", expiresAt: "2027-01-01T00:00:00.000Z" };
+    expect(d.approvals).toEqual({ added: [approval], removed: [] });
+    expect(d.access.map((c) => [c.id, c.kind, c.approvals])).toEqual([["ann|t3", "gained", [approval]]]);
+    const text = diffText(d, LABELS);
+    expect(text).toContain("\n  +  ann  t3  read  SELECT  via ops-by-request  approved by dan on 2026-11-20, until 2027-01-01, expires in 39 days\n");
+    expect(text).toContain("\nApprovals\n  +  ops-by-request  ann  approved by dan on 2026-11-20, until 2027-01-01, expires in 39 days\n");
+    expect(diffMarkdown(d, LABELS)).toContain("\n- + `ops-by-request` ann: approved by dan on 2026-11-20, until 2027-01-01, expires in 39 days\n");
+    // An approval that grants nothing new still shows, and the diff is not empty.
+    expect(isEmpty(diff(head, head))).toBe(true);
   });
 
   test("text output is coloured only with the colour style", () => {

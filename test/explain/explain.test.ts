@@ -84,6 +84,30 @@ Guardrails on t2
     expectGolden(path.join(__dirname, "golden", `${name}.txt`), text(user, ds, now));
   });
 
+  test("a staged policy would grant only what its activation would: guardrails and identities apply", () => {
+    const staged = (user: string, ds: string) =>
+      explain(ESTATE, user, ds, NOW)
+        .grants.find((g) => g.policy === "ops-for-everyone")!
+        .outcomes.map((o) => o.result);
+    const withPii = mustLoad({
+      ...baseEstate({
+        policies: {
+          "policies/ops-for-everyone.yaml":
+            "name: ops-for-everyone\naccess: read\nstate: staged\nsubscribers: { anyone: true }\ndataSources: { names: [t3] }\n",
+        },
+      }),
+      inventory: { "inventory/estate.yaml": inventory({ t3Tags: ["ops", "pii"] }) },
+    });
+    expect(staged("cat", "t3")).toEqual(["staged"]);
+    expect(staged("eve", "t3")).toEqual(["no-identity"]);
+    // ann is not cleared: the personal-data guardrail would block her.
+    expect(
+      explain(withPii, "ann", "t3", NOW)
+        .grants.find((g) => g.policy === "ops-for-everyone")!
+        .outcomes.map((o) => [o.result, o.gates]),
+    ).toEqual([["blocked", [{ guardrail: "pii-cleared", passes: false }]]]);
+  });
+
   test("JSON carries the same verdicts", () => {
     const e = JSON.parse(explainJson(explain(ESTATE, "ann", "t1", NOW)));
     expect(e.version).toBe(1);

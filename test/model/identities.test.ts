@@ -47,6 +47,7 @@ describe("missing identities", () => {
           line: 3,
           path: "users[1].identities",
           help: help("databricks"),
+          dataSources: ["uc.t"],
         },
         {
           severity: "error",
@@ -57,6 +58,7 @@ describe("missing identities", () => {
           line: 3,
           path: "users[1].identities",
           help: help("identityCenter"),
+          dataSources: ["lake"],
         },
       ],
       access: ["ann lake", "ann sf.t", "ann uc.t", "ben sf.t"],

@@ -46,6 +46,7 @@ describe("identity-center", () => {
         line: 2,
         path: "users[0].identities",
         help: "add `identities.identityCenter` to user `ann` in the inventory, or set `identities: { onMissing: skip }` in the configuration to leave such users out with a warning",
+        dataSources: ["lake"],
       },
     ]);
   });

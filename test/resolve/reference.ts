@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import type { DataSource, Inventory, Policy } from "../../provider/model/schema";
 import { DataSourceIndex } from "../../provider/model/select";
-import { type Cohort, type Expiration, type PolicyResolution, type Resolution, type Subscription, subscribersOf } from "../../provider/resolve/resolve";
+import { type Cohort, type Expiration, type GuardrailEffect, type PolicyResolution, type Resolution, type Subscription, subscribersOf } from "../../provider/resolve/resolve";
 
 const shortHash = (s: string) => createHash("sha256").update(s).digest("hex").slice(0, 8);
 
@@ -54,7 +54,10 @@ export function referenceResolve(
   const passers = new Map<string, Set<string>>(guardrails.map((g) => [g.policy.name, new Set(g.subscribers.map((s) => s.user))]));
 
   const cohorts: Cohort[] = [];
-  for (const pr of grants) {
+  const stagedCohorts: Cohort[] = [];
+  const guardrailEffects: GuardrailEffect[] = [];
+  for (const pr of [...grants, ...staged]) {
+    const out = pr.policy.state === "active" ? cohorts : stagedCohorts;
     const { policy } = pr;
     // Group data sources by the guardrails that apply to this policy's access on them.
     const groups = new Map<string, { gates: PolicyResolution[]; dataSources: DataSource[] }>();
@@ -71,6 +74,16 @@ export function referenceResolve(
       const key = sig === "" ? policy.name : `${policy.name}~${shortHash(sig)}`;
       const full: Subscription[] = [];
       const downgraded: Subscription[] = [];
+      const failed = new Map<string, GuardrailEffect>();
+      const record = (effect: GuardrailEffect["effect"], names: string[], user: string) => {
+        if (pr.policy.state !== "active") return;
+        const k = `${effect}\n${names.join("\n")}`;
+        const e = failed.get(k);
+        if (e) e.users.push(user);
+        else failed.set(k, { policy: policy.name, effect, guardrails: names, users: [user], dataSources });
+      };
+      const fails = (access: "read" | "write", user: string) =>
+        gates.filter((g) => g.policy.access === access && !passers.get(g.policy.name)!.has(user)).map((g) => g.policy.name);
       for (const s of pr.subscribers) {
         let allowed = true;
         let write = policy.access === "write";
@@ -82,17 +95,24 @@ export function referenceResolve(
           }
           write = false;
         }
-        if (!allowed) continue;
-        if (policy.access === "write" && !write) downgraded.push(s);
-        else full.push(s);
+        if (!allowed) {
+          record("blocked", fails("read", s.user), s.user);
+          continue;
+        }
+        if (policy.access === "write" && !write) {
+          downgraded.push(s);
+          record("downgraded", fails("write", s.user), s.user);
+        } else full.push(s);
       }
-      cohorts.push({ key, policy: policy.name, access: policy.access, downgraded: false, guardrails: names, members: full, dataSources });
+      guardrailEffects.push(...failed.values());
+      out.push({ key, policy: policy.name, access: policy.access, downgraded: false, guardrails: names, members: full, dataSources });
       if (downgraded.length > 0) {
-        cohorts.push({ key: `${key}~read`, policy: policy.name, access: "read", downgraded: true, guardrails: names, members: downgraded, dataSources });
+        out.push({ key: `${key}~read`, policy: policy.name, access: "read", downgraded: true, guardrails: names, members: downgraded, dataSources });
       }
     }
   }
   cohorts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  stagedCohorts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
   const expirations: Expiration[] = [];
   for (const pr of grants) {
@@ -103,5 +123,5 @@ export function referenceResolve(
   }
   expirations.sort((a, b) => (a.expiresAt < b.expiresAt ? -1 : a.expiresAt > b.expiresAt ? 1 : a.user < b.user ? -1 : a.user > b.user ? 1 : a.policy < b.policy ? -1 : 1));
 
-  return { now: nowIso, grants, staged, guardrails, cohorts, expirations };
+  return { now: nowIso, grants, staged, guardrails, cohorts, stagedCohorts, guardrailEffects, expirations };
 }

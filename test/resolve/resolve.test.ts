@@ -131,7 +131,10 @@ describe("combination", () => {
     const e = estate({ "p.yaml": "name: p\naccess: read\nstate: staged\nsubscribers: { anyone: true }\ndataSources: { names: [t1, t2] }\n" });
     const plan = buildPlan(e, NOW);
     expect(plan.access).toEqual([]);
-    expect(plan.staged).toEqual([{ policy: "p", access: "read", users: ["ann", "ben", "cat", "dan"], dataSources: ["t1", "t2"] }]);
+    expect(plan.staged).toMatchObject([{ policy: "p", access: "read", users: ["ann", "ben", "cat", "dan"], dataSources: ["t1", "t2"] }]);
+    expect(plan.staged[0]!.entries.map((x) => `${x.user} ${x.dataSource} ${x.privileges.join(",")} via ${x.policies.join(",")}`)).toEqual(
+      ["ann", "ben", "cat", "dan"].flatMap((u) => [`${u} t1 SELECT via p`, `${u} t2 SELECT via p`]),
+    );
     expect(plan.issues).toEqual([
       {
         severity: "warning",

@@ -4,7 +4,8 @@
  */
 import { formatIssue, type Issue } from "../../model/issues";
 import type { AccessChange, PlanDiff, PrincipalChange } from "../diff";
-import { columns, plain, type Style } from "./table";
+import type { PlanApproval } from "../types";
+import { columns, issueSources, plain, type Style } from "./table";
 import { expiresPhrase, relativeDays, shortInstant } from "./time";
 
 /** What the two sides of a diff are, for headings. */
@@ -35,14 +36,50 @@ function cells(c: AccessChange, now: string) {
   const delta = [...c.privileges.added.map((p) => `+${p}`), ...c.privileges.removed.map((p) => `-${p}`)];
   const privileges = c.kind === "changed" && delta.length ? delta.join(", ") : e.privileges.join(", ");
   const policyDelta = [...c.policies.added.map((p) => `+${p}`), ...c.policies.removed.map((p) => `-${p}`)];
-  const via = `via ${c.responsible.join(", ")}${c.kind === "changed" && policyDelta.length ? ` (${policyDelta.join(", ")})` : ""}`;
+  // A change is held via the head's policies; the delta and the guardrails say what changed it.
+  const held = c.kind === "changed" ? c.after!.policies : c.kind === "lost" ? c.before!.policies : c.responsible;
+  const by = (effect: "blocked" | "downgraded") => [...new Set((c.guardrails ?? []).filter((g) => g.effect === effect).map((g) => g.guardrail))];
+  const blocked = by("blocked");
+  const downgraded = by("downgraded");
+  const causes = [
+    ...(blocked.length ? [`blocked by ${blocked.join(", ")}`] : []),
+    ...(downgraded.length ? [`downgraded to read by ${downgraded.join(", ")}`] : []),
+  ];
+  let via: string;
+  if (c.kind === "lost" && blocked.length) {
+    // Lost to a guardrail: name it first; the policies that granted it in the base come after.
+    const removedBy = c.responsible.filter((r) => !blocked.includes(r));
+    via = `${causes.join("; ")} (was via ${held.join(", ")})${removedBy.length ? `; via ${removedBy.join(", ")}` : ""}`;
+  } else {
+    const delta = [...(c.kind === "changed" && policyDelta.length ? [policyDelta.join(", ")] : []), ...causes];
+    via = `via ${held.join(", ")}${delta.length ? ` (${delta.join("; ")})` : ""}`;
+  }
   let note = "";
   if (c.expired) note = `expired ${shortInstant(c.before!.expiresAt!)}`;
   else if (c.expiry) {
     const was = c.expiry.from ? shortInstant(c.expiry.from) : "never";
     note = c.expiry.to ? `until ${shortInstant(c.expiry.to)}, ${expiresPhrase(now, c.expiry.to)} (was ${was})` : `no longer expires (was ${was})`;
   } else if (c.kind !== "lost" && c.after?.expiresAt) note = `until ${shortInstant(c.after.expiresAt)}, ${expiresPhrase(now, c.after.expiresAt)}`;
+  // Access a new approval gives: who approved it, when, and until when.
+  const approvals = (c.approvals ?? []).map((a) => approvalPhrase(a, now));
+  if (approvals.length) note = [...approvals, ...(c.expiry || c.expired ? [note] : [])].join("; ");
   return { access, privileges, via, note };
+}
+
+/** "approved by dan on 2026-11-20, never expires" / "…, until 2026-12-01, expires in 8 days". */
+function approvalPhrase(a: PlanApproval, now: string): string {
+  const until = a.expiresAt ? `until ${shortInstant(a.expiresAt)}, ${expiresPhrase(now, a.expiresAt)}` : "never expires";
+  return `approved by ${a.approvedBy} on ${shortInstant(a.approvedAt)}, ${until}`;
+}
+
+/** Approvals added and removed, as rows: sign, policy, user, what. */
+function approvalRows(d: PlanDiff): string[][] {
+  const gone = (a: PlanApproval) =>
+    a.expiresAt !== undefined && Date.parse(a.expiresAt) <= Date.parse(d.now) ? `expired ${shortInstant(a.expiresAt)}` : "no longer in force";
+  return [
+    ...d.approvals.added.map((a) => ["+", a.policy, a.user, approvalPhrase(a, d.now)]),
+    ...d.approvals.removed.map((a) => ["-", a.policy, a.user, `approved by ${a.approvedBy} on ${shortInstant(a.approvedAt)}, ${gone(a)}`]),
+  ];
 }
 
 const DETAIL_ITEMS = 12;
@@ -90,7 +127,7 @@ function blastLines(d: PlanDiff): string[] {
 }
 
 /** A readable terminal rendering: aligned tables, colour when `s` is the colour style. */
-export function diffText(d: PlanDiff, labels: DiffLabels, s: Style = plain): string {
+export function diffText(d: PlanDiff, labels: DiffLabels, s: Style = plain, o: { sourcesCap?: number } = {}): string {
   const out: string[] = [];
   const at = d.baseNow === d.now ? `at ${shortInstant(d.now)}` : `at ${shortInstant(d.baseNow)} → ${shortInstant(d.now)}`;
   out.push(s.bold(`accessplane diff ${labels.base} → ${labels.head}`) + s.dim(`  ${at}`));
@@ -122,6 +159,11 @@ export function diffText(d: PlanDiff, labels: DiffLabels, s: Style = plain): str
     out.push("", s.bold("Blast radius"));
     out.push(...blast.map((l) => `  ${l.startsWith("  ") ? s.yellow(l) : l}`));
   }
+  const approvals = approvalRows(d);
+  if (approvals.length) {
+    out.push("", s.bold("Approvals"));
+    out.push(...columns(approvals.map(([sg, p, u, t]) => [sg === "+" ? s.green(sg) : s.red(sg!), p!, s.cyan(u!), t!]), "  "));
+  }
   const staged = stagedRows(d);
   if (staged.length) {
     out.push("", s.bold("Staged policies (grant nothing yet)"));
@@ -133,11 +175,11 @@ export function diffText(d: PlanDiff, labels: DiffLabels, s: Style = plain): str
   }
   if (d.newIssues.length) {
     out.push("", s.bold("New issues"));
-    out.push(...issueLines(d.newIssues, s));
+    out.push(...issueLines(d.newIssues, s, o.sourcesCap));
   }
   if (d.resolvedIssues.length) {
     out.push("", s.bold("Resolved issues"));
-    out.push(...issueLines(d.resolvedIssues, { ...s, red: s.dim, yellow: s.dim }));
+    out.push(...issueLines(d.resolvedIssues, { ...s, red: s.dim, yellow: s.dim }, o.sourcesCap));
   }
   const r = d.estimatedResources;
   if (d.resources && d.resources.create.length + d.resources.update.length + d.resources.delete.length > 0) {
@@ -152,9 +194,10 @@ export function diffText(d: PlanDiff, labels: DiffLabels, s: Style = plain): str
   return out.join("\n") + "\n";
 }
 
-function issueLines(issues: readonly Issue[], s: Style): string[] {
+function issueLines(issues: readonly Issue[], s: Style, cap?: number): string[] {
   return issues.map((i) => {
-    const line = "  " + formatIssue(i).replace(/\n/g, "\n  ");
+    const sources = issueSources(i, cap);
+    const line = "  " + (formatIssue(i) + (sources ? `\n    ${sources}` : "")).replace(/\n/g, "\n  ");
     return i.severity === "error" ? s.red(line) : s.yellow(line);
   });
 }
@@ -208,6 +251,10 @@ export function diffMarkdown(d: PlanDiff, labels: DiffLabels): string {
   if (d.newIssues.length) {
     out.push("", `**New issues** (${d.newIssues.length})`, "", ...d.newIssues.map(mdIssue));
   }
+  const approvals = approvalRows(d);
+  if (approvals.length) {
+    out.push("", `**Approvals** (${approvals.length})`, "", ...approvals.map(([sg, p, u, t]) => `- ${sg === "-" ? "−" : sg} ${code(p!)} ${md(u!)}: ${md(t!)}`));
+  }
   const staged = stagedRows(d);
   if (staged.length) {
     out.push("", ...details(`Staged policies (${staged.length})`, staged.map(([sg, p, t]) => `- ${sg === "-" ? "−" : sg} ${code(p!)} ${md(t!)}`), true));
@@ -238,7 +285,8 @@ export function diffMarkdown(d: PlanDiff, labels: DiffLabels): string {
 
 function mdIssue(i: Issue): string {
   const where = i.file ? ` (${i.file}${i.line ? `:${i.line}` : ""})` : "";
-  return `- **${i.severity}** ${code(i.code)} ${md(i.message)}${where}${i.help ? `: ${md(i.help)}` : ""}`;
+  const sources = issueSources(i);
+  return `- **${i.severity}** ${code(i.code)} ${md(i.message)}${where}${i.help ? `: ${md(i.help)}` : ""}${sources ? `; ${md(sources)}` : ""}`;
 }
 
 /** The JSON document of a diff. */

@@ -3,7 +3,7 @@
  */
 import { formatIssue, type Issue } from "../../model/issues";
 import type { AccessEntry, Plan } from "../types";
-import { columns, plain, type Style } from "./table";
+import { columns, issueSources, plain, type Style } from "./table";
 import { expiresPhrase } from "./time";
 
 /** Output formats every command accepts. */
@@ -38,16 +38,23 @@ function privs(e: AccessEntry): string {
   return e.privileges.join(", ") + extra;
 }
 
-/** Renders issues as lines, errors first. */
-export function issuesText(issues: readonly Issue[], s: Style = plain): string[] {
+/** Options of the text renderings. */
+export interface TextOptions {
+  /** Data sources an issue names before counting the rest (terminals); all of them when absent. */
+  sourcesCap?: number;
+}
+
+/** Renders issues as lines, errors first; an issue about several data sources names them below it. */
+export function issuesText(issues: readonly Issue[], s: Style = plain, o: TextOptions = {}): string[] {
   return issues.map((i) => {
-    const line = formatIssue(i);
+    const sources = issueSources(i, o.sourcesCap);
+    const line = formatIssue(i) + (sources ? `\n    ${sources}` : "");
     return i.severity === "error" ? s.red(line) : s.yellow(line);
   });
 }
 
 /** A readable terminal summary, per user and per data source. */
-export function planText(plan: Plan, s: Style = plain): string {
+export function planText(plan: Plan, s: Style = plain, o: TextOptions = {}): string {
   const out: string[] = [];
   const sm = summary(plan);
   out.push(
@@ -89,7 +96,13 @@ export function planText(plan: Plan, s: Style = plain): string {
   if (plan.staged.length) {
     out.push("");
     out.push(s.bold("Staged policies (grant nothing yet)"));
-    out.push(...columns(plan.staged.map((p) => [p.policy, p.access, `would reach ${p.users.length} users on ${p.dataSources.length} data sources`]), "  "));
+    // Each policy's preview entries under it: what activating it would grant, as the plan would show it.
+    for (const p of plan.staged) {
+      out.push(`  ${s.cyan(p.policy)}  ${p.access}, would reach ${count(p.users.length, "user")} on ${count(p.dataSources.length, "data source")}`);
+      const others = (e: AccessEntry) => e.policies.filter((x) => x !== p.policy);
+      const rows = p.entries.map((e) => [e.user, e.dataSource, e.access === "write" ? s.yellow("write") : s.green("read"), privs(e), s.dim(others(e).length ? `also via ${others(e).join(", ")}` : "")]);
+      out.push(...columns(rows, "    "));
+    }
   }
   if (plan.expirations.length) {
     out.push("");
@@ -99,12 +112,14 @@ export function planText(plan: Plan, s: Style = plain): string {
   if (plan.issues.length) {
     out.push("");
     out.push(s.bold("Issues"));
-    out.push(...issuesText(plan.issues, s).map((l) => "  " + l.replace(/\n/g, "\n  ")));
+    out.push(...issuesText(plan.issues, s, o).map((l) => "  " + l.replace(/\n/g, "\n  ")));
   }
   out.push("");
   out.push(`${sm.errors} error${sm.errors === 1 ? "" : "s"}, ${sm.warnings} warning${sm.warnings === 1 ? "" : "s"}`);
   return out.join("\n") + "\n";
 }
+
+const count = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
 
 const md = (s: string) => s.replace(/\|/g, "\\|");
 
@@ -161,7 +176,10 @@ export function planMarkdown(plan: Plan): string {
     out.push("");
     out.push("<details><summary>Issues</summary>");
     out.push("");
-    for (const i of plan.issues) out.push(`- **${i.severity}** \`${i.code}\` ${md(i.message)}${i.file ? ` (${i.file}${i.line ? `:${i.line}` : ""})` : ""}${i.help ? `: ${md(i.help)}` : ""}`);
+    for (const i of plan.issues) {
+      const sources = issueSources(i);
+      out.push(`- **${i.severity}** \`${i.code}\` ${md(i.message)}${i.file ? ` (${i.file}${i.line ? `:${i.line}` : ""})` : ""}${i.help ? `: ${md(i.help)}` : ""}${sources ? `; ${md(sources)}` : ""}`);
+    }
     out.push("");
     out.push("</details>");
   }

@@ -47,3 +47,17 @@ export function columns(rows: string[][], indent = ""): string[] {
         .trimEnd(),
   );
 }
+
+/** Data sources a terminal line names before counting the rest. */
+export const TTY_SOURCES = 8;
+
+/**
+ * The data sources of an issue about several, as a line to print under it: all of them, or the first
+ * `cap` and a count (terminals). Empty for an issue about one or none: its message names it.
+ */
+export function issueSources(i: { dataSources?: readonly string[] }, cap?: number): string {
+  const ds = i.dataSources ?? [];
+  if (ds.length < 2) return "";
+  if (cap === undefined || ds.length <= cap) return `data sources: ${ds.join(", ")}`;
+  return `data sources: ${ds.slice(0, cap).join(", ")}, … and ${ds.length - cap} more (\`--format json\` lists them all)`;
+}
