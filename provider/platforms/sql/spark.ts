@@ -46,8 +46,12 @@ function nameSchema() {
     .refine((s) => !s.includes("\u0000"), { message: "cannot contain a NUL character" });
 }
 
-/** Builds the input schema of `SparkTableGrants`: one policy group's grants, sorted and de-duplicated. */
-function sparkTableGrantsInputsSchema() {
+/**
+ * Builds the input schema of `SparkTableGrants`: one policy group's grants, sorted and de-duplicated.
+ * With `state`, any privilege is accepted: the state written by `read` holds what the group holds
+ * live, including privileges granted by hand, which the next update revokes.
+ */
+function sparkTableGrantsInputsSchema(state = false) {
   const z = zod();
   const grant = z
     .object({
@@ -58,7 +62,7 @@ function sparkTableGrantsInputsSchema() {
       table: nameSchema().nullable().default(null),
       privileges: z
         .array(
-          z.string().refine((p) => SPARK_PRIVILEGES.includes(p), {
+          z.string().refine((p) => state || SPARK_PRIVILEGES.includes(p), {
             message: "Databricks Spark is read-only for subscription policies: only SELECT, USAGE and READ_METADATA are granted",
           }),
         )

@@ -133,7 +133,7 @@ function workspaceAssignment(p: Principal, g: databricks.Group, scope: Scope): p
  * one is given, else through the account provider (or the default one) naming the workspace in
  * `providerConfig.workspaceId` from `databricks.workspaceId`.
  */
-function grantRoute(scope: Scope): { providerConfig?: { workspaceId: string } } {
+export function grantRoute(scope: Scope): { providerConfig?: { workspaceId: string } } {
   const { ctx } = scope;
   if (ctx.providers["databricks-unity-catalog"]) return {};
   const workspaceId = ctx.estate.config.databricks.workspaceId;
