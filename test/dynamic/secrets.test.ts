@@ -90,7 +90,7 @@ test("no output, error or log line carries the password", async () => {
   errors.push(await trino.create({ role: "r", roleCatalog: null, members: [], grants: [] }).catch((x: unknown) => x));
 
   // Databricks Spark: the token is a setting of its own; a refused connection and an error echoing it.
-  process.env.ACCESSPLANE_DATABRICKS_HOST = "http://127.0.0.1:1";
+  process.env.ACCESSPLANE_DATABRICKS_HOST = "http://127.0.0.1:2"; // port 1 is on fetch's blocked list
   process.env.ACCESSPLANE_DATABRICKS_TOKEN = SECRET;
   process.env.ACCESSPLANE_DATABRICKS_WAREHOUSE_ID = "wh";
   const sparkInputs = { principal: "ap-p", grants: [{ kind: "DATABASE", catalog: "hive_metastore", schema: "s", table: null, privileges: ["USAGE"] }] };

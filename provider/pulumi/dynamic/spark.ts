@@ -179,7 +179,7 @@ function sparkError(action: string, principal: string, e: unknown, secrets: read
   }
   // Node's fetch reports network failures as `TypeError: fetch failed` with the socket error as `cause`.
   const cause = (e as { cause?: unknown } | null)?.cause;
-  return providerError("databricks", action, principal, e instanceof TypeError && cause ? cause : e, secrets);
+  return providerError("databricks", action, principal, (e as Error | null)?.name === "TypeError" && cause ? cause : e, secrets);
 }
 
 /** Outputs of `SparkTableGrants`: the group's live grants on its securables (equal to the inputs after apply). */
