@@ -5,6 +5,8 @@
  * SqlPermissions mode with its plan warning. The registered resources imply exactly the plan.
  */
 import * as path from "node:path";
+import fc from "fast-check";
+import type { Estate } from "../../provider/model/load";
 import { buildPlan } from "../../provider/plan/build";
 import { captureResources, type CapturedResource } from "../../provider/pulumi/capture";
 import type { Providers } from "../../provider/pulumi/context";
@@ -12,6 +14,7 @@ import { grantRoute } from "../../provider/pulumi/emitters/databricks";
 import { expectGolden } from "../support/golden";
 import { impliedAccess } from "../support/implied";
 import { load, mustLoad } from "../support/estate";
+import { estateArb, NOW as ARB_NOW } from "../support/arbitrary";
 
 const NOW = "2026-11-23T00:00:00Z";
 const INVENTORY = `
@@ -182,4 +185,41 @@ describe("Databricks Spark grant modes", () => {
     expect(grants.filter((g) => g.table === "orders").map((g) => g.catalog)).toEqual(["legacy_hms"]);
     expectImpliedEqualsPlan(rs, plain);
   });
+});
+
+describe("property: the Databricks resources imply exactly the plan", () => {
+  const dbx = (e: Estate, authoritative: boolean): Estate => ({
+    ...e,
+    config: { ...e.config, databricksSpark: { authoritative } },
+    inventory: {
+      ...e.inventory,
+      dataSources: e.inventory.dataSources
+        .filter((d) => d.platform === "databricks-unity-catalog" || d.platform === "databricks-spark")
+        .map((d) =>
+          authoritative && d.platform === "databricks-spark" ? { ...d, location: { ...d.location, catalog: "hive_metastore" } } : d,
+        ),
+    },
+  });
+  test.each([false, true])(
+    "random estates, authoritative %s",
+    async (authoritative) => {
+      await fc.assert(
+        fc.asyncProperty(estateArb, async (raw) => {
+          const estate = dbx(raw, authoritative);
+          const plan = buildPlan(estate, new Date(ARB_NOW).toISOString());
+          if (plan.issues.some((i) => i.severity === "error")) return;
+          const rs = custom(await captureResources(estate, new Date(ARB_NOW).toISOString()));
+          expect(impliedAccess(rs, estate)).toEqual(new Map(plan.access.map((e) => [`${e.user}\u0000${e.dataSource}`, e.privileges])));
+          // Nothing but accessplane's own groups is ever named by a Spark grant or a UC grant.
+          const names = new Set(plan.principals.map((p) => p.name));
+          for (const r of rs) {
+            if (r.type === "databricks:index/grant:Grant" || r.type === "pulumi-nodejs:dynamic/accessplane:SparkTableGrants")
+              expect(names).toContain(r.inputs.principal);
+          }
+        }),
+        { numRuns: 12 },
+      );
+    },
+    120_000,
+  );
 });
