@@ -60,24 +60,35 @@ function userId(scope: Scope, userName: string): pulumi.Output<string> {
   );
 }
 
-/** Name parts of a principal's account-level resources; stable when platforms come and go. */
+/**
+ * Name parts of a principal's account-level resources. Account group names are unique in the
+ * account, so no provider tag: the names stay put when providers change or platforms come and go.
+ */
 function groupBase(ctx: EstateContext, name: string): string[] {
-  const tag = accountTag(ctx);
-  return tag === "default" ? [ctx.name, "databricks", name] : [ctx.name, "databricks", tag, name];
+  return [ctx.name, "databricks", name];
+}
+
+/**
+ * The names earlier versions gave a principal's workspace-local group resources (tagged with the
+ * platform's provider). As aliases they make the move to account level a replacement of the same
+ * resource, so `deleteBeforeReplace` removes the workspace-local group before the account group of
+ * the same name exists (UCX renames workspace-local groups to avoid the same clash).
+ */
+function legacyAliases(ctx: EstateContext, p: Principal, ...rest: string[]): { aliases?: pulumi.Alias[] } {
+  const tag = providerTag(ctx, p.platform);
+  return tag === "default" ? {} : { aliases: [{ name: childName(ctx.name, "databricks", tag, p.name, ...rest) }] };
 }
 
 /** The account-level group of a principal, with its members; shared by the cohort's UC and Spark principals. */
 function group(p: Principal, scope: Scope): databricks.Group {
-  return memo(scope.ctx, `databricks-group:${accountTag(scope.ctx)}:${p.name}`, () => {
+  return memo(scope.ctx, `databricks-group:${p.name}`, () => {
     const base = groupBase(scope.ctx, p.name);
-    // Delete before replace: a workspace-local group of the same name (earlier versions) must be
-    // gone before the account group is assigned to that workspace.
     const g = track(
       scope,
       new databricks.Group(
         childName(...base, "group"),
         { displayName: p.name, api: "account" },
-        accountOpts(scope, { deleteBeforeReplace: true }),
+        accountOpts(scope, { deleteBeforeReplace: true, ...legacyAliases(scope.ctx, p, "group") }),
       ),
     );
     for (const m of p.members) {
@@ -86,7 +97,7 @@ function group(p: Principal, scope: Scope): databricks.Group {
         new databricks.GroupMember(
           childName(...base, "member", m.user),
           { groupId: g.id, memberId: userId(scope, m.identity), api: "account" },
-          accountOpts(scope, { dependsOn: [g] }),
+          accountOpts(scope, { dependsOn: [g], ...legacyAliases(scope.ctx, p, "member", m.user) }),
         ),
       );
     }
