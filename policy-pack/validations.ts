@@ -51,6 +51,7 @@ export const TYPES = {
   dbxGrant: "databricks:index/grant:Grant",
   dbxGrants: "databricks:index/grants:Grants",
   dbxSqlPermissions: "databricks:index/sqlPermissions:SqlPermissions",
+  dbxSparkGrants: "pulumi-nodejs:dynamic/accessplane:SparkTableGrants",
   bqIamBinding: "gcp:bigquery/iamBinding:IamBinding",
   bqIamMember: "gcp:bigquery/iamMember:IamMember",
 } as const;
@@ -149,6 +150,14 @@ export function noWriteOnReadOnly(args: ResourceArgs, reportViolation: ReportVio
       if (extra.length) report(`Databricks Spark object \`${object}\``, extra, READ_ONLY.spark, "Databricks Spark is read-only for subscription policies: control write through scratch paths and workspaces, and grant only SELECT, USAGE or READ_METADATA");
       return;
     }
+    case TYPES.dbxSparkGrants: {
+      for (const g of records(props.grants)) {
+        const extra = [...new Set(strings(g.privileges).filter((p) => !(READ_ONLY.spark as readonly string[]).includes(p)))].sort();
+        const object = [str(g.catalog), str(g.schema), str(g.table)].filter(Boolean).join(".");
+        if (extra.length) report(`Databricks Spark object \`${object}\``, extra, READ_ONLY.spark, "Databricks Spark is read-only for subscription policies: control write through scratch paths and workspaces, and grant only SELECT, USAGE or READ_METADATA");
+      }
+      return;
+    }
     case TYPES.bqIamBinding:
     case TYPES.bqIamMember: {
       const dataset = str(props.datasetId);
@@ -182,6 +191,8 @@ function principalsOf(args: ResourceArgs, cfg: GuardrailConfig): { principal: st
       return records(p.grants).flatMap((g) => group(g.principal, "Databricks principal"));
     case TYPES.dbxSqlPermissions:
       return records(p.privilegeAssignments).flatMap((a) => group(a.principal, "Databricks principal"));
+    case TYPES.dbxSparkGrants:
+      return group(p.principal, "Databricks principal");
     case TYPES.identityStoreGroup:
       return group(p.displayName, "Identity Center group");
     default:

@@ -161,9 +161,10 @@ const PAGES: Record<Platform, PlatformPage> = {
   },
   "databricks-unity-catalog": {
     intro:
-      "Group-based grants through the Unity Catalog API: one group per policy cohort, one grant per securable, and USE CATALOG and USE SCHEMA as parents. Objects from an incoming Delta share take no grants (`databricks-incoming-share`).",
+      "Group-based grants through the Unity Catalog API: one account-level group per policy cohort, one grant per securable, and USE CATALOG and USE SCHEMA as parents. Objects from an incoming Delta share take no grants (`databricks-incoming-share`).",
     write:
       "Write grants MODIFY on MANAGED and EXTERNAL tables. On VIEW, MATERIALIZED_VIEW, STREAMING_TABLE and FOREIGN objects a write policy issues nothing of its own, not even SELECT (`write-not-issued`): only a read policy grants SELECT there.",
+    sections: unityCatalogSections,
     examples: [
       {
         title: "A managed table, a view and a streaming table",
@@ -178,15 +179,25 @@ const PAGES: Record<Platform, PlatformPage> = {
   },
   "databricks-spark": {
     intro:
-      "Read only. A subscribed user gets SELECT on the object and the cluster rewrites each query's plan to enforce the rest. Legacy table access control refuses any object privilege without USAGE on the enclosing database, so USAGE on the database is granted as the parent.",
+      "Read only, through legacy table access control on the `hive_metastore` catalog. A subscribed user gets SELECT on the object and the cluster rewrites each query's plan to enforce the rest. Legacy table access control refuses any object privilege without USAGE on the enclosing database, so USAGE on the database is granted as the parent. Grants are GRANT and REVOKE statements that name only accessplane's own groups: what ETL jobs and people hold on the same tables is never revoked.",
     write:
       "Subscription policies do not grant write on Databricks Spark: write access is controlled through scratch paths and workspaces. A write policy yields SELECT, with the warning `write-on-read-only-platform`.",
+    sections: sparkSections,
     examples: [
       {
         title: "A table",
         identity: email("databricks"),
         sources: [
           ["spark.web.orders", "TABLE", { catalog: "hive_metastore", schema: "web", table: "orders" }],
+        ],
+      },
+      {
+        title: "Authoritative mode (SqlPermissions), with the warning that lists what it takes over",
+        config: "databricksSpark:\n  authoritative: true\n",
+        identity: email("databricks"),
+        sources: [
+          ["spark.web.orders", "TABLE", { catalog: "hive_metastore", schema: "web", table: "orders" }],
+          ["spark.web.orders_daily", "VIEW", { catalog: "hive_metastore", schema: "web", table: "orders_daily" }],
         ],
       },
     ],
@@ -448,6 +459,46 @@ function trinoSections(): string[] {
     "Sources: Trino documentation, [File-based access control](https://trino.io/docs/current/security/file-system-access-control.html), [GRANT privilege](https://trino.io/docs/current/sql/grant.html), [CREATE ROLE](https://trino.io/docs/current/sql/create-role.html) and [Hive connector security](https://trino.io/docs/current/connector/hive-security.html); the rule evaluation follows `FileBasedSystemAccessControl` (trinodb/trino, `lib/trino-plugin-toolkit/src/main/java/io/trino/plugin/base/security/`).",
   ];
 }
+
+/** Unity Catalog: what the deploying identities need, and the vendor rule behind each resource. */
+function unityCatalogSections(): string[] {
+  return [
+    "### Resources and prerequisites",
+    "",
+    "| resource | through | why (vendor rule) |",
+    "|---|---|---|",
+    "| `databricks.Group` (`api: \"account\"`) and `databricks.GroupMember` per member | the account provider, `providers.databricksAccount` (`host: https://accounts.cloud.databricks.com`, or `https://accounts.azuredatabricks.net`, and `accountId`) | Unity Catalog grants accept only account-level principals: a group created with a workspace provider is workspace-local and the grant fails with \"Could not find principal with name ...\" (provider maintainers in [databricks/terraform-provider-databricks#4680](https://github.com/databricks/terraform-provider-databricks/issues/4680) and [#2237](https://github.com/databricks/terraform-provider-databricks/issues/2237); the `databricks_group` docs: account groups need the accounts host and `account_id`) |",
+    "| `databricks.Grant` per securable and parent | the workspace provider `providers[\"databricks-unity-catalog\"]`; without one, the account provider with `providerConfig.workspaceId` = `databricks.workspaceId` | Unity Catalog's grants API is a workspace API; `databricks_grant` takes `provider_config { workspace_id }` when managed through an account-level provider. Each Grant is authoritative for its one principal only (accessplane's group), never for other principals on the securable |",
+    "",
+    "Prerequisites of the deploying identities:",
+    "",
+    "- **Account admin** for the account provider: only account admins create account groups and their memberships. Users must exist at account level (identity federation).",
+    "- **Grant rights in the metastore** for the identity that makes the grants: a metastore admin, the owner of the securable (or of its catalog or schema), or MANAGE on it ([Unity Catalog privileges](https://docs.databricks.com/en/data-governance/unity-catalog/manage-privileges/index.html)).",
+    "- **No workspace assignment** is needed for Unity Catalog grants: the metastore resolves account principals. Members query through the workspaces they already use.",
+    "- Upgrading from workspace-local groups replaces each group (deleted before the account group is created, so their names never clash) and re-creates its grants.",
+  ];
+}
+
+/** Databricks Spark: the two grant modes, prerequisites and the vendor rule behind each resource. */
+function sparkSections(): string[] {
+  return [
+    "### Resources and prerequisites",
+    "",
+    "| resource | through | why (vendor rule) |",
+    "|---|---|---|",
+    "| `databricks.Group` (`api: \"account\"`) and `databricks.GroupMember` | the account provider | one account group per cohort, shared with Unity Catalog (account group names are unique in the account) |",
+    "| `databricks.MwsPermissionAssignment` (`permissions: [\"USER\"]`, `workspaceId` = `databricks.workspaceId`), or `databricks.PermissionAssignment` through the Spark workspace provider when `databricks.workspaceId` is not set | account provider / workspace provider | permissions in `hive_metastore` refer to the workspace's principals ([Work with Unity Catalog and the legacy Hive metastore](https://docs.databricks.com/en/data-governance/unity-catalog/hive-metastore.html)), so the account group is added to the workspace; `USER` adds it to the workspace's users (basic workspace access for its members), never `ADMIN` |",
+    "| `SparkTableGrants` (accessplane dynamic resource) per policy principal | a SQL warehouse, through the [Statement Execution API](https://docs.databricks.com/api/workspace/statementexecution) (`POST /api/2.0/sql/statements`) | ``GRANT SELECT ON TABLE `hive_metastore`.`db`.`t` TO `group` ``, `GRANT USAGE ON DATABASE ...`, `REVOKE ... FROM` and `SHOW GRANTS` ([Hive metastore privileges and securable objects (legacy)](https://docs.databricks.com/en/data-governance/table-acls/object-privileges.html)); each statement names only accessplane's group, and objects are catalog-qualified, so `location.catalog` is honoured whatever the workspace's default catalog |",
+    "| `databricks.SqlPermissions` per table, view (`view:`) and database, only with `databricksSpark.authoritative: true` | the Spark workspace provider | the resource is authoritative: it runs `REVOKE ALL PRIVILEGES` for every principal it is not given on its securable (\"would remove anything else\"; `access/resource_sql_permissions.go` in databricks/terraform-provider-databricks), so the plan warns (`databricks-spark-authoritative`) and lists every securable it takes over. It addresses `database`.`table` in the workspace's default catalog, so a data source outside `hive_metastore` is an error (`databricks-spark-authoritative-catalog`) |",
+    "",
+    "Prerequisites:",
+    "",
+    "- **Account admin** for the account provider (groups, members, `MwsPermissionAssignment`), or workspace admin for `PermissionAssignment` through the workspace provider.",
+    "- **A SQL warehouse** for `SparkTableGrants`: `accessplane:databricksHost` (the workspace URL), `accessplane:databricksWarehouseId`, and the secret `accessplane:databricksToken` (or `ACCESSPLANE_DATABRICKS_HOST`, `ACCESSPLANE_DATABRICKS_WAREHOUSE_ID`, `ACCESSPLANE_DATABRICKS_TOKEN`). The token's identity must be a workspace admin or own the tables and databases (only they can grant on Hive metastore objects) and may use the warehouse. Data access control is always enforced on SQL warehouses; clusters must have table access control enabled.",
+    "- Only the group's own privileges change: on update, what it holds on its tables is read back (`SHOW GRANTS`), grants are applied first, then revokes (a privilege granted to the group by hand is revoked too). Delete revokes exactly what the group holds there.",
+  ];
+}
+
 
 /** A connection setting row of the view-based platforms' deployment prerequisites. */
 const connectionRows = (p: "redshift" | "synapse") => {

@@ -16,12 +16,15 @@ const { estate, issues } = loadEstate({
 });
 if (!estate) throw new Error(`the estate has errors:\n${issues.map(formatIssue).join("\n")}`);
 
-// One Databricks workspace serves Unity Catalog and Spark, so their policy groups are shared.
+// Policy groups are account-level (Unity Catalog grants accept no workspace-local group), created
+// through the account provider and shared by Unity Catalog and Spark; grants go through the workspace.
+const account = new databricks.Provider("databricks-account", { host: "https://accounts.cloud.databricks.com", accountId: process.env.DATABRICKS_ACCOUNT_ID });
 const workspace = new databricks.Provider("workspace", {});
 const access = new AccessEstate("example-estate", {
   ...estate,
   providers: {
     snowflake: new snowflake.Provider("snowflake", {}),
+    databricksAccount: account,
     "databricks-unity-catalog": workspace,
     "databricks-spark": workspace,
     s3: new aws.Provider("aws", {}),

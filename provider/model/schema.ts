@@ -525,6 +525,28 @@ export const Config = z.strictObject({
       onMissing: z.enum(["error", "skip"]).default("error"),
     })
     .default({ onMissing: "error" }),
+  databricks: z
+    .strictObject({
+      /**
+       * The numeric id of the workspace that Unity Catalog grants go through and that Spark policy
+       * groups are assigned to, when these are made through an account-level provider.
+       */
+      workspaceId: z
+        .string()
+        .regex(/^\d+$/, { message: "must be the numeric workspace id, e.g. `1234567890123456`" })
+        .optional(),
+    })
+    .default({}),
+  databricksSpark: z
+    .strictObject({
+      /**
+       * Manage table ACLs with the authoritative `databricks.SqlPermissions` (revokes every grant
+       * accessplane does not make on each table and database it touches) instead of per-principal
+       * GRANT and REVOKE.
+       */
+      authoritative: z.boolean().default(false),
+    })
+    .default({ authoritative: false }),
   viewBased: z
     .strictObject({
       /** Schema (Redshift, Synapse) that holds managed views and the entitlements table. */

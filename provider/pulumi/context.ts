@@ -7,8 +7,11 @@ import type { Estate } from "../model/load";
 import type { DataSource, Platform } from "../model/schema";
 import type { Plan, Principal } from "../plan/types";
 
-/** A provider per platform; children of that platform use it. */
-export type Providers = Partial<Record<Platform, pulumi.ProviderResource>>;
+/**
+ * A provider per platform; children of that platform use it. `databricksAccount` is the Databricks
+ * account-level provider (accounts host and account id) that policy groups are created with.
+ */
+export type Providers = Partial<Record<Platform, pulumi.ProviderResource>> & { databricksAccount?: pulumi.ProviderResource };
 
 /** State shared by every emitter of one estate. */
 export interface EstateContext {

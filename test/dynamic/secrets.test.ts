@@ -5,6 +5,7 @@
 import { startPostgres, type TestPostgres } from "../support/postgres";
 import { ManagedViewProvider, PolicyEntitlementsProvider, ViewEntitlementStoreProvider } from "../../provider/pulumi/dynamic/views";
 import { TrinoRoleGrantsProvider } from "../../provider/pulumi/dynamic/trino";
+import { SparkTableGrantsProvider } from "../../provider/pulumi/dynamic/spark";
 
 jest.setTimeout(60_000);
 
@@ -35,6 +36,9 @@ afterAll(async () => {
   delete process.env.ACCESSPLANE_TRINO_URL;
   delete process.env.ACCESSPLANE_TRINO_USER;
   delete process.env.ACCESSPLANE_TRINO_PASSWORD;
+  delete process.env.ACCESSPLANE_DATABRICKS_HOST;
+  delete process.env.ACCESSPLANE_DATABRICKS_TOKEN;
+  delete process.env.ACCESSPLANE_DATABRICKS_WAREHOUSE_ID;
   await pg?.stop();
 });
 
@@ -93,7 +97,22 @@ test("no output, error or log line carries the password", async () => {
   errors.push(await badMap.read("id", policy).catch((x: unknown) => x));
   expect((errors[4] as Error).message).toMatch(/^postgres: the setting `accessplane:postgresUrls` \(or ACCESSPLANE_POSTGRES_URLS\) is not a JSON object/);
 
-  expect(errors.map((x) => (x as Error).name)).toEqual(["ProviderError", "ProviderError", "ProviderError", "ProviderError", "ProviderError"]);
+  // Databricks Spark: the token is a setting of its own; a refused connection and an error echoing it.
+  process.env.ACCESSPLANE_DATABRICKS_HOST = "http://127.0.0.1:2"; // port 1 is on fetch's blocked list
+  process.env.ACCESSPLANE_DATABRICKS_TOKEN = SECRET;
+  process.env.ACCESSPLANE_DATABRICKS_WAREHOUSE_ID = "wh";
+  const sparkInputs = { principal: "ap-p", grants: [{ kind: "DATABASE", catalog: "hive_metastore", schema: "s", table: null, privileges: ["USAGE"] }] };
+  errors.push(await new SparkTableGrantsProvider().create(sparkInputs).catch((x: unknown) => x));
+  const echoing = new SparkTableGrantsProvider(() => ({
+    query: async () => {
+      throw new Error(`request to http://127.0.0.1:1 failed (Authorization: Bearer ${SECRET})`);
+    },
+  }));
+  errors.push(await echoing.delete("ap-p", sparkInputs).catch((x: unknown) => x));
+
+  expect(errors.map((x) => (x as Error).name)).toEqual(["ProviderError", "ProviderError", "ProviderError", "ProviderError", "ProviderError", "ProviderError", "ProviderError"]);
+  expect((errors[5] as Error).message).toMatch(/^databricks: could not grant to `ap-p`: connection lost \(ECONNREFUSED\)/);
+  expect((errors[6] as Error).message).toContain("(Authorization: Bearer ***)");
   expect((errors[1] as Error).message).toMatch(/^postgres: could not read entitlements of policy `p`: connection lost \(ECONNREFUSED\)/);
   expect((errors[2] as Error).message).toMatch(/^postgres: could not read entitlements of policy `p`: permission denied \(28P01\)/);
   expect((errors[3] as Error).message).toBe(

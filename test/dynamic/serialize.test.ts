@@ -37,12 +37,15 @@ import {
   TrinoRoleGrants,
   TrinoRoleGrantsProvider,
 } from "../../provider/pulumi/dynamic/trino";
+import { SparkTableGrants, SparkTableGrantsProvider } from "../../provider/pulumi/dynamic/spark";
+import * as sqlSpark from "../../provider/platforms/sql/spark";
 import * as dialect from "../../provider/platforms/sql/dialect";
 import * as closure from "../../provider/platforms/sql/closure";
 import * as sqlTrino from "../../provider/platforms/sql/trino";
 import * as sqlViews from "../../provider/platforms/sql/views";
 import { startPostgres, type TestPostgres } from "../support/postgres";
 import { FakeTrino, serveTrino } from "./fake-trino";
+import { FakeDatabricks } from "./fake-databricks";
 
 jest.setTimeout(120_000);
 
@@ -60,6 +63,9 @@ const PLANTED = {
   ACCESSPLANE_TRINO_URL: "https://trino.invalid",
   ACCESSPLANE_TRINO_USER: "planted-trino-user",
   ACCESSPLANE_TRINO_PASSWORD: "planted-Trino-s3cret",
+  ACCESSPLANE_DATABRICKS_HOST: "https://dbc-planted.cloud.databricks.invalid",
+  ACCESSPLANE_DATABRICKS_TOKEN: "dapi-planted-Dbx-s3cret",
+  ACCESSPLANE_DATABRICKS_WAREHOUSE_ID: "planted-warehouse",
 } as const;
 
 type Props = Record<string, unknown>;
@@ -196,6 +202,27 @@ const KINDS: {
     ],
   },
   {
+    kind: "SparkTableGrants",
+    make: () => new SparkTableGrantsProvider(),
+    valid: { principal: "ap-p", grants: [{ kind: "TABLE", catalog: "hive_metastore", schema: "s", table: "t", privileges: ["SELECT"] }, { kind: "DATABASE", catalog: "hive_metastore", schema: "s", privileges: ["USAGE"] }] },
+    normalised: {
+      principal: "ap-p",
+      grants: [
+        { kind: "DATABASE", catalog: "hive_metastore", schema: "s", table: null, privileges: ["USAGE"] },
+        { kind: "TABLE", catalog: "hive_metastore", schema: "s", table: "t", privileges: ["SELECT"] },
+      ],
+    },
+    invalid: { principal: "ap-p", grants: [{ kind: "TABLE", catalog: "hive_metastore", schema: "s", table: "t", privileges: ["MODIFY"] }] },
+    failing: ["grants.0.privileges.0"],
+    diffs: [
+      {
+        olds: { principal: "a", grants: [] },
+        news: { principal: "b", grants: [] },
+        expected: { changes: true, replaces: ["principal"], deleteBeforeReplace: false },
+      },
+    ],
+  },
+  {
     kind: "TrinoAccessRules",
     make: () => new TrinoAccessRulesProvider(),
     valid: { path: "/etc/trino/rules.json", document: rulesDocument },
@@ -302,6 +329,7 @@ const PROVIDER_CLASSES: Record<string, [string, string]> = {
   PolicyEntitlements: ["views", "PolicyEntitlementsProvider"],
   TrinoRoleGrants: ["trino", "TrinoRoleGrantsProvider"],
   TrinoAccessRules: ["trino", "TrinoAccessRulesProvider"],
+  SparkTableGrants: ["spark", "SparkTableGrantsProvider"],
 };
 
 const TS_NODE_AS_PULUMI_DOES = `
@@ -393,7 +421,7 @@ describe("serialisation as pulumi.dynamic.Resource does it", () => {
   });
 
   test("modules the providers reach export no zod schema (only builders)", () => {
-    const reached = { dialect, closure, sqlTrino, sqlViews, dynamicSchemas, connection, errors };
+    const reached = { dialect, closure, sqlTrino, sqlViews, sqlSpark, dynamicSchemas, connection, errors };
     const offenders: string[] = [];
     for (const [mod, exports] of Object.entries(reached)) {
       for (const [name, value] of Object.entries(exports)) {
@@ -525,6 +553,31 @@ describe.each(COMPILERS)("providers serialised by a program compiled with %s", (
     }
   });
 
+  test("SparkTableGrants: create, read and delete through the Statement Execution API (local HTTP)", async () => {
+    const fake = new FakeDatabricks("dapi-host-token-0123456789");
+    const url = await fake.start();
+    fake.addObject("TABLE", "hive_metastore", "s", "t");
+    fake.grant("TABLE", "hive_metastore.s.t", "etl-job", "SELECT", "MODIFY");
+    const config = { "accessplane:databricksHost": url, "accessplane:databricksToken": fake.token, "accessplane:databricksWarehouseId": fake.warehouseId };
+    const { host } = await Host.start(text("SparkTableGrants"), config);
+    try {
+      const k = KINDS.find((x) => x.kind === "SparkTableGrants")!;
+      const inputs = (await host.call<{ inputs: Props }>("check", {}, k.valid)).inputs;
+      const c = await host.call<{ id: string; outs: Props }>("create", inputs);
+      expect(fake.log.filter((q) => !q.startsWith("SHOW"))).toEqual([
+        "GRANT USAGE ON DATABASE `hive_metastore`.`s` TO `ap-p`",
+        "GRANT SELECT ON TABLE `hive_metastore`.`s`.`t` TO `ap-p`",
+      ]);
+      expect((await host.call<{ props: Props }>("read", c.id, c.outs)).props).toEqual(c.outs);
+      expect(await host.call("delete", c.id, c.outs)).toBeNull();
+      expect(fake.held("TABLE", "hive_metastore.s.t", "ap-p")).toEqual([]);
+      expect(fake.held("TABLE", "hive_metastore.s.t", "etl-job")).toEqual(["MODIFY", "SELECT"]);
+    } finally {
+      await host.close();
+      await fake.stop();
+    }
+  });
+
   test("TrinoAccessRules: create, read and delete a rules.json", async () => {
     const dir = mkdtempSync(join(tmpdir(), "accessplane-serialize-"));
     const path = join(dir, "rules.json");
@@ -587,6 +640,7 @@ describe("registration under pulumi.runtime.setMocks", () => {
     ["PolicyEntitlements", () => new PolicyEntitlements("ents", { ...(KINDS[2]!.normalised as ConstructorParameters<typeof PolicyEntitlements>[1]) })],
     ["TrinoRoleGrants", () => new TrinoRoleGrants("role", { role: "ap_p", members: ["alice"], grants: [{ catalog: "hive", schema: "s", table: "t", privileges: ["SELECT"] }] })],
     ["TrinoAccessRules", () => new TrinoAccessRules("rules", { path: "/etc/trino/rules.json", document: rulesDocument })],
+    ["SparkTableGrants", () => new SparkTableGrants("spark", { ...(KINDS.find((x) => x.kind === "SparkTableGrants")!.normalised as ConstructorParameters<typeof SparkTableGrants>[1]) })],
   ];
 
   test.each(resources)("%s registers, its provider serialised into __provider", async (kind, make) => {

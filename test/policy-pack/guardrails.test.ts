@@ -146,7 +146,7 @@ describe("the example estate, captured from the components", () => {
       "snowflake:index/grantPrivilegesToAccountRole:GrantPrivilegesToAccountRole",
       "snowflake:index/grantAccountRole:GrantAccountRole",
       "databricks:index/grant:Grant",
-      "databricks:index/sqlPermissions:SqlPermissions",
+      "pulumi-nodejs:dynamic/accessplane:SparkTableGrants",
       "gcp:bigquery/iamBinding:IamBinding",
     ])
       expect(types).toContain(t);
@@ -196,13 +196,16 @@ describe("a deliberately unsafe estate", () => {
     // Write privileges on read-only objects, one per platform.
     find("snowflake:index/grantPrivilegesToAccountRole:GrantPrivilegesToAccountRole", "estate/snowflake:data-engineers-write/grant/snowflake.sales.orders_summary").inputs.privileges = ["INSERT", "SELECT", "UPDATE"];
     find("databricks:index/grant:Grant", "estate/databricks-unity-catalog:finance-analysts-read/grant/uc.finance.ledger_monthly").inputs.privileges = ["MODIFY", "SELECT"];
-    find("databricks:index/sqlPermissions:SqlPermissions", "estate/spark/table/hive_metastore.web.clicks").inputs.privilegeAssignments = [{ principal: "ap-everyone-reads-telemetry", privileges: ["MODIFY", "SELECT"] }];
+    const sparkGrants = find("pulumi-nodejs:dynamic/accessplane:SparkTableGrants", "estate/databricks-spark:everyone-reads-telemetry/grants").inputs.grants as { table: string | null; privileges: string[] }[];
+    sparkGrants.find((g) => g.table === "clicks")!.privileges = ["MODIFY", "SELECT"];
     find("gcp:bigquery/iamBinding:IamBinding", "estate/bigquery/readers/bigquery.web.sessions").inputs.role = "roles/bigquery.dataEditor";
     // Foreign principals: a policy role granted on to SYSADMIN, a Databricks grant to everyone, an
     // Identity Center group outside the naming scheme.
     rs.push(
       { type: "snowflake:index/grantAccountRole:GrantAccountRole", name: "handmade/sysadmin-inherits", inputs: { parentRoleName: "SYSADMIN", roleName: "AP_FINANCE_ANALYSTS_READ" } },
       { type: "databricks:index/grant:Grant", name: "handmade/all-users", inputs: { principal: "account users", privileges: ["SELECT"], table: "main.finance.ledger" } },
+      // Authoritative SqlPermissions declared by hand, with write on a read-only platform.
+      { type: "databricks:index/sqlPermissions:SqlPermissions", name: "handmade/spark-clicks", inputs: { database: "web", table: "clicks", privilegeAssignments: [{ principal: "ap-everyone-reads-telemetry", privileges: ["MODIFY", "SELECT"] }] } },
       { type: "aws:identitystore/group:Group", name: "handmade/finance-team", inputs: { displayName: "finance-team", identityStoreId: "d-9067a1b2c3" } },
     );
     // An unacknowledged grant to a shared role (the plan refuses it), and an IAM grant without tags.
@@ -251,6 +254,12 @@ describe("a deliberately unsafe estate", () => {
       },
       {
         policy: "no-write-on-read-only",
+        resource: "estate/databricks-spark:everyone-reads-telemetry/grants",
+        message:
+          "SparkTableGrants `estate/databricks-spark:everyone-reads-telemetry/grants` grants `MODIFY` on Databricks Spark object `hive_metastore.web.clicks`, which is read-only (only `READ_METADATA`, `SELECT`, `USAGE` may be granted there); Databricks Spark is read-only for subscription policies: control write through scratch paths and workspaces, and grant only SELECT, USAGE or READ_METADATA",
+      },
+      {
+        policy: "no-write-on-read-only",
         resource: "estate/databricks-unity-catalog:finance-analysts-read/grant/uc.finance.ledger_monthly",
         message:
           "Grant `estate/databricks-unity-catalog:finance-analysts-read/grant/uc.finance.ledger_monthly` grants `MODIFY` on Unity Catalog securable `main.finance.ledger_monthly`, which is read-only (only `BROWSE`, `SELECT` may be granted there); grant only SELECT: a write policy issues nothing on views, materialized views, streaming and foreign tables",
@@ -263,9 +272,9 @@ describe("a deliberately unsafe estate", () => {
       },
       {
         policy: "no-write-on-read-only",
-        resource: "estate/spark/table/hive_metastore.web.clicks",
+        resource: "handmade/spark-clicks",
         message:
-          "SqlPermissions `estate/spark/table/hive_metastore.web.clicks` grants `MODIFY` on Databricks Spark object `web.clicks`, which is read-only (only `READ_METADATA`, `SELECT`, `USAGE` may be granted there); Databricks Spark is read-only for subscription policies: control write through scratch paths and workspaces, and grant only SELECT, USAGE or READ_METADATA",
+          "SqlPermissions `handmade/spark-clicks` grants `MODIFY` on Databricks Spark object `web.clicks`, which is read-only (only `READ_METADATA`, `SELECT`, `USAGE` may be granted there); Databricks Spark is read-only for subscription policies: control write through scratch paths and workspaces, and grant only SELECT, USAGE or READ_METADATA",
       },
       {
         policy: "only-policy-principals",
@@ -316,7 +325,7 @@ describe("a deliberately unsafe estate", () => {
       "aws:identitystore/group:Group": 2,
       "databricks:index/grant:Grant": 12,
       "databricks:index/group:Group": 5,
-      "databricks:index/sqlPermissions:SqlPermissions": 2,
+      "pulumi-nodejs:dynamic/accessplane:SparkTableGrants": 1,
     });
   });
 });

@@ -220,6 +220,7 @@ describe("providers and slices", () => {
           snowflake: new snowflake.Provider("sf", {}),
           "databricks-unity-catalog": dbx,
           "databricks-spark": dbx,
+          databricksAccount: new databricks.Provider("dbx-account", { host: "https://accounts.cloud.databricks.com", accountId: "00000000-0000-0000-0000-000000000000" }),
           s3: new aws.Provider("aws", { region: "eu-west-1" }),
           bigquery: new gcp.Provider("gcp", {}),
         };
@@ -231,7 +232,9 @@ describe("providers and slices", () => {
     expect(all.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/")).every((r) => r.provider === undefined || !/::(sf|dbx|aws|gcp)::/.test(r.provider))).toBe(true);
     expect(children.length).toBeGreaterThan(50);
     const expected: Record<string, string> = { snowflake: "::sf::", databricks: "::dbx::", aws: "::aws::", gcp: "::gcp::" };
-    for (const r of children) expect(r.provider ?? "").toContain(expected[r.type.split(":")[0]!]!);
+    // Databricks groups, members and workspace assignments are account-level: the account provider.
+    const account = ["databricks:index/group:Group", "databricks:index/groupMember:GroupMember", "databricks:index/mwsPermissionAssignment:MwsPermissionAssignment"];
+    for (const r of children) expect(r.provider ?? "").toContain(account.includes(r.type) ? "::dbx-account::" : expected[r.type.split(":")[0]!]!);
   });
 
   test("stacks sliced by platform own disjoint resources whose union is the single-stack estate", async () => {

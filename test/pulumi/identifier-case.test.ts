@@ -125,9 +125,15 @@ describe("mixed-case names on every platform", () => {
       "main",
       "main.sales",
     ]);
-    expect(inputsOf(rs, "databricks:index/sqlPermissions:SqlPermissions").map((g) => [g.database, g.table])).toEqual([
-      ["web", undefined],
-      ["web", "orders"],
+    expect(
+      inputsOf(rs, "pulumi-nodejs:dynamic/accessplane:SparkTableGrants").map((g) =>
+        (g.grants as { catalog: string; schema: string; table: string | null }[]).map((x) => [x.catalog, x.schema, x.table]),
+      ),
+    ).toEqual([
+      [
+        ["hive_metastore", "web", null],
+        ["hive_metastore", "web", "orders"],
+      ],
     ]);
   });
 

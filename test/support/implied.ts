@@ -58,27 +58,57 @@ export function impliedAccess(resources: CapturedResource[], estate: Estate): Im
     for (const u of sfMembers.get(r.inputs.accountRoleName as string) ?? []) add(u, ds, r.inputs.privileges as string[], merge("snowflake"));
   }
 
-  // Databricks: group members (by group resource id) x Unity Catalog grants / Spark permissions.
+  // Databricks: account-level group members (by group resource id) x Unity Catalog grants / Spark
+  // table ACLs. Groups must be account groups (UC refuses workspace-local ones); Spark grants only
+  // reach groups assigned to the workspace, and a table privilege only counts with USAGE on its database.
   const groupName = new Map<string, string>();
-  for (const r of byType("databricks:index/group:Group")) groupName.set(`${r.name}-id`, r.inputs.displayName as string);
+  for (const r of byType("databricks:index/group:Group")) {
+    if (r.inputs.api !== "account") continue;
+    groupName.set(`${r.name}-id`, r.inputs.displayName as string);
+  }
   const dbMembers = new Map<string, string[]>();
   for (const r of byType("databricks:index/groupMember:GroupMember")) {
-    const g = groupName.get(r.inputs.groupId as string)!;
+    const g = groupName.get(r.inputs.groupId as string);
+    if (!g || r.inputs.api !== "account") continue;
     const list = dbMembers.get(g) ?? [];
     list.push(...byIdentity("databricks", String(r.inputs.memberId).replace(/^user:/, "")));
     dbMembers.set(g, list);
+  }
+  const inWorkspace = new Set<string>();
+  for (const r of [...byType("databricks:index/mwsPermissionAssignment:MwsPermissionAssignment"), ...byType("databricks:index/permissionAssignment:PermissionAssignment")]) {
+    const g = groupName.get(r.inputs.principalId as string);
+    if (g && JSON.stringify(r.inputs.permissions) === JSON.stringify(["USER"])) inWorkspace.add(g);
   }
   for (const r of byType("databricks:index/grant:Grant")) {
     if (!r.inputs.table) continue;
     const ds = objectOf.get(`databricks-unity-catalog:${r.inputs.table as string}`)!;
     for (const u of dbMembers.get(r.inputs.principal as string) ?? []) add(u, ds, (r.inputs.privileges as string[]).map((p) => p.replace(/_/g, " ")), merge("databricks-unity-catalog"));
   }
+  const sparkSource = (catalog: string, schema: string, table: string) =>
+    dataSources.find((d) => d.platform === "databricks-spark" && d.location.catalog === catalog && d.location.schema === schema && d.location.table === table)!;
+  type SparkGrantIn = { kind: string; catalog: string; schema: string; table: string | null; privileges: string[] };
+  const sparkApply = (principal: string, grants: SparkGrantIn[]) => {
+    if (!inWorkspace.has(principal)) return;
+    const usage = new Set(grants.filter((g) => g.kind === "DATABASE" && g.privileges.includes("USAGE")).map((g) => `${g.catalog}.${g.schema}`));
+    for (const g of grants) {
+      if (g.kind === "DATABASE" || !usage.has(`${g.catalog}.${g.schema}`)) continue;
+      const ds = sparkSource(g.catalog, g.schema, g.table!);
+      for (const u of dbMembers.get(principal) ?? []) add(u, ds.id, g.privileges, merge("databricks-spark"));
+    }
+  };
+  for (const r of byType("pulumi-nodejs:dynamic/accessplane:SparkTableGrants")) sparkApply(r.inputs.principal as string, r.inputs.grants as SparkGrantIn[]);
+  // SqlPermissions (authoritative mode) addresses the default catalog, which must be hive_metastore.
+  const sqlPerms = new Map<string, SparkGrantIn[]>();
   for (const r of byType("databricks:index/sqlPermissions:SqlPermissions")) {
-    if (!r.inputs.table) continue;
-    const ds = dataSources.find((d) => d.platform === "databricks-spark" && d.location.schema === r.inputs.database && d.location.table === r.inputs.table)!;
-    for (const a of r.inputs.privilegeAssignments as { principal: string; privileges: string[] }[])
-      for (const u of dbMembers.get(a.principal) ?? []) add(u, ds.id, a.privileges, merge("databricks-spark"));
+    const kind = r.inputs.table ? "TABLE" : r.inputs.view ? "VIEW" : "DATABASE";
+    const table = (r.inputs.table ?? r.inputs.view ?? null) as string | null;
+    for (const a of r.inputs.privilegeAssignments as { principal: string; privileges: string[] }[]) {
+      const list = sqlPerms.get(a.principal) ?? [];
+      list.push({ kind, catalog: "hive_metastore", schema: r.inputs.database as string, table, privileges: a.privileges });
+      sqlPerms.set(a.principal, list);
+    }
   }
+  for (const [principal, grants] of sqlPerms) sparkApply(principal, grants);
 
   // BigQuery: IAM on the managed view.
   for (const r of byType("gcp:bigquery/iamBinding:IamBinding")) {

@@ -13,6 +13,9 @@
  * | trino    | `accessplane:trinoUrl`         | `ACCESSPLANE_TRINO_URL`         |
  * | trino    | `accessplane:trinoUser`        | `ACCESSPLANE_TRINO_USER`        |
  * | trino    | `accessplane:trinoPassword`    | `ACCESSPLANE_TRINO_PASSWORD`    |
+ * | databricks | `accessplane:databricksHost` (workspace URL) | `ACCESSPLANE_DATABRICKS_HOST` |
+ * | databricks | `accessplane:databricksToken`  | `ACCESSPLANE_DATABRICKS_TOKEN`  |
+ * | databricks | `accessplane:databricksWarehouseId` | `ACCESSPLANE_DATABRICKS_WAREHOUSE_ID` |
  * | all      | `accessplane:statementTimeoutMs` | `ACCESSPLANE_STATEMENT_TIMEOUT_MS` (default 60000) |
  *
  * Each managed object lives in its source's database (Redshift creates objects only in the database
@@ -27,7 +30,7 @@ import type { ViewDialect } from "../../platforms/sql/views";
 import { ProviderError, redact } from "./errors";
 
 /** Platforms a dynamic provider connects to. */
-export type Platform = ViewDialect | "trino";
+export type Platform = ViewDialect | "trino" | "databricks";
 
 /** The subset of `pulumi.dynamic.Config` the providers read. */
 export interface ConfigSource {
@@ -45,6 +48,9 @@ const SETTINGS = {
   trinoUrl: { config: "accessplane:trinoUrl", env: "ACCESSPLANE_TRINO_URL" },
   trinoUser: { config: "accessplane:trinoUser", env: "ACCESSPLANE_TRINO_USER" },
   trinoPassword: { config: "accessplane:trinoPassword", env: "ACCESSPLANE_TRINO_PASSWORD" },
+  databricksHost: { config: "accessplane:databricksHost", env: "ACCESSPLANE_DATABRICKS_HOST" },
+  databricksToken: { config: "accessplane:databricksToken", env: "ACCESSPLANE_DATABRICKS_TOKEN" },
+  databricksWarehouseId: { config: "accessplane:databricksWarehouseId", env: "ACCESSPLANE_DATABRICKS_WAREHOUSE_ID" },
   statementTimeoutMs: { config: "accessplane:statementTimeoutMs", env: "ACCESSPLANE_STATEMENT_TIMEOUT_MS" },
 } as const;
 
@@ -189,6 +195,28 @@ export function trinoConnection(snapshot: ConfigSnapshot | undefined): TrinoConn
   const password = setting("trinoPassword", snapshot);
   const secrets = [...secretsOf(url), ...(password ? [password] : [])];
   return { platform: "trino", url, user, password, statementTimeoutMs: timeout(snapshot), secrets };
+}
+
+/** Databricks SQL Statement Execution settings: the workspace, a SQL warehouse and a token. */
+export interface DatabricksConnection extends Connection {
+  token: string;
+  warehouseId: string;
+}
+
+/** The Databricks connection of the Spark grants, or a clear error naming the settings to set. */
+export function databricksConnection(snapshot: ConfigSnapshot | undefined): DatabricksConnection {
+  const url = setting("databricksHost", snapshot);
+  const token = setting("databricksToken", snapshot);
+  const warehouseId = setting("databricksWarehouseId", snapshot);
+  if (!url || !token || !warehouseId) {
+    throw new ProviderError(
+      "databricks: no connection configured; help: set pulumi config `accessplane:databricksHost` (the workspace URL), " +
+        "`accessplane:databricksWarehouseId` (a SQL warehouse) and `accessplane:databricksToken` (as a secret), " +
+        "or ACCESSPLANE_DATABRICKS_HOST, ACCESSPLANE_DATABRICKS_WAREHOUSE_ID, ACCESSPLANE_DATABRICKS_TOKEN",
+      "other",
+    );
+  }
+  return { platform: "databricks", url, token, warehouseId, statementTimeoutMs: timeout(snapshot), secrets: [...secretsOf(url), token] };
 }
 
 /** A row as drivers return it. */

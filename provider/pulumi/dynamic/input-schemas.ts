@@ -11,6 +11,7 @@ import {
   trinoRoleGrantsInputsSchema,
   viewEntitlementStoreInputsSchema,
 } from "./schemas";
+import { sparkTableGrantsInputsSchema } from "../../platforms/sql/spark";
 
 /** Inputs of `ViewEntitlementStore`: the managed schema of one Redshift/Synapse connection. */
 export const ViewEntitlementStoreInputsSchema = viewEntitlementStoreInputsSchema();
@@ -26,3 +27,6 @@ export const TrinoRoleGrantsInputsSchema = trinoRoleGrantsInputsSchema();
 
 /** Inputs of `TrinoAccessRules`: the rules document and where the coordinator reads it. */
 export const TrinoAccessRulesInputsSchema = trinoAccessRulesInputsSchema();
+
+/** Inputs of `SparkTableGrants`: one Databricks Spark policy group's table ACLs. */
+export const SparkTableGrantsInputsSchema = sparkTableGrantsInputsSchema();

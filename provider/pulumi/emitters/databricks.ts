@@ -1,43 +1,167 @@
 /**
- * Databricks: a Group per principal with a GroupMember per member (shared by Unity Catalog and Spark
- * principals of one policy on one provider); Unity Catalog gets a principal-scoped Grant per
- * securable and parent; Spark gets SqlPermissions per table and database, aggregated over the estate
- * because SqlPermissions is authoritative per object.
+ * Databricks: an account-level Group per principal with a GroupMember per member (shared by the
+ * Unity Catalog and Spark principals of one cohort, since account group names are unique in the
+ * account); Unity Catalog gets a principal-scoped Grant per securable and parent; Spark assigns the
+ * group to the workspace and grants per principal through `SparkTableGrants`, or, with
+ * `databricksSpark.authoritative`, through SqlPermissions per table and database.
+ *
+ * Vendor rules behind the shape:
+ * - Unity Catalog grants accept only account-level principals: a group created through a workspace
+ *   provider is workspace-local and the grant fails with "Could not find principal with name ..."
+ *   (databricks/terraform-provider-databricks#4680, #2237). Groups are therefore created through
+ *   `providers.databricksAccount` (accounts host and account id), and with `api: "account"` so a
+ *   workspace-level provider fails loudly instead of creating a local group.
+ * - Permissions in `hive_metastore` refer to the principals of the workspace ("Work with Unity
+ *   Catalog and the legacy Hive metastore"), so a Spark group is assigned to the workspace
+ *   (MwsPermissionAssignment through the account provider with `databricks.workspaceId`, or
+ *   PermissionAssignment through the Spark workspace provider), with permissions `["USER"]`.
+ * - A Grant made through the account provider names its workspace in `providerConfig.workspaceId`.
  */
 import * as databricks from "@pulumi/databricks";
-import type * as pulumi from "@pulumi/pulumi";
-import type { Platform } from "../../model/schema";
+import * as pulumi from "@pulumi/pulumi";
+import type { DataSourceOf } from "../../model/schema";
 import type { Principal } from "../../plan/types";
-import { childName, childOpts, plainName, memo, type PlatformEmitter, providerTag, type Scope, track } from "../context";
+import { DATABRICKS_CASE } from "../../platforms/databricks-unity-catalog";
+import type { SparkGrant } from "../../platforms/sql/spark";
+import { foldLocation } from "../../platforms/types";
+import { SparkTableGrants } from "../dynamic/spark";
+import {
+  childName,
+  childOpts,
+  plainName,
+  memo,
+  type PlatformEmitter,
+  providerTag,
+  type Scope,
+  track,
+  type EstateContext,
+} from "../context";
 
 /** Unity Catalog privilege names as the Grant resource spells them (`USE CATALOG` -> `USE_CATALOG`). */
 const ucPrivilege = (p: string) => p.replace(/ /g, "_");
 
-/** The Databricks user id of a member, looked up once per provider and user name. */
-function userId(scope: Scope, platform: Platform, userName: string): pulumi.Output<string> {
-  const provider = scope.ctx.providers[platform];
-  return memo(scope.ctx, `databricks-user:${platform}:${userName}`, () =>
-    databricks.getUserOutput({ userName }, { parent: scope.ctx.registered[0] ?? scope.parent, ...(provider ? { provider } : {}) }).apply((u) => u.id),
+/** `default` or the account provider's resource name: part of group and member names. */
+function accountTag(ctx: EstateContext): string {
+  const p = ctx.providers.databricksAccount;
+  return p ? pulumi.resourceName(p) : "default";
+}
+
+/** Options of an account-level child: the account provider when one is given. */
+function accountOpts(scope: Scope, extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
+  const provider = scope.ctx.providers.databricksAccount;
+  return { parent: scope.parent, ...(provider ? { provider } : {}), ...extra };
+}
+
+/** The account-level Databricks user id of a member, looked up once per account provider and user name. */
+function userId(scope: Scope, userName: string): pulumi.Output<string> {
+  const provider = scope.ctx.providers.databricksAccount;
+  return memo(scope.ctx, `databricks-user:${accountTag(scope.ctx)}:${userName}`, () =>
+    databricks
+      .getUserOutput({ userName, api: "account" }, { parent: scope.ctx.registered[0] ?? scope.parent, ...(provider ? { provider } : {}) })
+      .apply((u) => u.id),
   );
 }
 
 /**
- * The group of a principal. Unity Catalog and Spark principals of one cohort share it when they share
- * a provider; its names derive from the group name, so removing one platform never renames it.
+ * Name parts of a principal's account-level resources. Account group names are unique in the
+ * account, so no provider tag: the names stay put when providers change or platforms come and go.
  */
+function groupBase(ctx: EstateContext, name: string): string[] {
+  return [ctx.name, "databricks", name];
+}
+
+/**
+ * The names earlier versions gave a principal's workspace-local group resources (tagged with the
+ * platform's provider). As aliases they make the move to account level a replacement of the same
+ * resource, so `deleteBeforeReplace` removes the workspace-local group before the account group of
+ * the same name exists (UCX renames workspace-local groups to avoid the same clash).
+ */
+function legacyAliases(ctx: EstateContext, p: Principal, ...rest: string[]): { aliases?: pulumi.Alias[] } {
+  const tag = providerTag(ctx, p.platform);
+  return tag === "default" ? {} : { aliases: [{ name: childName(ctx.name, "databricks", tag, p.name, ...rest) }] };
+}
+
+/** The account-level group of a principal, with its members; shared by the cohort's UC and Spark principals. */
 function group(p: Principal, scope: Scope): databricks.Group {
-  const tag = providerTag(scope.ctx, p.platform);
-  return memo(scope.ctx, `databricks-group:${tag}:${p.name}`, () => {
-    const base = tag === "default" ? [scope.ctx.name, "databricks", p.name] : [scope.ctx.name, "databricks", tag, p.name];
-    const g = track(scope, new databricks.Group(childName(...base, "group"), { displayName: p.name }, childOpts(scope, p.platform)));
+  return memo(scope.ctx, `databricks-group:${p.name}`, () => {
+    const base = groupBase(scope.ctx, p.name);
+    const g = track(
+      scope,
+      new databricks.Group(
+        childName(...base, "group"),
+        { displayName: p.name, api: "account" },
+        accountOpts(scope, { deleteBeforeReplace: true, ...legacyAliases(scope.ctx, p, "group") }),
+      ),
+    );
     for (const m of p.members) {
       track(
         scope,
-        new databricks.GroupMember(childName(...base, "member", m.user), { groupId: g.id, memberId: userId(scope, p.platform, m.identity) }, childOpts(scope, p.platform, { dependsOn: [g] })),
+        new databricks.GroupMember(
+          childName(...base, "member", m.user),
+          { groupId: g.id, memberId: userId(scope, m.identity), api: "account" },
+          accountOpts(scope, { dependsOn: [g], ...legacyAliases(scope.ctx, p, "member", m.user) }),
+        ),
       );
     }
     return g;
   });
+}
+
+/**
+ * Assigns a Spark principal's group to the workspace (`USER`: the workspace's users group), where
+ * `hive_metastore` table ACLs can name it. Through the account provider when `databricks.workspaceId`
+ * is set, else through the Spark workspace provider.
+ */
+function workspaceAssignment(p: Principal, g: databricks.Group, scope: Scope): pulumi.CustomResource {
+  const { ctx } = scope;
+  const workspaceId = ctx.estate.config.databricks.workspaceId;
+  const base = groupBase(ctx, p.name);
+  if (workspaceId !== undefined) {
+    return memo(ctx, `databricks-assignment:${accountTag(ctx)}:${workspaceId}:${p.name}`, () =>
+      track(
+        scope,
+        new databricks.MwsPermissionAssignment(
+          childName(...base, "workspace", workspaceId),
+          { workspaceId, principalId: g.id, permissions: ["USER"] },
+          accountOpts(scope, { dependsOn: [g] }),
+        ),
+      ),
+    );
+  }
+  const tag = providerTag(ctx, "databricks-spark");
+  return memo(ctx, `databricks-assignment:${tag}:${p.name}`, () =>
+    track(
+      scope,
+      new databricks.PermissionAssignment(
+        childName(...base, "workspace", ...(tag === "default" ? [] : [tag])),
+        { principalId: g.id, permissions: ["USER"] },
+        childOpts(scope, "databricks-spark", { dependsOn: [g] }),
+      ),
+    ),
+  );
+}
+
+/**
+ * How Unity Catalog grants reach the workspace: through the Unity Catalog (workspace) provider when
+ * one is given, else through the account provider (or the default one) naming the workspace in
+ * `providerConfig.workspaceId` from `databricks.workspaceId`.
+ */
+export function grantRoute(scope: Scope): { providerConfig?: { workspaceId: string } } {
+  const { ctx } = scope;
+  if (ctx.providers["databricks-unity-catalog"]) return {};
+  const workspaceId = ctx.estate.config.databricks.workspaceId;
+  if (workspaceId !== undefined) return { providerConfig: { workspaceId } };
+  if (ctx.providers.databricksAccount) {
+    throw new Error(
+      "databricks: Unity Catalog grants go through the account provider, which needs the workspace they apply to; " +
+        'help: set `databricks.workspaceId` in accessplane.yaml, or pass a workspace provider as `providers["databricks-unity-catalog"]`',
+    );
+  }
+  return {};
+}
+
+function grantOpts(scope: Scope, extra: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
+  return scope.ctx.providers["databricks-unity-catalog"] ? childOpts(scope, "databricks-unity-catalog", extra) : accountOpts(scope, extra);
 }
 
 /** The Unity Catalog emitter. */
@@ -45,58 +169,119 @@ export const unityCatalogEmitter: PlatformEmitter = {
   countFormula: "1 group + 1 member per user + 1 grant per object + 1 grant per distinct catalog and schema",
   principal(p, scope) {
     const g = group(p, scope);
-    const opts = childOpts(scope, "databricks-unity-catalog", { dependsOn: [g] });
+    const route = grantRoute(scope);
+    const opts = grantOpts(scope, { dependsOn: [g] });
     const parents = new Map<string, { kind: string; object: string; privileges: string[] }>();
     for (const grant of p.grants) {
       for (const parent of grant.parents) parents.set(`${parent.kind.toLowerCase()}/${plainName(parent.object)}`, parent);
       track(
         scope,
-        new databricks.Grant(childName(scope.ctx.name, p.id, "grant", grant.dataSource), { table: plainName(grant.object), principal: p.name, privileges: grant.privileges.map(ucPrivilege).sort() }, opts),
+        new databricks.Grant(
+          childName(scope.ctx.name, p.id, "grant", grant.dataSource),
+          { table: plainName(grant.object), principal: p.name, privileges: grant.privileges.map(ucPrivilege).sort(), ...route },
+          opts,
+        ),
       );
     }
     for (const [key, parent] of [...parents].sort(([a], [b]) => a.localeCompare(b))) {
       const securable = parent.kind === "CATALOG" ? { catalog: plainName(parent.object) } : { schema: plainName(parent.object) };
-      track(scope, new databricks.Grant(childName(scope.ctx.name, p.id, "usage", key), { ...securable, principal: p.name, privileges: parent.privileges.map(ucPrivilege).sort() }, opts));
+      track(
+        scope,
+        new databricks.Grant(
+          childName(scope.ctx.name, p.id, "usage", key),
+          { ...securable, principal: p.name, privileges: parent.privileges.map(ucPrivilege).sort(), ...route },
+          opts,
+        ),
+      );
     }
   },
 };
 
-/** The Databricks Spark emitter: groups per policy, SqlPermissions per table and database for the estate. */
+/** The Spark securables and privileges of one principal: each object, and USAGE on its database. */
+export function sparkGrants(p: Principal, ctx: EstateContext): SparkGrant[] {
+  const out = new Map<string, SparkGrant>();
+  const add = (g: SparkGrant) => {
+    const k = JSON.stringify([g.kind, g.catalog, g.schema, g.table]);
+    const prev = out.get(k);
+    out.set(k, prev ? { ...prev, privileges: [...new Set([...prev.privileges, ...g.privileges])].sort() } : g);
+  };
+  for (const grant of p.grants) {
+    const ds = ctx.sources.get(grant.dataSource) as DataSourceOf<"databricks-spark">;
+    // The names as the metastore stores them (lower case), as the plan's targets show them.
+    const { catalog, schema, table } = foldLocation(ds.location, DATABRICKS_CASE.objects);
+    add({ kind: ds.objectType, catalog, schema, table, privileges: [...grant.privileges].sort() });
+    for (const parent of grant.parents) add({ kind: "DATABASE", catalog, schema, table: null, privileges: [...parent.privileges].sort() });
+  }
+  return [...out.values()].sort((a, b) =>
+    JSON.stringify([a.kind, a.catalog, a.schema, a.table]).localeCompare(JSON.stringify([b.kind, b.catalog, b.schema, b.table])),
+  );
+}
+
+/**
+ * The Databricks Spark emitter. By default each principal's grants are one `SparkTableGrants`
+ * (GRANT and REVOKE naming only its group: nothing outside accessplane is revoked). With
+ * `databricksSpark.authoritative`, SqlPermissions per table, view and database for the estate,
+ * which revokes every grant accessplane does not make there (the plan warns and lists them).
+ */
 export const sparkEmitter: PlatformEmitter = {
-  countFormula: "per policy: 1 group + 1 member per user; per estate: 1 SqlPermissions per table and per database",
+  countFormula:
+    "per policy: 1 group + 1 member per user + 1 workspace assignment + 1 grants resource; authoritative: 1 SqlPermissions per table and per database instead of the grants resource",
   principal(p, scope) {
-    group(p, scope);
+    const g = group(p, scope);
+    const assignment = workspaceAssignment(p, g, scope);
+    if (scope.ctx.estate.config.databricksSpark.authoritative) return;
+    track(
+      scope,
+      new SparkTableGrants(
+        childName(scope.ctx.name, p.id, "grants"),
+        { principal: p.name, grants: sparkGrants(p, scope.ctx) },
+        { parent: scope.parent, dependsOn: [g, assignment] },
+      ),
+    );
   },
   estate(principals, scope) {
-    const tables = new Map<string, Map<string, Set<string>>>();
-    const databases = new Map<string, Map<string, Set<string>>>();
-    const add = (m: Map<string, Map<string, Set<string>>>, object: string, principal: string, privs: readonly string[]) => {
-      const byPrincipal = m.get(object) ?? new Map<string, Set<string>>();
-      const set = byPrincipal.get(principal) ?? new Set<string>();
-      privs.forEach((x) => set.add(x));
-      byPrincipal.set(principal, set);
-      m.set(object, byPrincipal);
-    };
+    if (!scope.ctx.estate.config.databricksSpark.authoritative) return;
+    // SqlPermissions is authoritative per securable, so every principal's privileges on one object
+    // are aggregated into one resource.
+    const objects = new Map<string, { g: Omit<SparkGrant, "privileges">; byPrincipal: Map<string, Set<string>> }>();
+    const dependsOn: pulumi.Resource[] = [];
     for (const p of principals) {
-      for (const g of p.grants) {
-        add(tables, plainName(g.object), p.name, g.privileges);
-        for (const parent of g.parents) add(databases, plainName(parent.object), p.name, parent.privileges);
+      const g = group(p, scope);
+      dependsOn.push(g, workspaceAssignment(p, g, scope));
+      for (const s of sparkGrants(p, scope.ctx)) {
+        if (s.catalog !== "hive_metastore") {
+          // The plan reports this as an error (`databricks-spark-authoritative-catalog`); never emit a grant on the wrong catalog.
+          throw new Error(
+            `databricks: SqlPermissions cannot address catalog \`${s.catalog}\`; help: set \`databricksSpark.authoritative: false\``,
+          );
+        }
+        const key = JSON.stringify([s.kind, s.schema, s.table]);
+        const entry = objects.get(key) ?? {
+          g: { kind: s.kind, catalog: s.catalog, schema: s.schema, table: s.table },
+          byPrincipal: new Map<string, Set<string>>(),
+        };
+        const set = entry.byPrincipal.get(p.name) ?? new Set<string>();
+        s.privileges.forEach((x) => set.add(x));
+        entry.byPrincipal.set(p.name, set);
+        objects.set(key, entry);
       }
     }
     const assignments = (byPrincipal: Map<string, Set<string>>) =>
       [...byPrincipal].sort(([a], [b]) => a.localeCompare(b)).map(([principal, privs]) => ({ principal, privileges: [...privs].sort() }));
-    for (const [table, byPrincipal] of [...tables].sort(([a], [b]) => a.localeCompare(b))) {
-      const [, database, name] = splitTable(table);
-      track(scope, new databricks.SqlPermissions(childName(scope.ctx.name, "spark", "table", table), { database, table: name, privilegeAssignments: assignments(byPrincipal) }, childOpts(scope, "databricks-spark")));
-    }
-    for (const [db, byPrincipal] of [...databases].sort(([a], [b]) => a.localeCompare(b))) {
-      const database = db.split(".").slice(-1)[0]!;
-      track(scope, new databricks.SqlPermissions(childName(scope.ctx.name, "spark", "database", db), { database, privilegeAssignments: assignments(byPrincipal) }, childOpts(scope, "databricks-spark")));
+    const named = [...objects.values()].map((o) => ({
+      ...o,
+      name: childName(o.g.kind.toLowerCase(), [o.g.catalog, o.g.schema, ...(o.g.table === null ? [] : [o.g.table])].join(".")),
+    }));
+    for (const o of named.sort((a, b) => a.name.localeCompare(b.name))) {
+      const securable = o.g.kind === "DATABASE" ? {} : o.g.kind === "VIEW" ? { view: o.g.table! } : { table: o.g.table! };
+      track(
+        scope,
+        new databricks.SqlPermissions(
+          childName(scope.ctx.name, "spark", o.name),
+          { database: o.g.schema, ...securable, privilegeAssignments: assignments(o.byPrincipal) },
+          childOpts(scope, "databricks-spark", { dependsOn }),
+        ),
+      );
     }
   },
 };
-
-function splitTable(full: string): [string, string, string] {
-  const parts = full.split(".");
-  return [parts[0] ?? "", parts[1] ?? "", parts.slice(2).join(".")];
-}
