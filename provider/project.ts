@@ -39,7 +39,7 @@ export interface ProjectPaths {
 
 /** The nearest `accessplane.yaml` in `cwd` or a directory above it. */
 export function findProject(cwd: string): string | undefined {
-  for (let dir = path.resolve(cwd); ; ) {
+  for (let dir = path.resolve(cwd); ;) {
     const f = path.join(dir, PROJECT_FILE);
     if (fs.existsSync(f) && fs.statSync(f).isFile()) return f;
     const up = path.dirname(dir);
@@ -56,7 +56,9 @@ export const noProjectMessage = (cwd: string) =>
 export function exampleProject(packageRoot: string): string {
   const f = path.join(packageRoot, PROJECT_FILE);
   if (!fs.existsSync(f) || !fs.existsSync(path.join(packageRoot, "examples"))) {
-    throw new ProjectError("--example: the example estate is not part of the installed package; run `accessplane init` for a starting estate");
+    throw new ProjectError(
+      "--example: the example estate is not part of the installed package; run `accessplane init` for a starting estate",
+    );
   }
   return f;
 }
@@ -78,7 +80,9 @@ export function readProjectEntries(file: string): { policies?: string; inventory
     const node = doc.contents.get(key, true);
     if (node === undefined) continue;
     if (!isScalar(node) || typeof node.value !== "string" || node.value === "") {
-      throw new ProjectError(`${file}: \`${key}\` must be a path relative to the file, e.g. \`${key === "config" ? "platforms.yaml" : key}\``);
+      throw new ProjectError(
+        `${file}: \`${key}\` must be a path relative to the file, e.g. \`${key === "config" ? "platforms.yaml" : key}\``,
+      );
     }
     out[key] = path.resolve(path.dirname(file), node.value);
   }
@@ -98,12 +102,18 @@ export function projectPaths(flags: EstateFlags, cwd: string, packageRoot: strin
     // Half an estate from flags and the other half from nowhere would be a guess: ask for both.
     const lacking = given.policies === undefined ? "--policies" : given.inventory === undefined ? "--inventory" : undefined;
     if (lacking) throw new ProjectError(`no ${PROJECT_FILE} found from ${cwd} upwards: pass ${lacking} too, or run \`accessplane init\``);
-    return { policies: given.policies!, inventory: given.inventory!, ...(given.config ? { config: given.config } : {}), configExplicit: given.config !== undefined };
+    return {
+      policies: given.policies!,
+      inventory: given.inventory!,
+      ...(given.config ? { config: given.config } : {}),
+      configExplicit: given.config !== undefined,
+    };
   }
   const entries = readProjectEntries(file);
   const entry = (key: "policies" | "inventory") => {
     const p = given[key] ?? entries[key];
-    if (p === undefined) throw new ProjectError(`${file} names no \`${key}\`: add \`${key}: <path>\` (relative to the file), or pass --${key}`);
+    if (p === undefined)
+      throw new ProjectError(`${file} names no \`${key}\`: add \`${key}: <path>\` (relative to the file), or pass --${key}`);
     return p;
   };
   return {
@@ -125,7 +135,7 @@ export function projectLine(p: ProjectPaths, cwd: string): string {
 
 /** The accessplane package's root: above the sources in a checkout, above dist/ when installed. */
 export function packageRoot(from = __dirname): string {
-  for (let dir = from; ; ) {
+  for (let dir = from; ;) {
     const f = path.join(dir, "package.json");
     if (fs.existsSync(f)) {
       try {
@@ -140,10 +150,15 @@ export function packageRoot(from = __dirname): string {
   }
 }
 
-/** The installed package's manifest: its version and the peer dependencies a program must provide. */
+/** The installed package's manifest: its version and the peer dependencies every program must provide (optional ones left out). */
 export function packageManifest(): { version: string; peerDependencies: Record<string, string> } {
-  const m = JSON.parse(fs.readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version: string; peerDependencies?: Record<string, string> };
-  return { version: m.version, peerDependencies: m.peerDependencies ?? {} };
+  const m = JSON.parse(fs.readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as {
+    version: string;
+    peerDependencies?: Record<string, string>;
+    peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+  };
+  const peers = Object.entries(m.peerDependencies ?? {}).filter(([name]) => !m.peerDependenciesMeta?.[name]?.optional);
+  return { version: m.version, peerDependencies: Object.fromEntries(peers) };
 }
 
 /** The installed package's version. */

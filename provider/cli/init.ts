@@ -27,7 +27,10 @@ export interface InitResult {
 /** Parses `--platforms`: known names only, in the canonical order. */
 export function parsePlatforms(list: string | undefined): Platform[] {
   if (list === undefined) return [...PLATFORMS];
-  const names = list.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const names = list
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
   const unknown = names.filter((n) => !Platform.safeParse(n).success);
   if (unknown.length > 0 || names.length === 0) {
     throw new ProjectError(

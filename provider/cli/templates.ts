@@ -134,7 +134,13 @@ const PLATFORM: Record<Platform, PlatformTemplate> = {
     objectType: PREFIX
     location: { bucket: my-finance-bucket, prefix: invoices/ }
     tags: [finance, reference]`,
-    identity: (u) => ["identityCenter", `00000000-0000-0000-0000-${u.padEnd(12, "0").slice(0, 12).replace(/[^0-9a-f]/g, "0")}`],
+    identity: (u) => [
+      "identityCenter",
+      `00000000-0000-0000-0000-${u
+        .padEnd(12, "0")
+        .slice(0, 12)
+        .replace(/[^0-9a-f]/g, "0")}`,
+    ],
     writes: true,
     prerequisites: [
       "An S3 Access Grants instance in the account and region, associated with the IAM Identity Center instance (for `identity-center` principals), and a registered location covering the buckets whose id is `s3.accessGrantsLocationId`.",
@@ -145,7 +151,8 @@ const PLATFORM: Record<Platform, PlatformTemplate> = {
   },
 };
 
-const SCHEMA = (depth: string, name: string) => `# yaml-language-server: $schema=${depth}node_modules/accessplane/schema/${name}.schema.json`;
+const SCHEMA = (depth: string, name: string) =>
+  `# yaml-language-server: $schema=${depth}node_modules/accessplane/schema/${name}.schema.json`;
 
 const USERS = [
   { id: "ana", groups: ["analysts", "finance"], department: "finance" },
@@ -154,9 +161,19 @@ const USERS = [
 ];
 
 function inventoryUsers(platforms: Platform[]): string {
-  const lines = [SCHEMA("../", "inventory"), "# People, their groups and attributes, and the identity each platform knows them by.", "users:"];
+  const lines = [
+    SCHEMA("../", "inventory"),
+    "# People, their groups and attributes, and the identity each platform knows them by.",
+    "users:",
+  ];
   for (const u of USERS) {
-    lines.push(`  - id: ${u.id}`, `    email: ${u.id}@example.com`, `    groups: [${u.groups.join(", ")}]`, `    attributes: { department: [${u.department}] }`, "    identities:");
+    lines.push(
+      `  - id: ${u.id}`,
+      `    email: ${u.id}@example.com`,
+      `    groups: [${u.groups.join(", ")}]`,
+      `    attributes: { department: [${u.department}] }`,
+      "    identities:",
+    );
     const ids = new Map(platforms.map((p) => PLATFORM[p].identity(u.id)));
     for (const [k, v] of ids) lines.push(`      ${k}: ${v}`);
   }
@@ -171,7 +188,14 @@ function inventoryUsers(platforms: Platform[]): string {
 }
 
 function inventorySources(platforms: Platform[]): string {
-  return [SCHEMA("../", "inventory"), "# The data sources the policies select: one object per platform here.", "dataSources:", ...platforms.map((p) => PLATFORM[p].source)].join("\n") + "\n";
+  return (
+    [
+      SCHEMA("../", "inventory"),
+      "# The data sources the policies select: one object per platform here.",
+      "dataSources:",
+      ...platforms.map((p) => PLATFORM[p].source),
+    ].join("\n") + "\n"
+  );
 }
 
 function policies(platforms: Platform[]): Record<string, string> {
@@ -454,17 +478,28 @@ function readme(platforms: Platform[], name: string): string {
       "pulumi config set snowflakeAccount MYACCOUNT",
       "pulumi config set snowflakeUser ACCESSPLANE_DEPLOYER",
       "pulumi config set snowflakeRole ACCESSPLANE_ADMIN",
-      "pulumi config set --secret snowflakePrivateKey -- \"$(cat rsa_key.p8)\"",
+      'pulumi config set --secret snowflakePrivateKey -- "$(cat rsa_key.p8)"',
     );
   }
   if (has("databricks-unity-catalog") || has("databricks-spark")) {
-    cfg.push("pulumi config set databricksHost https://<workspace>.cloud.databricks.com", "pulumi config set --secret databricksToken <token>");
+    cfg.push(
+      "pulumi config set databricksHost https://<workspace>.cloud.databricks.com",
+      "pulumi config set --secret databricksToken <token>",
+    );
   }
   if (has("s3")) cfg.push("pulumi config set awsRegion eu-west-1");
   if (has("bigquery")) cfg.push("pulumi config set gcpProject my-gcp-project");
-  if (has("trino")) cfg.push("pulumi config set accessplane:trinoUrl https://trino.example.com:8443", "pulumi config set accessplane:trinoUser accessplane", "pulumi config set --secret accessplane:trinoPassword <password>");
+  if (has("trino"))
+    cfg.push(
+      "pulumi config set accessplane:trinoUrl https://trino.example.com:8443",
+      "pulumi config set accessplane:trinoUser accessplane",
+      "pulumi config set --secret accessplane:trinoPassword <password>",
+    );
   if (has("redshift")) cfg.push("pulumi config set --secret accessplane:redshiftUrl 'redshift://admin:<password>@<cluster>:5439/dw'");
-  if (has("synapse")) cfg.push("pulumi config set --secret accessplane:synapseUrl 'Server=tcp:<ws>.sql.azuresynapse.net,1433;Database=dw;User Id=admin;Password=<password>'");
+  if (has("synapse"))
+    cfg.push(
+      "pulumi config set --secret accessplane:synapseUrl 'Server=tcp:<ws>.sql.azuresynapse.net,1433;Database=dw;User Id=admin;Password=<password>'",
+    );
   const prereq = platforms.flatMap((p) => [
     `### ${PLATFORM[p].title}`,
     "",
@@ -520,7 +555,11 @@ ${prereq.join("\n").trimEnd()}
 
 /** Every file of the scaffold, by path relative to the target directory. */
 export function initFiles(input: TemplateInput): Record<string, string> {
-  const name = input.name.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "") || "access-policies";
+  const name =
+    input.name
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, "-")
+      .replace(/^-+|-+$/g, "") || "access-policies";
   const pkg = {
     name,
     private: true,
@@ -536,7 +575,15 @@ export function initFiles(input: TemplateInput): Record<string, string> {
     "tsconfig.json":
       JSON.stringify(
         {
-          compilerOptions: { strict: true, target: "es2022", module: "node16", moduleResolution: "node16", skipLibCheck: true, esModuleInterop: true, outDir: "bin" },
+          compilerOptions: {
+            strict: true,
+            target: "es2022",
+            module: "node16",
+            moduleResolution: "node16",
+            skipLibCheck: true,
+            esModuleInterop: true,
+            outDir: "bin",
+          },
           files: ["index.ts"],
         },
         null,
