@@ -15,7 +15,13 @@ export interface TemplateInput {
   peers: Record<string, string>;
 }
 
-/** Per platform: a data source, a user's identity key and value, and its deployment prerequisites. */
+/**
+ * Per platform: a data source, a user's identity key and value, and its deployment prerequisites.
+ * Sources: Snowflake MANAGE GRANTS grants as if the owner (docs.snowflake.com access control),
+ * DEFAULT_SECONDARY_ROLES ('ALL') when unset (docs.snowflake.com release-notes/bcr-bundles/2024_08/bcr-1692);
+ * Unity Catalog privileges only for account groups, created by account admins or workspace admins
+ * of identity-federated workspaces (Databricks SQL reference, "Principal"; Unity Catalog best practices).
+ */
 interface PlatformTemplate {
   title: string;
   source: string;
@@ -37,7 +43,7 @@ const PLATFORM: Record<Platform, PlatformTemplate> = {
     writes: true,
     prerequisites: [
       "The deploying user's role holds CREATE ROLE on the account and MANAGE GRANTS (or owns the granted databases, schemas and tables): it creates one account role per policy and grants privileges and role membership.",
-      "A user in several policy roles holds all of them only through secondary roles: keep `DEFAULT_SECONDARY_ROLES = ('ALL')` on users (Snowflake's default for new users), or users must `USE SECONDARY ROLES ALL`.",
+      "A user in several policy roles holds all of them only through secondary roles: keep `DEFAULT_SECONDARY_ROLES = ('ALL')` on users (Snowflake's value when unset, since behaviour change bundle 2024_08), or users must `USE SECONDARY ROLES ALL`.",
       "Credentials: explicit provider from stack config (`snowflakeOrganization`, `snowflakeAccount`, `snowflakeUser`, `snowflakeRole`, secret `snowflakePrivateKey`, key-pair authentication).",
     ],
   },
