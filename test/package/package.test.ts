@@ -186,7 +186,7 @@ test("init --platforms limits the scaffold, with its own package.json", async ()
     "@pulumi/aws": "^7.2.0",
     "@pulumi/databricks": "^1.110.0",
     "@pulumi/gcp": "^9.0.0",
-    "@pulumi/pulumi": "^3.142.0",
+    "@pulumi/pulumi": "^3.165.0",
     "@pulumi/snowflake": "^1.3.0",
   });
   const sources = fs.readFileSync(path.join(work, "slice", "inventory", "data-sources.yaml"), "utf8");
@@ -316,6 +316,53 @@ function callHost(cwd: string, serialized: string, call: object): Promise<unknow
     child.stdin!.end(`${JSON.stringify({ serialized, project: NAME })}\n${JSON.stringify(call)}\n`);
   });
 }
+
+/**
+ * The lowest SDKs the peer ranges admit and the mirror serves: @pulumi/pulumi 3.165.0 (the first
+ * with `pulumi.resourceName`), @pulumi/aws 7.2.0, @pulumi/gcp 9.0.0; @pulumi/databricks 1.110.0 and
+ * @pulumi/snowflake 1.3.0 are the only releases of their ranges served here.
+ */
+const LOWEST = { "@pulumi/pulumi": "3.165.0", "@pulumi/aws": "7.2.0", "@pulumi/gcp": "9.0.0" };
+
+test("the same program against the lowest SDKs of the peer ranges", async () => {
+  const dir = path.join(work, "lowest");
+  fs.mkdirSync(dir);
+  writeFiles(dir, {
+    "package.json": JSON.stringify({ name: "lowest", version: "1.0.0", private: true, overrides: { mssql: installed("mssql") } }) + "\n",
+  });
+  const sdks = [
+    ...Object.entries(LOWEST).map(([n, v]) => `${n}@${v}`),
+    ...["@pulumi/databricks", "@pulumi/snowflake", "typescript", "@types/node"].map((n) => `${n}@${installed(n)}`),
+  ];
+  const install = await run(dir, "npm", [
+    "install",
+    path.join(work, packed.filename),
+    ...sdks,
+    "--prefer-offline",
+    "--no-audit",
+    "--no-fund",
+    "--ignore-scripts",
+  ]);
+  expect(install.code).toBe(0);
+  expect((await run(dir, path.join(dir, "node_modules", ".bin", "accessplane"), ["init"])).code).toBe(0);
+  fs.copyFileSync(path.join(__dirname, "pulumi-run.cjs"), path.join(dir, "pulumi-run.cjs"));
+  const r = await run(dir, process.execPath, ["pulumi-run.cjs", "lowest", "dev"], { PULUMI_CONFIG: pulumiConfig("lowest") });
+  expect([r.code, r.err]).toEqual([0, ""]);
+  const res = JSON.parse(r.out) as ProgramRun;
+  for (const [n, v] of Object.entries(LOWEST))
+    expect([n, JSON.parse(fs.readFileSync(path.join(dir, "node_modules", n, "package.json"), "utf8")).version]).toEqual([n, v]);
+  expect(res.pulumi.transpileOnly).toBe(false);
+  expect([res.pulumi.program, res.pulumi.accessplane]).toEqual([
+    "node_modules/@pulumi/pulumi/index.js",
+    "node_modules/@pulumi/pulumi/index.js",
+  ]);
+  expect(res.outputs.counts).toEqual({
+    policies: 4,
+    principals: 28,
+    resources: { aws: 14, databricks: 24, gcp: 4, "pulumi-nodejs": 14, snowflake: 22 },
+  });
+  expect(res.registered.join("\n") + "\n").toBe(fs.readFileSync(path.join(GOLDEN, "registered.txt"), "utf8"));
+});
 
 test("plain JavaScript: require('accessplane') and its subpaths", async () => {
   const script = [
