@@ -23,7 +23,6 @@ import { Progress, yieldToTimers } from "./progress";
 import { type EstateFlags, packageManifest, packageRoot, packageVersion, ProjectError, projectLine, projectPaths, type ProjectPaths } from "../project";
 import { type RepoPaths, type Revision, readRevision, repoPath, repoRoot, revision, revisionLabel, UsageError } from "./sources";
 
-
 /** Exit codes of every command. */
 export const EXIT = { ok: 0, inputErrors: 1, usage: 2, widens: 3 } as const;
 
