@@ -1,35 +1,25 @@
 /**
- * The root Pulumi program: the example estate (policies/ and examples/estate/) expanded into native
- * grants. Copy this file for your own estate, or point the config keys at your directories:
- *   pulumi config set accessplane:policies policies
- *   pulumi config set accessplane:inventory path/to/inventory
- *   pulumi config set accessplane:config path/to/accessplane.yaml
+ * The root Pulumi program: the estate named by the repository's project file, accessplane.yaml
+ * (the bundled example: policies/ and examples/estate/), expanded into native grants; the same file
+ * `npx accessplane plan` reads. A policy repository of your own starts from `npx accessplane init`.
  *   pulumi config set accessplane:platforms snowflake,s3   # deploy a slice of the estate in this stack
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AccessEstate, loadEstate, formatIssue } from "./provider";
+import { AccessEstate, formatIssue, loadEstate } from "./provider";
 import type { Platform } from "./provider";
 
-const cfg = new pulumi.Config("accessplane");
-const loaded = loadEstate({
-  policies: cfg.get("policies") ?? "policies",
-  inventory: cfg.get("inventory") ?? "examples/estate/inventory",
-  config: cfg.get("config") ?? "examples/estate/accessplane.yaml",
-});
-for (const issue of loaded.issues) {
-  if (issue.severity === "warning") void pulumi.log.warn(formatIssue(issue));
-}
-if (!loaded.estate) {
-  throw new Error(`the estate has errors:\n${loaded.issues.filter((i) => i.severity === "error").map(formatIssue).join("\n")}`);
-}
+// Throws one InputError listing every issue (file:line, code, message, help) when the estate has errors.
+const estate = loadEstate("accessplane.yaml");
+for (const warning of estate.warnings) void pulumi.log.warn(formatIssue(warning));
 
+const cfg = new pulumi.Config("accessplane");
 const platforms = cfg.get("platforms")?.split(",").map((p) => p.trim()) as Platform[] | undefined;
-const estate = new AccessEstate("estate", {
-  ...loaded.estate,
+const access = new AccessEstate("estate", {
+  ...estate,
   ...(platforms ? { slice: { platforms } } : {}),
 });
 
 /** Resource and principal counts of the estate. */
-export const counts = estate.counts;
+export const counts = access.counts;
 /** The principal (role, group) names of each policy. */
-export const principals = estate.principalNames;
+export const principals = access.principalNames;

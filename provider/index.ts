@@ -4,7 +4,8 @@
  * pulumi (components).
  */
 export * from "./model/schema";
-export { loadEstate, parseEstate, readEstateSources, type Estate, type EstateSources, type LoadResult } from "./model/load";
+export { loadEstate as loadEstateResult, parseEstate, readEstateSources, type Estate, type EstatePaths, type EstateSources, type LoadResult } from "./model/load";
+export { findProject, loadEstate, ProjectError, PROJECT_FILE, type LoadedEstate } from "./project";
 export { formatIssue, hasErrors, InputError, type Issue } from "./model/issues";
 export { resolve, type Resolution, type Cohort } from "./resolve/resolve";
 export { ADAPTERS, adapterFor } from "./platforms";

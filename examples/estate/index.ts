@@ -7,14 +7,14 @@ import * as aws from "@pulumi/aws";
 import * as databricks from "@pulumi/databricks";
 import * as gcp from "@pulumi/gcp";
 import * as snowflake from "@pulumi/snowflake";
-import { AccessEstate, formatIssue, loadEstate } from "../../provider";
+import { AccessEstate, loadEstate } from "../../provider";
 
-const { estate, issues } = loadEstate({
+// Throws one InputError listing every issue when the estate has errors.
+const estate = loadEstate({
   policies: path.join(__dirname, "..", "..", "policies"),
   inventory: path.join(__dirname, "inventory"),
   config: path.join(__dirname, "accessplane.yaml"),
 });
-if (!estate) throw new Error(`the estate has errors:\n${issues.map(formatIssue).join("\n")}`);
 
 // Policy groups are account-level (Unity Catalog grants accept no workspace-local group), created
 // through the account provider and shared by Unity Catalog and Spark; grants go through the workspace.

@@ -4,7 +4,6 @@
  * Exit codes: 0 success (warnings allowed), 1 input errors, 2 usage errors, 3 access widens
  * without acknowledgement (`diff --fail-on-widen` without `--ack`).
  */
-import { version as PACKAGE_VERSION } from "../../package.json";
 import type { CapturedResource } from "../pulumi/capture";
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
@@ -19,17 +18,10 @@ import { type Format, issuesText, planJson, planMarkdown, planText } from "../pl
 import { colour, plain, type Style, TTY_SOURCES } from "../plan/render/table";
 import type { Plan } from "../plan/types";
 import { resolve } from "../resolve/resolve";
+import { initProject } from "./init";
 import { Progress, yieldToTimers } from "./progress";
+import { type EstateFlags, packageManifest, packageRoot, packageVersion, ProjectError, projectLine, projectPaths, type ProjectPaths } from "../project";
 import { type RepoPaths, type Revision, readRevision, repoPath, repoRoot, revision, revisionLabel, UsageError } from "./sources";
-
-/** Where the bundled example estate lives, relative to the package root (and the default diff paths). */
-export const EXAMPLE = {
-  policies: "policies",
-  inventory: "examples/estate/inventory",
-  config: "examples/estate/accessplane.yaml",
-};
-
-const ROOT = path.resolve(__dirname, "..", "..");
 
 /** Exit codes of every command. */
 export const EXIT = { ok: 0, inputErrors: 1, usage: 2, widens: 3 } as const;
@@ -60,29 +52,43 @@ function defaultIo(): Io {
   };
 }
 
-/** Options naming an estate on disk; defaults point at the bundled example. */
-interface EstateOpts {
-  policies?: string;
-  inventory?: string;
-  config?: string;
-}
+/** Options naming an estate on disk; each overrides one entry of the project file. */
+type EstateOpts = EstateFlags;
 
-function estateOptions(cmd: Command, relativeTo = "the working directory"): Command {
+function estateOptions(cmd: Command): Command {
   return cmd
-    .option("--policies <path>", `policy files: a directory or one file (relative to ${relativeTo})`)
-    .option("--inventory <path>", `inventory file or directory (relative to ${relativeTo})`)
-    .option("--config <file>", `platform configuration file (relative to ${relativeTo})`);
+    .option("--policies <path>", "policy files: a directory or one file (default: `policies` of accessplane.yaml)")
+    .option("--inventory <path>", "inventory file or directory (default: `inventory` of accessplane.yaml)")
+    .option("--config <file>", "platform configuration file (default: accessplane.yaml itself, or its `config`)")
+    .option("--example", "read the bundled example estate (a checkout of the accessplane repository only)");
 }
 
-/** Resolves estate paths: explicit options, else the bundled example estate. */
-export function estatePaths(o: EstateOpts) {
-  const def = (p: string) => path.relative(process.cwd(), path.join(ROOT, p)) || ".";
-  const anyGiven = o.policies !== undefined || o.inventory !== undefined;
-  return {
-    policies: o.policies ?? def(EXAMPLE.policies),
-    inventory: o.inventory ?? def(EXAMPLE.inventory),
-    config: o.config ?? (anyGiven ? undefined : def(EXAMPLE.config)),
-  };
+/**
+ * The estate's paths: the nearest accessplane.yaml from the working directory, each entry
+ * overridden by its flag. Never the bundled example unless `--example` asks for it.
+ */
+export function resolveProject(o: EstateOpts, cwd = process.cwd()): ProjectPaths {
+  try {
+    return projectPaths(o, cwd, packageRoot());
+  } catch (e) {
+    if (e instanceof ProjectError) usage(e.message);
+    throw e;
+  }
+}
+
+/** The paths `loadEstate` reads, relative to the working directory as issues name files. */
+export function estatePaths(o: EstateOpts, cwd = process.cwd()) {
+  return loadPaths(resolveProject(o, cwd), cwd);
+}
+
+function loadPaths(p: ProjectPaths, cwd: string) {
+  const rel = (f: string) => path.relative(cwd, f) || ".";
+  return { policies: rel(p.policies), inventory: rel(p.inventory), config: p.config === undefined ? undefined : rel(p.config) };
+}
+
+/** Loads the estate a project names. */
+function loadProject(p: ProjectPaths): LoadResult {
+  return loadEstate(loadPaths(p, process.cwd()));
 }
 
 /** A command-line mistake: reported as `error: ...`, exit code 2. */
@@ -97,10 +103,19 @@ function parseNow(s: string | undefined, flag = "--now"): Date {
   return new Date(t);
 }
 
-function reportLoadErrors(res: LoadResult, io: Io, format: string): number {
+const manifest = () => {
+  const m = packageManifest();
+  return { version: m.version, peers: m.peerDependencies };
+};
+
+/** The line naming the project file and the paths read, first in every text output. */
+const header = (p: ProjectPaths) => projectLine(p, process.cwd()) + "\n";
+
+function reportLoadErrors(res: LoadResult, io: Io, format: string, project: ProjectPaths): number {
   if (format === "json") {
     io.out(JSON.stringify({ version: 1, access: [], issues: res.issues }, null, 2) + "\n");
   } else {
+    if (format === "text") io.out(header(project));
     io.err(issuesText(res.issues, io.style).join("\n") + "\n");
     const n = res.issues.filter((i) => i.severity === "error").length;
     io.err(`${n} error${n === 1 ? "" : "s"}: nothing was planned\n`);
@@ -129,7 +144,7 @@ export const ACK_LABEL = "access-widening-approved";
 export function program(io: Io, setCode: (c: number) => void): Command {
   const prog = new Command("accessplane")
     .description("Subscription policies as code: who may read or write which data sources, on every platform")
-    .version(PACKAGE_VERSION)
+    .version(packageVersion())
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError();
@@ -144,13 +159,14 @@ export function program(io: Io, setCode: (c: number) => void): Command {
       .option("--no-resources", "with --format json: skip the Pulumi resources the components would register"),
   ).action(async (o: EstateOpts & { now?: string; format: Format; resources: boolean }) => {
     const now = parseNow(o.now);
+    const project = resolveProject(o);
     const p = progress();
     try {
       p.step("loading");
-      const res = loadEstate(estatePaths(o));
+      const res = loadProject(project);
       if (!res.estate) {
         p.stop();
-        return setCode(reportLoadErrors(res, io, o.format));
+        return setCode(reportLoadErrors(res, io, o.format, project));
       }
       const plan = await planStages(res.estate, now, p);
       plan.issues = mergeIssues(res.issues, plan.issues);
@@ -164,7 +180,7 @@ export function program(io: Io, setCode: (c: number) => void): Command {
       p.stop();
       if (o.format === "json") io.out(planJson(plan));
       else if (o.format === "markdown") io.out(planMarkdown(plan));
-      else io.out(planText(plan, io.style, io.tty ? { sourcesCap: TTY_SOURCES } : {}));
+      else io.out(header(project) + planText(plan, io.style, io.tty ? { sourcesCap: TTY_SOURCES } : {}));
       setCode(hasErrors(plan.issues) ? EXIT.inputErrors : EXIT.ok);
     } finally {
       p.stop();
@@ -179,11 +195,12 @@ export function program(io: Io, setCode: (c: number) => void): Command {
       .addOption(formatOption()),
   ).action(async (o: EstateOpts & { now?: string; format: Format }) => {
     const now = parseNow(o.now);
+    const project = resolveProject(o);
     const p = progress();
     let issues: Issue[];
     try {
       p.step("loading");
-      const res = loadEstate(estatePaths(o));
+      const res = loadProject(project);
       issues = res.issues;
       // Planning finds what loading cannot (missing identities, platform warnings).
       if (res.estate) issues = mergeIssues(issues, (await planStages(res.estate, now, p)).issues);
@@ -192,6 +209,7 @@ export function program(io: Io, setCode: (c: number) => void): Command {
     }
     if (o.format === "json") io.out(JSON.stringify({ version: 1, issues }, null, 2) + "\n");
     else {
+      io.out(header(project));
       if (issues.length) io.out(issuesText(issues, io.style).join("\n") + "\n");
       const e = issues.filter((i) => i.severity === "error").length;
       io.out(`${e} error${e === 1 ? "" : "s"}, ${issues.length - e} warning${issues.length - e === 1 ? "" : "s"}\n`);
@@ -211,7 +229,6 @@ export function program(io: Io, setCode: (c: number) => void): Command {
       .option("--fail-on-widen", "exit 3 when anyone gains access, privileges, write or a later expiry, unless --ack is given")
       .option("--ack", `acknowledge widening (CI: pass it when the pull request has the \`${ACK_LABEL}\` label)`)
       .option("--no-resources", "skip the Pulumi resources to create, update and delete (faster)"),
-    "the repository root",
   ).action(async (o: EstateOpts & { base: string; head?: string; now?: string; baseNow?: string; format: Format; failOnWiden?: boolean; ack?: boolean; resources: boolean }) => {
     const now = parseNow(o.now);
     const baseNow = o.baseNow !== undefined ? parseNow(o.baseNow, "--base-now") : now;
@@ -231,16 +248,17 @@ export function program(io: Io, setCode: (c: number) => void): Command {
   ): Promise<number> {
     const cwd = process.cwd();
     let base: Revision, head: Revision, paths: RepoPaths;
+    // The working tree's project file names the paths on both sides; each side's own copy of the
+    // configuration (inline in the project file, or its `config`) is read from that side.
+    const project = resolveProject(o, cwd);
     try {
       p.step("reading git");
       [base, head] = await Promise.all([revision(o.base, cwd), revision(o.head, cwd)]);
       const root = (await repoRoot(cwd)) ?? cwd;
-      const anyGiven = o.policies !== undefined || o.inventory !== undefined;
-      const config = o.config ?? (anyGiven ? undefined : EXAMPLE.config);
       paths = {
-        policies: repoPath(o.policies ?? EXAMPLE.policies, root),
-        inventory: repoPath(o.inventory ?? EXAMPLE.inventory, root),
-        ...(config !== undefined ? { config: { path: repoPath(config, root), explicit: o.config !== undefined } } : {}),
+        policies: repoPath(project.policies, root),
+        inventory: repoPath(project.inventory, root),
+        ...(project.config !== undefined ? { config: { path: repoPath(project.config, root), explicit: project.configExplicit } } : {}),
       };
     } catch (e) {
       if (e instanceof UsageError) usage(e.message);
@@ -289,7 +307,7 @@ export function program(io: Io, setCode: (c: number) => void): Command {
     const shown = { ...labels, acknowledged: !!o.ack };
     if (o.format === "json") io.out(diffJson(diff, shown));
     else if (o.format === "markdown") io.out(diffMarkdown(diff, shown));
-    else io.out(diffText(diff, shown, io.style, io.tty ? { sourcesCap: TTY_SOURCES } : {}));
+    else io.out(header(project) + diffText(diff, shown, io.style, io.tty ? { sourcesCap: TTY_SOURCES } : {}));
     if (hasErrors(plans[1]!.issues)) return EXIT.inputErrors;
     if (o.failOnWiden && diff.summary.widens && !o.ack) {
       const n = diff.blastRadius.users.length;
@@ -312,11 +330,12 @@ export function program(io: Io, setCode: (c: number) => void): Command {
       .addOption(formatOption(["text", "json"])),
   ).action(async (user: string, dataSource: string | undefined, o: EstateOpts & { now?: string; format: "text" | "json" }) => {
     const now = parseNow(o.now);
-    const res = loadEstate(estatePaths(o));
-    if (!res.estate) return setCode(reportLoadErrors(res, io, o.format));
+    const project = resolveProject(o);
+    const res = loadProject(project);
+    if (!res.estate) return setCode(reportLoadErrors(res, io, o.format, project));
     try {
       const e = explain(res.estate, user, dataSource, now);
-      io.out(o.format === "json" ? explainJson(e) : explainText(e, io.style));
+      io.out(o.format === "json" ? explainJson(e) : header(project) + explainText(e, io.style));
       setCode(EXIT.ok);
     } catch (err) {
       if (!(err instanceof UnknownNameError)) throw err;
@@ -324,6 +343,22 @@ export function program(io: Io, setCode: (c: number) => void): Command {
       usage(`${err.message}${s ? `: did you mean \`${s}\`?` : ""}`);
     }
   });
+
+  prog
+    .command("init")
+    .description("scaffold a policy repository: package.json, Pulumi program, accessplane.yaml, example policies and inventory, CI workflow")
+    .argument("[dir]", "where to write (default: the working directory)", ".")
+    .option("--platforms <list>", "only these platforms, comma-separated (e.g. snowflake,s3)")
+    .action((dir: string, o: { platforms?: string }) => {
+      try {
+        const r = initProject(path.resolve(process.cwd(), dir), { platforms: o.platforms, ...manifest() });
+        io.out(r.report);
+        setCode(EXIT.ok);
+      } catch (e) {
+        if (e instanceof ProjectError) usage(e.message);
+        throw e;
+      }
+    });
 
   return prog;
 }

@@ -9,13 +9,13 @@ import { z } from "zod";
 import {
   Approval,
   Condition,
-  Config,
   DataSource,
   DataSourceSelection,
   Instant,
   INSTANT_PATTERN,
   InventoryFile,
   PolicyInput,
+  ProjectFile,
   Subscribers,
   User,
 } from "./schema";
@@ -75,7 +75,12 @@ export function jsonSchemas(): Record<keyof typeof SCHEMA_FILES, Record<string, 
   return {
     policy: generate(PolicyFileInput, "accessplane policy file", "One subscription policy, or several under `policies`."),
     inventory: generate(InventoryFile, "accessplane inventory file", "Users, groups, data sources and shared IAM roles; the files of a directory merge."),
-    config: generate(Config, "accessplane configuration", "Platform configuration of an estate: naming, Trino, S3 principal modes, missing identities, view-based platforms."),
+    // The project file is a superset of the configuration file, so one schema serves both.
+    config: generate(
+      ProjectFile,
+      "accessplane project file and configuration",
+      "accessplane.yaml: where the estate's `policies` and `inventory` are (relative to this file), and its platform configuration: naming, Trino, S3 principal modes, missing identities, view-based platforms.",
+    ),
   };
 }
 

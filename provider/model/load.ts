@@ -15,6 +15,7 @@ import {
   PolicyInput,
   SharedRole,
   User,
+  ProjectFile,
   type Inventory,
   type Policy,
   type Restriction,
@@ -893,8 +894,12 @@ export function parseEstate(sources: EstateSources): LoadResult {
     const docs = parseYaml(sources.config, index, issues);
     const d = docs[0];
     if (d) {
-      const r = Config.safeParse(d.value);
-      if (r.success) config = r.data;
+      // A project file is also a configuration file: its path keys are read by the CLI, not here.
+      const r = ProjectFile.safeParse(d.value);
+      if (r.success) {
+        const { policies: _p, inventory: _i, config: _c, ...rest } = r.data;
+        config = rest;
+      }
       else issues.push(...fromZod(r.error, d.value, d.file, [], index.locate, "the configuration", index.source));
     }
   }

@@ -563,3 +563,21 @@ export const Config = z.strictObject({
 });
 /** The platform configuration. */
 export type Config = z.infer<typeof Config>;
+
+// ---------------------------------------------------------------------------------------------
+// Project file
+
+/** What a project file (`accessplane.yaml`) adds to the platform configuration: where the estate is. */
+export const ProjectKeys = {
+  /** Policy files: a directory or one file, relative to the project file. */
+  policies: z.string().min(1).optional(),
+  /** Inventory files: a directory or one file, relative to the project file. */
+  inventory: z.string().min(1).optional(),
+  /** A separate platform configuration file, relative to the project file (instead of inline keys). */
+  config: z.string().min(1).optional(),
+};
+
+/** A project file: the platform configuration (inline) plus the paths of the estate's files. */
+export const ProjectFile = Config.extend(ProjectKeys);
+/** A project file's contents. */
+export type ProjectFile = z.infer<typeof ProjectFile>;

@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { hasErrors, InputError } from "../model/issues";
 import type { Estate } from "../model/load";
+import { loadEstate } from "../project";
 import type { Config, Inventory, Platform, Policy } from "../model/schema";
 import { buildPlan } from "../plan/build";
 import type { Plan, Principal } from "../plan/types";
@@ -16,11 +17,8 @@ import { SubscriptionPolicy } from "./policy";
 /** The type token of AccessEstate. */
 export const ACCESS_ESTATE_TYPE = "accessplane:index:AccessEstate";
 
-/** Inputs of an AccessEstate. */
-export interface AccessEstateArgs {
-  policies: Policy[];
-  inventory: Inventory;
-  config: Config;
+/** Options of an AccessEstate beside the estate itself. */
+export interface AccessEstateOptions {
   /** A provider per platform; every child of that platform uses it. */
   providers?: Providers;
   /** The instant expiry is evaluated at (default: now). A scheduled `pulumi up` revokes on time. */
@@ -28,6 +26,24 @@ export interface AccessEstateArgs {
   /** Deploy only a slice of the estate in this stack; the union of slices is the whole estate. */
   slice?: { platforms?: Platform[] };
 }
+
+/** An estate already loaded, e.g. spread from `loadEstate()`. */
+export interface EstateInputs {
+  policies: Policy[];
+  inventory: Inventory;
+  config: Config;
+}
+
+/** An estate to load: a project file (default: the nearest accessplane.yaml from the working directory). */
+export interface ProjectInput {
+  project?: string;
+  policies?: undefined;
+  inventory?: undefined;
+  config?: undefined;
+}
+
+/** Inputs of an AccessEstate: the estate, or the project file it is loaded from (errors throw an InputError). */
+export type AccessEstateArgs = AccessEstateOptions & (EstateInputs | ProjectInput);
 
 /** Every policy of an estate, expanded into native grants on every platform. */
 export class AccessEstate extends pulumi.ComponentResource {
@@ -44,7 +60,8 @@ export class AccessEstate extends pulumi.ComponentResource {
 
   constructor(name: string, args: AccessEstateArgs, opts?: pulumi.ComponentResourceOptions) {
     super(ACCESS_ESTATE_TYPE, name, {}, opts);
-    const estate: Estate = { policies: args.policies, inventory: args.inventory, config: args.config };
+    const inputs: EstateInputs = args.policies === undefined ? loadEstate((args as ProjectInput).project) : args;
+    const estate: Estate = { policies: inputs.policies, inventory: inputs.inventory, config: inputs.config };
     const plan = buildPlan(estate, args.now ?? new Date());
     if (hasErrors(plan.issues)) throw new InputError(plan.issues);
     this.plan = plan;
@@ -69,7 +86,7 @@ export class AccessEstate extends pulumi.ComponentResource {
       else byPolicy.set(p.policy, [p]);
     }
     this.policies = {};
-    for (const policy of [...args.policies].filter((p) => p.kind === "grant").sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const policy of [...estate.policies].filter((p) => p.kind === "grant").sort((a, b) => a.name.localeCompare(b.name))) {
       const before = context.registered.length;
       const component = new SubscriptionPolicy(`${name}/${policy.name}`, { policy, principals: byPolicy.get(policy.name) ?? [], context }, { parent: this });
       context.registered.splice(before, 0, component);

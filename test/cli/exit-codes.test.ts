@@ -8,6 +8,7 @@ import { baseEstate, inventory, NOW } from "../diff/estates";
 import { run, tempDir, writeFiles } from "./support";
 
 let dir: string;
+const cwd = process.cwd();
 const est = (name: string) => ["--policies", path.join(dir, name, "policies"), "--inventory", path.join(dir, name, "inventory"), "--config", path.join(dir, name, "accessplane.yaml")];
 
 beforeAll(() => {
@@ -20,9 +21,17 @@ beforeAll(() => {
     "policies/bad.yaml": "name: bad\naccess: read\nsubscribers: { users: [anm] }\ndataSources: { names: [t9] }\n",
     "policies/empty-selection.yaml": "name: empty\naccess: read\nsubscribers: { anyone: true }\ndataSources: { names: [t1], platforms: [s3] }\n",
   });
+  // Outside any project: the estates come from the flags alone.
+  process.chdir(dir);
 });
 
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  process.chdir(cwd);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** The first line of a text output, for the estate `name` given by flags. */
+const header = (name: string) => `estate from flags (no accessplane.yaml): policies ${name}/policies, inventory ${name}/inventory, config ${name}/accessplane.yaml\n`;
 
 const noStack = (r: { out: string; err: string }) => expect(r.out + r.err).not.toMatch(/\n\s+at .+:\d+:\d+\)?/);
 
@@ -35,10 +44,11 @@ describe("exit 0", () => {
   });
 
   test("validate prints its totals; diff of equal estates", async () => {
-    expect(await run("validate", ...est("base"), "--now", NOW)).toEqual({ code: 0, out: "0 errors, 0 warnings\n", err: "" });
+    expect(await run("validate", ...est("base"), "--now", NOW)).toEqual({ code: 0, out: header("base") + "0 errors, 0 warnings\n", err: "" });
     const d = await run("diff", "--base", path.join(dir, "base"), "--head", path.join(dir, "base"), ...["--policies", "policies", "--inventory", "inventory", "--config", "accessplane.yaml"], "--now", NOW, "--fail-on-widen");
     expect(d.code).toBe(0);
-    expect(d.out.split("\n")[1]).toBe("+0 grants, -0 revokes, 0 changed");
+    expect(d.out.split("\n")[0]).toBe("estate from flags (no accessplane.yaml): policies policies, inventory inventory, config accessplane.yaml");
+    expect(d.out.split("\n")[2]).toBe("+0 grants, -0 revokes, 0 changed");
   });
 });
 
@@ -49,6 +59,7 @@ describe("exit 1", () => {
     const rel = (f: string) => path.relative(process.cwd(), path.join(dir, "invalid", f));
     expect(r.out).toBe(
       [
+        header("invalid").trimEnd(),
         `${rel("policies/bad.yaml")}:3: error[unknown-user]: unknown user \`anm\` (at subscribers.users[0])`,
         "    help: did you mean `ann`? otherwise add the user to the inventory or fix the id",
         `${rel("policies/bad.yaml")}:4: error[unknown-data-source]: unknown data source \`t9\` (at dataSources.names[0])`,
@@ -67,7 +78,7 @@ describe("exit 1", () => {
   test("plan, explain and diff of an invalid estate", async () => {
     for (const args of [["plan", ...est("invalid")], ["explain", "ann", ...est("invalid")]]) {
       const r = await run(...args);
-      expect([args[0], r.code, r.out]).toEqual([args[0], 1, ""]);
+      expect([args[0], r.code, r.out]).toEqual([args[0], 1, header("invalid")]);
       expect(r.err).toMatch(/2 errors: nothing was planned\n$/);
       noStack(r);
     }
@@ -86,6 +97,19 @@ describe("exit 2", () => {
   ])("%j", async (args, err) => {
     const withEstate = args[0] === "explain" ? [...args, ...est("base")] : args;
     expect(await run(...withEstate)).toEqual({ code: 2, out: "", err });
+  });
+
+  test("every command, without a project file or flags, exits 2 and never reads the bundled example", async () => {
+    const err = `error: no accessplane.yaml found from ${process.cwd()} upwards; run \`accessplane init\` or pass --policies/--inventory\n`;
+    for (const args of [["plan"], ["plan", "--format", "json"], ["validate"], ["explain", "ann"], ["diff", "--base", path.join(dir, "base")]]) {
+      expect([args, await run(...args)]).toEqual([args, { code: 2, out: "", err }]);
+    }
+    // Half an estate is refused too: the other half would have to come from somewhere.
+    expect(await run("validate", "--policies", path.join(dir, "base", "policies"))).toEqual({
+      code: 2,
+      out: "",
+      err: `error: no accessplane.yaml found from ${process.cwd()} upwards: pass --inventory too, or run \`accessplane init\`\n`,
+    });
   });
 
   test("unknown options, commands and missing arguments", async () => {

@@ -9,13 +9,17 @@ import { git, runBinary, tempDir, writeFiles } from "./support";
 
 let repo: string;
 
-const flat = (e: ReturnType<typeof baseEstate>) => ({ ...e.policies, ...e.inventory, "accessplane.yaml": e.config! });
-const PATHS = ["--policies", "policies", "--inventory", "inventory", "--config", "accessplane.yaml", "--now", NOW];
+const flat = (e: ReturnType<typeof baseEstate>) => ({ ...e.policies, ...e.inventory });
+// The project file at the repository root names the estate: no path flags are needed.
+const PATHS = ["--now", NOW];
+// The project file holds the estate's platform configuration inline.
+const PROJECT = { "accessplane.yaml": "policies: policies\ninventory: inventory\n" + baseEstate().config! };
+const HEADER = "estate accessplane.yaml: policies policies, inventory inventory, config inline\n";
 
 beforeAll(() => {
   repo = tempDir("accessplane-git-");
   git(repo, "init", "-q");
-  writeFiles(repo, flat(baseEstate()));
+  writeFiles(repo, { ...flat(baseEstate()), ...PROJECT });
   git(repo, "add", ".");
   git(repo, "commit", "-q", "-m", "estate");
   // Second commit: ben joins the analysts.
@@ -48,12 +52,32 @@ Resources (estimated: principals, object grants, memberships)  +1 create  ~0 upd
 describe("diff over git", () => {
   test("--base HEAD~1 --head HEAD shows the commit's access change", async () => {
     const r = await runBinary(repo, "diff", "--base", "HEAD~1", "--head", "HEAD", ...PATHS);
-    expect(r).toEqual({ code: 0, out: BEN_JOINS, err: "" });
+    expect(r).toEqual({ code: 0, out: HEADER + BEN_JOINS, err: "" });
   });
 
-  test("paths are relative to the repository root, from any subdirectory", async () => {
+  test("from a subdirectory, the project file above names the estate", async () => {
     const r = await runBinary(path.join(repo, "policies"), "diff", "--base", "HEAD~1", "--head", "HEAD", ...PATHS);
-    expect(r).toEqual({ code: 0, out: BEN_JOINS, err: "" });
+    expect(r).toEqual({ code: 0, out: "estate ../accessplane.yaml: policies ., inventory ../inventory, config inline\n" + BEN_JOINS, err: "" });
+  });
+
+  test("flags override one entry of the project file, relative to the working directory", async () => {
+    const r = await runBinary(path.join(repo, "policies"), "diff", "--base", "HEAD~1", "--head", "HEAD", "--inventory", "../inventory", ...PATHS);
+    expect(r).toEqual({ code: 0, out: "estate ../accessplane.yaml: policies ., inventory ../inventory, config inline\n" + BEN_JOINS, err: "" });
+  });
+
+  test("without a project file, diff names both paths or exits 2", async () => {
+    fs.renameSync(path.join(repo, "accessplane.yaml"), path.join(repo, "moved.yaml"));
+    try {
+      expect(await runBinary(repo, "diff", "--base", "HEAD~1", "--head", "HEAD", ...PATHS)).toEqual({
+        code: 2,
+        out: "",
+        err: `error: no accessplane.yaml found from ${fs.realpathSync(repo)} upwards; run \`accessplane init\` or pass --policies/--inventory\n`,
+      });
+      const r = await runBinary(repo, "diff", "--base", "HEAD~1", "--head", "HEAD", "--policies", "policies", "--inventory", "inventory", "--config", "accessplane.yaml", ...PATHS);
+      expect(r).toEqual({ code: 0, out: "estate from flags (no accessplane.yaml): policies policies, inventory inventory, config accessplane.yaml\n" + BEN_JOINS, err: "" });
+    } finally {
+      fs.renameSync(path.join(repo, "moved.yaml"), path.join(repo, "accessplane.yaml"));
+    }
   });
 
   test("--fail-on-widen exits 3 without --ack, 0 with it", async () => {
@@ -75,7 +99,7 @@ describe("diff over git", () => {
       expect(r).toEqual({
         code: 0,
         err: "",
-        out: `accessplane diff HEAD → working tree  at 2026-11-23
+        out: `${HEADER}accessplane diff HEAD → working tree  at 2026-11-23
 +0 grants, -0 revokes, 4 changed · 1 new warning · access widens
 
 Access changed
@@ -113,7 +137,7 @@ Resources (estimated: principals, object grants, memberships)  +0 create  ~2 upd
     const empty = git(repo, "commit-tree", "-m", "empty", "4b825dc642cb6eb9a060e54bf8d69288fbee4904").trim();
     const r = await runBinary(repo, "diff", "--base", empty, "--head", "HEAD", ...PATHS, "--format", "json");
     expect(r.code).toBe(0);
-    expect(r.err).toBe(`note: ${empty} has no policies at \`policies\`: everything there is new\nnote: ${empty} has no inventory at \`inventory\`: everything there is new\nnote: ${empty} has no configuration at \`accessplane.yaml\`: defaults apply there\n`);
+    expect(r.err).toBe(`note: ${empty} has no policies at \`policies\`: everything there is new\nnote: ${empty} has no inventory at \`inventory\`: everything there is new\n`);
     const d = JSON.parse(r.out);
     expect(d.summary).toEqual({ gained: 9, changed: 0, lost: 0, newWarnings: 0, newErrors: 0, widens: true });
     expect(d.base).toBe(empty);

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { program } from "../../provider/cli/main";
+import { WORKFLOW } from "../../provider/cli/templates";
 import { plain } from "../../provider/plan/render/table";
 import { ROOT } from "./support";
 
@@ -34,6 +35,12 @@ describe("examples/github-actions/access-review.yml", () => {
     expect(wf.env.ACK_LABEL).toBe("access-widening-approved");
   });
 
+  test("is the workflow `accessplane init` writes, and names no estate paths: every step reads accessplane.yaml", () => {
+    expect(fs.readFileSync(FILE, "utf8")).toBe(WORKFLOW);
+    expect(wf.env.ESTATE).toBeUndefined();
+    expect(WORKFLOW).not.toMatch(/--policies|--inventory|--config|examples\//);
+  });
+
   test("pull requests: npm ci, validate, markdown diff posted as a sticky comment, pulumi preview", () => {
     const job = wf.jobs.review!;
     expect(job.if).toBe("github.event_name == 'pull_request'");
@@ -42,8 +49,8 @@ describe("examples/github-actions/access-review.yml", () => {
     expect(checkout.with).toEqual({ "fetch-depth": 0 });
     const script = runs(job.steps);
     expect(script).toMatch(/^npm ci$/m);
-    expect(script).toMatch(/^npx accessplane validate \$ESTATE$/m);
-    expect(script).toMatch(/^npx accessplane diff --base "origin\/\$BASE_REF" \$ESTATE --format markdown --fail-on-widen \$ACK > diff\.md$/m);
+    expect(script).toMatch(/^npx accessplane validate$/m);
+    expect(script).toMatch(/^npx accessplane diff --base "origin\/\$BASE_REF" --format markdown --fail-on-widen \$ACK > diff\.md$/m);
     const diff = job.steps.find((s) => s.id === "diff")!;
     expect(diff.env).toEqual({
       BASE_REF: "${{ github.base_ref }}",
@@ -66,7 +73,7 @@ describe("examples/github-actions/access-review.yml", () => {
     expect(job.if).toBe("github.event_name == 'push' || github.event_name == 'schedule'");
     const script = runs(job.steps);
     expect(script).toMatch(/^npm ci$/m);
-    expect(script).toMatch(/^npx accessplane validate \$ESTATE$/m);
+    expect(script).toMatch(/^npx accessplane validate$/m);
     const up = job.steps.find((s) => s.uses === "pulumi/actions@v6")!;
     expect(up.with).toEqual({ command: "up", "stack-name": "${{ env.PULUMI_STACK }}" });
   });
@@ -78,7 +85,7 @@ describe("examples/github-actions/access-review.yml", () => {
       .filter((l) => l.includes("npx accessplane"));
     expect(lines.length).toBe(4);
     for (const line of lines) {
-      const words = line.replace(/\$ESTATE/g, wf.env.ESTATE!).replace(/\$ACK/g, "--ack").split(/\s+/);
+      const words = line.replace(/\$ACK/g, "--ack").split(/\s+/);
       const command = words[words.indexOf("accessplane") + 1]!;
       const cmd = prog.commands.find((c) => c.name() === command);
       expect([line, cmd !== undefined]).toEqual([line, true]);
