@@ -3,8 +3,8 @@
  * (Automation API), asks `GetDataAccess` for the prefix as a subscribed role (temporary credentials
  * returned) and an unsubscribed role (AccessDenied), then destroys the stack. GetDataAccess needs
  * SigV4 signing: the test uses `@aws-sdk/client-s3-control` (GetDataAccessCommand,
- * https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetDataAccess.html) and skips, saying
- * so, while that package is not installed (it is not a dependency of this project).
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetDataAccess.html), a dev dependency;
+ * it skips, saying so, where that package is not installed.
  *
  * Opt in with ACCESSPLANE_LIVE_S3=1 and set:
  * - ACCESSPLANE_LIVE_S3_REGION, ACCESSPLANE_LIVE_S3_ACCOUNT_ID: the Access Grants instance's region and account
