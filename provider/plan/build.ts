@@ -401,6 +401,8 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
     });
   }
 
+  issues.push(...sharedIdentities(estate));
+
   // Staged previews: what each staged policy's activation would add or change, computed from its
   // cohorts under the same guardrails and tables, merged with the access the active policies give on
   // the same (user, data source). Equal to the entries naming the policy in the plan where it is
@@ -643,4 +645,43 @@ function stagedIssue(p: Policy, users: number, sources: number): Issue {
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x) => b.includes(x));
+}
+
+/**
+ * Two people whose identities on a platform are one stored name (`alice` and `ALICE` on Snowflake,
+ * which stores unquoted names upper case) are one account there: a grant to either reaches both, so
+ * the plan refuses it. IAM roles are left to the S3 audit, which knows shared roles
+ * (`s3-role-shared`, `sharedRoles`).
+ */
+function sharedIdentities(estate: Estate): Issue[] {
+  const { config } = estate;
+  const platforms = new Set(estate.inventory.dataSources.map((d) => d.platform));
+  const issues: Issue[] = [];
+  for (const p of [...platforms].sort()) {
+    const a = ADAPTERS[p] as PlatformAdapter;
+    const keys = new Set<keyof Identities>([a.identityKey(config)]);
+    for (const ds of estate.inventory.dataSources) if (ds.platform === p) keys.add(a.identityKey(config, ds as never));
+    keys.delete("iamRole");
+    for (const key of [...keys].sort()) {
+      const byIdentity = new Map<string, string[]>();
+      for (const u of estate.inventory.users) {
+        const raw = u.identities[key];
+        if (raw === undefined) continue;
+        const stored = foldIdentifier(raw, a.identifierCase.users);
+        byIdentity.set(stored, [...(byIdentity.get(stored) ?? []), u.id]);
+      }
+      for (const [stored, users] of byIdentity) {
+        if (users.length < 2) continue;
+        const at = estate.origins?.user(users[1]!);
+        issues.push({
+          severity: "error",
+          code: "identity-shared",
+          message: `users ${users.map((u) => `\`${u}\``).join(", ")} have the same ${a.title} identity \`${stored}\` (\`${key}\`, as ${a.title} stores it): access granted to one would reach the others`,
+          ...(at ? { file: at.file, ...(at.line !== undefined ? { line: at.line } : {}), path: `${at.path}.identities.${key}` } : {}),
+          help: `give each user the \`${key}\` identity of their own account, or merge the users into one`,
+        });
+      }
+    }
+  }
+  return issues;
 }

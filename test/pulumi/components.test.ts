@@ -135,7 +135,7 @@ describe("preview stability", () => {
   test("one extra user adds exactly their memberships", async () => {
     const e = example();
     const dave = e.inventory.users.find((u) => u.id === "dave")!;
-    e.inventory.users = [...e.inventory.users, { ...dave, id: "gina", email: "gina@example.com", groups: ["finance"], identities: { ...dave.identities, snowflake: "GINA", databricks: "gina@example.com", identityCenter: "9067a1b2c3-gina", bigquery: "user:gina@example.com" } }];
+    e.inventory.users = [...e.inventory.users, { ...dave, id: "gina", email: "gina@example.com", groups: ["finance"], identities: { ...dave.identities, snowflake: "GINA", databricks: "gina@example.com", identityCenter: "9067a1b2c3-gina", bigquery: "user:gina@example.com", trino: "gina", redshift: "gina", synapse: "gina@example.com" } }];
     const d = changed(base, await captureResources(e, NOW));
     expect(d.deletes).toEqual([]);
     expect(d.creates).toEqual([
