@@ -6,6 +6,7 @@ import { BASE, NOW, generateEstate, mulberry32, perturb, toSources, type Sizes }
 import { parseEstate, type Estate } from "../../provider/model/load";
 import { OBJECT_TYPES, PLATFORMS, type Condition } from "../../provider/model/schema";
 import { validateEstate } from "../../provider/model/validate";
+import { buildPlan } from "../../provider/plan/build";
 import { resolve } from "../../provider/resolve/resolve";
 
 const SMALL: Sizes = { users: 300, dataSources: 600, policies: 40 };
@@ -97,6 +98,12 @@ describe("generateEstate", () => {
     // Tag selections reach well under 1% of the data sources; `anyone` policies reach fewer still.
     const sources = r.grants.map((g) => g.dataSources.length / BASE.dataSources);
     expect(Math.max(...sources)).toBeLessThan(0.02);
+  });
+});
+
+describe("plan", () => {
+  test("the generated estate plans with no error (the bench plans and deploys it)", () => {
+    expect(buildPlan(small, NOW).issues.filter((i) => i.severity === "error")).toEqual([]);
   });
 });
 
