@@ -18,8 +18,8 @@ import { initError, zod } from "./closure";
 
 /**
  * Builds the schema of the SQL dialects: Redshift and Synapse are view-based, postgres is
- * Redshift's test stand-in. (A builder, not a constant: see closure.ts; `DialectSchema` in
- * schemas.ts is the built constant for program-side code.)
+ * Redshift's test stand-in (`DialectSchema` in schemas.ts is the built constant, for program-side
+ * code).
  */
 export function dialectSchema() {
   return zod().enum(["postgres", "redshift", "synapse", "trino"]);
@@ -122,6 +122,4 @@ export function quoteLiteral(value: string, dialect: Dialect): string {
   }
 }
 
-// Exported by name, never `export const`: tsc compiles a module's own references to an exported
-// const as `exports.NAME`, which Pulumi's closure serialisation cannot follow (see closure.ts).
 export { IDENTIFIER_LIMITS };

@@ -1,8 +1,7 @@
 /**
  * The SQL generators' zod schemas, built once, for program-side code (types, validation in tests and
- * tools). Never import this module from code a dynamic provider runs: Pulumi serialises provider
- * code with everything it reaches, and a zod schema cannot be serialised. Provider code calls the
- * builder functions these constants come from (see closure.ts), so both sides share one definition.
+ * tools). Provider code never imports this module (a lint rule in eslint.config.mjs enforces it):
+ * it calls the builder functions these constants come from, so both sides share one definition.
  */
 import { dialectSchema } from "./dialect";
 import { policyRowsSchema, sourceTableSchema, viewDialectSchema } from "./views";
