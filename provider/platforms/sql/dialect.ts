@@ -13,20 +13,16 @@
  * - trino: no limit in the engine; each connector enforces its own and reports it clearly, so
  *   accessplane enforces none (it still rejects empty names and NUL).
  */
-import type { z } from "zod";
-import { initError, zod } from "./closure";
+import { initError } from "./closure";
 
 /**
- * Builds the schema of the SQL dialects: Redshift and Synapse are view-based, postgres is
- * Redshift's test stand-in. (A builder, not a constant: see closure.ts; `DialectSchema` in
- * schemas.ts is the built constant for program-side code.)
+ * The SQL dialects: Redshift and Synapse are view-based, postgres is Redshift's test stand-in
+ * (`DialectSchema` in schemas.ts is their zod schema, for program-side code).
  */
-export function dialectSchema() {
-  return zod().enum(["postgres", "redshift", "synapse", "trino"]);
-}
+const DIALECTS = ["postgres", "redshift", "synapse", "trino"] as const;
 
 /** One of the supported SQL dialects. */
-export type Dialect = z.infer<ReturnType<typeof dialectSchema>>;
+export type Dialect = (typeof DIALECTS)[number];
 
 /** How long an identifier may be, per dialect; `unit` says whether UTF-8 bytes or characters count. */
 const IDENTIFIER_LIMITS: Readonly<
@@ -122,6 +118,4 @@ export function quoteLiteral(value: string, dialect: Dialect): string {
   }
 }
 
-// Exported by name, never `export const`: tsc compiles a module's own references to an exported
-// const as `exports.NAME`, which Pulumi's closure serialisation cannot follow (see closure.ts).
-export { IDENTIFIER_LIMITS };
+export { DIALECTS, IDENTIFIER_LIMITS };
