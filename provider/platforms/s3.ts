@@ -5,8 +5,9 @@
  */
 import type { Config, DataSourceOf, ObjectTypeOf, S3PrincipalMode } from "../model/schema";
 import type { Issue } from "../model/issues";
-import { folderPrefix } from "../model/s3-locations";
-import { type AuditInput, type AuditResult, type BlastRadius, type PlatformAdapter, type PrivilegeTable, groupName, union } from "./types";
+import { s3DataSourceUri } from "../model/s3-locations";
+import { defineAdapter } from "./define";
+import { type AuditInput, type AuditResult, type BlastRadius, type PlatformAdapter, type PrivilegeTable, union } from "./types";
 
 /** S3 Access Grants access levels a policy can issue. */
 export type S3AccessLevel = "READ" | "READWRITE";
@@ -55,10 +56,14 @@ const SCOPE_KEY = { BUCKET: undefined, PREFIX: "prefix", OBJECT: "object" } as c
   "prefix" | "object" | undefined
 >;
 
-/** The prefix or object key a data source is scoped to; undefined when its location lacks it. */
+/**
+ * The key below the bucket that a data source is scoped to (`""` for a whole bucket), from the one
+ * computation of what a data source covers (`s3DataSourceUri`, which scopes a prefix as the folder
+ * it names); undefined when its location lacks the key.
+ */
 function scopeOf(ds: DataSourceOf<"s3">): string | undefined {
-  const key = SCOPE_KEY[ds.objectType];
-  return key === undefined ? "" : ds.location[key] || undefined;
+  const covered = s3DataSourceUri(ds);
+  return covered && covered.uri.slice(`s3://${ds.location.bucket}/`.length);
 }
 
 /** The strongest access level in a privilege list (READWRITE includes READ). */
@@ -66,7 +71,7 @@ const strongest = (privileges: readonly string[]): S3AccessLevel | undefined =>
   privileges.includes("READWRITE") ? "READWRITE" : privileges.includes("READ") ? "READ" : undefined;
 
 /** The Amazon S3 adapter. */
-export const s3: PlatformAdapter<"s3"> = {
+export const s3: PlatformAdapter<"s3"> = defineAdapter({
   platform: "s3",
   title: "Amazon S3",
   supportsWrite: true,
@@ -94,17 +99,18 @@ export const s3: PlatformAdapter<"s3"> = {
     }
     return { privileges: S3_PRIVILEGES[ds.objectType][access], notes: [] };
   },
-  target(ds) {
-    const scope = scopeOf(ds);
+  locate(ds) {
     // A prefix is granted as the folder it names (see model/s3-locations.ts), and the plan says so.
-    const key = scope && ds.objectType === "PREFIX" ? folderPrefix(scope) : scope;
+    const key = scopeOf(ds);
     return {
       kind: ds.objectType,
-      object: key ? `s3://${ds.location.bucket}/${key}` : `s3://${ds.location.bucket}`,
+      path: key ? [ds.location.bucket, key] : [ds.location.bucket],
       // Access Grants need no parent grant: the location is registered once for the whole estate.
       parents: [],
     };
   },
+  // Bucket names and keys are not identifiers: the path is written as the S3 URI.
+  quote: (path) => `s3://${path.join("/")}`,
   // One grant carries one access level: the stronger one covers the weaker.
   merge: (a, b) => {
     const all = union(a, b);
@@ -116,9 +122,8 @@ export const s3: PlatformAdapter<"s3"> = {
     const accessLevel = strongest(privileges);
     return accessLevel === undefined ? {} : { accessLevel, actions: [...S3_ACTIONS[accessLevel]] };
   },
-  principalName: (key, config) => groupName(config.naming.groupPrefix, key),
   audit: (input) => auditS3(input),
-};
+});
 
 /**
  * The S3 provisioning rules (best practices, best first): IAM Identity Center treats users as users;

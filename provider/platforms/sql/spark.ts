@@ -15,6 +15,7 @@
  */
 import type { z } from "zod";
 import { initError, zod } from "./closure";
+import { delimitIdent } from "./dialect";
 
 /** Securables a Spark data source's grants land on. */
 type SparkSecurable = "TABLE" | "VIEW" | "DATABASE";
@@ -36,7 +37,7 @@ class SparkIdentifierError extends Error {
 function sparkIdent(name: string): string {
   if (name.length === 0) throw new SparkIdentifierError(name, "identifiers cannot be empty");
   if (name.includes("\u0000")) throw new SparkIdentifierError(name, "identifiers cannot contain a NUL character");
-  return `\`${name.replace(/`/g, "``")}\``;
+  return delimitIdent(name, "databricks");
 }
 
 function nameSchema() {
