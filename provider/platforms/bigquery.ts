@@ -81,7 +81,7 @@ export const bigquery = viewBasedAdapter({
   managedView: (ds, config) => [ds.location.project, `${ds.location.dataset}${config.viewBased.bigqueryDatasetSuffix}`, ds.location.table],
   // Standard SQL quotes the whole path once; a backtick cannot occur in project, dataset or table names.
   quote: (path) => `\`${path.join(".")}\``,
+  // The default table key adds whether `refusal` refuses: a plain external table gets nothing.
   refusal,
-  tableKey: (ds) => `${ds.objectType}|${needsStorageAccess(ds)}`,
   audit: auditLocations,
 });

@@ -52,20 +52,15 @@ export const databricksUnityCatalog: PlatformAdapter<"databricks-unity-catalog">
   enforcement: "grants",
   identifierCase: DATABRICKS_CASE,
   identityKey: "databricks",
-  tableKey: (ds) => `${ds.objectType}|${ds.incomingShare}`,
+  refusal: (ds, access) =>
+    ds.incomingShare
+      ? {
+          code: "databricks-incoming-share",
+          message: `\`${ds.id}\` comes from an incoming Delta share and cannot carry grants, so ${access} grants nothing on it`,
+          help: `shared data is consumed through the catalog created from the share (\`${ds.location.catalog}\`): grant on that catalog outside accessplane, or remove the data source from the policy`,
+        }
+      : undefined,
   privileges(ds, access) {
-    if (ds.incomingShare) {
-      return {
-        privileges: [],
-        notes: [
-          {
-            code: "databricks-incoming-share",
-            message: `\`${ds.id}\` comes from an incoming Delta share and cannot carry grants, so ${access} grants nothing on it`,
-            help: `shared data is consumed through the catalog created from the share (\`${ds.location.catalog}\`): grant on that catalog outside accessplane, or remove the data source from the policy`,
-          },
-        ],
-      };
-    }
     const privileges = UNITY_CATALOG_PRIVILEGES[ds.objectType][access];
     if (access === "read" || privileges.length > 0) return { privileges, notes: [] };
     return {

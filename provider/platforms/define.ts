@@ -8,6 +8,7 @@ import type { AccessType, Config, DataSourceOf, Identities, Platform } from "../
 import {
   type Enforcement,
   type IdentifierCase,
+  type Note,
   type PlatformAdapter,
   type Privileges,
   type Target,
@@ -36,12 +37,18 @@ export interface AdapterSpec<P extends Platform> {
   readonly identifierCase: IdentifierCase;
   /** The identity key, or how it depends on the configuration and the data source. */
   readonly identityKey: keyof Identities | PlatformAdapter<P>["identityKey"];
+  /** Privileges `access` yields on `ds`, when `refusal` does not refuse it. */
   privileges(ds: DataSourceOf<P>, access: AccessType, config: Config): Privileges;
+  /**
+   * Why nothing can be granted on `ds`, if so (an incoming share, a missing scope): `privileges` is
+   * then empty with this note. Whether it refuses depends on `ds` only, never on `access`.
+   */
+  refusal?(ds: DataSourceOf<P>, access: AccessType): Note | undefined;
   /** Where the privileges land, unquoted. */
   locate(ds: DataSourceOf<P>, config: Config): Placement;
   /** Writes a path as the platform's display name (its quoting, in one place). */
   quote(path: readonly string[]): string;
-  /** Default: the object type (privileges depend on nothing else). */
+  /** Default: the object type, and whether `refusal` refuses (privileges depend on nothing else). */
   tableKey?(ds: DataSourceOf<P>): string;
   /** Default: the sorted union. */
   merge?(a: readonly string[], b: readonly string[]): readonly string[];
@@ -61,7 +68,7 @@ const objectTypeOf = (ds: { objectType: string }): string => ds.objectType;
 
 /** Builds a platform's adapter from its spec. */
 export function defineAdapter<P extends Platform>(spec: AdapterSpec<P>): PlatformAdapter<P> {
-  const { identityKey, locate, quote } = spec;
+  const { identityKey, locate, quote, refusal } = spec;
   const target = (ds: DataSourceOf<P>, config: Config): Target => {
     const placed = locate(ds, config);
     return {
@@ -81,8 +88,15 @@ export function defineAdapter<P extends Platform>(spec: AdapterSpec<P>): Platfor
     enforcement: spec.enforcement,
     identifierCase: spec.identifierCase,
     identityKey: typeof identityKey === "function" ? identityKey : () => identityKey,
-    privileges: (ds, access, config) => spec.privileges(ds, access, config),
-    tableKey: spec.tableKey ? (ds) => spec.tableKey!(ds) : (ds) => objectTypeOf(ds as { objectType: string }),
+    privileges: (ds, access, config) => {
+      const refused = refusal?.(ds, access);
+      return refused ? { privileges: [], notes: [refused] } : spec.privileges(ds, access, config);
+    },
+    tableKey: spec.tableKey
+      ? (ds) => spec.tableKey!(ds)
+      : refusal
+        ? (ds) => `${objectTypeOf(ds as { objectType: string })}|${refusal(ds, "read") !== undefined}`
+        : (ds) => objectTypeOf(ds as { objectType: string }),
     target,
     path,
     merge: spec.merge ?? ((a, b) => union(a, b)),

@@ -4,8 +4,7 @@
  */
 import type { ObjectTypeOf } from "../model/schema";
 import type { PrivilegeTable } from "./types";
-import { delimitQualified } from "./sql/dialect";
-import { SELECT_ONLY, managedSchemaViewPath, viewBasedAdapter } from "./view-based";
+import { SELECT_ONLY, managedSchemaViews, viewBasedAdapter } from "./view-based";
 
 /** SPEC.md's Redshift rule: SELECT on the managed view for every object type, for read and write. */
 export const REDSHIFT_PRIVILEGES = {
@@ -26,6 +25,5 @@ export const redshift = viewBasedAdapter({
   // https://docs.aws.amazon.com/redshift/latest/dg/r_enable_case_sensitive_identifier.html).
   // Federated users (`IAM:alice`, `AWSIDC:alice@example.com`) are not standard identifiers: as written.
   identifierCase: { objects: "lower", users: "lower" },
-  managedView: managedSchemaViewPath("redshift"),
-  quote: (path) => delimitQualified(path, "redshift"),
+  ...managedSchemaViews("redshift"),
 });

@@ -82,23 +82,17 @@ export const s3: PlatformAdapter<"s3"> = defineAdapter({
   // With Identity Center every user is in the directory, so a missing identity is an inventory error;
   // IAM role modes legitimately leave people without a role.
   tableKey: (ds) => `${ds.objectType}|${scopeOf(ds) !== undefined}`,
-  privileges(ds, access) {
-    if (scopeOf(ds) === undefined) {
-      // Falling back to the bucket would silently widen the grant: grant nothing and say so.
-      const key = SCOPE_KEY[ds.objectType];
-      return {
-        privileges: [],
-        notes: [
-          {
-            code: "s3-scope-missing",
-            message: `\`${ds.id}\` is an S3 ${ds.objectType.toLowerCase()} without \`location.${key}\`, so ${access} grants nothing on it`,
-            help: `set \`location.${key}\` on the data source, or make it a \`BUCKET\` if the whole bucket is meant`,
-          },
-        ],
-      };
-    }
-    return { privileges: S3_PRIVILEGES[ds.objectType][access], notes: [] };
+  refusal(ds, access) {
+    if (scopeOf(ds) !== undefined) return undefined;
+    // Falling back to the bucket would silently widen the grant: grant nothing and say so.
+    const key = SCOPE_KEY[ds.objectType];
+    return {
+      code: "s3-scope-missing",
+      message: `\`${ds.id}\` is an S3 ${ds.objectType.toLowerCase()} without \`location.${key}\`, so ${access} grants nothing on it`,
+      help: `set \`location.${key}\` on the data source, or make it a \`BUCKET\` if the whole bucket is meant`,
+    };
   },
+  privileges: (ds, access) => ({ privileges: S3_PRIVILEGES[ds.objectType][access], notes: [] }),
   locate(ds) {
     // A prefix is granted as the folder it names (see model/s3-locations.ts), and the plan says so.
     const key = scopeOf(ds);

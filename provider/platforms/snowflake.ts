@@ -49,20 +49,15 @@ export const snowflake: PlatformAdapter<"snowflake"> = defineAdapter({
   enforcement: "grants",
   identifierCase: SNOWFLAKE_CASE,
   identityKey: "snowflake",
-  tableKey: (ds) => `${ds.objectType}|${ds.incomingShare}`,
+  refusal: (ds) =>
+    ds.incomingShare
+      ? {
+          code: "snowflake-incoming-share",
+          message: `\`${ds.id}\` comes from an incoming data share and cannot carry object grants`,
+          help: `a share is consumed with IMPORTED PRIVILEGES on the whole database \`${ds.location.database}\`: grant that outside accessplane, or remove the data source from the policy`,
+        }
+      : undefined,
   privileges(ds, access) {
-    if (ds.incomingShare) {
-      return {
-        privileges: [],
-        notes: [
-          {
-            code: "snowflake-incoming-share",
-            message: `\`${ds.id}\` comes from an incoming data share and cannot carry object grants`,
-            help: `a share is consumed with IMPORTED PRIVILEGES on the whole database \`${ds.location.database}\`: grant that outside accessplane, or remove the data source from the policy`,
-          },
-        ],
-      };
-    }
     const row = SNOWFLAKE_PRIVILEGES[ds.objectType];
     const privileges = row[access];
     const notes =

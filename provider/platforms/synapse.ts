@@ -4,8 +4,7 @@
  */
 import type { ObjectTypeOf } from "../model/schema";
 import type { PrivilegeTable } from "./types";
-import { delimitQualified } from "./sql/dialect";
-import { SELECT_ONLY, managedSchemaViewPath, viewBasedAdapter } from "./view-based";
+import { SELECT_ONLY, managedSchemaViews, viewBasedAdapter } from "./view-based";
 
 /** SPEC.md's Synapse rule: SELECT on the managed view for every object type, for read and write. */
 export const SYNAPSE_PRIVILEGES = {
@@ -22,6 +21,5 @@ export const synapse = viewBasedAdapter({
   // Names are kept as created; whether they match case-insensitively depends on the database's
   // collation (case-insensitive by default): https://learn.microsoft.com/sql/relational-databases/databases/database-identifiers
   identifierCase: { objects: "exact", users: "exact" },
-  managedView: managedSchemaViewPath("synapse"),
-  quote: (path) => delimitQualified(path, "synapse"),
+  ...managedSchemaViews("synapse"),
 });

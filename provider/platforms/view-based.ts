@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import type { AccessType, Config, DataSourceOf, Identities, ObjectTypeOf } from "../model/schema";
 import { defineAdapter } from "./define";
-import { IDENTIFIER_LIMITS } from "./sql/dialect";
+import { IDENTIFIER_LIMITS, delimitQualified } from "./sql/dialect";
 import { type Note, type IdentifierCase, type PlatformAdapter, type PrivilegeTable, type Privileges, foldLocation } from "./types";
 
 /** The row of every object type on a read-only platform: SELECT, whatever the access type. */
@@ -63,8 +63,6 @@ export interface ViewBasedSpec<P extends ViewBasedPlatform> {
   quote(path: readonly string[]): string;
   /** Why no managed view can serve `ds`, if so: it then grants nothing, and the plan says why. */
   refusal?(ds: DataSourceOf<P>): Note | undefined;
-  /** A refusal depends on more than the object type: the memo key of `privileges`. */
-  tableKey?(ds: DataSourceOf<P>): string;
   /** Platform rules over the whole estate (e.g. one location per mirrored dataset). */
   audit?: PlatformAdapter<P>["audit"];
 }
@@ -119,6 +117,11 @@ export function managedSchemaViewPath(
   return ({ location }, config) => [location.database, config.viewBased.managedSchema, managedViewName(dialect, location)];
 }
 
+/** The managed views of a database.schema.table platform: where they are and how the plan writes them. */
+export function managedSchemaViews<P extends "redshift" | "synapse">(dialect: P): Pick<ViewBasedSpec<P>, "managedView" | "quote"> {
+  return { managedView: managedSchemaViewPath(dialect), quote: (path) => delimitQualified(path, dialect) };
+}
+
 /** `managedSchemaViewPath`, each part written with `quote` and joined with dots. */
 export function managedSchemaView(
   dialect: "redshift" | "synapse",
@@ -154,12 +157,8 @@ export function viewBasedAdapter<P extends ViewBasedPlatform>(spec: ViewBasedSpe
     enforcement: "views",
     identifierCase: spec.identifierCase,
     identityKey: spec.identityKey,
-    ...(spec.tableKey ? { tableKey: spec.tableKey } : {}),
-    privileges: (ds, access) => {
-      const refused = spec.refusal?.(ds);
-      if (refused) return { privileges: [], notes: [refused] };
-      return readOnlyPrivileges(ds, access, spec.table[objectTypeOf(ds)], reason);
-    },
+    ...(spec.refusal ? { refusal: spec.refusal } : {}),
+    privileges: (ds, access) => readOnlyPrivileges(ds, access, spec.table[objectTypeOf(ds)], reason),
     // No parents: SELECT on every managed view goes to PUBLIC once, when the integration is set up;
     // a subscription changes only the entitlements the view joins, never a grant.
     locate: (ds, config) => ({ kind: "VIEW", path: spec.managedView(storedSource(ds, spec.identifierCase), config), parents: [] }),
