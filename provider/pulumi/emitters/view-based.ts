@@ -15,6 +15,7 @@
 import type { DataSourceOf } from "../../model/schema";
 import type { Principal } from "../../plan/types";
 import { ADAPTERS } from "../../platforms";
+import { VIEW_DIALECTS } from "../../platforms/sql/dialect";
 import { storedSource } from "../../platforms/view-based";
 import { childName, memo, type PlatformEmitter, type Scope, track } from "../context";
 import { ManagedView, PolicyEntitlements, ViewEntitlementStore } from "../dynamic";
@@ -31,7 +32,7 @@ function store(scope: Scope, platform: ViewPlatform, database: string): ViewEnti
       scope,
       new ViewEntitlementStore(
         childName(ctx.name, platform, "store", database),
-        { dialect: platform, database, managedSchema, schemaOwner: platform === "synapse" ? synapseSchemaOwner : null },
+        { dialect: platform, database, managedSchema, schemaOwner: VIEW_DIALECTS[platform].ownershipChaining ? synapseSchemaOwner : null },
         { parent: ctx.root },
       ),
     ),
