@@ -36,6 +36,17 @@ export interface Target {
   parents: readonly ParentGrant[];
 }
 
+/**
+ * A target's names as the platform stores them, unquoted, part by part: what `Target` quotes. Emitters
+ * pass these to providers that take names unquoted, so nothing parses a quoted name back.
+ */
+export interface TargetPath {
+  /** The object's path (e.g. `[catalog, schema, table]`; the managed view's on view-based platforms). */
+  object: readonly string[];
+  /** Each parent's path, in the order of `Target.parents`. */
+  parents: readonly (readonly string[])[];
+}
+
 /** How a platform enforces access. */
 export type Enforcement = "grants" | "views" | "cluster" | "access-grants";
 
@@ -94,6 +105,8 @@ export interface PlatformAdapter<P extends Platform = Platform> {
   tableKey(ds: DataSourceOf<P>): string;
   /** Where the privileges land. */
   target(ds: DataSourceOf<P>, config: Config): Target;
+  /** The unquoted names of `target(ds, config)`, part by part. */
+  path(ds: DataSourceOf<P>, config: Config): TargetPath;
   /** Combines privilege sets that several policies give one user on one object. */
   merge(a: readonly string[], b: readonly string[]): readonly string[];
   /** The atomic operations a privilege stands for (S3 access levels expand to actions). */

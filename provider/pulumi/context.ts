@@ -62,12 +62,6 @@ export function providerTag(ctx: EstateContext, platform: Platform): string {
   return p ? pulumi.resourceName(p) : "default";
 }
 
-/** An object name without its dialect quoting (`"DB"."S"`, `` `c`.`s` ``, `[d].[s]` -> `DB.S`), for stable child names. */
-export function plainName(object: string): string {
-  const parts = object.match(/"(?:[^"]|"")*"|`(?:[^`]|``)*`|\[(?:[^\]]|\]\])*\]|[^."`[\]]+/g) ?? [object];
-  return parts.map((p) => (/^["`[]/.test(p) ? p.slice(1, -1).replace(/""|``|\]\]/g, (m) => m[0]!) : p)).join(".");
-}
-
 /** Child names derive from stable keys: principal id, member user, object; never list positions. */
 export function childName(...parts: string[]): string {
   return parts.join("/");
