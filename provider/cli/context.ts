@@ -102,12 +102,13 @@ const errorCount = (issues: Issue[]) => {
 };
 
 /**
- * Loads an estate; when it does not load, prints its issues in `format`, sets exit code 1 and
- * returns undefined, so that the command stops.
+ * Loads an estate; when it does not load, stops `progress`, prints the issues in `format`, sets exit
+ * code 1 and returns undefined, so that the command stops.
  */
-export function loadOrReport(ctx: Context, from: LoadFrom, format: string): Loaded | undefined {
+export function loadOrReport(ctx: Context, from: LoadFrom, format: string, progress?: Progress): Loaded | undefined {
   const { estate, issues } = load(from);
   if (estate) return { estate, issues };
+  progress?.stop();
   const { io } = ctx;
   if ("project" in from) {
     if (format === "json") io.out(JSON.stringify({ version: 1, access: [], issues }, null, 2) + "\n");

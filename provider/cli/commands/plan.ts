@@ -33,7 +33,7 @@ export const planCommand: RegisterCommand = (prog, ctx) => {
     const p = ctx.progress();
     try {
       p.step("loading");
-      const loaded = loadOrReport(ctx, { project }, o.format);
+      const loaded = loadOrReport(ctx, { project }, o.format, p);
       if (!loaded) return;
       const plan = await planStages(loaded, now, p);
       if (o.format === "json" && o.resources && !hasErrors(plan.issues)) {
