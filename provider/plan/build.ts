@@ -9,7 +9,7 @@ import { ADAPTERS, adapterFor } from "../platforms";
 import { type BlastRadius, type Note, type PlatformAdapter, type Privileges, type Target, foldIdentifier } from "../platforms/types";
 import { type Cohort, type Resolution, resolve } from "../resolve/resolve";
 import type { AccessEntry, Plan, PlanApproval, Principal, PrincipalGrant, PrincipalMember, StagedPolicy } from "./types";
-import type { Estate } from "../model/load";
+import type { Estate } from "../model/estate";
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

@@ -1,5 +1,6 @@
 /** Builds estates from inline YAML for tests, through the real loader. */
-import { parseEstate, type Estate } from "../../provider/model/load";
+import { parseEstate } from "../../provider/model/load";
+import type { Estate } from "../../provider/model/estate";
 import type { Issue } from "../../provider/model/issues";
 
 /** Inline sources: file name -> YAML text. */
