@@ -2,7 +2,7 @@
  * Cross-reference checks over a parsed estate: duplicates, unknown references, approvals by
  * non-approvers, selections that match nothing, and configuration rules.
  */
-import { type Issue, dottedPath } from "./issues";
+import { type Issue, type IssueCode, dottedPath } from "./issues";
 import type { Policy, DataSource, DataSourceSelection, User } from "./schema";
 import type { Estate, Locator } from "./estate";
 import { isApprover, matches, walkConditions } from "./policy";
@@ -49,7 +49,7 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, re
   const { policies, inventory, config } = estate;
   const mk = (
     severity: Issue["severity"],
-    code: string,
+    code: IssueCode,
     message: string,
     help: string,
     origin: Origin,
@@ -66,7 +66,7 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, re
   };
 
   // Duplicates
-  const dup = <T extends object>(items: T[], key: (t: T) => string, what: string, code: string, sub: string) => {
+  const dup = <T extends object>(items: T[], key: (t: T) => string, what: string, code: IssueCode, sub: string) => {
     const seen = new Map<string, T>();
     for (const it of items) {
       const k = key(it);

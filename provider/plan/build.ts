@@ -566,7 +566,7 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
 /** The data sources of one table warning: they share its policy, code, platform, object type, reason and help. */
 interface NoteGroup {
   policy: string;
-  code: string;
+  code: Note["code"];
   platform: string;
   objectType: string;
   /** The note's message with the data source's name replaced by "each data source". */
