@@ -9,7 +9,7 @@ import { ADAPTERS, adapterFor } from "../platforms";
 import { type BlastRadius, type Note, type PlatformAdapter, type Privileges, type Target, foldIdentifier } from "../platforms/types";
 import { type Cohort, type Resolution, resolve } from "../resolve/resolve";
 import type { AccessEntry, Plan, PlanApproval, Principal, PrincipalGrant, PrincipalMember, StagedPolicy } from "./types";
-import type { Estate } from "../model/load";
+import type { Estate } from "../model/estate";
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -566,7 +566,7 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
 /** The data sources of one table warning: they share its policy, code, platform, object type, reason and help. */
 interface NoteGroup {
   policy: string;
-  code: string;
+  code: Note["code"];
   platform: string;
   objectType: string;
   /** The note's message with the data source's name replaced by "each data source". */

@@ -5,9 +5,9 @@
  * `inForce`, `subscribersOf`, which `resolve`'s bitset evaluation is property-tested against) and its
  * cohorts, so it can never disagree with a plan.
  */
-import type { Estate } from "../model/load";
+import type { Estate } from "../model/estate";
 import type { AccessType, Condition, DataSource, Identities, Platform, Policy, User } from "../model/schema";
-import { isApprover } from "../model/validate";
+import { isApprover } from "../model/policy";
 import { adapterFor } from "../platforms";
 import { foldIdentifier } from "../platforms/types";
 import { type Subscription, inForce, matches, resolve } from "../resolve/resolve";

@@ -64,7 +64,7 @@ export const snowflake: PlatformAdapter<"snowflake"> = defineAdapter({
       access === "write" && privileges.length === row.read.length
         ? [
             {
-              code: "write-on-read-only-object",
+              code: "write-on-read-only-object" as const,
               message: `\`${ds.id}\` is a ${ds.objectType.toLowerCase()}, a read-only object: write yields SELECT only`,
               help: "use a read policy for read-only objects, or point the write policy at base tables",
             },

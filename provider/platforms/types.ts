@@ -2,12 +2,12 @@
  * The adapter contract: each platform declares its privilege tables as typed data and how it names
  * principals and objects. Shared code only calls these members; it never branches on a platform.
  */
-import type { Issue } from "../model/issues";
+import type { Issue, IssueCode } from "../model/issues";
 import type { AccessType, Config, DataSource, DataSourceOf, Identities, Inventory, Platform, Policy, User } from "../model/schema";
 
 /** A warning an adapter raises about one (data source, access) pair. */
 export interface Note {
-  code: string;
+  code: IssueCode;
   message: string;
   help: string;
 }

@@ -3,7 +3,7 @@
  * lookups and resources that several policies use (Databricks user ids, groups per provider).
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { Estate } from "../model/load";
+import type { Estate } from "../model/estate";
 import type { DataSource, Platform } from "../model/schema";
 import type { Plan, Principal } from "../plan/types";
 

@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import type { AccessType, DataSource, Inventory, Policy, User } from "../model/schema";
 import { DataSourceIndex } from "../model/select";
-import { isApprover, matches } from "../model/validate";
+import { isApprover, matches } from "../model/policy";
 import { type Bits, UserIndex, add as addBit, and, has, indexes as members } from "./bitset";
 
 /** Why a user is subscribed through a policy. */

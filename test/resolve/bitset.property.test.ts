@@ -7,7 +7,7 @@
  */
 import fc from "fast-check";
 import { BASE, NOW as BENCH_NOW, generateEstate } from "../../bench/generate";
-import type { Estate } from "../../provider/model/load";
+import type { Estate } from "../../provider/model/estate";
 import type { Condition, DataSource, User } from "../../provider/model/schema";
 import { UserIndex, and, full, has, indexes, or, wordsFor } from "../../provider/resolve/bitset";
 import { matches, resolve } from "../../provider/resolve/resolve";
