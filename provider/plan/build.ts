@@ -5,7 +5,7 @@
 import type { Issue } from "../model/issues";
 import { sortIssues } from "../model/issues";
 import type { DataSource, Identities, Policy } from "../model/schema";
-import { ADAPTERS, bind } from "../platforms";
+import { ADAPTERS } from "../platforms";
 import { type BlastRadius, type PlatformAdapter, foldIdentifier } from "../platforms/types";
 import { type Cohort, type Resolution, resolve } from "../resolve/resolve";
 import { AccessTable, type Holding } from "./access-table";
@@ -222,7 +222,7 @@ function sharedIdentities(estate: Estate): Issue[] {
   for (const p of [...platforms].sort()) {
     const a = ADAPTERS[p] as PlatformAdapter;
     const keys = new Set<keyof Identities>([a.identityKey(config)]);
-    for (const ds of estate.inventory.dataSources) if (ds.platform === p) keys.add(bind(ds, config).identityKey());
+    for (const ds of estate.inventory.dataSources) if (ds.platform === p) keys.add(a.identityKey(config, ds));
     keys.delete("iamRole");
     for (const key of [...keys].sort()) {
       const byIdentity = new Map<string, string[]>();
