@@ -4,13 +4,28 @@
  */
 import type { Connector } from "./types";
 import { postgres, redshift } from "./redshift";
+import { bigquery } from "./bigquery";
+import { databricksSpark } from "./databricks-spark";
+import { databricksUnityCatalog } from "./databricks-unity-catalog";
+import { s3 } from "./s3";
+import { snowflake } from "./snowflake";
+import { synapse } from "./synapse";
+import { trino } from "./trino";
 
 /**
  * The catalog connectors of the other platforms, one module each (`snowflake.ts`,
  * `databricks-unity-catalog.ts`, `databricks-spark.ts`, `trino.ts`, `synapse.ts`, `bigquery.ts`,
  * `s3.ts`): import each and list it here, in this one place.
  */
-const PLATFORM_CONNECTORS: readonly Connector<never>[] = [];
+const PLATFORM_CONNECTORS: readonly Connector<never>[] = [
+  snowflake as Connector<never>,
+  databricksUnityCatalog as Connector<never>,
+  databricksSpark as Connector<never>,
+  trino as Connector<never>,
+  synapse as Connector<never>,
+  bigquery as Connector<never>,
+  s3 as Connector<never>,
+];
 
 /** Every connector, in the order `accessplane inventory pull --help` lists them. */
 export const CONNECTORS: readonly Connector<never>[] = [
