@@ -246,9 +246,10 @@ export async function pullSnowflake(config: SnowflakeConfig, ctx: PullContext): 
   }
   const byKey = new Map<string, CatalogObject>();
   for (const db of databases) {
-    const name = db.NAME ?? db.name;
+    const name = db.NAME;
     if (!name || SYSTEM_DATABASES.has(name) || !ctx.scope.container([name])) continue;
-    const kind = (db.KIND ?? "STANDARD").toUpperCase();
+    // Without a `kind` column, a database with an `origin` (the share it was created from) is imported.
+    const kind = (db.KIND ?? (db.ORIGIN ? "IMPORTED DATABASE" : "STANDARD")).toUpperCase();
     const k = DATABASE_KINDS[kind];
     if (k === "skip") continue;
     if (!k) {

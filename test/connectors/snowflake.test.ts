@@ -135,6 +135,37 @@ describe("snowflake connector (SQL API v2)", () => {
     }
   });
 
+  test("an answer that is not JSON is source-bad-response", async () => {
+    const s = await serve(() => ({ body: "<html>Sign in</html>" }));
+    try {
+      const r = await snowflake.pull(config(s.url), context({ env }));
+      expect(r.issues).toEqual([expect.objectContaining({ severity: "error", code: "source-bad-response" })]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test("an account whose SHOW DATABASES has no kind column marks databases with an origin as shared", async () => {
+    const handler = snowflakeHandler(estate, { token: TOKEN });
+    const s = await serve((req) => {
+      const a = handler(req);
+      const body = a.body as { resultSetMetaData?: { rowType: { name: string }[] }; data?: (string | null)[][] };
+      // Drop the last column (kind) of SHOW DATABASES.
+      if (body?.resultSetMetaData?.rowType.at(-1)?.name === "kind") {
+        body.resultSetMetaData.rowType.pop();
+        for (const row of body.data ?? []) row.pop();
+      }
+      return a;
+    });
+    try {
+      const r = await snowflake.pull(config(s.url), context({ env, include: ["PARTNER_DATA", "MY_APP"] }));
+      // PARTNER_DATA has an origin; MY_APP reads as a standard database without a kind.
+      expect(summary(r)).toEqual(["MY_APP.CORE.STATE BASE TABLE", "PARTNER_DATA.SHARED.PRICES VIEW (share)"]);
+    } finally {
+      await s.close();
+    }
+  });
+
   test("an unreachable account is source-unreachable", async () => {
     const r = await snowflake.pull(config("http://127.0.0.1:1"), context({ env }));
     expect(r.issues[0]).toMatchObject({ severity: "error", code: "source-unreachable" });
