@@ -225,6 +225,12 @@ export function filterPlan(plan: Plan, f: PlanFilter, ctx: PlanContext): Plan {
   return out;
 }
 
+/** The context narrowed to the selected data sources (the summary counts only those). */
+export function narrowContext(ctx: PlanContext, f: PlanFilter): PlanContext {
+  if (!f.restricts.dataSources) return ctx;
+  return { ...ctx, dataSources: ctx.dataSources.filter((d) => f.dataSource(d.id)) };
+}
+
 /** A one-line description of the active filters, e.g. `--user alice --platform snowflake`. */
 export function describeFilter(spec: FilterSpec): string {
   return DIMENSIONS.flatMap((d) => (spec[d.key] ?? []).map((p) => `${d.flag} ${p}`)).join(" ");
