@@ -6,6 +6,7 @@
  */
 import type { Estate } from "../model/load";
 import type { Platform } from "../model/schema";
+import { adapterFor } from "../platforms";
 import { closestNames, type DataSourceInfo, type PlanContext, type PlanFilter } from "../plan/filter";
 import { PRINCIPAL_NOUN } from "../plan/render/summary";
 import type { Plan } from "../plan/types";
@@ -76,6 +77,11 @@ export interface ReviewInput {
   plan: Plan;
   ctx: PlanContext;
   approvers: ApproversOf;
+  /**
+   * The privileges read access yields on a data source: a grant of a write principal is write only
+   * where it yields more (a write policy on a view yields what read does), as in the plan's entries.
+   */
+  readPrivileges: (dataSource: string) => readonly string[];
   /** The first commit of each policy file (ISO instant), from git where available. */
   policySince?: ReadonlyMap<string, string>;
   owner?: string;
@@ -112,6 +118,7 @@ export function buildReview(input: ReviewInput): Review {
       const a = approvals.get(`${p.policy}\n${m.user}`);
       const since = a ? { since: a.approvedAt, sinceSource: "approval" as const } : gitSince ? { since: gitSince, sinceSource: "git" as const } : {};
       for (const g of grants) {
+        const write = p.access === "write" && !sameSet(g.privileges, input.readPrivileges(g.dataSource));
         rows.push({
           dataSource: g.dataSource,
           platform: p.platform,
@@ -119,7 +126,7 @@ export function buildReview(input: ReviewInput): Review {
           object: g.object,
           user: m.user,
           identity: m.identity,
-          access: p.access,
+          access: write ? "write" : "read",
           privileges: [...g.privileges].sort(),
           policy: p.policy,
           principalKind: PRINCIPAL_NOUN[p.platform],
@@ -153,6 +160,12 @@ export function buildReview(input: ReviewInput): Review {
     }),
     rows,
   };
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const s = new Set(a);
+  return b.every((x) => s.has(x));
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -202,4 +215,22 @@ export function approversOf(estate: Estate): ApproversOf {
   const out = new Map<string, { users: readonly string[]; groups: readonly string[] }>();
   for (const p of estate.policies) if (p.restriction.level === "approval") out.set(p.name, p.restriction.approvers);
   return out;
+}
+
+/** What `buildReview` needs of the estate beyond the plan and its context. */
+export function reviewInputs(estate: Estate): Pick<ReviewInput, "approvers" | "readPrivileges"> {
+  const byId = new Map(estate.inventory.dataSources.map((d) => [d.id, d]));
+  const memo = new Map<string, readonly string[]>();
+  return {
+    approvers: approversOf(estate),
+    readPrivileges: (id) => {
+      let p = memo.get(id);
+      if (p === undefined) {
+        const ds = byId.get(id);
+        p = ds ? adapterFor(ds).privileges(ds as never, "read", estate.config).privileges : [];
+        memo.set(id, p);
+      }
+      return p;
+    },
+  };
 }

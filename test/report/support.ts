@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { loadEstate, type Estate } from "../../provider/model/load";
 import { buildPlan } from "../../provider/plan/build";
 import { planContext } from "../../provider/plan/filter";
-import { approversOf, buildReview, type Review } from "../../provider/report/rows";
+import { buildReview, reviewInputs, type Review } from "../../provider/report/rows";
 import { mustLoad } from "../support/estate";
 
 /** The instant the example goldens are computed at. */
@@ -29,7 +29,7 @@ export function fixedSince(estate: Estate): Map<string, string> {
 /** The review of `estate` (one owner's data sources, or all of them). */
 export function reviewOf(estate: Estate, owner?: string, now = NOW): Review {
   const plan = buildPlan(estate, now);
-  return buildReview({ plan, ctx: planContext(estate), approvers: approversOf(estate), policySince: fixedSince(estate), ...(owner !== undefined ? { owner } : {}) });
+  return buildReview({ plan, ctx: planContext(estate), ...reviewInputs(estate), policySince: fixedSince(estate), ...(owner !== undefined ? { owner } : {}) });
 }
 
 /** Names built to break out of HTML, attributes, scripts and spreadsheets. */
