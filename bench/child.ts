@@ -76,7 +76,7 @@ function planMode(req: ChildRequest): Record<string, unknown> {
   const base = load(req.dir);
   const loadRssMiB = rssMiB();
   const planned = plan(base.estate, req.now);
-  // The high-water mark now covers reading, parsing, resolving and planning one estate: the Pulumi
+  // At this point the high-water mark covers reading, parsing, resolving and planning one estate: the Pulumi
   // path, which never needs access entries as objects.
   const peakRssMiB = rssMiB();
   const entries = planned.plan.accessCount;

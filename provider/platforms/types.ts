@@ -171,7 +171,10 @@ export function upperIdent(prefix: string, key: string): string {
   return `${prefix}${key}`.toUpperCase().replace(/[^A-Z0-9_$]/g, "_");
 }
 
-/** Group-style name for generated principals: lower case, `~` (guardrail suffix) to `-`. */
+/**
+ * Group-style name for generated principals: the prefix and the cohort key as written (case kept),
+ * each `~` (before a guardrail signature or `read` in the key) written `--`.
+ */
 export function groupName(prefix: string, key: string): string {
   return `${prefix}${key}`.replace(/~/g, "--");
 }
