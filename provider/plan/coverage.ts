@@ -37,6 +37,12 @@ export function uncoveredDataSources(estate: Estate): UncoveredDataSource[] {
   }
   return estate.inventory.dataSources
     .filter((d) => !covered.has(d.id))
-    .map((d) => ({ dataSource: d.id, platform: d.platform, objectType: d.objectType, owners: [...d.owners], stagedPolicies: (staged.get(d.id) ?? []).sort() }))
+    .map((d) => ({
+      dataSource: d.id,
+      platform: d.platform,
+      objectType: d.objectType,
+      owners: [...d.owners],
+      stagedPolicies: (staged.get(d.id) ?? []).sort(),
+    }))
     .sort((a, b) => (a.dataSource < b.dataSource ? -1 : a.dataSource > b.dataSource ? 1 : 0));
 }

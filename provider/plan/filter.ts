@@ -39,7 +39,13 @@ export interface PolicyInfo {
 export function planContext(estate: Estate): PlanContext {
   return {
     users: estate.inventory.users.map((u) => u.id),
-    dataSources: estate.inventory.dataSources.map((d) => ({ id: d.id, platform: d.platform, objectType: d.objectType, tags: d.tags, owners: d.owners })),
+    dataSources: estate.inventory.dataSources.map((d) => ({
+      id: d.id,
+      platform: d.platform,
+      objectType: d.objectType,
+      tags: d.tags,
+      owners: d.owners,
+    })),
     policies: estate.policies.map((p) => ({ name: p.name, file: p.file, kind: p.kind, state: p.state, access: p.access })),
   };
 }
@@ -73,10 +79,24 @@ interface Dimension {
 /** Every filter dimension, in the order errors are reported. */
 export const DIMENSIONS: readonly Dimension[] = [
   { key: "users", flag: "--user", noun: "user", level: "user", names: (c) => c.users },
-  { key: "dataSources", flag: "--data-source", noun: "data source", level: "dataSource", names: (c) => c.dataSources.map((d) => d.id), of: (d) => [d.id] },
+  {
+    key: "dataSources",
+    flag: "--data-source",
+    noun: "data source",
+    level: "dataSource",
+    names: (c) => c.dataSources.map((d) => d.id),
+    of: (d) => [d.id],
+  },
   { key: "policies", flag: "--policy", noun: "policy", level: "policy", names: (c) => c.policies.map((p) => p.name) },
   { key: "platforms", flag: "--platform", noun: "platform", level: "dataSource", names: () => PLATFORMS, of: (d) => [d.platform] },
-  { key: "tags", flag: "--tag", noun: "tag", level: "dataSource", names: (c) => new Set(c.dataSources.flatMap((d) => d.tags)), of: (d) => d.tags },
+  {
+    key: "tags",
+    flag: "--tag",
+    noun: "tag",
+    level: "dataSource",
+    names: (c) => new Set(c.dataSources.flatMap((d) => d.tags)),
+    of: (d) => d.tags,
+  },
 ];
 
 /** A filter pattern that matches no name of its dimension. */
@@ -98,7 +118,13 @@ export class FilterError extends Error {
 /** A glob pattern as a test: `*` any run of characters, `?` exactly one; everything else literal. */
 export function globTest(pattern: string): (s: string) => boolean {
   if (!/[*?]/.test(pattern)) return (s) => s === pattern;
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "s");
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+    "s",
+  );
   return (s) => re.test(s);
 }
 
@@ -107,7 +133,8 @@ export function closestNames(pattern: string, names: Iterable<string>, n = 3): s
   const literal = pattern.replace(/[*?]/g, "");
   const scored: { name: string; d: number }[] = [];
   for (const name of names) {
-    const d = literal.length === 0 ? 0 : /[*?]/.test(pattern) && name.toLowerCase().includes(literal.toLowerCase()) ? 0 : distance(literal, name);
+    const d =
+      literal.length === 0 ? 0 : /[*?]/.test(pattern) && name.toLowerCase().includes(literal.toLowerCase()) ? 0 : distance(literal, name);
     scored.push({ name, d });
   }
   scored.sort((a, b) => a.d - b.d || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -163,7 +190,8 @@ export function compileFilter(spec: FilterSpec, ctx: PlanContext): PlanFilter {
   };
 }
 
-const entryKept = (f: PlanFilter, e: AccessEntry) => f.user(e.user) && f.dataSource(e.dataSource) && (!f.restricts.policies || e.policies.some((p) => f.policy(p)));
+const entryKept = (f: PlanFilter, e: AccessEntry) =>
+  f.user(e.user) && f.dataSource(e.dataSource) && (!f.restricts.policies || e.policies.some((p) => f.policy(p)));
 
 /**
  * Whether an issue concerns the filtered part of the estate: an issue naming data sources is kept
@@ -201,7 +229,9 @@ export function filterPlan(plan: Plan, f: PlanFilter, ctx: PlanContext): Plan {
   const expirations = plan.expirations.filter(
     (x) => f.user(x.user) && f.policy(x.policy) && (!f.restricts.dataSources || held.has(`${x.user}\n${x.policy}`)),
   );
-  const blastRadius = plan.blastRadius.filter((b) => f.dataSource(b.dataSource) && f.policy(b.policy) && (!f.restricts.users || b.users.some((u) => f.user(u))));
+  const blastRadius = plan.blastRadius.filter(
+    (b) => f.dataSource(b.dataSource) && f.policy(b.policy) && (!f.restricts.users || b.users.some((u) => f.user(u))),
+  );
   const policyFiles = new Set(ctx.policies.map((p) => p.file));
   const filesOfSelected = f.restricts.policies ? new Set(ctx.policies.filter((p) => f.policy(p.name)).map((p) => p.file)) : undefined;
   const issues = plan.issues.filter((i) => issueKept(f, i, filesOfSelected, policyFiles));

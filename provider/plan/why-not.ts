@@ -31,7 +31,13 @@ export function keptOff(e: Explanation): KeptOff[] {
       for (const o of v.outcomes) {
         if (o.result === "blocked") {
           const failing = o.gates.filter((g) => !g.passes).map((g) => `\`${g.guardrail}\``);
-          push({ user: e.user, dataSource: o.dataSource, policy: v.policy, reason: "guardrail", detail: `blocked by guardrail ${failing.join(", ") || "(none named)"}` });
+          push({
+            user: e.user,
+            dataSource: o.dataSource,
+            policy: v.policy,
+            reason: "guardrail",
+            detail: `blocked by guardrail ${failing.join(", ") || "(none named)"}`,
+          });
         } else if (o.result === "no-identity") {
           push({
             user: e.user,
@@ -48,11 +54,27 @@ export function keptOff(e: Explanation): KeptOff[] {
     if (r.level === "approval" && r.approvals.length > 0 && r.approvals.every((a) => a.status === "expired")) {
       const last = [...r.approvals].sort((a, b) => Date.parse(b.expiresAt ?? b.approvedAt) - Date.parse(a.expiresAt ?? a.approvedAt))[0]!;
       for (const ds of v.dataSources)
-        push({ user: e.user, dataSource: ds, policy: v.policy, reason: "expired-approval", detail: `approval by \`${last.approvedBy}\` expired on ${shortInstant(last.expiresAt ?? last.approvedAt)}` });
+        push({
+          user: e.user,
+          dataSource: ds,
+          policy: v.policy,
+          reason: "expired-approval",
+          detail: `approval by \`${last.approvedBy}\` expired on ${shortInstant(last.expiresAt ?? last.approvedAt)}`,
+        });
     } else if (r.level === "users" && r.selections.length > 0 && r.selections.every((s) => !s.inForce)) {
-      const last = r.selections.map((s) => s.expiresAt ?? "").sort().pop() ?? "";
+      const last =
+        r.selections
+          .map((s) => s.expiresAt ?? "")
+          .sort()
+          .pop() ?? "";
       for (const ds of v.dataSources)
-        push({ user: e.user, dataSource: ds, policy: v.policy, reason: "expired-selection", detail: `selection expired on ${last ? shortInstant(last) : "an earlier date"}` });
+        push({
+          user: e.user,
+          dataSource: ds,
+          policy: v.policy,
+          reason: "expired-selection",
+          detail: `selection expired on ${last ? shortInstant(last) : "an earlier date"}`,
+        });
     }
   }
   return out.sort((a, b) => (a.dataSource < b.dataSource ? -1 : a.dataSource > b.dataSource ? 1 : a.policy < b.policy ? -1 : 1));

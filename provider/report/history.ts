@@ -25,11 +25,21 @@ export async function firstCommits(files: readonly string[], cwd: string): Promi
   if (files.length === 0) return new Map();
   const run = (args: string[]) =>
     new Promise<string | undefined>((resolve) =>
-      execFile("git", args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, windowsHide: true }, (err, stdout) => resolve(err ? undefined : stdout)),
+      execFile("git", args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, windowsHide: true }, (err, stdout) =>
+        resolve(err ? undefined : stdout),
+      ),
     );
   const top = (await run(["rev-parse", "--show-toplevel"]))?.trim();
   if (!top) return new Map();
-  const out = await run(["log", "--diff-filter=A", "--format=%x00%cI", "--name-only", "--no-renames", "--", ...files.map((f) => path.resolve(cwd, f))]);
+  const out = await run([
+    "log",
+    "--diff-filter=A",
+    "--format=%x00%cI",
+    "--name-only",
+    "--no-renames",
+    "--",
+    ...files.map((f) => path.resolve(cwd, f)),
+  ]);
   if (out === undefined) return new Map();
   const byRepoPath = parseFirstCommits(out);
   const result = new Map<string, string>();

@@ -143,7 +143,9 @@ function rowHtml(r: ReviewRow, i: number): string {
   const since = r.since
     ? `<td class="date" data-value="${esc(r.since)}" title="${esc(`${when(r.since)}: ${r.sinceSource === "approval" ? "approved at" : "first commit of the policy file"}`)}">${esc(day(r.since))}</td>`
     : `<td data-value="" class="nobody">unknown</td>`;
-  const until = r.until ? `<td class="date" data-value="${esc(r.until)}" title="${esc(when(r.until))}">${esc(day(r.until))}</td>` : `<td data-value="~" class="nobody">no expiry</td>`;
+  const until = r.until
+    ? `<td class="date" data-value="${esc(r.until)}" title="${esc(when(r.until))}">${esc(day(r.until))}</td>`
+    : `<td data-value="~" class="nobody">no expiry</td>`;
   const approval = r.approvedBy ? `${esc(r.approvedBy)} on ${esc(day(r.approvedAt!))}` : "";
   return (
     `<tr id="row-${i}">` +
@@ -192,7 +194,9 @@ export function chartSvg(sources: readonly ReviewDataSource[]): string {
     `<rect x="${labelW}" y="${legendY - 10}" width="12" height="12" fill="#2f7d4f"/><text x="${labelW + 16}" y="${legendY}">read</text>` +
     `<rect x="${labelW + 70}" y="${legendY - 10}" width="12" height="12" fill="#b5651d"/><text x="${labelW + 86}" y="${legendY}">write</text>` +
     `</svg>` +
-    (sources.length > shown.length ? `<p class="meta">${sources.length - shown.length} more data sources with fewer users are in the table below.</p>` : "")
+    (sources.length > shown.length
+      ? `<p class="meta">${sources.length - shown.length} more data sources with fewer users are in the table below.</p>`
+      : "")
   );
 }
 
@@ -210,7 +214,20 @@ function sourcesTable(sources: readonly ReviewDataSource[]): string {
 
 const HEADERS: { label: string; sort: boolean }[] = [
   { label: "keep / revoke", sort: false },
-  ...["data source", "platform", "user", "identity", "access", "privileges", "policy", "principal", "since", "until", "approval", "approvers"].map((label) => ({ label, sort: true })),
+  ...[
+    "data source",
+    "platform",
+    "user",
+    "identity",
+    "access",
+    "privileges",
+    "policy",
+    "principal",
+    "since",
+    "until",
+    "approval",
+    "approvers",
+  ].map((label) => ({ label, sort: true })),
 ];
 
 /** The review as a complete HTML document. */

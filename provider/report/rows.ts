@@ -64,7 +64,12 @@ export class OwnerError extends Error {
     readonly owner: string,
     readonly closest: readonly string[],
   ) {
-    super(`--owner \`${owner}\` owns no data source` + (closest.length ? `; owners in the estate: ${closest.map((c) => `\`${c}\``).join(", ")}` : "; no data source has `owners` in the inventory"));
+    super(
+      `--owner \`${owner}\` owns no data source` +
+        (closest.length
+          ? `; owners in the estate: ${closest.map((c) => `\`${c}\``).join(", ")}`
+          : "; no data source has `owners` in the inventory"),
+    );
     this.name = "OwnerError";
   }
 }
@@ -93,7 +98,8 @@ const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id 
 /** The data sources a review covers: the owner's (every one without an owner), narrowed by the filter. */
 export function reviewDataSources(ctx: PlanContext, owner: string | undefined, filter?: PlanFilter): DataSourceInfo[] {
   let ds = owner === undefined ? [...ctx.dataSources] : ctx.dataSources.filter((d) => d.owners.includes(owner));
-  if (owner !== undefined && ds.length === 0) throw new OwnerError(owner, closestNames(owner, new Set(ctx.dataSources.flatMap((d) => d.owners))));
+  if (owner !== undefined && ds.length === 0)
+    throw new OwnerError(owner, closestNames(owner, new Set(ctx.dataSources.flatMap((d) => d.owners))));
   if (filter) ds = ds.filter((d) => filter.dataSource(d.id));
   return ds.sort(byId);
 }
@@ -116,7 +122,11 @@ export function buildReview(input: ReviewInput): Review {
     for (const m of p.members) {
       if (filter && !filter.user(m.user)) continue;
       const a = approvals.get(`${p.policy}\n${m.user}`);
-      const since = a ? { since: a.approvedAt, sinceSource: "approval" as const } : gitSince ? { since: gitSince, sinceSource: "git" as const } : {};
+      const since = a
+        ? { since: a.approvedAt, sinceSource: "approval" as const }
+        : gitSince
+          ? { since: gitSince, sinceSource: "git" as const }
+          : {};
       for (const g of grants) {
         const write = p.access === "write" && !sameSet(g.privileges, input.readPrivileges(g.dataSource));
         rows.push({
@@ -139,10 +149,7 @@ export function buildReview(input: ReviewInput): Review {
       }
     }
   }
-  rows.sort(
-    (a, b) =>
-      cmp(a.dataSource, b.dataSource) || cmp(a.user, b.user) || cmp(a.policy, b.policy) || cmp(a.principal, b.principal),
-  );
+  rows.sort((a, b) => cmp(a.dataSource, b.dataSource) || cmp(a.user, b.user) || cmp(a.policy, b.policy) || cmp(a.principal, b.principal));
   const holders = new Map<string, { users: Set<string>; writers: Set<string> }>();
   for (const r of rows) {
     const h = holders.get(r.dataSource) ?? holders.set(r.dataSource, { users: new Set(), writers: new Set() }).get(r.dataSource)!;

@@ -5,7 +5,16 @@
  */
 import { BASE, generateEstate, NOW } from "../../bench/generate";
 import { buildPlan } from "../../provider/plan/build";
-import { closestNames, compileFilter, type FilterSpec, FilterError, filterPlan, globTest, narrowContext, planContext } from "../../provider/plan/filter";
+import {
+  closestNames,
+  compileFilter,
+  type FilterSpec,
+  FilterError,
+  filterPlan,
+  globTest,
+  narrowContext,
+  planContext,
+} from "../../provider/plan/filter";
 import type { AccessEntry, Plan } from "../../provider/plan/types";
 
 describe("globTest", () => {
@@ -48,12 +57,42 @@ describe("on a generated estate", () => {
 
   test.each<[string, FilterSpec, ReturnType<typeof figures>, (e: AccessEntry) => boolean]>([
     ["one user", { users: ["u042"] }, { access: 22, principals: 13, users: 1, dataSources: 22, expirations: 0 }, (e) => e.user === "u042"],
-    ["a user glob", { users: ["u00*"] }, { access: 83, principals: 18, users: 10, dataSources: 25, expirations: 1 }, (e) => /^u00/.test(e.user)],
-    ["one platform", { platforms: ["snowflake"] }, { access: 2710, principals: 21, users: 624, dataSources: 36, expirations: 14 }, (e) => e.platform === "snowflake"],
-    ["a platform glob", { platforms: ["databricks-*"] }, { access: 871, principals: 23, users: 621, dataSources: 31, expirations: 6 }, (e) => e.platform.startsWith("databricks-")],
-    ["a tag", { tags: ["pii"] }, { access: 473, principals: 16, users: 377, dataSources: 15, expirations: 2 }, (e) => dsInfo.get(e.dataSource)!.tags.includes("pii")],
-    ["a data-source glob", { dataSources: ["sf.*"] }, { access: 2710, principals: 21, users: 624, dataSources: 36, expirations: 14 }, (e) => e.dataSource.startsWith("sf.")],
-    ["a policy glob", { policies: ["*-approval-*"] }, { access: 88, principals: 19, users: 28, dataSources: 26, expirations: 16 }, (e) => e.policies.some((p) => p.includes("-approval-"))],
+    [
+      "a user glob",
+      { users: ["u00*"] },
+      { access: 83, principals: 18, users: 10, dataSources: 25, expirations: 1 },
+      (e) => /^u00/.test(e.user),
+    ],
+    [
+      "one platform",
+      { platforms: ["snowflake"] },
+      { access: 2710, principals: 21, users: 624, dataSources: 36, expirations: 14 },
+      (e) => e.platform === "snowflake",
+    ],
+    [
+      "a platform glob",
+      { platforms: ["databricks-*"] },
+      { access: 871, principals: 23, users: 621, dataSources: 31, expirations: 6 },
+      (e) => e.platform.startsWith("databricks-"),
+    ],
+    [
+      "a tag",
+      { tags: ["pii"] },
+      { access: 473, principals: 16, users: 377, dataSources: 15, expirations: 2 },
+      (e) => dsInfo.get(e.dataSource)!.tags.includes("pii"),
+    ],
+    [
+      "a data-source glob",
+      { dataSources: ["sf.*"] },
+      { access: 2710, principals: 21, users: 624, dataSources: 36, expirations: 14 },
+      (e) => e.dataSource.startsWith("sf."),
+    ],
+    [
+      "a policy glob",
+      { policies: ["*-approval-*"] },
+      { access: 88, principals: 19, users: 28, dataSources: 26, expirations: 16 },
+      (e) => e.policies.some((p) => p.includes("-approval-")),
+    ],
     [
       "users and two platforms (AND across, OR within)",
       { users: ["u1??"], platforms: ["s3", "trino"] },

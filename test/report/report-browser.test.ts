@@ -15,9 +15,19 @@ import type { Review } from "../../provider/report/rows";
 import { exampleEstate, HOSTILE, hostileEstate, reviewOf } from "./support";
 
 const CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 const hasBrowser = fs.existsSync(CHROMIUM);
-if (!hasBrowser) console.warn(`report-browser: skipped: no browser at ${CHROMIUM} (install Debian's \`chromium\` package: apt-get install -y chromium)`);
+if (!hasBrowser)
+  console.warn(`report-browser: skipped: no browser at ${CHROMIUM} (install Debian's \`chromium\` package: apt-get install -y chromium)`);
 const suite = hasBrowser ? describe : describe.skip;
 
 /** Decodes a PNG's pixels enough to tell an empty (one-colour) image from a drawn one. */
@@ -56,7 +66,12 @@ suite("the HTML access review in headless Chromium", () => {
   beforeAll(async () => {
     userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "accessplane-chromium-"));
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "accessplane-report-"));
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, args: ARGS, headless: true, viewport: { width: 1400, height: 900 } });
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      args: ARGS,
+      headless: true,
+      viewport: { width: 1400, height: 900 },
+    });
     await context.route("**/*", (route) => {
       const url = route.request().url();
       if (url.startsWith("file://")) return route.continue();
@@ -89,7 +104,8 @@ suite("the HTML access review in headless Chromium", () => {
     return { page, fileRequests };
   }
 
-  const column = (page: Page, i: number) => page.$$eval(`#grants tbody tr:not(.out) td:nth-child(${i + 1})`, (tds) => tds.map((t) => t.textContent!.trim()));
+  const column = (page: Page, i: number) =>
+    page.$$eval(`#grants tbody tr:not(.out) td:nth-child(${i + 1})`, (tds) => tds.map((t) => t.textContent!.trim()));
   const USER = 3; // keep/revoke, data source, platform, user
 
   test("shows every grant of the review, sorts, filters, records decisions, prints, and makes no request", async () => {
@@ -101,7 +117,15 @@ suite("the HTML access review in headless Chromium", () => {
     expect(await page.locator("#count").textContent()).toBe(`${review.rows.length} of ${review.rows.length} rows`);
     const first = review.rows[0]!;
     const cells = await page.$$eval("#grants tbody tr:first-child td", (tds) => tds.map((t) => t.textContent!.trim()));
-    expect(cells.slice(1, 8)).toEqual([first.dataSource, first.platform, first.user, first.identity, first.access, first.privileges.join(", "), first.policy]);
+    expect(cells.slice(1, 8)).toEqual([
+      first.dataSource,
+      first.platform,
+      first.user,
+      first.identity,
+      first.access,
+      first.privileges.join(", "),
+      first.policy,
+    ]);
     expect(await page.locator("#sources tbody tr").count()).toBe(review.dataSources.length);
     expect(await page.locator("svg.chart g").count()).toBe(review.dataSources.length);
 
@@ -180,7 +204,10 @@ suite("the HTML access review in headless Chromium", () => {
     expect(await page.locator("h1").textContent()).toBe(`Access review: data sources owned by ${HOSTILE.owner}`);
     const users = await column(page, USER);
     expect(users.sort()).toEqual([HOSTILE.user, "plain"].sort());
-    expect(await page.$$eval("#grants tbody tr td:nth-child(2)", (tds) => tds.map((t) => t.textContent))).toEqual([HOSTILE.dataSource, HOSTILE.dataSource]);
+    expect(await page.$$eval("#grants tbody tr td:nth-child(2)", (tds) => tds.map((t) => t.textContent))).toEqual([
+      HOSTILE.dataSource,
+      HOSTILE.dataSource,
+    ]);
     await page.fill("#filter", "onerror");
     expect(await page.locator("#grants tbody tr:not(.out)").count()).toBe(1);
     expect(dialogs).toEqual([]);

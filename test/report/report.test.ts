@@ -79,7 +79,10 @@ describe("the review of the example estate", () => {
   });
 
   test("HTML golden (one owner)", () => {
-    expectGolden(path.join(GOLDEN, "example-review-bob.html"), reviewHtml(reviewOf(estate, "bob"), { generator: "accessplane test", estate: "accessplane.yaml" }));
+    expectGolden(
+      path.join(GOLDEN, "example-review-bob.html"),
+      reviewHtml(reviewOf(estate, "bob"), { generator: "accessplane test", estate: "accessplane.yaml" }),
+    );
   });
 
   test("the HTML is self-contained: no URL to load, a policy that forbids loading any", () => {
@@ -137,7 +140,18 @@ describe("since, from git", () => {
     try {
       expect(await firstCommits(["policies/a.yaml"], dir)).toEqual(new Map());
       const git = (args: string[], date: string) =>
-        execFileSync("git", args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" } });
+        execFileSync("git", args, {
+          cwd: dir,
+          env: {
+            ...process.env,
+            GIT_AUTHOR_DATE: date,
+            GIT_COMMITTER_DATE: date,
+            GIT_AUTHOR_NAME: "t",
+            GIT_AUTHOR_EMAIL: "t@example.com",
+            GIT_COMMITTER_NAME: "t",
+            GIT_COMMITTER_EMAIL: "t@example.com",
+          },
+        });
       git(["init", "-q"], "2026-01-01T00:00:00Z");
       fs.mkdirSync(path.join(dir, "policies"));
       fs.writeFileSync(path.join(dir, "policies/a.yaml"), "name: a\n");

@@ -29,7 +29,13 @@ export function fixedSince(estate: Estate): Map<string, string> {
 /** The review of `estate` (one owner's data sources, or all of them). */
 export function reviewOf(estate: Estate, owner?: string, now = NOW): Review {
   const plan = buildPlan(estate, now);
-  return buildReview({ plan, ctx: planContext(estate), ...reviewInputs(estate), policySince: fixedSince(estate), ...(owner !== undefined ? { owner } : {}) });
+  return buildReview({
+    plan,
+    ctx: planContext(estate),
+    ...reviewInputs(estate),
+    policySince: fixedSince(estate),
+    ...(owner !== undefined ? { owner } : {}),
+  });
 }
 
 /** Names built to break out of HTML, attributes, scripts and spreadsheets. */

@@ -35,7 +35,10 @@ export function planView(estate: Estate, plan: Plan, f: PlanFilter, filter: stri
   let keptOff: Map<string, KeptOff[]> | undefined;
   if (f.restricts.users && f.users.length <= WHY_NOT_USERS)
     keptOff = new Map(f.users.map((u) => [u, whyNot(estate, u, now).filter((k) => f.dataSource(k.dataSource) && f.policy(k.policy))]));
-  return { plan: filterPlan(plan, f, ctx), input: { ctx: narrowContext(ctx, f), uncovered, ...(keptOff ? { keptOff } : {}), ...(filter ? { filter } : {}) } };
+  return {
+    plan: filterPlan(plan, f, ctx),
+    input: { ctx: narrowContext(ctx, f), uncovered, ...(keptOff ? { keptOff } : {}), ...(filter ? { filter } : {}) },
+  };
 }
 
 /** Registers `plan`. */
@@ -49,7 +52,10 @@ export const planCommand: RegisterCommand = (prog, ctx) => {
         .addOption(nowOption())
         .addOption(formatOption())
         .addOption(new Option("--view <view>", "text: only this section (default: the summary and the per-user section)").choices(VIEWS))
-        .option("--no-resources", "with --format json: skip the Pulumi resources the components would register (never listed with filters)"),
+        .option(
+          "--no-resources",
+          "with --format json: skip the Pulumi resources the components would register (never listed with filters)",
+        ),
     ),
   ).action(async (o: EstateFlags & FilterFlags & { now?: string; format: Format; resources: boolean; view?: View }) => {
     const now = parseNow(o.now);

@@ -82,7 +82,17 @@ function issueDataSources(i: Issue, known: ReadonlyMap<string, Platform>): strin
 export function summaryRows(plan: Plan, ctx: PlanContext, uncovered: readonly UncoveredDataSource[]): SummaryRow[] {
   const platformOf = new Map(ctx.dataSources.map((d) => [d.id, d.platform]));
   const now = Date.parse(plan.now);
-  const blank = (platform: SummaryRow["platform"]): SummaryRow => ({ platform, dataSources: 0, uncovered: 0, users: 0, principals: 0, grants: 0, staged: 0, expiring: 0, warnings: 0 });
+  const blank = (platform: SummaryRow["platform"]): SummaryRow => ({
+    platform,
+    dataSources: 0,
+    uncovered: 0,
+    users: 0,
+    principals: 0,
+    grants: 0,
+    staged: 0,
+    expiring: 0,
+    warnings: 0,
+  });
   const rows = new Map<Platform, SummaryRow>();
   const row = (p: Platform) => rows.get(p) ?? rows.set(p, blank(p)).get(p)!;
   const users = new Map<Platform, Set<string>>();
@@ -104,19 +114,40 @@ export function summaryRows(plan: Plan, ctx: PlanContext, uncovered: readonly Un
   }
   const out = PLATFORMS.filter((p) => rows.has(p)).map((p) => ({ ...rows.get(p)!, users: users.get(p)?.size ?? 0 }));
   const total = blank("total");
-  for (const r of out) for (const k of ["dataSources", "uncovered", "principals", "grants", "staged", "expiring"] as const) total[k] += r[k];
+  for (const r of out)
+    for (const k of ["dataSources", "uncovered", "principals", "grants", "staged", "expiring"] as const) total[k] += r[k];
   total.users = new Set(plan.access.map((e) => e.user)).size;
   total.warnings = warnings;
   return [...out, total];
 }
 
-const HEAD = ["platform", "data sources", "uncovered", "users with access", "principals", "grants", "staged", `expiring ≤${EXPIRING_DAYS}d`, "warnings"];
-const cells = (r: SummaryRow) => [r.platform, ...[r.dataSources, r.uncovered, r.users, r.principals, r.grants, r.staged, r.expiring, r.warnings].map(String)];
+const HEAD = [
+  "platform",
+  "data sources",
+  "uncovered",
+  "users with access",
+  "principals",
+  "grants",
+  "staged",
+  `expiring ≤${EXPIRING_DAYS}d`,
+  "warnings",
+];
+const cells = (r: SummaryRow) => [
+  r.platform,
+  ...[r.dataSources, r.uncovered, r.users, r.principals, r.grants, r.staged, r.expiring, r.warnings].map(String),
+];
 
 /** Right-aligns the numeric columns of `rows` (all but the first). */
 function numericColumns(rows: string[][], indent: string): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => indent + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd());
+  return rows.map(
+    (r) =>
+      indent +
+      r
+        .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+        .join("  ")
+        .trimEnd(),
+  );
 }
 
 /** The summary table as text. */
@@ -128,7 +159,13 @@ export function summaryText(rows: readonly SummaryRow[], s: Style = plain): stri
 /** The summary table as markdown. */
 export function summaryMarkdown(rows: readonly SummaryRow[]): string[] {
   const md = (r: string[]) => `| ${r.join(" | ")} |`;
-  return [md(HEAD), `|---|${HEAD.slice(1).map(() => "--:").join("|")}|`, ...rows.map((r, i) => md(i === rows.length - 1 ? cells(r).map((c) => `**${c}**`) : cells(r)))];
+  return [
+    md(HEAD),
+    `|---|${HEAD.slice(1)
+      .map(() => "--:")
+      .join("|")}|`,
+    ...rows.map((r, i) => md(i === rows.length - 1 ? cells(r).map((c) => `**${c}**`) : cells(r))),
+  ];
 }
 
 /** The uncovered data sources as text (nothing when every data source is covered). */
@@ -167,7 +204,10 @@ export function keptOffText(user: string, kept: readonly KeptOff[], s: Style = p
   return [
     "",
     s.bold(`Why not: data sources ${user}'s policies select but ${user} does not hold`),
-    ...columns(kept.map((k) => [k.dataSource, s.dim(`via ${k.policy}`), s.red(k.detail)]), "  "),
+    ...columns(
+      kept.map((k) => [k.dataSource, s.dim(`via ${k.policy}`), s.red(k.detail)]),
+      "  ",
+    ),
   ];
 }
 
@@ -244,7 +284,8 @@ export function planViewText(plan: Plan, input: ViewInput, s: Style = plain, o: 
   const users = new Set(plan.access.map((e) => e.user)).size;
   const sources = new Set(plan.access.map((e) => e.dataSource)).size;
   const out: string[] = [
-    s.bold(`accessplane plan at ${plan.now}`) + s.dim(`  ${plan.access.length} grants · ${users} users · ${sources} data sources · ${plan.principals.length} principals`),
+    s.bold(`accessplane plan at ${plan.now}`) +
+      s.dim(`  ${plan.access.length} grants · ${users} users · ${sources} data sources · ${plan.principals.length} principals`),
   ];
   if (input.filter) out.push(s.dim(`filtered: ${input.filter}`));
   if (view !== "summary" && view !== "policies") out.push(s.dim(LEGEND));
@@ -289,7 +330,10 @@ export function planViewMarkdown(plan: Plan, input: ViewInput): string {
   out.push("", ...summaryMarkdown(summaryRows(plan, input.ctx, input.uncovered)), ...uncoveredMarkdown(input.uncovered));
   for (const [u, kept] of input.keptOff ?? []) {
     if (!kept.length) continue;
-    out.push("", `**Why not** (${mdCell(u)}): ` + kept.map((k) => `\`${mdCell(k.dataSource)}\` via \`${k.policy}\`: ${mdCell(k.detail)}`).join("; "));
+    out.push(
+      "",
+      `**Why not** (${mdCell(u)}): ` + kept.map((k) => `\`${mdCell(k.dataSource)}\` via \`${k.policy}\`: ${mdCell(k.detail)}`).join("; "),
+    );
   }
   return [...out, ...rest].join("\n");
 }
