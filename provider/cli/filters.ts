@@ -7,8 +7,11 @@ import type { Command } from "commander";
 import { compileFilter, describeFilter, DIMENSIONS, FilterError, type FilterSpec, type PlanContext, type PlanFilter } from "../plan/filter";
 import { usage } from "./context";
 
-/** The options commander parses from the filter flags. */
-export type FilterFlags = { [K in keyof FilterSpec]?: string[] };
+/** The options commander parses from the filter flags (`--data-source` as `dataSource`...). */
+export type FilterFlags = { user?: string[]; dataSource?: string[]; policy?: string[]; platform?: string[]; tag?: string[] };
+
+/** The option name commander gives a flag: `--data-source` is `dataSource`. */
+const attribute = (flag: string) => flag.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof FilterFlags;
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -22,7 +25,7 @@ export function filterOptions(cmd: Command): Command {
 export function filterSpec(o: FilterFlags): FilterSpec {
   const spec: FilterSpec = {};
   for (const d of DIMENSIONS) {
-    const v = o[d.key];
+    const v = o[attribute(d.flag)];
     if (v && v.length) spec[d.key] = v;
   }
   return spec;
