@@ -131,12 +131,10 @@ export function globTest(pattern: string): (s: string) => boolean {
 /** The names nearest to `pattern` (its literal part, for a glob), at most `n`, nearest first. */
 export function closestNames(pattern: string, names: Iterable<string>, n = 3): string[] {
   const literal = pattern.replace(/[*?]/g, "");
+  const lower = literal.toLowerCase();
   const scored: { name: string; d: number }[] = [];
-  for (const name of names) {
-    const d =
-      literal.length === 0 ? 0 : /[*?]/.test(pattern) && name.toLowerCase().includes(literal.toLowerCase()) ? 0 : distance(literal, name);
-    scored.push({ name, d });
-  }
+  // A name containing what was written (`databricks` in `databricks-spark`) is as close as it gets.
+  for (const name of names) scored.push({ name, d: lower.length === 0 || name.toLowerCase().includes(lower) ? 0 : distance(literal, name) });
   scored.sort((a, b) => a.d - b.d || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return scored.slice(0, n).map((x) => x.name);
 }
