@@ -319,7 +319,8 @@ export function planViewText(plan: Plan, input: ViewInput, s: Style = plain, o: 
   if (view === undefined) out.push(...issueLines(plan, s, o));
   out.push("");
   out.push(countsLine(plan));
-  return out.join("\n") + "\n";
+  // Sections open with a blank line; one separates any two.
+  return out.join("\n").replace(/\n{3,}/g, "\n\n") + "\n";
 }
 
 /** The plan as markdown: the summary table and the uncovered data sources after the headline. */
