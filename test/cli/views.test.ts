@@ -119,7 +119,7 @@ describe("on a generated estate", () => {
   beforeAll(() => {
     gen = path.join(dir, "generated");
     const sources = toSources(estate);
-    for (const f of [...sources.policies, ...sources.inventory, ...(sources.config ? [sources.config] : [])]) writeFiles(gen, { [f.path]: f.content });
+    for (const f of [...sources.policies, ...sources.inventory, ...(sources.config ? [sources.config] : [])]) writeFiles(gen, { [f.path]: String(f.content) });
   });
   const flags = () => ["--policies", path.join(gen, "policies"), "--inventory", path.join(gen, "inventory"), "--config", path.join(gen, "accessplane.yaml"), "--now", BENCH_NOW];
 
