@@ -7,7 +7,9 @@
  *   capture mode: register the real Pulumi components under mocks, whole and sliced per platform
  */
 import * as path from "node:path";
-import { parseEstate, readEstateSources, type Estate } from "../provider/model/load";
+import { parseEstate } from "../provider/model/load";
+import { readEstateSources } from "../provider/model/read";
+import type { Estate } from "../provider/model/estate";
 import type { Platform } from "../provider/model/schema";
 import { buildPlan, planFromResolution } from "../provider/plan/build";
 import type { Plan } from "../provider/plan/types";

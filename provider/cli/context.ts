@@ -6,7 +6,9 @@ import type { CapturedResource } from "../pulumi/capture";
 import * as path from "node:path";
 import { type Command, CommanderError, Option } from "commander";
 import { hasErrors, type Issue } from "../model/issues";
-import { type Estate, loadEstate, parseEstate } from "../model/load";
+import type { Estate } from "../model/estate";
+import { parseEstate } from "../model/load";
+import { loadEstate } from "../model/read";
 import { planFromResolution } from "../plan/build";
 import { issuesText } from "../plan/render/plan";
 import type { Plan } from "../plan/types";
@@ -102,12 +104,13 @@ const errorCount = (issues: Issue[]) => {
 };
 
 /**
- * Loads an estate; when it does not load, prints its issues in `format`, sets exit code 1 and
- * returns undefined, so that the command stops.
+ * Loads an estate; when it does not load, stops `progress`, prints the issues in `format`, sets exit
+ * code 1 and returns undefined, so that the command stops.
  */
-export function loadOrReport(ctx: Context, from: LoadFrom, format: string): Loaded | undefined {
+export function loadOrReport(ctx: Context, from: LoadFrom, format: string, progress?: Progress): Loaded | undefined {
   const { estate, issues } = load(from);
   if (estate) return { estate, issues };
+  progress?.stop();
   const { io } = ctx;
   if ("project" in from) {
     if (format === "json") io.out(JSON.stringify({ version: 1, access: [], issues }, null, 2) + "\n");

@@ -6,7 +6,9 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Issue } from "../model/issues";
-import { type EstateSources, MAX_FILE_BYTES, readEstateSources, type SourceFile } from "../model/load";
+import type { EstateSources, SourceFile } from "../model/estate";
+import { MAX_FILE_BYTES } from "../model/limits";
+import { readEstateSources } from "../model/read";
 import type { ProjectPaths } from "../project";
 
 /** Paths of an estate relative to the repository root. */

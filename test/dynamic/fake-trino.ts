@@ -6,7 +6,7 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { TrinoRunner } from "../../provider/pulumi/dynamic/trino";
+import type { TrinoRunner } from "../../provider/pulumi/dynamic/trino-roles";
 
 const ident = (s: string) => s.slice(1, -1).split('""').join('"');
 const NAME = '"(?:[^"]|"")*"';

@@ -7,7 +7,9 @@
 import { Client } from "pg";
 import { startPostgres, type TestPostgres } from "../support/postgres";
 import { quoteIdent, quoteLiteral } from "../../provider/platforms/sql/dialect";
-import { ManagedViewProvider, PolicyEntitlementsProvider, ViewEntitlementStoreProvider } from "../../provider/pulumi/dynamic/views";
+import { ViewEntitlementStoreProvider } from "../../provider/pulumi/dynamic/view-store";
+import { ManagedViewProvider } from "../../provider/pulumi/dynamic/managed-view";
+import { PolicyEntitlementsProvider } from "../../provider/pulumi/dynamic/policy-entitlements";
 import { managedViewName } from "../../provider/platforms/view-based";
 
 jest.setTimeout(60_000);

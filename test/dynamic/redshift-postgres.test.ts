@@ -6,11 +6,9 @@
  */
 import { Client } from "pg";
 import { startPostgres, type TestPostgres } from "../support/postgres";
-import {
-  ManagedViewProvider,
-  PolicyEntitlementsProvider,
-  ViewEntitlementStoreProvider,
-} from "../../provider/pulumi/dynamic/views";
+import { ViewEntitlementStoreProvider } from "../../provider/pulumi/dynamic/view-store";
+import { ManagedViewProvider } from "../../provider/pulumi/dynamic/managed-view";
+import { PolicyEntitlementsProvider } from "../../provider/pulumi/dynamic/policy-entitlements";
 import { ProviderError } from "../../provider/pulumi/dynamic/errors";
 import { quoteIdent } from "../../provider/platforms/sql/dialect";
 import { managedViewName } from "../../provider/platforms/view-based";

@@ -3,8 +3,10 @@
  * message and no log line, through create, read, update, delete and failures.
  */
 import { startPostgres, type TestPostgres } from "../support/postgres";
-import { ManagedViewProvider, PolicyEntitlementsProvider, ViewEntitlementStoreProvider } from "../../provider/pulumi/dynamic/views";
-import { TrinoRoleGrantsProvider } from "../../provider/pulumi/dynamic/trino";
+import { ViewEntitlementStoreProvider } from "../../provider/pulumi/dynamic/view-store";
+import { ManagedViewProvider } from "../../provider/pulumi/dynamic/managed-view";
+import { PolicyEntitlementsProvider } from "../../provider/pulumi/dynamic/policy-entitlements";
+import { TrinoRoleGrantsProvider } from "../../provider/pulumi/dynamic/trino-roles";
 import { SparkTableGrantsProvider } from "../../provider/pulumi/dynamic/spark";
 
 jest.setTimeout(60_000);

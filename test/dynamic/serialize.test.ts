@@ -22,21 +22,15 @@ import { createInterface } from "node:readline";
 import { Client } from "pg";
 import * as connection from "../../provider/pulumi/dynamic/connection";
 import * as errors from "../../provider/pulumi/dynamic/errors";
+import * as base from "../../provider/pulumi/dynamic/base";
+import * as viewDialects from "../../provider/pulumi/dynamic/view-dialects";
+import * as viewProvider from "../../provider/pulumi/dynamic/view-provider";
 import * as dynamicSchemas from "../../provider/pulumi/dynamic/schemas";
-import {
-  ManagedView,
-  ManagedViewProvider,
-  PolicyEntitlements,
-  PolicyEntitlementsProvider,
-  ViewEntitlementStore,
-  ViewEntitlementStoreProvider,
-} from "../../provider/pulumi/dynamic/views";
-import {
-  TrinoAccessRules,
-  TrinoAccessRulesProvider,
-  TrinoRoleGrants,
-  TrinoRoleGrantsProvider,
-} from "../../provider/pulumi/dynamic/trino";
+import { ViewEntitlementStore, ViewEntitlementStoreProvider } from "../../provider/pulumi/dynamic/view-store";
+import { ManagedView, ManagedViewProvider } from "../../provider/pulumi/dynamic/managed-view";
+import { PolicyEntitlements, PolicyEntitlementsProvider } from "../../provider/pulumi/dynamic/policy-entitlements";
+import { TrinoRoleGrants, TrinoRoleGrantsProvider } from "../../provider/pulumi/dynamic/trino-roles";
+import { TrinoAccessRules, TrinoAccessRulesProvider } from "../../provider/pulumi/dynamic/trino-rules";
 import { SparkTableGrants, SparkTableGrantsProvider } from "../../provider/pulumi/dynamic/spark";
 import * as sqlSpark from "../../provider/platforms/sql/spark";
 import * as dialect from "../../provider/platforms/sql/dialect";
@@ -324,11 +318,11 @@ const COMPILERS = ["swc", "ts-node", "tsx"] as const;
 type Compiler = (typeof COMPILERS)[number];
 
 const PROVIDER_CLASSES: Record<string, [string, string]> = {
-  ViewEntitlementStore: ["views", "ViewEntitlementStoreProvider"],
-  ManagedView: ["views", "ManagedViewProvider"],
-  PolicyEntitlements: ["views", "PolicyEntitlementsProvider"],
-  TrinoRoleGrants: ["trino", "TrinoRoleGrantsProvider"],
-  TrinoAccessRules: ["trino", "TrinoAccessRulesProvider"],
+  ViewEntitlementStore: ["view-store", "ViewEntitlementStoreProvider"],
+  ManagedView: ["managed-view", "ManagedViewProvider"],
+  PolicyEntitlements: ["policy-entitlements", "PolicyEntitlementsProvider"],
+  TrinoRoleGrants: ["trino-roles", "TrinoRoleGrantsProvider"],
+  TrinoAccessRules: ["trino-rules", "TrinoAccessRulesProvider"],
   SparkTableGrants: ["spark", "SparkTableGrantsProvider"],
 };
 
@@ -421,7 +415,7 @@ describe("serialisation as pulumi.dynamic.Resource does it", () => {
   });
 
   test("modules the providers reach export no zod schema (only builders)", () => {
-    const reached = { dialect, closure, sqlTrino, sqlViews, sqlSpark, dynamicSchemas, connection, errors };
+    const reached = { dialect, closure, sqlTrino, sqlViews, sqlSpark, dynamicSchemas, connection, errors, base, viewDialects, viewProvider };
     const offenders: string[] = [];
     for (const [mod, exports] of Object.entries(reached)) {
       for (const [name, value] of Object.entries(exports)) {

@@ -10,9 +10,9 @@ import {
   sparkGrantDelta,
   sparkGrantStatement,
   sparkShowGrants,
-  sparkTableGrantsInputsSchema,
   type SparkGrant,
 } from "../../provider/platforms/sql/spark";
+import { sparkTableGrantsInputsSchema } from "../../provider/pulumi/dynamic/schemas";
 import { SparkTableGrantsProvider } from "../../provider/pulumi/dynamic/spark";
 import { ProviderError } from "../../provider/pulumi/dynamic/errors";
 import { FakeDatabricks } from "./fake-databricks";

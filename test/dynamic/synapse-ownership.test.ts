@@ -4,7 +4,8 @@
  * someone else and a broken ownership chain, a view whose source has another owner is refused
  * before anything is created, and a connection that opens another database is refused.
  */
-import { ManagedViewProvider, ViewEntitlementStoreProvider } from "../../provider/pulumi/dynamic/views";
+import { ViewEntitlementStoreProvider } from "../../provider/pulumi/dynamic/view-store";
+import { ManagedViewProvider } from "../../provider/pulumi/dynamic/managed-view";
 import { ProviderError } from "../../provider/pulumi/dynamic/errors";
 
 /** What the scripted server answers; `log` collects every batch it received. */

@@ -7,7 +7,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TrinoAccessRulesProvider, TrinoRoleGrantsProvider } from "../../provider/pulumi/dynamic/trino";
+import { TrinoRoleGrantsProvider } from "../../provider/pulumi/dynamic/trino-roles";
+import { TrinoAccessRulesProvider } from "../../provider/pulumi/dynamic/trino-rules";
 import { FakeTrino } from "./fake-trino";
 import { ProviderError } from "../../provider/pulumi/dynamic/errors";
 import { renderTrinoRules, trinoRulesDocument } from "../../provider/platforms/sql/trino";

@@ -6,7 +6,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseEstate, type SourceFile } from "../../provider/model/load";
+import { parseEstate } from "../../provider/model/load";
+import type { SourceFile } from "../../provider/model/estate";
 import { main } from "../../provider/cli/main";
 import { expectGolden } from "../support/golden";
 import { plain } from "../../provider/plan/render/table";

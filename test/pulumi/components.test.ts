@@ -3,7 +3,8 @@
  * preview stability, linear growth, providers reaching every child, and stack slices.
  */
 import * as path from "node:path";
-import { loadEstate, type Estate } from "../../provider/model/load";
+import { loadEstate } from "../../provider/model/read";
+import type { Estate } from "../../provider/model/estate";
 import { buildPlan } from "../../provider/plan/build";
 import { captureResources, type CapturedResource } from "../../provider/pulumi/capture";
 import { EMITTERS } from "../../provider/pulumi/emitters";

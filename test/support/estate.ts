@@ -2,7 +2,8 @@
  * Builds estates from inline YAML for tests, through the real loader, and the one fixture estate
  * that diff, explain, CLI and resolve tests share.
  */
-import { parseEstate, type Estate } from "../../provider/model/load";
+import { parseEstate } from "../../provider/model/load";
+import type { Estate } from "../../provider/model/estate";
 import type { Issue } from "../../provider/model/issues";
 
 /** Inline sources: file name -> YAML text. */

@@ -93,11 +93,8 @@ async function runDiff(ctx: Context, o: DiffOpts, now: Date, baseNow: Date, p: P
   for (const s of sides) {
     p.step(`loading ${s.label}`);
     await yieldToTimers();
-    const l = loadOrReport(ctx, s, o.format);
-    if (!l) {
-      p.stop();
-      return undefined;
-    }
+    const l = loadOrReport(ctx, s, o.format, p);
+    if (!l) return undefined;
     loaded.push(l);
   }
   const [before, after] = [

@@ -1,5 +1,5 @@
 /** `accessplane explain`: why a user has or lacks access. */
-import { suggest } from "../../model/load";
+import { suggest } from "../../model/suggest";
 import { explain, UnknownNameError } from "../../plan/explain";
 import { explainJson, explainText } from "../../plan/render/explain";
 import type { EstateFlags } from "../../project";

@@ -63,7 +63,7 @@ export const planCommand: RegisterCommand = (prog, ctx) => {
     const p = ctx.progress();
     try {
       p.step("loading");
-      const loaded = loadOrReport(ctx, { project }, o.format);
+      const loaded = loadOrReport(ctx, { project }, o.format, p);
       if (!loaded) return;
       const spec = filterSpec(o);
       const f = compileOrUsage(spec, planContext(loaded.estate));

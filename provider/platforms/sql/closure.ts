@@ -1,24 +1,9 @@
 /**
- * Helpers that keep the dynamic providers' code serialisable by Pulumi.
- *
- * Pulumi stores each dynamic provider in the state as JavaScript text made by closure
- * serialisation (`pulumi.runtime.serializeFunction`): every value a provider method reaches is
- * captured by value, and the dynamic provider host evaluates the text later. Code a provider
- * reaches (platforms/sql/*, pulumi/dynamic/*) therefore keeps to four rules:
- *
- * - No zod schema in a module-level binding: a schema cannot be captured (its methods reach zod's
- *   internal modules, which are not requirable by name). Schemas are built by builder functions
- *   (`xxxSchema()`) that call `zod()` below; the built constants (`XxxSchema`) live in modules
- *   provider code never imports (platforms/sql/schemas.ts, pulumi/dynamic/input-schemas.ts).
- *   Nothing caches a built schema: a cache filled in the program would be captured with it.
- * - No module-level `Set` or `Map`: they are captured as plain objects, without their entries.
- *   Use arrays and object literals.
- * - An `Error` subclass calls `initError` at the end of its constructor (see there).
- * - No `export const`: declare `const NAME` and list it in `export { NAME }`. tsc (which
- *   `pulumi up` runs through ts-node) compiles a module's own references to an exported const as
- *   `exports.NAME`, and in the serialised text `exports` is no longer that module.
- *
- * test/dynamic/serialize.test.ts serialises every provider and runs the text in a fresh process.
+ * Helpers that keep the dynamic providers' code serialisable by Pulumi, which captures every
+ * value a provider method reaches (`pulumi.runtime.serializeFunction`). The rules that code
+ * (platforms/sql, pulumi/dynamic) keeps are lint rules in eslint.config.mjs; a zod schema cannot
+ * be captured (its methods reach zod's internal modules, which are not requirable by name), so
+ * schemas are built on demand through `zod()` below.
  */
 import type { z } from "zod";
 

@@ -1,6 +1,6 @@
 /**
  * Databricks Spark (legacy table access control): the SQL that grants and revokes one policy
- * group's privileges, and the input schema of the `SparkTableGrants` dynamic resource.
+ * group's privileges.
  *
  * Legacy table ACLs are managed with `GRANT privilege ON securable TO principal`, `REVOKE ... FROM`
  * and `SHOW GRANTS principal ON securable` (Databricks, "Hive metastore privileges and securable
@@ -9,12 +9,9 @@
  * (unlike `databricks.SqlPermissions`, which revokes every principal it is not told about).
  * Every object is catalog-qualified (`hive_metastore`.`db`.`t`): the Hive metastore is the catalog
  * `hive_metastore` in the three-level namespace, whatever the workspace's default catalog is.
- *
- * Serialised into the provider closure (see closure.ts): no module-level schema, Set or Map, no
- * `export const`.
  */
-import type { z } from "zod";
-import { initError, zod } from "./closure";
+import { initError } from "./closure";
+import { delimitIdent } from "./dialect";
 
 /** Securables a Spark data source's grants land on. */
 type SparkSecurable = "TABLE" | "VIEW" | "DATABASE";
@@ -36,61 +33,17 @@ class SparkIdentifierError extends Error {
 function sparkIdent(name: string): string {
   if (name.length === 0) throw new SparkIdentifierError(name, "identifiers cannot be empty");
   if (name.includes("\u0000")) throw new SparkIdentifierError(name, "identifiers cannot contain a NUL character");
-  return `\`${name.replace(/`/g, "``")}\``;
+  return delimitIdent(name, "databricks");
 }
 
-function nameSchema() {
-  return zod()
-    .string()
-    .min(1)
-    .refine((s) => !s.includes("\u0000"), { message: "cannot contain a NUL character" });
+/** One securable and the privileges the group holds on it (`table` is null on a DATABASE grant). */
+interface SparkGrant {
+  kind: SparkSecurable;
+  catalog: string;
+  schema: string;
+  table: string | null;
+  privileges: string[];
 }
-
-/**
- * Builds the input schema of `SparkTableGrants`: one policy group's grants, sorted and de-duplicated.
- * With `state`, any privilege is accepted: the state written by `read` holds what the group holds
- * live, including privileges granted by hand, which the next update revokes.
- */
-function sparkTableGrantsInputsSchema(state = false) {
-  const z = zod();
-  const grant = z
-    .object({
-      kind: z.enum(["TABLE", "VIEW", "DATABASE"]),
-      catalog: nameSchema(),
-      schema: nameSchema(),
-      /** The table or view; null on a DATABASE grant. */
-      table: nameSchema().nullable().default(null),
-      privileges: z
-        .array(
-          z.string().refine((p) => state || SPARK_PRIVILEGES.includes(p), {
-            message: "Databricks Spark is read-only for subscription policies: only SELECT, USAGE and READ_METADATA are granted",
-          }),
-        )
-        .min(1)
-        .transform((ps) => [...new Set(ps)].sort()),
-    })
-    .strict()
-    .refine((g) => (g.kind === "DATABASE") === (g.table === null), {
-      message: "a DATABASE grant has no table, and a TABLE or VIEW grant names one",
-      path: ["table"],
-    });
-  return z
-    .object({
-      principal: nameSchema(),
-      grants: z
-        .array(grant)
-        .transform((gs) => [...gs].sort((a, b) => sparkGrantKey(a).localeCompare(sparkGrantKey(b))))
-        .refine((gs) => new Set(gs.map(sparkGrantKey)).size === gs.length, {
-          message: "each securable appears once; merge its privileges into one entry",
-        }),
-    })
-    .strict();
-}
-
-/** Inputs of `SparkTableGrants`. */
-type SparkTableGrantsInputs = z.infer<ReturnType<typeof sparkTableGrantsInputsSchema>>;
-/** One securable and the privileges the group holds on it. */
-type SparkGrant = SparkTableGrantsInputs["grants"][number];
 
 /** A stable key of one securable. */
 function sparkGrantKey(g: { kind: string; catalog: string; schema: string; table: string | null }): string {
@@ -173,7 +126,6 @@ export {
   SPARK_PRIVILEGES,
   SparkIdentifierError,
   sparkIdent,
-  sparkTableGrantsInputsSchema,
   sparkGrantKey,
   sparkSecurable,
   sparkGrantStatement,
@@ -182,4 +134,4 @@ export {
   sparkPrivilegesFromRows,
   sparkGrantDelta,
 };
-export type { SparkSecurable, SparkTableGrantsInputs, SparkGrant };
+export type { SparkSecurable, SparkGrant };

@@ -24,9 +24,7 @@ import type { ObjectTypeOf, TrinoOperation } from "../../model/schema";
 import { quoteIdent, quoteLiteral, quoteQualified } from "./dialect";
 import { zod } from "./closure";
 
-// Schemas are builder functions (`xxxSchema()`), never module-level zod objects, so the dynamic
-// providers that call this module never capture one (see closure.ts). The built constants
-// (`TrinoRulesDocumentSchema`...) are in schemas.ts, for program-side code.
+// The built schema constants (`TrinoRulesDocumentSchema`...) are in schemas.ts, for program-side code.
 
 // Enum values, in the order privileges are written.
 const PRIVILEGES = ["SELECT", "INSERT", "DELETE", "UPDATE", "OWNERSHIP", "GRANT_SELECT"] as const;
@@ -573,6 +571,4 @@ export function renderTrinoRules(document: TrinoRulesDocument): string {
   return `${JSON.stringify(trinoRulesDocumentSchema().parse(document), null, 2)}\n`;
 }
 
-// Exported by name, never `export const`: tsc compiles a module's own references to an exported
-// const as `exports.NAME`, which Pulumi's closure serialisation cannot follow (see closure.ts).
 export { TRINO_OBJECT_KIND, TRINO_OPERATION_PRIVILEGES, TRINO_UNREGISTERED_PRIVILEGES, trinoReadQueries };

@@ -23,11 +23,11 @@
  * view-based platforms connect once per database: the per-database setting of that database wins
  * (`<platform>Urls[database]`, then `ACCESSPLANE_<PLATFORM>_URL_<DATABASE>` with the name upper-cased
  * and every other character than A-Z and 0-9 turned into `_`), else the platform's default URL. Every
- * session checks that it opened the database it was chosen for. Config wins over the environment. Drivers (`pg`, `mssql`, `trino-client`) are required inside
- * functions, so the provider closure Pulumi serialises into every resource's state stays small.
+ * session checks that it opened the database it was chosen for. Config wins over the environment.
  */
 import type { ViewDialect } from "../../platforms/sql/views";
 import { ProviderError, redact } from "./errors";
+import { viewDialectTraits } from "./view-dialects";
 
 /** Platforms a dynamic provider connects to. */
 export type Platform = ViewDialect | "trino" | "databricks";
@@ -151,7 +151,7 @@ function timeout(snapshot: ConfigSnapshot | undefined): number {
 /**
  * The connection to `database` of a view-based platform, or a clear error naming the settings to
  * set: that database's own URL if configured, else the platform's default URL (which must then open
- * `database`: `withSession` checks it).
+ * `database`: `checkDatabase` checks it).
  */
 export function viewConnection(
   dialect: ViewDialect,
@@ -232,7 +232,6 @@ export interface SqlSession {
 }
 
 async function openPg(c: Connection): Promise<SqlSession> {
-  // Required here, not at module top: keeps the driver out of the serialised provider closure.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pg = require("pg") as typeof import("pg");
   const client = new pg.Client({
@@ -302,54 +301,28 @@ async function openMssql(c: Connection): Promise<SqlSession> {
   };
 }
 
-/** Opens a session for a view-based dialect: `pg` for postgres and redshift, `mssql` for synapse. */
+/** Opens a session for a view-based dialect, with the dialect's driver (`pg` or `mssql`). */
 export async function openSqlSession(c: Connection): Promise<SqlSession> {
-  return c.platform === "synapse" ? openMssql(c) : openPg(c);
+  return viewDialectTraits(c.platform as ViewDialect).driver === "mssql" ? openMssql(c) : openPg(c);
 }
 
 /**
  * Fails unless the session opened `c.database`: a default URL pointing elsewhere would create the
  * managed objects in the wrong database (Synapse dedicated pools cannot even read across databases).
  */
-async function checkDatabase(c: Connection, s: SqlSession): Promise<void> {
+export async function checkDatabase(c: Connection, s: SqlSession): Promise<void> {
   if (c.database === undefined) return;
-  const synapse = c.platform === "synapse";
-  const rows = await s.query(synapse ? "SELECT DB_NAME() AS db" : "SELECT current_database() AS db");
-  const actual = String(rows[0]?.db ?? "");
-  // T-SQL database names compare under the server's (case-insensitive by default) collation.
-  if (synapse ? actual.toLowerCase() === c.database.toLowerCase() : actual === c.database) return;
   const dialect = c.platform as ViewDialect;
-  const why = synapse
-    ? "dedicated SQL pools have no cross-database queries, so each managed view must live in its source's database"
-    : "managed views and their entitlements live in their source's database";
+  const traits = viewDialectTraits(dialect);
+  const rows = await s.query(traits.currentDatabaseQuery);
+  const actual = String(rows[0]?.db ?? "");
+  if (traits.caseInsensitiveDatabaseNames ? actual.toLowerCase() === c.database.toLowerCase() : actual === c.database) return;
   const what = c.subject ? `${c.subject} is in database \`${c.database}\`, but the connection chosen for it` : `the connection chosen for database \`${c.database}\``;
   throw new ProviderError(
-    `${c.platform}: ${what} opened database \`${actual}\`: ${why}; ` +
+    `${c.platform}: ${what} opened database \`${actual}\`: ${traits.sameDatabaseReason}; ` +
       `help: give database \`${c.database}\` its own connection in \`${SETTINGS[URL_SETTING[dialect].map].config}\` or ${databaseEnvName(dialect, c.database)}`,
     "other",
   );
-}
-
-/** Runs `work` with a session, always closing it; connection failures become clear errors. */
-export async function withSession<T>(
-  c: Connection,
-  onError: (e: unknown) => Error,
-  work: (s: SqlSession) => Promise<T>,
-): Promise<T> {
-  let session: SqlSession;
-  try {
-    session = await openSqlSession(c);
-  } catch (e) {
-    throw onError(e);
-  }
-  try {
-    await checkDatabase(c, session);
-    return await work(session);
-  } catch (e) {
-    throw onError(e);
-  } finally {
-    await session.close();
-  }
 }
 
 /** Redacts a connection's secrets from any text (used for log lines). */
@@ -357,6 +330,4 @@ export function redactFor(c: Connection, text: string): string {
   return redact(text, c.secrets);
 }
 
-// Exported by name, never `export const`: tsc compiles a module's own references to an exported
-// const as `exports.NAME`, which Pulumi's closure serialisation cannot follow (see closure.ts).
 export { SETTINGS };

@@ -51,7 +51,6 @@ const PG_CLASSES: Record<string, FailureKind> = {
   "28000": "permission-denied",
 };
 
-// An array, not a Set: a module-level Set does not survive Pulumi's closure serialisation (closure.ts).
 const NODE_NET: readonly string[] = ["ECONNREFUSED", "ECONNRESET", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "ETIMEDOUT", "ESOCKET", "ECONNCLOSED", "ENOTOPEN"];
 
 // SQL Server error numbers: 229/230/262/300/15151 permission, 208/3701/15151 missing, -2 timeout.

@@ -1,5 +1,5 @@
 /**
- * Dynamic resources for the platforms without a usable Pulumi provider (ISSUE 5). Exported names
+ * Dynamic resources for the platforms without a usable Pulumi provider. Exported names
  * are stable: the Pulumi components instantiate these classes.
  *
  * - `ViewEntitlementStore` `{ dialect, database, managedSchema, schemaOwner }`: estate scope, per Redshift/Synapse database.
@@ -12,13 +12,19 @@
  * `dialect` is `redshift`, `synapse`, or `postgres` (Redshift's test stand-in). Credentials come
  * from pulumi config or the environment (connection.ts), never from inputs.
  */
-export { ManagedView, PolicyEntitlements, ViewEntitlementStore } from "./views";
-export type { ManagedViewOutputs, PolicyEntitlementsOutputs, ViewEntitlementStoreOutputs, WrappedInputs } from "./views";
-export { TrinoAccessRules, TrinoRoleGrants } from "./trino";
-export type { TrinoAccessRulesOutputs, TrinoRoleGrantsArgs, TrinoRoleGrantsOutputs } from "./trino";
+export { ViewEntitlementStore } from "./view-store";
+export type { ViewEntitlementStoreOutputs } from "./view-store";
+export { ManagedView } from "./managed-view";
+export type { ManagedViewOutputs } from "./managed-view";
+export { PolicyEntitlements } from "./policy-entitlements";
+export type { PolicyEntitlementsOutputs } from "./policy-entitlements";
+export type { WrappedInputs } from "./base";
+export { TrinoRoleGrants } from "./trino-roles";
+export type { TrinoRoleGrantsArgs, TrinoRoleGrantsOutputs } from "./trino-roles";
+export { TrinoAccessRules } from "./trino-rules";
+export type { TrinoAccessRulesOutputs } from "./trino-rules";
 export { SparkTableGrants } from "./spark";
 export type { SparkTableGrantsOutputs } from "./spark";
-export type { SparkTableGrantsInputs } from "../../platforms/sql/spark";
 export {
   ManagedViewInputsSchema,
   PolicyEntitlementsInputsSchema,
@@ -30,6 +36,7 @@ export {
 export type {
   ManagedViewInputs,
   PolicyEntitlementsInputs,
+  SparkTableGrantsInputs,
   TrinoAccessRulesInputs,
   TrinoRoleGrantsInputs,
   ViewEntitlementStoreInputs,

@@ -1,17 +1,16 @@
 /**
  * The dynamic resources' input schemas, built once, for program-side code (types, validating in
- * tests and tools); exported by index.ts. Provider code never imports this module: Pulumi
- * serialises each provider with everything its methods reach, and a zod schema cannot be
- * serialised, so the providers call the builders in schemas.ts that these constants come from.
+ * tests and tools); exported by index.ts. Provider code never imports this module (a lint rule
+ * enforces it): it calls the builders in schemas.ts that these constants come from.
  */
 import {
   managedViewInputsSchema,
   policyEntitlementsInputsSchema,
   trinoAccessRulesInputsSchema,
   trinoRoleGrantsInputsSchema,
+  sparkTableGrantsInputsSchema,
   viewEntitlementStoreInputsSchema,
 } from "./schemas";
-import { sparkTableGrantsInputsSchema } from "../../platforms/sql/spark";
 
 /** Inputs of `ViewEntitlementStore`: the managed schema of one Redshift/Synapse connection. */
 export const ViewEntitlementStoreInputsSchema = viewEntitlementStoreInputsSchema();

@@ -4,17 +4,17 @@
  * preview with the property it concerns. `check` also normalises list inputs (sorted, de-duplicated)
  * so a reordering upstream never shows as a change.
  *
- * Pulumi serialises each provider object into the state (closure serialisation), and a zod schema
- * cannot be serialised. So every schema here is made by a builder function (`xxxInputsSchema()`)
- * that loads zod when called, and the provider methods call the builders. The `XxxInputsSchema`
- * constants, built once from the same builders, live in input-schemas.ts for program-side code
- * (types, tests) and are never imported by provider code.
+ * Every schema is made by a builder function (`xxxInputsSchema()`) that the provider methods call;
+ * the `XxxInputsSchema` constants built from them live in input-schemas.ts, for program-side code
+ * (types, tests) only.
  */
 import type { z } from "zod";
 import { type Dialect, assertIdentifier, SqlIdentifierError } from "../../platforms/sql/dialect";
 import { zod } from "../../platforms/sql/closure";
 import { sourceTableSchema, viewDialectSchema } from "../../platforms/sql/views";
 import { type TrinoSqlPrivilege, trinoRulesDocumentSchema, trinoSqlPrivilegeSchema } from "../../platforms/sql/trino";
+import { SPARK_PRIVILEGES, sparkGrantKey } from "../../platforms/sql/spark";
+import { viewDialectTraits } from "./view-dialects";
 
 // Entitlement values are stored in VARCHAR(512) columns (see views.ts).
 const MAX_VALUE_LENGTH = 512;
@@ -70,7 +70,7 @@ export function viewEntitlementStoreInputsSchema() {
         ],
         ctx,
       );
-      if (v.schemaOwner !== null && v.dialect !== "synapse") {
+      if (v.schemaOwner !== null && !viewDialectTraits(v.dialect).ownershipChaining) {
         ctx.addIssue({
           code: "custom",
           path: ["schemaOwner"],
@@ -141,7 +141,8 @@ export function policyEntitlementsInputsSchema() {
 /** Inputs of `PolicyEntitlements`. */
 export type PolicyEntitlementsInputs = z.infer<ReturnType<typeof policyEntitlementsInputsSchema>>;
 
-function trinoNameSchema() {
+// A Trino or Databricks name: any non-empty text without NUL (quoting handles the rest).
+function nameSchema() {
   return zod()
     .string()
     .min(1)
@@ -154,17 +155,17 @@ export function trinoRoleGrantsInputsSchema() {
   const sqlPrivilege = trinoSqlPrivilegeSchema();
   return z
     .object({
-      role: trinoNameSchema(),
+      role: nameSchema(),
       /** Catalog whose connector manages roles (`IN catalog`, e.g. a Hive catalog); null = system role. */
-      roleCatalog: trinoNameSchema().nullable().default(null),
-      members: sortedUnique(trinoNameSchema()),
+      roleCatalog: nameSchema().nullable().default(null),
+      members: sortedUnique(nameSchema()),
       grants: z
         .array(
           z
             .object({
-              catalog: trinoNameSchema(),
-              schema: trinoNameSchema(),
-              table: trinoNameSchema(),
+              catalog: nameSchema(),
+              schema: nameSchema(),
+              table: nameSchema(),
               privileges: z
                 .array(
                   z.string().refine((p) => sqlPrivilege.safeParse(p).success, {
@@ -209,6 +210,50 @@ export function trinoAccessRulesInputsSchema() {
 
 /** Inputs of `TrinoAccessRules`. */
 export type TrinoAccessRulesInputs = z.infer<ReturnType<typeof trinoAccessRulesInputsSchema>>;
+
+/**
+ * Inputs of `SparkTableGrants`: one Databricks Spark policy group's grants, sorted and
+ * de-duplicated. With `state`, any privilege is accepted: the state written by `read` holds what
+ * the group holds live, including privileges granted by hand, which the next update revokes.
+ */
+export function sparkTableGrantsInputsSchema(state = false) {
+  const z = zod();
+  const grant = z
+    .object({
+      kind: z.enum(["TABLE", "VIEW", "DATABASE"]),
+      catalog: nameSchema(),
+      schema: nameSchema(),
+      /** The table or view; null on a DATABASE grant. */
+      table: nameSchema().nullable().default(null),
+      privileges: z
+        .array(
+          z.string().refine((p) => state || SPARK_PRIVILEGES.includes(p), {
+            message: "Databricks Spark is read-only for subscription policies: only SELECT, USAGE and READ_METADATA are granted",
+          }),
+        )
+        .min(1)
+        .transform((ps) => [...new Set(ps)].sort()),
+    })
+    .strict()
+    .refine((g) => (g.kind === "DATABASE") === (g.table === null), {
+      message: "a DATABASE grant has no table, and a TABLE or VIEW grant names one",
+      path: ["table"],
+    });
+  return z
+    .object({
+      principal: nameSchema(),
+      grants: z
+        .array(grant)
+        .transform((gs) => [...gs].sort((a, b) => sparkGrantKey(a).localeCompare(sparkGrantKey(b))))
+        .refine((gs) => new Set(gs.map(sparkGrantKey)).size === gs.length, {
+          message: "each securable appears once; merge its privileges into one entry",
+        }),
+    })
+    .strict();
+}
+
+/** Inputs of `SparkTableGrants`. */
+export type SparkTableGrantsInputs = z.infer<ReturnType<typeof sparkTableGrantsInputsSchema>>;
 
 /** Pulumi's placeholder for a value not known until apply (`@pulumi/pulumi/runtime/rpc`). */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -289,6 +334,4 @@ export function diffInputs(
   return { changes: changed.length > 0 || drifted.length > 0, replaces, deleteBeforeReplace: false };
 }
 
-// Exported by name, never `export const`: tsc compiles a module's own references to an exported
-// const as `exports.NAME`, which Pulumi's closure serialisation cannot follow (see closure.ts).
 export { UNKNOWN };

@@ -9,7 +9,7 @@
  * (SUCCEEDED, FAILED with `status.error`, CANCELED, CLOSED), `POST .../{id}/cancel` past the
  * statement timeout. Rows come from `result.data_array` and further chunks from
  * `result.next_chunk_internal_link`. HTTP 429 and 503 are retried after `Retry-After`.
- * Plain `fetch`, no SDK: the closure stays small and nothing is added to the install.
+ * Plain `fetch`, no SDK: nothing is added to the install.
  *
  * Each run reads what the group holds on every securable of the old and new inputs (`SHOW GRANTS`)
  * and applies only the delta: grants first, then revokes. Delete revokes what the group holds on
@@ -17,21 +17,18 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { initError } from "../../platforms/sql/closure";
-import {
-  type SparkGrant,
-  type SparkTableGrantsInputs,
-  sparkGrantDelta,
-  sparkGrantKey,
-  sparkPrivilegesFromRows,
-  sparkShowGrants,
-  sparkTableGrantsInputsSchema,
-} from "../../platforms/sql/spark";
-import { type ConfigSnapshot, type DatabricksConnection, databricksConnection, snapshotConfig } from "./connection";
+import { type SparkGrant, sparkGrantDelta, sparkGrantKey, sparkPrivilegesFromRows, sparkShowGrants } from "../../platforms/sql/spark";
+import { type Props, type WrappedInputs, SessionProvider } from "./base";
+import { type DatabricksConnection, databricksConnection } from "./connection";
 import { type FailureKind, ProviderError, providerError, redact } from "./errors";
-import { checkInputs, diffInputs, parseInputs, parseState } from "./schemas";
-import type { WrappedInputs } from "./views";
-
-type Props = Record<string, unknown>;
+import {
+  type SparkTableGrantsInputs,
+  sparkTableGrantsInputsSchema,
+  checkInputs,
+  diffInputs,
+  parseInputs,
+  parseState,
+} from "./schemas";
 
 /** Runs one statement and returns its rows (positional values, as JSON_ARRAY returns them). */
 export interface SparkRunner {
@@ -187,21 +184,8 @@ export type SparkTableGrantsOutputs = SparkTableGrantsInputs;
 
 const KEYS = ["principal", "grants"] as const;
 
-/** CRUD for one policy group's legacy table ACLs. */
-export class SparkTableGrantsProvider implements pulumi.dynamic.ResourceProvider {
-  private config: ConfigSnapshot | undefined;
-  private readonly connect: ((c: DatabricksConnection) => SparkRunner) | undefined;
-
-  /** `connect` replaces the Statement Execution runner (tests); production code passes nothing. */
-  constructor(connect?: (c: DatabricksConnection) => SparkRunner) {
-    this.connect = connect;
-  }
-
-  /** Captures the stack config. */
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.config = snapshotConfig(req.config);
-  }
-
+/** CRUD for one policy group's legacy table ACLs; the constructor's `connect` replaces the Statement Execution runner (tests). */
+export class SparkTableGrantsProvider extends SessionProvider<DatabricksConnection, SparkRunner> implements pulumi.dynamic.ResourceProvider {
   /** Validates inputs with `sparkTableGrantsInputsSchema()` (read-only privileges, sorted grants). */
   async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
     return checkInputs(sparkTableGrantsInputsSchema(), news);
@@ -222,7 +206,7 @@ export class SparkTableGrantsProvider implements pulumi.dynamic.ResourceProvider
   /** Reads what the group holds on its securables, so `pulumi refresh` shows hand-made changes. */
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
     const i = parseState(sparkTableGrantsInputsSchema(true), props, KEYS);
-    const live = await this.session(i.principal, "read grants of", (r) => readLive(r, i.principal, i.grants));
+    const live = await this.session(databricksConnection(this.config), "read grants of", i.principal, (r) => readLive(r, i.principal, i.grants));
     const outs: SparkTableGrantsOutputs = { principal: i.principal, grants: live };
     return { id, props: outs };
   }
@@ -241,20 +225,21 @@ export class SparkTableGrantsProvider implements pulumi.dynamic.ResourceProvider
     await this.converge(i.principal, i.grants, null, "revoke from");
   }
 
+  /** Runs statements through the Statement Execution API. */
+  protected override open(c: DatabricksConnection): SparkRunner {
+    return statementRunner(c);
+  }
+
+  /** Databricks errors carry their own help. */
+  protected override fail(c: DatabricksConnection, action: string, object: string, e: unknown): Error {
+    return sparkError(action, object, e, c.secrets);
+  }
+
   private async converge(principal: string, scope: readonly SparkGrant[], target: SparkGrant[] | null, action: string): Promise<void> {
-    await this.session(principal, action, async (r) => {
+    await this.session(databricksConnection(this.config), action, principal, async (r) => {
       const live = await readLive(r, principal, scope);
       for (const sql of sparkGrantDelta(principal, live, target)) await r.query(sql);
     });
-  }
-
-  private async session<T>(principal: string, action: string, work: (r: SparkRunner) => Promise<T>): Promise<T> {
-    const c = databricksConnection(this.config);
-    try {
-      return await work((this.connect ?? statementRunner)(c));
-    } catch (e) {
-      throw sparkError(action, principal, e, c.secrets);
-    }
   }
 }
 
