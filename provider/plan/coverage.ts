@@ -5,7 +5,7 @@
  * attribute key or value no user carries, are load-time warnings: `policy-admits-nobody`,
  * `selection-empty`, `unknown-attribute`, `unknown-attribute-value`.)
  */
-import type { Estate } from "../model/load";
+import type { Estate } from "../model/estate";
 import { DataSourceIndex } from "../model/select";
 import type { Platform } from "../model/schema";
 

@@ -4,7 +4,7 @@
  * character); patterns of one dimension combine with OR, dimensions with AND. A pattern that matches
  * no name at all is a mistake, reported with the closest names, never an empty answer.
  */
-import type { Estate } from "../model/load";
+import type { Estate } from "../model/estate";
 import type { Issue } from "../model/issues";
 import { PLATFORMS, type Platform } from "../model/schema";
 import { distance } from "../model/suggest";

@@ -4,7 +4,7 @@
  * identity on the platform. Derived from `explain`, which is built on the resolver itself, so the
  * reasons can never disagree with the plan.
  */
-import type { Estate } from "../model/load";
+import type { Estate } from "../model/estate";
 import { type Explanation, explain } from "./explain";
 import { shortInstant } from "./render/time";
 

@@ -4,7 +4,7 @@
  * approval. Built from the plan's principals (members x grants), so a row is exactly a grant the
  * deployment makes; staged policies grant nothing and have no row.
  */
-import type { Estate } from "../model/load";
+import type { Estate } from "../model/estate";
 import type { Platform } from "../model/schema";
 import { adapterFor } from "../platforms";
 import { closestNames, type DataSourceInfo, type PlanContext, type PlanFilter } from "../plan/filter";

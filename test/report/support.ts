@@ -1,6 +1,7 @@
 /** The example estate and a hostile one as access reviews, for the report tests. */
 import * as path from "node:path";
-import { loadEstate, type Estate } from "../../provider/model/load";
+import type { Estate } from "../../provider/model/estate";
+import { loadEstate } from "../../provider/model/read";
 import { buildPlan } from "../../provider/plan/build";
 import { planContext } from "../../provider/plan/filter";
 import { buildReview, reviewInputs, type Review } from "../../provider/report/rows";

@@ -1,7 +1,7 @@
 /** `accessplane plan`: the access the estate grants, summary first, filtered to what is asked. */
 import { Option } from "commander";
 import { hasErrors } from "../../model/issues";
-import type { Estate } from "../../model/load";
+import type { Estate } from "../../model/estate";
 import { uncoveredDataSources } from "../../plan/coverage";
 import { filterPlan, narrowContext, planContext, type PlanFilter } from "../../plan/filter";
 import { type Format, planJson } from "../../plan/render/plan";
