@@ -22,7 +22,8 @@ beforeAll(() => {
   // The example inventory with two data sources no active policy selects (one a staged policy would).
   const inv = path.join(dir, "inventory");
   fs.mkdirSync(inv);
-  for (const f of fs.readdirSync(path.join(ROOT, "examples/estate/inventory"))) fs.copyFileSync(path.join(ROOT, "examples/estate/inventory", f), path.join(inv, f));
+  for (const f of fs.readdirSync(path.join(ROOT, "examples/estate/inventory")))
+    fs.copyFileSync(path.join(ROOT, "examples/estate/inventory", f), path.join(inv, f));
   writeFiles(inv, {
     "uncovered.yaml": [
       "dataSources:",
@@ -56,13 +57,23 @@ describe("plan views of the example estate", () => {
 
   test("why not: a guardrail and an expired approval, each with its reason, in text, markdown and JSON", async () => {
     const text = await example("plan", "--user", "alice", "--user", "frank");
-    expect(text.out).toContain("Why not: data sources alice's policies select but alice does not hold\n  uc.finance.ledger  via finance-analysts-read  blocked by guardrail `pii-cleared-only`\n");
-    expect(text.out).toContain("Why not: data sources frank's policies select but frank does not hold\n  synapse.hr.salaries  via hr-salaries-by-request  approval by `erin` expired on 2026-01-01\n");
+    expect(text.out).toContain(
+      "Why not: data sources alice's policies select but alice does not hold\n  uc.finance.ledger  via finance-analysts-read  blocked by guardrail `pii-cleared-only`\n",
+    );
+    expect(text.out).toContain(
+      "Why not: data sources frank's policies select but frank does not hold\n  synapse.hr.salaries  via hr-salaries-by-request  approval by `erin` expired on 2026-01-01\n",
+    );
     const md = await example("plan", "--format", "markdown", "--user", "frank");
     expectGolden(path.join(GOLDEN, "frank.md"), md.out);
     const json = JSON.parse((await example("plan", "--format", "json", "--user", "frank")).out);
     expect(json.keptOff).toEqual([
-      { user: "frank", dataSource: "synapse.hr.salaries", policy: "hr-salaries-by-request", reason: "expired-approval", detail: "approval by `erin` expired on 2026-01-01" },
+      {
+        user: "frank",
+        dataSource: "synapse.hr.salaries",
+        policy: "hr-salaries-by-request",
+        reason: "expired-approval",
+        detail: "approval by `erin` expired on 2026-01-01",
+      },
     ]);
     expect(json.access.every((e: { user: string }) => e.user === "frank")).toBe(true);
     expect(json.resources).toBeUndefined();
@@ -82,10 +93,36 @@ describe("plan views of the example estate", () => {
       ].join("\n"),
       "accessplane.yaml": "identities: { onMissing: skip }\n",
     });
-    const r = await run("plan", "--policies", path.join(d, "policies"), "--inventory", path.join(d, "inventory"), "--config", path.join(d, "accessplane.yaml"), "--now", NOW, "--user", "ben");
+    const r = await run(
+      "plan",
+      "--policies",
+      path.join(d, "policies"),
+      "--inventory",
+      path.join(d, "inventory"),
+      "--config",
+      path.join(d, "accessplane.yaml"),
+      "--now",
+      NOW,
+      "--user",
+      "ben",
+    );
     expect(r.code).toBe(0);
-    expect(r.out).toContain("Why not: data sources ben's policies select but ben does not hold\n  t1  via everyone-reads  no `snowflake` identity (add `identities.snowflake` in the inventory)\n");
-    const ann = await run("plan", "--policies", path.join(d, "policies"), "--inventory", path.join(d, "inventory"), "--config", path.join(d, "accessplane.yaml"), "--now", NOW, "--user", "ann");
+    expect(r.out).toContain(
+      "Why not: data sources ben's policies select but ben does not hold\n  t1  via everyone-reads  no `snowflake` identity (add `identities.snowflake` in the inventory)\n",
+    );
+    const ann = await run(
+      "plan",
+      "--policies",
+      path.join(d, "policies"),
+      "--inventory",
+      path.join(d, "inventory"),
+      "--config",
+      path.join(d, "accessplane.yaml"),
+      "--now",
+      NOW,
+      "--user",
+      "ann",
+    );
     expect(ann.out).not.toContain("Why not");
   });
 });
@@ -102,7 +139,13 @@ describe("coverage", () => {
     );
     const json = JSON.parse((await run("plan", "--format", "json", "--no-resources", ...args())).out);
     expect(json.uncovered).toEqual([
-      { dataSource: "bigquery.web.campaigns", platform: "bigquery", objectType: "BASE TABLE", owners: [], stagedPolicies: ["marketing-read"] },
+      {
+        dataSource: "bigquery.web.campaigns",
+        platform: "bigquery",
+        objectType: "BASE TABLE",
+        owners: [],
+        stagedPolicies: ["marketing-read"],
+      },
       { dataSource: "snowflake.archive.orders_2019", platform: "snowflake", objectType: "BASE TABLE", owners: ["bob"], stagedPolicies: [] },
     ]);
     expect(json.summary.at(-1)).toEqual(expect.objectContaining({ platform: "total", dataSources: 17, uncovered: 2 }));
@@ -119,17 +162,37 @@ describe("on a generated estate", () => {
   beforeAll(() => {
     gen = path.join(dir, "generated");
     const sources = toSources(estate);
-    for (const f of [...sources.policies, ...sources.inventory, ...(sources.config ? [sources.config] : [])]) writeFiles(gen, { [f.path]: String(f.content) });
+    for (const f of [...sources.policies, ...sources.inventory, ...(sources.config ? [sources.config] : [])])
+      writeFiles(gen, { [f.path]: String(f.content) });
   });
-  const flags = () => ["--policies", path.join(gen, "policies"), "--inventory", path.join(gen, "inventory"), "--config", path.join(gen, "accessplane.yaml"), "--now", BENCH_NOW];
+  const flags = () => [
+    "--policies",
+    path.join(gen, "policies"),
+    "--inventory",
+    path.join(gen, "inventory"),
+    "--config",
+    path.join(gen, "accessplane.yaml"),
+    "--now",
+    BENCH_NOW,
+  ];
 
   test("a terminal lists 20 users, then says how many more and how to see them", async () => {
     let out = "";
-    const code = await main(["node", "accessplane", "plan", ...flags()], { out: (s) => (out += s), err: () => undefined, style: plain, tty: true });
+    const code = await main(["node", "accessplane", "plan", ...flags()], {
+      out: (s) => (out += s),
+      err: () => undefined,
+      style: plain,
+      tty: true,
+    });
     expect(code).toBe(0);
     const perUser = out.slice(out.indexOf("Access per user\n"));
     expect(perUser.split("\n").filter((l) => /^ {2}u\d+$/.test(l))).toHaveLength(20);
     expect(perUser).toContain("  … 280 more users, use --user <id> (globs allowed) or --view users\n");
+    // Why-not costs one explanation per user: a glob matching many users says so instead.
+    const many = await run("plan", "--user", "u0*", ...flags());
+    expect(many.out).toContain(
+      "why not: --user matches 100 users; it is listed for at most 10 (`accessplane explain <user>` explains one)\n",
+    );
     // Piped, every user is listed.
     const piped = await run("plan", ...flags());
     expect(piped.out.split("\n").filter((l) => /^ {2}u\d+$/.test(l))).toHaveLength(300);
@@ -138,7 +201,11 @@ describe("on a generated estate", () => {
   test("filters give exact counts", async () => {
     const plan = async (...f: string[]) => JSON.parse((await run("plan", "--format", "json", "--no-resources", ...f, ...flags())).out);
     const all = await plan();
-    const counts = (j: { access: unknown[]; principals: unknown[]; uncovered: unknown[] }) => [j.access.length, j.principals.length, j.uncovered.length];
+    const counts = (j: { access: unknown[]; principals: unknown[]; uncovered: unknown[] }) => [
+      j.access.length,
+      j.principals.length,
+      j.uncovered.length,
+    ];
     expect(counts(all)).toEqual([685, 15, 575]);
     const uncoveredOn = (pred: (u: { dataSource: string; platform: string }) => boolean) => all.uncovered.filter(pred).length;
     expect(counts(await plan("--user", "u000"))).toEqual([2, 2, 575]);
@@ -162,7 +229,22 @@ describe("filtered diff", () => {
     writeFiles(path.join(d, "wider"), flat(baseEstate({ inventory: inventory({ benGroups: ["analysts"] }) })));
   });
   const diff = (...args: string[]) =>
-    run("diff", "--base", path.join(d, "base"), "--head", path.join(d, "wider"), "--policies", "policies", "--inventory", "inventory", "--config", "accessplane.yaml", "--now", NOW, ...args);
+    run(
+      "diff",
+      "--base",
+      path.join(d, "base"),
+      "--head",
+      path.join(d, "wider"),
+      "--policies",
+      "policies",
+      "--inventory",
+      "inventory",
+      "--config",
+      "accessplane.yaml",
+      "--now",
+      NOW,
+      ...args,
+    );
 
   test("only the selected users' changes", async () => {
     const ben = JSON.parse((await diff("--format", "json", "--user", "ben")).out);
@@ -197,7 +279,11 @@ describe("report", () => {
     expect(csv.code).toBe(0);
     const lines = csv.out.trimEnd().split("\r\n");
     expect(lines).toHaveLength(4);
-    expect(lines.slice(1).map((l) => l.split(",").slice(0, 3).join(","))).toEqual(["s3.landing.sales,s3,bob", "s3.ml.artifacts,s3,bob", "s3.ml.artifacts,s3,bob"]);
+    expect(lines.slice(1).map((l) => l.split(",").slice(0, 3).join(","))).toEqual([
+      "s3.landing.sales,s3,bob",
+      "s3.ml.artifacts,s3,bob",
+      "s3.ml.artifacts,s3,bob",
+    ]);
   });
 
   test("usage errors: an owner who owns nothing, an unwritable file, a missing --out", async () => {
@@ -215,9 +301,15 @@ describe("report", () => {
 describe("filters that match nothing are usage errors naming the closest names", () => {
   test.each([
     [["plan", "--user", "alcie"], "error: --user `alcie` matches no user; closest: `alice`, `dave`, `erin`\n"],
-    [["plan", "--data-source", "snowflake.sales.order"], "error: --data-source `snowflake.sales.order` matches no data source; closest: `snowflake.sales.orders`, "],
+    [
+      ["plan", "--data-source", "snowflake.sales.order"],
+      "error: --data-source `snowflake.sales.order` matches no data source; closest: `snowflake.sales.orders`, ",
+    ],
     [["plan", "--policy", "finance-*-write"], "error: --policy `finance-*-write` matches no policy; closest: "],
-    [["plan", "--platform", "databricks"], "error: --platform `databricks` matches no platform; closest: `databricks-spark`, `databricks-unity-catalog`, "],
+    [
+      ["plan", "--platform", "databricks"],
+      "error: --platform `databricks` matches no platform; closest: `databricks-spark`, `databricks-unity-catalog`, ",
+    ],
     [["report", "--tag", "fianance", "--out", "-"], "error: --tag `fianance` matches no tag; closest: `finance`"],
   ])("%j", async (args, message) => {
     const r = await example(...args);

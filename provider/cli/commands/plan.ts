@@ -35,9 +35,11 @@ export function planView(estate: Estate, plan: Plan, f: PlanFilter, filter: stri
   let keptOff: Map<string, KeptOff[]> | undefined;
   if (f.restricts.users && f.users.length <= WHY_NOT_USERS)
     keptOff = new Map(f.users.map((u) => [u, whyNot(estate, u, now).filter((k) => f.dataSource(k.dataSource) && f.policy(k.policy))]));
+  const skipped =
+    f.restricts.users && f.users.length > WHY_NOT_USERS ? { keptOffSkipped: { users: f.users.length, max: WHY_NOT_USERS } } : {};
   return {
     plan: filterPlan(plan, f, ctx),
-    input: { ctx: narrowContext(ctx, f), uncovered, ...(keptOff ? { keptOff } : {}), ...(filter ? { filter } : {}) },
+    input: { ctx: narrowContext(ctx, f), uncovered, ...(keptOff ? { keptOff } : {}), ...skipped, ...(filter ? { filter } : {}) },
   };
 }
 

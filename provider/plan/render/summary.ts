@@ -244,6 +244,8 @@ export interface ViewInput {
   uncovered: readonly UncoveredDataSource[];
   /** With a user filter: each filtered user's kept-off data sources. */
   keptOff?: ReadonlyMap<string, readonly KeptOff[]>;
+  /** With a user filter matching too many users for why-not: how many it matched. */
+  keptOffSkipped?: { users: number; max: number };
   /** The active filters, described (`--user alice`), for the heading. */
   filter?: string;
 }
@@ -315,7 +317,15 @@ export function planViewText(plan: Plan, input: ViewInput, s: Style = plain, o: 
     out.push(...stagedLines(plan, s));
     out.push(...expirationLines(plan, s));
   }
-  if (view === undefined || view === "users") out.push(...why());
+  if (view === undefined || view === "users") {
+    out.push(...why());
+    const k = input.keptOffSkipped;
+    if (k)
+      out.push(
+        "",
+        s.dim(`why not: --user matches ${k.users} users; it is listed for at most ${k.max} (\`accessplane explain <user>\` explains one)`),
+      );
+  }
   if (view === undefined) out.push(...issueLines(plan, s, o));
   out.push("");
   out.push(countsLine(plan));
