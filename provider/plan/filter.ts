@@ -134,7 +134,8 @@ export function closestNames(pattern: string, names: Iterable<string>, n = 3): s
   const lower = literal.toLowerCase();
   const scored: { name: string; d: number }[] = [];
   // A name containing what was written (`databricks` in `databricks-spark`) is as close as it gets.
-  for (const name of names) scored.push({ name, d: lower.length === 0 || name.toLowerCase().includes(lower) ? 0 : distance(literal, name) });
+  for (const name of names)
+    scored.push({ name, d: lower.length === 0 || name.toLowerCase().includes(lower) ? 0 : distance(literal, name) });
   scored.sort((a, b) => a.d - b.d || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return scored.slice(0, n).map((x) => x.name);
 }
