@@ -234,6 +234,7 @@ const HEADERS: { label: string; sort: boolean }[] = [
 export function reviewHtml(review: Review, o: HtmlOptions = {}): string {
   const who = review.owner !== undefined ? `data sources owned by ${esc(review.owner)}` : "every data source";
   const users = new Set(review.rows.map((r) => r.user)).size;
+  const pairs = new Set(review.rows.map((r) => `${r.user}\n${r.dataSource}`)).size;
   const title = `Access review: ${who}`;
   const head = HEADERS.map((h) => `<th${h.sort ? ' data-sort=""' : ""} scope="col">${esc(h.label)}</th>`).join("");
   return `<!doctype html>
@@ -249,7 +250,7 @@ export function reviewHtml(review: Review, o: HtmlOptions = {}): string {
 <body>
 <header>
 <h1>${title}</h1>
-<p class="meta">Access as deployed at ${esc(shortInstant(review.now))}: ${review.dataSources.length} data source${review.dataSources.length === 1 ? "" : "s"}, ${review.rows.length} grant${review.rows.length === 1 ? "" : "s"} to ${users} user${users === 1 ? "" : "s"}${o.estate ? ` · estate ${esc(o.estate)}` : ""}${o.filter ? ` · filtered: <code>${esc(o.filter)}</code>` : ""} · ${esc(o.generator ?? "accessplane")}</p>
+<p class="meta">Access as deployed at ${esc(shortInstant(review.now))}: ${review.dataSources.length} data source${review.dataSources.length === 1 ? "" : "s"}, ${pairs} grant${pairs === 1 ? "" : "s"} (user × data source, as the plan counts them) to ${users} user${users === 1 ? "" : "s"}; ${review.rows.length} row${review.rows.length === 1 ? "" : "s"}, one per policy and principal${o.estate ? ` · estate ${esc(o.estate)}` : ""}${o.filter ? ` · filtered: <code>${esc(o.filter)}</code>` : ""} · ${esc(o.generator ?? "accessplane")}</p>
 <p class="meta">Each row is one grant the deployment makes: a user's access to a data source through a policy and the platform principal (role, group) that carries it. Tick <b>keep</b> or <b>revoke</b> per row, then print this page as the signed record; revoke by changing the policy (or the approval) in the policy repository.</p>
 </header>
 <section>

@@ -99,8 +99,9 @@ export const reportCommand: RegisterCommand = (prog, ctx) => {
           usage(`--out: cannot write \`${o.out}\`: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
         }
         const users = new Set(review.rows.map((r) => r.user)).size;
+        const pairs = new Set(review.rows.map((r) => `${r.user}\n${r.dataSource}`)).size;
         io.err(
-          `wrote ${o.out}: ${review.rows.length} grant${review.rows.length === 1 ? "" : "s"} to ${users} user${users === 1 ? "" : "s"} on ${review.dataSources.length} data source${review.dataSources.length === 1 ? "" : "s"}\n`,
+          `wrote ${o.out}: ${pairs} grant${pairs === 1 ? "" : "s"} to ${users} user${users === 1 ? "" : "s"} on ${review.dataSources.length} data source${review.dataSources.length === 1 ? "" : "s"} (${review.rows.length} row${review.rows.length === 1 ? "" : "s"}, one per policy and principal)\n`,
         );
       }
       ctx.setCode(EXIT.ok);
