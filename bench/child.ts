@@ -16,7 +16,7 @@ import type { Plan } from "../provider/plan/types";
 import { captureResources } from "../provider/pulumi/capture";
 import { EMITTERS } from "../provider/pulumi/emitters";
 import { resolve } from "../provider/resolve/resolve";
-import { duplicatePrincipalIds, resourceFigures } from "./measure";
+import { duplicatePrincipalIds, reportFigures, resourceFigures } from "./measure";
 
 /** What the parent asks for. */
 export interface ChildRequest {
@@ -108,6 +108,7 @@ function planMode(req: ChildRequest): Record<string, unknown> {
     duplicatePrincipalIds: duplicatePrincipalIds(planned.plan),
     resources: figures,
   };
+  out.report = reportFigures(base.estate, planned.plan);
   if (req.headDir) {
     const head = load(req.headDir);
     const headPlanned = plan(head.estate, req.now);

@@ -641,12 +641,27 @@ export function generateEstate(sizes: Sizes, seed = 1): Estate {
   const dataSources = generateDataSources(sizes.dataSources, new Rng(mulberry32(seed * 7919 + 2)));
   const policies = generatePolicies(sizes.policies, dir, dataSources, rng);
   policies.forEach((p, i) => (p.file = policyFile(i)));
+  assignOwners(dataSources, dir.stewards);
   dataSources.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return {
     policies,
     inventory: { users: dir.users, groups: dir.groups, dataSources, sharedRoles: [] },
     config: Config.parse(CONFIG_INPUT),
   };
+}
+
+/**
+ * Gives each database (the first two segments of a data source id) one owner among the data
+ * stewards, without drawing from any random stream: the rest of the estate is unchanged by it.
+ */
+function assignOwners(dataSources: DataSource[], stewards: readonly string[]): void {
+  if (stewards.length === 0) return;
+  for (const d of dataSources) {
+    const db = d.id.split(".").slice(0, 2).join(".");
+    let h = 0;
+    for (let i = 0; i < db.length; i++) h = (Math.imul(h, 31) + db.charCodeAt(i)) >>> 0;
+    d.owners = [stewards[h % stewards.length]!];
+  }
 }
 
 /** A policy as a policy file writes it (the restriction level back under `subscribers`). */

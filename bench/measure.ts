@@ -7,6 +7,10 @@ import { PLATFORMS, type DataSource, type Platform } from "../provider/model/sch
 import { ADAPTERS } from "../provider/platforms";
 import type { PlatformAdapter } from "../provider/platforms/types";
 import type { Plan } from "../provider/plan/types";
+import { planContext } from "../provider/plan/filter";
+import { reviewCsv } from "../provider/report/csv";
+import { reviewHtml } from "../provider/report/html";
+import { buildReview, reviewInputs } from "../provider/report/rows";
 
 /** Resource figures of one platform. */
 export interface PlatformResources {
@@ -93,4 +97,18 @@ export function totals(f: Record<Platform, PlatformResources>): PlatformResource
   };
   for (const p of Object.values(f)) for (const k of Object.keys(t) as (keyof PlatformResources)[]) t[k] += p[k];
   return t;
+}
+
+/**
+ * `accessplane report` for one owner (the owner of the first data source), from the plan: the
+ * review rows, the HTML page and the CSV. Git history is not read (the estate is not a repository).
+ */
+export function reportFigures(estate: Estate, p: Plan): Record<string, unknown> {
+  const owner = estate.inventory.dataSources.find((d) => d.owners.length > 0)?.owners[0];
+  if (owner === undefined) return { owner: null };
+  const t = performance.now();
+  const review = buildReview({ plan: p, ctx: planContext(estate), ...reviewInputs(estate), owner });
+  const html = reviewHtml(review);
+  const csv = reviewCsv(review);
+  return { owner, ms: performance.now() - t, dataSources: review.dataSources.length, rows: review.rows.length, htmlBytes: Buffer.byteLength(html), csvBytes: Buffer.byteLength(csv) };
 }

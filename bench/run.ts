@@ -92,6 +92,7 @@ interface PlanFigures {
   diffMs?: number;
   diff?: Record<string, unknown>;
   warm?: { parseMs: number; resolveMs: number; planMs: number; entries: number };
+  report?: { owner: string | null; ms?: number; dataSources?: number; rows?: number; htmlBytes?: number; csvBytes?: number };
 }
 
 interface CaptureFigures {
@@ -224,6 +225,7 @@ function headline(args: Args, tmp: string): Record<string, unknown> {
     atMost("diff of two estates 1% apart", (f.diffMs ?? NaN) / 1000, 1, "s"),
     atMost(`resources / (bound + objects), worst: ${worstPlatform}`, worstRatio, 1.1, "x"),
     atMost("mock registration per resource", registrationMsPerResource, 2, "ms"),
+    atMost("report for one owner, from the plan (rows + HTML + CSV)", (f.report?.ms ?? NaN) / 1000, 2, "s"),
   ];
 
   const out: string[] = [];
@@ -261,6 +263,12 @@ function headline(args: Args, tmp: string): Record<string, unknown> {
         ["cohorts / principals", `${fmtN(f.cohorts)} / ${fmtN(f.principals)}`],
         ["plan issues (errors / warnings)", `${f.issues.errors} / ${f.issues.warnings}`],
         ["diff (diffPlans, 1% apart)", f.diffMs !== undefined ? fmtMs(f.diffMs) : "n/a"],
+        [
+          "report for one owner (rows + HTML + CSV)",
+          f.report?.ms !== undefined
+            ? `${fmtMs(f.report.ms)}: ${f.report.owner}, ${fmtN(f.report.dataSources ?? 0)} data sources, ${fmtN(f.report.rows ?? 0)} rows, HTML ${round((f.report.htmlBytes ?? 0) / 1024 / 1024)} MiB`
+            : "n/a",
+        ],
         [
           "diff: gained / changed / lost",
           f.diff ? `${fmtN(f.diff.gained as number)} / ${fmtN(f.diff.changed as number)} / ${fmtN(f.diff.lost as number)}` : "n/a",
@@ -388,6 +396,7 @@ function headline(args: Args, tmp: string): Record<string, unknown> {
     naiveResources: tot.naive,
     usersTimesDataSources: sizes.users * sizes.dataSources,
     diffMs: f.diffMs !== undefined ? round(f.diffMs) : null,
+    report: f.report ?? null,
     diff: f.diff,
     mocks: {
       sizes: captureSizes,
@@ -433,6 +442,7 @@ function scaling(args: Args, tmp: string): Record<string, unknown> {
       resourcesBoundWithObjects: tot.boundWithObjects,
       naiveResources: tot.naive,
       diffMs: f.diffMs !== undefined ? round(f.diffMs) : null,
+    report: f.report ?? null,
     });
     fs.rmSync(path.join(tmp, `estate-${sizes.users}`), { recursive: true, force: true });
     fs.rmSync(path.join(tmp, `head-${sizes.users}`), { recursive: true, force: true });

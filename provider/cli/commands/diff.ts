@@ -22,27 +22,32 @@ import {
   usage,
 } from "../context";
 import { EXIT, type ExitCode } from "../exit";
+import { compileOrUsage, type FilterFlags, filterLine, filterOptions, filterSpec, unionContext } from "../filters";
+import { filterPlan, planContext } from "../../plan/filter";
 import { readRevision, type Revision, repoPaths, revision, revisionLabel, repoRoot, UsageError } from "../sources";
 
 /** The label GitHub workflows set to acknowledge widening (see examples/github-actions). */
 export const ACK_LABEL = "access-widening-approved";
 
-type DiffOpts = EstateFlags & { base: string; head?: string; format: Format; failOnWiden?: boolean; ack?: boolean; resources?: boolean };
+type DiffOpts = EstateFlags &
+  FilterFlags & { base: string; head?: string; format: Format; failOnWiden?: boolean; ack?: boolean; resources?: boolean };
 
 /** Registers `diff`. */
 export const diffCommand: RegisterCommand = (prog, ctx) => {
   estateOptions(
-    prog
-      .command("diff")
-      .description("show who gains, loses or changes access between two estates (git refs or checkout directories)")
-      .requiredOption("--base <ref|dir>", "the estate before: a git ref (e.g. origin/main) or a checkout directory")
-      .option("--head <ref|dir>", "the estate after (default: the working tree)")
-      .addOption(nowOption())
-      .option("--base-now <instant>", "evaluate the base at this instant (default: --now), e.g. the time of the last deployment")
-      .addOption(formatOption())
-      .option("--fail-on-widen", "exit 3 when anyone gains access, privileges, write or a later expiry, unless --ack is given")
-      .option("--ack", `acknowledge widening (CI: pass it when the pull request has the \`${ACK_LABEL}\` label)`)
-      .option("--no-resources", "skip the Pulumi resources to create, update and delete (faster)"),
+    filterOptions(
+      prog
+        .command("diff")
+        .description("show who gains, loses or changes access between two estates (git refs or checkout directories)")
+        .requiredOption("--base <ref|dir>", "the estate before: a git ref (e.g. origin/main) or a checkout directory")
+        .option("--head <ref|dir>", "the estate after (default: the working tree)")
+        .addOption(nowOption())
+        .option("--base-now <instant>", "evaluate the base at this instant (default: --now), e.g. the time of the last deployment")
+        .addOption(formatOption())
+        .option("--fail-on-widen", "exit 3 when anyone gains access, privileges, write or a later expiry, unless --ack is given")
+        .option("--ack", `acknowledge widening (CI: pass it when the pull request has the \`${ACK_LABEL}\` label)`)
+        .option("--no-resources", "skip the Pulumi resources to create, update and delete (faster; never listed with filters)"),
+    ),
   ).action(async (o: DiffOpts & { now?: string; baseNow?: string }) => {
     const now = parseNow(o.now);
     const baseNow = o.baseNow !== undefined ? parseNow(o.baseNow, "--base-now") : now;
@@ -63,6 +68,10 @@ async function runDiff(ctx: Context, o: DiffOpts, now: Date, baseNow: Date, p: P
   // The working tree's project file names the paths on both sides; each side's own copy of the
   // configuration (inline in the project file, or its `config`) is read from that side.
   const project = resolveProject(o, cwd);
+  const spec = filterSpec(o);
+  // Widening is judged on the whole estate: a filtered diff could pass while access widens elsewhere.
+  if (o.failOnWiden && Object.keys(spec).length > 0)
+    usage("--fail-on-widen judges the whole estate: run it without --user, --data-source, --policy, --platform or --tag");
   let base: Revision, head: Revision;
   let paths: ReturnType<typeof repoPaths>;
   try {
@@ -92,9 +101,13 @@ async function runDiff(ctx: Context, o: DiffOpts, now: Date, baseNow: Date, p: P
     await planStages(loaded[0]!, baseNow, p, ` ${labels.base}`),
     await planStages(loaded[1]!, now, p, ` ${labels.head}`),
   ];
+  // Patterns may name what only one side has (a user the head removes): they match against both.
+  const [baseCtx, headCtx] = [planContext(loaded[0]!.estate), planContext(loaded[1]!.estate)];
+  const f = compileOrUsage(spec, unionContext(baseCtx, headCtx));
   p.step("comparing");
-  const compared = diffPlans(before, after);
-  const withResources = o.resources !== false && !hasErrors(before.issues) && !hasErrors(after.issues);
+  const compared = diffPlans(filterPlan(before, f, baseCtx), filterPlan(after, f, headCtx));
+  // The resources are the whole estate's: a filtered diff does not list them.
+  const withResources = o.resources !== false && !f.active && !hasErrors(before.issues) && !hasErrors(after.issues);
   if (withResources) p.step("registering resources under mocks");
   const diff = withResources
     ? {
@@ -105,9 +118,10 @@ async function runDiff(ctx: Context, o: DiffOpts, now: Date, baseNow: Date, p: P
   p.stop();
   for (const note of [...b.notes, ...h.notes]) io.err(`note: ${note}\n`);
   const shown = { ...labels, acknowledged: !!o.ack };
+  const filtered = f.active ? `filtered: ${filterLine(spec)}\n` : "";
   if (o.format === "json") io.out(diffJson(diff, shown));
-  else if (o.format === "markdown") io.out(diffMarkdown(diff, shown));
-  else io.out(header(project) + diffText(diff, shown, io.style, io.tty ? { sourcesCap: TTY_SOURCES } : {}));
+  else if (o.format === "markdown") io.out((filtered ? `Filtered: \`${filterLine(spec)}\`\n\n` : "") + diffMarkdown(diff, shown));
+  else io.out(header(project) + filtered + diffText(diff, shown, io.style, io.tty ? { sourcesCap: TTY_SOURCES } : {}));
   if (hasErrors(after.issues)) return EXIT.inputErrors;
   if (o.failOnWiden && diff.summary.widens && !o.ack) {
     const n = diff.blastRadius.users.length;

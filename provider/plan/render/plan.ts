@@ -33,7 +33,8 @@ const summary = (plan: Plan) => {
   return { users, sources, errors, warnings };
 };
 
-function privs(e: AccessEntry): string {
+/** An entry's privileges as the platform names them, then any platform access level or operations in brackets. */
+export function privs(e: AccessEntry): string {
   const extra = Array.isArray(e.operations) ? ` [${(e.operations as string[]).join(",")}]` : typeof e.accessLevel === "string" ? ` [${e.accessLevel}]` : "";
   return e.privileges.join(", ") + extra;
 }
@@ -53,6 +54,77 @@ export function issuesText(issues: readonly Issue[], s: Style = plain, o: TextOp
   });
 }
 
+/** Each user's access entries under the user's name, aligned (entries sorted by user). */
+export function accessPerUserLines(access: readonly AccessEntry[], s: Style = plain): string[] {
+  const out: string[] = [];
+  let last = "";
+  let rows: string[][] = [];
+  const flush = () => {
+    if (rows.length) out.push(...columns(rows, "    "));
+    rows = [];
+  };
+  for (const e of access) {
+    if (e.user !== last) {
+      flush();
+      out.push(`  ${s.cyan(e.user)}`);
+      last = e.user;
+    }
+    rows.push([e.dataSource, e.access === "write" ? s.yellow("write") : s.green("read"), privs(e), s.dim(`via ${e.policies.join(", ")}${e.expiresAt ? ` until ${e.expiresAt}` : ""}`)]);
+  }
+  flush();
+  if (access.length === 0) out.push(s.dim("  nobody has access"));
+  return out;
+}
+
+/** Each data source's holders under its id, platform, object type and native object name. */
+export function accessPerDataSourceLines(access: readonly AccessEntry[], s: Style = plain): string[] {
+  const out: string[] = [];
+  const byDs = new Map<string, AccessEntry[]>();
+  for (const e of access) {
+    const l = byDs.get(e.dataSource);
+    if (l) l.push(e);
+    else byDs.set(e.dataSource, [e]);
+  }
+  for (const ds of [...byDs.keys()].sort()) {
+    const list = byDs.get(ds)!;
+    out.push(`  ${s.cyan(ds)} ${s.dim(`(${list[0]!.platform} ${list[0]!.objectType}, ${list[0]!.object})`)}`);
+    out.push(...columns(list.map((e) => [e.user, e.access === "write" ? s.yellow("write") : s.green("read"), privs(e)]), "    "));
+  }
+  return out;
+}
+
+/** The staged policies, each with the entries its activation would grant (a blank line first; none when nothing is staged). */
+export function stagedLines(plan: Plan, s: Style = plain): string[] {
+  if (!plan.staged.length) return [];
+  const out = ["", s.bold("Staged policies (grant nothing yet)")];
+  // Each policy's preview entries under it: what activating it would grant, as the plan would show it.
+  for (const p of plan.staged) {
+    out.push(`  ${s.cyan(p.policy)}  ${p.access}, would reach ${count(p.users.length, "user")} on ${count(p.dataSources.length, "data source")}`);
+    const others = (e: AccessEntry) => e.policies.filter((x) => x !== p.policy);
+    const rows = p.entries.map((e) => [e.user, e.dataSource, e.access === "write" ? s.yellow("write") : s.green("read"), privs(e), s.dim(others(e).length ? `also via ${others(e).join(", ")}` : "")]);
+    out.push(...columns(rows, "    "));
+  }
+  return out;
+}
+
+/** The subscriptions that end after the plan's instant, soonest first (a blank line first; none without any). */
+export function expirationLines(plan: Plan, s: Style = plain): string[] {
+  if (!plan.expirations.length) return [];
+  return ["", s.bold("Upcoming expirations"), ...columns(plan.expirations.map((x) => [x.expiresAt, x.user, s.dim(`via ${x.policy}`), expiresPhrase(plan.now, x.expiresAt)]), "  ")];
+}
+
+/** The plan's issues under a heading (a blank line first; none without any). */
+export function issueLines(plan: Plan, s: Style = plain, o: TextOptions = {}): string[] {
+  if (!plan.issues.length) return [];
+  return ["", s.bold("Issues"), ...issuesText(plan.issues, s, o).map((l) => "  " + l.replace(/\n/g, "\n  "))];
+}
+
+/** `0 errors, 4 warnings`. */
+export function countsLine(plan: Plan): string {
+  const sm = summary(plan);
+  return `${sm.errors} error${sm.errors === 1 ? "" : "s"}, ${sm.warnings} warning${sm.warnings === 1 ? "" : "s"}`;
+}
+
 /** A readable terminal summary, per user and per data source. */
 export function planText(plan: Plan, s: Style = plain, o: TextOptions = {}): string {
   const out: string[] = [];
@@ -64,58 +136,15 @@ export function planText(plan: Plan, s: Style = plain, o: TextOptions = {}): str
   out.push("");
   out.push(...blastRadiusText(plan, s));
   out.push(s.bold("Access per user"));
-  let last = "";
-  let rows: string[][] = [];
-  const flush = () => {
-    if (rows.length) out.push(...columns(rows, "    "));
-    rows = [];
-  };
-  for (const e of plan.access) {
-    if (e.user !== last) {
-      flush();
-      out.push(`  ${s.cyan(e.user)}`);
-      last = e.user;
-    }
-    rows.push([e.dataSource, e.access === "write" ? s.yellow("write") : s.green("read"), privs(e), s.dim(`via ${e.policies.join(", ")}${e.expiresAt ? ` until ${e.expiresAt}` : ""}`)]);
-  }
-  flush();
-  if (plan.access.length === 0) out.push(s.dim("  nobody has access"));
+  out.push(...accessPerUserLines(plan.access, s));
   out.push("");
   out.push(s.bold("Access per data source"));
-  const byDs = new Map<string, AccessEntry[]>();
-  for (const e of plan.access) {
-    const l = byDs.get(e.dataSource);
-    if (l) l.push(e);
-    else byDs.set(e.dataSource, [e]);
-  }
-  for (const ds of [...byDs.keys()].sort()) {
-    const list = byDs.get(ds)!;
-    out.push(`  ${s.cyan(ds)} ${s.dim(`(${list[0]!.platform} ${list[0]!.objectType}, ${list[0]!.object})`)}`);
-    out.push(...columns(list.map((e) => [e.user, e.access === "write" ? s.yellow("write") : s.green("read"), privs(e)]), "    "));
-  }
-  if (plan.staged.length) {
-    out.push("");
-    out.push(s.bold("Staged policies (grant nothing yet)"));
-    // Each policy's preview entries under it: what activating it would grant, as the plan would show it.
-    for (const p of plan.staged) {
-      out.push(`  ${s.cyan(p.policy)}  ${p.access}, would reach ${count(p.users.length, "user")} on ${count(p.dataSources.length, "data source")}`);
-      const others = (e: AccessEntry) => e.policies.filter((x) => x !== p.policy);
-      const rows = p.entries.map((e) => [e.user, e.dataSource, e.access === "write" ? s.yellow("write") : s.green("read"), privs(e), s.dim(others(e).length ? `also via ${others(e).join(", ")}` : "")]);
-      out.push(...columns(rows, "    "));
-    }
-  }
-  if (plan.expirations.length) {
-    out.push("");
-    out.push(s.bold("Upcoming expirations"));
-    out.push(...columns(plan.expirations.map((x) => [x.expiresAt, x.user, s.dim(`via ${x.policy}`), expiresPhrase(plan.now, x.expiresAt)]), "  "));
-  }
-  if (plan.issues.length) {
-    out.push("");
-    out.push(s.bold("Issues"));
-    out.push(...issuesText(plan.issues, s, o).map((l) => "  " + l.replace(/\n/g, "\n  ")));
-  }
+  out.push(...accessPerDataSourceLines(plan.access, s));
+  out.push(...stagedLines(plan, s));
+  out.push(...expirationLines(plan, s));
+  out.push(...issueLines(plan, s, o));
   out.push("");
-  out.push(`${sm.errors} error${sm.errors === 1 ? "" : "s"}, ${sm.warnings} warning${sm.warnings === 1 ? "" : "s"}`);
+  out.push(countsLine(plan));
   return out.join("\n") + "\n";
 }
 
