@@ -5,7 +5,8 @@
  * so a run interrupted midway, or rows edited by hand, converge on the next `pulumi up`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type PolicyRows, type ViewDialect, entitlementDeltaStatements, readQueries } from "../../platforms/sql/views";
+import { type PolicyRows, entitlementDeltaStatements } from "../../platforms/sql/view-entitlements";
+import { type ViewDialect, readQueries } from "../../platforms/sql/views";
 import { type Props, type WrappedInputs, resourceId } from "./base";
 import type { Row } from "./connection";
 import { classify } from "./errors";

@@ -10,11 +10,21 @@
  */
 import type { z } from "zod";
 import { type Dialect, assertIdentifier, SqlIdentifierError } from "../../platforms/sql/dialect";
-import { zod } from "../../platforms/sql/closure";
-import { sourceTableSchema, viewDialectSchema } from "../../platforms/sql/views";
-import { type TrinoSqlPrivilege, trinoRulesDocumentSchema, trinoSqlPrivilegeSchema } from "../../platforms/sql/trino";
+import type { SourceTable, ViewDialect } from "../../platforms/sql/views";
 import { SPARK_PRIVILEGES, sparkGrantKey } from "../../platforms/sql/spark";
 import { viewDialectTraits } from "./view-dialects";
+import { zod } from "./zod";
+
+/** The view-based dialects (Trino is grant-based: trino-schemas.ts). */
+export function viewDialectSchema(): z.ZodType<ViewDialect> {
+  return zod().enum(["postgres", "redshift", "synapse"]);
+}
+
+/** The table (or view) a managed view reads from, three-part named. */
+export function sourceTableSchema() {
+  const z = zod();
+  return z.object({ database: z.string().min(1), schema: z.string().min(1), table: z.string().min(1) }).strict() satisfies z.ZodType<SourceTable>;
+}
 
 // Entitlement values are stored in VARCHAR(512) columns (see views.ts).
 const MAX_VALUE_LENGTH = 512;
@@ -27,7 +37,8 @@ function valueSchema() {
     .refine((s) => !s.includes("\u0000"), { message: "cannot contain a NUL character" });
 }
 
-function sortedUnique<T extends z.ZodType<string>>(item: T) {
+/** A list of `item`, normalised: de-duplicated and sorted. */
+export function sortedUnique<T extends z.ZodType<string>>(item: T) {
   return zod()
     .array(item)
     .transform((xs) => [...new Set(xs)].sort());
@@ -91,7 +102,7 @@ export function managedViewInputsSchema() {
       dialect: viewDialectSchema(),
       managedSchema: z.string().min(1),
       dataSource: valueSchema(),
-      source: sourceTableSchema().strict(),
+      source: sourceTableSchema(),
       viewName: z.string().min(1),
     })
     .strict()
@@ -141,75 +152,13 @@ export function policyEntitlementsInputsSchema() {
 /** Inputs of `PolicyEntitlements`. */
 export type PolicyEntitlementsInputs = z.infer<ReturnType<typeof policyEntitlementsInputsSchema>>;
 
-// A Trino or Databricks name: any non-empty text without NUL (quoting handles the rest).
-function nameSchema() {
+/** A Trino or Databricks name: any non-empty text without NUL (quoting handles the rest). */
+export function nameSchema() {
   return zod()
     .string()
     .min(1)
     .refine((s) => !s.includes("\u0000"), { message: "cannot contain a NUL character" });
 }
-
-/** Inputs of `TrinoRoleGrants`: one policy role in SQL mode, its table grants and its members. */
-export function trinoRoleGrantsInputsSchema() {
-  const z = zod();
-  const sqlPrivilege = trinoSqlPrivilegeSchema();
-  return z
-    .object({
-      role: nameSchema(),
-      /** Catalog whose connector manages roles (`IN catalog`, e.g. a Hive catalog); null = system role. */
-      roleCatalog: nameSchema().nullable().default(null),
-      members: sortedUnique(nameSchema()),
-      grants: z
-        .array(
-          z
-            .object({
-              catalog: nameSchema(),
-              schema: nameSchema(),
-              table: nameSchema(),
-              privileges: z
-                .array(
-                  z.string().refine((p) => sqlPrivilege.safeParse(p).success, {
-                    message:
-                      "SQL mode grants SELECT, INSERT, UPDATE and DELETE only; OWNERSHIP needs file mode (rules.json)",
-                  }),
-                )
-                .min(1)
-                .transform((ps) => [...new Set(ps)].sort() as TrinoSqlPrivilege[]),
-            })
-            .strict(),
-        )
-        .transform((gs) =>
-          [...gs].sort((a, b) =>
-            JSON.stringify([a.catalog, a.schema, a.table]).localeCompare(JSON.stringify([b.catalog, b.schema, b.table])),
-          ),
-        )
-        .refine(
-          (gs) => new Set(gs.map((g) => JSON.stringify([g.catalog, g.schema, g.table]))).size === gs.length,
-          { message: "each table appears once; merge its privileges into one entry" },
-        ),
-    })
-    .strict();
-}
-
-/** Inputs of `TrinoRoleGrants`. */
-export type TrinoRoleGrantsInputs = z.infer<ReturnType<typeof trinoRoleGrantsInputsSchema>>;
-
-/** Inputs of `TrinoAccessRules`: the rules document and where the coordinator reads it. */
-export function trinoAccessRulesInputsSchema() {
-  const z = zod();
-  return z
-    .object({
-      path: z
-        .string()
-        .min(1)
-        .refine((p) => p.startsWith("/"), { message: "must be an absolute path on the coordinator" }),
-      document: trinoRulesDocumentSchema(),
-    })
-    .strict();
-}
-
-/** Inputs of `TrinoAccessRules`. */
-export type TrinoAccessRulesInputs = z.infer<ReturnType<typeof trinoAccessRulesInputsSchema>>;
 
 /**
  * Inputs of `SparkTableGrants`: one Databricks Spark policy group's grants, sorted and

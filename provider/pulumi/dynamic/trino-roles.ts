@@ -1,18 +1,19 @@
 /**
  * `TrinoRoleGrants`: one policy role in Trino / Starburst SQL mode, its table grants and its user
  * members; inputs `{ role, roleCatalog?, members[], grants: { catalog, schema, table, privileges[] }[] }`
- * (zod schema in schemas.ts).
+ * (zod schema in trino-schemas.ts).
  *
  * Talks to the coordinator through `trino-client` (settings in connection.ts). Trino has no IF NOT
  * EXISTS for roles or grants, so every create/update/delete first reads the role's live state and
  * applies only the delta (`trinoRoleDelta`): re-running after an interruption converges.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type TrinoRoleState, trinoReadQueries, trinoRoleDelta, trinoSqlPrivilegeSchema } from "../../platforms/sql/trino";
+import { type TrinoRoleState, trinoReadQueries, trinoRoleDelta } from "../../platforms/sql/trino";
 import { initError } from "../../platforms/sql/closure";
 import { type Props, type WrappedInputs, SessionProvider } from "./base";
 import { type Row, type TrinoConnection, trinoConnection } from "./connection";
-import { type TrinoRoleGrantsInputs, trinoRoleGrantsInputsSchema, checkInputs, diffInputs, parseInputs, parseState } from "./schemas";
+import { checkInputs, diffInputs, parseInputs, parseState } from "./schemas";
+import { type TrinoRoleGrantsInputs, trinoRoleGrantsInputsSchema, trinoSqlPrivilegeSchema } from "./trino-schemas";
 
 /** Runs Trino statements; the default one uses `trino-client`, tests pass their own. */
 export interface TrinoRunner {

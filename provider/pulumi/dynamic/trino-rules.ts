@@ -1,6 +1,6 @@
 /**
  * `TrinoAccessRules`: the file-mode `rules.json` of a Trino / Starburst cluster (estate scope);
- * inputs `{ path, document }` (document from `trinoRulesDocument`, zod schema in schemas.ts).
+ * inputs `{ path, document }` (document from `trinoRulesDocument`, zod schema in trino-schemas.ts).
  *
  * Writes the file on the filesystem of the machine running Pulumi (the coordinator, or a volume it
  * mounts) with an atomic rename, and reads it back for drift. No connection, so no session: the
@@ -8,10 +8,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
-import { trinoRulesDocumentSchema, renderTrinoRules } from "../../platforms/sql/trino";
+import { renderTrinoRules } from "../../platforms/sql/trino-rules";
 import type { Props, WrappedInputs } from "./base";
 import { ProviderError } from "./errors";
-import { type TrinoAccessRulesInputs, trinoAccessRulesInputsSchema, checkInputs, diffInputs, parseInputs, parseState } from "./schemas";
+import { checkInputs, diffInputs, parseInputs, parseState } from "./schemas";
+import { type TrinoAccessRulesInputs, trinoAccessRulesInputsSchema, trinoRulesDocumentSchema } from "./trino-schemas";
 
 /** Outputs of `TrinoAccessRules`. */
 export interface TrinoAccessRulesOutputs extends TrinoAccessRulesInputs {
