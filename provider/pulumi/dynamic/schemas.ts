@@ -44,16 +44,33 @@ export function sortedUnique<T extends z.ZodType<string>>(item: T) {
     .transform((xs) => [...new Set(xs)].sort());
 }
 
-function identifierIssues(dialect: Dialect, fields: [string, string | undefined][], ctx: z.RefinementCtx): void {
-  for (const [path, v] of fields) {
-    if (v === undefined) continue;
+/**
+ * Reports each value at `paths` (dotted, into `v`) that is not a usable identifier in `v.dialect`,
+ * at its path; a null or absent value is skipped.
+ */
+function identifierIssues(v: { dialect: Dialect }, paths: readonly string[], ctx: z.RefinementCtx): void {
+  for (const path of paths) {
+    const keys = path.split(".");
+    const value = keys.reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), v);
+    if (typeof value !== "string") continue;
     try {
-      assertIdentifier(v, dialect);
+      assertIdentifier(value, v.dialect);
     } catch (e) {
       if (!(e instanceof SqlIdentifierError)) throw e;
-      ctx.addIssue({ code: "custom", path: path.split("."), message: e.message });
+      ctx.addIssue({ code: "custom", path: keys, message: e.message });
     }
   }
+}
+
+/**
+ * The inputs of a view resource: its `dialect` and `shape`, strict, each identifier at
+ * `identifiers` (dotted paths) checked for the dialect.
+ */
+function viewInputsSchema<S extends z.ZodRawShape>(shape: S, identifiers: readonly string[]) {
+  return zod()
+    .object({ dialect: viewDialectSchema(), ...shape })
+    .strict()
+    .superRefine((v, ctx) => identifierIssues(v as { dialect: ViewDialect }, identifiers, ctx));
 }
 
 /**
@@ -63,32 +80,18 @@ function identifierIssues(dialect: Dialect, fields: [string, string | undefined]
  */
 export function viewEntitlementStoreInputsSchema() {
   const z = zod();
-  return z
-    .object({
-      dialect: viewDialectSchema(),
-      database: z.string().min(1),
-      managedSchema: z.string().min(1),
-      schemaOwner: z.string().min(1).nullable().default(null),
-    })
-    .strict()
-    .superRefine((v, ctx) => {
-      identifierIssues(
-        v.dialect,
-        [
-          ["database", v.database],
-          ["managedSchema", v.managedSchema],
-          ["schemaOwner", v.schemaOwner ?? undefined],
-        ],
-        ctx,
-      );
-      if (v.schemaOwner !== null && !viewDialectTraits(v.dialect).ownershipChaining) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["schemaOwner"],
-          message: "only synapse takes a schema owner: its views reach sources through ownership chaining",
-        });
-      }
-    });
+  return viewInputsSchema(
+    { database: z.string().min(1), managedSchema: z.string().min(1), schemaOwner: z.string().min(1).nullable().default(null) },
+    ["database", "managedSchema", "schemaOwner"],
+  ).superRefine((v, ctx) => {
+    if (v.schemaOwner !== null && !viewDialectTraits(v.dialect).ownershipChaining) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["schemaOwner"],
+        message: "only synapse takes a schema owner: its views reach sources through ownership chaining",
+      });
+    }
+  });
 }
 
 /** Inputs of `ViewEntitlementStore`. */
@@ -97,28 +100,10 @@ export type ViewEntitlementStoreInputs = z.infer<ReturnType<typeof viewEntitleme
 /** Inputs of `ManagedView`: one secure view over one data source. */
 export function managedViewInputsSchema() {
   const z = zod();
-  return z
-    .object({
-      dialect: viewDialectSchema(),
-      managedSchema: z.string().min(1),
-      dataSource: valueSchema(),
-      source: sourceTableSchema(),
-      viewName: z.string().min(1),
-    })
-    .strict()
-    .superRefine((v, ctx) =>
-      identifierIssues(
-        v.dialect,
-        [
-          ["managedSchema", v.managedSchema],
-          ["viewName", v.viewName],
-          ["source.database", v.source.database],
-          ["source.schema", v.source.schema],
-          ["source.table", v.source.table],
-        ],
-        ctx,
-      ),
-    );
+  return viewInputsSchema(
+    { managedSchema: z.string().min(1), dataSource: valueSchema(), source: sourceTableSchema(), viewName: z.string().min(1) },
+    ["managedSchema", "viewName", "source.database", "source.schema", "source.table"],
+  );
 }
 
 /** Inputs of `ManagedView`. */
@@ -127,26 +112,16 @@ export type ManagedViewInputs = z.infer<ReturnType<typeof managedViewInputsSchem
 /** Inputs of `PolicyEntitlements`: the entitlement rows of one policy principal in one database's store. */
 export function policyEntitlementsInputsSchema() {
   const z = zod();
-  return z
-    .object({
-      dialect: viewDialectSchema(),
+  return viewInputsSchema(
+    {
       database: z.string().min(1),
       managedSchema: z.string().min(1),
       policyKey: valueSchema(),
       members: sortedUnique(valueSchema()),
       dataSources: sortedUnique(valueSchema()),
-    })
-    .strict()
-    .superRefine((v, ctx) =>
-      identifierIssues(
-        v.dialect,
-        [
-          ["database", v.database],
-          ["managedSchema", v.managedSchema],
-        ],
-        ctx,
-      ),
-    );
+    },
+    ["database", "managedSchema"],
+  );
 }
 
 /** Inputs of `PolicyEntitlements`. */

@@ -10,7 +10,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type TrinoRoleState, trinoReadQueries, trinoRoleDelta } from "../../platforms/sql/trino";
 import { initError } from "../../platforms/sql/closure";
-import { type Props, type WrappedInputs, SessionProvider } from "./base";
+import { dynamicResource } from "./resource";
+import { type Props, SessionProvider } from "./base";
 import { type Row, type TrinoConnection, trinoConnection } from "./connection";
 import { checkInputs, diffInputs, parseInputs, parseState } from "./schemas";
 import { type TrinoRoleGrantsInputs, trinoRoleGrantsInputsSchema, trinoSqlPrivilegeSchema } from "./trino-schemas";
@@ -151,15 +152,12 @@ async function readRole(r: TrinoRunner, i: TrinoRoleGrantsInputs): Promise<Trino
 const roleProvider = new TrinoRoleGrantsProvider();
 
 /** One policy role in Trino SQL mode: table grants to the role, and its user members. */
-export class TrinoRoleGrants extends pulumi.dynamic.Resource {
-  declare readonly role: pulumi.Output<string>;
-  declare readonly members: pulumi.Output<string[]>;
-  declare readonly rolePresent: pulumi.Output<boolean>;
-
-  constructor(name: string, args: WrappedInputs<TrinoRoleGrantsArgs>, opts?: pulumi.CustomResourceOptions) {
-    super(roleProvider, name, { roleCatalog: null, ...args, rolePresent: undefined }, opts, "accessplane", "TrinoRoleGrants");
-  }
-}
+export class TrinoRoleGrants extends dynamicResource<TrinoRoleGrantsArgs, TrinoRoleGrantsOutputs>(
+  roleProvider,
+  "TrinoRoleGrants",
+  ["rolePresent"],
+  { roleCatalog: null },
+) {}
 
 /** Arguments of `TrinoRoleGrants` (`roleCatalog` defaults to null: a system role). */
 export type TrinoRoleGrantsArgs = Omit<TrinoRoleGrantsInputs, "roleCatalog"> & { roleCatalog?: string | null };

@@ -9,7 +9,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { renderTrinoRules } from "../../platforms/sql/trino-rules";
-import type { Props, WrappedInputs } from "./base";
+import { dynamicResource } from "./resource";
+import type { Props } from "./base";
 import { ProviderError } from "./errors";
 import { checkInputs, diffInputs, parseInputs, parseState } from "./schemas";
 import { type TrinoAccessRulesInputs, trinoAccessRulesInputsSchema, trinoRulesDocumentSchema } from "./trino-schemas";
@@ -141,12 +142,7 @@ function writeRules(i: TrinoAccessRulesInputs): TrinoAccessRulesOutputs {
 const rulesProvider = new TrinoAccessRulesProvider();
 
 /** The file-mode `rules.json` of a Trino cluster (estate scope). */
-export class TrinoAccessRules extends pulumi.dynamic.Resource {
-  declare readonly path: pulumi.Output<string>;
-  declare readonly filePresent: pulumi.Output<boolean>;
-  declare readonly sha256: pulumi.Output<string>;
-
-  constructor(name: string, args: WrappedInputs<TrinoAccessRulesInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(rulesProvider, name, { ...args, filePresent: undefined, sha256: undefined }, opts, "accessplane", "TrinoAccessRules");
-  }
-}
+export class TrinoAccessRules extends dynamicResource<TrinoAccessRulesInputs, TrinoAccessRulesOutputs>(rulesProvider, "TrinoAccessRules", [
+  "filePresent",
+  "sha256",
+]) {}
