@@ -10,15 +10,17 @@ import tseslint from "typescript-eslint";
 const PROVIDER_CODE = ["provider/pulumi/dynamic/**/*.ts", "provider/platforms/sql/**/*.ts"];
 // Program-side modules that build the schema constants and re-export the resources; no provider
 // method reaches them (the import rules below keep it so).
-const PROGRAM_SIDE_MODULES = ["provider/pulumi/dynamic/index.ts", "provider/pulumi/dynamic/input-schemas.ts", "provider/platforms/sql/schemas.ts"];
+const PROGRAM_SIDE_MODULES = ["provider/pulumi/dynamic/index.ts", "provider/pulumi/dynamic/input-schemas.ts"];
 // Modules of pulumi/dynamic that every provider shares: they must not reach @pulumi/pulumi at run time.
 const SHARED_DYNAMIC_CODE = [
   "provider/pulumi/dynamic/base.ts",
   "provider/pulumi/dynamic/connection.ts",
   "provider/pulumi/dynamic/errors.ts",
   "provider/pulumi/dynamic/schemas.ts",
+  "provider/pulumi/dynamic/trino-schemas.ts",
   "provider/pulumi/dynamic/view-dialects.ts",
   "provider/pulumi/dynamic/view-provider.ts",
+  "provider/pulumi/dynamic/zod.ts",
 ];
 
 // Not in a function: at module level, evaluated once when the program loads.
@@ -75,12 +77,26 @@ const DRIVER_IMPORTS = ["pg", "mssql", "trino-client", "zod"].map((name) => ({
   allowTypeImports: true,
   message:
     name === "zod"
-      ? "Use `zod()` (platforms/sql/closure.ts) inside a builder function; a type-only import is fine."
+      ? "Use `zod()` (pulumi/dynamic/zod.ts) inside a builder function; a type-only import is fine."
       : `\`require("${name}")\` inside the function that uses it; a type-only import is fine.`,
 }));
 const PROGRAM_SIDE = "Program-side schema constants: provider code calls the builders they come from instead.";
 
-/** `no-restricted-imports` for provider code; `shared`: no @pulumi/pulumi value import; `sql`: inside platforms/sql. */
+// platforms/sql is plain generators: its types are plain TypeScript, and input schemas live in pulumi/dynamic.
+const SQL_NO_ZOD = {
+  name: "zod",
+  message: "platforms/sql is plain generators: declare plain types here; zod input schemas live in pulumi/dynamic (schemas.ts, trino-schemas.ts).",
+};
+
+const SQL_NO_PULUMI = {
+  group: ["**/pulumi/**"],
+  message: "platforms/sql is plain generators below pulumi/: it imports nothing from there (zod schemas included).",
+};
+
+/**
+ * `no-restricted-imports` for provider code; `shared`: no @pulumi/pulumi value import; `sql`: inside
+ * platforms/sql (no zod at all, not even types; no schemas module).
+ */
 function restrictedImports({ shared, sql }) {
   const pulumi = {
     name: "@pulumi/pulumi",
@@ -88,7 +104,9 @@ function restrictedImports({ shared, sql }) {
     message: "Modules every provider reaches import @pulumi/pulumi for types only: the serialised provider would capture the SDK.",
   };
   const groups = ["**/input-schemas", "**/platforms/sql/schemas", ...(sql ? ["./schemas"] : [])];
-  return ["error", { paths: [...DRIVER_IMPORTS, ...(shared ? [pulumi] : [])], patterns: [{ group: groups, message: PROGRAM_SIDE }] }];
+  const drivers = sql ? [...DRIVER_IMPORTS.filter((d) => d.name !== "zod"), SQL_NO_ZOD] : DRIVER_IMPORTS;
+  const patterns = [{ group: groups, message: PROGRAM_SIDE }, ...(sql ? [SQL_NO_PULUMI] : [])];
+  return ["error", { paths: [...drivers, ...(shared ? [pulumi] : [])], patterns }];
 }
 
 export default tseslint.config(

@@ -24,13 +24,8 @@ import { ADAPTERS } from "../provider/platforms";
 import { S3_ACTIONS } from "../provider/platforms/s3";
 import { s3Grant, s3Locations } from "../provider/model/s3-locations";
 import { trinoOperations } from "../provider/platforms/trino";
-import {
-  TRINO_OPERATION_PRIVILEGES,
-  TRINO_UNREGISTERED_PRIVILEGES,
-  renderTrinoRules,
-  trinoRulesDocument,
-  trinoUnregisteredRules,
-} from "../provider/platforms/sql/trino";
+import { TRINO_OPERATION_PRIVILEGES, TRINO_UNREGISTERED_PRIVILEGES, trinoUnregisteredRules } from "../provider/platforms/sql/trino";
+import { renderTrinoRules, trinoRulesDocument } from "../provider/platforms/sql/trino-rules";
 import type { CaseRule, Enforcement, PlatformAdapter } from "../provider/platforms/types";
 
 /** The instant every example is planned at, so the docs do not change with the clock. */

@@ -18,22 +18,8 @@ import { accessChanges, blame } from "./diff-access";
 import { minus, sameList, sortedJoin } from "./join";
 import type { BlastRadius, Plan, PlanApproval, PrincipalGrant, PrincipalMember, StagedPolicy } from "./types";
 
-export type {
-  AccessChange,
-  AccessChangeKind,
-  BlastRadiusDiff,
-  DiffSummary,
-  GrantChange,
-  GuardrailCause,
-  PlanDiff,
-  PrincipalChange,
-  PrincipalReach,
-  RegisteredResource,
-  ResourceCounts,
-  ResourceDiff,
-  StagedChanges,
-  UpcomingExpiration,
-} from "./diff-types";
+// Callers take the diff and its types from this module.
+export type * from "./diff-types";
 
 /** Compares two sets of registered resources by stable key; a changed input is an update. */
 export function diffResources(base: readonly RegisteredResource[], head: readonly RegisteredResource[]): ResourceDiff {

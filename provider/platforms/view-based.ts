@@ -122,6 +122,16 @@ export function managedSchemaViews<P extends "redshift" | "synapse">(dialect: P)
   return { managedView: managedSchemaViewPath(dialect), quote: (path) => delimitQualified(path, dialect) };
 }
 
+/**
+ * Builds the adapter of a database.schema.table view-based platform (Redshift, Synapse): its
+ * managed views in the managed schema of each source's database, its identities under its own name.
+ */
+export function managedSchemaAdapter<P extends "redshift" | "synapse">(
+  spec: Omit<ViewBasedSpec<P>, "identityKey" | "managedView" | "quote">,
+): PlatformAdapter<P> {
+  return viewBasedAdapter<P>({ ...spec, identityKey: spec.platform, ...managedSchemaViews(spec.platform) });
+}
+
 /** `managedSchemaViewPath`, each part written with `quote` and joined with dots. */
 export function managedSchemaView(
   dialect: "redshift" | "synapse",

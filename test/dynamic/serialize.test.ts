@@ -26,6 +26,8 @@ import * as base from "../../provider/pulumi/dynamic/base";
 import * as viewDialects from "../../provider/pulumi/dynamic/view-dialects";
 import * as viewProvider from "../../provider/pulumi/dynamic/view-provider";
 import * as dynamicSchemas from "../../provider/pulumi/dynamic/schemas";
+import * as trinoSchemas from "../../provider/pulumi/dynamic/trino-schemas";
+import * as zodHelper from "../../provider/pulumi/dynamic/zod";
 import { ViewEntitlementStore, ViewEntitlementStoreProvider } from "../../provider/pulumi/dynamic/view-store";
 import { ManagedView, ManagedViewProvider } from "../../provider/pulumi/dynamic/managed-view";
 import { PolicyEntitlements, PolicyEntitlementsProvider } from "../../provider/pulumi/dynamic/policy-entitlements";
@@ -36,7 +38,9 @@ import * as sqlSpark from "../../provider/platforms/sql/spark";
 import * as dialect from "../../provider/platforms/sql/dialect";
 import * as closure from "../../provider/platforms/sql/closure";
 import * as sqlTrino from "../../provider/platforms/sql/trino";
+import * as sqlTrinoRules from "../../provider/platforms/sql/trino-rules";
 import * as sqlViews from "../../provider/platforms/sql/views";
+import * as sqlViewEntitlements from "../../provider/platforms/sql/view-entitlements";
 import { startPostgres, type TestPostgres } from "../support/postgres";
 import { FakeTrino, serveTrino } from "./fake-trino";
 import { FakeDatabricks } from "./fake-databricks";
@@ -73,7 +77,7 @@ async function serializeProvider(provider: object): Promise<{ text: string; cont
   return pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
 }
 
-const rulesDocument = sqlTrino.trinoRulesDocument({
+const rulesDocument = sqlTrinoRules.trinoRulesDocument({
   admins: { users: ["accessplane"] },
   policies: [
     { policyKey: "p", users: ["alice"], groups: ["analysts"], grants: [{ catalog: "hive", schema: "s", table: "t", privileges: ["SELECT"] }] },
@@ -415,7 +419,10 @@ describe("serialisation as pulumi.dynamic.Resource does it", () => {
   });
 
   test("modules the providers reach export no zod schema (only builders)", () => {
-    const reached = { dialect, closure, sqlTrino, sqlViews, sqlSpark, dynamicSchemas, connection, errors, base, viewDialects, viewProvider };
+    const reached = {
+      ...{ dialect, closure, sqlTrino, sqlTrinoRules, sqlViews, sqlViewEntitlements, sqlSpark },
+      ...{ dynamicSchemas, trinoSchemas, zodHelper, connection, errors, base, viewDialects, viewProvider },
+    };
     const offenders: string[] = [];
     for (const [mod, exports] of Object.entries(reached)) {
       for (const [name, value] of Object.entries(exports)) {
@@ -579,7 +586,7 @@ describe.each(COMPILERS)("providers serialised by a program compiled with %s", (
     try {
       const inputs = (await host.call<{ inputs: Props }>("check", {}, { path, document: rulesDocument })).inputs;
       const c = await host.call<{ id: string; outs: Props }>("create", inputs);
-      expect(readFileSync(path, "utf8")).toBe(sqlTrino.renderTrinoRules(rulesDocument));
+      expect(readFileSync(path, "utf8")).toBe(sqlTrinoRules.renderTrinoRules(rulesDocument));
       expect(c.outs).toMatchObject({ path, document: rulesDocument, filePresent: true });
       expect((await host.call<{ props: Props }>("read", c.id, c.outs)).props).toEqual(c.outs);
       expect(await host.call("delete", c.id, c.outs)).toBeNull();

@@ -11,7 +11,7 @@ import { TrinoRoleGrantsProvider } from "../../provider/pulumi/dynamic/trino-rol
 import { TrinoAccessRulesProvider } from "../../provider/pulumi/dynamic/trino-rules";
 import { FakeTrino } from "./fake-trino";
 import { ProviderError } from "../../provider/pulumi/dynamic/errors";
-import { renderTrinoRules, trinoRulesDocument } from "../../provider/platforms/sql/trino";
+import { renderTrinoRules, trinoRulesDocument } from "../../provider/platforms/sql/trino-rules";
 
 beforeAll(() => {
   process.env.ACCESSPLANE_TRINO_URL = "http://127.0.0.1:8080";

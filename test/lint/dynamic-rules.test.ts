@@ -30,7 +30,7 @@ const CASES: Case[] = [
   {
     name: "module-level zod schema from a builder",
     file: DYNAMIC,
-    code: 'import { zod } from "../../platforms/sql/closure";\nconst NAME = zod().string().min(1);\nexport { NAME };\n',
+    code: 'import { zod } from "./zod";\nconst NAME = zod().string().min(1);\nexport { NAME };\n',
     expected: [["no-restricted-syntax", "No zod schema in a module-level binding"]],
   },
   {
@@ -74,6 +74,24 @@ const CASES: Case[] = [
     expected: [["no-restricted-imports", "Program-side schema constants"]],
   },
   {
+    name: "platforms/sql importing zod, even for types",
+    file: SQL,
+    code: 'import type { z } from "zod";\nexport type Name = z.infer<z.ZodString>;\n',
+    expected: [["no-restricted-imports", "platforms/sql is plain generators"]],
+  },
+  {
+    name: "platforms/sql importing from pulumi/",
+    file: SQL,
+    code: 'import { zod } from "../../pulumi/dynamic/zod";\nexport function nameSchema(): unknown {\n  return zod().string();\n}\n',
+    expected: [["no-restricted-imports", "platforms/sql is plain generators below pulumi/"]],
+  },
+  {
+    name: "plain generator code in platforms/sql",
+    file: SQL,
+    code: 'import { quoteIdent } from "./dialect";\nimport { initError } from "./closure";\nexport interface Row {\n  name: string;\n}\nexport function col(r: Row): string {\n  return quoteIdent(r.name, "postgres");\n}\nexport { initError };\n',
+    expected: [],
+  },
+  {
     name: "an Error subclass without initError",
     file: DYNAMIC,
     code: "class BadError extends Error {\n  constructor(message: string) {\n    super(message);\n  }\n}\nclass NoCtorError extends Error {}\nexport { BadError, NoCtorError };\n",
@@ -109,7 +127,8 @@ const CASES: Case[] = [
     code: [
       'import type * as pulumi from "@pulumi/pulumi";',
       'import type { z } from "zod";',
-      'import { initError, zod } from "../../platforms/sql/closure";',
+      'import { initError } from "../../platforms/sql/closure";',
+      'import { zod } from "./zod";',
       'const KINDS: readonly string[] = ["a", "b"];',
       "const TABLE: Record<string, number> = { a: 1 };",
       "function nameSchema(): z.ZodString {",

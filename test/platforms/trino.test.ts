@@ -5,7 +5,8 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { buildPlan } from "../../provider/plan/build";
-import { type TrinoRulesDocument, trinoUnregisteredRules } from "../../provider/platforms/sql/trino";
+import { trinoUnregisteredRules } from "../../provider/platforms/sql/trino";
+import type { TrinoRulesDocument } from "../../provider/platforms/sql/trino-rules";
 import { captureResources } from "../../provider/pulumi/capture";
 import { type Action, type Identity, type Relation, allowed } from "../sql/trino-rules-oracle";
 import { trinoOperations } from "../../provider/platforms/trino";

@@ -5,7 +5,8 @@
  * (PostgreSQL executes them for real in test/dynamic/hostile-postgres.test.ts.)
  */
 import { type Dialect, IDENTIFIER_LIMITS, SqlIdentifierError, quoteIdent, quoteLiteral } from "../../provider/platforms/sql/dialect";
-import { createStoreStatements, createViewStatements, entitlementDeltaStatements } from "../../provider/platforms/sql/views";
+import { createStoreStatements, createViewStatements } from "../../provider/platforms/sql/views";
+import { entitlementDeltaStatements } from "../../provider/platforms/sql/view-entitlements";
 import { trinoRoleDelta } from "../../provider/platforms/sql/trino";
 import { trinoSyntaxErrors, tsqlSyntaxErrors } from "./parsers";
 

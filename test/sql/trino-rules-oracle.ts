@@ -12,7 +12,7 @@
  * - selecting from a view checks the user's SELECT on the view, then (when the owner is someone
  *   else) the owner's SELECT and GRANT_SELECT, with `all` on the catalog, on everything it reads.
  */
-import type { TrinoRulesDocument } from "../../provider/platforms/sql/trino";
+import type { TrinoRulesDocument } from "../../provider/platforms/sql/trino-rules";
 
 /** Who asks. */
 export interface Identity {

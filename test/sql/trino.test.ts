@@ -5,15 +5,9 @@
 import fc from "fast-check";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { TrinoRulesDocumentSchema } from "../../provider/platforms/sql/schemas";
-import {
-  renderTrinoRules,
-  trinoNativePrivileges,
-  trinoReadQueries,
-  trinoRegexEscape,
-  trinoRoleDelta,
-  trinoRulesDocument,
-} from "../../provider/platforms/sql/trino";
+import { TrinoRulesDocumentSchema } from "../../provider/pulumi/dynamic/input-schemas";
+import { trinoNativePrivileges, trinoReadQueries, trinoRoleDelta } from "../../provider/platforms/sql/trino";
+import { renderTrinoRules, trinoRegexEscape, trinoRulesDocument } from "../../provider/platforms/sql/trino-rules";
 import { trinoSyntaxErrors } from "./parsers";
 import { type Action, allowed } from "./trino-rules-oracle";
 

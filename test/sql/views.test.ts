@@ -16,12 +16,12 @@ import {
   createViewStatements,
   dropStoreStatements,
   dropViewStatements,
-  entitlementDeltaStatements,
   managedViewSelect,
   ownershipChainProblem,
   readQueries,
   viewMarkerStatement,
 } from "../../provider/platforms/sql/views";
+import { entitlementDeltaStatements } from "../../provider/platforms/sql/view-entitlements";
 import { nodeSqlParserAccepts, tsqlSyntaxErrors } from "./parsers";
 
 const orders = {

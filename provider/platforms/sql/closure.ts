@@ -1,18 +1,8 @@
 /**
  * Helpers that keep the dynamic providers' code serialisable by Pulumi, which captures every
  * value a provider method reaches (`pulumi.runtime.serializeFunction`). The rules that code
- * (platforms/sql, pulumi/dynamic) keeps are lint rules in eslint.config.mjs; a zod schema cannot
- * be captured (its methods reach zod's internal modules, which are not requirable by name), so
- * schemas are built on demand through `zod()` below.
+ * (platforms/sql, pulumi/dynamic) keeps are lint rules in eslint.config.mjs.
  */
-import type { z } from "zod";
-
-/** The `z` namespace of zod, required on each call (nothing is cached: a cache would be captured). */
-export function zod(): typeof z {
-  // `require` resolves from the project's node_modules, in the program and in the provider host alike.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require("zod") as typeof import("zod")).z;
-}
 
 /**
  * Finishes constructing an `Error` subclass instance; call it last in the constructor. Pulumi

@@ -15,10 +15,7 @@
  */
 import { initError } from "./closure";
 
-/**
- * The SQL dialects: Redshift and Synapse are view-based, postgres is Redshift's test stand-in
- * (`DialectSchema` in schemas.ts is their zod schema, for program-side code).
- */
+/** The SQL dialects: Redshift and Synapse are view-based, postgres is Redshift's test stand-in. */
 const DIALECTS = ["postgres", "redshift", "synapse", "trino"] as const;
 
 /** One of the supported SQL dialects. */

@@ -18,24 +18,15 @@
  *   revoking a user changes entitlement rows only, never a view or a grant.
  *
  * Every statement is idempotent (IF NOT EXISTS, CREATE OR REPLACE, guarded DROP, INSERT ... WHERE
- * NOT EXISTS), so a run interrupted midway and re-run converges.
+ * NOT EXISTS), so a run interrupted midway and re-run converges. This file writes the DDL of the
+ * store and of the views, and the queries that read them back; the entitlement rows are written
+ * by view-entitlements.ts.
  */
 import { createHash } from "node:crypto";
-import type { z } from "zod";
-import { type Dialect, VIEW_DIALECTS, type ViewDialectTraits, quoteIdent, quoteLiteral, quoteQualified } from "./dialect";
-import { zod } from "./closure";
+import { type Dialect, VIEW_DIALECTS, type ViewBasedDialect, type ViewDialectTraits, quoteIdent, quoteLiteral, quoteQualified } from "./dialect";
 
-// Schemas are builder functions (`xxxSchema()`), never module-level zod objects, so the dynamic
-// providers that call this module never capture one (see closure.ts). The built constants
-// (`ViewDialectSchema`...) are in schemas.ts, for program-side code.
-
-/** The view-based dialects (Trino is grant-based and lives in `trino.ts`). */
-export function viewDialectSchema() {
-  return zod().enum(["postgres", "redshift", "synapse"]);
-}
-
-/** One of the view-based dialects. */
-export type ViewDialect = z.infer<ReturnType<typeof viewDialectSchema>>;
+/** One of the view-based dialects (Trino is grant-based and lives in `trino.ts`). */
+export type ViewDialect = ViewBasedDialect;
 
 /** Fixed names of the store objects inside the managed schema. */
 const STORE_OBJECTS = {
@@ -47,18 +38,12 @@ const STORE_OBJECTS = {
 /** The exact message a Synapse user without access gets (SPEC.md, Azure Synapse). */
 const ACCESS_DENIED_MESSAGE = "Access denied: you are not subscribed to the data source";
 
-/** The table (or view) a managed view reads from. */
-export function sourceTableSchema() {
-  const z = zod();
-  return z.object({
-    database: z.string().min(1),
-    schema: z.string().min(1),
-    table: z.string().min(1),
-  });
+/** The table (or view) a managed view reads from, three-part named. */
+export interface SourceTable {
+  database: string;
+  schema: string;
+  table: string;
 }
-
-/** A source table, three-part named. */
-export type SourceTable = z.infer<ReturnType<typeof sourceTableSchema>>;
 
 /** What one managed view needs: where it lives, what it shows, and the data source key it checks. */
 export interface ManagedViewSpec {
@@ -67,19 +52,6 @@ export interface ManagedViewSpec {
   dataSource: string;
   source: SourceTable;
 }
-
-/** The entitlement rows of one policy principal: its members and the data sources it reaches. */
-export function policyRowsSchema() {
-  const z = zod();
-  return z.object({
-    policyKey: z.string().min(1),
-    members: z.array(z.string().min(1)),
-    dataSources: z.array(z.string().min(1)),
-  });
-}
-
-/** The entitlement rows of one policy principal. */
-export type PolicyRows = z.infer<ReturnType<typeof policyRowsSchema>>;
 
 // Column widths: wide enough for e-mail style user names and dotted data source keys.
 const KEY_WIDTH = 512;
@@ -295,69 +267,6 @@ export function dropViewStatements(d: ViewDialect, managedSchema: string, viewNa
   const view = obj(managedSchema, viewName, d);
   if (traits(d).ddlGuards === "object-id") return [`IF ${objectId(d, managedSchema, viewName, "V")} IS NOT NULL DROP VIEW ${view}`];
   return [`DROP VIEW IF EXISTS ${view}`];
-}
-
-function insertRow(d: ViewDialect, schema: string, table: string, cols: [string, string][]): string {
-  const names = cols.map(([c]) => q(c, d)).join(", ");
-  const values = cols.map(([, v]) => quoteLiteral(v, d)).join(", ");
-  const match = cols.map(([c, v]) => `${q(c, d)} = ${quoteLiteral(v, d)}`).join(" AND ");
-  const t = obj(schema, table, d);
-  return `INSERT INTO ${t} (${names}) SELECT ${values} WHERE NOT EXISTS (SELECT 1 FROM ${t} WHERE ${match})`;
-}
-
-function deleteRows(d: ViewDialect, schema: string, table: string, cols: [string, string][]): string {
-  const match = cols.map(([c, v]) => `${q(c, d)} = ${quoteLiteral(v, d)}`).join(" AND ");
-  return `DELETE FROM ${obj(schema, table, d)} WHERE ${match}`;
-}
-
-function minus(a: readonly string[], b: readonly string[]): string[] {
-  const drop = new Set(b);
-  return [...new Set(a)].filter((x) => !drop.has(x)).sort();
-}
-
-/**
- * The entitlement-row delta from `before` to `after` for one policy principal: inserts first, then
- * deletes (grants before revokes). `before = null` creates, `after = null` removes every row of
- * the policy, and only of that policy.
- */
-export function entitlementDeltaStatements(
-  d: ViewDialect,
-  managedSchema: string,
-  before: PolicyRows | null,
-  after: PolicyRows | null,
-): string[] {
-  if (before && after && before.policyKey !== after.policyKey) {
-    // A new key is a different principal: create the new rows, then remove the old ones.
-    return [
-      ...entitlementDeltaStatements(d, managedSchema, null, after),
-      ...entitlementDeltaStatements(d, managedSchema, before, null),
-    ];
-  }
-  const s = managedSchema;
-  const out: string[] = [];
-  if (after) {
-    const key = after.policyKey;
-    for (const u of minus(after.members, before?.members ?? [])) {
-      out.push(insertRow(d, s, STORE_OBJECTS.memberships, [["policy_key", key], ["user_name", u]]));
-    }
-    for (const ds of minus(after.dataSources, before?.dataSources ?? [])) {
-      out.push(insertRow(d, s, STORE_OBJECTS.policyObjects, [["policy_key", key], ["data_source", ds]]));
-    }
-  }
-  if (before && !after) {
-    out.push(deleteRows(d, s, STORE_OBJECTS.memberships, [["policy_key", before.policyKey]]));
-    out.push(deleteRows(d, s, STORE_OBJECTS.policyObjects, [["policy_key", before.policyKey]]));
-  } else if (before && after) {
-    for (const u of minus(before.members, after.members)) {
-      out.push(deleteRows(d, s, STORE_OBJECTS.memberships, [["policy_key", before.policyKey], ["user_name", u]]));
-    }
-    for (const ds of minus(before.dataSources, after.dataSources)) {
-      out.push(
-        deleteRows(d, s, STORE_OBJECTS.policyObjects, [["policy_key", before.policyKey], ["data_source", ds]]),
-      );
-    }
-  }
-  return out;
 }
 
 /** Catalog queries the providers use to read live state back (drift detection). */

@@ -31,16 +31,11 @@ export {
   SparkTableGrantsInputsSchema,
   TrinoAccessRulesInputsSchema,
   TrinoRoleGrantsInputsSchema,
+  TrinoRulesDocumentSchema,
   ViewEntitlementStoreInputsSchema,
 } from "./input-schemas";
-export type {
-  ManagedViewInputs,
-  PolicyEntitlementsInputs,
-  SparkTableGrantsInputs,
-  TrinoAccessRulesInputs,
-  TrinoRoleGrantsInputs,
-  ViewEntitlementStoreInputs,
-} from "./schemas";
+export type { ManagedViewInputs, PolicyEntitlementsInputs, SparkTableGrantsInputs, ViewEntitlementStoreInputs } from "./schemas";
+export type { TrinoAccessRulesInputs, TrinoRoleGrantsInputs } from "./trino-schemas";
 export { ProviderError } from "./errors";
 export type { FailureKind } from "./errors";
 export { SETTINGS } from "./connection";

@@ -15,7 +15,8 @@ import {
   viewMarker,
   viewMarkerStatement,
 } from "../../platforms/sql/views";
-import { type Props, type WrappedInputs, resourceId } from "./base";
+import { dynamicResource } from "./resource";
+import { type Props, resourceId } from "./base";
 import type { SqlSession } from "./connection";
 import { ProviderError } from "./errors";
 import { type ManagedViewInputs, managedViewInputsSchema, checkInputs, diffInputs, parseInputs, parseState } from "./schemas";
@@ -169,24 +170,9 @@ function squash(s: string): string {
 const viewProvider = new ManagedViewProvider();
 
 /** One secure view over one data source, granted to PUBLIC once. */
-export class ManagedView extends pulumi.dynamic.Resource {
-  declare readonly dialect: pulumi.Output<ViewDialect>;
-  declare readonly managedSchema: pulumi.Output<string>;
-  declare readonly viewName: pulumi.Output<string>;
-  declare readonly dataSource: pulumi.Output<string>;
-  declare readonly viewPresent: pulumi.Output<boolean>;
-  declare readonly definitionCurrent: pulumi.Output<boolean>;
-  declare readonly publicSelect: pulumi.Output<boolean>;
-  declare readonly ownershipChained: pulumi.Output<boolean>;
-
-  constructor(name: string, args: WrappedInputs<ManagedViewInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(
-      viewProvider,
-      name,
-      { ...args, viewPresent: undefined, definitionCurrent: undefined, publicSelect: undefined, ownershipChained: undefined },
-      opts,
-      "accessplane",
-      "ManagedView",
-    );
-  }
-}
+export class ManagedView extends dynamicResource<ManagedViewInputs, ManagedViewOutputs>(viewProvider, "ManagedView", [
+  "viewPresent",
+  "definitionCurrent",
+  "publicSelect",
+  "ownershipChained",
+]) {}

@@ -5,8 +5,10 @@
  * so a run interrupted midway, or rows edited by hand, converge on the next `pulumi up`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type PolicyRows, type ViewDialect, entitlementDeltaStatements, readQueries } from "../../platforms/sql/views";
-import { type Props, type WrappedInputs, resourceId } from "./base";
+import { type PolicyRows, entitlementDeltaStatements } from "../../platforms/sql/view-entitlements";
+import { readQueries } from "../../platforms/sql/views";
+import { dynamicResource } from "./resource";
+import { type Props, resourceId } from "./base";
 import type { Row } from "./connection";
 import { classify } from "./errors";
 import { type PolicyEntitlementsInputs, policyEntitlementsInputsSchema, checkInputs, diffInputs, parseInputs, parseState } from "./schemas";
@@ -91,15 +93,7 @@ export class PolicyEntitlementsProvider extends ViewProvider implements pulumi.d
 const entitlementsProvider = new PolicyEntitlementsProvider();
 
 /** The entitlement rows of one policy principal in one database: its members and its data sources there. */
-export class PolicyEntitlements extends pulumi.dynamic.Resource {
-  declare readonly dialect: pulumi.Output<ViewDialect>;
-  declare readonly database: pulumi.Output<string>;
-  declare readonly managedSchema: pulumi.Output<string>;
-  declare readonly policyKey: pulumi.Output<string>;
-  declare readonly members: pulumi.Output<string[]>;
-  declare readonly dataSources: pulumi.Output<string[]>;
-
-  constructor(name: string, args: WrappedInputs<PolicyEntitlementsInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(entitlementsProvider, name, { ...args }, opts, "accessplane", "PolicyEntitlements");
-  }
-}
+export class PolicyEntitlements extends dynamicResource<PolicyEntitlementsInputs, PolicyEntitlementsOutputs>(
+  entitlementsProvider,
+  "PolicyEntitlements",
+) {}

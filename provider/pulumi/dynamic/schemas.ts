@@ -10,11 +10,21 @@
  */
 import type { z } from "zod";
 import { type Dialect, assertIdentifier, SqlIdentifierError } from "../../platforms/sql/dialect";
-import { zod } from "../../platforms/sql/closure";
-import { sourceTableSchema, viewDialectSchema } from "../../platforms/sql/views";
-import { type TrinoSqlPrivilege, trinoRulesDocumentSchema, trinoSqlPrivilegeSchema } from "../../platforms/sql/trino";
+import type { SourceTable, ViewDialect } from "../../platforms/sql/views";
 import { SPARK_PRIVILEGES, sparkGrantKey } from "../../platforms/sql/spark";
 import { viewDialectTraits } from "./view-dialects";
+import { zod } from "./zod";
+
+/** The view-based dialects (Trino is grant-based: trino-schemas.ts). */
+export function viewDialectSchema(): z.ZodType<ViewDialect> {
+  return zod().enum(["postgres", "redshift", "synapse"]);
+}
+
+/** The table (or view) a managed view reads from, three-part named. */
+export function sourceTableSchema() {
+  const z = zod();
+  return z.object({ database: z.string().min(1), schema: z.string().min(1), table: z.string().min(1) }).strict() satisfies z.ZodType<SourceTable>;
+}
 
 // Entitlement values are stored in VARCHAR(512) columns (see views.ts).
 const MAX_VALUE_LENGTH = 512;
@@ -27,22 +37,40 @@ function valueSchema() {
     .refine((s) => !s.includes("\u0000"), { message: "cannot contain a NUL character" });
 }
 
-function sortedUnique<T extends z.ZodType<string>>(item: T) {
+/** A list of `item`, normalised: de-duplicated and sorted. */
+export function sortedUnique<T extends z.ZodType<string>>(item: T) {
   return zod()
     .array(item)
     .transform((xs) => [...new Set(xs)].sort());
 }
 
-function identifierIssues(dialect: Dialect, fields: [string, string | undefined][], ctx: z.RefinementCtx): void {
-  for (const [path, v] of fields) {
-    if (v === undefined) continue;
+/**
+ * Reports each value at `paths` (dotted, into `v`) that is not a usable identifier in `v.dialect`,
+ * at its path; a null or absent value is skipped.
+ */
+function identifierIssues(v: { dialect: Dialect }, paths: readonly string[], ctx: z.RefinementCtx): void {
+  for (const path of paths) {
+    const keys = path.split(".");
+    const value = keys.reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), v);
+    if (typeof value !== "string") continue;
     try {
-      assertIdentifier(v, dialect);
+      assertIdentifier(value, v.dialect);
     } catch (e) {
       if (!(e instanceof SqlIdentifierError)) throw e;
-      ctx.addIssue({ code: "custom", path: path.split("."), message: e.message });
+      ctx.addIssue({ code: "custom", path: keys, message: e.message });
     }
   }
+}
+
+/**
+ * The inputs of a view resource: its `dialect` and `shape`, strict, each identifier at
+ * `identifiers` (dotted paths) checked for the dialect.
+ */
+function viewInputsSchema<S extends z.ZodRawShape>(shape: S, identifiers: readonly string[]) {
+  return zod()
+    .object({ dialect: viewDialectSchema(), ...shape })
+    .strict()
+    .superRefine((v, ctx) => identifierIssues(v as { dialect: ViewDialect }, identifiers, ctx));
 }
 
 /**
@@ -52,32 +80,18 @@ function identifierIssues(dialect: Dialect, fields: [string, string | undefined]
  */
 export function viewEntitlementStoreInputsSchema() {
   const z = zod();
-  return z
-    .object({
-      dialect: viewDialectSchema(),
-      database: z.string().min(1),
-      managedSchema: z.string().min(1),
-      schemaOwner: z.string().min(1).nullable().default(null),
-    })
-    .strict()
-    .superRefine((v, ctx) => {
-      identifierIssues(
-        v.dialect,
-        [
-          ["database", v.database],
-          ["managedSchema", v.managedSchema],
-          ["schemaOwner", v.schemaOwner ?? undefined],
-        ],
-        ctx,
-      );
-      if (v.schemaOwner !== null && !viewDialectTraits(v.dialect).ownershipChaining) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["schemaOwner"],
-          message: "only synapse takes a schema owner: its views reach sources through ownership chaining",
-        });
-      }
-    });
+  return viewInputsSchema(
+    { database: z.string().min(1), managedSchema: z.string().min(1), schemaOwner: z.string().min(1).nullable().default(null) },
+    ["database", "managedSchema", "schemaOwner"],
+  ).superRefine((v, ctx) => {
+    if (v.schemaOwner !== null && !viewDialectTraits(v.dialect).ownershipChaining) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["schemaOwner"],
+        message: "only synapse takes a schema owner: its views reach sources through ownership chaining",
+      });
+    }
+  });
 }
 
 /** Inputs of `ViewEntitlementStore`. */
@@ -86,28 +100,10 @@ export type ViewEntitlementStoreInputs = z.infer<ReturnType<typeof viewEntitleme
 /** Inputs of `ManagedView`: one secure view over one data source. */
 export function managedViewInputsSchema() {
   const z = zod();
-  return z
-    .object({
-      dialect: viewDialectSchema(),
-      managedSchema: z.string().min(1),
-      dataSource: valueSchema(),
-      source: sourceTableSchema().strict(),
-      viewName: z.string().min(1),
-    })
-    .strict()
-    .superRefine((v, ctx) =>
-      identifierIssues(
-        v.dialect,
-        [
-          ["managedSchema", v.managedSchema],
-          ["viewName", v.viewName],
-          ["source.database", v.source.database],
-          ["source.schema", v.source.schema],
-          ["source.table", v.source.table],
-        ],
-        ctx,
-      ),
-    );
+  return viewInputsSchema(
+    { managedSchema: z.string().min(1), dataSource: valueSchema(), source: sourceTableSchema(), viewName: z.string().min(1) },
+    ["managedSchema", "viewName", "source.database", "source.schema", "source.table"],
+  );
 }
 
 /** Inputs of `ManagedView`. */
@@ -116,100 +112,28 @@ export type ManagedViewInputs = z.infer<ReturnType<typeof managedViewInputsSchem
 /** Inputs of `PolicyEntitlements`: the entitlement rows of one policy principal in one database's store. */
 export function policyEntitlementsInputsSchema() {
   const z = zod();
-  return z
-    .object({
-      dialect: viewDialectSchema(),
+  return viewInputsSchema(
+    {
       database: z.string().min(1),
       managedSchema: z.string().min(1),
       policyKey: valueSchema(),
       members: sortedUnique(valueSchema()),
       dataSources: sortedUnique(valueSchema()),
-    })
-    .strict()
-    .superRefine((v, ctx) =>
-      identifierIssues(
-        v.dialect,
-        [
-          ["database", v.database],
-          ["managedSchema", v.managedSchema],
-        ],
-        ctx,
-      ),
-    );
+    },
+    ["database", "managedSchema"],
+  );
 }
 
 /** Inputs of `PolicyEntitlements`. */
 export type PolicyEntitlementsInputs = z.infer<ReturnType<typeof policyEntitlementsInputsSchema>>;
 
-// A Trino or Databricks name: any non-empty text without NUL (quoting handles the rest).
-function nameSchema() {
+/** A Trino or Databricks name: any non-empty text without NUL (quoting handles the rest). */
+export function nameSchema() {
   return zod()
     .string()
     .min(1)
     .refine((s) => !s.includes("\u0000"), { message: "cannot contain a NUL character" });
 }
-
-/** Inputs of `TrinoRoleGrants`: one policy role in SQL mode, its table grants and its members. */
-export function trinoRoleGrantsInputsSchema() {
-  const z = zod();
-  const sqlPrivilege = trinoSqlPrivilegeSchema();
-  return z
-    .object({
-      role: nameSchema(),
-      /** Catalog whose connector manages roles (`IN catalog`, e.g. a Hive catalog); null = system role. */
-      roleCatalog: nameSchema().nullable().default(null),
-      members: sortedUnique(nameSchema()),
-      grants: z
-        .array(
-          z
-            .object({
-              catalog: nameSchema(),
-              schema: nameSchema(),
-              table: nameSchema(),
-              privileges: z
-                .array(
-                  z.string().refine((p) => sqlPrivilege.safeParse(p).success, {
-                    message:
-                      "SQL mode grants SELECT, INSERT, UPDATE and DELETE only; OWNERSHIP needs file mode (rules.json)",
-                  }),
-                )
-                .min(1)
-                .transform((ps) => [...new Set(ps)].sort() as TrinoSqlPrivilege[]),
-            })
-            .strict(),
-        )
-        .transform((gs) =>
-          [...gs].sort((a, b) =>
-            JSON.stringify([a.catalog, a.schema, a.table]).localeCompare(JSON.stringify([b.catalog, b.schema, b.table])),
-          ),
-        )
-        .refine(
-          (gs) => new Set(gs.map((g) => JSON.stringify([g.catalog, g.schema, g.table]))).size === gs.length,
-          { message: "each table appears once; merge its privileges into one entry" },
-        ),
-    })
-    .strict();
-}
-
-/** Inputs of `TrinoRoleGrants`. */
-export type TrinoRoleGrantsInputs = z.infer<ReturnType<typeof trinoRoleGrantsInputsSchema>>;
-
-/** Inputs of `TrinoAccessRules`: the rules document and where the coordinator reads it. */
-export function trinoAccessRulesInputsSchema() {
-  const z = zod();
-  return z
-    .object({
-      path: z
-        .string()
-        .min(1)
-        .refine((p) => p.startsWith("/"), { message: "must be an absolute path on the coordinator" }),
-      document: trinoRulesDocumentSchema(),
-    })
-    .strict();
-}
-
-/** Inputs of `TrinoAccessRules`. */
-export type TrinoAccessRulesInputs = z.infer<ReturnType<typeof trinoAccessRulesInputsSchema>>;
 
 /**
  * Inputs of `SparkTableGrants`: one Databricks Spark policy group's grants, sorted and

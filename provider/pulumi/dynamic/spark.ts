@@ -18,7 +18,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { initError } from "../../platforms/sql/closure";
 import { type SparkGrant, sparkGrantDelta, sparkGrantKey, sparkPrivilegesFromRows, sparkShowGrants } from "../../platforms/sql/spark";
-import { type Props, type WrappedInputs, SessionProvider } from "./base";
+import { dynamicResource } from "./resource";
+import { type Props, SessionProvider } from "./base";
 import { type DatabricksConnection, databricksConnection } from "./connection";
 import { type FailureKind, ProviderError, providerError, redact } from "./errors";
 import {
@@ -273,13 +274,6 @@ async function readLive(r: SparkRunner, principal: string, scope: readonly Spark
 const grantsProvider = new SparkTableGrantsProvider();
 
 /** One policy group's table ACLs on Databricks Spark: GRANT and REVOKE naming only that group. */
-export class SparkTableGrants extends pulumi.dynamic.Resource {
-  declare readonly principal: pulumi.Output<string>;
-  declare readonly grants: pulumi.Output<SparkGrant[]>;
-
-  constructor(name: string, args: WrappedInputs<SparkTableGrantsInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(grantsProvider, name, { ...args }, opts, "accessplane", "SparkTableGrants");
-  }
-}
+export class SparkTableGrants extends dynamicResource<SparkTableGrantsInputs, SparkTableGrantsOutputs>(grantsProvider, "SparkTableGrants") {}
 
 export { DatabricksApiError };

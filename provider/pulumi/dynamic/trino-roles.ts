@@ -1,18 +1,20 @@
 /**
  * `TrinoRoleGrants`: one policy role in Trino / Starburst SQL mode, its table grants and its user
  * members; inputs `{ role, roleCatalog?, members[], grants: { catalog, schema, table, privileges[] }[] }`
- * (zod schema in schemas.ts).
+ * (zod schema in trino-schemas.ts).
  *
  * Talks to the coordinator through `trino-client` (settings in connection.ts). Trino has no IF NOT
  * EXISTS for roles or grants, so every create/update/delete first reads the role's live state and
  * applies only the delta (`trinoRoleDelta`): re-running after an interruption converges.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type TrinoRoleState, trinoReadQueries, trinoRoleDelta, trinoSqlPrivilegeSchema } from "../../platforms/sql/trino";
+import { type TrinoRoleState, trinoReadQueries, trinoRoleDelta } from "../../platforms/sql/trino";
 import { initError } from "../../platforms/sql/closure";
-import { type Props, type WrappedInputs, SessionProvider } from "./base";
+import { dynamicResource } from "./resource";
+import { type Props, SessionProvider } from "./base";
 import { type Row, type TrinoConnection, trinoConnection } from "./connection";
-import { type TrinoRoleGrantsInputs, trinoRoleGrantsInputsSchema, checkInputs, diffInputs, parseInputs, parseState } from "./schemas";
+import { checkInputs, diffInputs, parseInputs, parseState } from "./schemas";
+import { type TrinoRoleGrantsInputs, trinoRoleGrantsInputsSchema, trinoSqlPrivilegeSchema } from "./trino-schemas";
 
 /** Runs Trino statements; the default one uses `trino-client`, tests pass their own. */
 export interface TrinoRunner {
@@ -150,15 +152,12 @@ async function readRole(r: TrinoRunner, i: TrinoRoleGrantsInputs): Promise<Trino
 const roleProvider = new TrinoRoleGrantsProvider();
 
 /** One policy role in Trino SQL mode: table grants to the role, and its user members. */
-export class TrinoRoleGrants extends pulumi.dynamic.Resource {
-  declare readonly role: pulumi.Output<string>;
-  declare readonly members: pulumi.Output<string[]>;
-  declare readonly rolePresent: pulumi.Output<boolean>;
-
-  constructor(name: string, args: WrappedInputs<TrinoRoleGrantsArgs>, opts?: pulumi.CustomResourceOptions) {
-    super(roleProvider, name, { roleCatalog: null, ...args, rolePresent: undefined }, opts, "accessplane", "TrinoRoleGrants");
-  }
-}
+export class TrinoRoleGrants extends dynamicResource<TrinoRoleGrantsArgs, TrinoRoleGrantsOutputs>(
+  roleProvider,
+  "TrinoRoleGrants",
+  ["rolePresent"],
+  { roleCatalog: null },
+) {}
 
 /** Arguments of `TrinoRoleGrants` (`roleCatalog` defaults to null: a system role). */
 export type TrinoRoleGrantsArgs = Omit<TrinoRoleGrantsInputs, "roleCatalog"> & { roleCatalog?: string | null };

@@ -1,6 +1,6 @@
 /**
  * `TrinoAccessRules`: the file-mode `rules.json` of a Trino / Starburst cluster (estate scope);
- * inputs `{ path, document }` (document from `trinoRulesDocument`, zod schema in schemas.ts).
+ * inputs `{ path, document }` (document from `trinoRulesDocument`, zod schema in trino-schemas.ts).
  *
  * Writes the file on the filesystem of the machine running Pulumi (the coordinator, or a volume it
  * mounts) with an atomic rename, and reads it back for drift. No connection, so no session: the
@@ -8,10 +8,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
-import { trinoRulesDocumentSchema, renderTrinoRules } from "../../platforms/sql/trino";
-import type { Props, WrappedInputs } from "./base";
+import { renderTrinoRules } from "../../platforms/sql/trino-rules";
+import { dynamicResource } from "./resource";
+import type { Props } from "./base";
 import { ProviderError } from "./errors";
-import { type TrinoAccessRulesInputs, trinoAccessRulesInputsSchema, checkInputs, diffInputs, parseInputs, parseState } from "./schemas";
+import { checkInputs, diffInputs, parseInputs, parseState } from "./schemas";
+import { type TrinoAccessRulesInputs, trinoAccessRulesInputsSchema, trinoRulesDocumentSchema } from "./trino-schemas";
 
 /** Outputs of `TrinoAccessRules`. */
 export interface TrinoAccessRulesOutputs extends TrinoAccessRulesInputs {
@@ -140,12 +142,7 @@ function writeRules(i: TrinoAccessRulesInputs): TrinoAccessRulesOutputs {
 const rulesProvider = new TrinoAccessRulesProvider();
 
 /** The file-mode `rules.json` of a Trino cluster (estate scope). */
-export class TrinoAccessRules extends pulumi.dynamic.Resource {
-  declare readonly path: pulumi.Output<string>;
-  declare readonly filePresent: pulumi.Output<boolean>;
-  declare readonly sha256: pulumi.Output<string>;
-
-  constructor(name: string, args: WrappedInputs<TrinoAccessRulesInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(rulesProvider, name, { ...args, filePresent: undefined, sha256: undefined }, opts, "accessplane", "TrinoAccessRules");
-  }
-}
+export class TrinoAccessRules extends dynamicResource<TrinoAccessRulesInputs, TrinoAccessRulesOutputs>(rulesProvider, "TrinoAccessRules", [
+  "filePresent",
+  "sha256",
+]) {}

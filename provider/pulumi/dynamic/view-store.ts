@@ -7,7 +7,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { type ViewDialect, createStoreStatements, dropStoreStatements, readQueries } from "../../platforms/sql/views";
-import { type Props, type WrappedInputs, resourceId } from "./base";
+import { dynamicResource } from "./resource";
+import { type Props, resourceId } from "./base";
 import type { SqlSession } from "./connection";
 import { type ViewEntitlementStoreInputs, viewEntitlementStoreInputsSchema, checkInputs, diffInputs, parseInputs, parseState } from "./schemas";
 import { viewDialectTraits } from "./view-dialects";
@@ -119,24 +120,8 @@ async function readStore(
 const storeProvider = new ViewEntitlementStoreProvider();
 
 /** The managed schema and entitlements store of one Redshift/Synapse database (estate scope). */
-export class ViewEntitlementStore extends pulumi.dynamic.Resource {
-  declare readonly dialect: pulumi.Output<ViewDialect>;
-  declare readonly database: pulumi.Output<string>;
-  declare readonly managedSchema: pulumi.Output<string>;
-  declare readonly schemaOwner: pulumi.Output<string | null>;
-  declare readonly schemaCreated: pulumi.Output<boolean>;
-  declare readonly storePresent: pulumi.Output<boolean>;
-  declare readonly publicUsage: pulumi.Output<boolean>;
-  declare readonly schemaOwnerCurrent: pulumi.Output<boolean>;
-
-  constructor(name: string, args: WrappedInputs<ViewEntitlementStoreInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(
-      storeProvider,
-      name,
-      { ...args, schemaCreated: undefined, storePresent: undefined, publicUsage: undefined, schemaOwnerCurrent: undefined },
-      opts,
-      "accessplane",
-      "ViewEntitlementStore",
-    );
-  }
-}
+export class ViewEntitlementStore extends dynamicResource<ViewEntitlementStoreInputs, ViewEntitlementStoreOutputs>(
+  storeProvider,
+  "ViewEntitlementStore",
+  ["schemaCreated", "storePresent", "publicUsage", "schemaOwnerCurrent"],
+) {}

@@ -8,7 +8,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Principal } from "../../plan/types";
-import { type TrinoPrivilege, type TrinoSqlPrivilege, trinoRulesDocument, trinoUnregisteredRules } from "../../platforms/sql/trino";
+import { type TrinoPrivilege, type TrinoSqlPrivilege, trinoUnregisteredRules } from "../../platforms/sql/trino";
+import { trinoRulesDocument } from "../../platforms/sql/trino-rules";
 import { childName, type PlatformEmitter, type Scope, track } from "../context";
 import { TrinoAccessRules, TrinoRoleGrants } from "../dynamic";
 import { grantPath } from "./paths";
