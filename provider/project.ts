@@ -77,7 +77,7 @@ export function readProjectEntries(file: string): { policies?: string; inventory
   if (doc.contents === null) return out;
   if (!isMap(doc.contents)) throw new ProjectError(`${file} must be a mapping of keys such as \`policies\`, \`inventory\` and \`naming\``);
   for (const key of ["policies", "inventory", "config"] as const) {
-    let node = doc.contents.get(key, true);
+    let node: unknown = doc.contents.get(key, true);
     if (node === undefined) continue;
     // `inventory` may also be a mapping: `{ path, sources }` (the sources `inventory pull` reads).
     if (key === "inventory" && isMap(node)) {

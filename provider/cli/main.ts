@@ -19,6 +19,7 @@ import { colour, plain, type Style, TTY_SOURCES } from "../plan/render/table";
 import type { Plan } from "../plan/types";
 import { resolve } from "../resolve/resolve";
 import { initProject } from "./init";
+import { inventoryCommand } from "./inventory";
 import { Progress, yieldToTimers } from "./progress";
 import { type EstateFlags, packageManifest, packageRoot, packageVersion, ProjectError, projectLine, projectPaths, type ProjectPaths } from "../project";
 import { type RepoPaths, type Revision, readRevision, repoPath, repoRoot, revision, revisionLabel, UsageError } from "./sources";
@@ -360,6 +361,7 @@ export function program(io: Io, setCode: (c: number) => void): Command {
       }
     });
 
+  inventoryCommand(prog, io, setCode);
   return prog;
 }
 

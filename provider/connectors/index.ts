@@ -4,6 +4,7 @@
  */
 import type { Connector } from "./types";
 import { postgres, redshift } from "./redshift";
+import { scim } from "./scim";
 
 /**
  * The catalog connectors of the other platforms, one module each (`snowflake.ts`,
@@ -17,6 +18,7 @@ export const CONNECTORS: readonly Connector<never>[] = [
   ...PLATFORM_CONNECTORS,
   redshift as Connector<never>,
   postgres as Connector<never>,
+  scim as Connector<never>,
 ];
 
 /** The connector of a kind, or undefined. */
