@@ -3,6 +3,7 @@
  * of the project file (`inventory.sources`). One module per kind, each exporting a `Connector`.
  */
 import type { Connector } from "./types";
+import { identityCenter } from "./identity-center";
 import { postgres, redshift } from "./redshift";
 import { scim } from "./scim";
 
@@ -19,6 +20,7 @@ export const CONNECTORS: readonly Connector<never>[] = [
   redshift as Connector<never>,
   postgres as Connector<never>,
   scim as Connector<never>,
+  identityCenter as Connector<never>,
 ];
 
 /** The connector of a kind, or undefined. */
