@@ -18,6 +18,7 @@ const STAGES: Record<IssueStage, string> = {
   schema: "Shape (the JSON Schema in `schema/`)",
   validate: "References and configuration",
   plan: "Planning",
+  pull: "Pulling the inventory (`accessplane inventory pull`)",
 };
 
 const severity = (s: IssueCodeInfo["severity"]) => (s === "error|warning" ? "error or warning" : s);

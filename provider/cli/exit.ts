@@ -4,7 +4,7 @@
  */
 
 /** The exit codes by name. */
-export const EXIT = { ok: 0, inputErrors: 1, usage: 2, widens: 3, internal: 70 } as const;
+export const EXIT = { ok: 0, inputErrors: 1, usage: 2, widens: 3, sourceFailed: 4, internal: 70 } as const;
 
 /** An exit code of the CLI. */
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -15,6 +15,7 @@ export const EXIT_MEANINGS: { readonly [K in keyof typeof EXIT]: string } = {
   inputErrors: "the estate has errors (every one is printed)",
   usage: "usage error: unknown command or option, bad value, no project file",
   widens: "access widens without acknowledgement (diff --fail-on-widen without --ack)",
+  sourceFailed: "a source of `inventory pull` failed (its issues are printed); none of its files was rewritten",
   internal: "internal error: please report it with the command you ran",
 };
 

@@ -3,6 +3,7 @@
  * of the project file (`inventory.sources`). One module per kind, each exporting a `Connector`.
  */
 import type { Connector } from "./types";
+import { identityCenter } from "./identity-center";
 import { postgres, redshift } from "./redshift";
 import { bigquery } from "./bigquery";
 import { databricksSpark } from "./databricks-spark";
@@ -11,12 +12,9 @@ import { s3 } from "./s3";
 import { snowflake } from "./snowflake";
 import { synapse } from "./synapse";
 import { trino } from "./trino";
+import { scim } from "./scim";
 
-/**
- * The catalog connectors of the other platforms, one module each (`snowflake.ts`,
- * `databricks-unity-catalog.ts`, `databricks-spark.ts`, `trino.ts`, `synapse.ts`, `bigquery.ts`,
- * `s3.ts`): import each and list it here, in this one place.
- */
+/** The catalog connectors of the platforms, one module each. */
 const PLATFORM_CONNECTORS: readonly Connector<never>[] = [
   snowflake as Connector<never>,
   databricksUnityCatalog as Connector<never>,
@@ -32,6 +30,8 @@ export const CONNECTORS: readonly Connector<never>[] = [
   ...PLATFORM_CONNECTORS,
   redshift as Connector<never>,
   postgres as Connector<never>,
+  scim as Connector<never>,
+  identityCenter as Connector<never>,
 ];
 
 /** The connector of a kind, or undefined. */

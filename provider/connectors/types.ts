@@ -4,13 +4,14 @@
  * identities). A connector only reads its source and reports what it found in platform terms; the
  * pull stage applies the project's scope, tag mapping and identity rules, and writes the files.
  */
+import type { IssueCode } from "../model/issues";
 import type { Platform } from "../model/schema";
 
 /** One problem a source met: it names the source and the object, never a credential. */
 export interface SourceIssue {
   severity: "error" | "warning";
-  /** Stable kebab-case code, e.g. `source-unreachable`, `source-auth-refused`, `unknown-table-type`. */
-  code: string;
+  /** A code of the `pull` stage in ISSUE_CODES, e.g. `source-unreachable`, `unknown-table-type`. */
+  code: IssueCode;
   message: string;
   /** How to fix it (a privilege to grant, a setting to change). */
   help?: string;
@@ -135,7 +136,7 @@ export interface HttpResponse {
 /** A failure of one source: a code and a message that never includes a credential. */
 export class SourceError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: IssueCode,
     message: string,
     readonly help?: string,
   ) {

@@ -7,7 +7,7 @@
 export type Severity = "error" | "warning";
 
 /** Where in the pipeline an issue is found. */
-export type IssueStage = "read" | "yaml" | "schema" | "validate" | "plan";
+export type IssueStage = "read" | "yaml" | "schema" | "validate" | "plan" | "pull";
 
 /** What one issue code means, for the reference of codes (docs/issue-codes.md). */
 export interface IssueCodeInfo {
@@ -103,6 +103,40 @@ export const ISSUE_CODES = {
   "s3-role-shared": { severity: "error", stage: "plan", meaning: "iam-role-per-user: several users have the same IAM role" },
   "s3-shared-role-unacknowledged": { severity: "error", stage: "plan", meaning: "a grant to a shared IAM role that neither the policy nor the data source acknowledges" },
   "s3-role-limit": { severity: "error", stage: "plan", meaning: "iam-role-per-user needs more IAM roles in an account than `s3.maxRolesPerAccount`" },
+  // Pulling the inventory (`accessplane inventory pull`): each names its source, never a credential
+  "pulled-conflict": { severity: "error", stage: "pull", meaning: "a hand-written inventory entry contradicts the pulled entry with the same id (platform, object type or location)" },
+  "scope-pattern-invalid": { severity: "error", stage: "pull", meaning: "an `include`/`exclude` pattern of a source is not a valid scope pattern" },
+  "tag-rule-empty": { severity: "error", stage: "pull", meaning: "a tag mapping rule names neither a label nor a location part, so it would tag everything" },
+  "duplicate-source": { severity: "error", stage: "pull", meaning: "two sources of the project file have the same name" },
+  "unknown-source-kind": { severity: "error", stage: "pull", meaning: "a source's `kind` is not a connector accessplane has" },
+  "source-invalid": { severity: "error", stage: "pull", meaning: "a source entry of the project file does not have the connector's shape" },
+  "source-bad-config": { severity: "error", stage: "pull", meaning: "a source names something its platform does not have (a database, a catalog)" },
+  "source-credential-invalid": { severity: "error", stage: "pull", meaning: "a credential is written as a literal, or is not usable (a key that does not parse)" },
+  "source-credential-missing": { severity: "error", stage: "pull", meaning: "the environment variable a credential names is unset or empty" },
+  "source-dependency-missing": { severity: "error", stage: "pull", meaning: "a package the connector needs is not installed" },
+  "source-unreachable": { severity: "error", stage: "pull", meaning: "the source's host cannot be reached, or did not answer in time" },
+  "source-auth-refused": { severity: "error", stage: "pull", meaning: "the source refused the credential (HTTP 401/403, a login failure)" },
+  "source-permission-missing": { severity: "error", stage: "pull", meaning: "the pull's identity lacks a privilege on a catalog view or API" },
+  "source-throttled": { severity: "error", stage: "pull", meaning: "the source kept throttling after every retry" },
+  "source-bad-response": { severity: "error", stage: "pull", meaning: "a response of the source cannot be parsed, or is an error the connector does not know" },
+  "source-statement-failed": { severity: "error", stage: "pull", meaning: "a catalog query failed on the source" },
+  "source-failed": { severity: "error", stage: "pull", meaning: "the source failed in a way no other code names" },
+  "data-source-id-collision": { severity: "error", stage: "pull", meaning: "two pulled objects get the same data-source id" },
+  "user-id-collision": { severity: "error", stage: "pull", meaning: "two directory users get the same user id" },
+  "group-name-collision": { severity: "error", stage: "pull", meaning: "two directory groups have the same name" },
+  "unknown-table-type": { severity: "error|warning", stage: "pull", meaning: "a catalog object has a table type accessplane does not map; it is left out, never guessed" },
+  "unknown-object-type": { severity: "warning", stage: "pull", meaning: "a pulled object's type is not one of its platform's object types; it is left out" },
+  "unknown-database-kind": { severity: "warning", stage: "pull", meaning: "a Snowflake database kind the connector does not know; it is skipped" },
+  "object-invalid": { severity: "warning", stage: "pull", meaning: "a pulled object cannot be a data source (a name too long, a bad location); it is left out" },
+  "data-source-id-not-derived": { severity: "warning", stage: "pull", meaning: "the data-source id template cannot be filled for an object; it is left out" },
+  "user-id-not-derived": { severity: "warning", stage: "pull", meaning: "the user id template cannot be filled for a directory user; the user is left out" },
+  "user-invalid": { severity: "warning", stage: "pull", meaning: "a directory user cannot be a user (its id or email is not valid); it is left out" },
+  "user-field-invalid": { severity: "warning", stage: "pull", meaning: "a field of a directory user is not valid; it is left out of the user's entry" },
+  "identity-not-derived": { severity: "warning", stage: "pull", meaning: "a platform identity template cannot be filled for a user; no identity is written for that platform" },
+  "group-invalid": { severity: "warning", stage: "pull", meaning: "a directory group's name cannot be a group id; it is left out" },
+  "scim-user-unnamed": { severity: "warning", stage: "pull", meaning: "a SCIM user has no userName; it is left out" },
+  "scim-group-unnamed": { severity: "warning", stage: "pull", meaning: "a SCIM group has no displayName; it is left out" },
+  "users-inactive": { severity: "warning", stage: "pull", meaning: "inactive directory users were left out (they get no access)" },
 } as const satisfies Record<string, IssueCodeInfo>;
 
 /** A stable issue code: one of ISSUE_CODES, so a misspelt code does not compile. */

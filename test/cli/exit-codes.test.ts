@@ -152,6 +152,7 @@ describe("the table", () => {
         "  1   the estate has errors (every one is printed)",
         "  2   usage error: unknown command or option, bad value, no project file",
         "  3   access widens without acknowledgement (diff --fail-on-widen without --ack)",
+        "  4   a source of `inventory pull` failed (its issues are printed); none of its files was rewritten",
         "  70  internal error: please report it with the command you ran",
         "",
       ].join("\n"),

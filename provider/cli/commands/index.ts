@@ -6,9 +6,10 @@ import type { RegisterCommand } from "../context";
 import { diffCommand } from "./diff";
 import { explainCommand } from "./explain";
 import { initCommand } from "./init";
+import { inventoryCommand } from "./inventory";
 import { planCommand } from "./plan";
 import { reportCommand } from "./report";
 import { validateCommand } from "./validate";
 
 /** The commands, registered in this order. */
-export const COMMANDS: readonly RegisterCommand[] = [planCommand, validateCommand, diffCommand, explainCommand, reportCommand, initCommand];
+export const COMMANDS: readonly RegisterCommand[] = [planCommand, validateCommand, diffCommand, explainCommand, reportCommand, inventoryCommand, initCommand];
