@@ -3,7 +3,7 @@
  * encrypted, and failures turned into SourceErrors that carry the driver's code, never the login.
  */
 import type * as mssql from "mssql";
-import type { SynapseConfig, SynapseRow, SynapseSession } from "./synapse";
+import type { SynapseConfig, SynapseRow, SynapseSession } from "./synapse-session";
 import type { PullContext } from "./types";
 import { SourceError } from "./types";
 
