@@ -38,9 +38,28 @@ export function stableHash(key: string): number {
   return h >>> 0;
 }
 
-/** The shard index of a key among `count` shards. */
+/**
+ * The shard index of a key among `count` shards: jump consistent hashing (Lamping and Veach,
+ * https://arxiv.org/abs/1406.2294) seeded by the key's stable hash, so growing from `n` to `n + 1`
+ * shards moves only about `1 / (n + 1)` of the keys, all of them to the new shard.
+ */
 export function shardOf(key: string, count: number): number {
-  return stableHash(key) % count;
+  let state = stableHash(key);
+  // mulberry32: a small deterministic generator of uniform values in (0, 1].
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) + 1) / 4294967296;
+  };
+  let b = 0;
+  let j = 0;
+  while (j < count) {
+    b = j;
+    j = Math.floor((b + 1) / next());
+  }
+  return b;
 }
 
 /** The shard key of a principal's policy-scoped resources (its platform name: cohorts that share a group share a shard). */

@@ -7,7 +7,8 @@ import { diffCommand } from "./diff";
 import { explainCommand } from "./explain";
 import { initCommand } from "./init";
 import { planCommand } from "./plan";
+import { stacksCommand } from "./stacks";
 import { validateCommand } from "./validate";
 
 /** The commands, registered in this order. */
-export const COMMANDS: readonly RegisterCommand[] = [planCommand, validateCommand, diffCommand, explainCommand, initCommand];
+export const COMMANDS: readonly RegisterCommand[] = [planCommand, validateCommand, diffCommand, explainCommand, initCommand, stacksCommand];
