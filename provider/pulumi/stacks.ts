@@ -61,9 +61,9 @@ const sizes = (keys: Map<string, number>, count: number) => {
 };
 
 /**
- * The fewest shards per platform that keep every stack at or under `maxResources` (searching up to
- * 16 times the lower bound); a platform whose largest key exceeds the limit gets the count that
- * minimises its largest stack, and its stacks over the limit are listed in `over`.
+ * Few shards per platform that keep every stack at or under `maxResources`: counts from the lower
+ * bound up, 5% at a time, to 8 times it; a platform whose largest key exceeds the limit gets the
+ * count that minimises its largest stack, and its stacks over the limit are listed in `over`.
  */
 export function layout(resources: readonly KeyedResource[], maxResources: number): StackLayout {
   const byPlatform = new Map<Platform, Map<string, number>>();
@@ -80,7 +80,7 @@ export function layout(resources: readonly KeyedResource[], maxResources: number
     const total = [...keys.values()].reduce((a, b) => a + b, 0);
     const lower = Math.max(1, Math.ceil(total / maxResources));
     let best = { count: lower, sizes: sizes(keys, lower) };
-    for (let count = lower; count <= lower * 16 && Math.max(...best.sizes) > maxResources; count++) {
+    for (let count = lower; count <= lower * 8 && Math.max(...best.sizes) > maxResources; count = Math.max(count + 1, Math.ceil(count * 1.05))) {
       const s = sizes(keys, count);
       if (Math.max(...s) < Math.max(...best.sizes)) best = { count, sizes: s };
     }

@@ -38,7 +38,17 @@ describe("stable hash", () => {
     expect(stableHash("")).toBe(0x811c9dc5);
     expect(stableHash("a")).toBe(0xe40c292c);
     expect(stableHash("foobar")).toBe(0xbf9cf968);
-    expect(shardOf("a", 7)).toBe(0xe40c292c % 7);
+  });
+
+  test("jump consistent hashing: one more shard moves keys only to the new shard, about 1/n of them", () => {
+    const keys = Array.from({ length: 5000 }, (_, i) => `principal:ap-policy-${i}`);
+    for (const n of [1, 3, 10]) {
+      const moved = keys.filter((k) => shardOf(k, n) !== shardOf(k, n + 1));
+      expect(moved.every((k) => shardOf(k, n + 1) === n)).toBe(true);
+      expect(moved.length / keys.length).toBeGreaterThan(0.5 / (n + 1));
+      expect(moved.length / keys.length).toBeLessThan(1.5 / (n + 1));
+      for (const k of keys.slice(0, 50)) expect(shardOf(k, n)).toBeLessThan(n);
+    }
   });
 
   test("malformed shards are refused with help", () => {
