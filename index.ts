@@ -3,9 +3,11 @@
  * (the bundled example: policies/ and examples/estate/), expanded into native grants; the same file
  * `npx accessplane plan` reads. A policy repository of your own starts from `npx accessplane init`.
  *   pulumi config set accessplane:platforms snowflake,s3   # deploy a slice of the estate in this stack
+ *   pulumi config set accessplane:sliceFromStack true      # the stack's name is its slice, as `accessplane stacks` names them
+ *                                                           # (`snowflake`, `snowflake-3-of-12`)
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AccessEstate, formatIssue, loadEstate } from "./provider";
+import { AccessEstate, formatIssue, loadEstate, sliceOfStack } from "./provider";
 import type { Platform } from "./provider";
 
 // Throws one InputError listing every issue (file:line, code, message, help) when the estate has errors.
@@ -14,9 +16,14 @@ for (const warning of estate.warnings) void pulumi.log.warn(formatIssue(warning)
 
 const cfg = new pulumi.Config("accessplane");
 const platforms = cfg.get("platforms")?.split(",").map((p) => p.trim()) as Platform[] | undefined;
+const fromStack = cfg.getBoolean("sliceFromStack") ? sliceOfStack(pulumi.getStack()) : undefined;
+if (cfg.getBoolean("sliceFromStack") && !fromStack) {
+  throw new Error(`stack \`${pulumi.getStack()}\` is not named as \`accessplane stacks\` names stacks; help: name it \`<platform>\` or \`<platform>-<index>-of-<count>\`, or unset accessplane:sliceFromStack`);
+}
+const slice = platforms ? { platforms } : fromStack;
 const access = new AccessEstate("estate", {
   ...estate,
-  ...(platforms ? { slice: { platforms } } : {}),
+  ...(slice ? { slice } : {}),
 });
 
 /** Resource and principal counts of the estate. */

@@ -699,3 +699,147 @@ export function initFiles(input: TemplateInput): Record<string, string> {
     "README.md": readme(input.platforms, name),
   };
 }
+
+/**
+ * The workflow for estates split into sharded stacks (`accessplane stacks`): previews of the
+ * touched stacks as a matrix with one combined comment; on main, creations in every stack before
+ * any stack's updates and deletions. Also examples/github-actions/sharded-stacks.yml.
+ */
+export const SHARDED_WORKFLOW = `# accessplane sharded stacks: .github/workflows/access-stacks.yml, for estates too large for one stack.
+#
+# \`accessplane stacks\` splits the estate into Pulumi stacks (platform x shard, at most
+# --max-resources each); a stack's name is its slice (\`snowflake-3-of-12\`), which the Pulumi program
+# reads with \`sliceOfStack(pulumi.getStack())\` (the root program does with \`accessplane:sliceFromStack:
+# true\`, which the grant job sets), so stack names and slices come from accessplane.yaml.
+# Pull requests: \`pulumi preview\` of every stack the change touches, as a matrix, then one combined
+# comment. Push to main: \`pulumi up\` of the touched stacks in two waves, so a user who moves from a
+# principal in one stack to a principal in another never loses access in between: first every
+# stack applies only its creations (new roles, grants and memberships), then every stack applies
+# everything (updates and deletions, the revocations). Past 256 stacks, a job runs several.
+name: access stacks
+
+on:
+  pull_request:
+  push:
+    branches: [main]
+
+env:
+  PULUMI_ORG_PROJECT: my-org/access
+
+jobs:
+  stacks:
+    runs-on: ubuntu-latest
+    outputs:
+      matrix: \${{ steps.stacks.outputs.matrix }}
+      any: \${{ steps.stacks.outputs.any }}
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 20
+          cache: npm
+      - run: npm ci
+      - id: stacks
+        env:
+          BASE: \${{ github.event_name == 'pull_request' && format('origin/{0}', github.base_ref) || github.event.before }}
+        run: |
+          npx accessplane stacks --max-resources 5000 --check --changed --base "$BASE" --format json > stacks.json
+          echo "matrix=$(jq -c .matrix stacks.json)" >> "$GITHUB_OUTPUT"
+          echo "any=$(jq '.stacks | length > 0' stacks.json)" >> "$GITHUB_OUTPUT"
+
+  preview:
+    needs: stacks
+    if: github.event_name == 'pull_request' && needs.stacks.outputs.any == 'true'
+    runs-on: ubuntu-latest
+    strategy:
+      fail-fast: false
+      matrix: \${{ fromJSON(needs.stacks.outputs.matrix) }}
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 20
+          cache: npm
+      - run: npm ci
+      - uses: pulumi/actions@v6
+      - env:
+          STACKS: \${{ matrix.stacks }}
+          PULUMI_ACCESS_TOKEN: \${{ secrets.PULUMI_ACCESS_TOKEN }}
+        run: |
+          for s in $STACKS; do
+            pulumi stack select --create "$PULUMI_ORG_PROJECT/$s" && pulumi config set accessplane:sliceFromStack true
+            { echo "### $s"; echo '\`\`\`'; pulumi preview --stack "$PULUMI_ORG_PROJECT/$s" --diff --non-interactive; echo '\`\`\`'; } > "preview-$s.md" 2>&1
+          done
+      - uses: actions/upload-artifact@v4
+        with:
+          name: preview-\${{ matrix.job }}
+          path: preview-*.md
+
+  comment:
+    needs: preview
+    if: github.event_name == 'pull_request'
+    runs-on: ubuntu-latest
+    permissions:
+      pull-requests: write
+    steps:
+      - uses: actions/download-artifact@v4
+        with:
+          pattern: preview-*
+          merge-multiple: true
+      - run: cat preview-*.md > previews.md
+      - uses: marocchino/sticky-pull-request-comment@v2
+        with:
+          header: accessplane-stack-previews
+          path: previews.md
+
+  grant:
+    needs: stacks
+    if: github.event_name == 'push' && needs.stacks.outputs.any == 'true'
+    runs-on: ubuntu-latest
+    strategy:
+      fail-fast: true
+      matrix: \${{ fromJSON(needs.stacks.outputs.matrix) }}
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 20
+          cache: npm
+      - run: npm ci
+      - uses: pulumi/actions@v6
+      - env:
+          STACKS: \${{ matrix.stacks }}
+          PULUMI_ACCESS_TOKEN: \${{ secrets.PULUMI_ACCESS_TOKEN }}
+        run: |
+          for s in $STACKS; do
+            pulumi stack select --create "$PULUMI_ORG_PROJECT/$s"
+            pulumi config set accessplane:sliceFromStack true
+            targets=$(pulumi preview --json | jq -r '.steps[]? | select(.op == "create") | "--target=" + .urn')
+            if [ -n "$targets" ]; then pulumi up --yes --non-interactive $targets; fi
+          done
+
+  revoke:
+    needs: [stacks, grant]
+    if: github.event_name == 'push' && needs.stacks.outputs.any == 'true'
+    runs-on: ubuntu-latest
+    strategy:
+      fail-fast: false
+      matrix: \${{ fromJSON(needs.stacks.outputs.matrix) }}
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 20
+          cache: npm
+      - run: npm ci
+      - uses: pulumi/actions@v6
+      - env:
+          STACKS: \${{ matrix.stacks }}
+          PULUMI_ACCESS_TOKEN: \${{ secrets.PULUMI_ACCESS_TOKEN }}
+        run: |
+          for s in $STACKS; do
+            pulumi up --yes --non-interactive --stack "$PULUMI_ORG_PROJECT/$s"
+          done
+`;

@@ -5,8 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Estate } from "../model/estate";
-import type { Platform } from "../model/schema";
-import type { Providers } from "./context";
+import type { Providers, ShardKey } from "./context";
+import type { Slice } from "./slice";
 
 /** One registered resource. */
 export interface CapturedResource {
@@ -24,7 +24,7 @@ export interface CapturedResource {
 export interface CaptureOptions {
   /** The estate component's name (default `estate`). */
   name?: string;
-  slice?: { platforms?: Platform[] };
+  slice?: Slice;
   /** Builds providers inside the mocked runtime (providers must be created after mocks are set). */
   providers?: () => Providers;
   /** Keep inputs as registered, serialised dynamic providers included (for audits); default false. */
@@ -50,6 +50,21 @@ const whenKnown = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.appl
 
 /** Registers an AccessEstate under mocks and returns every resource it registers, sorted by type and name. */
 export async function captureResources(estate: Estate, now: Date | string, opts: CaptureOptions = {}): Promise<CapturedResource[]> {
+  return (await captureKeyed(estate, now, opts)).resources;
+}
+
+/** A captured resource's platform and shard key (custom resources only). */
+export interface CapturedKey extends ShardKey {
+  type: string;
+  name: string;
+}
+
+/** Like `captureResources`, also returning the platform and shard key of every custom resource. */
+export async function captureKeyed(
+  estate: Estate,
+  now: Date | string,
+  opts: CaptureOptions = {},
+): Promise<{ resources: CapturedResource[]; keys: CapturedKey[] }> {
   // The SDK records a stack trace on every internal promise; with source maps on, formatting them
   // dominates the run. No stack is needed offline, so none is captured while registering.
   const limit = Error.stackTraceLimit;
@@ -61,7 +76,7 @@ export async function captureResources(estate: Estate, now: Date | string, opts:
   }
 }
 
-async function capture(estate: Estate, now: Date | string, opts: CaptureOptions): Promise<CapturedResource[]> {
+async function capture(estate: Estate, now: Date | string, opts: CaptureOptions): Promise<{ resources: CapturedResource[]; keys: CapturedKey[] }> {
   const captured: CapturedResource[] = [];
   const parents = new Map<string, string | undefined>();
   await pulumi.runtime.setMocks(
@@ -103,5 +118,7 @@ async function capture(estate: Estate, now: Date | string, opts: CaptureOptions)
   // Registration (and dynamic-provider serialisation) can outlive the outputs: wait until it is done.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
-  return captured.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
+  const keys: CapturedKey[] = [];
+  for (const [r, k] of component.shardKeys) keys.push({ type: pulumi.resourceType(r), name: pulumi.resourceName(r), ...k });
+  return { resources: captured.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name)), keys };
 }

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Estate } from "../model/estate";
 import type { DataSource, Platform } from "../model/schema";
 import type { Plan, Principal } from "../plan/types";
+import { objectKey, type SliceFilter } from "./slice";
 
 /**
  * A provider per platform; children of that platform use it. `databricksAccount` is the Databricks
@@ -28,6 +29,12 @@ export interface EstateContext {
   registered: pulumi.Resource[];
   /** Memoised values shared across policies (lookups, shared groups). */
   cache: Map<string, unknown>;
+  /** What this stack's slice owns. */
+  slice: SliceFilter;
+  /** The platform and shard key of each registered resource, for `accessplane stacks`. */
+  keys: Map<pulumi.Resource, ShardKey>;
+  /** The platform and shard key resources registered now belong to. */
+  key: ShardKey;
 }
 
 /** Where one emitter call registers resources. */
@@ -45,7 +52,34 @@ export function childOpts(scope: Scope, platform: Platform, extra: pulumi.Custom
 /** Records a resource as registered by the estate and returns it. */
 export function track<R extends pulumi.Resource>(scope: Scope, r: R): R {
   scope.ctx.registered.push(r);
+  scope.ctx.keys.set(r, scope.ctx.key);
   return r;
+}
+
+/** Which stack a resource belongs to: its platform and the key its shard is hashed from. */
+export interface ShardKey {
+  platform?: Platform;
+  key: string;
+}
+
+/** Runs `fn` with `key` as the platform and shard key of what it registers. */
+export function withKey<T>(ctx: EstateContext, key: ShardKey, fn: () => T): T {
+  const prev = ctx.key;
+  ctx.key = key;
+  try {
+    return fn();
+  } finally {
+    ctx.key = prev;
+  }
+}
+
+/**
+ * Registers an estate-scoped object's resources when the stack's slice owns the object (by a stable
+ * hash of it); returns undefined, registering nothing, when another stack owns it.
+ */
+export function owned<T>(scope: Scope, platform: Platform, object: string, make: () => T): T | undefined {
+  if (!scope.ctx.slice.object(platform, object)) return undefined;
+  return withKey(scope.ctx, { platform, key: objectKey(platform, object) }, make);
 }
 
 /** Memoises a value per key for the whole estate. */

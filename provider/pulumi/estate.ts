@@ -10,9 +10,10 @@ import { loadEstate } from "../project";
 import type { Config, Inventory, Platform, Policy } from "../model/schema";
 import { buildPlan } from "../plan/build";
 import type { Plan, Principal } from "../plan/types";
-import type { EstateContext, Providers } from "./context";
+import type { EstateContext, Providers, ShardKey } from "./context";
 import { EMITTERS } from "./emitters";
 import { SubscriptionPolicy } from "./policy";
+import { type Slice, sliceFilter } from "./slice";
 
 /** The type token of AccessEstate. */
 export const ACCESS_ESTATE_TYPE = "accessplane:index:AccessEstate";
@@ -23,8 +24,12 @@ export interface AccessEstateOptions {
   providers?: Providers;
   /** The instant expiry is evaluated at (default: now). A scheduled `pulumi up` revokes on time. */
   now?: Date | string;
-  /** Deploy only a slice of the estate in this stack; the union of slices is the whole estate. */
-  slice?: { platforms?: Platform[] };
+  /**
+   * Deploy only a slice of the estate in this stack: platforms, policies (names or globs) and a
+   * shard (a stable hash of each principal, or of each estate-scoped object). Disjoint slices
+   * deploy disjoint resources; the union of all shards of all platforms is the whole estate.
+   */
+  slice?: Slice;
 }
 
 /** An estate already loaded, e.g. spread from `loadEstate()`. */
@@ -57,6 +62,8 @@ export class AccessEstate extends pulumi.ComponentResource {
   readonly counts: pulumi.Output<{ policies: number; principals: number; resources: Record<string, number> }>;
   /** Principal (role, group) names of each policy. */
   readonly principalNames: pulumi.Output<Record<string, string[]>>;
+  /** The platform and shard key of every registered resource (what `accessplane stacks` counts). */
+  readonly shardKeys: ReadonlyMap<pulumi.Resource, ShardKey>;
 
   constructor(name: string, args: AccessEstateArgs, opts?: pulumi.ComponentResourceOptions) {
     super(ACCESS_ESTATE_TYPE, name, {}, opts);
@@ -66,8 +73,13 @@ export class AccessEstate extends pulumi.ComponentResource {
     if (hasErrors(plan.issues)) throw new InputError(plan.issues);
     this.plan = plan;
 
-    const inSlice = (p: Platform) => !args.slice?.platforms || args.slice.platforms.includes(p);
-    const principals = plan.principals.filter((p) => inSlice(p.platform));
+    const slice = sliceFilter(args.slice);
+    if ((!slice.whole || args.slice?.policies) && slice.platform("s3") && estate.config.s3.manageInstance) {
+      throw new Error(
+        "s3: `s3.manageInstance` registers the Access Grants instance and locations that every S3 grant names, which one shard cannot share with another; " +
+          'help: deploy S3 unsharded (`slice: { platforms: ["s3"] }`), or register the locations outside accessplane and unset `s3.manageInstance`',
+      );
+    }
     const context: EstateContext = {
       name,
       root: this,
@@ -77,7 +89,11 @@ export class AccessEstate extends pulumi.ComponentResource {
       providers: args.providers ?? {},
       registered: [],
       cache: new Map(),
+      slice,
+      keys: new Map(),
+      key: { key: "estate" },
     };
+    const principals = plan.principals.filter((p) => slice.principal(p));
 
     const byPolicy = new Map<string, Principal[]>();
     for (const p of principals) {
@@ -87,24 +103,31 @@ export class AccessEstate extends pulumi.ComponentResource {
     }
     this.policies = {};
     for (const policy of [...estate.policies].filter((p) => p.kind === "grant").sort((a, b) => a.name.localeCompare(b.name))) {
+      if (!slice.policy(policy.name)) continue;
+      const mine = byPolicy.get(policy.name) ?? [];
+      // A sharded stack holds the components of its principals only; an unsharded one every policy's.
+      if (mine.length === 0 && !slice.whole) continue;
       const before = context.registered.length;
-      const component = new SubscriptionPolicy(`${name}/${policy.name}`, { policy, principals: byPolicy.get(policy.name) ?? [], context }, { parent: this });
+      const component = new SubscriptionPolicy(`${name}/${policy.name}`, { policy, principals: mine, context }, { parent: this });
       context.registered.splice(before, 0, component);
       this.policies[policy.name] = component;
     }
 
+    // Estate-scoped resources aggregate every principal of their platform (a view's IAM binding
+    // lists every policy's members); the emitters register only the objects this slice owns.
     const byPlatform = new Map<Platform, Principal[]>();
-    for (const p of principals) {
+    for (const p of plan.principals) {
       const list = byPlatform.get(p.platform);
       if (list) list.push(p);
       else byPlatform.set(p.platform, [p]);
     }
     for (const [platform, emitter] of Object.entries(EMITTERS) as [Platform, (typeof EMITTERS)[Platform]][]) {
-      if (!inSlice(platform) || !emitter?.estate) continue;
+      if (!slice.platform(platform) || !emitter?.estate) continue;
       emitter.estate(byPlatform.get(platform) ?? [], { ctx: context, parent: this });
     }
 
     this.resources = context.registered;
+    this.shardKeys = context.keys;
     const perPlatform: Record<string, number> = {};
     for (const r of context.registered) {
       const t = pulumi.resourceType(r);

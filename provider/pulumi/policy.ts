@@ -5,8 +5,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Policy } from "../model/schema";
 import type { Principal } from "../plan/types";
-import type { EstateContext } from "./context";
+import { type EstateContext, withKey } from "./context";
 import { EMITTERS } from "./emitters";
+import { principalKey } from "./slice";
 
 /** The type token of SubscriptionPolicy. */
 export const SUBSCRIPTION_POLICY_TYPE = "accessplane:index:SubscriptionPolicy";
@@ -31,7 +32,8 @@ export class SubscriptionPolicy extends pulumi.ComponentResource {
   constructor(name: string, args: SubscriptionPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
     super(SUBSCRIPTION_POLICY_TYPE, name, {}, opts);
     const scope = { ctx: args.context, parent: this };
-    for (const p of args.principals) EMITTERS[p.platform]?.principal?.(p, scope);
+    for (const p of args.principals)
+      withKey(args.context, { platform: p.platform, key: principalKey(p) }, () => EMITTERS[p.platform]?.principal?.(p, scope));
     const names = [...new Set(args.principals.map((p) => p.name))].sort();
     this.principalNames = pulumi.output(names);
     this.access = pulumi.output(args.policy.access);

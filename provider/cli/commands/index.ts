@@ -9,7 +9,17 @@ import { initCommand } from "./init";
 import { inventoryCommand } from "./inventory";
 import { planCommand } from "./plan";
 import { reportCommand } from "./report";
+import { stacksCommand } from "./stacks";
 import { validateCommand } from "./validate";
 
 /** The commands, registered in this order. */
-export const COMMANDS: readonly RegisterCommand[] = [planCommand, validateCommand, diffCommand, explainCommand, reportCommand, inventoryCommand, initCommand];
+export const COMMANDS: readonly RegisterCommand[] = [
+  planCommand,
+  validateCommand,
+  diffCommand,
+  explainCommand,
+  reportCommand,
+  stacksCommand,
+  inventoryCommand,
+  initCommand,
+];

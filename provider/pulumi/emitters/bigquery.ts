@@ -13,7 +13,7 @@ import type { DataSourceOf } from "../../model/schema";
 import { needsStorageAccess } from "../../platforms/bigquery";
 import { ADAPTERS } from "../../platforms";
 import { storedSource } from "../../platforms/view-based";
-import { childName, childOpts, type PlatformEmitter, track } from "../context";
+import { childName, childOpts, owned, type PlatformEmitter, track } from "../context";
 
 /** The query of a managed view: the whole table; access is decided by IAM on the view. */
 export const bigQueryViewQuery = (ds: DataSourceOf<"bigquery">) =>
@@ -25,11 +25,12 @@ export const bigQueryEmitter: PlatformEmitter = {
   estate(principals, scope) {
     const { inventory, config } = scope.ctx.estate;
     const members = new Map<string, Set<string>>();
-    for (const p of principals) for (const g of p.grants) {
-      const set = members.get(g.dataSource) ?? new Set<string>();
-      p.members.forEach((m) => set.add(m.identity));
-      members.set(g.dataSource, set);
-    }
+    for (const p of principals)
+      for (const g of p.grants) {
+        const set = members.get(g.dataSource) ?? new Set<string>();
+        p.members.forEach((m) => set.add(m.identity));
+        members.set(g.dataSource, set);
+      }
     // A plain external table cannot be served by an authorized view (the plan grants nothing there).
     const tables = inventory.dataSources
       .filter((d): d is DataSourceOf<"bigquery"> => d.platform === "bigquery" && !needsStorageAccess(d))
@@ -40,37 +41,53 @@ export const bigQueryEmitter: PlatformEmitter = {
       // The mirrored dataset and the view, as the plan's target names them.
       const [, mirroredId, table] = ADAPTERS.bigquery.path(ds, config).object as [string, string, string];
       const key = `${project}.${dataset}`;
-      let mirrored = datasets.get(key);
-      if (!mirrored) {
-        mirrored = track(scope, new gcp.bigquery.Dataset(childName(scope.ctx.name, "bigquery", "dataset", key), { project, datasetId: mirroredId, location: ds.location.location, description: `accessplane: managed views of ${key}` }, childOpts(scope, "bigquery")));
-        datasets.set(key, mirrored);
-      }
-      const view = track(
-        scope,
-        new gcp.bigquery.Table(
-          childName(scope.ctx.name, "bigquery", "view", ds.id),
-          { project, datasetId: mirrored.datasetId, tableId: table, deletionProtection: false, view: { query: bigQueryViewQuery(ds), useLegacySql: false } },
-          childOpts(scope, "bigquery"),
-        ),
-      );
-      track(
-        scope,
-        new gcp.bigquery.DatasetAccess(
-          childName(scope.ctx.name, "bigquery", "authorize", ds.id),
-          { project, datasetId: dataset, view: { projectId: project, datasetId: mirrored.datasetId, tableId: view.tableId } },
-          childOpts(scope, "bigquery"),
-        ),
-      );
-      const who = [...(members.get(ds.id) ?? [])].sort();
-      if (who.length === 0) continue; // nobody subscribed: no binding, so nobody reads the view
-      track(
-        scope,
-        new gcp.bigquery.IamBinding(
-          childName(scope.ctx.name, "bigquery", "readers", ds.id),
-          { project, datasetId: mirrored.datasetId, tableId: view.tableId, role: "roles/bigquery.dataViewer", members: who },
-          childOpts(scope, "bigquery"),
-        ),
-      );
+      // A mirrored dataset and every view in it are one object: the dataset exists before its views.
+      owned(scope, "bigquery", `dataset:${key}`, () => {
+        let mirrored = datasets.get(key);
+        if (!mirrored) {
+          mirrored = track(
+            scope,
+            new gcp.bigquery.Dataset(
+              childName(scope.ctx.name, "bigquery", "dataset", key),
+              { project, datasetId: mirroredId, location: ds.location.location, description: `accessplane: managed views of ${key}` },
+              childOpts(scope, "bigquery"),
+            ),
+          );
+          datasets.set(key, mirrored);
+        }
+        const view = track(
+          scope,
+          new gcp.bigquery.Table(
+            childName(scope.ctx.name, "bigquery", "view", ds.id),
+            {
+              project,
+              datasetId: mirrored.datasetId,
+              tableId: table,
+              deletionProtection: false,
+              view: { query: bigQueryViewQuery(ds), useLegacySql: false },
+            },
+            childOpts(scope, "bigquery"),
+          ),
+        );
+        track(
+          scope,
+          new gcp.bigquery.DatasetAccess(
+            childName(scope.ctx.name, "bigquery", "authorize", ds.id),
+            { project, datasetId: dataset, view: { projectId: project, datasetId: mirrored.datasetId, tableId: view.tableId } },
+            childOpts(scope, "bigquery"),
+          ),
+        );
+        const who = [...(members.get(ds.id) ?? [])].sort();
+        if (who.length === 0) return; // nobody subscribed: no binding, so nobody reads the view
+        track(
+          scope,
+          new gcp.bigquery.IamBinding(
+            childName(scope.ctx.name, "bigquery", "readers", ds.id),
+            { project, datasetId: mirrored.datasetId, tableId: view.tableId, role: "roles/bigquery.dataViewer", members: who },
+            childOpts(scope, "bigquery"),
+          ),
+        );
+      });
     }
   },
 };

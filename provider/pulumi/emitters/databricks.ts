@@ -24,16 +24,7 @@ import type { Principal } from "../../plan/types";
 import type { SparkGrant } from "../../platforms/sql/spark";
 import { SparkTableGrants } from "../dynamic/spark";
 import { grantPath } from "./paths";
-import {
-  childName,
-  childOpts,
-  memo,
-  type PlatformEmitter,
-  providerTag,
-  type Scope,
-  track,
-  type EstateContext,
-} from "../context";
+import { childName, childOpts, memo, owned, type PlatformEmitter, providerTag, type Scope, track, type EstateContext } from "../context";
 
 /** Unity Catalog privilege names as the Grant resource spells them (`USE CATALOG` -> `USE_CATALOG`). */
 const ucPrivilege = (p: string) => p.replace(/ /g, "_");
@@ -210,7 +201,13 @@ export function sparkGrants(p: Principal, ctx: EstateContext): SparkGrant[] {
   for (const grant of p.grants) {
     // The names as the metastore stores them (lower case), as the plan's targets show them.
     const [catalog, schema, table] = grantPath(ctx, grant).object as [string, string, string];
-    add({ kind: grant.objectType as DataSourceOf<"databricks-spark">["objectType"], catalog, schema, table, privileges: [...grant.privileges].sort() });
+    add({
+      kind: grant.objectType as DataSourceOf<"databricks-spark">["objectType"],
+      catalog,
+      schema,
+      table,
+      privileges: [...grant.privileges].sort(),
+    });
     for (const parent of grant.parents) add({ kind: "DATABASE", catalog, schema, table: null, privileges: [...parent.privileges].sort() });
   }
   return [...out.values()].sort((a, b) =>
@@ -247,8 +244,11 @@ export const sparkEmitter: PlatformEmitter = {
     const objects = new Map<string, { g: Omit<SparkGrant, "privileges">; byPrincipal: Map<string, Set<string>> }>();
     const dependsOn: pulumi.Resource[] = [];
     for (const p of principals) {
-      const g = group(p, scope);
-      dependsOn.push(g, workspaceAssignment(p, g, scope));
+      // The groups of this stack's principals; other stacks own the rest (SqlPermissions names groups, it needs no id).
+      if (scope.ctx.slice.principal(p)) {
+        const g = group(p, scope);
+        dependsOn.push(g, workspaceAssignment(p, g, scope));
+      }
       for (const s of sparkGrants(p, scope.ctx)) {
         if (s.catalog !== "hive_metastore") {
           // The plan reports this as an error (`databricks-spark-authoritative-catalog`); never emit a grant on the wrong catalog.
@@ -275,12 +275,14 @@ export const sparkEmitter: PlatformEmitter = {
     }));
     for (const o of named.sort((a, b) => a.name.localeCompare(b.name))) {
       const securable = o.g.kind === "DATABASE" ? {} : o.g.kind === "VIEW" ? { view: o.g.table! } : { table: o.g.table! };
-      track(
-        scope,
-        new databricks.SqlPermissions(
-          childName(scope.ctx.name, "spark", o.name),
-          { database: o.g.schema, ...securable, privilegeAssignments: assignments(o.byPrincipal) },
-          childOpts(scope, "databricks-spark", { dependsOn }),
+      owned(scope, "databricks-spark", o.name, () =>
+        track(
+          scope,
+          new databricks.SqlPermissions(
+            childName(scope.ctx.name, "spark", o.name),
+            { database: o.g.schema, ...securable, privilegeAssignments: assignments(o.byPrincipal) },
+            childOpts(scope, "databricks-spark", { dependsOn }),
+          ),
         ),
       );
     }

@@ -15,7 +15,8 @@ import type { Config, DataSourceOf } from "../../model/schema";
 import { type S3GrantScope, s3Grant, s3Locations } from "../../model/s3-locations";
 import { s3PrincipalMode } from "../../platforms/s3";
 import type { Principal, PrincipalGrant } from "../../plan/types";
-import { childName, childOpts, memo, type PlatformEmitter, type Scope, track } from "../context";
+import { childName, childOpts, memo, type PlatformEmitter, type Scope, track, withKey } from "../context";
+import { objectKey } from "../slice";
 
 /** Where a data source's grant lands: its location and the sub-prefix relative to that location's scope. */
 export function s3GrantOf(ds: DataSourceOf<"s3">, config: Config): S3GrantScope | undefined {
@@ -40,34 +41,40 @@ function managedLocations(scope: Scope): Map<string, aws.s3control.AccessGrantsL
   const { ctx } = scope;
   const { config } = ctx.estate;
   if (!config.s3.manageInstance) return undefined;
-  return memo(ctx, "s3:locations", () => {
-    const root: Scope = { ctx, parent: ctx.root };
-    const instance = track(
-      root,
-      new aws.s3control.AccessGrantsInstance(
-        childName(ctx.name, "s3", "instance"),
-        { ...accountOf(config), ...(config.s3.identityCenterArn !== undefined ? { identityCenterArn: config.s3.identityCenterArn } : {}) },
-        childOpts(root, "s3"),
-      ),
-    );
-    const out = new Map<string, aws.s3control.AccessGrantsLocation>();
-    for (const l of s3Locations(config)) {
-      if (l.iamRoleArn === undefined)
-        throw new Error(`S3 location \`${l.id}\` has no \`iamRoleArn\` (validation reports this as s3-location-role-missing)`);
-      out.set(
-        l.id,
-        track(
-          root,
-          new aws.s3control.AccessGrantsLocation(
-            childName(ctx.name, "s3", "location", l.id),
-            { ...accountOf(config), locationScope: l.scope, iamRoleArn: l.iamRoleArn },
-            childOpts(root, "s3", { dependsOn: [instance] }),
-          ),
+  // Every S3 grant names these, so they are one object; the estate refuses to shard S3 with them.
+  return memo(ctx, "s3:locations", () =>
+    withKey(ctx, { platform: "s3", key: objectKey("s3", "instance") }, () => {
+      const root: Scope = { ctx, parent: ctx.root };
+      const instance = track(
+        root,
+        new aws.s3control.AccessGrantsInstance(
+          childName(ctx.name, "s3", "instance"),
+          {
+            ...accountOf(config),
+            ...(config.s3.identityCenterArn !== undefined ? { identityCenterArn: config.s3.identityCenterArn } : {}),
+          },
+          childOpts(root, "s3"),
         ),
       );
-    }
-    return out;
-  });
+      const out = new Map<string, aws.s3control.AccessGrantsLocation>();
+      for (const l of s3Locations(config)) {
+        if (l.iamRoleArn === undefined)
+          throw new Error(`S3 location \`${l.id}\` has no \`iamRoleArn\` (validation reports this as s3-location-role-missing)`);
+        out.set(
+          l.id,
+          track(
+            root,
+            new aws.s3control.AccessGrantsLocation(
+              childName(ctx.name, "s3", "location", l.id),
+              { ...accountOf(config), locationScope: l.scope, iamRoleArn: l.iamRoleArn },
+              childOpts(root, "s3", { dependsOn: [instance] }),
+            ),
+          ),
+        );
+      }
+      return out;
+    }),
+  );
 }
 
 function accessGrant(

@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Principal } from "../../plan/types";
 import { type TrinoPrivilege, type TrinoSqlPrivilege, trinoUnregisteredRules } from "../../platforms/sql/trino";
 import { trinoRulesDocument } from "../../platforms/sql/trino-rules";
-import { childName, type PlatformEmitter, type Scope, track } from "../context";
+import { childName, owned, type PlatformEmitter, type Scope, track } from "../context";
 import { TrinoAccessRules, TrinoRoleGrants } from "../dynamic";
 import { grantPath } from "./paths";
 
@@ -41,24 +41,27 @@ export const trinoEmitter: PlatformEmitter = {
   estate(principals, scope) {
     const { config } = scope.ctx.estate;
     if (config.trino.mode !== "file") return;
-    const { document, warnings } = trinoRulesDocument({
-      admins: config.trino.admins,
-      policies: principals.map((p) => ({
-        policyKey: p.name,
-        users: p.members.map((m) => m.identity).sort(),
-        groups: [],
-        grants: nativeGrants<TrinoPrivilege>(p, scope),
-      })),
-      unregistered: trinoUnregisteredRules(config.trino.cluster.allowedNonDataSourceOperations),
+    // File-based access control is one document per cluster: one object, in one stack.
+    owned(scope, "trino", "rules", () => {
+      const { document, warnings } = trinoRulesDocument({
+        admins: config.trino.admins,
+        policies: principals.map((p) => ({
+          policyKey: p.name,
+          users: p.members.map((m) => m.identity).sort(),
+          groups: [],
+          grants: nativeGrants<TrinoPrivilege>(p, scope),
+        })),
+        unregistered: trinoUnregisteredRules(config.trino.cluster.allowedNonDataSourceOperations),
+      });
+      for (const w of warnings) void pulumi.log.warn(`trino: ${w}`);
+      track(
+        scope,
+        new TrinoAccessRules(
+          childName(scope.ctx.name, "trino", "rules"),
+          { path: config.trino.rulesPath, document },
+          { parent: scope.parent },
+        ),
+      );
     });
-    for (const w of warnings) void pulumi.log.warn(`trino: ${w}`);
-    track(
-      scope,
-      new TrinoAccessRules(
-        childName(scope.ctx.name, "trino", "rules"),
-        { path: config.trino.rulesPath, document },
-        { parent: scope.parent },
-      ),
-    );
   },
 };

@@ -17,23 +17,33 @@ import type { Principal } from "../../plan/types";
 import { ADAPTERS } from "../../platforms";
 import { VIEW_DIALECTS } from "../../platforms/sql/dialect";
 import { storedSource } from "../../platforms/view-based";
-import { childName, memo, type PlatformEmitter, type Scope, track } from "../context";
+import { childName, memo, owned, type PlatformEmitter, type Scope, track } from "../context";
 import { ManagedView, PolicyEntitlements, ViewEntitlementStore } from "../dynamic";
 import { grantPath } from "./paths";
 
 type ViewPlatform = "redshift" | "synapse";
 
-/** The entitlement store of one platform's database, created once under the estate component. */
-function store(scope: Scope, platform: ViewPlatform, database: string): ViewEntitlementStore {
+/**
+ * The entitlement store of one platform's database, created once under the estate component by the
+ * stack that owns the database (its managed views go with it); undefined in other stacks.
+ */
+function store(scope: Scope, platform: ViewPlatform, database: string): ViewEntitlementStore | undefined {
   const { ctx } = scope;
   const { managedSchema, synapseSchemaOwner } = ctx.estate.config.viewBased;
   return memo(ctx, `view-store:${platform}:${database}`, () =>
-    track(
-      scope,
-      new ViewEntitlementStore(
-        childName(ctx.name, platform, "store", database),
-        { dialect: platform, database, managedSchema, schemaOwner: VIEW_DIALECTS[platform].ownershipChaining ? synapseSchemaOwner : null },
-        { parent: ctx.root },
+    owned(scope, platform, `database:${database}`, () =>
+      track(
+        scope,
+        new ViewEntitlementStore(
+          childName(ctx.name, platform, "store", database),
+          {
+            dialect: platform,
+            database,
+            managedSchema,
+            schemaOwner: VIEW_DIALECTS[platform].ownershipChaining ? synapseSchemaOwner : null,
+          },
+          { parent: ctx.root },
+        ),
       ),
     ),
   );
@@ -65,7 +75,7 @@ function viewEmitter(platform: ViewPlatform): PlatformEmitter {
               members: p.members.map((m) => m.identity).sort(),
               dataSources: dataSources.sort(),
             },
-            { parent: scope.parent, dependsOn: [s] },
+            { parent: scope.parent, ...(s ? { dependsOn: [s] } : {}) },
           ),
         );
       }
@@ -78,18 +88,22 @@ function viewEmitter(platform: ViewPlatform): PlatformEmitter {
         // The exact view the plan shows: the adapter's path of it (database, managed schema, view name).
         const [database, , viewName] = ADAPTERS[platform].path(ds as never, config).object;
         const s = store({ ...scope, parent: scope.ctx.root }, platform, database!);
-        track(
-          scope,
-          new ManagedView(
-            childName(scope.ctx.name, platform, "view", ds.id),
-            {
-              dialect: platform,
-              managedSchema: scope.ctx.estate.config.viewBased.managedSchema,
-              dataSource: ds.id,
-              source: stored.location,
-              viewName: viewName!,
-            },
-            { parent: scope.parent, dependsOn: [s] },
+        // A managed view goes with its database's store: the store exists before the view.
+        if (!s) continue;
+        owned(scope, platform, `database:${database!}`, () =>
+          track(
+            scope,
+            new ManagedView(
+              childName(scope.ctx.name, platform, "view", ds.id),
+              {
+                dialect: platform,
+                managedSchema: scope.ctx.estate.config.viewBased.managedSchema,
+                dataSource: ds.id,
+                source: stored.location,
+                viewName: viewName!,
+              },
+              { parent: scope.parent, dependsOn: [s] },
+            ),
           ),
         );
       }

@@ -1,0 +1,124 @@
+/**
+ * `accessplane stacks`: the Pulumi stacks (platform x shard) that keep every stack under a
+ * resource limit, their resource counts, and a GitHub Actions `strategy.matrix` of them; with
+ * `--changed --base REF`, only the stacks whose slice of the estate changed since REF.
+ */
+import { hasErrors } from "../../model/issues";
+import type { Estate } from "../../model/estate";
+import type { EstateFlags } from "../../project";
+import type { KeyedResource, StackLayout, StackSpec } from "../../pulumi/stacks";
+import {
+  type Context,
+  estateOptions,
+  formatOption,
+  header,
+  type Loaded,
+  loadOrReport,
+  nowOption,
+  parseNow,
+  planStages,
+  type RegisterCommand,
+  resolveProject,
+  usage,
+} from "../context";
+import { EXIT } from "../exit";
+import { readRevision, repoPaths, repoRoot, revision, revisionLabel, UsageError } from "../sources";
+
+type StacksOpts = EstateFlags & { now?: string; format: "text" | "json"; maxResources: string; check?: boolean; changed?: boolean; base?: string };
+
+/** Registers every custom resource of an estate under mocks, with its platform and shard key. */
+async function keyed(estate: Estate, now: Date): Promise<KeyedResource[]> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { captureKeyed } = require("../../pulumi/capture") as typeof import("../../pulumi/capture");
+  const { resources, keys } = await captureKeyed(estate, now);
+  const inputs = new Map(resources.map((r) => [`${r.type}::${r.name}`, JSON.stringify(r.inputs)]));
+  return keys
+    .filter((k) => k.platform !== undefined && !k.type.startsWith("accessplane:"))
+    .map((k) => ({ platform: k.platform!, key: k.key, type: k.type, name: k.name, digest: inputs.get(`${k.type}::${k.name}`) ?? "" }));
+}
+
+/** Registers `stacks`. */
+export const stacksCommand: RegisterCommand = (prog, ctx) => {
+  estateOptions(
+    prog
+      .command("stacks")
+      .description("list the Pulumi stacks (platform x shard) that keep every stack under a resource limit, as text or a GitHub Actions matrix")
+      .option("--max-resources <n>", "the most resources one stack may hold", "5000")
+      .addOption(formatOption(["text", "json"]))
+      .addOption(nowOption())
+      .option("--check", "exit 1 when a stack exceeds --max-resources (one principal or object larger than the limit)")
+      .option("--changed", "only the stacks whose resources differ from --base")
+      .option("--base <ref|dir>", "with --changed: the estate before (a git ref such as origin/main, or a checkout directory)"),
+  ).action(async (o: StacksOpts) => {
+    const max = Number(o.maxResources);
+    if (!Number.isInteger(max) || max < 1) usage(`--max-resources must be a positive integer, got \`${o.maxResources}\``);
+    if (o.changed && o.base === undefined) usage("--changed needs --base <ref|dir>: the estate to compare with");
+    const now = parseNow(o.now);
+    const p = ctx.progress();
+    try {
+      const project = resolveProject(o);
+      p.step("loading");
+      const loaded = loadOrReport(ctx, { project }, o.format, p);
+      if (!loaded) return;
+      const plan = await planStages(loaded, now, p);
+      if (hasErrors(plan.issues)) {
+        p.stop();
+        ctx.io.err("the estate has errors: run `accessplane validate`\n");
+        return ctx.setCode(EXIT.inputErrors);
+      }
+      p.step("registering resources under mocks");
+      const head = await keyed(loaded.estate, now);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const stacks = require("../../pulumi/stacks") as typeof import("../../pulumi/stacks");
+      const l = stacks.layout(head, max);
+      let shown: StackSpec[] = l.stacks;
+      let base: string | undefined;
+      if (o.changed) {
+        const before = await baseEstate(ctx, o, p);
+        if (!before) return;
+        base = before.label;
+        p.step(`registering ${before.label} under mocks`);
+        shown = stacks.changedStacks(l, await keyed(before.loaded.estate, now), head);
+      }
+      p.stop();
+      if (o.format === "json") {
+        ctx.io.out(JSON.stringify({ version: 1, maxResources: max, ...(base ? { base } : {}), stacks: shown, over: l.over, matrix: stacks.matrix(shown) }, null, 2) + "\n");
+      } else ctx.io.out(header(project) + stacksText(l, shown, base));
+      ctx.setCode(o.check && l.over.length > 0 ? EXIT.inputErrors : EXIT.ok);
+    } finally {
+      p.stop();
+    }
+  });
+};
+
+/** Loads the estate at `--base` (the working tree's project file names its paths). */
+async function baseEstate(ctx: Context, o: StacksOpts, p: ReturnType<Context["progress"]>): Promise<{ loaded: Loaded; label: string } | undefined> {
+  const cwd = process.cwd();
+  const project = resolveProject(o, cwd);
+  try {
+    p.step("reading git");
+    const rev = await revision(o.base, cwd);
+    const paths = repoPaths(project, (await repoRoot(cwd)) ?? cwd);
+    const label = revisionLabel(rev);
+    const sources = await readRevision(rev, paths, true);
+    const loaded = loadOrReport(ctx, { side: "base", label, rev: sources }, o.format, p);
+    return loaded ? { loaded, label } : undefined;
+  } catch (e) {
+    if (e instanceof UsageError) usage(e.message);
+    throw e;
+  }
+}
+
+/** The layout as text: one line per stack, the total, and the stacks over the limit. */
+export function stacksText(l: StackLayout, shown: readonly StackSpec[], base?: string): string {
+  const width = Math.max(5, ...shown.map((s) => s.name.length));
+  const total = l.stacks.reduce((a, s) => a + s.resources, 0);
+  const lines = [
+    base === undefined
+      ? `${l.stacks.length} stack${l.stacks.length === 1 ? "" : "s"}, ${total} resources, at most ${l.maxResources} per stack`
+      : `${shown.length} of ${l.stacks.length} stacks changed since ${base}`,
+    ...shown.map((s) => `  ${s.name.padEnd(width)}  ${String(s.resources).padStart(7)}`),
+  ];
+  for (const name of l.over) lines.push(`over the limit: ${name} (one principal or object holds more than ${l.maxResources} resources)`);
+  return lines.join("\n") + "\n";
+}

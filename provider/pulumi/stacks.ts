@@ -1,0 +1,127 @@
+/**
+ * Stack layouts: which stacks (platform x shard) keep every stack under a resource limit, their
+ * names, the stacks a change touches, and the GitHub Actions matrix that runs them. Pure: it works
+ * on the platform and shard key of each resource as the components register them under mocks.
+ */
+import type { Platform } from "../model/schema";
+import { PLATFORMS } from "../model/schema";
+import { shardOf, type Slice } from "./slice";
+
+/** A registered resource as layouts see it: platform, shard key, identity and a digest of its inputs. */
+export interface KeyedResource {
+  platform: Platform;
+  key: string;
+  type: string;
+  name: string;
+  /** Anything that changes when the resource's inputs change (e.g. their JSON). */
+  digest: string;
+}
+
+/** One stack of a layout. */
+export interface StackSpec {
+  /** `<platform>` when the platform is one stack, else `<platform>-<index>-of-<count>`. */
+  name: string;
+  platform: Platform;
+  shard: { count: number; index: number };
+  resources: number;
+}
+
+/** The stacks of an estate under a resource limit. */
+export interface StackLayout {
+  maxResources: number;
+  stacks: StackSpec[];
+  /** Stacks above the limit: a single object or principal larger than it cannot be split. */
+  over: string[];
+}
+
+/** GitHub Actions caps a matrix at 256 jobs. */
+export const MATRIX_CAP = 256;
+
+/** The name of the stack deploying one shard of a platform. */
+export function stackName(platform: Platform, count: number, index: number): string {
+  return count === 1 ? platform : `${platform}-${index}-of-${count}`;
+}
+
+/** The slice a stack name stands for (the inverse of `stackName`); undefined for other names. */
+export function sliceOfStack(name: string): Slice | undefined {
+  const m = /^(.+?)(?:-(\d+)-of-(\d+))?$/.exec(name);
+  const platform = m?.[1] as Platform | undefined;
+  if (!m || !platform || !(PLATFORMS as readonly string[]).includes(platform)) return undefined;
+  if (m[2] === undefined) return { platforms: [platform] };
+  const index = Number(m[2]);
+  const count = Number(m[3]);
+  if (!(count >= 1 && index < count)) return undefined;
+  return { platforms: [platform], shard: { count, index } };
+}
+
+const sizes = (keys: Map<string, number>, count: number) => {
+  const out = new Array<number>(count).fill(0);
+  for (const [k, n] of keys) out[shardOf(k, count)]! += n;
+  return out;
+};
+
+/**
+ * Few shards per platform that keep every stack at or under `maxResources`: counts from the lower
+ * bound up, 5% at a time, to 8 times it; a platform whose largest key exceeds the limit gets the
+ * count that minimises its largest stack, and its stacks over the limit are listed in `over`.
+ */
+export function layout(resources: readonly KeyedResource[], maxResources: number): StackLayout {
+  const byPlatform = new Map<Platform, Map<string, number>>();
+  for (const r of resources) {
+    const m = byPlatform.get(r.platform) ?? new Map<string, number>();
+    m.set(r.key, (m.get(r.key) ?? 0) + 1);
+    byPlatform.set(r.platform, m);
+  }
+  const stacks: StackSpec[] = [];
+  const over: string[] = [];
+  for (const platform of PLATFORMS) {
+    const keys = byPlatform.get(platform);
+    if (!keys) continue;
+    const total = [...keys.values()].reduce((a, b) => a + b, 0);
+    const lower = Math.max(1, Math.ceil(total / maxResources));
+    let best = { count: lower, sizes: sizes(keys, lower) };
+    for (let count = lower; count <= lower * 8 && Math.max(...best.sizes) > maxResources; count = Math.max(count + 1, Math.ceil(count * 1.05))) {
+      const s = sizes(keys, count);
+      if (Math.max(...s) < Math.max(...best.sizes)) best = { count, sizes: s };
+    }
+    best.sizes.forEach((n, index) => {
+      const name = stackName(platform, best.count, index);
+      stacks.push({ name, platform, shard: { count: best.count, index }, resources: n });
+      if (n > maxResources) over.push(name);
+    });
+  }
+  return { maxResources, stacks, over };
+}
+
+/** The stacks of `layout` whose resources differ between two registrations (added, removed or changed inputs). */
+export function changedStacks(l: StackLayout, base: readonly KeyedResource[], head: readonly KeyedResource[]): StackSpec[] {
+  const digest = (rs: readonly KeyedResource[]) => new Map(rs.map((r) => [`${r.type}::${r.name}`, r]));
+  const b = digest(base);
+  const h = digest(head);
+  const touched = new Set<string>();
+  const count = new Map(l.stacks.map((s) => [s.platform, s.shard.count]));
+  const mark = (r: KeyedResource) => {
+    const n = count.get(r.platform) ?? 1;
+    touched.add(stackName(r.platform, n, shardOf(r.key, n)));
+  };
+  for (const [k, r] of h) if (b.get(k)?.digest !== r.digest) mark(r);
+  for (const [k, r] of b) if (!h.has(k)) mark(r);
+  return l.stacks.filter((s) => touched.has(s.name));
+}
+
+/** One job of the matrix: the stacks it runs, space-separated. */
+export interface MatrixJob {
+  job: string;
+  stacks: string;
+}
+
+/**
+ * A GitHub Actions `strategy.matrix` running `stacks`: one job per stack, or, past the 256-job cap,
+ * the stacks grouped round-robin into 256 jobs that run their stacks one after another.
+ */
+export function matrix(stacks: readonly StackSpec[], cap = MATRIX_CAP): { include: MatrixJob[] } {
+  if (stacks.length <= cap) return { include: stacks.map((s) => ({ job: s.name, stacks: s.name })) };
+  const groups: string[][] = Array.from({ length: cap }, () => []);
+  stacks.forEach((s, i) => groups[i % cap]!.push(s.name));
+  return { include: groups.map((g, i) => ({ job: `group-${i + 1}-of-${cap}`, stacks: g.join(" ") })) };
+}

@@ -1,0 +1,86 @@
+/**
+ * The sharded-stacks workflow: it parses, runs `accessplane stacks` with real flags, feeds the
+ * previews, grants and revocations the matrix the command prints, orders creations in every stack
+ * before any stack's revocations, and is the template `accessplane init` ships.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { SHARDED_WORKFLOW } from "../../provider/cli/templates";
+import { program } from "../../provider/cli/main";
+import { plain } from "../../provider/plan/render/table";
+import { layout, matrix, MATRIX_CAP, sliceOfStack, stackName } from "../../provider/pulumi/stacks";
+import { ROOT } from "./support";
+
+interface Job {
+  needs?: string | string[];
+  if?: string;
+  outputs?: Record<string, string>;
+  strategy?: { matrix: unknown; "fail-fast"?: boolean };
+  steps: { id?: string; run?: string; uses?: string; env?: Record<string, string>; with?: Record<string, unknown> }[];
+}
+const FILE = path.join(ROOT, "examples", "github-actions", "sharded-stacks.yml");
+const wf = parse(fs.readFileSync(FILE, "utf8"), { uniqueKeys: true }) as { jobs: Record<string, Job> };
+const runs = (j: Job) => j.steps.map((s) => s.run ?? "").join("\n");
+
+describe("examples/github-actions/sharded-stacks.yml", () => {
+  test("is the template accessplane ships", () => {
+    expect(fs.readFileSync(FILE, "utf8")).toBe(SHARDED_WORKFLOW);
+  });
+
+  test("computes the changed stacks with real flags and exposes the matrix", () => {
+    const job = wf.jobs.stacks!;
+    expect(runs(job)).toMatch(/npx accessplane stacks --max-resources 5000 --check --changed --base "\$BASE" --format json > stacks\.json/);
+    expect(job.outputs).toEqual({ matrix: "${{ steps.stacks.outputs.matrix }}", any: "${{ steps.stacks.outputs.any }}" });
+    const cmd = program({ out: () => {}, err: () => {}, style: plain }, () => {}).commands.find((c) => c.name() === "stacks")!;
+    const flags = cmd.options.map((o) => o.long);
+    for (const f of ["--max-resources", "--check", "--changed", "--base", "--format"]) expect(flags).toContain(f);
+  });
+
+  test("previews, grants and revocations run the matrix; one combined comment; grants before revocations", () => {
+    for (const name of ["preview", "grant", "revoke"]) {
+      expect(wf.jobs[name]!.strategy!.matrix).toBe("${{ fromJSON(needs.stacks.outputs.matrix) }}");
+      expect(runs(wf.jobs[name]!)).toMatch(/for s in \$STACKS; do/);
+      expect(wf.jobs[name]!.steps.find((s) => s.env?.STACKS)!.env!.STACKS).toBe("${{ matrix.stacks }}");
+    }
+    expect(runs(wf.jobs.preview!)).toMatch(/pulumi preview --stack "\$PULUMI_ORG_PROJECT\/\$s"/);
+    expect(wf.jobs.comment!.needs).toBe("preview");
+    expect(wf.jobs.comment!.steps.filter((s) => s.uses?.startsWith("marocchino/sticky-pull-request-comment@")).length).toBe(1);
+    // Every stack's creations first, only then any stack's updates and deletions.
+    expect(runs(wf.jobs.grant!)).toMatch(/select\(\.op == "create"\)/);
+    expect(wf.jobs.revoke!.needs).toEqual(["stacks", "grant"]);
+    expect(runs(wf.jobs.revoke!)).toMatch(/pulumi up --yes --non-interactive --stack/);
+  });
+});
+
+describe("the matrix accessplane stacks prints", () => {
+  const keyed = (platform: "snowflake" | "s3", n: number, per: number) =>
+    Array.from({ length: n * per }, (_, i) => ({ platform, key: `principal:p${Math.floor(i / per)}`, type: "t", name: `${platform}-${i}`, digest: "" }));
+
+  test("one job per stack, each stack name a slice the program reads back", () => {
+    const l = layout([...keyed("snowflake", 400, 30), ...keyed("s3", 10, 3)], 5000);
+    expect(Math.max(...l.stacks.map((s) => s.resources))).toBeLessThanOrEqual(5000);
+    expect(l.stacks.reduce((a, s) => a + s.resources, 0)).toBe(400 * 30 + 30);
+    const m = matrix(l.stacks);
+    expect(m.include.map((j) => j.stacks)).toEqual(l.stacks.map((s) => s.name));
+    for (const s of l.stacks) expect(sliceOfStack(s.name)).toEqual(s.shard.count === 1 ? { platforms: [s.platform] } : { platforms: [s.platform], shard: s.shard });
+    expect(stackName("snowflake", 3, 1)).toBe("snowflake-1-of-3");
+    expect(sliceOfStack("prod")).toBeUndefined();
+  });
+
+  test("past 256 stacks, 256 jobs that together run every stack once", () => {
+    const l = layout(keyed("snowflake", 30000, 1), 100);
+    expect(l.stacks.length).toBeGreaterThan(MATRIX_CAP);
+    const m = matrix(l.stacks);
+    expect(m.include).toHaveLength(MATRIX_CAP);
+    const all = m.include.flatMap((j) => j.stacks.split(" "));
+    expect(all.sort()).toEqual(l.stacks.map((s) => s.name).sort());
+    expect(JSON.parse(JSON.stringify(m))).toEqual(m);
+  });
+
+  test("a principal larger than the limit is reported over it", () => {
+    const l = layout(keyed("snowflake", 1, 60), 50);
+    expect(l.over).toEqual(l.stacks.filter((s) => s.resources > 50).map((s) => s.name));
+    expect(l.over.length).toBe(1);
+  });
+});
