@@ -141,6 +141,51 @@ export class AccessTable {
    * equal privileges on objects of one table class share the list and the extras: treat them as read-only.
    */
   entries(): AccessEntry[] {
+    const build = this.builder();
+    const out: AccessEntry[] = new Array(this.cols.length);
+    for (let i = 0; i < out.length; i++) out[i] = build(i);
+    return out;
+  }
+
+  /** Entry `i` (0 ≤ i < length) as `entries()` builds it, without building the others. */
+  entryAt(i: number): AccessEntry {
+    return (this.single ??= this.builder())(i);
+  }
+  private single: ((i: number) => AccessEntry) | undefined;
+
+  /** The user index, data-source index, privilege list id, write flag, policy-set id and expiry of entry `i`. */
+  row(i: number): { u: number; d: number; priv: number; write: boolean; pol: number; exp: number } {
+    const c = this.cols;
+    return { u: c.u[i]!, d: c.d[i]!, priv: c.priv[i]!, write: c.write[i] === 1, pol: c.pol[i]!, exp: c.exp[i]! };
+  }
+
+  /** The columns, for a column-wise comparison of two tables (read-only; `length` entries are valid). */
+  columns(): { readonly u: Int32Array; readonly d: Int32Array; readonly priv: Int32Array; readonly write: Uint8Array; readonly pol: Int32Array; readonly exp: Float64Array } {
+    return this.cols;
+  }
+
+  /** Users by index, data sources by index, and the table's privilege lists and policy sets, as ids resolve. */
+  get users(): readonly string[] {
+    return this.userIds;
+  }
+  get dataSources(): readonly DataSource[] {
+    return this.sources;
+  }
+  /** The privileges of interned list `priv`. */
+  privilegesOf(priv: number): readonly string[] {
+    return this.tables.lists.get(priv);
+  }
+  /** The policies of policy-set id `pol`, sorted. */
+  policiesOfSet(pol: number): readonly string[] {
+    return this.policiesOf(pol);
+  }
+  /** The object an entry on data source `d` grants on. */
+  objectOf(d: number): string {
+    return this.tables.target(this.sources[d]!).object;
+  }
+
+  /** Builds entries by row, caching what entries on one object share. */
+  private builder(): (i: number) => AccessEntry {
     const { cols, sources, tables, userIds } = this;
     const nD = sources.length;
     const targets: (Target | undefined)[] = new Array(nD);
@@ -150,8 +195,7 @@ export class AccessTable {
     const extrasPrivAt = new Int32Array(nD).fill(-1);
     const extrasClass = new Int32Array(nD).fill(-1);
     const isoOf = new Map<number, string>();
-    const out: AccessEntry[] = new Array(cols.length);
-    for (let i = 0; i < cols.length; i++) {
+    return (i) => {
       const d = cols.d[i]!;
       const ds = sources[d]!;
       let t = targets[d];
@@ -182,9 +226,8 @@ export class AccessTable {
       if (extras !== NO_EXTRAS) Object.assign(entry, extras);
       const exp = cols.exp[i]!;
       if (exp !== Infinity) entry.expiresAt = isoOf.get(exp) ?? isoOf.set(exp, new Date(exp).toISOString()).get(exp)!;
-      out[i] = entry;
-    }
-    return out;
+      return entry;
+    };
   }
 
   /** The access user `u` holds on data source `d` (both by index), if any: a binary search in the user's run. */
@@ -233,6 +276,20 @@ export class AccessTable {
     }
     return holders;
   }
+}
+
+/** The access table behind each plan `buildPlan` made, while its `access` is the table's own. */
+const TABLES = new WeakMap<object, AccessTable>();
+
+/** Records that `plan`'s access entries are `table`'s (undefined: they are not, or no longer). */
+export function setAccessTable(plan: object, table: AccessTable | undefined): void {
+  if (table) TABLES.set(plan, table);
+  else TABLES.delete(plan);
+}
+
+/** The access table of a plan from `buildPlan` whose `access` was never replaced; undefined otherwise. */
+export function accessTableOf(plan: object): AccessTable | undefined {
+  return TABLES.get(plan);
 }
 
 /** Access entries as typed columns: a few bytes per (user, data source) instead of an object. */
