@@ -251,30 +251,81 @@ export class AccessTable {
     return undefined;
   }
 
-  /** The users holding access per data source id, for data sources on `platforms` only. */
-  holders(platforms: ReadonlySet<string>): Map<string, Set<string>> {
+  /**
+   * The users holding access per data source id, for data sources on `platforms` only. The index is
+   * typed arrays (entries grouped by data source); each data source's set of user ids is built when
+   * first asked for.
+   */
+  holders(platforms: ReadonlySet<string>): ReadonlyMap<string, ReadonlySet<string>> {
     const { cols, sources, userIds } = this;
-    const holders = new Map<string, Set<string>>();
-    if (platforms.size === 0) return holders;
-    // One flag per data source, so the scan over every entry touches typed arrays only.
-    const flag = new Uint8Array(sources.length);
+    const nD = sources.length;
+    // Entries of data sources on `platforms`, grouped by data source: users of `d` at start[d]..start[d + 1].
+    const start = new Int32Array(nD + 1);
+    const flag = new Uint8Array(nD);
     let any = false;
-    for (let d = 0; d < sources.length; d++) {
+    for (let d = 0; d < nD; d++) {
       if (platforms.has(sources[d]!.platform)) {
         flag[d] = 1;
         any = true;
       }
     }
-    for (let i = 0; any && i < cols.length; i++) {
-      const d = cols.d[i]!;
-      if (!flag[d]) continue;
-      const id = sources[d]!.id;
-      const user = userIds[cols.u[i]!]!;
-      const set = holders.get(id);
-      if (set) set.add(user);
-      else holders.set(id, new Set([user]));
+    let users = new Int32Array(0);
+    if (any) {
+      for (let i = 0; i < cols.length; i++) if (flag[cols.d[i]!]) start[cols.d[i]! + 1]!++;
+      for (let d = 0; d < nD; d++) start[d + 1]! += start[d]!;
+      users = new Int32Array(start[nD]!);
+      const at = start.slice(0, nD);
+      for (let i = 0; i < cols.length; i++) {
+        const d = cols.d[i]!;
+        if (flag[d]) users[at[d]!++] = cols.u[i]!;
+      }
     }
-    return holders;
+    const byId = new Map<string, number>();
+    for (let d = 0; d < nD; d++) if (start[d + 1]! > start[d]!) byId.set(sources[d]!.id, d);
+    const sets = new Map<number, ReadonlySet<string>>();
+    const setOf = (d: number): ReadonlySet<string> => {
+      let set = sets.get(d);
+      if (!set) {
+        const s = new Set<string>();
+        for (let k = start[d]!; k < start[d + 1]!; k++) s.add(userIds[users[k]!]!);
+        sets.set(d, (set = s));
+      }
+      return set;
+    };
+    return new LazyHolders(byId, setOf);
+  }
+}
+
+/** A read-only map from data-source id to its holders, whose sets are built on first use. */
+class LazyHolders implements ReadonlyMap<string, ReadonlySet<string>> {
+  constructor(
+    private readonly byId: ReadonlyMap<string, number>,
+    private readonly setOf: (d: number) => ReadonlySet<string>,
+  ) {}
+  get size(): number {
+    return this.byId.size;
+  }
+  get(id: string): ReadonlySet<string> | undefined {
+    const d = this.byId.get(id);
+    return d === undefined ? undefined : this.setOf(d);
+  }
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+  *entries(): MapIterator<[string, ReadonlySet<string>]> {
+    for (const [id, d] of this.byId) yield [id, this.setOf(d)];
+  }
+  keys(): MapIterator<string> {
+    return this.byId.keys();
+  }
+  *values(): MapIterator<ReadonlySet<string>> {
+    for (const d of this.byId.values()) yield this.setOf(d);
+  }
+  forEach(fn: (value: ReadonlySet<string>, key: string, map: ReadonlyMap<string, ReadonlySet<string>>) => void): void {
+    for (const [id, d] of this.byId) fn(this.setOf(d), id, this);
+  }
+  [Symbol.iterator](): MapIterator<[string, ReadonlySet<string>]> {
+    return this.entries();
   }
 }
 
