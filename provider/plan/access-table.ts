@@ -141,6 +141,51 @@ export class AccessTable {
    * equal privileges on objects of one table class share the list and the extras: treat them as read-only.
    */
   entries(): AccessEntry[] {
+    const build = this.builder();
+    const out: AccessEntry[] = new Array(this.cols.length);
+    for (let i = 0; i < out.length; i++) out[i] = build(i);
+    return out;
+  }
+
+  /** Entry `i` (0 ≤ i < length) as `entries()` builds it, without building the others. */
+  entryAt(i: number): AccessEntry {
+    return (this.single ??= this.builder())(i);
+  }
+  private single: ((i: number) => AccessEntry) | undefined;
+
+  /** The user index, data-source index, privilege list id, write flag, policy-set id and expiry of entry `i`. */
+  row(i: number): { u: number; d: number; priv: number; write: boolean; pol: number; exp: number } {
+    const c = this.cols;
+    return { u: c.u[i]!, d: c.d[i]!, priv: c.priv[i]!, write: c.write[i] === 1, pol: c.pol[i]!, exp: c.exp[i]! };
+  }
+
+  /** The columns, for a column-wise comparison of two tables (read-only; `length` entries are valid). */
+  columns(): { readonly u: Int32Array; readonly d: Int32Array; readonly priv: Int32Array; readonly write: Uint8Array; readonly pol: Int32Array; readonly exp: Float64Array } {
+    return this.cols;
+  }
+
+  /** Users by index, data sources by index, and the table's privilege lists and policy sets, as ids resolve. */
+  get users(): readonly string[] {
+    return this.userIds;
+  }
+  get dataSources(): readonly DataSource[] {
+    return this.sources;
+  }
+  /** The privileges of interned list `priv`. */
+  privilegesOf(priv: number): readonly string[] {
+    return this.tables.lists.get(priv);
+  }
+  /** The policies of policy-set id `pol`, sorted. */
+  policiesOfSet(pol: number): readonly string[] {
+    return this.policiesOf(pol);
+  }
+  /** The object an entry on data source `d` grants on. */
+  objectOf(d: number): string {
+    return this.tables.target(this.sources[d]!).object;
+  }
+
+  /** Builds entries by row, caching what entries on one object share. */
+  private builder(): (i: number) => AccessEntry {
     const { cols, sources, tables, userIds } = this;
     const nD = sources.length;
     const targets: (Target | undefined)[] = new Array(nD);
@@ -150,8 +195,7 @@ export class AccessTable {
     const extrasPrivAt = new Int32Array(nD).fill(-1);
     const extrasClass = new Int32Array(nD).fill(-1);
     const isoOf = new Map<number, string>();
-    const out: AccessEntry[] = new Array(cols.length);
-    for (let i = 0; i < cols.length; i++) {
+    return (i) => {
       const d = cols.d[i]!;
       const ds = sources[d]!;
       let t = targets[d];
@@ -182,9 +226,8 @@ export class AccessTable {
       if (extras !== NO_EXTRAS) Object.assign(entry, extras);
       const exp = cols.exp[i]!;
       if (exp !== Infinity) entry.expiresAt = isoOf.get(exp) ?? isoOf.set(exp, new Date(exp).toISOString()).get(exp)!;
-      out[i] = entry;
-    }
-    return out;
+      return entry;
+    };
   }
 
   /** The access user `u` holds on data source `d` (both by index), if any: a binary search in the user's run. */
@@ -208,31 +251,96 @@ export class AccessTable {
     return undefined;
   }
 
-  /** The users holding access per data source id, for data sources on `platforms` only. */
-  holders(platforms: ReadonlySet<string>): Map<string, Set<string>> {
+  /**
+   * The users holding access per data source id, for data sources on `platforms` only. The index is
+   * typed arrays (entries grouped by data source); each data source's set of user ids is built when
+   * first asked for.
+   */
+  holders(platforms: ReadonlySet<string>): ReadonlyMap<string, ReadonlySet<string>> {
     const { cols, sources, userIds } = this;
-    const holders = new Map<string, Set<string>>();
-    if (platforms.size === 0) return holders;
-    // One flag per data source, so the scan over every entry touches typed arrays only.
-    const flag = new Uint8Array(sources.length);
+    const nD = sources.length;
+    // Entries of data sources on `platforms`, grouped by data source: users of `d` at start[d]..start[d + 1].
+    const start = new Int32Array(nD + 1);
+    const flag = new Uint8Array(nD);
     let any = false;
-    for (let d = 0; d < sources.length; d++) {
+    for (let d = 0; d < nD; d++) {
       if (platforms.has(sources[d]!.platform)) {
         flag[d] = 1;
         any = true;
       }
     }
-    for (let i = 0; any && i < cols.length; i++) {
-      const d = cols.d[i]!;
-      if (!flag[d]) continue;
-      const id = sources[d]!.id;
-      const user = userIds[cols.u[i]!]!;
-      const set = holders.get(id);
-      if (set) set.add(user);
-      else holders.set(id, new Set([user]));
+    let users = new Int32Array(0);
+    if (any) {
+      for (let i = 0; i < cols.length; i++) if (flag[cols.d[i]!]) start[cols.d[i]! + 1]!++;
+      for (let d = 0; d < nD; d++) start[d + 1]! += start[d]!;
+      users = new Int32Array(start[nD]!);
+      const at = start.slice(0, nD);
+      for (let i = 0; i < cols.length; i++) {
+        const d = cols.d[i]!;
+        if (flag[d]) users[at[d]!++] = cols.u[i]!;
+      }
     }
-    return holders;
+    const byId = new Map<string, number>();
+    for (let d = 0; d < nD; d++) if (start[d + 1]! > start[d]!) byId.set(sources[d]!.id, d);
+    const sets = new Map<number, ReadonlySet<string>>();
+    const setOf = (d: number): ReadonlySet<string> => {
+      let set = sets.get(d);
+      if (!set) {
+        const s = new Set<string>();
+        for (let k = start[d]!; k < start[d + 1]!; k++) s.add(userIds[users[k]!]!);
+        sets.set(d, (set = s));
+      }
+      return set;
+    };
+    return new LazyHolders(byId, setOf);
   }
+}
+
+/** A read-only map from data-source id to its holders, whose sets are built on first use. */
+class LazyHolders implements ReadonlyMap<string, ReadonlySet<string>> {
+  constructor(
+    private readonly byId: ReadonlyMap<string, number>,
+    private readonly setOf: (d: number) => ReadonlySet<string>,
+  ) {}
+  get size(): number {
+    return this.byId.size;
+  }
+  get(id: string): ReadonlySet<string> | undefined {
+    const d = this.byId.get(id);
+    return d === undefined ? undefined : this.setOf(d);
+  }
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+  *entries(): MapIterator<[string, ReadonlySet<string>]> {
+    for (const [id, d] of this.byId) yield [id, this.setOf(d)];
+  }
+  keys(): MapIterator<string> {
+    return this.byId.keys();
+  }
+  *values(): MapIterator<ReadonlySet<string>> {
+    for (const d of this.byId.values()) yield this.setOf(d);
+  }
+  forEach(fn: (value: ReadonlySet<string>, key: string, map: ReadonlyMap<string, ReadonlySet<string>>) => void): void {
+    for (const [id, d] of this.byId) fn(this.setOf(d), id, this);
+  }
+  [Symbol.iterator](): MapIterator<[string, ReadonlySet<string>]> {
+    return this.entries();
+  }
+}
+
+/** The access table behind each plan `buildPlan` made, while its `access` is the table's own. */
+const TABLES = new WeakMap<object, AccessTable>();
+
+/** Records that `plan`'s access entries are `table`'s (undefined: they are not, or no longer). */
+export function setAccessTable(plan: object, table: AccessTable | undefined): void {
+  if (table) TABLES.set(plan, table);
+  else TABLES.delete(plan);
+}
+
+/** The access table of a plan from `buildPlan` whose `access` was never replaced; undefined otherwise. */
+export function accessTableOf(plan: object): AccessTable | undefined {
+  return TABLES.get(plan);
 }
 
 /** Access entries as typed columns: a few bytes per (user, data source) instead of an object. */

@@ -8,7 +8,7 @@ import type { DataSource, Identities, Policy } from "../model/schema";
 import { ADAPTERS } from "../platforms";
 import { type BlastRadius, type PlatformAdapter, foldIdentifier } from "../platforms/types";
 import { type Cohort, type Resolution, resolve } from "../resolve/resolve";
-import { AccessTable, type Holding } from "./access-table";
+import { AccessTable, type Holding, setAccessTable } from "./access-table";
 import { CohortExpander, type PlanIndex } from "./principals";
 import { type PrivilegeTables, privilegeTables } from "./privileges";
 import type { AccessEntry, Plan, PlanApproval, Principal, StagedPolicy } from "./types";
@@ -78,7 +78,7 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
   // Entry objects are built on first use of `plan.access`: consumers that need principals only (the
   // Pulumi components) never pay for one object per (user, data source).
   let access: AccessEntry[] | undefined;
-  return {
+  const plan: Plan = {
     version: 1,
     now: resolution.now,
     get access(): AccessEntry[] {
@@ -86,6 +86,7 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
     },
     set access(v: AccessEntry[]) {
       access = v;
+      setAccessTable(plan, undefined);
     },
     accessCount: table.length,
     principals,
@@ -96,6 +97,8 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
     approvals: approvalsOf(resolution),
     guardrailEffects: resolution.guardrailEffects.map((e) => ({ ...e, dataSources: e.dataSources.map((d) => d.id) })),
   };
+  setAccessTable(plan, table);
+  return plan;
 }
 
 /**

@@ -3,6 +3,7 @@
  * merge-join of the two plans' sorted entries, and the guardrails and approvals behind each change.
  */
 import type { AccessChange, AccessChangeKind, GuardrailCause } from "./diff-types";
+import { type AccessTable, accessTableOf } from "./access-table";
 import { minus, sameList, sortedJoin } from "./join";
 import type { AccessEntry, Plan, PlanApproval } from "./types";
 
@@ -128,6 +129,104 @@ function mergeAccess(b: readonly AccessEntry[], a: readonly AccessEntry[], headN
  */
 export function accessChanges(base: readonly AccessEntry[], head: readonly AccessEntry[], headNow: number): AccessChange[] {
   return mergeAccess(base, head, headNow) ?? mergeAccess(normalised(base), normalised(head), headNow)!;
+}
+
+/**
+ * The access changes from plan `base` to plan `head`, as `accessChanges` finds them over their
+ * entries. For two plans from `buildPlan` it compares their access tables column by column instead,
+ * building entry objects only for the rows that may have changed.
+ */
+export function planAccessChanges(base: Plan, head: Plan): AccessChange[] {
+  const headNow = Date.parse(head.now);
+  const b = accessTableOf(base);
+  const a = accessTableOf(head);
+  return b && a ? tableChanges(b, a, headNow) : accessChanges(base.access, head.access, headNow);
+}
+
+/**
+ * Ranks of two ascending (ordinal, no duplicates) id lists in their union: `base[i]` has rank
+ * `ranks.base[i]`, `head[j]` rank `ranks.head[j]`, and equal ids have equal ranks.
+ */
+function unionRanks(base: readonly string[], head: readonly string[]): { base: Int32Array; head: Int32Array } {
+  const rb = new Int32Array(base.length);
+  const rh = new Int32Array(head.length);
+  let i = 0;
+  let j = 0;
+  let r = 0;
+  while (i < base.length || j < head.length) {
+    if (j === head.length || (i < base.length && base[i]! < head[j]!)) rb[i++] = r++;
+    else if (i === base.length || head[j]! < base[i]!) rh[j++] = r++;
+    else {
+      rb[i++] = r;
+      rh[j++] = r++;
+    }
+  }
+  return { base: rb, head: rh };
+}
+
+/**
+ * Access changes by a merge-join of two access tables' columns. Users and data sources are indexes
+ * into each plan's own sorted ids, so both sides are ranked in the union of ids first: the join then
+ * visits (user, data source) pairs in the order of `mergeAccess`. A pair in both with equal access,
+ * expiry, object, privileges and policies is unchanged (as `unchanged` decides over entries); any
+ * other row becomes entries, and `accessChange` decides.
+ */
+function tableChanges(b: AccessTable, a: AccessTable, headNow: number): AccessChange[] {
+  const users = unionRanks(b.users, a.users);
+  const sources = unionRanks(
+    b.dataSources.map((d) => d.id),
+    a.dataSources.map((d) => d.id),
+  );
+  const nS = Math.max(1, b.dataSources.length + a.dataSources.length);
+  const bc = b.columns();
+  const ac = a.columns();
+  // Privilege lists and policy sets are interned per plan (one id per content): map head ids to the
+  // base id of the same content, or -1.
+  const maxOf = (col: Int32Array, n: number) => {
+    let m = -1;
+    for (let k = 0; k < n; k++) if (col[k]! > m) m = col[k]!;
+    return m;
+  };
+  const idMap = (bMax: number, aMax: number, bList: (id: number) => readonly string[], aList: (id: number) => readonly string[]) => {
+    const byKey = new Map<string, number>();
+    for (let id = 0; id <= bMax; id++) byKey.set(bList(id).join("\u0000"), id);
+    const out = new Int32Array(aMax + 1);
+    for (let id = 0; id <= aMax; id++) out[id] = byKey.get(aList(id).join("\u0000")) ?? -1;
+    return out;
+  };
+  const privMap = idMap(maxOf(bc.priv, b.length), maxOf(ac.priv, a.length), (x) => b.privilegesOf(x), (x) => a.privilegesOf(x));
+  const polMap = idMap(maxOf(bc.pol, b.length), maxOf(ac.pol, a.length), (x) => b.policiesOfSet(x), (x) => a.policiesOfSet(x));
+  // Per base data source: 0 not compared yet, 1 its object is the head's, 2 it differs.
+  const objectSame = new Uint8Array(b.dataSources.length);
+  const gained: AccessChange[] = [];
+  const changed: AccessChange[] = [];
+  const lost: AccessChange[] = [];
+  const nb = b.length;
+  const na = a.length;
+  let i = 0;
+  let j = 0;
+  while (i < nb || j < na) {
+    const kb = i < nb ? users.base[bc.u[i]!]! * nS + sources.base[bc.d[i]!]! : Infinity;
+    const ka = j < na ? users.head[ac.u[j]!]! * nS + sources.head[ac.d[j]!]! : Infinity;
+    if (kb < ka) lost.push(accessChange(b.entryAt(i++), undefined, headNow)!);
+    else if (ka < kb) gained.push(accessChange(undefined, a.entryAt(j++), headNow)!);
+    else {
+      const bd = bc.d[i]!;
+      const ad = ac.d[j]!;
+      let same = bc.write[i] === ac.write[j] && bc.exp[i] === ac.exp[j] && privMap[ac.priv[j]!] === bc.priv[i] && polMap[ac.pol[j]!] === bc.pol[i];
+      if (same) {
+        if (objectSame[bd] === 0) objectSame[bd] = b.objectOf(bd) === a.objectOf(ad) ? 1 : 2;
+        same = objectSame[bd] === 1;
+      }
+      if (!same) {
+        const c = accessChange(b.entryAt(i), a.entryAt(j), headNow);
+        if (c) changed.push(c);
+      }
+      i++;
+      j++;
+    }
+  }
+  return gained.concat(changed, lost);
 }
 
 /**

@@ -14,7 +14,7 @@ import type {
   ResourceDiff,
   StagedChanges,
 } from "./diff-types";
-import { accessChanges, blame } from "./diff-access";
+import { blame, planAccessChanges } from "./diff-access";
 import { minus, sameList, sortedJoin } from "./join";
 import type { BlastRadius, Plan, PlanApproval, PrincipalGrant, PrincipalMember, StagedPolicy } from "./types";
 
@@ -241,7 +241,7 @@ const issueKey = (i: Issue) => `${i.code}\u0000${i.message}`;
 
 /** The effective-access diff from `base` to `head`. */
 export function diffPlans(base: Plan, head: Plan): PlanDiff {
-  const access = accessChanges(base.access, head.access, Date.parse(head.now));
+  const access = planAccessChanges(base, head);
   blame(access, head);
 
   const principals = principalChanges(base, head);

@@ -323,6 +323,31 @@ describe("merge-join diff against a Map-based reference", () => {
     );
   });
 
+  test("plans from buildPlan (compared column by column) and their copies (compared entry by entry): one diff", () => {
+    fc.assert(
+      fc.property(planPairArb, ([base, head]) => {
+        // A spread copy has the same entries but no access table behind it.
+        expect(diffPlans(base, head)).toStrictEqual(diffPlans({ ...base }, { ...head }));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  test("a plan whose access was replaced is diffed by its new entries", () => {
+    fc.assert(
+      fc.property(planPairArb, ([base, head]) => {
+        const replaced = diffPlans(base, head);
+        const copy = { ...head };
+        head.access = head.access.slice(0, Math.floor(head.access.length / 2));
+        const want = referenceAccess(base, head);
+        expect(unblamed(diffPlans(base, head).access, want)).toStrictEqual(want);
+        head.access = copy.access;
+        expect(diffPlans(base, head)).toStrictEqual(replaced);
+      }),
+      { numRuns: Math.ceil(RUNS / 3) },
+    );
+  });
+
   test("a plan against itself: no access or principal change", () => {
     fc.assert(
       fc.property(planPairArb, ([base]) => {
