@@ -98,6 +98,8 @@ interface Planned {
   dataSourceOf: Map<string, string>;
   members: Set<string>;
   users: Map<string, string>;
+  /** Normalised identity -> the identity as the plan writes it. */
+  shown: Map<string, string>;
 }
 
 /** The grants and members each planned principal should have, by platform and normalised name. */
@@ -106,7 +108,7 @@ function plannedPrincipals(plan: Plan): Map<string, Planned> {
   for (const p of plan.principals) {
     const k = `${p.platform}\0${normName(p.platform, p.name)}`;
     let e = out.get(k);
-    if (!e) out.set(k, (e = { platform: p.platform, name: p.name, grants: new Map(), dataSourceOf: new Map(), members: new Set(), users: new Map() }));
+    if (!e) out.set(k, (e = { platform: p.platform, name: p.name, grants: new Map(), dataSourceOf: new Map(), members: new Set(), users: new Map(), shown: new Map() }));
     const add = (object: string, privileges: readonly string[], ds?: string) => {
       let s = e!.grants.get(object);
       if (!s) e!.grants.set(object, (s = new Set()));
@@ -124,6 +126,7 @@ function plannedPrincipals(plan: Plan): Map<string, Planned> {
       const id = normName(p.platform, m.identity);
       e.members.add(id);
       e.users.set(id, m.user);
+      e.shown.set(id, m.identity);
     }
   }
   return out;
@@ -285,7 +288,7 @@ export function compareWithPlan(plan: Plan, inventory: Inventory, config: Config
       const live = seenMembers.get(name);
       for (const m of members) {
         if (live?.has(m)) continue;
-        entries.push({ section, platform, principal, privileges: [], kind: "membership", users: [p.users.get(m)!], unknown: [], detail: present ? `member \`${m}\` in the plan, not a member` : `member \`${m}\` of a principal not created yet` });
+        entries.push({ section, platform, principal, privileges: [], kind: "membership", users: [p.users.get(m)!], unknown: [], detail: present ? `member \`${p.shown.get(m)}\` in the plan, not a member` : `member \`${p.shown.get(m)}\` of a principal not created yet` });
       }
     }
   }
