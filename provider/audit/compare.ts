@@ -87,6 +87,11 @@ export function looksManaged(platform: Platform, name: string, naming: Config["n
   return prefix !== "" && normName(platform, name).startsWith(normName(platform, prefix));
 }
 
+/** The order of location keys in an object's path, over every platform. */
+const LOCATION_ORDER = ["database", "catalog", "project", "bucket", "schema", "dataset", "table", "prefix", "object"];
+const locationPath = (loc: Record<string, unknown>) => LOCATION_ORDER.filter((k) => typeof loc[k] === "string").map((k) => loc[k] as string);
+const pathKey = (platform: Platform, parts: readonly string[]) => `${platform}\0${parts.map((x) => normName(platform, x)).join("\0")}`;
+
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const key = (g: Grantee) => `${g.kind === "user" ? "u" : "p"}:${g.name}`;
 
@@ -187,6 +192,8 @@ export function compareWithPlan(plan: Plan, inventory: Inventory, config: Config
   const entries: AuditEntry[] = [];
   const objectDs = new Map<string, string>();
   for (const p of plan.principals) for (const g of p.grants) objectDs.set(`${p.platform}\0${g.object}`, g.dataSource);
+  const pathDs = new Map<string, string>();
+  for (const ds of inventory.dataSources) pathDs.set(pathKey(ds.platform, locationPath(ds.location as Record<string, unknown>)), ds.id);
 
   for (const state of states) {
     const { platform } = state;
@@ -212,7 +219,7 @@ export function compareWithPlan(plan: Plan, inventory: Inventory, config: Config
 
     for (const g of state.grants) {
       const name = normName(platform, g.grantee.name);
-      const dataSource = g.dataSource ?? objectDs.get(`${platform}\0${g.object}`);
+      const dataSource = g.dataSource ?? objectDs.get(`${platform}\0${g.object}`) ?? (g.path ? pathDs.get(pathKey(platform, g.path)) : undefined);
       const base = { platform, principal: g.grantee, object: g.object, ...(dataSource !== undefined ? { dataSource } : {}), privileges: [...g.privileges].sort(cmp), kind: g.kind, ...(g.grantor !== undefined ? { grantor: g.grantor } : {}) };
       if (g.kind === "ownership" || g.kind === "admin") {
         entries.push({ ...base, section: "administrative", ...people(g.grantee), detail: g.kind === "ownership" ? "owner" : "administrative privilege" });

@@ -30,6 +30,8 @@ export interface LiveGrant {
   kind: GrantKind;
   /** The data source the object is, when the reader knows it. */
   dataSource?: string;
+  /** The object's location parts, unquoted (database, schema, table...): matched with the inventory's locations. */
+  path?: string[];
 }
 
 /** A member of a role or group: a user, or a nested role or group. */

@@ -65,12 +65,19 @@ export async function readPostgresGrants(input: PostgresAuditInput): Promise<Liv
   const { dialect, database, managedSchema, query } = input;
   const platform = "redshift" as const;
   const skip = [...SYSTEM_SCHEMAS, managedSchema];
-  const object = (schema: unknown, name: unknown) => quoteQualified([database, str(schema), str(name)], dialect);
   const grants = new Map<string, LiveGrant>();
+  const paths = new Map<string, string[]>();
+  const object = (schema: unknown, name: unknown) => {
+    const parts = [database, str(schema), str(name)];
+    const o = quoteQualified(parts, dialect);
+    paths.set(o, parts);
+    return o;
+  };
   const add = (grantee: Grantee, obj: string, privilege: string, kind: LiveGrant["kind"], grantor?: string, dataSource?: string) => {
     const k = `${grantee.kind}\0${grantee.name}\0${obj}\0${kind}\0${grantor ?? ""}`;
     let g = grants.get(k);
-    if (!g) grants.set(k, (g = { platform, grantee, object: obj, privileges: [], kind, ...(grantor !== undefined ? { grantor } : {}), ...(dataSource !== undefined ? { dataSource } : {}) }));
+    const path = paths.get(obj);
+    if (!g) grants.set(k, (g = { platform, grantee, object: obj, privileges: [], kind, ...(grantor !== undefined ? { grantor } : {}), ...(dataSource !== undefined ? { dataSource } : {}), ...(path ? { path } : {}) }));
     if (!g.privileges.includes(privilege)) g.privileges.push(privilege);
   };
 
