@@ -202,6 +202,8 @@ export function compareWithPlan(plan: Plan, inventory: Inventory, config: Config
     const people = (g: Grantee) => {
       const users = new Set<string>();
       const unknown = new Set<string>();
+      // A share reaches the accounts it is shared with, whose people no inventory lists.
+      if (g.kind === "share") return { users: [], unknown: [`share ${g.name}`] };
       for (const id of g.kind !== "user" && normName(platform, g.name) === "PUBLIC" ? ["PUBLIC"] : expand(g)) {
         const u = known.get(id);
         if (u !== undefined) users.add(u);

@@ -4,9 +4,9 @@
  */
 import type { Platform } from "../model/schema";
 
-/** Who a grant is to, as the platform names them. */
+/** Who a grant is to, as the platform names them: a share reaches other accounts, not people. */
 export interface Grantee {
-  kind: "user" | "role" | "group";
+  kind: "user" | "role" | "group" | "share";
   name: string;
 }
 
