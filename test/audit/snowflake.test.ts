@@ -139,7 +139,7 @@ describe("Snowflake audit from recorded SQL API answers", () => {
       'administrative role:SYSADMIN ownership OWNERSHIP "DB"."S"."T1" users= unknown=',
     ]);
     expect(r.entries.find((e) => e.principal.name === "ANALYST_ALL" && e.object === '"DB"."S"."T2"')!.dataSource).toBe("t2");
-    expect(r.sources).toEqual([{ source: "sf", platform: "snowflake", readFrom: "SHOW GRANTS (current)", readAt: NOW, notes: [] }]);
+    expect(r.sources).toEqual([{ source: "sf", platform: "snowflake", readFrom: "SHOW GRANTS (current)", readAt: "2026-11-23T00:00:00.000Z", notes: [] }]);
     expect(auditMarkdown(r)).toContain("| snowflake | role `ANALYST_ALL` | SELECT on \"DB\".\"S\".\"T2\" (t2) | through `ANALYST_ALL` | ben, ZED (not in the inventory) |");
     // Result sets were read across partitions, after the 429.
     expect(server.seen.filter((s) => s.url.includes("partition=1")).length).toBeGreaterThan(0);
