@@ -12,9 +12,9 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 /** What each exit code means; a new code needs its line here to compile. */
 export const EXIT_MEANINGS: { readonly [K in keyof typeof EXIT]: string } = {
   ok: "success (warnings allowed)",
-  inputErrors: "the estate has errors (every one is printed)",
+  inputErrors: "the estate has errors, or a source could not be read (every one is printed)",
   usage: "usage error: unknown command or option, bad value, no project file",
-  widens: "access widens without acknowledgement (diff --fail-on-widen without --ack)",
+  widens: "access outside policy: widens without acknowledgement (diff --fail-on-widen without --ack), or exists unmanaged (audit --fail-on-unmanaged)",
   internal: "internal error: please report it with the command you ran",
 };
 

@@ -149,9 +149,9 @@ describe("the table", () => {
       [
         "Exit codes:",
         "  0   success (warnings allowed)",
-        "  1   the estate has errors (every one is printed)",
+        "  1   the estate has errors, or a source could not be read (every one is printed)",
         "  2   usage error: unknown command or option, bad value, no project file",
-        "  3   access widens without acknowledgement (diff --fail-on-widen without --ack)",
+        "  3   access outside policy: widens without acknowledgement (diff --fail-on-widen without --ack), or exists unmanaged (audit --fail-on-unmanaged)",
         "  70  internal error: please report it with the command you ran",
         "",
       ].join("\n"),
