@@ -22,7 +22,9 @@ const arbEstate = fc.record({
   policies: fc.array(fc.record({ group: fc.constantFrom(...GROUPS), tag: fc.constantFrom(...TAGS), access: fc.constantFrom("read", "write") }), { minLength: 1, maxLength: 4 }),
 });
 
-function build(e: fc.RecordValue<typeof arbEstate extends fc.Arbitrary<infer T> ? T : never>) {
+type RandomEstate = typeof arbEstate extends fc.Arbitrary<infer T> ? T : never;
+
+function build(e: RandomEstate) {
   const estate = mustLoad({
     policies: { "p.yaml": "policies:\n" + e.policies.map((p, i) => `  - { name: p${i}, access: ${p.access}, subscribers: { when: { group: ${p.group} } }, dataSources: { tags: { anyOf: [${p.tag}] } } }`).join("\n") + "\n" },
     inventory: {

@@ -3,6 +3,7 @@
  * file in this folder exporting a `RegisterCommand`, and one line here.
  */
 import type { RegisterCommand } from "../context";
+import { adoptCommand } from "./adopt";
 import { auditCommand } from "./audit";
 import { diffCommand } from "./diff";
 import { explainCommand } from "./explain";
@@ -11,4 +12,4 @@ import { planCommand } from "./plan";
 import { validateCommand } from "./validate";
 
 /** The commands, registered in this order. */
-export const COMMANDS: readonly RegisterCommand[] = [planCommand, validateCommand, diffCommand, explainCommand, initCommand, auditCommand];
+export const COMMANDS: readonly RegisterCommand[] = [planCommand, validateCommand, diffCommand, explainCommand, initCommand, auditCommand, adoptCommand];
