@@ -78,8 +78,15 @@ export function readProjectEntries(file: string): { policies?: string; inventory
   if (doc.contents === null) return out;
   if (!isMap(doc.contents)) throw new ProjectError(`${file} must be a mapping of keys such as \`policies\`, \`inventory\` and \`naming\``);
   for (const key of ["policies", "inventory", "config"] as const) {
-    const node = doc.contents.get(key, true);
+    let node: unknown = doc.contents.get(key, true);
     if (node === undefined) continue;
+    // `inventory` may also be a mapping: `{ path, sources }` (the sources `inventory pull` reads).
+    if (key === "inventory" && isMap(node)) {
+      node = node.get("path", true);
+      if (!isScalar(node) || typeof node.value !== "string" || node.value === "") {
+        throw new ProjectError(`${file}: \`inventory.path\` must be a directory relative to the file, e.g. \`path: inventory\``);
+      }
+    }
     if (!isScalar(node) || typeof node.value !== "string" || node.value === "") {
       throw new ProjectError(
         `${file}: \`${key}\` must be a path relative to the file, e.g. \`${key === "config" ? "platforms.yaml" : key}\``,

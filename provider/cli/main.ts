@@ -9,6 +9,7 @@ import { COMMANDS } from "./commands";
 import { type Context, relativePaths, resolveProject } from "./context";
 import { EXIT, exitCodesHelp } from "./exit";
 import { defaultIo, type Io } from "./io";
+import { inventoryCommand } from "./inventory";
 import { Progress } from "./progress";
 
 export { ACK_LABEL } from "./commands/diff";
@@ -32,6 +33,7 @@ export function program(io: Io, setCode: (c: number) => void): Command {
     .addHelpText("after", "\n" + exitCodesHelp());
   const ctx: Context = { io, setCode, progress: () => new Progress(io.err, !!io.progress) };
   for (const register of COMMANDS) register(prog, ctx);
+  inventoryCommand(prog, io, setCode);
   return prog;
 }
 

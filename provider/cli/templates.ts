@@ -356,6 +356,82 @@ export const principals = access.principalNames;
 `;
 }
 
+/**
+ * The scheduled pull: reads the sources of accessplane.yaml (`inventory.sources`) and, when a pulled
+ * file changed, opens or updates one pull request whose body is the effective-access diff, so that a
+ * new table, a changed tag or a leaver is reviewed like any other access change. The pull request
+ * action's inputs: https://github.com/peter-evans/create-pull-request#action-inputs.
+ */
+export const INVENTORY_WORKFLOW = `# accessplane inventory pull (written by \`accessplane init\`): .github/workflows/inventory-pull.yml.
+#
+# Daily: \`accessplane inventory pull\` rewrites inventory/pulled/ from the sources of accessplane.yaml
+# (catalogs and the identity provider). When anything changed, one pull request is opened or updated
+# on the branch \`accessplane/inventory-pull\`, with \`accessplane diff --format markdown\` (who gains or
+# loses access through the change) as its body; the access review workflow runs on it like on any
+# other pull request. Each source's credential is an environment variable named in accessplane.yaml:
+# map it from a repository secret below. Allow GitHub Actions to create pull requests in the
+# repository settings (Actions > General > Workflow permissions).
+name: inventory pull
+
+on:
+  schedule:
+    - cron: "41 4 * * *"
+  workflow_dispatch: {}
+
+concurrency:
+  group: inventory-pull
+  cancel-in-progress: false
+
+jobs:
+  pull:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: write
+      pull-requests: write
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0 # the diff reads the base branch from git
+
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 20
+          cache: npm
+
+      - name: Install
+        run: npm ci
+
+      - name: Pull the inventory
+        env:
+          # One line per credential that accessplane.yaml names, e.g.:
+          SCIM_TOKEN: \${{ secrets.SCIM_TOKEN }}
+          REDSHIFT_PASSWORD: \${{ secrets.REDSHIFT_PASSWORD }}
+        run: npx accessplane inventory pull
+
+      - name: Effective-access diff
+        id: diff
+        run: |
+          if git diff --quiet -- . && [ -z "$(git ls-files --others --exclude-standard)" ]; then
+            echo "changed=false" >> "$GITHUB_OUTPUT"
+            exit 0
+          fi
+          echo "changed=true" >> "$GITHUB_OUTPUT"
+          npx accessplane diff --base "origin/\${{ github.event.repository.default_branch }}" --format markdown --no-resources > diff.md || true
+
+      - name: Open or update the pull request
+        if: steps.diff.outputs.changed == 'true'
+        uses: peter-evans/create-pull-request@v7
+        with:
+          branch: accessplane/inventory-pull
+          delete-branch: true
+          add-paths: |
+            **/pulled/*.yaml
+          commit-message: "inventory: pull from the platforms and the identity provider"
+          title: "Inventory pull: changes from the platforms and the identity provider"
+          body-path: diff.md
+          labels: inventory-pull
+`;
+
 /** The workflow: review on pull requests, deploy on main and daily; every step reads accessplane.yaml. */
 export const WORKFLOW = `# accessplane access review (written by \`accessplane init\`): .github/workflows/access-review.yml.
 #
@@ -618,6 +694,7 @@ export function initFiles(input: TemplateInput): Record<string, string> {
     "inventory/users.yaml": inventoryUsers(input.platforms),
     "inventory/data-sources.yaml": inventorySources(input.platforms),
     ".github/workflows/access-review.yml": WORKFLOW,
+    ".github/workflows/inventory-pull.yml": INVENTORY_WORKFLOW,
     ".gitignore": "node_modules/\nbin/\n",
     "README.md": readme(input.platforms, name),
   };

@@ -3,6 +3,7 @@
  * of the project file (`inventory.sources`). One module per kind, each exporting a `Connector`.
  */
 import type { Connector } from "./types";
+import { identityCenter } from "./identity-center";
 import { postgres, redshift } from "./redshift";
 import { bigquery } from "./bigquery";
 import { databricksSpark } from "./databricks-spark";
@@ -11,6 +12,7 @@ import { s3 } from "./s3";
 import { snowflake } from "./snowflake";
 import { synapse } from "./synapse";
 import { trino } from "./trino";
+import { scim } from "./scim";
 
 /**
  * The catalog connectors of the other platforms, one module each (`snowflake.ts`,
@@ -32,6 +34,8 @@ export const CONNECTORS: readonly Connector<never>[] = [
   ...PLATFORM_CONNECTORS,
   redshift as Connector<never>,
   postgres as Connector<never>,
+  scim as Connector<never>,
+  identityCenter as Connector<never>,
 ];
 
 /** The connector of a kind, or undefined. */

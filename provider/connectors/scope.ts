@@ -73,6 +73,9 @@ function segmentMatcher(seg: { text: string; quoted: boolean }): RegExp {
   return new RegExp(`^${body}$`, "s");
 }
 
+/** One segment's glob (`*`, `?`), as a whole-text matcher. */
+export const segmentGlob = (text: string): RegExp => segmentMatcher({ text, quoted: false });
+
 /** Compiles one pattern (without its `!`). */
 export function compilePattern(pattern: string): Pattern {
   return splitPattern(pattern).map(segmentMatcher);

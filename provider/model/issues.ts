@@ -103,10 +103,47 @@ export const ISSUE_CODES = {
   "s3-role-shared": { severity: "error", stage: "plan", meaning: "iam-role-per-user: several users have the same IAM role" },
   "s3-shared-role-unacknowledged": { severity: "error", stage: "plan", meaning: "a grant to a shared IAM role that neither the policy nor the data source acknowledges" },
   "s3-role-limit": { severity: "error", stage: "plan", meaning: "iam-role-per-user needs more IAM roles in an account than `s3.maxRolesPerAccount`" },
+  // Sources of `inventory pull`
+  "source-invalid": { severity: "error", stage: "read", meaning: "a source entry of `inventory.sources` has an invalid key or value" },
+  "duplicate-source": { severity: "error", stage: "read", meaning: "two sources of `inventory.sources` have the same name" },
+  "unknown-source-kind": { severity: "error", stage: "read", meaning: "a source names a kind no connector reads" },
+  "scope-pattern-invalid": { severity: "error", stage: "read", meaning: "an `include` or `exclude` pattern of a source cannot be compiled" },
+  "tag-rule-empty": { severity: "error", stage: "read", meaning: "a tag rule of a source names neither a label nor a location part" },
+  "unknown-object-type": { severity: "warning", stage: "read", meaning: "a pulled object has a type its platform does not have in accessplane; it is left out" },
+  "data-source-id-not-derived": { severity: "warning", stage: "read", meaning: "the data-source id template cannot be filled for a pulled object; it is left out" },
+  "data-source-id-collision": { severity: "error", stage: "read", meaning: "two pulled objects get the same data-source id" },
+  "object-invalid": { severity: "warning", stage: "read", meaning: "a pulled object cannot be a data source; it is left out" },
+  "group-invalid": { severity: "warning", stage: "read", meaning: "a pulled group cannot be a group (empty or too long a name); it is left out" },
+  "group-name-collision": { severity: "error", stage: "read", meaning: "two pulled groups have the same name" },
+  "user-id-not-derived": { severity: "warning", stage: "read", meaning: "the user id template cannot be filled for a pulled user; it is left out" },
+  "user-id-collision": { severity: "error", stage: "read", meaning: "two pulled users get the same id" },
+  "identity-not-derived": { severity: "warning", stage: "read", meaning: "an identity template cannot be filled for a pulled user; no identity is written" },
+  "user-invalid": { severity: "warning", stage: "read", meaning: "a pulled user cannot be a user; it is left out" },
+  "user-field-invalid": { severity: "warning", stage: "read", meaning: "a field of a pulled user is invalid; it is left out of the entry" },
+  "users-inactive": { severity: "warning", stage: "read", meaning: "inactive users of a directory were left out" },
+  "pulled-conflict": { severity: "error", stage: "read", meaning: "a pulled entry and a hand-written entry with one id disagree on platform, object type or location" },
+  "source-auth-refused": { severity: "error", stage: "read", meaning: "a source refused the credentials" },
+  "source-bad-config": { severity: "error", stage: "read", meaning: "a source's configuration names something the source does not have" },
+  "source-bad-response": { severity: "error", stage: "read", meaning: "a source answered something that is not its documented format" },
+  "source-credential-invalid": { severity: "error", stage: "read", meaning: "a credential is not `{ env: NAME }`, or its value cannot be used" },
+  "source-credential-missing": { severity: "error", stage: "read", meaning: "the environment variable a credential names is not set" },
+  "source-dependency-missing": { severity: "error", stage: "read", meaning: "a package a connector needs is not installed" },
+  "source-failed": { severity: "error", stage: "read", meaning: "a source failed for another reason" },
+  "source-permission-missing": { severity: "error", stage: "read", meaning: "the source's user lacks a privilege reading needs" },
+  "source-statement-failed": { severity: "error", stage: "read", meaning: "a statement a connector ran failed" },
+  "source-throttled": { severity: "error", stage: "read", meaning: "a source kept throttling after every retry" },
+  "source-unreachable": { severity: "error", stage: "read", meaning: "a source cannot be reached over the network" },
+  "unknown-table-type": { severity: "warning", stage: "read", meaning: "a catalog object has a table type its platform does not grant on; it is left out" },
+  "unknown-database-kind": { severity: "warning", stage: "read", meaning: "a Snowflake database of a kind the connector does not read; it is left out" },
+  "scim-group-unnamed": { severity: "warning", stage: "read", meaning: "a SCIM group without a display name; it is left out" },
+  "scim-user-unnamed": { severity: "warning", stage: "read", meaning: "a SCIM user without a userName; it is left out" },
 } as const satisfies Record<string, IssueCodeInfo>;
 
 /** A stable issue code: one of ISSUE_CODES, so a misspelt code does not compile. */
 export type IssueCode = keyof typeof ISSUE_CODES;
+
+/** A code reported by a source at run time, as an issue code (`source-failed` when it is none). */
+export const asIssueCode = (code: string): IssueCode => (Object.prototype.hasOwnProperty.call(ISSUE_CODES, code) ? (code as IssueCode) : "source-failed");
 
 /** One problem, located as precisely as the stage that found it can. */
 export interface Issue {

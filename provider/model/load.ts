@@ -7,6 +7,7 @@ import type { Estate, EstateOrigins, EstateSources, LoadResult, SourceFile } fro
 import { type Issue, dottedPath, sortIssues } from "./issues";
 import { Config, DataSource, Group, PolicyInput, SharedRole, User, ProjectFile, type Inventory, type Policy, type Restriction } from "./schema";
 import { emptyRejected, validateEstate, type Rejected } from "./validate";
+import { mergePulledInventory, newTagsOf } from "./pulled";
 import { parseYamlFile, type ParsedDoc } from "./yaml";
 import { SourceIndex } from "./yaml-lines";
 import { fromZod } from "./zod-issues";
@@ -153,6 +154,7 @@ export function parseEstate(sources: EstateSources): LoadResult {
   }
 
   let config: Config = Config.parse({});
+  let inventoryEntry: unknown;
   if (sources.config) {
     const docs = parseYaml(sources.config, index, issues);
     const d = docs[0];
@@ -162,10 +164,13 @@ export function parseEstate(sources: EstateSources): LoadResult {
       if (r.success) {
         const { policies: _p, inventory: _i, config: _c, ...rest } = r.data;
         config = rest;
+        inventoryEntry = _i;
       }
       else issues.push(...fromZod(r.error, d.value, d.file, [], index.locate, "the configuration", index.source));
     }
   }
+
+  issues.push(...mergePulledInventory(inventory, invOrigin, index.locate, newTagsOf(inventoryEntry)));
 
   const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   policies.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

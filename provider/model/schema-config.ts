@@ -179,12 +179,99 @@ export type Config = z.infer<typeof Config>;
 // ---------------------------------------------------------------------------------------------
 // Project file
 
+/** The location keys a path rule or a data-source id template may name, over every platform. */
+export const LOCATION_KEYS = ["database", "catalog", "project", "bucket", "schema", "dataset", "table", "prefix", "object"] as const;
+
+/**
+ * A tag mapping rule of a catalog source: when it matches an object, the object gets `tag`.
+ * A label rule matches platform metadata (a Snowflake tag, a Unity Catalog tag, a BigQuery label,
+ * a Synapse extended property, an S3 tag) by its key and, optionally, its value (exact text); a path
+ * rule matches location parts with glob patterns (`*`, `?`; see provider/connectors/scope.ts). A
+ * rule with both needs both to match.
+ */
+export const TagRule = z.strictObject({
+  /** The platform metadata key, as the platform names it (`PII`, `GOVERNANCE.PUBLIC.PII`, `pii`). */
+  label: z.string().min(1).optional(),
+  /** The value the label must have; absent: any value. */
+  value: z.string().optional(),
+  database: z.string().min(1).optional(),
+  catalog: z.string().min(1).optional(),
+  project: z.string().min(1).optional(),
+  bucket: z.string().min(1).optional(),
+  schema: z.string().min(1).optional(),
+  dataset: z.string().min(1).optional(),
+  table: z.string().min(1).optional(),
+  prefix: z.string().min(1).optional(),
+  /** The accessplane tag to add. */
+  tag: Name,
+});
+/** A tag mapping rule. */
+export type TagRule = z.infer<typeof TagRule>;
+
+/** An attribute mapping rule of a directory source: the source's attribute path → an accessplane attribute. */
+export const AttributeRule = z.strictObject({
+  /** The source's attribute path: `department`, `title`, `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department`. */
+  from: z.string().min(1),
+  /** The accessplane attribute name. */
+  to: Name,
+});
+/** An attribute mapping rule. */
+export type AttributeRule = z.infer<typeof AttributeRule>;
+
+/**
+ * A template over a directory user's fields, e.g. `{email}`, `{email.local|upper}`,
+ * `user:{email}`. Fields: `userName`, `email`, `email.local`, `email.domain`, `externalId`,
+ * `identities.<platform>` (what the source knows directly); filters: `upper`, `lower`. A field the
+ * user lacks means the value cannot be derived: an issue, never a guess.
+ */
+export const UserTemplate = z.string().min(1).regex(/\{[^{}]+\}/, { message: "must name at least one field in braces, e.g. `{email}`" });
+
+/** A source of `inventory pull`: its name, kind, scope and mapping rules; the kind's own keys beside them. */
+export const InventorySource = z.looseObject({
+  /** The source's name: the file `inventory/pulled/<name>.yaml` and `--source <name>`. */
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { message: "must be lowercase letters, digits, `-` or `_`, starting with a letter or digit" }),
+  /** The connector: `snowflake`, `databricks-unity-catalog`, `databricks-spark`, `trino`, `redshift`, `postgres`, `synapse`, `bigquery`, `s3`, `scim`, `identity-center`. */
+  kind: z.string().min(1),
+  /** Glob patterns over dotted paths (`SALES.*`, `main.finance.*`, `!*.tmp_*`); absent: everything. */
+  include: z.array(z.string().min(1)).optional(),
+  /** Glob patterns of objects to leave out. */
+  exclude: z.array(z.string().min(1)).optional(),
+  /** Catalog sources: tag mapping rules. */
+  tags: z.array(TagRule).optional(),
+  /** Catalog sources: the tag objects new since the last pull get (default `accessplane:new`). */
+  newTag: Name.optional(),
+  /**
+   * Catalog sources: the data-source id template over `{source}`, `{platform}`, `{path}` (the
+   * location parts joined by `.`) and each location key (`{schema}`, `{table}`...), with filters
+   * `lower` and `upper`. Default `{source}.{path}`.
+   */
+  dataSourceId: z.string().min(1).optional(),
+  /** Directory sources: attribute mapping rules (only mapped attributes are pulled). */
+  attributes: z.array(AttributeRule).optional(),
+  /** Directory sources: a template per platform identity, e.g. `snowflake: "{email.local|upper}"`. */
+  identities: z.partialRecord(z.enum(["snowflake", "databricks", "identityCenter", "iamRole", "trino", "redshift", "synapse", "bigquery"]), UserTemplate).optional(),
+  /** Directory sources: the user id template (default `{userName}`). */
+  userId: UserTemplate.optional(),
+});
+/** A source entry of the project file. */
+export type InventorySource = z.infer<typeof InventorySource>;
+
+/** The inventory entry of a project file: a path, or a path with the sources `inventory pull` reads. */
+export const InventoryEntry = z.union([
+  z.string().min(1),
+  z.strictObject({
+    /** Inventory files: a directory (pulled files go to its `pulled/`), relative to the project file. */
+    path: z.string().min(1),
+    sources: z.array(InventorySource).default([]),
+  }),
+]);
+
 /** What a project file (`accessplane.yaml`) adds to the platform configuration: where the estate is. */
 export const ProjectKeys = {
   /** Policy files: a directory or one file, relative to the project file. */
   policies: z.string().min(1).optional(),
-  /** Inventory files: a directory or one file, relative to the project file. */
-  inventory: z.string().min(1).optional(),
+  /** Inventory files: a directory or one file, relative to the project file; or `{ path, sources }`. */
+  inventory: InventoryEntry.optional(),
   /** A separate platform configuration file, relative to the project file (instead of inline keys). */
   config: z.string().min(1).optional(),
 };

@@ -132,7 +132,7 @@ test("npx accessplane init scaffolds the repository, keeping the package.json np
     code: 0,
     err: "",
     out: [
-      `accessplane init: wrote 13 files in ${project} for snowflake, databricks-unity-catalog, databricks-spark, trino, redshift, synapse, bigquery, s3`,
+      `accessplane init: wrote 14 files in ${project} for snowflake, databricks-unity-catalog, databricks-spark, trino, redshift, synapse, bigquery, s3`,
       ...[
         "Pulumi.yaml",
         "tsconfig.json",
@@ -145,6 +145,7 @@ test("npx accessplane init scaffolds the repository, keeping the package.json np
         "inventory/users.yaml",
         "inventory/data-sources.yaml",
         ".github/workflows/access-review.yml",
+        ".github/workflows/inventory-pull.yml",
         ".gitignore",
         "README.md",
       ].map((f) => `  ${f}`),
@@ -180,7 +181,7 @@ test("init refuses to overwrite, and writes nothing then", async () => {
 test("init --platforms limits the scaffold, with its own package.json", async () => {
   const r = await run(work, bin, ["init", "slice", "--platforms", "s3,snowflake"]);
   expect(r.code).toBe(0);
-  expect(r.out.split("\n")[0]).toBe(`accessplane init: wrote 14 files in ${path.join(work, "slice")} for snowflake, s3`);
+  expect(r.out.split("\n")[0]).toBe(`accessplane init: wrote 15 files in ${path.join(work, "slice")} for snowflake, s3`);
   const pkg = JSON.parse(fs.readFileSync(path.join(work, "slice", "package.json"), "utf8"));
   expect(pkg.dependencies).toEqual({
     accessplane: "^0.1.0",
