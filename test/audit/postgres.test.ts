@@ -18,6 +18,9 @@ import { readPostgresGrants } from "../../provider/audit/readers/postgres";
 import { compareWithPlan, type AuditEntry } from "../../provider/audit/compare";
 import { auditText } from "../../provider/audit/render";
 import type { DataSource } from "../../provider/model/schema";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { run, tempDir, writeFiles } from "../cli/support";
 
 jest.setTimeout(90_000);
 
@@ -27,18 +30,14 @@ const M = "accessplane";
 const db = "postgres";
 const NOW = "2026-11-23T00:00:00Z";
 
-const estate = mustLoad({
-  policies: {
-    "p.yaml": `
+const POLICIES = `
 policies:
   - name: analysts-read
     access: read
     subscribers: { when: { group: analysts } }
     dataSources: { tags: { anyOf: [sales] } }
-`,
-  },
-  inventory: {
-    "i.yaml": `
+`;
+const INVENTORY = `
 users:
   - { id: alice, groups: [analysts], identities: { redshift: alice } }
   - { id: bob, groups: [analysts], identities: { redshift: bob } }
@@ -49,9 +48,8 @@ groups:
 dataSources:
   - { id: sales.orders, platform: redshift, objectType: BASE TABLE, location: { database: ${db}, schema: sales, table: orders }, tags: [sales] }
   - { id: sales.customers, platform: redshift, objectType: BASE TABLE, location: { database: ${db}, schema: sales, table: customers } }
-`,
-  },
-});
+`;
+const estate = mustLoad({ policies: { "p.yaml": POLICIES }, inventory: { "i.yaml": INVENTORY } });
 const plan = planFromResolution(estate, resolve(estate, NOW));
 
 async function audit() {
@@ -170,5 +168,56 @@ describe("audit of Redshift (PostgreSQL dialect) on a real database", () => {
       "group:ap-analysts-read entitlements:sales.customers granted, not in the plan",
       'role:ap-sneaky "postgres"."sales"."customers" principal named like accessplane\'s, not in the plan',
     ]);
+  });
+
+  test("the CLI: `audit --fail-on-unmanaged` exits 3 with the report, `adopt` writes staged drafts and an import file, no credential printed", async () => {
+    const dir = tempDir();
+    writeFiles(dir, {
+      "accessplane.yaml": `policies: policies
+inventory:
+  path: inventory
+  sources:
+    - { name: warehouse, kind: postgres, host: ${pg.host}, port: ${pg.port}, database: ${db}, user: ${pg.user}, password: { env: AUDIT_PG_PASSWORD }, ssl: false }
+`,
+      "policies/p.yaml": POLICIES,
+      "inventory/i.yaml": INVENTORY,
+    });
+    const cwd = process.cwd();
+    process.env.AUDIT_PG_PASSWORD = pg.password;
+    process.chdir(dir);
+    try {
+      const r = await run("audit", "--format", "json", "--fail-on-unmanaged");
+      expect(r.err).toBe("");
+      expect(r.code).toBe(3);
+      const report = JSON.parse(r.out) as { summary: Record<string, number>; sources: { source: string }[] };
+      expect(report.summary).toMatchObject({ unmanaged: 2, missing: 0, conflicting: 0 });
+      expect(report.sources.map((x) => x.source)).toEqual(["warehouse"]);
+      expect(r.out).not.toContain(pg.password);
+
+      const md = await run("audit", "--format", "markdown");
+      expect(md.code).toBe(0);
+      expect(md.out).toContain("### Unmanaged: access no policy justifies (2)");
+
+      expect((await run("audit", "--source", "nope")).code).toBe(2);
+
+      const a = await run("adopt", "--out", "adopted");
+      expect(a.code).toBe(0);
+      const drafts = fs.readFileSync(path.join(dir, "adopted", "adopted-policies.yaml"), "utf8");
+      expect(drafts).toContain("name: adopted-redshift-analyst_all");
+      expect(drafts).toContain("name: adopted-redshift-user-carol");
+      expect(drafts).not.toMatch(/^\s+state: active/m);
+      expect(JSON.parse(fs.readFileSync(path.join(dir, "adopted", "pulumi-import.json"), "utf8"))).toEqual({ resources: [] });
+      // The drafts load beside the estate's policies.
+      fs.copyFileSync(path.join(dir, "adopted", "adopted-policies.yaml"), path.join(dir, "policies", "adopted.yaml"));
+      expect((await run("validate")).code).toBe(0);
+
+      delete process.env.AUDIT_PG_PASSWORD;
+      const failed = await run("audit");
+      expect(failed.code).toBe(1);
+      expect(failed.err).toContain("AUDIT_PG_PASSWORD");
+    } finally {
+      process.chdir(cwd);
+      delete process.env.AUDIT_PG_PASSWORD;
+    }
   });
 });
