@@ -107,6 +107,7 @@ export const ISSUE_CODES = {
   "pulled-conflict": { severity: "error", stage: "pull", meaning: "a hand-written inventory entry contradicts the pulled entry with the same id (platform, object type or location)" },
   "scope-pattern-invalid": { severity: "error", stage: "pull", meaning: "an `include`/`exclude` pattern of a source is not a valid scope pattern" },
   "tag-rule-empty": { severity: "error", stage: "pull", meaning: "a tag mapping rule names neither a label nor a location part, so it would tag everything" },
+  "source-kind-not-audited": { severity: "error", stage: "pull", meaning: "`audit`/`adopt` cannot read live grants from a source of this kind yet" },
   "duplicate-source": { severity: "error", stage: "pull", meaning: "two sources of the project file have the same name" },
   "unknown-source-kind": { severity: "error", stage: "pull", meaning: "a source's `kind` is not a connector accessplane has" },
   "source-invalid": { severity: "error", stage: "pull", meaning: "a source entry of the project file does not have the connector's shape" },

@@ -3,6 +3,8 @@
  * file in this folder exporting a `RegisterCommand`, and one line here.
  */
 import type { RegisterCommand } from "../context";
+import { adoptCommand } from "./adopt";
+import { auditCommand } from "./audit";
 import { diffCommand } from "./diff";
 import { explainCommand } from "./explain";
 import { initCommand } from "./init";
@@ -21,5 +23,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   reportCommand,
   stacksCommand,
   inventoryCommand,
+  auditCommand,
+  adoptCommand,
   initCommand,
 ];

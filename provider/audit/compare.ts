@@ -1,0 +1,340 @@
+/**
+ * The comparison of live grants with the plan: every live grant and membership is either what the
+ * plan materialises, or reported in exactly one section:
+ * - `unmanaged`: access no policy justifies, through a principal accessplane does not manage (a
+ *   hand-made role, a direct grant to a user), resolved to the people it reaches;
+ * - `missing`: a planned principal that does not exist yet (what the next `pulumi up` adds);
+ * - `drifted`: a planned principal that exists but whose grants or members differ from the plan, or
+ *   a principal named like accessplane's (its naming prefix) that the plan no longer has;
+ * - `conflicting`: a grant to a managed-looking principal from a grantor that is not accessplane's;
+ * - `administrative`: ownership and administrative roles, never mixed with subscriptions.
+ * Pure: the same plan and live states give the same report.
+ */
+import type { Config, Inventory, Platform } from "../model/schema";
+import type { Plan } from "../plan/types";
+import { ENTITLED, type Grantee, type GrantKind, type LiveState, storeObject } from "./types";
+
+/** The report's sections, in the order they are rendered. */
+export const SECTIONS = ["unmanaged", "missing", "drifted", "conflicting", "administrative"] as const;
+/** A section of the report. */
+export type Section = (typeof SECTIONS)[number];
+
+/** One finding. */
+export interface AuditEntry {
+  section: Section;
+  platform: Platform;
+  /** The role, group or user the access goes through. */
+  principal: Grantee;
+  /** The object (or `entitlements:<data source>` for a view-based store row); absent for a membership. */
+  object?: string;
+  dataSource?: string;
+  privileges: string[];
+  /** `membership` for a member of a role or group; otherwise how the grant reaches its grantee. */
+  kind: GrantKind | "membership";
+  grantor?: string;
+  /** The inventory users the access reaches (sorted). */
+  users: string[];
+  /** Platform identities it reaches that the inventory does not know (sorted): reported, never dropped. */
+  unknown: string[];
+  /** What differs, in a few words. */
+  detail: string;
+}
+
+/** Where one source's grants were read from. */
+export interface AuditSource {
+  source: string;
+  platform: Platform;
+  readFrom: string;
+  readAt: string;
+  notes: string[];
+}
+
+/** The audit report (JSON version 1). */
+export interface AuditReport {
+  version: 1;
+  /** The plan's instant. */
+  now: string;
+  sources: AuditSource[];
+  summary: Record<Section, number> & { users: number; dataSources: number };
+  entries: AuditEntry[];
+}
+
+/** How accessplane's grants are recognised. */
+export interface ManagedMarks {
+  /** Per platform, the grantor accessplane grants as (Snowflake `granted_by`); absent: grantors are not checked. */
+  grantors?: Partial<Record<Platform, string>>;
+}
+
+const VIEW_BASED: ReadonlySet<Platform> = new Set(["redshift", "synapse"]);
+const CASE_INSENSITIVE: ReadonlySet<Platform> = new Set(["snowflake", "redshift", "trino", "databricks-spark", "databricks-unity-catalog"]);
+const IDENTITY_KEY: Record<Platform, readonly string[]> = {
+  snowflake: ["snowflake"],
+  "databricks-unity-catalog": ["databricks"],
+  "databricks-spark": ["databricks"],
+  trino: ["trino"],
+  redshift: ["redshift"],
+  synapse: ["synapse"],
+  bigquery: ["bigquery"],
+  s3: ["identityCenter", "iamRole"],
+};
+
+/** The form names are compared in: upper case where the platform folds identifiers. */
+export const normName = (platform: Platform, name: string) => (CASE_INSENSITIVE.has(platform) ? name.toUpperCase() : name);
+
+/** True when a principal's name carries accessplane's naming prefix on its platform. */
+export function looksManaged(platform: Platform, name: string, naming: Config["naming"]): boolean {
+  const prefix = platform === "snowflake" ? naming.snowflakeRolePrefix : naming.groupPrefix;
+  return prefix !== "" && normName(platform, name).startsWith(normName(platform, prefix));
+}
+
+/** The order of location keys in an object's path, over every platform. */
+const LOCATION_ORDER = ["database", "catalog", "project", "bucket", "schema", "dataset", "table", "prefix", "object"];
+const locationPath = (loc: Record<string, unknown>) => LOCATION_ORDER.filter((k) => typeof loc[k] === "string").map((k) => loc[k] as string);
+const pathKey = (platform: Platform, parts: readonly string[]) => `${platform}\0${parts.map((x) => normName(platform, x)).join("\0")}`;
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const key = (g: Grantee) => `${g.kind === "user" ? "u" : "p"}:${g.name}`;
+
+interface Planned {
+  platform: Platform;
+  name: string;
+  /** object -> privileges. */
+  grants: Map<string, Set<string>>;
+  dataSourceOf: Map<string, string>;
+  members: Set<string>;
+  users: Map<string, string>;
+  /** Normalised identity -> the identity as the plan writes it. */
+  shown: Map<string, string>;
+}
+
+/** The grants and members each planned principal should have, by platform and normalised name. */
+function plannedPrincipals(plan: Plan): Map<string, Planned> {
+  const out = new Map<string, Planned>();
+  for (const p of plan.principals) {
+    const k = `${p.platform}\0${normName(p.platform, p.name)}`;
+    let e = out.get(k);
+    if (!e) out.set(k, (e = { platform: p.platform, name: p.name, grants: new Map(), dataSourceOf: new Map(), members: new Set(), users: new Map(), shown: new Map() }));
+    const add = (object: string, privileges: readonly string[], ds?: string) => {
+      let s = e!.grants.get(object);
+      if (!s) e!.grants.set(object, (s = new Set()));
+      for (const x of privileges) s.add(x);
+      if (ds !== undefined) e!.dataSourceOf.set(object, ds);
+    };
+    for (const g of p.grants) {
+      if (VIEW_BASED.has(p.platform)) add(storeObject(g.dataSource), [ENTITLED], g.dataSource);
+      else {
+        add(g.object, g.privileges, g.dataSource);
+        for (const par of g.parents) add(par.object, par.privileges);
+      }
+    }
+    for (const m of p.members) {
+      const id = normName(p.platform, m.identity);
+      e.members.add(id);
+      e.users.set(id, m.user);
+      e.shown.set(id, m.identity);
+    }
+  }
+  return out;
+}
+
+/** Platform identity (normalised) -> inventory user id, per platform. */
+function identityIndex(inventory: Inventory, plan: Plan): Map<Platform, Map<string, string>> {
+  const out = new Map<Platform, Map<string, string>>();
+  const put = (p: Platform, identity: string, user: string) => {
+    let m = out.get(p);
+    if (!m) out.set(p, (m = new Map()));
+    m.set(normName(p, identity), user);
+  };
+  for (const p of Object.keys(IDENTITY_KEY) as Platform[])
+    for (const u of inventory.users)
+      for (const k of IDENTITY_KEY[p]) {
+        const v = (u.identities as Record<string, string | undefined>)[k];
+        if (v !== undefined) put(p, v, u.id);
+      }
+  for (const pr of plan.principals) for (const m of pr.members) put(pr.platform, m.identity, m.user);
+  return out;
+}
+
+/** The users (by platform identity) a grantee reaches through memberships, nested at any depth. */
+function expander(state: LiveState) {
+  const membersOf = new Map<string, Grantee[]>();
+  for (const m of state.memberships) {
+    const k = key({ ...m.parent, name: normName(state.platform, m.parent.name) });
+    let l = membersOf.get(k);
+    if (!l) membersOf.set(k, (l = []));
+    l.push(m.member);
+  }
+  const memo = new Map<string, string[]>();
+  const expand = (g: Grantee, onPath: Set<string>): string[] => {
+    if (g.kind === "user") return [normName(state.platform, g.name)];
+    const k = key({ ...g, name: normName(state.platform, g.name) });
+    const hit = memo.get(k);
+    if (hit) return hit;
+    if (onPath.has(k)) return [];
+    onPath.add(k);
+    const out = new Set<string>();
+    for (const m of membersOf.get(k) ?? []) for (const u of expand(m, onPath)) out.add(u);
+    onPath.delete(k);
+    const r = [...out].sort(cmp);
+    memo.set(k, r);
+    return r;
+  };
+  return (g: Grantee) => expand(g, new Set());
+}
+
+/**
+ * Compares live states with the plan. Only platforms with a live state are compared: a planned
+ * principal on a platform that was not read is neither missing nor drifted.
+ */
+export function compareWithPlan(plan: Plan, inventory: Inventory, config: Config, states: readonly LiveState[], marks: ManagedMarks = {}): AuditReport {
+  const planned = plannedPrincipals(plan);
+  const identities = identityIndex(inventory, plan);
+  const entries: AuditEntry[] = [];
+  const objectDs = new Map<string, string>();
+  for (const p of plan.principals) for (const g of p.grants) objectDs.set(`${p.platform}\0${g.object}`, g.dataSource);
+  const pathDs = new Map<string, string>();
+  for (const ds of inventory.dataSources) pathDs.set(pathKey(ds.platform, locationPath(ds.location as Record<string, unknown>)), ds.id);
+
+  for (const state of states) {
+    const { platform } = state;
+    const expand = expander(state);
+    const known = identities.get(platform) ?? new Map<string, string>();
+    const people = (g: Grantee) => {
+      const users = new Set<string>();
+      const unknown = new Set<string>();
+      // A share reaches the accounts it is shared with, whose people no inventory lists.
+      if (g.kind === "share") return { users: [], unknown: [`share ${g.name}`] };
+      for (const id of g.kind !== "user" && normName(platform, g.name) === "PUBLIC" ? ["PUBLIC"] : expand(g)) {
+        const u = known.get(id);
+        if (u !== undefined) users.add(u);
+        else unknown.add(id);
+      }
+      return { users: [...users].sort(cmp), unknown: [...unknown].sort(cmp) };
+    };
+    const foreignGrantor = (grantor: string | undefined) => {
+      const ours = marks.grantors?.[platform];
+      return ours !== undefined && grantor !== undefined && normName(platform, grantor) !== normName(platform, ours);
+    };
+    const existing = new Set<string>((state.principals ?? []).map((g) => normName(platform, g.name)));
+    const seen = new Map<string, Map<string, Set<string>>>();
+    const seenMembers = new Map<string, Set<string>>();
+
+    for (const g of state.grants) {
+      const name = normName(platform, g.grantee.name);
+      const dataSource = g.dataSource ?? objectDs.get(`${platform}\0${g.object}`) ?? (g.path ? pathDs.get(pathKey(platform, g.path)) : undefined);
+      const base = { platform, principal: g.grantee, object: g.object, ...(dataSource !== undefined ? { dataSource } : {}), privileges: [...g.privileges].sort(cmp), kind: g.kind, ...(g.grantor !== undefined ? { grantor: g.grantor } : {}) };
+      if (g.kind === "ownership" || g.kind === "admin") {
+        entries.push({ ...base, section: "administrative", ...people(g.grantee), detail: g.kind === "ownership" ? "owner" : "administrative privilege" });
+        continue;
+      }
+      const p = g.grantee.kind === "user" ? undefined : planned.get(`${platform}\0${name}`);
+      const managedLooking = g.grantee.kind !== "user" && looksManaged(platform, g.grantee.name, config.naming);
+      if (p || managedLooking) {
+        existing.add(name);
+        if (foreignGrantor(g.grantor)) {
+          entries.push({ ...base, section: "conflicting", ...people(g.grantee), detail: `granted by \`${g.grantor}\`, not by accessplane` });
+          continue;
+        }
+      }
+      if (p) {
+        let objs = seen.get(name);
+        if (!objs) seen.set(name, (objs = new Map()));
+        let s = objs.get(g.object);
+        if (!s) objs.set(g.object, (s = new Set()));
+        for (const x of g.privileges) s.add(x);
+        const want = p.grants.get(g.object);
+        const extra = g.privileges.filter((x) => !want?.has(x)).sort(cmp);
+        if (extra.length > 0) entries.push({ ...base, privileges: extra, section: "drifted", ...people(g.grantee), detail: "granted, not in the plan" });
+        continue;
+      }
+      if (managedLooking) {
+        entries.push({ ...base, section: "drifted", ...people(g.grantee), detail: "principal named like accessplane's, not in the plan" });
+        continue;
+      }
+      entries.push({ ...base, section: "unmanaged", ...people(g.grantee), detail: g.grantee.kind === "user" ? "granted directly to a user" : `through \`${g.grantee.name}\`` });
+    }
+
+    for (const m of state.memberships) {
+      const name = normName(platform, m.parent.name);
+      const p = planned.get(`${platform}\0${name}`);
+      const managedLooking = looksManaged(platform, m.parent.name, config.naming);
+      if (!p && !managedLooking) continue;
+      existing.add(name);
+      let s = seenMembers.get(name);
+      if (!s) seenMembers.set(name, (s = new Set()));
+      const member = normName(platform, m.member.name);
+      if (m.member.kind === "user") s.add(member);
+      if (!p || m.member.kind !== "user" || !p.members.has(member)) {
+        const reach = people(m.member);
+        entries.push({
+          section: "drifted",
+          platform,
+          principal: m.parent,
+          privileges: [],
+          kind: "membership",
+          ...reach,
+          detail: p ? `member \`${m.member.name}\` added outside the plan` : `member \`${m.member.name}\` of a principal named like accessplane's, not in the plan`,
+        });
+      }
+    }
+
+    for (const p of planned.values()) {
+      if (p.platform !== platform) continue;
+      const name = normName(platform, p.name);
+      const present = existing.has(name);
+      const section: Section = present ? "drifted" : "missing";
+      const principal: Grantee = { kind: platform === "snowflake" || platform === "trino" ? "role" : "group", name: p.name };
+      const members = [...p.members].sort(cmp);
+      const users = [...new Set(members.map((m) => p.users.get(m)!))].sort(cmp);
+      const got = seen.get(name);
+      for (const [object, want] of [...p.grants].sort(([a], [b]) => cmp(a, b))) {
+        const have = got?.get(object);
+        const absent = [...want].filter((x) => !have?.has(x)).sort(cmp);
+        if (absent.length === 0) continue;
+        const ds = p.dataSourceOf.get(object);
+        entries.push({ section, platform, principal, object, ...(ds !== undefined ? { dataSource: ds } : {}), privileges: absent, kind: "direct", users, unknown: [], detail: present ? "in the plan, not granted" : "principal not created yet" });
+      }
+      const live = seenMembers.get(name);
+      for (const m of members) {
+        if (live?.has(m)) continue;
+        entries.push({ section, platform, principal, privileges: [], kind: "membership", users: [p.users.get(m)!], unknown: [], detail: present ? `member \`${p.shown.get(m)}\` in the plan, not a member` : `member \`${p.shown.get(m)}\` of a principal not created yet` });
+      }
+    }
+  }
+
+  entries.sort(entryOrder);
+  const summary = { unmanaged: 0, missing: 0, drifted: 0, conflicting: 0, administrative: 0, users: 0, dataSources: 0 };
+  const users = new Set<string>();
+  const dataSources = new Set<string>();
+  for (const e of entries) {
+    summary[e.section]++;
+    if (e.section === "unmanaged") {
+      for (const u of e.users) users.add(u);
+      if (e.dataSource) dataSources.add(e.dataSource);
+    }
+  }
+  summary.users = users.size;
+  summary.dataSources = dataSources.size;
+  return {
+    version: 1,
+    now: plan.now,
+    sources: states.map((s) => ({ source: s.source, platform: s.platform, readFrom: s.readFrom, readAt: s.readAt, notes: s.notes ?? [] })),
+    summary,
+    entries,
+  };
+}
+
+const SECTION_RANK = new Map<string, number>(SECTIONS.map((s, i) => [s, i]));
+
+/** Section, platform, principal, object, then detail: a stable order for every renderer. */
+function entryOrder(a: AuditEntry, b: AuditEntry): number {
+  return (
+    SECTION_RANK.get(a.section)! - SECTION_RANK.get(b.section)! ||
+    cmp(a.platform, b.platform) ||
+    cmp(a.principal.name, b.principal.name) ||
+    cmp(a.principal.kind, b.principal.kind) ||
+    cmp(a.object ?? "", b.object ?? "") ||
+    cmp(a.detail, b.detail) ||
+    cmp(a.privileges.join(","), b.privileges.join(","))
+  );
+}

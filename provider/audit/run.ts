@@ -1,0 +1,102 @@
+/**
+ * The grant-reading stage: the project's sources (the same `inventory.sources` entries and
+ * credentials as `inventory pull`), each read by its platform's reader. A source fails alone: its
+ * error is reported with its name, never with a credential, and the others are still read.
+ */
+import { Client } from "pg";
+import { resolveCredential } from "../connectors/credentials";
+import { httpClient } from "../connectors/http";
+import { RedshiftConfig } from "../connectors/redshift";
+import { compileScope } from "../connectors/scope";
+import { SnowflakeConfig, sqlApi } from "../connectors/snowflake";
+import { type PullContext, SourceError } from "../connectors/types";
+import type { Config } from "../model/schema";
+import { readPostgresGrants } from "./readers/postgres";
+import { readSnowflakeGrants } from "./readers/snowflake";
+import type { LiveState } from "./types";
+
+/** The keys of a source entry that the pull stage owns; the reader gets the others. */
+const STAGE_KEYS = ["name", "kind", "include", "exclude", "tags", "attributes", "identities", "newTag", "dataSourceId", "userId", "grants"];
+
+/** One source entry of the project file, as written. */
+export interface SourceEntry {
+  name: string;
+  kind: string;
+  [key: string]: unknown;
+}
+
+/** The kinds whose grants `audit` reads. */
+export const AUDIT_KINDS = ["redshift", "postgres", "snowflake"] as const;
+
+/** What reading the sources gave: live states, and one failure per source that could not be read. */
+export interface ReadOutcome {
+  states: LiveState[];
+  failures: { source: string; code: string; message: string; help?: string }[];
+  /** Per platform, the grantor accessplane grants as, from the source's `grants.grantor`. */
+  grantors: Partial<Record<"snowflake", string>>;
+}
+
+function connectorKeys(entry: SourceEntry): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(entry).filter(([k]) => !STAGE_KEYS.includes(k)));
+}
+
+function contextOf(entry: SourceEntry, env: NodeJS.ProcessEnv, now: Date): PullContext {
+  return {
+    source: entry.name,
+    scope: compileScope((entry.include as string[] | undefined) ?? [], (entry.exclude as string[] | undefined) ?? []),
+    credential: (ref) => resolveCredential(ref, env, entry.name),
+    http: httpClient(),
+    progress: () => undefined,
+    now: () => now,
+  };
+}
+
+/** Reads one source's live grants. */
+async function readSource(entry: SourceEntry, config: Config, env: NodeJS.ProcessEnv, now: Date, out: ReadOutcome): Promise<void> {
+  const ctx = contextOf(entry, env, now);
+  const grants = (entry.grants ?? {}) as { mode?: "show" | "account-usage"; concurrency?: number; grantor?: string };
+  if (entry.kind === "redshift" || entry.kind === "postgres") {
+    const r = RedshiftConfig.safeParse(connectorKeys(entry));
+    if (!r.success) throw new SourceError("source-invalid", `source \`${entry.name}\`: ${r.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`);
+    const c = r.data;
+    const password = ctx.credential(c.password);
+    for (const database of c.databases ?? [c.database]) {
+      const client = new Client({ host: c.host, port: c.port, database, user: c.user, password, ssl: c.ssl ? { rejectUnauthorized: true } : false, connectionTimeoutMillis: c.connectTimeoutSeconds * 1000, application_name: "accessplane-audit" });
+      client.on("error", () => undefined);
+      try {
+        await client.connect();
+        out.states.push(await readPostgresGrants({ dialect: entry.kind, source: entry.name, database, managedSchema: config.viewBased.managedSchema, query: async (sql, params) => (await client.query(sql, params)).rows, now }));
+      } catch (e) {
+        if (e instanceof SourceError) throw e;
+        const code = (e as { code?: string }).code;
+        throw new SourceError("source-bad-response", `source \`${entry.name}\`: reading the grants of \`${database}\` failed${code ? ` (${code})` : ""}`, "the audit needs SELECT on the system catalog views; see README \"Auditing access outside policy\"");
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    }
+    return;
+  }
+  if (entry.kind === "snowflake") {
+    const r = SnowflakeConfig.safeParse(connectorKeys(entry));
+    if (!r.success) throw new SourceError("source-invalid", `source \`${entry.name}\`: ${r.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`);
+    if (grants.grantor) out.grantors.snowflake = grants.grantor;
+    out.states.push(await readSnowflakeGrants(sqlApi(r.data, ctx, { requests: 0, pages: 0 }), { source: entry.name, mode: grants.mode ?? "show", ...(grants.concurrency ? { concurrency: grants.concurrency } : {}), now }));
+    return;
+  }
+  throw new SourceError("source-kind-not-audited", `source \`${entry.name}\`: \`audit\` does not read grants of kind \`${entry.kind}\` yet`, `kinds audited: ${AUDIT_KINDS.join(", ")}`);
+}
+
+/** Reads the grants of every source (or of the named ones); directory sources are skipped. */
+export async function readLiveGrants(entries: readonly SourceEntry[], config: Config, env: NodeJS.ProcessEnv, now: Date): Promise<ReadOutcome> {
+  const out: ReadOutcome = { states: [], failures: [], grantors: {} };
+  for (const entry of entries) {
+    if (entry.kind === "scim" || entry.kind === "identity-center") continue;
+    try {
+      await readSource(entry, config, env, now, out);
+    } catch (e) {
+      const err = e instanceof SourceError ? e : new SourceError("source-failed", `source \`${entry.name}\`: ${(e as Error).name}`);
+      out.failures.push({ source: entry.name, code: err.code, message: err.message, ...(err.help ? { help: err.help } : {}) });
+    }
+  }
+  return out;
+}
