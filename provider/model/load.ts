@@ -11,6 +11,7 @@ import { z } from "zod";
 import {
   Config,
   DataSource,
+  Domain,
   Group,
   PolicyInput,
   SharedRole,
@@ -625,6 +626,8 @@ const KNOWN_KEYS = [
   "allowedDataSourceOperations", "allowedNonDataSourceOperations", "s3", "identityCenterGrantee", "identityStoreId",
   "accountId", "accessGrantsLocationId", "maxRolesPerAccount", "identityCenterArn", "locations", "scope", "iamRoleArn", "manageInstance", "viewBased", "managedSchema", "bigqueryDatasetSuffix", "synapseSchemaOwner", "bigLake",
   "policies", "$schema", "warehouse", "onMissing",
+  "domain", "domains", "stewards", "requests", "requestedAt", "until", "reason", "allowSelfApproval", "maxDuration",
+  "github", "stewardship", "governance", "domainRules",
 ];
 
 function describe(v: unknown): string {
@@ -758,15 +761,25 @@ export function fromZod(
 
 function normaliseRestriction(s: PolicyInput["subscribers"]): Restriction | undefined {
   if (s.anyone) return { level: "anyone" };
-  if (s.approval) return { level: "approval", approvers: s.approval.approvers, approvals: s.approval.approvals };
+  if (s.approval) {
+    const a = s.approval;
+    return {
+      level: "approval",
+      approvers: a.approvers,
+      approvals: a.approvals,
+      ...(a.requests.length > 0 ? { requests: a.requests } : {}),
+      ...(a.allowSelfApproval ? { allowSelfApproval: true } : {}),
+      ...(a.maxDuration !== undefined ? { maxDuration: a.maxDuration } : {}),
+    };
+  }
   if (s.when) return { level: "conditions", when: s.when };
   if (s.users) return { level: "users", users: s.users.map((u) => ({ user: u.user, expiresAt: u.expiresAt })) };
   return undefined;
 }
 
-const INVENTORY_KINDS = ["users", "groups", "dataSources", "sharedRoles"] as const;
-const INVENTORY_ITEMS = { users: User, groups: Group, dataSources: DataSource, sharedRoles: SharedRole } as const;
-const INVENTORY_WHAT = { users: "a user", groups: "a group", dataSources: "a data source", sharedRoles: "a shared role" } as const;
+const INVENTORY_KINDS = ["users", "groups", "dataSources", "sharedRoles", "domains"] as const;
+const INVENTORY_ITEMS = { users: User, groups: Group, dataSources: DataSource, sharedRoles: SharedRole, domains: Domain } as const;
+const INVENTORY_WHAT = { users: "a user", groups: "a group", dataSources: "a data source", sharedRoles: "a shared role", domains: "a domain" } as const;
 
 /** An inventory file's outline: which lists it holds; the items are checked one by one. */
 const InventoryShell = z.strictObject({
@@ -775,6 +788,7 @@ const InventoryShell = z.strictObject({
   groups: z.array(z.unknown()).optional(),
   dataSources: z.array(z.unknown()).optional(),
   sharedRoles: z.array(z.unknown()).optional(),
+  domains: z.array(z.unknown()).optional(),
 });
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
@@ -882,7 +896,9 @@ export function parseEstate(sources: EstateSources): LoadResult {
             noteRejected(rejected, k, raw, () => index.source(d.file, [...p, "id"]));
             return;
           }
-          (inventory[k] as object[]).push(r.data);
+          // Domains are listed only when some file declares one, so estates without any are unchanged.
+          if (k === "domains") (inventory.domains ??= []).push(r.data as Domain);
+          else (inventory[k] as object[]).push(r.data);
           invOrigin.set(r.data, { file: d.file, path: p });
         });
       }
@@ -910,6 +926,7 @@ export function parseEstate(sources: EstateSources): LoadResult {
   inventory.groups.sort(byId);
   inventory.dataSources.sort(byId);
   inventory.sharedRoles.sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
+  inventory.domains?.sort(byId);
 
   const userOrigin = new Map<string, { file: string; path: (string | number)[] }>();
   for (const u of inventory.users) if (!userOrigin.has(u.id)) userOrigin.set(u.id, invOrigin.get(u)!);

@@ -144,17 +144,55 @@ export const Approval = z.strictObject({
 /** A recorded approval. */
 export type Approval = z.infer<typeof Approval>;
 
-/** Who may approve requests: named users and members of named groups. */
+/** Who may approve requests: named users, members of named groups, the owners of the selected data sources, the stewards of their domain. */
 export const Approvers = z.strictObject({
   users: z.array(Name).default([]),
   groups: z.array(Name).default([]),
+  /** The `owners` of every data source the policy selects may approve. */
+  owners: z.boolean().optional(),
+  /** The stewards of the policy's domain (or, for a global policy, of the selected data sources' domains) may approve. */
+  stewards: z.boolean().optional(),
 });
+
+/** An ISO 8601 duration of days and time (`P90D`, `P2W`, `PT12H`, `P1DT12H`); years and months are refused (their length varies). */
+export const DURATION_PATTERN = /^P(?!$)(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/;
+
+/** A pending request for access: it grants nothing until an approver turns it into an approval. */
+export const AccessRequest = z.strictObject({
+  user: Name,
+  requestedAt: Instant,
+  /** The instant the requester wants access to end. */
+  until: Instant.optional(),
+  reason: z.string().optional(),
+});
+/** A pending request. */
+export type AccessRequest = z.infer<typeof AccessRequest>;
+
+/** Who may approve, as normalised on a policy. */
+export interface ApproverSet {
+  users: string[];
+  groups: string[];
+  owners?: boolean | undefined;
+  stewards?: boolean | undefined;
+}
 
 /** The restriction level: exactly one of `anyone`, `approval`, `when`, `users`. */
 export const Subscribers = z.strictObject({
   anyone: z.literal(true).optional(),
   approval: z
-    .strictObject({ approvers: Approvers, approvals: z.array(Approval).default([]) })
+    .strictObject({
+      approvers: Approvers,
+      approvals: z.array(Approval).default([]),
+      /** Pending requests: they grant nothing. */
+      requests: z.array(AccessRequest).default([]),
+      /** An approver may approve their own request (off by default: `self-approval` is an error). */
+      allowSelfApproval: z.boolean().default(false),
+      /** The longest an approval may last, from `approvedAt` to `expiresAt`, as an ISO 8601 duration (`P90D`). */
+      maxDuration: z
+        .string()
+        .regex(DURATION_PATTERN, { message: "must be an ISO 8601 duration in weeks, days and time, such as `P90D`, `P2W` or `PT12H`" })
+        .optional(),
+    })
     .optional(),
   when: Condition.optional(),
   users: z.array(SelectedUser).optional(),
@@ -163,7 +201,14 @@ export const Subscribers = z.strictObject({
 /** The normalised restriction level of a policy. */
 export type Restriction =
   | { level: "anyone" }
-  | { level: "approval"; approvers: { users: string[]; groups: string[] }; approvals: Approval[] }
+  | {
+      level: "approval";
+      approvers: ApproverSet;
+      approvals: Approval[];
+      requests?: AccessRequest[];
+      allowSelfApproval?: boolean;
+      maxDuration?: string;
+    }
   | { level: "conditions"; when: Condition }
   | { level: "users"; users: { user: string; expiresAt: string | undefined }[] };
 
@@ -197,6 +242,8 @@ export const PolicyInput = z.strictObject({
   state: z.enum(["active", "staged"]).default("active"),
   subscribers: Subscribers,
   dataSources: DataSourceSelection,
+  /** The domain the policy belongs to: it may select only that domain's data sources. Without one, the policy is global. */
+  domain: Name.optional(),
   /** S3 only: the policy knowingly grants to shared IAM roles (every user behind the role gains access). */
   acknowledgeSharedRole: z.boolean().default(false),
 });
@@ -260,6 +307,11 @@ export const Identities = z.strictObject({
       message: "must be an IAM member such as `user:alice@example.com`",
     })
     .optional(),
+  /** The user's GitHub login: it maps pull request reviews to the user and names the user in CODEOWNERS. */
+  github: z
+    .string()
+    .regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, { message: "must be a GitHub login such as `fay-lee` (letters, digits and single hyphens)" })
+    .optional(),
 });
 /** A user's identities. */
 export type Identities = z.infer<typeof Identities>;
@@ -279,6 +331,11 @@ export type User = z.infer<typeof User>;
 export const Group = z.strictObject({
   id: Name,
   description: z.string().default(""),
+  /** The GitHub team that holds the group's members (`@org/team`), for CODEOWNERS. */
+  github: z
+    .string()
+    .regex(/^@[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*$/, { message: "must be a GitHub team such as `@example-org/finance-stewards`" })
+    .optional(),
 });
 /** A group. */
 export type Group = z.infer<typeof Group>;
@@ -288,6 +345,8 @@ const base = {
   tags: z.array(Name).default([]),
   owners: z.array(Name).default([]),
   description: z.string().default(""),
+  /** The domain the data source belongs to; overrides the project file's `stewardship.domainRules`. */
+  domain: Name.optional(),
 };
 
 /** Where a table lives on platforms addressed as database.schema.table. */
@@ -386,6 +445,21 @@ export type DataSourceOf<P extends Platform> = Extract<DataSource, { platform: P
 /** An IAM role that several people can assume (shared-iam-role mode), with the users behind it. */
 export const SharedRole = z.strictObject({ arn: Identities.shape.iamRole.unwrap(), members: z.array(Name) });
 
+/** Users and groups, by id. */
+export const Principals = z.strictObject({
+  users: z.array(Name).default([]),
+  groups: z.array(Name).default([]),
+});
+
+/** A domain: a part of the estate whose stewards approve access to its data sources. */
+export const Domain = z.strictObject({
+  id: Name,
+  description: z.string().default(""),
+  stewards: Principals,
+});
+/** A domain. */
+export type Domain = z.infer<typeof Domain>;
+
 /** An inventory file holds any of users, groups and data sources; a directory of them merges. */
 export const InventoryFile = z.strictObject({
   $schema: z.string().optional(),
@@ -394,6 +468,8 @@ export const InventoryFile = z.strictObject({
   dataSources: z.array(DataSource).default([]),
   /** IAM roles that several people can assume (shared-iam-role mode): role ARN -> users behind it. */
   sharedRoles: z.array(SharedRole).default([]),
+  /** Domains and their stewards. */
+  domains: z.array(Domain).optional(),
 });
 /** The merged inventory. */
 export type Inventory = z.infer<typeof InventoryFile>;
@@ -427,9 +503,35 @@ export const S3Location = z.strictObject({
 /** An S3 Access Grants location. */
 export type S3Location = z.infer<typeof S3Location>;
 
+/**
+ * A rule that places data sources in a domain by where they live: every location key given must
+ * equal the data source's (a Snowflake `database`, a Unity Catalog `catalog`, a BigQuery `project`,
+ * an S3 `bucket`...). The first matching rule wins; a data source's own `domain` wins over rules.
+ */
+export const DomainRule = z.strictObject({
+  domain: Name,
+  platform: Platform.optional(),
+  database: Name.optional(),
+  catalog: Name.optional(),
+  schema: Name.optional(),
+  project: Name.optional(),
+  dataset: Name.optional(),
+  bucket: Name.optional(),
+});
+/** A domain rule. */
+export type DomainRule = z.infer<typeof DomainRule>;
+
+/** Who owns what: the governance team (global policies and the project file) and the domain rules. */
+export const Stewardship = z.strictObject({
+  governance: Principals.optional(),
+  domainRules: z.array(DomainRule).default([]),
+});
+
 /** The platform configuration of an estate. */
 export const Config = z.strictObject({
   $schema: z.string().optional(),
+  /** Stewardship: the governance team and how data sources are placed in domains. */
+  stewardship: Stewardship.optional(),
   naming: z
     .strictObject({
       /** Prefix of generated Snowflake roles (upper case is conventional there). */

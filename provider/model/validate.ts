@@ -8,6 +8,8 @@ import type { Estate, Locator } from "./load";
 import { DataSourceIndex } from "./select";
 import { validateS3 } from "./validate-s3";
 import { didYouMean, oneEditFrom, suggest } from "./suggest";
+import { approvalCounts, mayApprove, stewardshipContext } from "./stewardship";
+import { validateStewardship } from "./validate-stewardship";
 
 type Origin = { file: string; path: (string | number)[] } | undefined;
 
@@ -100,6 +102,7 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, re
   dup(inventory.sharedRoles, (r) => r.arn, "shared role", "duplicate-shared-role", "arn");
 
   const dsIndex = new DataSourceIndex(inventory.dataSources);
+  const stewardship = stewardshipContext(inventory, config);
   const tags = new Set<string>();
   for (const d of inventory.dataSources) for (const t of d.tags) tags.add(t);
   // Data sources left out for their own errors: what they would have matched is not reported again.
@@ -186,7 +189,7 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, re
           absentUser(u, o([...base, "approvers", "users", i]), `${inPolicy} lists approver`, "their approvals grant nothing"),
       );
       r.approvers.groups.forEach((g, i) => groups.has(g) || unknownGroup(g, o([...base, "approvers", "groups", i])));
-      if (r.approvers.users.length === 0 && r.approvers.groups.length === 0) {
+      if (r.approvers.users.length === 0 && r.approvers.groups.length === 0 && !r.approvers.owners && !r.approvers.stewards) {
         issues.push(
           mk("error", "no-approvers", `policy \`${p.name}\` asks for approval but names no approvers`,
             "list approvers under `approval.approvers.users` or `approval.approvers.groups`", o([...base, "approvers"])),
@@ -199,7 +202,7 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, re
         if (!users.has(a.approvedBy))
           absentUser(a.approvedBy, o([...base, "approvals", i, "approvedBy"]), `${inPolicy} records an approval of \`${a.user}\` by`,
             "it grants nothing");
-        else if (!isApprover(a.approvedBy, r.approvers, users)) {
+        else if (!mayApprove(a.approvedBy, p, stewardship)) {
           issues.push(
             mk("error", "approval-by-non-approver",
               `\`${a.approvedBy}\` approved \`${a.user}\` but is not an approver of policy \`${p.name}\``,
@@ -279,7 +282,7 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, re
     } else if (r.approvals.length > 0) {
       // An approval policy without approvals is waiting for requests; with approvals, one must count.
       const counts = r.approvals.some(
-        (a) => rejected.users.has(a.user) || rejected.users.has(a.approvedBy) || (users.has(a.user) && isApprover(a.approvedBy, r.approvers, users)),
+        (a) => rejected.users.has(a.user) || rejected.users.has(a.approvedBy) || (users.has(a.user) && approvalCounts(p, a, users, stewardship)),
       );
       if (!counts) why = "none of its approvals is by an approver for a user in the inventory";
     }
@@ -312,6 +315,16 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, re
     }
   }
 
+  issues.push(
+    ...validateStewardship(estate, stewardship, {
+      mk: (severity, code, message, help, origin) => mk(severity, code, message, help, origin),
+      origins,
+      users,
+      groups,
+      absentUser,
+      rejectedGroups: rejected.groups,
+    }),
+  );
   issues.push(...validateConfig(config, origins));
   const where = (o: Origin) => {
     const line = o ? origins.locate(o.file, o.path) : undefined;
