@@ -125,6 +125,38 @@ export function approversOf(p: Policy, ctx: StewardshipContext): string[] {
   return [...ctx.usersById.keys()].filter((u) => mayApprove(u, p, ctx)).sort();
 }
 
+/** A pending request with who may approve it. */
+export interface PendingRequest {
+  policy: string;
+  user: string;
+  requestedAt: string;
+  until?: string;
+  reason?: string;
+  approvers: string[];
+}
+
+/** Every pending request of the estate's approval policies, by policy then user, with who may approve each. */
+export function pendingRequests(estate: { policies: readonly Policy[]; inventory: Inventory; config?: Pick<Config, "stewardship"> }): PendingRequest[] {
+  const ctx = stewardshipContext(estate.inventory, estate.config);
+  const out: PendingRequest[] = [];
+  for (const p of estate.policies) {
+    const r = p.restriction;
+    if (r.level !== "approval" || !r.requests?.length) continue;
+    const approvers = approversOf(p, ctx);
+    for (const q of r.requests) {
+      out.push({
+        policy: p.name,
+        user: q.user,
+        requestedAt: q.requestedAt,
+        ...(q.until !== undefined ? { until: q.until } : {}),
+        ...(q.reason !== undefined ? { reason: q.reason } : {}),
+        approvers: approvers.filter((u) => u !== q.user || !!r.allowSelfApproval),
+      });
+    }
+  }
+  return out.sort((a, b) => (a.policy < b.policy ? -1 : a.policy > b.policy ? 1 : a.user < b.user ? -1 : a.user > b.user ? 1 : 0));
+}
+
 /** Milliseconds of an ISO 8601 duration in weeks, days, hours, minutes and seconds (`P90D`). */
 export function durationMs(d: string): number {
   const m = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(d);

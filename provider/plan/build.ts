@@ -8,6 +8,7 @@ import type { AccessType, DataSource, Identities, Platform, Policy } from "../mo
 import { ADAPTERS, adapterFor } from "../platforms";
 import { type BlastRadius, type Note, type PlatformAdapter, type Privileges, type Target, foldIdentifier } from "../platforms/types";
 import { type Cohort, type Resolution, resolve } from "../resolve/resolve";
+import { pendingRequests } from "../model/stewardship";
 import type { AccessEntry, Plan, PlanApproval, Principal, PrincipalGrant, PrincipalMember, StagedPolicy } from "./types";
 import type { Estate } from "../model/load";
 
@@ -543,6 +544,7 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
   }
 
   let access: AccessEntry[] | undefined;
+  const requests = pendingRequests(estate);
   return {
     version: 1,
     now: resolution.now,
@@ -559,6 +561,7 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
     blastRadius,
     issues: sortIssues(issues),
     approvals: approvalsOf(resolution),
+    ...(requests.length > 0 ? { requests } : {}),
     guardrailEffects: resolution.guardrailEffects.map((e) => ({ ...e, dataSources: e.dataSources.map((d) => d.id) })),
   };
 }

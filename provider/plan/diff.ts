@@ -6,7 +6,7 @@
 import type { Issue } from "../model/issues";
 import type { AccessType, Platform } from "../model/schema";
 import type { Expiration } from "../resolve/resolve";
-import type { AccessEntry, BlastRadius, Plan, PlanApproval, PrincipalGrant, PrincipalMember, StagedPolicy } from "./types";
+import type { AccessEntry, BlastRadius, Plan, PlanApproval, PlanRequest, PrincipalGrant, PrincipalMember, StagedPolicy } from "./types";
 
 /** How one user's access to one data source changed. */
 export type AccessChangeKind = "gained" | "changed" | "lost";
@@ -168,6 +168,8 @@ export interface PlanDiff {
   staged: StagedChanges;
   /** The head's upcoming expirations, soonest first. */
   expirations: UpcomingExpiration[];
+  /** Pending requests opened in the head, and requests of the base no longer pending (approved or withdrawn); absent when none. */
+  requests?: { added: PlanRequest[]; removed: PlanRequest[] };
   /** Approvals in force in the head but not the base, and the other way round (by policy, then user). */
   approvals: { added: PlanApproval[]; removed: PlanApproval[] };
   /** Issues in the head but not the base (by code and message). */
@@ -446,6 +448,16 @@ function stagedChanges(base: Plan, head: Plan): StagedChanges {
 
 const approvalKey = (a: PlanApproval) => `${a.policy}\u0000${a.user}\u0000${a.approvedBy}\u0000${a.approvedAt}\u0000${a.expiresAt ?? ""}`;
 
+/** Pending requests added and removed (by policy, user and instant), only when there are some. */
+function requestChanges(base: Plan, head: Plan): { requests?: { added: PlanRequest[]; removed: PlanRequest[] } } {
+  const key = (q: PlanRequest) => `${q.policy}\u0000${q.user}\u0000${q.requestedAt}\u0000${q.until ?? ""}`;
+  const b = new Set((base.requests ?? []).map(key));
+  const h = new Set((head.requests ?? []).map(key));
+  const added = (head.requests ?? []).filter((q) => !b.has(key(q)));
+  const removed = (base.requests ?? []).filter((q) => !h.has(key(q)));
+  return added.length + removed.length > 0 ? { requests: { added, removed } } : {};
+}
+
 /** Approvals added and removed: one whose approver, instant or expiry changed is removed and added again. */
 function approvalChanges(base: Plan, head: Plan): PlanDiff["approvals"] {
   const b = new Set((base.approvals ?? []).map(approvalKey));
@@ -702,6 +714,7 @@ export function diffPlans(base: Plan, head: Plan): PlanDiff {
     staged: stagedChanges(base, head),
     expirations: head.expirations.map((x) => ({ ...x, new: !baseExp.has(expKey(x)) })),
     approvals: approvalChanges(base, head),
+    ...requestChanges(base, head),
     newIssues,
     resolvedIssues,
   };
@@ -720,6 +733,7 @@ export function isEmpty(diff: PlanDiff): boolean {
     diff.principals.length === 0 &&
     s.added.length + s.changed.length + s.removed.length === 0 &&
     diff.approvals.added.length + diff.approvals.removed.length === 0 &&
+    !diff.requests &&
     diff.newIssues.length === 0
   );
 }

@@ -2,7 +2,7 @@
  * Renderers of a plan: text for terminals, markdown for pull requests, JSON for tooling.
  */
 import { formatIssue, type Issue } from "../../model/issues";
-import type { AccessEntry, Plan } from "../types";
+import type { AccessEntry, Plan, PlanRequest } from "../types";
 import { columns, issueSources, plain, type Style } from "./table";
 import { expiresPhrase } from "./time";
 
@@ -20,6 +20,7 @@ export function planJson(plan: Plan, extra: Record<string, unknown> = {}): strin
     expirations: plan.expirations,
     blastRadius: plan.blastRadius,
     principals: plan.principals,
+    ...(plan.requests?.length ? { requests: plan.requests } : {}),
     ...extra,
   };
   return JSON.stringify(doc, null, 2) + "\n";
@@ -104,6 +105,11 @@ export function planText(plan: Plan, s: Style = plain, o: TextOptions = {}): str
       out.push(...columns(rows, "    "));
     }
   }
+  if (plan.requests?.length) {
+    out.push("");
+    out.push(s.bold("Pending requests (grant nothing until approved)"));
+    out.push(...columns(plan.requests.map((q) => [s.cyan(q.user), q.policy, requestText(q)]), "  "));
+  }
   if (plan.expirations.length) {
     out.push("");
     out.push(s.bold("Upcoming expirations"));
@@ -117,6 +123,13 @@ export function planText(plan: Plan, s: Style = plain, o: TextOptions = {}): str
   out.push("");
   out.push(`${sm.errors} error${sm.errors === 1 ? "" : "s"}, ${sm.warnings} warning${sm.warnings === 1 ? "" : "s"}`);
   return out.join("\n") + "\n";
+}
+
+/** "requested 2026-11-20T09:00:00Z until 2027-01-01T00:00:00Z (quarterly close); may approve: dan, eve". */
+export function requestText(q: PlanRequest): string {
+  const until = q.until !== undefined ? ` until ${q.until}` : "";
+  const reason = q.reason !== undefined ? ` (${q.reason})` : "";
+  return `requested ${q.requestedAt}${until}${reason}; ${q.approvers.length ? `may approve: ${q.approvers.join(", ")}` : "nobody may approve it"}`;
 }
 
 const count = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
@@ -167,6 +180,12 @@ export function planMarkdown(plan: Plan): string {
   if (plan.staged.length) {
     out.push("");
     out.push("**Staged policies** (grant nothing yet): " + plan.staged.map((p) => `\`${p.policy}\` (${p.users.length} users, ${p.dataSources.length} data sources)`).join(", "));
+  }
+  if (plan.requests?.length) {
+    out.push("");
+    out.push(`**Pending requests** (${plan.requests.length}, grant nothing until approved)`);
+    out.push("");
+    for (const q of plan.requests) out.push(`- ${md(q.user)} → \`${q.policy}\`: ${md(requestText(q))}`);
   }
   if (plan.expirations.length) {
     out.push("");
