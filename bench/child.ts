@@ -7,7 +7,9 @@
  *   capture mode: register the real Pulumi components under mocks, whole and sliced per platform
  */
 import * as path from "node:path";
-import { parseEstate, readEstateSources, type Estate } from "../provider/model/load";
+import { parseEstate } from "../provider/model/load";
+import { readEstateSources } from "../provider/model/read";
+import type { Estate } from "../provider/model/estate";
 import type { Platform } from "../provider/model/schema";
 import { buildPlan, planFromResolution } from "../provider/plan/build";
 import type { Plan } from "../provider/plan/types";
@@ -76,7 +78,7 @@ function planMode(req: ChildRequest): Record<string, unknown> {
   const base = load(req.dir);
   const loadRssMiB = rssMiB();
   const planned = plan(base.estate, req.now);
-  // The high-water mark now covers reading, parsing, resolving and planning one estate: the Pulumi
+  // At this point the high-water mark covers reading, parsing, resolving and planning one estate: the Pulumi
   // path, which never needs access entries as objects.
   const peakRssMiB = rssMiB();
   const entries = planned.plan.accessCount;

@@ -7,7 +7,7 @@
  * the seed only: the same call always yields the same estate, byte for byte once serialised.
  */
 import { stringify } from "yaml";
-import type { Estate, EstateSources, SourceFile } from "../provider/model/load";
+import type { Estate, EstateSources, SourceFile } from "../provider/model/estate";
 import {
   Config,
   OBJECT_TYPES,

@@ -2,7 +2,7 @@
  * What the benchmark derives from a plan: entries, the linear resource bound of DESIGN.md per
  * platform, the products some platforms force, and the naive one-grant-per-user count.
  */
-import type { Estate } from "../provider/model/load";
+import type { Estate } from "../provider/model/estate";
 import { PLATFORMS, type DataSource, type Platform } from "../provider/model/schema";
 import { ADAPTERS } from "../provider/platforms";
 import type { PlatformAdapter } from "../provider/platforms/types";

@@ -4,7 +4,9 @@
  * pulumi (components).
  */
 export * from "./model/schema";
-export { loadEstate as loadEstateResult, parseEstate, readEstateSources, type Estate, type EstatePaths, type EstateSources, type LoadResult } from "./model/load";
+export { loadEstate as loadEstateResult, readEstateSources } from "./model/read";
+export { parseEstate } from "./model/load";
+export type { Estate, EstatePaths, EstateSources, LoadResult } from "./model/estate";
 export { findProject, loadEstate, ProjectError, PROJECT_FILE, type LoadedEstate } from "./project";
 export { formatIssue, hasErrors, InputError, type Issue } from "./model/issues";
 export { resolve, type Resolution, type Cohort } from "./resolve/resolve";

@@ -8,7 +8,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { isMap, isScalar, parseDocument } from "yaml";
 import { hasErrors, InputError, type Issue } from "./model/issues";
-import { type Estate, type EstatePaths, loadEstate as loadEstateResult } from "./model/load";
+import type { Estate, EstatePaths } from "./model/estate";
+import { loadEstate as loadEstateResult } from "./model/read";
 
 /** The name of the project file. */
 export const PROJECT_FILE = "accessplane.yaml";

@@ -1,7 +1,11 @@
-/** Every example program runs under Pulumi mocks: it loads its YAML and registers its resources. */
+/**
+ * Every example program runs under Pulumi mocks: it loads its YAML and registers exactly the
+ * resources of its golden file (test/golden/examples/<example>.json), with the counts it exports.
+ */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { expectGolden } from "./support/golden";
 
 const EXAMPLES = path.join(__dirname, "..", "examples");
 const programs = fs
@@ -9,11 +13,17 @@ const programs = fs
   .filter((d) => fs.existsSync(path.join(EXAMPLES, d, "index.ts")))
   .sort();
 
+/** `type::name` of every resource registered since the last reset. */
+let registered: string[] = [];
+
 beforeAll(async () => {
   Error.stackTraceLimit = 0;
   await pulumi.runtime.setMocks(
     {
-      newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }),
+      newResource: (a) => {
+        registered.push(`${a.type}::${a.name}`);
+        return { id: `${a.name}-id`, state: a.inputs };
+      },
       call: (a) => (a.token === "databricks:index/getUser:getUser" ? { id: `user:${String(a.inputs.userName)}` } : a.inputs),
     },
     "accessplane",
@@ -30,14 +40,20 @@ test("there is a program per platform and a multi-platform one", () => {
   }
 });
 
-test.each(programs)("examples/%s registers its estate", async (p) => {
+type Counts = { policies: number; principals: number; resources: Record<string, number> };
+
+test.each(programs)("examples/%s registers exactly its golden resources", async (p) => {
+  registered = [];
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const program = require(path.join(EXAMPLES, p, "index.ts")) as { counts: pulumi.Output<{ policies: number; principals: number; resources: Record<string, number> }> };
-  const counts = await new Promise<{ policies: number; principals: number; resources: Record<string, number> }>((r) => program.counts.apply(r));
+  const program = require(path.join(EXAMPLES, p, "index.ts")) as { counts: pulumi.Output<Counts> };
+  const counts = await new Promise<Counts>((r) => program.counts.apply(r));
   // Registration (which serialises dynamic providers) goes on after outputs resolve: wait for it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
-  expect(counts.policies).toBeGreaterThan(0);
-  expect(counts.principals).toBeGreaterThan(0);
-  expect(Object.values(counts.resources).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+  const resources = [...registered].sort();
+  expectGolden(path.join(__dirname, "golden", "examples", `${p}.json`), JSON.stringify({ counts, resources }, null, 2) + "\n");
+  // The exported counts agree with what was registered: one SubscriptionPolicy per policy counted.
+  expect(resources.filter((r) => r.startsWith("accessplane:index:SubscriptionPolicy::"))).toHaveLength(counts.policies);
+  const platformResources = resources.filter((r) => !r.startsWith("accessplane:") && !r.startsWith("pulumi:providers:"));
+  expect(platformResources).toHaveLength(Object.values(counts.resources).reduce((a, b) => a + b, 0));
 });

@@ -6,7 +6,10 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Issue } from "../model/issues";
-import { type EstateSources, MAX_FILE_BYTES, readEstateSources, type SourceFile } from "../model/load";
+import type { EstateSources, SourceFile } from "../model/estate";
+import { MAX_FILE_BYTES } from "../model/limits";
+import { readEstateSources } from "../model/read";
+import type { ProjectPaths } from "../project";
 
 /** Paths of an estate relative to the repository root. */
 export interface RepoPaths {
@@ -58,7 +61,10 @@ export async function revision(arg: string | undefined, cwd: string): Promise<Re
   } catch {
     commit = "";
   }
-  if (!commit) throw new UsageError(`\`${arg}\` is neither a directory nor a git ref known to this repository (fetch it first, e.g. \`git fetch origin ${arg.replace(/^origin\//, "")}\`)`);
+  if (!commit)
+    throw new UsageError(
+      `\`${arg}\` is neither a directory nor a git ref known to this repository (fetch it first, e.g. \`git fetch origin ${arg.replace(/^origin\//, "")}\`)`,
+    );
   return { kind: "git", root, ref: arg, commit };
 }
 
@@ -73,6 +79,15 @@ export function repoPath(p: string, root: string): string {
   const n = path.posix.normalize(rel.split(path.sep).join("/")).replace(/\/+$/, "");
   if (n === ".." || n.startsWith("../")) throw new UsageError(`\`${p}\` is outside the repository root ${root}`);
   return n === "." ? "" : n;
+}
+
+/** A project's paths relative to the repository root, for reading them from any revision. */
+export function repoPaths(project: ProjectPaths, root: string): RepoPaths {
+  return {
+    policies: repoPath(project.policies, root),
+    inventory: repoPath(project.inventory, root),
+    ...(project.config !== undefined ? { config: { path: repoPath(project.config, root), explicit: project.configExplicit } } : {}),
+  };
 }
 
 const isYaml = (f: string) => /\.ya?ml$/i.test(f);

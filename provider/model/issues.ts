@@ -6,11 +6,121 @@
 /** How serious a problem is: errors fail the run, warnings are reported only. */
 export type Severity = "error" | "warning";
 
+/** Where in the pipeline an issue is found. */
+export type IssueStage = "read" | "yaml" | "schema" | "validate" | "plan";
+
+/** What one issue code means, for the reference of codes (docs/issue-codes.md). */
+export interface IssueCodeInfo {
+  /** The severity it is reported with; `error|warning` when the configuration decides (see `meaning`). */
+  severity: Severity | "error|warning";
+  stage: IssueStage;
+  /** One line: what the problem is. */
+  meaning: string;
+}
+
+/**
+ * Every issue code accessplane reports, with its severity and meaning. Codes are stable: tooling may
+ * match on them, so a code is added here, never renamed.
+ */
+export const ISSUE_CODES = {
+  // Reading files
+  "path-not-found": { severity: "error", stage: "read", meaning: "a policies, inventory or config path does not exist" },
+  "file-unreadable": { severity: "error", stage: "read", meaning: "an input file cannot be read (permissions, I/O error)" },
+  "file-too-large": { severity: "error", stage: "read", meaning: "an input file is over the 16 MiB limit" },
+  "not-utf8": { severity: "error", stage: "read", meaning: "an input file is not valid UTF-8" },
+  // YAML
+  "yaml-syntax": { severity: "error", stage: "yaml", meaning: "a file is not valid YAML" },
+  "duplicate-key": { severity: "error", stage: "yaml", meaning: "a key appears twice in the same YAML mapping" },
+  "yaml-alias": { severity: "error", stage: "yaml", meaning: "YAML aliases cannot be resolved (too many, or self-referencing)" },
+  "condition-cycle": { severity: "error", stage: "yaml", meaning: "a YAML alias refers to a node that contains it, so the document never ends" },
+  "too-deep": { severity: "error", stage: "yaml", meaning: "a document nests deeper than 64 levels" },
+  // Shape (the JSON Schema in schema/)
+  "unknown-key": { severity: "error", stage: "schema", meaning: "a key the schema does not accept at this place" },
+  "missing-field": { severity: "error", stage: "schema", meaning: "a required key is missing" },
+  "invalid-type": { severity: "error", stage: "schema", meaning: "a value of the wrong type (text, number, list, mapping)" },
+  "invalid-value": { severity: "error", stage: "schema", meaning: "a value the schema does not accept (not one of the allowed values, or a rule of its format)" },
+  "condition-empty": { severity: "error", stage: "schema", meaning: "an `anyOf` or `allOf` condition lists no condition" },
+  "restriction-missing": { severity: "error", stage: "schema", meaning: "a policy's `subscribers` names no restriction level" },
+  "restriction-conflict": { severity: "error", stage: "schema", meaning: "a policy's `subscribers` sets more than one restriction level" },
+  // Cross-references
+  "duplicate-policy": { severity: "error", stage: "validate", meaning: "two policies have the same name" },
+  "duplicate-user": { severity: "error", stage: "validate", meaning: "two users have the same id" },
+  "duplicate-group": { severity: "error", stage: "validate", meaning: "two groups have the same id" },
+  "duplicate-data-source": { severity: "error", stage: "validate", meaning: "two data sources have the same id" },
+  "duplicate-shared-role": { severity: "error", stage: "validate", meaning: "two shared roles have the same ARN" },
+  "unknown-user": { severity: "error", stage: "validate", meaning: "a user reference one edit away from a user in the inventory: most likely a typo" },
+  "user-not-in-inventory": { severity: "warning", stage: "validate", meaning: "a reference to a user who is not in the inventory (has most likely left): it grants nothing" },
+  "unknown-group": { severity: "error", stage: "validate", meaning: "a reference to a group that is not in the inventory" },
+  "unknown-data-source": { severity: "error", stage: "validate", meaning: "a policy names a data source that is not in the inventory" },
+  "unknown-tag": { severity: "error", stage: "validate", meaning: "a policy selects a tag that no data source carries" },
+  "unknown-attribute": { severity: "warning", stage: "validate", meaning: "a condition on an attribute no user carries: it never matches" },
+  "unknown-attribute-value": { severity: "warning", stage: "validate", meaning: "a condition value no user has for its attribute: it never matches" },
+  "no-approvers": { severity: "error", stage: "validate", meaning: "an approval policy names no approvers" },
+  "approval-by-non-approver": { severity: "error", stage: "validate", meaning: "an approval recorded by someone who is not an approver of the policy: it grants nothing" },
+  "expiry-before-approval": { severity: "error", stage: "validate", meaning: "an approval expires before it was given" },
+  "policy-admits-nobody": { severity: "warning", stage: "validate", meaning: "a grant policy whose restriction admits no user of the inventory" },
+  "selection-empty": { severity: "warning", stage: "validate", meaning: "a policy selects no data source" },
+  "selection-unbounded": { severity: "error", stage: "validate", meaning: "a data-source selection names neither data sources nor tags" },
+  // Stewardship
+  "unknown-domain": { severity: "error", stage: "validate", meaning: "a data source, policy or domain rule names a domain the inventory does not declare" },
+  "duplicate-domain": { severity: "error", stage: "validate", meaning: "two domains have the same id" },
+  "domain-escape": { severity: "error", stage: "validate", meaning: "a domain policy selects a data source of another domain, or of none" },
+  "unknown-steward": { severity: "error", stage: "validate", meaning: "a domain steward or governance member is a misspelt user or an unknown group" },
+  "self-approval": { severity: "error", stage: "validate", meaning: "an approval by the user it approves, in a policy that does not allow self-approval: it grants nothing" },
+  "approval-exceeds-max-duration": { severity: "error", stage: "validate", meaning: "an approval without expiry, or longer than its policy's `maxDuration`: it grants nothing" },
+  "approval-unverified": { severity: "error", stage: "validate", meaning: "`verify-approvals`: an approval added in a pull request is not backed by its approver's approving review" },
+  // Configuration
+  "trino-mapping-without-read": { severity: "error", stage: "validate", meaning: "a Trino access grant mapping does not include READ" },
+  "trino-mapping-create": { severity: "error", stage: "validate", meaning: "a Trino access grant mapping includes CREATE, which no policy can grant" },
+  "trino-read-mapping-widens": { severity: "error", stage: "validate", meaning: "the Trino mapping of READ includes an operation that modifies data" },
+  "trino-create-on-data-sources": { severity: "error", stage: "validate", meaning: "`allowedDataSourceOperations` includes CREATE, though data sources already exist" },
+  "trino-unregistered-own-create-split": { severity: "warning", stage: "validate", meaning: "file mode: `allowedNonDataSourceOperations` allows one of OWN and CREATE without the other, so neither is granted" },
+  "trino-unregistered-bound-in-sql-mode": { severity: "warning", stage: "validate", meaning: "SQL mode: a non-default `allowedNonDataSourceOperations` is not enforced" },
+  "trino-file-mode-without-admins": { severity: "error", stage: "validate", meaning: "file mode names no Trino administrator, so the rules document would lock everyone out" },
+  "s3-location-scope-invalid": { severity: "error", stage: "validate", meaning: "an S3 Access Grants location scope is not `s3://`, a bucket or a prefix ending in `/`" },
+  "s3-location-duplicate": { severity: "error", stage: "validate", meaning: "an S3 Access Grants location repeats the id or scope of an earlier one" },
+  "s3-location-role-missing": { severity: "error", stage: "validate", meaning: "a location that `s3.manageInstance` registers has no `iamRoleArn`" },
+  "s3-location-conflict": { severity: "error", stage: "validate", meaning: "both `s3.accessGrantsLocationId` and `s3.locations` are set" },
+  "s3-account-missing": { severity: "error", stage: "validate", meaning: "S3 data sources exist but `s3.accountId` is not set" },
+  "s3-identity-store-missing": { severity: "error", stage: "validate", meaning: "directory groups are needed but `s3.identityStoreId` is not set" },
+  "s3-identity-center-missing": { severity: "error", stage: "validate", meaning: "`s3.manageInstance` is set but `s3.identityCenterArn` is not" },
+  "s3-bucket-invalid": { severity: "error", stage: "validate", meaning: "an S3 data source names a bucket that is not a valid bucket name" },
+  "s3-wildcard-in-location": { severity: "error", stage: "validate", meaning: "an S3 prefix or object contains `*`, which S3 Access Grants reads as a wildcard" },
+  "s3-prefix-normalised": { severity: "warning", stage: "validate", meaning: "an S3 prefix without a final `/` is granted as the folder it names" },
+  "s3-outside-locations": { severity: "error", stage: "validate", meaning: "an S3 data source lies outside every S3 Access Grants location" },
+  // Planning
+  "missing-identity": {
+    severity: "error|warning",
+    stage: "plan",
+    meaning: "a subscribed user has no identity on a platform, so nothing is granted there: an error, or a warning with `identities.onMissing: skip`",
+  },
+  "identity-shared": { severity: "error", stage: "plan", meaning: "several users have one identity on a platform, so access granted to one would reach the others" },
+  "policy-staged": { severity: "warning", stage: "plan", meaning: "a staged policy: it grants nothing now (the message says what it would reach)" },
+  "write-on-read-only-object": { severity: "warning", stage: "plan", meaning: "a write policy on a read-only object (a view and the like): it yields read privileges, or nothing, only" },
+  "write-on-read-only-platform": { severity: "warning", stage: "plan", meaning: "a write policy on a platform where policies grant read access only" },
+  "write-not-issued": { severity: "warning", stage: "plan", meaning: "a write policy on an object kind on which write issues nothing" },
+  "snowflake-incoming-share": { severity: "warning", stage: "plan", meaning: "a Snowflake object from an incoming data share, which cannot carry object grants" },
+  "databricks-incoming-share": { severity: "warning", stage: "plan", meaning: "a Unity Catalog object from an incoming Delta share, which cannot carry grants" },
+  "databricks-spark-authoritative": { severity: "warning", stage: "plan", meaning: "authoritative table ACLs revoke every privilege accessplane does not grant on the securables it touches" },
+  "databricks-spark-authoritative-catalog": { severity: "error", stage: "plan", meaning: "authoritative table ACLs address only `hive_metastore`, but a data source is in another catalog" },
+  "bigquery-external-table-not-biglake": { severity: "warning", stage: "plan", meaning: "a BigQuery external table that is not a BigLake table: nothing is granted on it" },
+  "bigquery-location-conflict": { severity: "error", stage: "plan", meaning: "data sources of one BigQuery dataset name different locations" },
+  "trino-operation-not-allowed": { severity: "warning", stage: "plan", meaning: "the Trino cluster does not allow an operation of the mapping on data sources, so it is not granted" },
+  "trino-operation-not-in-sql-mode": { severity: "warning", stage: "plan", meaning: "an operation Trino's GRANT cannot express in SQL mode, so it is not granted" },
+  "s3-scope-missing": { severity: "warning", stage: "plan", meaning: "an S3 prefix or object data source without its prefix or object key: nothing is granted on it" },
+  "s3-role-shared": { severity: "error", stage: "plan", meaning: "iam-role-per-user: several users have the same IAM role" },
+  "s3-shared-role-unacknowledged": { severity: "error", stage: "plan", meaning: "a grant to a shared IAM role that neither the policy nor the data source acknowledges" },
+  "s3-role-limit": { severity: "error", stage: "plan", meaning: "iam-role-per-user needs more IAM roles in an account than `s3.maxRolesPerAccount`" },
+} as const satisfies Record<string, IssueCodeInfo>;
+
+/** A stable issue code: one of ISSUE_CODES, so a misspelt code does not compile. */
+export type IssueCode = keyof typeof ISSUE_CODES;
+
 /** One problem, located as precisely as the stage that found it can. */
 export interface Issue {
   severity: Severity;
   /** Stable kebab-case code: tooling may match on it. */
-  code: string;
+  code: IssueCode;
   /** Lowercase, no final period, user values in backticks. */
   message: string;
   /** File, relative to the working directory, where the problem is. */

@@ -1,109 +1,16 @@
 /**
- * The single definition of every input shape: policies, inventory and platform configuration.
+ * The single definition of every input shape: policies and inventory here, the shared primitives
+ * (schema-common.ts) and the platform configuration (schema-config.ts) re-exported from here.
  * Types elsewhere derive from these schemas with `z.infer`.
  */
 import { z } from "zod";
+import { Instant, Name, OBJECT_TYPES, Platform, AccessType } from "./schema-common";
+import { S3PrincipalMode } from "./schema-config";
+import { AccessRequest, Domain, GithubLogin, GithubTeam, MaxDuration } from "./schema-stewardship";
 
-/** Every platform accessplane expands policies into. */
-export const PLATFORMS = [
-  "snowflake",
-  "databricks-unity-catalog",
-  "databricks-spark",
-  "trino",
-  "redshift",
-  "synapse",
-  "bigquery",
-  "s3",
-] as const;
-/** A platform id, as used in inventory files and plans. */
-export const Platform = z.enum(PLATFORMS);
-/** A platform id. */
-export type Platform = z.infer<typeof Platform>;
-
-/** `read` reads data; `write` modifies existing data and includes read where the platform grants write. */
-export const AccessType = z.enum(["read", "write"]);
-/** An access type. */
-export type AccessType = z.infer<typeof AccessType>;
-
-/** Object types per platform, named as the platform's `information_schema.tables.table_type`. */
-export const OBJECT_TYPES = {
-  snowflake: [
-    "BASE TABLE",
-    "VIEW",
-    "MATERIALIZED VIEW",
-    "EXTERNAL TABLE",
-    "EVENT TABLE",
-    "ICEBERG TABLE",
-    "DYNAMIC TABLE",
-  ],
-  "databricks-unity-catalog": [
-    "MANAGED",
-    "VIEW",
-    "MATERIALIZED_VIEW",
-    "STREAMING_TABLE",
-    "EXTERNAL",
-    "FOREIGN",
-  ],
-  "databricks-spark": ["TABLE", "VIEW"],
-  trino: ["BASE TABLE", "VIEW", "MATERIALIZED VIEW"],
-  redshift: ["BASE TABLE", "VIEW", "EXTERNAL TABLE"],
-  synapse: ["BASE TABLE", "VIEW"],
-  bigquery: ["BASE TABLE", "VIEW", "MATERIALIZED VIEW", "EXTERNAL"],
-  s3: ["BUCKET", "PREFIX", "OBJECT"],
-} as const satisfies Record<Platform, readonly string[]>;
-
-/** The object types of one platform. */
-export type ObjectTypeOf<P extends Platform> = (typeof OBJECT_TYPES)[P][number];
-
-/** A name that identifies something in the estate (user, group, policy, data source, tag). */
-export const Name = z
-  .string()
-  .min(1, { message: "must not be empty" })
-  .max(256, { message: "must be at most 256 characters" });
-
-/** An ISO 8601 instant with a time zone: `2026-01-31T12:00:00Z` or `2026-01-31T12:00:00+01:00`. */
-export const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-
-/**
- * An instant: date, time and time zone. A date alone is refused rather than read as a day's start
- * (UTC): `expiresAt: 2027-03-31` meant as "until the end of March" would end access a day early.
- */
-export const Instant = z.string().check((ctx) => {
-  const problem = instantProblem(ctx.value);
-  if (problem) ctx.issues.push({ code: "custom", input: ctx.value, message: problem.message, params: { help: problem.help } });
-});
-
-/** What is wrong with an instant's text, with how to write it, or undefined when it is valid. */
-export function instantProblem(s: string): { message: string; help: string } | undefined {
-  const date = /^(\d{4})-(\d{2})-(\d{2})/.exec(s);
-  if (date && !isCalendarDate(s)) {
-    const days = new Date(Date.UTC(Number(date[1]), Number(date[2]), 0)).getUTCDate();
-    const help = Number(date[2]) >= 1 && Number(date[2]) <= 12 ? `\`${s.slice(0, 7)}\` has ${days} days` : "months run from `01` to `12`";
-    return { message: "is not a real calendar date", help };
-  }
-  if (INSTANT_PATTERN.test(s))
-    return Number.isNaN(Date.parse(s)) ? { message: "is not a real time of day", help: "write hours 00-23 and minutes 00-59, e.g. `2026-01-31T23:59:00Z`" } : undefined;
-  if (date && s.length === 10) {
-    const next = new Date(Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3]) + 1)).toISOString().slice(0, 10);
-    return {
-      message: "is a date without a time and time zone",
-      help: `write the instant you mean: \`${s}T00:00:00Z\` is the start of that day (UTC), \`${next}T00:00:00Z\` its end; as an expiry, the first ends access as the day begins, the second keeps it through \`${s}\``,
-    };
-  }
-  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/.test(s))
-    return { message: "has no time zone", help: `add \`Z\` for UTC or an offset such as \`+02:00\`: \`${s}Z\`` };
-  return {
-    message: "must be an ISO 8601 instant with a time zone, such as `2026-01-31T12:00:00Z`",
-    help: "write the date, the time and `Z` (UTC) or an offset such as `+02:00`",
-  };
-}
-
-/** True when the date part names a day that exists (Date.parse silently rolls 2026-02-30 over). */
-function isCalendarDate(s: string): boolean {
-  const [y, m, d] = s.slice(0, 10).split("-").map(Number) as [number, number, number];
-  const t = new Date(Date.UTC(y, m - 1, d));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
-}
+export * from "./schema-common";
+export * from "./schema-config";
+export * from "./schema-stewardship";
 
 // ---------------------------------------------------------------------------------------------
 // Conditions (ABAC)
@@ -144,29 +51,15 @@ export const Approval = z.strictObject({
 /** A recorded approval. */
 export type Approval = z.infer<typeof Approval>;
 
-/** Who may approve requests: named users, members of named groups, the owners of the selected data sources, the stewards of their domain. */
+/** Who may approve requests: named users, members of named groups, the selected data sources' owners, their domain's stewards. */
 export const Approvers = z.strictObject({
   users: z.array(Name).default([]),
   groups: z.array(Name).default([]),
-  /** The `owners` of every data source the policy selects may approve. */
+  /** An owner of every data source the policy selects may approve. */
   owners: z.boolean().optional(),
-  /** The stewards of the policy's domain (or, for a global policy, of the selected data sources' domains) may approve. */
+  /** A steward of the policy's domain (for a global policy: of every selected data source's domain) may approve. */
   stewards: z.boolean().optional(),
 });
-
-/** An ISO 8601 duration of days and time (`P90D`, `P2W`, `PT12H`, `P1DT12H`); years and months are refused (their length varies). */
-export const DURATION_PATTERN = /^P(?!$)(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/;
-
-/** A pending request for access: it grants nothing until an approver turns it into an approval. */
-export const AccessRequest = z.strictObject({
-  user: Name,
-  requestedAt: Instant,
-  /** The instant the requester wants access to end. */
-  until: Instant.optional(),
-  reason: z.string().optional(),
-});
-/** A pending request. */
-export type AccessRequest = z.infer<typeof AccessRequest>;
 
 /** Who may approve, as normalised on a policy. */
 export interface ApproverSet {
@@ -187,11 +80,8 @@ export const Subscribers = z.strictObject({
       requests: z.array(AccessRequest).default([]),
       /** An approver may approve their own request (off by default: `self-approval` is an error). */
       allowSelfApproval: z.boolean().default(false),
-      /** The longest an approval may last, from `approvedAt` to `expiresAt`, as an ISO 8601 duration (`P90D`). */
-      maxDuration: z
-        .string()
-        .regex(DURATION_PATTERN, { message: "must be an ISO 8601 duration in weeks, days and time, such as `P90D`, `P2W` or `PT12H`" })
-        .optional(),
+      /** The longest an approval may last, as an ISO 8601 duration (`P90D`). */
+      maxDuration: MaxDuration.optional(),
     })
     .optional(),
   when: Condition.optional(),
@@ -242,7 +132,7 @@ export const PolicyInput = z.strictObject({
   state: z.enum(["active", "staged"]).default("active"),
   subscribers: Subscribers,
   dataSources: DataSourceSelection,
-  /** The domain the policy belongs to: it may select only that domain's data sources. Without one, the policy is global. */
+  /** The policy's domain: it may select only that domain's data sources. Without one, the policy is global. */
   domain: Name.optional(),
   /** S3 only: the policy knowingly grants to shared IAM roles (every user behind the role gains access). */
   acknowledgeSharedRole: z.boolean().default(false),
@@ -308,10 +198,7 @@ export const Identities = z.strictObject({
     })
     .optional(),
   /** The user's GitHub login: it maps pull request reviews to the user and names the user in CODEOWNERS. */
-  github: z
-    .string()
-    .regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, { message: "must be a GitHub login such as `fay-lee` (letters, digits and single hyphens)" })
-    .optional(),
+  github: GithubLogin.optional(),
 });
 /** A user's identities. */
 export type Identities = z.infer<typeof Identities>;
@@ -331,11 +218,8 @@ export type User = z.infer<typeof User>;
 export const Group = z.strictObject({
   id: Name,
   description: z.string().default(""),
-  /** The GitHub team that holds the group's members (`@org/team`), for CODEOWNERS. */
-  github: z
-    .string()
-    .regex(/^@[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*$/, { message: "must be a GitHub team such as `@example-org/finance-stewards`" })
-    .optional(),
+  /** The GitHub team of the group's members (`@org/team`), for CODEOWNERS. */
+  github: GithubTeam.optional(),
 });
 /** A group. */
 export type Group = z.infer<typeof Group>;
@@ -345,7 +229,7 @@ const base = {
   tags: z.array(Name).default([]),
   owners: z.array(Name).default([]),
   description: z.string().default(""),
-  /** The domain the data source belongs to; overrides the project file's `stewardship.domainRules`. */
+  /** The data source's domain; overrides the project file's `stewardship.domainRules`. */
   domain: Name.optional(),
 };
 
@@ -363,12 +247,6 @@ export const BigQueryLocation = z
   .regex(/^[A-Za-z]+(-[A-Za-z]+[0-9]+)?$/, {
     message: "must be a BigQuery location such as `US`, `EU` or `europe-west1`",
   });
-
-/** S3 principal modes, best first (see the S3 provisioning best practices). */
-export const S3PrincipalMode = z.enum(["identity-center", "iam-role-per-user", "shared-iam-role"]);
-/** An S3 principal mode. */
-export type S3PrincipalMode = z.infer<typeof S3PrincipalMode>;
-
 /** A data source: one object on one platform. */
 export const DataSource = z.discriminatedUnion("platform", [
   z.strictObject({
@@ -445,21 +323,6 @@ export type DataSourceOf<P extends Platform> = Extract<DataSource, { platform: P
 /** An IAM role that several people can assume (shared-iam-role mode), with the users behind it. */
 export const SharedRole = z.strictObject({ arn: Identities.shape.iamRole.unwrap(), members: z.array(Name) });
 
-/** Users and groups, by id. */
-export const Principals = z.strictObject({
-  users: z.array(Name).default([]),
-  groups: z.array(Name).default([]),
-});
-
-/** A domain: a part of the estate whose stewards approve access to its data sources. */
-export const Domain = z.strictObject({
-  id: Name,
-  description: z.string().default(""),
-  stewards: Principals,
-});
-/** A domain. */
-export type Domain = z.infer<typeof Domain>;
-
 /** An inventory file holds any of users, groups and data sources; a directory of them merges. */
 export const InventoryFile = z.strictObject({
   $schema: z.string().optional(),
@@ -473,213 +336,3 @@ export const InventoryFile = z.strictObject({
 });
 /** The merged inventory. */
 export type Inventory = z.infer<typeof InventoryFile>;
-
-// ---------------------------------------------------------------------------------------------
-// Platform configuration
-
-/** Trino operations that a policy access type maps to. */
-export const TrinoOperation = z.enum(["READ", "WRITE", "OWN", "CREATE"]);
-/** A Trino operation. */
-export type TrinoOperation = z.infer<typeof TrinoOperation>;
-
-/** Maps policy access types to Trino operations (`accessGrantMapping`). */
-export const TrinoAccessGrantMapping = z.strictObject({
-  READ: z.array(TrinoOperation),
-  WRITE: z.array(TrinoOperation),
-});
-
-/** An S3 Access Grants location: a registered scope and the IAM role S3 Access Grants assumes to vend credentials for it. */
-export const S3Location = z.strictObject({
-  /** The location's id in the Access Grants instance (`default` for `s3://`); with `manageInstance`, the key of the location accessplane registers. */
-  id: Name,
-  /** `s3://` (every bucket), `s3://bucket/` or `s3://bucket/prefix/`: a folder, since a grant's sub-prefix is appended to it as it stands. */
-  scope: z.string(),
-  /** The role S3 Access Grants assumes for this location; required with `manageInstance`. */
-  iamRoleArn: z
-    .string()
-    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, { message: "must be an IAM role ARN such as `arn:aws:iam::123456789012:role/access-grants-location`" })
-    .optional(),
-});
-/** An S3 Access Grants location. */
-export type S3Location = z.infer<typeof S3Location>;
-
-/**
- * A rule that places data sources in a domain by where they live: every location key given must
- * equal the data source's (a Snowflake `database`, a Unity Catalog `catalog`, a BigQuery `project`,
- * an S3 `bucket`...). The first matching rule wins; a data source's own `domain` wins over rules.
- */
-export const DomainRule = z.strictObject({
-  domain: Name,
-  platform: Platform.optional(),
-  database: Name.optional(),
-  catalog: Name.optional(),
-  schema: Name.optional(),
-  project: Name.optional(),
-  dataset: Name.optional(),
-  bucket: Name.optional(),
-});
-/** A domain rule. */
-export type DomainRule = z.infer<typeof DomainRule>;
-
-/** Who owns what: the governance team (global policies and the project file) and the domain rules. */
-export const Stewardship = z.strictObject({
-  governance: Principals.optional(),
-  domainRules: z.array(DomainRule).default([]),
-});
-
-/** The platform configuration of an estate. */
-export const Config = z.strictObject({
-  $schema: z.string().optional(),
-  /** Stewardship: the governance team and how data sources are placed in domains. */
-  stewardship: Stewardship.optional(),
-  naming: z
-    .strictObject({
-      /** Prefix of generated Snowflake roles (upper case is conventional there). */
-      snowflakeRolePrefix: z.string().default("AP_"),
-      /** Prefix of generated Databricks groups, Trino roles and S3/IDC groups. */
-      groupPrefix: z.string().default("ap-"),
-    })
-    .default({ snowflakeRolePrefix: "AP_", groupPrefix: "ap-" }),
-  snowflake: z
-    .strictObject({
-      /** A warehouse every policy role gets USAGE on, so subscribed users can run queries (optional). */
-      warehouse: Name.optional(),
-    })
-    .default({}),
-  trino: z
-    .strictObject({
-      /** How grants reach the cluster: SQL GRANT statements or a file-based `rules.json`. */
-      mode: z.enum(["sql", "file"]).default("sql"),
-      /** File mode: where the coordinator's `security.config-file` rules document is written. */
-      rulesPath: z.string().default("/etc/trino/rules.json"),
-      /**
-       * File mode: the Trino users, groups and roles the rules document lets do everything everywhere
-       * (its first rules): the cluster's administrators and the identities that own shared views.
-       */
-      admins: z
-        .strictObject({
-          users: z.array(Name).default([]),
-          groups: z.array(Name).default([]),
-          roles: z.array(Name).default([]),
-        })
-        .default({ users: [], groups: [], roles: [] }),
-      /** The estate-wide mapping of access types to operations. */
-      accessGrantMapping: TrinoAccessGrantMapping.default({ READ: ["READ"], WRITE: ["READ", "WRITE"] }),
-      /** What one cluster enforces; it takes precedence over the estate-wide mapping. */
-      cluster: z
-        .strictObject({
-          accessGrantMapping: TrinoAccessGrantMapping.optional(),
-          /** The operations any policy may grant on data sources (objects registered in the inventory). */
-          allowedDataSourceOperations: z.array(TrinoOperation).default(["READ", "WRITE"]),
-          /** The operations everyone may use on objects that are not data sources; the only place CREATE is valid. */
-          allowedNonDataSourceOperations: z
-            .array(TrinoOperation)
-            .default(["READ", "WRITE", "CREATE", "OWN"]),
-        })
-        .default({
-          allowedDataSourceOperations: ["READ", "WRITE"],
-          allowedNonDataSourceOperations: ["READ", "WRITE", "CREATE", "OWN"],
-        }),
-    })
-    .default({
-      mode: "sql",
-      rulesPath: "/etc/trino/rules.json",
-      admins: { users: [], groups: [], roles: [] },
-      accessGrantMapping: { READ: ["READ"], WRITE: ["READ", "WRITE"] },
-      cluster: {
-        allowedDataSourceOperations: ["READ", "WRITE"],
-        allowedNonDataSourceOperations: ["READ", "WRITE", "CREATE", "OWN"],
-      },
-    }),
-  s3: z
-    .strictObject({
-      principalMode: S3PrincipalMode.default("identity-center"),
-      /** With identity-center: grant to each directory user, or to one directory group per policy. */
-      identityCenterGrantee: z.enum(["user", "group"]).default("group"),
-      /** The Identity Center identity store (`d-` and ten hex digits); required when directory groups are created. */
-      identityStoreId: z.string().regex(/^(d-[0-9a-f]{10}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/, { message: "must be an identity store id such as `d-9067a1b2c3`" }).optional(),
-      /** The AWS account of the S3 Access Grants instance; required as soon as an S3 data source exists. */
-      accountId: z.string().regex(/^\d{12}$/, { message: "must be a 12-digit AWS account id" }).optional(),
-      /** The Identity Center instance the Access Grants instance is associated with (`arn:aws:sso:::instance/ssoins-…`). */
-      identityCenterArn: z.string().regex(/^arn:aws[a-z-]*:sso:::instance\/.+$/, { message: "must be an Identity Center instance ARN such as `arn:aws:sso:::instance/ssoins-7223a5b1c9e4d6f8`" }).optional(),
-      /** Shorthand for one location: the default location `s3://` registered under this id (usually `default`). */
-      accessGrantsLocationId: z.string().min(1).optional(),
-      /** The registered Access Grants locations; each grant goes to the longest scope that holds its data source. */
-      locations: z.array(S3Location).default([]),
-      /** Create the Access Grants instance (associated with `identityCenterArn`) and register `locations` in the estate. */
-      manageInstance: z.boolean().default(false),
-      /** The hard IAM quota: roles per AWS account. */
-      maxRolesPerAccount: z.number().int().positive().default(5000),
-    })
-    .default({
-      principalMode: "identity-center",
-      identityCenterGrantee: "group",
-      locations: [],
-      manageInstance: false,
-      maxRolesPerAccount: 5000,
-    }),
-  identities: z
-    .strictObject({
-      /**
-       * A subscribed user without an identity on a platform cannot be granted access there:
-       * `error` refuses the plan, `skip` leaves the user out with a warning.
-       */
-      onMissing: z.enum(["error", "skip"]).default("error"),
-    })
-    .default({ onMissing: "error" }),
-  databricks: z
-    .strictObject({
-      /**
-       * The numeric id of the workspace that Unity Catalog grants go through and that Spark policy
-       * groups are assigned to, when these are made through an account-level provider.
-       */
-      workspaceId: z
-        .string()
-        .regex(/^\d+$/, { message: "must be the numeric workspace id, e.g. `1234567890123456`" })
-        .optional(),
-    })
-    .default({}),
-  databricksSpark: z
-    .strictObject({
-      /**
-       * Manage table ACLs with the authoritative `databricks.SqlPermissions` (revokes every grant
-       * accessplane does not make on each table and database it touches) instead of per-principal
-       * GRANT and REVOKE.
-       */
-      authoritative: z.boolean().default(false),
-    })
-    .default({ authoritative: false }),
-  viewBased: z
-    .strictObject({
-      /** Schema (Redshift, Synapse) that holds managed views and the entitlements table. */
-      managedSchema: z.string().default("accessplane"),
-      /** Suffix of BigQuery's mirrored datasets. */
-      bigqueryDatasetSuffix: z.string().default("_accessplane"),
-      /**
-       * Synapse: the owner of the managed schema (`CREATE SCHEMA ... AUTHORIZATION`). T-SQL views
-       * reach their source through ownership chaining, so it must be the sources' owner.
-       */
-      synapseSchemaOwner: z.string().min(1).default("dbo"),
-    })
-    .default({ managedSchema: "accessplane", bigqueryDatasetSuffix: "_accessplane", synapseSchemaOwner: "dbo" }),
-});
-/** The platform configuration. */
-export type Config = z.infer<typeof Config>;
-
-// ---------------------------------------------------------------------------------------------
-// Project file
-
-/** What a project file (`accessplane.yaml`) adds to the platform configuration: where the estate is. */
-export const ProjectKeys = {
-  /** Policy files: a directory or one file, relative to the project file. */
-  policies: z.string().min(1).optional(),
-  /** Inventory files: a directory or one file, relative to the project file. */
-  inventory: z.string().min(1).optional(),
-  /** A separate platform configuration file, relative to the project file (instead of inline keys). */
-  config: z.string().min(1).optional(),
-};
-
-/** A project file: the platform configuration (inline) plus the paths of the estate's files. */
-export const ProjectFile = Config.extend(ProjectKeys);
-/** A project file's contents. */
-export type ProjectFile = z.infer<typeof ProjectFile>;

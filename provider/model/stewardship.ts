@@ -10,20 +10,6 @@
 import type { Approval, ApproverSet, Config, DataSource, Domain, DomainRule, Inventory, Policy, User } from "./schema";
 import { DataSourceIndex } from "./select";
 
-/**
- * The issue codes stewardship adds: code -> severity and meaning (tooling may match on the code).
- * `approval-unverified` is reported by `verify-approvals`, the others by validation.
- */
-export const STEWARDSHIP_CODES = {
-  "unknown-domain": { severity: "error", meaning: "a data source, policy or domain rule names a domain the inventory does not declare" },
-  "duplicate-domain": { severity: "error", meaning: "two domains have the same id" },
-  "domain-escape": { severity: "error", meaning: "a domain policy selects a data source of another domain, or of none" },
-  "unknown-steward": { severity: "error", meaning: "a steward or governance member is a misspelt user or an unknown group" },
-  "self-approval": { severity: "error", meaning: "an approval is by the user it approves, and the policy does not allow that" },
-  "approval-exceeds-max-duration": { severity: "error", meaning: "an approval has no expiry, or lasts longer than the policy's `maxDuration`" },
-  "approval-unverified": { severity: "error", meaning: "an approval added in a pull request is not backed by an approving review of its approver" },
-} as const;
-
 /** Everything the approval rules need from an estate, indexed once. */
 export interface StewardshipContext {
   usersById: ReadonlyMap<string, Pick<User, "groups">>;

@@ -24,37 +24,26 @@ export function distance(a: string, b: string): number {
   return prev[n]!;
 }
 
-/** The closest known name to `s`, when it is close enough to be a likely typo. */
-export function suggest(s: string, candidates: Iterable<string>): string | undefined {
+/**
+ * The closest known name to `s`, when it is close enough to be a likely typo: at most `maxEdits`
+ * edits away (by default one edit per three letters, at least one). Ties go to the first candidate.
+ */
+export function suggest(s: string, candidates: Iterable<string>, maxEdits = Math.max(1, Math.floor(s.length / 3))): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
+  const len = s.toLowerCase().length;
   for (const c of candidates) {
     if (c === s) continue;
+    // The distance is at least the difference in length: skip what cannot be close enough or closer.
+    const gap = Math.abs(c.toLowerCase().length - len);
+    if (gap > maxEdits || gap >= bestD) continue;
     const d = distance(s, c);
     if (d < bestD) {
       bestD = d;
       best = c;
     }
   }
-  return best !== undefined && bestD <= Math.max(1, Math.floor(s.length / 3)) ? best : undefined;
-}
-
-/**
- * The known name one edit away from `s` (a letter added, dropped, changed or two swapped; case
- * ignored), if any: such a reference is most likely a typo of it rather than a name that left.
- */
-export function oneEditFrom(s: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    if (c === s || Math.abs(c.length - s.length) > 1) continue;
-    const d = distance(s, c);
-    if (d <= 1 && d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return best;
+  return best !== undefined && bestD <= maxEdits ? best : undefined;
 }
 
 /** "did you mean" text for `s` among `candidates`, naming a difference in case only as such. */

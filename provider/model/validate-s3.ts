@@ -4,7 +4,7 @@
  * scopes hold every S3 data source, and (when accessplane creates the instance) the Identity Center
  * association and each location's IAM role.
  */
-import type { Issue } from "./issues";
+import type { Issue, IssueCode } from "./issues";
 import type { Config, DataSource, DataSourceOf, Inventory } from "./schema";
 import { folderPrefix, s3DataSourceUri, s3Grant, s3Locations, validLocationScope } from "./s3-locations";
 
@@ -26,7 +26,7 @@ const isS3 = (d: DataSource): d is DataSourceOf<"s3"> => d.platform === "s3";
 export function validateS3(config: Config, inventory: Inventory, at: S3Origins): Issue[] {
   const out: Issue[] = [];
   const s3 = config.s3;
-  const err = (code: string, message: string, where: Where, help: string): void => {
+  const err = (code: IssueCode, message: string, where: Where, help: string): void => {
     out.push({ severity: "error", code, message, ...where, help });
   };
 

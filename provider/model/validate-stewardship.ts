@@ -3,18 +3,18 @@
  * policies that reach outside their domain, the governance team, and the approval rules
  * (self-approval, `maxDuration`) and pending requests of approval policies.
  */
-import type { Issue } from "./issues";
-import type { Estate } from "./load";
+import type { Issue, IssueCode } from "./issues";
+import type { Estate } from "./estate";
 import type { Policy } from "./schema";
 import { approvalDefects, type StewardshipContext } from "./stewardship";
-import { oneEditFrom, suggest } from "./suggest";
+import { suggest } from "./suggest";
 import type { Origins } from "./validate";
 
 type Origin = { file: string; path: (string | number)[] } | undefined;
 
 /** What the cross-reference checks share with these: issue construction and the indexes. */
 export interface StewardshipReporter {
-  mk(severity: Issue["severity"], code: string, message: string, help: string, origin: Origin): Issue;
+  mk(severity: Issue["severity"], code: IssueCode, message: string, help: string, origin: Origin): Issue;
   origins: Origins;
   users: ReadonlyMap<string, unknown>;
   groups: ReadonlyMap<string, unknown>;
@@ -36,7 +36,7 @@ export function validateStewardship(estate: Estate, ctx: StewardshipContext, r: 
   const principals = (list: { users: string[]; groups: string[] }, at: (sub: (string | number)[]) => Origin, what: string) => {
     list.users.forEach((u, i) => {
       if (r.users.has(u)) return;
-      const typo = oneEditFrom(u, r.users.keys());
+      const typo = suggest(u, r.users.keys(), 1);
       if (typo !== undefined)
         issues.push(r.mk("error", "unknown-steward", `${what} lists unknown user \`${u}\``, `did you mean \`${typo}\`? otherwise add the user to the inventory or fix the id`, at(["users", i])));
       else r.absentUser(u, at(["users", i]), `${what} lists`, "they approve nothing");

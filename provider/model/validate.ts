@@ -2,14 +2,16 @@
  * Cross-reference checks over a parsed estate: duplicates, unknown references, approvals by
  * non-approvers, selections that match nothing, and configuration rules.
  */
-import { type Issue, dottedPath } from "./issues";
-import type { Condition, Policy, Inventory, Config, DataSource, DataSourceSelection, User } from "./schema";
-import type { Estate, Locator } from "./load";
+import { type Issue, type IssueCode, dottedPath } from "./issues";
+import type { Policy, DataSource, DataSourceSelection, User } from "./schema";
+import type { Estate, Locator } from "./estate";
+import { matches, walkConditions } from "./policy";
 import { DataSourceIndex } from "./select";
 import { validateS3 } from "./validate-s3";
-import { didYouMean, oneEditFrom, suggest } from "./suggest";
 import { approvalCounts, mayApprove, stewardshipContext } from "./stewardship";
 import { validateStewardship } from "./validate-stewardship";
+import { validateTrinoConfig } from "./validate-trino";
+import { didYouMean, suggest } from "./suggest";
 
 type Origin = { file: string; path: (string | number)[] } | undefined;
 
@@ -43,26 +45,13 @@ const NO_ORIGINS: Origins = {
   locate: () => undefined,
 };
 
-function suggestFrom(s: string, all: Iterable<string>): string | undefined {
-  // A case-insensitive or prefix match first, then the closest name within a few edits.
-  const lower = s.toLowerCase();
-  const list = [...all];
-  let best: string | undefined;
-  for (const c of list) {
-    const cl = c.toLowerCase();
-    if (cl === lower) return c;
-    if (!best && (cl.startsWith(lower) || lower.startsWith(cl))) best = c;
-  }
-  return best ?? suggest(s, list);
-}
-
 /** Checks references and rules across the whole estate; pure. */
 export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, rejected: Rejected = emptyRejected()): Issue[] {
   const issues: Issue[] = [];
   const { policies, inventory, config } = estate;
   const mk = (
     severity: Issue["severity"],
-    code: string,
+    code: IssueCode,
     message: string,
     help: string,
     origin: Origin,
@@ -79,7 +68,7 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, re
   };
 
   // Duplicates
-  const dup = <T extends object>(items: T[], key: (t: T) => string, what: string, code: string, sub: string) => {
+  const dup = <T extends object>(items: T[], key: (t: T) => string, what: string, code: IssueCode, sub: string) => {
     const seen = new Map<string, T>();
     for (const it of items) {
       const k = key(it);
@@ -118,7 +107,7 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, re
   // error with its did-you-mean.
   const absentUser = (id: string, origin: Origin, what: string, consequence: string) => {
     if (rejected.users.has(id)) return; // follows from that user's own error
-    const typo = oneEditFrom(id, users.keys());
+    const typo = suggest(id, users.keys(), 1);
     if (typo !== undefined) {
       issues.push(
         mk("error", "unknown-user", `unknown user \`${id}\``,
@@ -315,6 +304,11 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, re
     }
   }
 
+  const where = (o: Origin) => {
+    const line = o ? origins.locate(o.file, o.path) : undefined;
+    return o ? { file: o.file, path: dottedPath(o.path), ...(line !== undefined ? { line } : {}) } : {};
+  };
+  issues.push(...validateTrinoConfig(config, (sub) => where(origins.config(sub))));
   issues.push(
     ...validateStewardship(estate, stewardship, {
       mk: (severity, code, message, help, origin) => mk(severity, code, message, help, origin),
@@ -325,140 +319,11 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, re
       rejectedGroups: rejected.groups,
     }),
   );
-  issues.push(...validateConfig(config, origins));
-  const where = (o: Origin) => {
-    const line = o ? origins.locate(o.file, o.path) : undefined;
-    return o ? { file: o.file, path: dottedPath(o.path), ...(line !== undefined ? { line } : {}) } : {};
-  };
   issues.push(...validateS3(config, inventory, { config: (sub) => where(origins.config(sub)), item: (d, sub) => where(origins.item(d, sub)) }));
   return issues;
 }
 
 function hint(id: string, all: Iterable<string>, fallback: string): string {
-  const s = suggestFrom(id, all);
+  const s = suggest(id, all);
   return s ? `did you mean \`${s}\`? otherwise ${fallback}` : fallback;
-}
-
-/** Visits every condition node with its path (depth-first). */
-export function walkConditions(
-  c: Condition,
-  path: (string | number)[],
-  f: (c: Condition, path: (string | number)[]) => void,
-): void {
-  f(c, path);
-  if ("anyOf" in c) c.anyOf.forEach((x, i) => walkConditions(x, [...path, "anyOf", i], f));
-  if ("allOf" in c) c.allOf.forEach((x, i) => walkConditions(x, [...path, "allOf", i], f));
-}
-
-/**
- * True when `user` may approve for these approvers (named, or member of an approver group). Only a
- * user in the inventory may: an approval by someone who has left grants nothing.
- */
-export function isApprover(
-  user: string,
-  approvers: { users: string[]; groups: string[] },
-  usersById: ReadonlyMap<string, Pick<Inventory["users"][number], "groups">>,
-): boolean {
-  const u = usersById.get(user);
-  if (!u) return false;
-  return approvers.users.includes(user) || u.groups.some((g) => approvers.groups.includes(g));
-}
-
-/** Evaluates an ABAC condition against one user's groups and attributes. */
-export function matches(c: Condition, u: Pick<User, "groups" | "attributes">): boolean {
-  if ("group" in c) return u.groups.includes(c.group);
-  if ("attribute" in c) {
-    const have = u.attributes[c.attribute];
-    return !!have && c.values.some((v) => have.includes(v));
-  }
-  if ("anyOf" in c) return c.anyOf.some((x) => matches(x, u));
-  return c.allOf.every((x) => matches(x, u));
-}
-
-function validateConfig(config: Config, origins: Origins): Issue[] {
-  const out: Issue[] = [];
-  const at = (sub: (string | number)[]) => {
-    const o = origins.config(sub);
-    const line = o ? origins.locate(o.file, o.path) : undefined;
-    return o ? { file: o.file, path: dottedPath(o.path), ...(line !== undefined ? { line } : {}) } : {};
-  };
-  const mappings: [(string | number)[], { READ: string[]; WRITE: string[] } | undefined][] = [
-    [["trino", "accessGrantMapping"], config.trino.accessGrantMapping],
-    [["trino", "cluster", "accessGrantMapping"], config.trino.cluster.accessGrantMapping],
-  ];
-  for (const [p, m] of mappings) {
-    if (!m) continue;
-    for (const k of ["READ", "WRITE"] as const) {
-      if (!m[k].includes("READ")) {
-        out.push({
-          severity: "error",
-          code: "trino-mapping-without-read",
-          message: `the Trino access grant mapping for \`${k}\` does not include \`READ\``,
-          ...at([...p, k]),
-          help: "both mappings must include READ, e.g. `WRITE: [READ, WRITE]` and `READ: [READ]`",
-        });
-      }
-      if (m[k].includes("CREATE")) {
-        out.push({
-          severity: "error",
-          code: "trino-mapping-create",
-          message: `the Trino access grant mapping for \`${k}\` includes \`CREATE\`, which no policy can grant`,
-          ...at([...p, k]),
-          help: "remove CREATE: it is allowed only on data not registered as a data source (`allowedNonDataSourceOperations`)",
-        });
-      }
-    }
-    if (m.READ.some((op) => op !== "READ")) {
-      out.push({
-        severity: "error",
-        code: "trino-read-mapping-widens",
-        message: `the Trino access grant mapping for \`READ\` includes ${m.READ.filter((o) => o !== "READ").map((o) => `\`${o}\``).join(", ")}`,
-        ...at([...p, "READ"]),
-        help: "a read policy must never grant modification: use `READ: [READ]`",
-      });
-    }
-  }
-  if (config.trino.cluster.allowedDataSourceOperations.includes("CREATE")) {
-    out.push({
-      severity: "error",
-      code: "trino-create-on-data-sources",
-      message: "`CREATE` is not valid in `allowedDataSourceOperations`: data sources already exist",
-      ...at(["trino", "cluster", "allowedDataSourceOperations"]),
-      help: "remove CREATE: it applies only to objects that do not exist yet, so only `allowedNonDataSourceOperations` may allow it",
-    });
-  }
-  const unregistered = config.trino.cluster.allowedNonDataSourceOperations;
-  if (config.trino.mode === "file" && unregistered.includes("OWN") !== unregistered.includes("CREATE")) {
-    const [has, lacks] = unregistered.includes("OWN") ? ["OWN", "CREATE"] : ["CREATE", "OWN"];
-    out.push({
-      severity: "warning",
-      code: "trino-unregistered-own-create-split",
-      message: `\`allowedNonDataSourceOperations\` allows \`${has}\` without \`${lacks}\`: file-based access control has one privilege (OWNERSHIP) for creating, altering and dropping a table, so neither is granted on tables that are not data sources`,
-      ...at(["trino", "cluster", "allowedNonDataSourceOperations"]),
-      help: "allow both OWN and CREATE to let everyone create, alter and drop tables that are not data sources, or neither",
-    });
-  }
-  const defaults = ["CREATE", "OWN", "READ", "WRITE"];
-  if (config.trino.mode === "sql" && [...new Set(unregistered)].sort().join() !== defaults.join()) {
-    out.push({
-      severity: "warning",
-      code: "trino-unregistered-bound-in-sql-mode",
-      message:
-        "`allowedNonDataSourceOperations` is not enforced in SQL mode: it only grants on data sources, and the connector's own access control decides everything else",
-      ...at(["trino", "cluster", "allowedNonDataSourceOperations"]),
-      help: "use file mode (`trino.mode: file`) to enforce it through the rules document, or restrict objects that are not data sources in the connector's access control",
-    });
-  }
-  const admins = config.trino.admins;
-  if (config.trino.mode === "file" && admins.users.length + admins.groups.length + admins.roles.length === 0) {
-    out.push({
-      severity: "error",
-      code: "trino-file-mode-without-admins",
-      message:
-        "file mode names no Trino administrator: the rules document would deny every data source to everyone outside a policy, administrators included",
-      ...at(["trino", "mode"]),
-      help: "list the cluster's administrators (and the owners of shared views) under `trino.admins` (`users`, `groups`, `roles`)",
-    });
-  }
-  return out;
 }

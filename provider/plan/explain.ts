@@ -5,10 +5,10 @@
  * `inForce`, `subscribersOf`, which `resolve`'s bitset evaluation is property-tested against) and its
  * cohorts, so it can never disagree with a plan.
  */
-import type { Estate } from "../model/load";
+import type { Estate } from "../model/estate";
 import type { AccessType, Condition, DataSource, Identities, Platform, Policy, User } from "../model/schema";
 import { approvalDefects, approversOf, mayApprove, stewardshipContext, type StewardshipContext } from "../model/stewardship";
-import { adapterFor } from "../platforms";
+import { bind } from "../platforms";
 import { foldIdentifier } from "../platforms/types";
 import { type Subscription, inForce, matches, resolve } from "../resolve/resolve";
 import { planFromResolution } from "./build";
@@ -195,7 +195,7 @@ export function explain(estate: Estate, userId: string, dataSourceId: string | u
   const inScope = (d: DataSource) => dataSourceId === undefined || d.id === dataSourceId;
 
   const resolution = resolve(estate, now);
-  const stewardship = stewardshipContext(inventory, config);
+  const stewardship = stewardshipContext(inventory, estate.config);
   const nowMs = Date.parse(resolution.now);
   const plan = planFromResolution(estate, resolution);
   const passes = new Map(resolution.guardrails.map((g) => [g.policy.name, g.subscribers.some((s) => s.user === userId)]));
@@ -219,8 +219,8 @@ export function explain(estate: Estate, userId: string, dataSourceId: string | u
     };
     if (!subscription || p.kind !== "grant") return v;
     for (const ds of selected) {
-      const a = adapterFor(ds);
-      const key = a.identityKey(config, ds as never);
+      const a = bind(ds, config);
+      const key = a.identityKey();
       const identity = { key, ...(user.identities[key] ? { value: foldIdentifier(user.identities[key], a.identifierCase.users) } : {}) };
       // A staged policy is explained by the cohorts it would have if active (same guardrails, same
       // tables): it would grant only where an active one would, and then grants nothing yet.
@@ -231,7 +231,7 @@ export function explain(estate: Estate, userId: string, dataSourceId: string | u
         v.outcomes.push({ dataSource: ds.id, platform: ds.platform, result: "blocked", access: p.access, privileges: [], gates, identity, notes: [] });
         continue;
       }
-      const got = a.privileges(ds as never, cohort.access, config);
+      const got = a.privileges(cohort.access);
       const would =
         got.privileges.length === 0 ? "nothing-issued" : !identity.value ? "no-identity" : cohort.access !== p.access ? "downgraded" : "granted";
       const result = staged && (would === "granted" || would === "downgraded") ? "staged" : would;

@@ -78,10 +78,10 @@ export const bigquery = viewBasedAdapter({
   // Dataset and table names are case-sensitive (https://cloud.google.com/bigquery/docs/datasets#dataset-naming);
   // identities are IAM members such as `user:alice@example.com`, not identifiers.
   identifierCase: { objects: "exact", users: "verbatim" },
+  managedView: (ds, config) => [ds.location.project, `${ds.location.dataset}${config.viewBased.bigqueryDatasetSuffix}`, ds.location.table],
   // Standard SQL quotes the whole path once; a backtick cannot occur in project, dataset or table names.
-  managedView: (ds, config) =>
-    `\`${ds.location.project}.${ds.location.dataset}${config.viewBased.bigqueryDatasetSuffix}.${ds.location.table}\``,
+  quote: (path) => `\`${path.join(".")}\``,
+  // The default table key adds whether `refusal` refuses: a plain external table gets nothing.
   refusal,
-  tableKey: (ds) => `${ds.objectType}|${needsStorageAccess(ds)}`,
   audit: auditLocations,
 });

@@ -6,17 +6,9 @@
  */
 import type { Issue } from "../model/issues";
 import type { DataSourceOf, ObjectTypeOf } from "../model/schema";
-import { DATABRICKS_CASE, dbxIdent } from "./databricks-unity-catalog";
-import {
-  type AuditInput,
-  type AuditResult,
-  type PlatformAdapter,
-  type PrivilegeTable,
-  foldLocation,
-  groupName,
-  selfImplied,
-  union,
-} from "./types";
+import { DATABRICKS_CASE, dbxQuote } from "./databricks-unity-catalog";
+import { defineAdapter } from "./define";
+import { type AuditInput, type AuditResult, type PlatformAdapter, type PrivilegeTable, foldLocation } from "./types";
 import { SELECT_ONLY, readOnlyPrivileges } from "./view-based";
 
 /** SPEC.md's Databricks Spark rule: SELECT for read, and SELECT only for write. */
@@ -26,37 +18,32 @@ export const DATABRICKS_SPARK_PRIVILEGES = {
 } as const satisfies PrivilegeTable<ObjectTypeOf<"databricks-spark">, "SELECT">;
 
 /** The Databricks Spark adapter. */
-export const databricksSpark: PlatformAdapter<"databricks-spark"> = {
+export const databricksSpark: PlatformAdapter<"databricks-spark"> = defineAdapter({
   platform: "databricks-spark",
   title: "Databricks Spark",
   supportsWrite: false,
   enforcement: "cluster",
   // The Hive metastore, like Unity Catalog, stores database and table names in lower case.
   identifierCase: DATABRICKS_CASE,
-  identityKey: () => "databricks",
-  tableKey: (ds) => ds.objectType,
+  identityKey: "databricks",
   privileges: (ds, access) =>
     readOnlyPrivileges(ds, access, DATABRICKS_SPARK_PRIVILEGES[ds.objectType], {
       title: "Databricks Spark",
       where: "",
       help: "write access on Databricks Spark is controlled through scratch paths and workspaces: use a read policy",
     }),
-  target(ds) {
+  locate(ds) {
     const { catalog, schema, table } = foldLocation(ds.location, DATABRICKS_CASE.objects);
-    const db = `${dbxIdent(catalog)}.${dbxIdent(schema)}`;
     return {
       kind: ds.objectType,
-      object: `${db}.${dbxIdent(table)}`,
+      path: [catalog, schema, table],
       // Legacy table ACLs refuse every object privilege without USAGE on the enclosing database.
-      parents: [{ kind: "DATABASE", object: db, privileges: ["USAGE"] }],
+      parents: [{ kind: "DATABASE", path: [catalog, schema], privileges: ["USAGE"] }],
     };
   },
-  merge: (a, b) => union(a, b),
-  implied: selfImplied,
-  extras: () => ({}),
-  principalName: (key, config) => groupName(config.naming.groupPrefix, key),
+  quote: dbxQuote,
   audit: authoritativeAudit,
-};
+});
 
 /**
  * `databricks.SqlPermissions` revokes all privileges from every principal it is not given on its

@@ -4,7 +4,9 @@
  * objects from an incoming Delta share take no grants at all.
  */
 import type { ObjectTypeOf } from "../model/schema";
-import { type IdentifierCase, type PlatformAdapter, type PrivilegeTable, foldLocation, groupName, selfImplied, union } from "./types";
+import { defineAdapter } from "./define";
+import { delimitQualified } from "./sql/dialect";
+import { type IdentifierCase, type PlatformAdapter, type PrivilegeTable, foldLocation } from "./types";
 
 /** Unity Catalog object privileges a policy can issue. */
 export type UnityCatalogPrivilege = "SELECT" | "MODIFY";
@@ -32,8 +34,8 @@ export const UNITY_CATALOG_OBJECT_KIND = {
   FOREIGN: "TABLE",
 } as const satisfies Record<ObjectTypeOf<"databricks-unity-catalog">, string>;
 
-/** Quotes a Databricks identifier with backticks (a backtick is doubled inside). */
-export const dbxIdent = (s: string): string => `\`${s.replace(/`/g, "``")}\``;
+/** Writes a Databricks path with backticks, part by part (a backtick is doubled inside). */
+export const dbxQuote = (path: readonly string[]): string => delimitQualified(path, "databricks");
 
 /**
  * Unity Catalog stores all object names in lower case and resolves them case-insensitively, quoted
@@ -43,27 +45,22 @@ export const dbxIdent = (s: string): string => `\`${s.replace(/`/g, "``")}\``;
 export const DATABRICKS_CASE: IdentifierCase = { objects: "lower-always", users: "exact" };
 
 /** The Databricks Unity Catalog adapter. */
-export const databricksUnityCatalog: PlatformAdapter<"databricks-unity-catalog"> = {
+export const databricksUnityCatalog: PlatformAdapter<"databricks-unity-catalog"> = defineAdapter({
   platform: "databricks-unity-catalog",
   title: "Databricks Unity Catalog",
   supportsWrite: true,
   enforcement: "grants",
   identifierCase: DATABRICKS_CASE,
-  identityKey: () => "databricks",
-  tableKey: (ds) => `${ds.objectType}|${ds.incomingShare}`,
+  identityKey: "databricks",
+  refusal: (ds, access) =>
+    ds.incomingShare
+      ? {
+          code: "databricks-incoming-share",
+          message: `\`${ds.id}\` comes from an incoming Delta share and cannot carry grants, so ${access} grants nothing on it`,
+          help: `shared data is consumed through the catalog created from the share (\`${ds.location.catalog}\`): grant on that catalog outside accessplane, or remove the data source from the policy`,
+        }
+      : undefined,
   privileges(ds, access) {
-    if (ds.incomingShare) {
-      return {
-        privileges: [],
-        notes: [
-          {
-            code: "databricks-incoming-share",
-            message: `\`${ds.id}\` comes from an incoming Delta share and cannot carry grants, so ${access} grants nothing on it`,
-            help: `shared data is consumed through the catalog created from the share (\`${ds.location.catalog}\`): grant on that catalog outside accessplane, or remove the data source from the policy`,
-          },
-        ],
-      };
-    }
     const privileges = UNITY_CATALOG_PRIVILEGES[ds.objectType][access];
     if (access === "read" || privileges.length > 0) return { privileges, notes: [] };
     return {
@@ -77,21 +74,16 @@ export const databricksUnityCatalog: PlatformAdapter<"databricks-unity-catalog">
       ],
     };
   },
-  target(ds) {
+  locate(ds) {
     const { catalog, schema, table } = foldLocation(ds.location, DATABRICKS_CASE.objects);
-    const cat = dbxIdent(catalog);
-    const sc = `${cat}.${dbxIdent(schema)}`;
     return {
       kind: UNITY_CATALOG_OBJECT_KIND[ds.objectType],
-      object: `${sc}.${dbxIdent(table)}`,
+      path: [catalog, schema, table],
       parents: [
-        { kind: "CATALOG", object: cat, privileges: ["USE CATALOG"] },
-        { kind: "SCHEMA", object: sc, privileges: ["USE SCHEMA"] },
+        { kind: "CATALOG", path: [catalog], privileges: ["USE CATALOG"] },
+        { kind: "SCHEMA", path: [catalog, schema], privileges: ["USE SCHEMA"] },
       ],
     };
   },
-  merge: (a, b) => union(a, b),
-  implied: selfImplied,
-  extras: () => ({}),
-  principalName: (key, config) => groupName(config.naming.groupPrefix, key),
-};
+  quote: dbxQuote,
+});

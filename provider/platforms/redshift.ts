@@ -4,7 +4,7 @@
  */
 import type { ObjectTypeOf } from "../model/schema";
 import type { PrivilegeTable } from "./types";
-import { SELECT_ONLY, managedSchemaView, viewBasedAdapter } from "./view-based";
+import { SELECT_ONLY, managedSchemaViews, viewBasedAdapter } from "./view-based";
 
 /** SPEC.md's Redshift rule: SELECT on the managed view for every object type, for read and write. */
 export const REDSHIFT_PRIVILEGES = {
@@ -12,9 +12,6 @@ export const REDSHIFT_PRIVILEGES = {
   VIEW: SELECT_ONLY,
   "EXTERNAL TABLE": SELECT_ONLY,
 } as const satisfies PrivilegeTable<ObjectTypeOf<"redshift">, "SELECT">;
-
-/** Quotes a Redshift identifier (double quotes, doubled inside). */
-export const redshiftIdent = (s: string): string => `"${s.replace(/"/g, '""')}"`;
 
 /** The Redshift adapter. */
 export const redshift = viewBasedAdapter({
@@ -28,5 +25,5 @@ export const redshift = viewBasedAdapter({
   // https://docs.aws.amazon.com/redshift/latest/dg/r_enable_case_sensitive_identifier.html).
   // Federated users (`IAM:alice`, `AWSIDC:alice@example.com`) are not standard identifiers: as written.
   identifierCase: { objects: "lower", users: "lower" },
-  managedView: managedSchemaView("redshift", redshiftIdent),
+  ...managedSchemaViews("redshift"),
 });

@@ -5,8 +5,9 @@
  */
 import type { Config, DataSourceOf, ObjectTypeOf, S3PrincipalMode } from "../model/schema";
 import type { Issue } from "../model/issues";
-import { folderPrefix } from "../model/s3-locations";
-import { type AuditInput, type AuditResult, type BlastRadius, type PlatformAdapter, type PrivilegeTable, groupName, union } from "./types";
+import { s3DataSourceUri } from "../model/s3-locations";
+import { defineAdapter } from "./define";
+import { type AuditInput, type AuditResult, type BlastRadius, type PlatformAdapter, type PrivilegeTable, union } from "./types";
 
 /** S3 Access Grants access levels a policy can issue. */
 export type S3AccessLevel = "READ" | "READWRITE";
@@ -55,10 +56,14 @@ const SCOPE_KEY = { BUCKET: undefined, PREFIX: "prefix", OBJECT: "object" } as c
   "prefix" | "object" | undefined
 >;
 
-/** The prefix or object key a data source is scoped to; undefined when its location lacks it. */
+/**
+ * The key below the bucket that a data source is scoped to (`""` for a whole bucket), from the one
+ * computation of what a data source covers (`s3DataSourceUri`, which scopes a prefix as the folder
+ * it names); undefined when its location lacks the key.
+ */
 function scopeOf(ds: DataSourceOf<"s3">): string | undefined {
-  const key = SCOPE_KEY[ds.objectType];
-  return key === undefined ? "" : ds.location[key] || undefined;
+  const covered = s3DataSourceUri(ds);
+  return covered && covered.uri.slice(`s3://${ds.location.bucket}/`.length);
 }
 
 /** The strongest access level in a privilege list (READWRITE includes READ). */
@@ -66,7 +71,7 @@ const strongest = (privileges: readonly string[]): S3AccessLevel | undefined =>
   privileges.includes("READWRITE") ? "READWRITE" : privileges.includes("READ") ? "READ" : undefined;
 
 /** The Amazon S3 adapter. */
-export const s3: PlatformAdapter<"s3"> = {
+export const s3: PlatformAdapter<"s3"> = defineAdapter({
   platform: "s3",
   title: "Amazon S3",
   supportsWrite: true,
@@ -77,34 +82,29 @@ export const s3: PlatformAdapter<"s3"> = {
   // With Identity Center every user is in the directory, so a missing identity is an inventory error;
   // IAM role modes legitimately leave people without a role.
   tableKey: (ds) => `${ds.objectType}|${scopeOf(ds) !== undefined}`,
-  privileges(ds, access) {
-    if (scopeOf(ds) === undefined) {
-      // Falling back to the bucket would silently widen the grant: grant nothing and say so.
-      const key = SCOPE_KEY[ds.objectType];
-      return {
-        privileges: [],
-        notes: [
-          {
-            code: "s3-scope-missing",
-            message: `\`${ds.id}\` is an S3 ${ds.objectType.toLowerCase()} without \`location.${key}\`, so ${access} grants nothing on it`,
-            help: `set \`location.${key}\` on the data source, or make it a \`BUCKET\` if the whole bucket is meant`,
-          },
-        ],
-      };
-    }
-    return { privileges: S3_PRIVILEGES[ds.objectType][access], notes: [] };
+  refusal(ds, access) {
+    if (scopeOf(ds) !== undefined) return undefined;
+    // Falling back to the bucket would silently widen the grant: grant nothing and say so.
+    const key = SCOPE_KEY[ds.objectType];
+    return {
+      code: "s3-scope-missing",
+      message: `\`${ds.id}\` is an S3 ${ds.objectType.toLowerCase()} without \`location.${key}\`, so ${access} grants nothing on it`,
+      help: `set \`location.${key}\` on the data source, or make it a \`BUCKET\` if the whole bucket is meant`,
+    };
   },
-  target(ds) {
-    const scope = scopeOf(ds);
+  privileges: (ds, access) => ({ privileges: S3_PRIVILEGES[ds.objectType][access], notes: [] }),
+  locate(ds) {
     // A prefix is granted as the folder it names (see model/s3-locations.ts), and the plan says so.
-    const key = scope && ds.objectType === "PREFIX" ? folderPrefix(scope) : scope;
+    const key = scopeOf(ds);
     return {
       kind: ds.objectType,
-      object: key ? `s3://${ds.location.bucket}/${key}` : `s3://${ds.location.bucket}`,
+      path: key ? [ds.location.bucket, key] : [ds.location.bucket],
       // Access Grants need no parent grant: the location is registered once for the whole estate.
       parents: [],
     };
   },
+  // Bucket names and keys are not identifiers: the path is written as the S3 URI.
+  quote: (path) => `s3://${path.join("/")}`,
   // One grant carries one access level: the stronger one covers the weaker.
   merge: (a, b) => {
     const all = union(a, b);
@@ -116,9 +116,8 @@ export const s3: PlatformAdapter<"s3"> = {
     const accessLevel = strongest(privileges);
     return accessLevel === undefined ? {} : { accessLevel, actions: [...S3_ACTIONS[accessLevel]] };
   },
-  principalName: (key, config) => groupName(config.naming.groupPrefix, key),
   audit: (input) => auditS3(input),
-};
+});
 
 /**
  * The S3 provisioning rules (best practices, best first): IAM Identity Center treats users as users;

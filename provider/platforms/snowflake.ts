@@ -3,17 +3,9 @@
  * USAGE on the schema and database as parents. Objects from an incoming share take no object grants.
  */
 import type { ObjectTypeOf } from "../model/schema";
-import {
-  type IdentifierCase,
-  type ParentGrant,
-  type PlatformAdapter,
-  type PrivilegeTable,
-  foldIdentifier,
-  foldLocation,
-  selfImplied,
-  union,
-  upperIdent,
-} from "./types";
+import { type Placement, defineAdapter } from "./define";
+import { delimitQualified } from "./sql/dialect";
+import { type IdentifierCase, type PlatformAdapter, type PrivilegeTable, foldIdentifier, foldLocation, upperIdent } from "./types";
 
 /** Snowflake object privileges a policy can issue. */
 export type SnowflakePrivilege = "SELECT" | "INSERT" | "UPDATE" | "DELETE" | "TRUNCATE";
@@ -40,9 +32,6 @@ export const SNOWFLAKE_OBJECT_KIND = {
   "DYNAMIC TABLE": "DYNAMIC TABLE",
 } as const satisfies Record<ObjectTypeOf<"snowflake">, string>;
 
-/** Quotes a Snowflake identifier for display and grants. */
-export const sfIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
-
 /**
  * Unquoted identifiers are stored and resolved in upper case; quoted ones keep their case
  * (https://docs.snowflake.com/en/sql-reference/identifiers-syntax). The Snowflake provider takes every
@@ -53,34 +42,29 @@ export const sfIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
 export const SNOWFLAKE_CASE: IdentifierCase = { objects: "upper", users: "upper" };
 
 /** The Snowflake adapter. */
-export const snowflake: PlatformAdapter<"snowflake"> = {
+export const snowflake: PlatformAdapter<"snowflake"> = defineAdapter({
   platform: "snowflake",
   title: "Snowflake",
   supportsWrite: true,
   enforcement: "grants",
   identifierCase: SNOWFLAKE_CASE,
-  identityKey: () => "snowflake",
-  tableKey: (ds) => `${ds.objectType}|${ds.incomingShare}`,
+  identityKey: "snowflake",
+  refusal: (ds) =>
+    ds.incomingShare
+      ? {
+          code: "snowflake-incoming-share",
+          message: `\`${ds.id}\` comes from an incoming data share and cannot carry object grants`,
+          help: `a share is consumed with IMPORTED PRIVILEGES on the whole database \`${ds.location.database}\`: grant that outside accessplane, or remove the data source from the policy`,
+        }
+      : undefined,
   privileges(ds, access) {
-    if (ds.incomingShare) {
-      return {
-        privileges: [],
-        notes: [
-          {
-            code: "snowflake-incoming-share",
-            message: `\`${ds.id}\` comes from an incoming data share and cannot carry object grants`,
-            help: `a share is consumed with IMPORTED PRIVILEGES on the whole database \`${ds.location.database}\`: grant that outside accessplane, or remove the data source from the policy`,
-          },
-        ],
-      };
-    }
     const row = SNOWFLAKE_PRIVILEGES[ds.objectType];
     const privileges = row[access];
     const notes =
       access === "write" && privileges.length === row.read.length
         ? [
             {
-              code: "write-on-read-only-object",
+              code: "write-on-read-only-object" as const,
               message: `\`${ds.id}\` is a ${ds.objectType.toLowerCase()}, a read-only object: write yields SELECT only`,
               help: "use a read policy for read-only objects, or point the write policy at base tables",
             },
@@ -88,22 +72,17 @@ export const snowflake: PlatformAdapter<"snowflake"> = {
         : [];
     return { privileges, notes };
   },
-  target(ds, config) {
+  locate(ds, config) {
     const { database, schema, table } = foldLocation(ds.location, SNOWFLAKE_CASE.objects);
-    const db = sfIdent(database);
-    const sc = `${db}.${sfIdent(schema)}`;
-    const parents: ParentGrant[] = [
-      { kind: "DATABASE", object: db, privileges: ["USAGE"] },
-      { kind: "SCHEMA", object: sc, privileges: ["USAGE"] },
+    const parents: Placement["parents"][number][] = [
+      { kind: "DATABASE", path: [database], privileges: ["USAGE"] },
+      { kind: "SCHEMA", path: [database, schema], privileges: ["USAGE"] },
     ];
     // Querying needs a running warehouse: with `snowflake.warehouse`, every role that reads gets USAGE on it.
     const wh = config.snowflake.warehouse;
-    if (wh !== undefined)
-      parents.push({ kind: "WAREHOUSE", object: sfIdent(foldIdentifier(wh, SNOWFLAKE_CASE.objects)), privileges: ["USAGE"] });
-    return { kind: SNOWFLAKE_OBJECT_KIND[ds.objectType], object: `${sc}.${sfIdent(table)}`, parents };
+    if (wh !== undefined) parents.push({ kind: "WAREHOUSE", path: [foldIdentifier(wh, SNOWFLAKE_CASE.objects)], privileges: ["USAGE"] });
+    return { kind: SNOWFLAKE_OBJECT_KIND[ds.objectType], path: [database, schema, table], parents };
   },
-  merge: (a, b) => union(a, b),
-  implied: selfImplied,
-  extras: () => ({}),
+  quote: (path) => delimitQualified(path, "snowflake"),
   principalName: (key, config) => upperIdent(config.naming.snowflakeRolePrefix, key),
-};
+});

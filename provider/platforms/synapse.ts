@@ -4,16 +4,13 @@
  */
 import type { ObjectTypeOf } from "../model/schema";
 import type { PrivilegeTable } from "./types";
-import { SELECT_ONLY, managedSchemaView, viewBasedAdapter } from "./view-based";
+import { SELECT_ONLY, managedSchemaViews, viewBasedAdapter } from "./view-based";
 
 /** SPEC.md's Synapse rule: SELECT on the managed view for every object type, for read and write. */
 export const SYNAPSE_PRIVILEGES = {
   "BASE TABLE": SELECT_ONLY,
   VIEW: SELECT_ONLY,
 } as const satisfies PrivilegeTable<ObjectTypeOf<"synapse">, "SELECT">;
-
-/** Quotes a T-SQL identifier with brackets (a closing bracket is doubled inside). */
-export const synapseIdent = (s: string): string => `[${s.replace(/]/g, "]]")}]`;
 
 /** The Azure Synapse Analytics adapter. */
 export const synapse = viewBasedAdapter({
@@ -24,5 +21,5 @@ export const synapse = viewBasedAdapter({
   // Names are kept as created; whether they match case-insensitively depends on the database's
   // collation (case-insensitive by default): https://learn.microsoft.com/sql/relational-databases/databases/database-identifiers
   identifierCase: { objects: "exact", users: "exact" },
-  managedView: managedSchemaView("synapse", synapseIdent),
+  ...managedSchemaViews("synapse"),
 });

@@ -6,7 +6,9 @@
  */
 import type { AccessType, Config, TrinoOperation } from "../model/schema";
 import { TRINO_OBJECT_KIND, trinoHeldOperations, trinoNativePrivileges, trinoOperationsNotInMode, trinoSpecPrivileges } from "./sql/trino";
-import { type IdentifierCase, type Note, type PlatformAdapter, foldLocation, groupName, selfImplied, union } from "./types";
+import { defineAdapter } from "./define";
+import { delimitQualified } from "./sql/dialect";
+import { type IdentifierCase, type Note, type PlatformAdapter, foldLocation } from "./types";
 
 /** Operations an access type maps to on registered data, and those the cluster's bound removes. */
 export function trinoOperations(access: AccessType, config: Config): { operations: TrinoOperation[]; removed: TrinoOperation[] } {
@@ -20,9 +22,6 @@ export function trinoOperations(access: AccessType, config: Config): { operation
   };
 }
 
-/** Quotes a Trino identifier (double quotes, doubled inside). */
-export const trinoIdent = (s: string): string => `"${s.replace(/"/g, '""')}"`;
-
 const list = (ops: readonly string[]) => ops.map((o) => `\`${o}\``).join(", ");
 
 /**
@@ -33,15 +32,15 @@ const list = (ops: readonly string[]) => ops.map((o) => `\`${o}\``).join(", ");
 export const TRINO_CASE: IdentifierCase = { objects: "lower-always", users: "exact" };
 
 /** The Starburst (Trino) adapter. */
-export const trino: PlatformAdapter<"trino"> = {
+export const trino: PlatformAdapter<"trino"> = defineAdapter({
   platform: "trino",
   title: "Starburst (Trino)",
   supportsWrite: true,
   enforcement: "cluster",
   identifierCase: TRINO_CASE,
-  identityKey: () => "trino",
-  // Privileges also depend on the configuration, which is fixed for one plan (the memo's lifetime).
-  tableKey: (ds) => ds.objectType,
+  identityKey: "trino",
+  // Privileges depend on the object type (the default table key) and on the configuration, which
+  // is fixed for one plan (the memo's lifetime).
   privileges(ds, access, config) {
     const { operations: allowed, removed } = trinoOperations(access, config);
     const mode = config.trino.mode;
@@ -71,21 +70,19 @@ export const trino: PlatformAdapter<"trino"> = {
     }
     return { privileges: trinoSpecPrivileges(ds.objectType, operations), notes };
   },
-  target(ds) {
+  locate(ds) {
     const { catalog, schema, table } = foldLocation(ds.location, TRINO_CASE.objects);
     return {
       kind: TRINO_OBJECT_KIND[ds.objectType],
-      object: [catalog, schema, table].map(trinoIdent).join("."),
+      path: [catalog, schema, table],
       // Trino has no USAGE privilege: a privilege on a table is what makes its schema and catalog visible.
       parents: [],
     };
   },
-  merge: (a, b) => union(a, b),
-  implied: selfImplied,
+  quote: (path) => delimitQualified(path, "trino"),
   extras(ds, privileges, config) {
     // Derived from the (possibly merged) privileges, so an entry reached by several policies lists the union.
     const operations = trinoHeldOperations(ds.objectType, privileges);
     return { operations, nativePrivileges: trinoNativePrivileges(ds.objectType, operations, config.trino.mode) };
   },
-  principalName: (key, config) => groupName(config.naming.groupPrefix, key),
-};
+});

@@ -2,12 +2,12 @@
  * The adapter contract: each platform declares its privilege tables as typed data and how it names
  * principals and objects. Shared code only calls these members; it never branches on a platform.
  */
-import type { Issue } from "../model/issues";
+import type { Issue, IssueCode } from "../model/issues";
 import type { AccessType, Config, DataSource, DataSourceOf, Identities, Inventory, Platform, Policy, User } from "../model/schema";
 
 /** A warning an adapter raises about one (data source, access) pair. */
 export interface Note {
-  code: string;
+  code: IssueCode;
   message: string;
   help: string;
 }
@@ -34,6 +34,17 @@ export interface Target {
   /** Fully qualified, display name of the object privileges apply to. */
   object: string;
   parents: readonly ParentGrant[];
+}
+
+/**
+ * A target's names as the platform stores them, unquoted, part by part: what `Target` quotes. Emitters
+ * pass these to providers that take names unquoted, so nothing parses a quoted name back.
+ */
+export interface TargetPath {
+  /** The object's path (e.g. `[catalog, schema, table]`; the managed view's on view-based platforms). */
+  object: readonly string[];
+  /** Each parent's path, in the order of `Target.parents`. */
+  parents: readonly (readonly string[])[];
 }
 
 /** How a platform enforces access. */
@@ -94,6 +105,8 @@ export interface PlatformAdapter<P extends Platform = Platform> {
   tableKey(ds: DataSourceOf<P>): string;
   /** Where the privileges land. */
   target(ds: DataSourceOf<P>, config: Config): Target;
+  /** The unquoted names of `target(ds, config)`, part by part. */
+  path(ds: DataSourceOf<P>, config: Config): TargetPath;
   /** Combines privilege sets that several policies give one user on one object. */
   merge(a: readonly string[], b: readonly string[]): readonly string[];
   /** The atomic operations a privilege stands for (S3 access levels expand to actions). */
@@ -171,7 +184,10 @@ export function upperIdent(prefix: string, key: string): string {
   return `${prefix}${key}`.toUpperCase().replace(/[^A-Z0-9_$]/g, "_");
 }
 
-/** Group-style name for generated principals: lower case, `~` (guardrail suffix) to `-`. */
+/**
+ * Group-style name for generated principals: the prefix and the cohort key as written (case kept),
+ * each `~` (before a guardrail signature or `read` in the key) written `--`.
+ */
 export function groupName(prefix: string, key: string): string {
   return `${prefix}${key}`.replace(/~/g, "--");
 }

@@ -7,18 +7,9 @@
  */
 import { createHash } from "node:crypto";
 import type { AccessType, Config, DataSourceOf, Identities, ObjectTypeOf } from "../model/schema";
-import { IDENTIFIER_LIMITS } from "./sql/dialect";
-import {
-  type Note,
-  type IdentifierCase,
-  type PlatformAdapter,
-  type PrivilegeTable,
-  type Privileges,
-  foldLocation,
-  groupName,
-  selfImplied,
-  union,
-} from "./types";
+import { defineAdapter } from "./define";
+import { IDENTIFIER_LIMITS, delimitQualified } from "./sql/dialect";
+import { type Note, type IdentifierCase, type PlatformAdapter, type PrivilegeTable, type Privileges, foldLocation } from "./types";
 
 /** The row of every object type on a read-only platform: SELECT, whatever the access type. */
 export const SELECT_ONLY = { read: ["SELECT"], write: ["SELECT"] } as const;
@@ -66,12 +57,12 @@ export interface ViewBasedSpec<P extends ViewBasedPlatform> {
   identityKey: keyof Identities;
   /** How the platform stores the source's names and its users' names. */
   identifierCase: IdentifierCase;
-  /** The fully qualified, quoted name of the managed view of `ds`. */
-  managedView(ds: DataSourceOf<P>, config: Config): string;
+  /** The path of the managed view of `ds` (names as stored, unquoted). */
+  managedView(ds: DataSourceOf<P>, config: Config): string[];
+  /** Writes the managed view's path as the plan shows it (the platform's quoting). */
+  quote(path: readonly string[]): string;
   /** Why no managed view can serve `ds`, if so: it then grants nothing, and the plan says why. */
   refusal?(ds: DataSourceOf<P>): Note | undefined;
-  /** A refusal depends on more than the object type: the memo key of `privileges`. */
-  tableKey?(ds: DataSourceOf<P>): string;
   /** Platform rules over the whole estate (e.g. one location per mirrored dataset). */
   audit?: PlatformAdapter<P>["audit"];
 }
@@ -117,15 +108,27 @@ export function managedViewName(dialect: ManagedViewDialect, source: SourceTripl
 }
 
 /**
- * The managed view of a database.schema.table source (Redshift, Synapse), as the plan shows it and
- * the emitter creates it: `managedViewName` in the managed schema of the source's own database.
+ * The managed view of a database.schema.table source (Redshift, Synapse), as the adapter places it
+ * and the emitter creates it: `managedViewName` in the managed schema of the source's own database.
  */
+export function managedSchemaViewPath(
+  dialect: "redshift" | "synapse",
+): (ds: { location: SourceTriple }, config: Config) => string[] {
+  return ({ location }, config) => [location.database, config.viewBased.managedSchema, managedViewName(dialect, location)];
+}
+
+/** The managed views of a database.schema.table platform: where they are and how the plan writes them. */
+export function managedSchemaViews<P extends "redshift" | "synapse">(dialect: P): Pick<ViewBasedSpec<P>, "managedView" | "quote"> {
+  return { managedView: managedSchemaViewPath(dialect), quote: (path) => delimitQualified(path, dialect) };
+}
+
+/** `managedSchemaViewPath`, each part written with `quote` and joined with dots. */
 export function managedSchemaView(
   dialect: "redshift" | "synapse",
   quote: (identifier: string) => string,
 ): (ds: { location: SourceTriple }, config: Config) => string {
-  return ({ location }, config) =>
-    [location.database, config.viewBased.managedSchema, managedViewName(dialect, location)].map(quote).join(".");
+  const path = managedSchemaViewPath(dialect);
+  return (ds, config) => path(ds, config).map(quote).join(".");
 }
 
 /** A view-based data source's object type, typed for its platform. */
@@ -147,26 +150,19 @@ export function viewBasedAdapter<P extends ViewBasedPlatform>(spec: ViewBasedSpe
     where: " on the managed view",
     help: `view-based integrations are read-only: use a read policy; write access to the source table on ${spec.title} is managed outside subscription policies`,
   };
-  return {
+  return defineAdapter<P>({
     platform: spec.platform,
     title: spec.title,
     supportsWrite: false,
     enforcement: "views",
     identifierCase: spec.identifierCase,
-    identityKey: () => spec.identityKey,
-    tableKey: (ds) => spec.tableKey?.(ds) ?? objectTypeOf(ds),
-    privileges: (ds, access) => {
-      const refused = spec.refusal?.(ds);
-      if (refused) return { privileges: [], notes: [refused] };
-      return readOnlyPrivileges(ds, access, spec.table[objectTypeOf(ds)], reason);
-    },
+    identityKey: spec.identityKey,
+    ...(spec.refusal ? { refusal: spec.refusal } : {}),
+    privileges: (ds, access) => readOnlyPrivileges(ds, access, spec.table[objectTypeOf(ds)], reason),
     // No parents: SELECT on every managed view goes to PUBLIC once, when the integration is set up;
     // a subscription changes only the entitlements the view joins, never a grant.
-    target: (ds, config) => ({ kind: "VIEW", object: spec.managedView(storedSource(ds, spec.identifierCase), config), parents: [] }),
-    merge: (a, b) => union(a, b),
-    implied: selfImplied,
-    extras: () => ({}),
-    principalName: (key, config) => groupName(config.naming.groupPrefix, key),
+    locate: (ds, config) => ({ kind: "VIEW", path: spec.managedView(storedSource(ds, spec.identifierCase), config), parents: [] }),
+    quote: spec.quote,
     ...(spec.audit ? { audit: spec.audit } : {}),
-  };
+  });
 }

@@ -4,7 +4,7 @@
  * view of resources is never a second implementation.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { Estate } from "../model/load";
+import type { Estate } from "../model/estate";
 import type { Platform } from "../model/schema";
 import type { Providers } from "./context";
 

@@ -3,7 +3,7 @@
  * lookups and resources that several policies use (Databricks user ids, groups per provider).
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { Estate } from "../model/load";
+import type { Estate } from "../model/estate";
 import type { DataSource, Platform } from "../model/schema";
 import type { Plan, Principal } from "../plan/types";
 
@@ -60,12 +60,6 @@ export function memo<T>(ctx: EstateContext, key: string, make: () => T): T {
 export function providerTag(ctx: EstateContext, platform: Platform): string {
   const p = ctx.providers[platform];
   return p ? pulumi.resourceName(p) : "default";
-}
-
-/** An object name without its dialect quoting (`"DB"."S"`, `` `c`.`s` ``, `[d].[s]` -> `DB.S`), for stable child names. */
-export function plainName(object: string): string {
-  const parts = object.match(/"(?:[^"]|"")*"|`(?:[^`]|``)*`|\[(?:[^\]]|\]\])*\]|[^."`[\]]+/g) ?? [object];
-  return parts.map((p) => (/^["`[]/.test(p) ? p.slice(1, -1).replace(/""|``|\]\]/g, (m) => m[0]!) : p)).join(".");
 }
 
 /** Child names derive from stable keys: principal id, member user, object; never list positions. */

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { hasErrors, InputError } from "../model/issues";
-import type { Estate } from "../model/load";
+import type { Estate } from "../model/estate";
 import { loadEstate } from "../project";
 import type { Config, Inventory, Platform, Policy } from "../model/schema";
 import { buildPlan } from "../plan/build";

@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import type { AccessType, Config, DataSource, Inventory, Policy, User } from "../model/schema";
 import { DataSourceIndex } from "../model/select";
-import { matches } from "../model/validate";
+import { matches } from "../model/policy";
 import { approvalCounts, stewardshipContext, type StewardshipContext } from "../model/stewardship";
 import { type Bits, UserIndex, add as addBit, and, has, indexes as members } from "./bitset";
 
@@ -133,8 +133,9 @@ export function subscribersOf(
     case "approval":
       for (const a of r.approvals) {
         if (!usersById.has(a.user)) continue;
-        // An approval by someone who may not approve, or that breaks an approval rule (self-approval,
-        // a lifetime over `maxDuration`), grants nothing, whatever else it says.
+        // An approval by someone who may not approve grants nothing, whatever else it says.
+        // It also grants nothing when it breaks an approval rule (self-approval, a lifetime over
+        // `maxDuration`). Without a stewardship context, owners and stewards approve nothing.
         if (!approvalCounts(policy, a, usersById, stewardship)) continue;
         if (!inForce(now, a.approvedAt, a.expiresAt)) continue;
         add({ user: a.user, approvedBy: a.approvedBy, approvedAt: a.approvedAt, ...(a.expiresAt !== undefined ? { expiresAt: a.expiresAt } : {}) });
@@ -166,34 +167,17 @@ export function resolve(
   const byName = (a: { policy: Policy }, b: { policy: Policy }) =>
     a.policy.name < b.policy.name ? -1 : a.policy.name > b.policy.name ? 1 : 0;
 
-  // Users indexed by their rank in id order (a stable sort), so that a bitset's members come out in
-  // the order `subscribersOf` sorts its output. An id stands for its first rank (ids are unique in a
-  // valid estate; with duplicates, an id is subscribed once, as in `subscribersOf`).
-  const ranked = users
-    .map((u, i) => ({ u, i }))
-    .sort((a, b) => (a.u.id < b.u.id ? -1 : a.u.id > b.u.id ? 1 : a.i - b.i))
-    .map((x) => x.u);
+  // Users indexed by their rank in id order, so that a bitset's members come out in the order
+  // `subscribersOf` sorts its output (ids are unique: the loader rejects a duplicate, `duplicate-user`).
+  const ranked = [...users].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const userIndex = new UserIndex(ranked, matches);
-  const rankOf = new Map<string, number>();
-  const first = new Int32Array(ranked.length);
-  ranked.forEach((u, r) => {
-    const seen = r > 0 && ranked[r - 1]!.id === u.id;
-    first[r] = seen ? first[r - 1]! : r;
-    if (!seen) rankOf.set(u.id, r);
-  });
-  /** For each policy resolution, the rank standing for each subscriber. */
+  const rankOf = new Map(ranked.map((u, r) => [u.id, r]));
+  /** For each policy resolution, the rank of each subscriber. */
   const subscriberRanks = new Map<PolicyResolution, number[]>();
   /** The subscribers `subscribersOf` returns for an anyone or conditions policy admitting `bits`. */
   const admitted = (bits: Bits): { subscribers: Subscription[]; ranks: number[] } => {
-    const subscribers: Subscription[] = [];
-    const ranks: number[] = [];
-    for (const r of members(bits)) {
-      const f = first[r]!;
-      if (ranks.length > 0 && ranks[ranks.length - 1] === f) continue;
-      subscribers.push({ user: ranked[r]!.id });
-      ranks.push(f);
-    }
-    return { subscribers, ranks };
+    const ranks = [...members(bits)];
+    return { subscribers: ranks.map((r) => ({ user: ranked[r]!.id })), ranks };
   };
 
   const resolveOne = (policy: Policy): PolicyResolution => {

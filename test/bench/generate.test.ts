@@ -3,7 +3,8 @@
  * and restriction level, referentially valid, and faithful through its own YAML. No timing here.
  */
 import { BASE, NOW, generateEstate, mulberry32, perturb, toSources, type Sizes } from "../../bench/generate";
-import { parseEstate, type Estate } from "../../provider/model/load";
+import { parseEstate } from "../../provider/model/load";
+import type { Estate } from "../../provider/model/estate";
 import { OBJECT_TYPES, PLATFORMS, type Condition } from "../../provider/model/schema";
 import { validateEstate } from "../../provider/model/validate";
 import { buildPlan } from "../../provider/plan/build";

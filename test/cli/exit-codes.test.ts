@@ -4,7 +4,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { baseEstate, inventory, NOW } from "../diff/estates";
+import { baseEstate, inventory, NOW } from "../support/estate";
+import { EXIT, EXIT_MEANINGS } from "../../provider/cli/main";
 import { run, tempDir, writeFiles } from "./support";
 
 let dir: string;
@@ -136,5 +137,25 @@ describe("exit 3", () => {
     // Narrowing never fails the run.
     const narrow = ["diff", "--base", path.join(dir, "wider"), "--head", path.join(dir, "base"), "--policies", "policies", "--inventory", "inventory", "--config", "accessplane.yaml", "--now", NOW];
     expect((await run(...narrow, "--fail-on-widen")).code).toBe(0);
+  });
+});
+
+describe("the table", () => {
+  test("--help lists every exit code with its meaning, in the table's order", async () => {
+    const r = await run("--help");
+    expect(r.code).toBe(EXIT.ok);
+    const table = r.out.slice(r.out.indexOf("Exit codes:\n"));
+    expect(table).toBe(
+      [
+        "Exit codes:",
+        "  0   success (warnings allowed)",
+        "  1   the estate has errors (every one is printed)",
+        "  2   usage error: unknown command or option, bad value, no project file",
+        "  3   access widens without acknowledgement (diff --fail-on-widen without --ack)",
+        "  70  internal error: please report it with the command you ran",
+        "",
+      ].join("\n"),
+    );
+    expect(Object.keys(EXIT_MEANINGS)).toEqual(Object.keys(EXIT));
   });
 });

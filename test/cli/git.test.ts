@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { baseEstate, finPolicy, inventory, NOW } from "../diff/estates";
+import { baseEstate, finPolicy, inventory, NOW } from "../support/estate";
 import { git, runBinary, tempDir, writeFiles } from "./support";
 
 let repo: string;

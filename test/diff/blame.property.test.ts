@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { buildPlan } from "../../provider/plan/build";
 import { diffPlans } from "../../provider/plan/diff";
-import type { Estate } from "../../provider/model/load";
+import type { Estate } from "../../provider/model/estate";
 import { NOW, estateArb, oracleAdmits, oracleSelects } from "../support/arbitrary";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);

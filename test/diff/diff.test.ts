@@ -6,7 +6,7 @@ import { diffJson, diffMarkdown, diffSummary, diffText } from "../../provider/pl
 import { colour } from "../../provider/plan/render/table";
 import { type InlineEstate, mustLoad } from "../support/estate";
 import { expectGolden } from "../support/golden";
-import { baseEstate, finPolicy, inventory, NOW, OPS_BY_REQUEST, SHARED_ROLE_POLICY } from "./estates";
+import { baseEstate, finPolicy, inventory, NOW, OPS_BY_REQUEST, SHARED_ROLE_POLICY } from "../support/estate";
 
 const LABELS = { base: "main", head: "feature" };
 

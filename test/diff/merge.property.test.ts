@@ -7,7 +7,7 @@
  * elsewhere), where the diff must not depend on order either; and with grants edited in place.
  */
 import fc from "fast-check";
-import type { Estate } from "../../provider/model/load";
+import type { Estate } from "../../provider/model/estate";
 import { buildPlan } from "../../provider/plan/build";
 import { type AccessChange, diffPlans, type PrincipalChange } from "../../provider/plan/diff";
 import type { AccessEntry, Plan, PrincipalGrant, PrincipalMember } from "../../provider/plan/types";

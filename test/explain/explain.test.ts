@@ -2,7 +2,7 @@
 import * as path from "node:path";
 import { explain } from "../../provider/plan/explain";
 import { explainJson, explainText } from "../../provider/plan/render/explain";
-import { baseEstate, inventory, NOW, SHARED_ROLE_POLICY } from "../diff/estates";
+import { baseEstate, inventory, NOW, SHARED_ROLE_POLICY } from "../support/estate";
 import { mustLoad } from "../support/estate";
 import { expectGolden } from "../support/golden";
 

@@ -3,7 +3,7 @@
  * removes all their access, never blocks the plan with a new error, and never widens anyone's access.
  */
 import fc from "fast-check";
-import type { Estate } from "../../provider/model/load";
+import type { Estate } from "../../provider/model/estate";
 import type { Issue } from "../../provider/model/issues";
 import type { Policy, Restriction } from "../../provider/model/schema";
 import { validateEstate } from "../../provider/model/validate";

@@ -7,7 +7,7 @@ import { buildPlan } from "../../provider/plan/build";
 import { planJson } from "../../provider/plan/render/plan";
 import { ADAPTERS } from "../../provider/platforms";
 import type { PlatformAdapter } from "../../provider/platforms/types";
-import type { Estate } from "../../provider/model/load";
+import type { Estate } from "../../provider/model/estate";
 import { NOW, estateArb, oracleAccess, oracleAdmits, oracleSelects } from "../support/arbitrary";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);

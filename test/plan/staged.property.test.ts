@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { buildPlan } from "../../provider/plan/build";
 import { diffPlans } from "../../provider/plan/diff";
-import type { Estate } from "../../provider/model/load";
+import type { Estate } from "../../provider/model/estate";
 import { NOW, estateArb } from "../support/arbitrary";
 import { mustLoad } from "../support/estate";
 

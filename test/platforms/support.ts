@@ -1,7 +1,6 @@
 /** Builders for platform tests: data sources and configurations through the real zod schemas. */
 import { type AccessType, Config, DataSource, OBJECT_TYPES, type DataSourceOf, type Platform } from "../../provider/model/schema";
-import { adapterFor } from "../../provider/platforms";
-import type { PlatformAdapter } from "../../provider/platforms/types";
+import { bind } from "../../provider/platforms";
 
 /** A default location per platform, so tests name only what they vary. */
 export const LOCATIONS = {
@@ -38,17 +37,19 @@ export const ALL_OBJECTS: [Platform, string][] = (Object.keys(OBJECT_TYPES) as P
   OBJECT_TYPES[p].map((t): [Platform, string] => [p, t]),
 );
 
-/** An adapter bound to one data source, callable without knowing its platform (as the plan builder calls it). */
+/**
+ * The product's `bind`, with the configuration given per call (the default configuration otherwise),
+ * so a test can vary it on one data source.
+ */
 export function bound(ds: DataSource) {
-  const a = adapterFor(ds) as unknown as PlatformAdapter<Platform>;
-  const d = ds as never;
+  const at = (c: Config = config()) => bind(ds, c);
   return {
-    adapter: a,
-    privileges: (access: AccessType, c: Config = config()) => a.privileges(d, access, c),
-    target: (c: Config = config()) => a.target(d, c),
-    extras: (privileges: readonly string[], c: Config = config()) => a.extras(d, privileges, c),
-    identityKey: (c: Config = config()) => a.identityKey(c, d),
-    tableKey: () => a.tableKey(d),
+    adapter: at().adapter,
+    privileges: (access: AccessType, c?: Config) => at(c).privileges(access),
+    target: (c?: Config) => at(c).target(),
+    extras: (privileges: readonly string[], c?: Config) => at(c).extras(privileges),
+    identityKey: (c?: Config) => at(c).identityKey(),
+    tableKey: () => at().tableKey(),
   };
 }
 

@@ -4,7 +4,8 @@
  * constructor needs the Pulumi CLI, so the validations are called directly, the way the engine would.
  */
 import { estatePaths } from "../../provider/cli/main";
-import { loadEstate, type Estate } from "../../provider/model/load";
+import { loadEstate } from "../../provider/model/read";
+import type { Estate } from "../../provider/model/estate";
 import { Config } from "../../provider/model/schema";
 import { captureResources, type CapturedResource } from "../../provider/pulumi/capture";
 import { S3_TAGS as EMITTED_TAGS } from "../../provider/pulumi/emitters/s3";

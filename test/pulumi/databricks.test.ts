@@ -6,7 +6,7 @@
  */
 import * as path from "node:path";
 import fc from "fast-check";
-import type { Estate } from "../../provider/model/load";
+import type { Estate } from "../../provider/model/estate";
 import { buildPlan } from "../../provider/plan/build";
 import { captureResources, type CapturedResource } from "../../provider/pulumi/capture";
 import type { Providers } from "../../provider/pulumi/context";

@@ -4,7 +4,7 @@
  */
 import { buildPlan } from "../../provider/plan/build";
 import { resolve } from "../../provider/resolve/resolve";
-import type { Estate } from "../../provider/model/load";
+import type { Estate } from "../../provider/model/estate";
 import { mustLoad, SMALL_INVENTORY } from "../support/estate";
 
 const NOW = "2026-06-01T00:00:00.000Z";

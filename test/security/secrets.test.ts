@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { main } from "../../provider/cli/main";
-import { loadEstate } from "../../provider/model/load";
+import { loadEstate } from "../../provider/model/read";
 import { plain } from "../../provider/plan/render/table";
 import { captureResources } from "../../provider/pulumi/capture";
 

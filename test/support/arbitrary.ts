@@ -3,7 +3,7 @@
  * effective access written independently of the resolver (no cohorts, no memoisation).
  */
 import fc from "fast-check";
-import type { Estate } from "../../provider/model/load";
+import type { Estate } from "../../provider/model/estate";
 import {
   Config,
   OBJECT_TYPES,

@@ -4,7 +4,7 @@
  * objects and identities), independently of the plan.
  */
 import type { CapturedResource } from "../../provider/pulumi/capture";
-import type { Estate } from "../../provider/model/load";
+import type { Estate } from "../../provider/model/estate";
 import type { DataSourceOf } from "../../provider/model/schema";
 import { ADAPTERS } from "../../provider/platforms";
 import { type CaseRule, type PlatformAdapter, foldIdentifier, foldLocation } from "../../provider/platforms/types";

@@ -11,6 +11,7 @@
  * `hive_metastore` in the three-level namespace, whatever the workspace's default catalog is.
  */
 import { initError } from "./closure";
+import { delimitIdent } from "./dialect";
 
 /** Securables a Spark data source's grants land on. */
 type SparkSecurable = "TABLE" | "VIEW" | "DATABASE";
@@ -32,7 +33,7 @@ class SparkIdentifierError extends Error {
 function sparkIdent(name: string): string {
   if (name.length === 0) throw new SparkIdentifierError(name, "identifiers cannot be empty");
   if (name.includes("\u0000")) throw new SparkIdentifierError(name, "identifiers cannot contain a NUL character");
-  return `\`${name.replace(/`/g, "``")}\``;
+  return delimitIdent(name, "databricks");
 }
 
 /** One securable and the privileges the group holds on it (`table` is null on a DATABASE grant). */

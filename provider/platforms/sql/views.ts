@@ -1,7 +1,7 @@
 /**
  * The one SQL generator for view-based platforms: Redshift, Azure Synapse, and PostgreSQL (the
- * dialect Redshift is tested in). A small dialect switch covers their differences; there is no
- * second copy of any statement for tests.
+ * dialect Redshift is tested in). Their differences are the named traits of `VIEW_DIALECTS`
+ * (dialect.ts); there is no second copy of any statement for tests.
  *
  * Shape (SPEC.md "Redshift" / "Azure Synapse"), per database (each through its own connection):
  * - a managed schema holding the entitlements store: `memberships(policy_key, user_name)` and
@@ -13,7 +13,7 @@
  *   Synapse through ownership chaining (the managed schema is owned by the sources' owner, see
  *   `createStoreStatements`). Either way users need no grant on the source.
  *   Redshift/PostgreSQL: a user without access gets zero rows. Synapse: a user without access
- *   gets the error `Access denied: you are not subscribed to the data source` (see `synapseCheck`).
+ *   gets the error `Access denied: you are not subscribed to the data source` (see `deniedCheck`).
  * - SELECT on each managed view goes to PUBLIC once, when the view is created; subscribing or
  *   revoking a user changes entitlement rows only, never a view or a grant.
  *
@@ -22,7 +22,7 @@
  */
 import { createHash } from "node:crypto";
 import type { z } from "zod";
-import { type Dialect, quoteIdent, quoteLiteral, quoteQualified } from "./dialect";
+import { type Dialect, VIEW_DIALECTS, type ViewDialectTraits, quoteIdent, quoteLiteral, quoteQualified } from "./dialect";
 import { zod } from "./closure";
 
 // Schemas are builder functions (`xxxSchema()`), never module-level zod objects, so the dynamic
@@ -85,6 +85,11 @@ export type PolicyRows = z.infer<ReturnType<typeof policyRowsSchema>>;
 const KEY_WIDTH = 512;
 const NAME_WIDTH = 512;
 
+/** The traits of a view-based dialect. */
+function traits(d: ViewDialect): ViewDialectTraits {
+  return VIEW_DIALECTS[d];
+}
+
 function q(name: string, d: ViewDialect): string {
   return quoteIdent(name, d);
 }
@@ -93,26 +98,25 @@ function obj(schema: string, name: string, d: ViewDialect): string {
   return quoteQualified([schema, name], d);
 }
 
-// Synapse guards: OBJECT_ID takes the *quoted* name as a string, so it is quoted twice.
-function synapseObjectId(schema: string, name: string, kind: "U" | "V"): string {
-  return `OBJECT_ID(${quoteLiteral(obj(schema, name, "synapse"), "synapse")}, N'${kind}')`;
+// `object-id` guards: OBJECT_ID takes the *quoted* name as a string, so it is quoted twice.
+function objectId(d: ViewDialect, schema: string, name: string, kind: "U" | "V"): string {
+  return `OBJECT_ID(${quoteLiteral(obj(schema, name, d), d)}, N'${kind}')`;
 }
 
 function textType(width: number, d: ViewDialect): string {
-  return d === "synapse" ? `NVARCHAR(${width})` : `VARCHAR(${width})`;
+  return `${traits(d).textType}(${width})`;
 }
 
 /** The user-name expression of the session querying a view. */
 function currentUser(d: ViewDialect): string {
-  // USER_NAME() is the database user the query runs as, which is what CREATE USER names.
-  return d === "synapse" ? "USER_NAME()" : "CURRENT_USER";
+  return traits(d).currentUser;
 }
 
 function storeTableDdl(d: ViewDialect, schema: string, table: string, cols: [string, number][]): string {
   const columns = cols.map(([c, w]) => `${q(c, d)} ${textType(w, d)} NOT NULL`).join(", ");
-  if (d === "synapse") {
-    // Dedicated SQL pools only accept NOT ENFORCED keys; uniqueness comes from the guarded INSERTs.
-    return `IF ${synapseObjectId(schema, table, "U")} IS NULL CREATE TABLE ${obj(schema, table, d)} (${columns})`;
+  if (!traits(d).enforcedKeys) {
+    // Without enforced keys, uniqueness comes from the guarded INSERTs.
+    return `IF ${objectId(d, schema, table, "U")} IS NULL CREATE TABLE ${obj(schema, table, d)} (${columns})`;
   }
   const pk = cols.map(([c]) => q(c, d)).join(", ");
   return `CREATE TABLE IF NOT EXISTS ${obj(schema, table, d)} (${columns}, PRIMARY KEY (${pk}))`;
@@ -151,13 +155,13 @@ export function createStoreStatements(d: ViewDialect, managedSchema: string, sch
     ]),
   ];
   const ent = obj(s, STORE_OBJECTS.entitlements, d);
-  if (d === "synapse") {
+  if (traits(d).ddlStartsBatch) {
     // CREATE SCHEMA and CREATE VIEW must each start a batch, hence EXEC of a quoted literal.
-    const owner = schemaOwner === null ? "" : ` AUTHORIZATION ${q(schemaOwner, d)}`;
+    const owner = schemaOwner === null || !traits(d).ownershipChaining ? "" : ` AUTHORIZATION ${q(schemaOwner, d)}`;
     const createSchema = quoteLiteral(`CREATE SCHEMA ${q(s, d)}${owner}`, d);
     const createView = quoteLiteral(`CREATE VIEW ${ent} AS ${entitlementsSelect(d, s)}`, d);
     const chown =
-      schemaOwner === null
+      schemaOwner === null || !traits(d).ownershipChaining
         ? []
         : [
             `IF EXISTS (SELECT 1 FROM sys.schemas WHERE name = ${quoteLiteral(s, d)} AND USER_NAME(principal_id) <> ${quoteLiteral(schemaOwner, d)}) ` +
@@ -167,7 +171,7 @@ export function createStoreStatements(d: ViewDialect, managedSchema: string, sch
       `IF NOT EXISTS (SELECT 1 FROM sys.schemas WHERE name = ${quoteLiteral(s, d)}) EXEC(${createSchema})`,
       ...chown,
       ...tables,
-      `IF ${synapseObjectId(s, STORE_OBJECTS.entitlements, "V")} IS NULL EXEC(${createView})`,
+      `IF ${objectId(d, s, STORE_OBJECTS.entitlements, "V")} IS NULL EXEC(${createView})`,
     ];
   }
   return [
@@ -175,7 +179,7 @@ export function createStoreStatements(d: ViewDialect, managedSchema: string, sch
     ...tables,
     `CREATE OR REPLACE VIEW ${ent} AS ${entitlementsSelect(d, s)}`,
     // Users need USAGE on the schema to reach the managed views; the store itself stays ungranted.
-    `GRANT USAGE ON SCHEMA ${q(s, d)} TO PUBLIC`,
+    ...(traits(d).schemaUsageGrant ? [`GRANT USAGE ON SCHEMA ${q(s, d)} TO ${traits(d).publicGrantee}`] : []),
   ];
 }
 
@@ -185,11 +189,11 @@ export function createStoreStatements(d: ViewDialect, managedSchema: string, sch
  */
 export function dropStoreStatements(d: ViewDialect, managedSchema: string, dropSchema: boolean): string[] {
   const s = managedSchema;
-  if (d === "synapse") {
+  if (traits(d).ddlGuards === "object-id") {
     const out = [
-      `IF ${synapseObjectId(s, STORE_OBJECTS.entitlements, "V")} IS NOT NULL DROP VIEW ${obj(s, STORE_OBJECTS.entitlements, d)}`,
-      `IF ${synapseObjectId(s, STORE_OBJECTS.policyObjects, "U")} IS NOT NULL DROP TABLE ${obj(s, STORE_OBJECTS.policyObjects, d)}`,
-      `IF ${synapseObjectId(s, STORE_OBJECTS.memberships, "U")} IS NOT NULL DROP TABLE ${obj(s, STORE_OBJECTS.memberships, d)}`,
+      `IF ${objectId(d, s, STORE_OBJECTS.entitlements, "V")} IS NOT NULL DROP VIEW ${obj(s, STORE_OBJECTS.entitlements, d)}`,
+      `IF ${objectId(d, s, STORE_OBJECTS.policyObjects, "U")} IS NOT NULL DROP TABLE ${obj(s, STORE_OBJECTS.policyObjects, d)}`,
+      `IF ${objectId(d, s, STORE_OBJECTS.memberships, "U")} IS NOT NULL DROP TABLE ${obj(s, STORE_OBJECTS.memberships, d)}`,
     ];
     if (dropSchema) {
       out.push(
@@ -217,8 +221,7 @@ export function dropStoreStatements(d: ViewDialect, managedSchema: string, dropS
  * subscribed to the data source' to data type int". The CASE only evaluates the CAST for users
  * without an entitlement row, and SQL Server does not constant-fold expressions that would error.
  */
-function synapseCheck(spec: ManagedViewSpec): string {
-  const d: ViewDialect = "synapse";
+function deniedCheck(d: ViewDialect, spec: ManagedViewSpec): string {
   const e = q("e", d);
   return (
     `CASE WHEN EXISTS (SELECT 1 FROM ${obj(spec.managedSchema, STORE_OBJECTS.entitlements, d)} AS ${e} ` +
@@ -231,10 +234,10 @@ function synapseCheck(spec: ManagedViewSpec): string {
 export function managedViewSelect(d: ViewDialect, spec: ManagedViewSpec): string {
   const src = q("src", d);
   const from = `${quoteQualified([spec.source.database, spec.source.schema, spec.source.table], d)} AS ${src}`;
-  if (d === "synapse") {
+  if (traits(d).deniedAccess === "error") {
     const check = q("access_check", d);
     return (
-      `SELECT ${src}.* FROM ${from} CROSS JOIN (SELECT ${synapseCheck(spec)} AS ${q("granted", d)}) AS ${check} ` +
+      `SELECT ${src}.* FROM ${from} CROSS JOIN (SELECT ${deniedCheck(d, spec)} AS ${q("granted", d)}) AS ${check} ` +
       `WHERE ${check}.${q("granted", d)} = 1`
     );
   }
@@ -257,7 +260,7 @@ export function viewMarker(d: ViewDialect, spec: ManagedViewSpec, renderedDefini
 }
 
 /** The COMMENT statement that records `viewMarker` on a postgres/redshift managed view. */
-export function viewMarkerStatement(d: Exclude<ViewDialect, "synapse">, spec: ManagedViewSpec, renderedDefinition: string): string {
+export function viewMarkerStatement(d: ViewDialect, spec: ManagedViewSpec, renderedDefinition: string): string {
   const view = obj(spec.managedSchema, spec.viewName, d);
   return `COMMENT ON VIEW ${view} IS ${quoteLiteral(viewMarker(d, spec, renderedDefinition), d)}`;
 }
@@ -271,25 +274,26 @@ export function synapseViewDefinition(spec: ManagedViewSpec): string {
 export function createViewStatements(d: ViewDialect, spec: ManagedViewSpec): string[] {
   const view = obj(spec.managedSchema, spec.viewName, d);
   const select = managedViewSelect(d, spec);
-  if (d === "synapse") {
-    // Dedicated SQL pools have no CREATE OR ALTER VIEW: drop if present, then create, then grant.
+  const t = traits(d);
+  if (!t.createOrReplaceView) {
+    // No CREATE OR ALTER VIEW (dedicated SQL pools): drop if present, then create, then grant.
     return [
-      `IF ${synapseObjectId(spec.managedSchema, spec.viewName, "V")} IS NOT NULL DROP VIEW ${view}`,
-      synapseViewDefinition(spec),
-      `GRANT SELECT ON ${view} TO [public]`,
+      ...dropViewStatements(d, spec.managedSchema, spec.viewName),
+      `CREATE VIEW ${view} AS ${select}`,
+      `GRANT SELECT ON ${view} TO ${t.publicGrantee}`,
     ];
   }
-  // Redshift late-binding views survive drops of the source and must schema-qualify every
-  // reference, which the generator always does.
-  const binding = d === "redshift" ? " WITH NO SCHEMA BINDING" : "";
-  // The provider then records `viewMarkerStatement` (it needs the definition as rendered).
-  return [`CREATE OR REPLACE VIEW ${view} AS ${select}${binding}`, `GRANT SELECT ON ${view} TO PUBLIC`];
+  // Late-binding views survive drops of the source and must schema-qualify every reference,
+  // which the generator always does.
+  const binding = t.lateBindingViews ? " WITH NO SCHEMA BINDING" : "";
+  // With `marker` drift, the provider then records `viewMarkerStatement` (it needs the definition as rendered).
+  return [`CREATE OR REPLACE VIEW ${view} AS ${select}${binding}`, `GRANT SELECT ON ${view} TO ${t.publicGrantee}`];
 }
 
 /** Statements that drop one managed view (its grants go with it). */
 export function dropViewStatements(d: ViewDialect, managedSchema: string, viewName: string): string[] {
   const view = obj(managedSchema, viewName, d);
-  if (d === "synapse") return [`IF ${synapseObjectId(managedSchema, viewName, "V")} IS NOT NULL DROP VIEW ${view}`];
+  if (traits(d).ddlGuards === "object-id") return [`IF ${objectId(d, managedSchema, viewName, "V")} IS NOT NULL DROP VIEW ${view}`];
   return [`DROP VIEW IF EXISTS ${view}`];
 }
 
@@ -374,7 +378,7 @@ const readQueries = {
   },
   /** One row per existing relation of the schema: columns `name` and `kind` (`table` or `view`). */
   relations(d: ViewDialect, managedSchema: string): string {
-    if (d === "synapse") {
+    if (traits(d).catalog === "sys") {
       return (
         `SELECT o.name AS name, CASE o.type WHEN 'V' THEN 'view' ELSE 'table' END AS kind FROM sys.objects o ` +
         `WHERE o.schema_id = SCHEMA_ID(${quoteLiteral(managedSchema, d)}) AND o.type IN ('U', 'V')`
@@ -387,18 +391,18 @@ const readQueries = {
   },
   /** One row (column `n`) when the schema exists. */
   schemaExists(d: ViewDialect, managedSchema: string): string {
-    if (d === "synapse") return `SELECT 1 AS n FROM sys.schemas WHERE name = ${quoteLiteral(managedSchema, d)}`;
+    if (traits(d).catalog === "sys") return `SELECT 1 AS n FROM sys.schemas WHERE name = ${quoteLiteral(managedSchema, d)}`;
     return `SELECT 1 AS n FROM information_schema.schemata WHERE schema_name = ${quoteLiteral(managedSchema, d)}`;
   },
   /**
-   * The live state of a view: columns `v` (its comment on postgres/redshift, its CREATE VIEW text
-   * on synapse) and `def` (the rendered definition; postgres/redshift). No row when it is missing.
+   * The live state of a view: columns `v` (its comment with `marker` drift, its CREATE VIEW text
+   * with `definition` drift) and `def` (the rendered definition; `marker` drift). No row when it is missing.
    */
   viewState(d: ViewDialect, managedSchema: string, viewName: string): string {
-    if (d === "synapse") {
+    if (traits(d).viewDrift === "definition") {
       return (
-        `SELECT OBJECT_DEFINITION(${synapseObjectId(managedSchema, viewName, "V")}) AS v, N'' AS def ` +
-        `WHERE ${synapseObjectId(managedSchema, viewName, "V")} IS NOT NULL`
+        `SELECT OBJECT_DEFINITION(${objectId(d, managedSchema, viewName, "V")}) AS v, N'' AS def ` +
+        `WHERE ${objectId(d, managedSchema, viewName, "V")} IS NOT NULL`
       );
     }
     // relkind 'v' only: a table that happens to carry the view's name is not the managed view.
@@ -411,9 +415,9 @@ const readQueries = {
   },
   /** One row (column `n`) when PUBLIC may SELECT from the view. */
   publicSelect(d: ViewDialect, managedSchema: string, viewName: string): string {
-    if (d === "synapse") {
+    if (traits(d).catalog === "sys") {
       return (
-        `SELECT 1 AS n FROM sys.database_permissions p WHERE p.major_id = ${synapseObjectId(managedSchema, viewName, "V")} ` +
+        `SELECT 1 AS n FROM sys.database_permissions p WHERE p.major_id = ${objectId(d, managedSchema, viewName, "V")} ` +
         `AND p.grantee_principal_id = DATABASE_PRINCIPAL_ID(N'public') AND p.permission_name = N'SELECT' AND p.state = N'G'`
       );
     }
@@ -440,7 +444,7 @@ const readQueries = {
     );
   },
   /** One row (column `n`) when PUBLIC has USAGE on the schema (postgres and redshift only). */
-  publicUsage(d: Exclude<ViewDialect, "synapse">, managedSchema: string): string {
+  publicUsage(d: ViewDialect, managedSchema: string): string {
     return `SELECT 1 AS n WHERE has_schema_privilege('public', ${quoteLiteral(managedSchema, d)}, 'USAGE')`;
   },
 } as const;
@@ -467,7 +471,7 @@ export function ownershipChainProblem(
 
 /** The dialect a connection speaks, for callers holding the wider `Dialect` type. */
 export function isViewDialect(d: Dialect): d is ViewDialect {
-  return d !== "trino";
+  return Object.prototype.hasOwnProperty.call(VIEW_DIALECTS, d);
 }
 
 // Exported by name, never `export const`: tsc compiles a module's own references to an exported

@@ -73,7 +73,7 @@ export class ManagedViewProvider extends ViewProvider implements pulumi.dynamic.
       if (state.length === 0) return { viewPresent: false, definitionCurrent: false, publicSelect: false, ownershipChained: false };
       const text = String(state[0]!.v ?? "");
       const definitionCurrent =
-        traits.definitionCheck === "verbatim"
+        traits.viewDrift === "definition"
           ? squash(text) === squash(synapseViewDefinition(i))
           : text === viewMarker(i.dialect, i, String(state[0]!.def ?? ""));
       const publicSelect = (await s.query(readQueries.publicSelect(i.dialect, i.managedSchema, i.viewName))).length > 0;
@@ -127,7 +127,7 @@ export class ManagedViewProvider extends ViewProvider implements pulumi.dynamic.
       if (!traits.transactionalDdl) return apply(s, d, statements, true);
       await s.transaction(async (q) => {
         await runAll(q, statements);
-        if (traits.definitionCheck === "marker") {
+        if (traits.viewDrift === "marker") {
           const state = await q(readQueries.viewState(d, i.managedSchema, i.viewName));
           // Only the marker dialects (postgres, redshift) reach here.
           await q(viewMarkerStatement(d as Exclude<ViewDialect, "synapse">, i, String(state[0]?.def ?? "")));

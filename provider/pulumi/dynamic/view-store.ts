@@ -71,7 +71,7 @@ export class ViewEntitlementStoreProvider extends ViewProvider implements pulumi
     const c = this.connection(i.dialect, i.database);
     await this.session(c, "delete the entitlements store in schema", i.managedSchema, async (s) => {
       const statements = dropStoreStatements(i.dialect, i.managedSchema, props.schemaCreated === true);
-      const dropsSchema = props.schemaCreated === true && !viewDialectTraits(i.dialect).schemaDropChecksEmpty;
+      const dropsSchema = props.schemaCreated === true && viewDialectTraits(i.dialect).schemaDropRestricts;
       await apply(s, i.dialect, dropsSchema ? statements.slice(0, -1) : statements, true);
       if (dropsSchema) {
         try {
@@ -108,7 +108,7 @@ async function readStore(
     schemaOwnerCurrent = i.schemaOwner === null || (typeof owner === "string" && owner.toLowerCase() === i.schemaOwner.toLowerCase());
   }
   let publicUsage = true;
-  if (traits.publicSchemaUsage) {
+  if (traits.schemaUsageGrant) {
     const d = i.dialect as Exclude<ViewDialect, "synapse">;
     const schemaExists = (await s.query(readQueries.schemaExists(d, i.managedSchema))).length > 0;
     publicUsage = schemaExists && (await s.query(readQueries.publicUsage(d, i.managedSchema))).length > 0;

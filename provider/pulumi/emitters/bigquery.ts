@@ -24,7 +24,6 @@ export const bigQueryEmitter: PlatformEmitter = {
   countFormula: "per estate: 1 dataset per source dataset + 1 view, 1 dataset access and 1 IAM binding per table",
   estate(principals, scope) {
     const { inventory, config } = scope.ctx.estate;
-    const suffix = config.viewBased.bigqueryDatasetSuffix;
     const members = new Map<string, Set<string>>();
     for (const p of principals) for (const g of p.grants) {
       const set = members.get(g.dataSource) ?? new Set<string>();
@@ -37,11 +36,13 @@ export const bigQueryEmitter: PlatformEmitter = {
       .map((d) => storedSource(d, ADAPTERS.bigquery.identifierCase));
     const datasets = new Map<string, gcp.bigquery.Dataset>();
     for (const ds of tables) {
-      const { project, dataset, table } = ds.location;
+      const { project, dataset } = ds.location;
+      // The mirrored dataset and the view, as the plan's target names them.
+      const [, mirroredId, table] = ADAPTERS.bigquery.path(ds, config).object as [string, string, string];
       const key = `${project}.${dataset}`;
       let mirrored = datasets.get(key);
       if (!mirrored) {
-        mirrored = track(scope, new gcp.bigquery.Dataset(childName(scope.ctx.name, "bigquery", "dataset", key), { project, datasetId: `${dataset}${suffix}`, location: ds.location.location, description: `accessplane: managed views of ${key}` }, childOpts(scope, "bigquery")));
+        mirrored = track(scope, new gcp.bigquery.Dataset(childName(scope.ctx.name, "bigquery", "dataset", key), { project, datasetId: mirroredId, location: ds.location.location, description: `accessplane: managed views of ${key}` }, childOpts(scope, "bigquery")));
         datasets.set(key, mirrored);
       }
       const view = track(

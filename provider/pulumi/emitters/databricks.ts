@@ -21,14 +21,12 @@ import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import type { DataSourceOf } from "../../model/schema";
 import type { Principal } from "../../plan/types";
-import { DATABRICKS_CASE } from "../../platforms/databricks-unity-catalog";
 import type { SparkGrant } from "../../platforms/sql/spark";
-import { foldLocation } from "../../platforms/types";
 import { SparkTableGrants } from "../dynamic/spark";
+import { grantPath } from "./paths";
 import {
   childName,
   childOpts,
-  plainName,
   memo,
   type PlatformEmitter,
   providerTag,
@@ -171,20 +169,24 @@ export const unityCatalogEmitter: PlatformEmitter = {
     const g = group(p, scope);
     const route = grantRoute(scope);
     const opts = grantOpts(scope, { dependsOn: [g] });
-    const parents = new Map<string, { kind: string; object: string; privileges: string[] }>();
+    const parents = new Map<string, { kind: string; name: string; privileges: string[] }>();
     for (const grant of p.grants) {
-      for (const parent of grant.parents) parents.set(`${parent.kind.toLowerCase()}/${plainName(parent.object)}`, parent);
+      const path = grantPath(scope.ctx, grant);
+      grant.parents.forEach((parent, i) => {
+        const name = path.parents[i]!.join(".");
+        parents.set(`${parent.kind.toLowerCase()}/${name}`, { kind: parent.kind, name, privileges: parent.privileges });
+      });
       track(
         scope,
         new databricks.Grant(
           childName(scope.ctx.name, p.id, "grant", grant.dataSource),
-          { table: plainName(grant.object), principal: p.name, privileges: grant.privileges.map(ucPrivilege).sort(), ...route },
+          { table: path.object.join("."), principal: p.name, privileges: grant.privileges.map(ucPrivilege).sort(), ...route },
           opts,
         ),
       );
     }
     for (const [key, parent] of [...parents].sort(([a], [b]) => a.localeCompare(b))) {
-      const securable = parent.kind === "CATALOG" ? { catalog: plainName(parent.object) } : { schema: plainName(parent.object) };
+      const securable = parent.kind === "CATALOG" ? { catalog: parent.name } : { schema: parent.name };
       track(
         scope,
         new databricks.Grant(
@@ -206,10 +208,9 @@ export function sparkGrants(p: Principal, ctx: EstateContext): SparkGrant[] {
     out.set(k, prev ? { ...prev, privileges: [...new Set([...prev.privileges, ...g.privileges])].sort() } : g);
   };
   for (const grant of p.grants) {
-    const ds = ctx.sources.get(grant.dataSource) as DataSourceOf<"databricks-spark">;
     // The names as the metastore stores them (lower case), as the plan's targets show them.
-    const { catalog, schema, table } = foldLocation(ds.location, DATABRICKS_CASE.objects);
-    add({ kind: ds.objectType, catalog, schema, table, privileges: [...grant.privileges].sort() });
+    const [catalog, schema, table] = grantPath(ctx, grant).object as [string, string, string];
+    add({ kind: grant.objectType as DataSourceOf<"databricks-spark">["objectType"], catalog, schema, table, privileges: [...grant.privileges].sort() });
     for (const parent of grant.parents) add({ kind: "DATABASE", catalog, schema, table: null, privileges: [...parent.privileges].sort() });
   }
   return [...out.values()].sort((a, b) =>

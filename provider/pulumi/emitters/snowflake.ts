@@ -6,7 +6,8 @@
  */
 import * as snowflake from "@pulumi/snowflake";
 import type { Principal } from "../../plan/types";
-import { childName, childOpts, plainName, type PlatformEmitter, type Scope, track } from "../context";
+import { childName, childOpts, type PlatformEmitter, type Scope, track } from "../context";
+import { grantPath } from "./paths";
 
 /** The Snowflake emitter. */
 export const snowflakeEmitter: PlatformEmitter = {
@@ -34,7 +35,8 @@ export const snowflakeEmitter: PlatformEmitter = {
     }
     const parents = new Map<string, { kind: string; object: string }>();
     for (const g of p.grants) {
-      for (const parent of g.parents) parents.set(`${parent.kind.toLowerCase()}/${plainName(parent.object)}`, parent);
+      const path = grantPath(scope.ctx, g);
+      g.parents.forEach((parent, i) => parents.set(`${parent.kind.toLowerCase()}/${path.parents[i]!.join(".")}`, parent));
       track(
         scope,
         new snowflake.GrantPrivilegesToAccountRole(

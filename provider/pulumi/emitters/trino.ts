@@ -7,20 +7,17 @@
  * resources grant exactly what the plan shows; OWN in SQL mode is a plan warning, never granted.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { DataSourceOf } from "../../model/schema";
 import type { Principal } from "../../plan/types";
 import { type TrinoPrivilege, type TrinoSqlPrivilege, trinoRulesDocument, trinoUnregisteredRules } from "../../platforms/sql/trino";
-import { TRINO_CASE } from "../../platforms/trino";
-import { foldLocation } from "../../platforms/types";
 import { childName, type PlatformEmitter, type Scope, track } from "../context";
 import { TrinoAccessRules, TrinoRoleGrants } from "../dynamic";
+import { grantPath } from "./paths";
 
 /** The native privileges of each grant of a principal, as the plan's extras list them. */
 function nativeGrants<P extends TrinoPrivilege | TrinoSqlPrivilege>(p: Principal, scope: Scope) {
   return p.grants.map((g) => {
-    const ds = scope.ctx.sources.get(g.dataSource) as DataSourceOf<"trino">;
     const privileges = [...((g.extras.nativePrivileges ?? []) as P[])].sort();
-    const { catalog, schema, table } = foldLocation(ds.location, TRINO_CASE.objects);
+    const [catalog, schema, table] = grantPath(scope.ctx, g).object as [string, string, string];
     return { catalog, schema, table, privileges };
   });
 }

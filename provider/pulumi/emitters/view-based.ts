@@ -15,9 +15,11 @@
 import type { DataSourceOf } from "../../model/schema";
 import type { Principal } from "../../plan/types";
 import { ADAPTERS } from "../../platforms";
-import { managedViewName, storedSource } from "../../platforms/view-based";
+import { VIEW_DIALECTS } from "../../platforms/sql/dialect";
+import { storedSource } from "../../platforms/view-based";
 import { childName, memo, type PlatformEmitter, type Scope, track } from "../context";
 import { ManagedView, PolicyEntitlements, ViewEntitlementStore } from "../dynamic";
+import { grantPath } from "./paths";
 
 type ViewPlatform = "redshift" | "synapse";
 
@@ -30,16 +32,11 @@ function store(scope: Scope, platform: ViewPlatform, database: string): ViewEnti
       scope,
       new ViewEntitlementStore(
         childName(ctx.name, platform, "store", database),
-        { dialect: platform, database, managedSchema, schemaOwner: platform === "synapse" ? synapseSchemaOwner : null },
+        { dialect: platform, database, managedSchema, schemaOwner: VIEW_DIALECTS[platform].ownershipChaining ? synapseSchemaOwner : null },
         { parent: ctx.root },
       ),
     ),
   );
-}
-
-/** A view-based data source of the estate, by id. */
-function sourceOf(scope: Scope, id: string): DataSourceOf<ViewPlatform> {
-  return scope.ctx.sources.get(id) as DataSourceOf<ViewPlatform>;
 }
 
 function viewEmitter(platform: ViewPlatform): PlatformEmitter {
@@ -50,7 +47,8 @@ function viewEmitter(platform: ViewPlatform): PlatformEmitter {
       // A principal's rows go to the store of each database its data sources live in.
       const byDatabase = new Map<string, string[]>();
       for (const g of p.grants) {
-        const db = storedSource(sourceOf(scope, g.dataSource), ADAPTERS[platform].identifierCase).location.database;
+        // The managed view's path starts with its database (the source's own, as stored).
+        const db = grantPath(scope.ctx, g).object[0]!;
         byDatabase.set(db, [...(byDatabase.get(db) ?? []), g.dataSource]);
       }
       for (const [database, dataSources] of [...byDatabase].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
@@ -74,8 +72,12 @@ function viewEmitter(platform: ViewPlatform): PlatformEmitter {
     },
     estate(_principals, scope) {
       const sources = scope.ctx.estate.inventory.dataSources.filter((d): d is DataSourceOf<ViewPlatform> => d.platform === platform);
-      for (const ds of sources.map((d) => storedSource(d, ADAPTERS[platform].identifierCase))) {
-        const s = store({ ...scope, parent: scope.ctx.root }, platform, ds.location.database);
+      const { config } = scope.ctx.estate;
+      for (const ds of sources) {
+        const stored = storedSource(ds, ADAPTERS[platform].identifierCase);
+        // The exact view the plan shows: the adapter's path of it (database, managed schema, view name).
+        const [database, , viewName] = ADAPTERS[platform].path(ds as never, config).object;
+        const s = store({ ...scope, parent: scope.ctx.root }, platform, database!);
         track(
           scope,
           new ManagedView(
@@ -84,9 +86,8 @@ function viewEmitter(platform: ViewPlatform): PlatformEmitter {
               dialect: platform,
               managedSchema: scope.ctx.estate.config.viewBased.managedSchema,
               dataSource: ds.id,
-              source: ds.location,
-              // The exact name the plan shows (the adapter's target uses the same function).
-              viewName: managedViewName(platform, ds.location),
+              source: stored.location,
+              viewName: viewName!,
             },
             { parent: scope.parent, dependsOn: [s] },
           ),

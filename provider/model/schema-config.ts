@@ -1,0 +1,198 @@
+/**
+ * The platform configuration of an estate (`accessplane.yaml`, or a separate configuration file),
+ * and the project file that adds the estate's paths to it. schema.ts re-exports them.
+ */
+import { z } from "zod";
+import { Name } from "./schema-common";
+import { Stewardship } from "./schema-stewardship";
+
+/** S3 principal modes, best first (see the S3 provisioning best practices). */
+export const S3PrincipalMode = z.enum(["identity-center", "iam-role-per-user", "shared-iam-role"]);
+/** An S3 principal mode. */
+export type S3PrincipalMode = z.infer<typeof S3PrincipalMode>;
+
+// ---------------------------------------------------------------------------------------------
+// Platform configuration
+
+/** Trino operations that a policy access type maps to. */
+export const TrinoOperation = z.enum(["READ", "WRITE", "OWN", "CREATE"]);
+/** A Trino operation. */
+export type TrinoOperation = z.infer<typeof TrinoOperation>;
+
+/** Maps policy access types to Trino operations (`accessGrantMapping`). */
+export const TrinoAccessGrantMapping = z.strictObject({
+  READ: z.array(TrinoOperation),
+  WRITE: z.array(TrinoOperation),
+});
+
+/** An S3 Access Grants location: a registered scope and the IAM role S3 Access Grants assumes to vend credentials for it. */
+export const S3Location = z.strictObject({
+  /** The location's id in the Access Grants instance (`default` for `s3://`); with `manageInstance`, the key of the location accessplane registers. */
+  id: Name,
+  /** `s3://` (every bucket), `s3://bucket/` or `s3://bucket/prefix/`: a folder, since a grant's sub-prefix is appended to it as it stands. */
+  scope: z.string(),
+  /** The role S3 Access Grants assumes for this location; required with `manageInstance`. */
+  iamRoleArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, { message: "must be an IAM role ARN such as `arn:aws:iam::123456789012:role/access-grants-location`" })
+    .optional(),
+});
+/** An S3 Access Grants location. */
+export type S3Location = z.infer<typeof S3Location>;
+
+/** The platform configuration of an estate. */
+export const Config = z.strictObject({
+  $schema: z.string().optional(),
+  /** Stewardship: the governance team and how data sources are placed in domains. */
+  stewardship: Stewardship.optional(),
+  naming: z
+    .strictObject({
+      /** Prefix of generated Snowflake roles (upper case is conventional there). */
+      snowflakeRolePrefix: z.string().default("AP_"),
+      /** Prefix of generated Databricks groups, Trino roles and S3/IDC groups. */
+      groupPrefix: z.string().default("ap-"),
+    })
+    .default({ snowflakeRolePrefix: "AP_", groupPrefix: "ap-" }),
+  snowflake: z
+    .strictObject({
+      /** A warehouse every policy role gets USAGE on, so subscribed users can run queries (optional). */
+      warehouse: Name.optional(),
+    })
+    .default({}),
+  trino: z
+    .strictObject({
+      /** How grants reach the cluster: SQL GRANT statements or a file-based `rules.json`. */
+      mode: z.enum(["sql", "file"]).default("sql"),
+      /** File mode: where the coordinator's `security.config-file` rules document is written. */
+      rulesPath: z.string().default("/etc/trino/rules.json"),
+      /**
+       * File mode: the Trino users, groups and roles the rules document lets do everything everywhere
+       * (its first rules): the cluster's administrators and the identities that own shared views.
+       */
+      admins: z
+        .strictObject({
+          users: z.array(Name).default([]),
+          groups: z.array(Name).default([]),
+          roles: z.array(Name).default([]),
+        })
+        .default({ users: [], groups: [], roles: [] }),
+      /** The estate-wide mapping of access types to operations. */
+      accessGrantMapping: TrinoAccessGrantMapping.default({ READ: ["READ"], WRITE: ["READ", "WRITE"] }),
+      /** What one cluster enforces; it takes precedence over the estate-wide mapping. */
+      cluster: z
+        .strictObject({
+          accessGrantMapping: TrinoAccessGrantMapping.optional(),
+          /** The operations any policy may grant on data sources (objects registered in the inventory). */
+          allowedDataSourceOperations: z.array(TrinoOperation).default(["READ", "WRITE"]),
+          /** The operations everyone may use on objects that are not data sources; the only place CREATE is valid. */
+          allowedNonDataSourceOperations: z
+            .array(TrinoOperation)
+            .default(["READ", "WRITE", "CREATE", "OWN"]),
+        })
+        .default({
+          allowedDataSourceOperations: ["READ", "WRITE"],
+          allowedNonDataSourceOperations: ["READ", "WRITE", "CREATE", "OWN"],
+        }),
+    })
+    .default({
+      mode: "sql",
+      rulesPath: "/etc/trino/rules.json",
+      admins: { users: [], groups: [], roles: [] },
+      accessGrantMapping: { READ: ["READ"], WRITE: ["READ", "WRITE"] },
+      cluster: {
+        allowedDataSourceOperations: ["READ", "WRITE"],
+        allowedNonDataSourceOperations: ["READ", "WRITE", "CREATE", "OWN"],
+      },
+    }),
+  s3: z
+    .strictObject({
+      principalMode: S3PrincipalMode.default("identity-center"),
+      /** With identity-center: grant to each directory user, or to one directory group per policy. */
+      identityCenterGrantee: z.enum(["user", "group"]).default("group"),
+      /** The Identity Center identity store (`d-` and ten hex digits); required when directory groups are created. */
+      identityStoreId: z.string().regex(/^(d-[0-9a-f]{10}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/, { message: "must be an identity store id such as `d-9067a1b2c3`" }).optional(),
+      /** The AWS account of the S3 Access Grants instance; required as soon as an S3 data source exists. */
+      accountId: z.string().regex(/^\d{12}$/, { message: "must be a 12-digit AWS account id" }).optional(),
+      /** The Identity Center instance the Access Grants instance is associated with (`arn:aws:sso:::instance/ssoins-…`). */
+      identityCenterArn: z.string().regex(/^arn:aws[a-z-]*:sso:::instance\/.+$/, { message: "must be an Identity Center instance ARN such as `arn:aws:sso:::instance/ssoins-7223a5b1c9e4d6f8`" }).optional(),
+      /** Shorthand for one location: the default location `s3://` registered under this id (usually `default`). */
+      accessGrantsLocationId: z.string().min(1).optional(),
+      /** The registered Access Grants locations; each grant goes to the longest scope that holds its data source. */
+      locations: z.array(S3Location).default([]),
+      /** Create the Access Grants instance (associated with `identityCenterArn`) and register `locations` in the estate. */
+      manageInstance: z.boolean().default(false),
+      /** The hard IAM quota: roles per AWS account. */
+      maxRolesPerAccount: z.number().int().positive().default(5000),
+    })
+    .default({
+      principalMode: "identity-center",
+      identityCenterGrantee: "group",
+      locations: [],
+      manageInstance: false,
+      maxRolesPerAccount: 5000,
+    }),
+  identities: z
+    .strictObject({
+      /**
+       * A subscribed user without an identity on a platform cannot be granted access there:
+       * `error` refuses the plan, `skip` leaves the user out with a warning.
+       */
+      onMissing: z.enum(["error", "skip"]).default("error"),
+    })
+    .default({ onMissing: "error" }),
+  databricks: z
+    .strictObject({
+      /**
+       * The numeric id of the workspace that Unity Catalog grants go through and that Spark policy
+       * groups are assigned to, when these are made through an account-level provider.
+       */
+      workspaceId: z
+        .string()
+        .regex(/^\d+$/, { message: "must be the numeric workspace id, e.g. `1234567890123456`" })
+        .optional(),
+    })
+    .default({}),
+  databricksSpark: z
+    .strictObject({
+      /**
+       * Manage table ACLs with the authoritative `databricks.SqlPermissions` (revokes every grant
+       * accessplane does not make on each table and database it touches) instead of per-principal
+       * GRANT and REVOKE.
+       */
+      authoritative: z.boolean().default(false),
+    })
+    .default({ authoritative: false }),
+  viewBased: z
+    .strictObject({
+      /** Schema (Redshift, Synapse) that holds managed views and the entitlements table. */
+      managedSchema: z.string().default("accessplane"),
+      /** Suffix of BigQuery's mirrored datasets. */
+      bigqueryDatasetSuffix: z.string().default("_accessplane"),
+      /**
+       * Synapse: the owner of the managed schema (`CREATE SCHEMA ... AUTHORIZATION`). T-SQL views
+       * reach their source through ownership chaining, so it must be the sources' owner.
+       */
+      synapseSchemaOwner: z.string().min(1).default("dbo"),
+    })
+    .default({ managedSchema: "accessplane", bigqueryDatasetSuffix: "_accessplane", synapseSchemaOwner: "dbo" }),
+});
+/** The platform configuration. */
+export type Config = z.infer<typeof Config>;
+
+// ---------------------------------------------------------------------------------------------
+// Project file
+
+/** What a project file (`accessplane.yaml`) adds to the platform configuration: where the estate is. */
+export const ProjectKeys = {
+  /** Policy files: a directory or one file, relative to the project file. */
+  policies: z.string().min(1).optional(),
+  /** Inventory files: a directory or one file, relative to the project file. */
+  inventory: z.string().min(1).optional(),
+  /** A separate platform configuration file, relative to the project file (instead of inline keys). */
+  config: z.string().min(1).optional(),
+};
+
+/** A project file: the platform configuration (inline) plus the paths of the estate's files. */
+export const ProjectFile = Config.extend(ProjectKeys);
+/** A project file's contents. */
+export type ProjectFile = z.infer<typeof ProjectFile>;

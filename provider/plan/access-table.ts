@@ -1,0 +1,275 @@
+/**
+ * The plan's effective access as a columnar table: a few bytes per (user, data source) in typed
+ * columns, sorted by user then data source, with entry objects built only when asked for.
+ */
+import type { DataSource } from "../model/schema";
+import type { Target } from "../platforms/types";
+import { NO_EXTRAS, type PrivilegeTables } from "./privileges";
+import type { AccessEntry } from "./types";
+
+/**
+ * What one principal grants, in index form: data-source indexes ascending (cohorts list data sources
+ * sorted by id), with each one's interned privilege list and whether it is write access.
+ */
+export interface Bucket {
+  /** Merges two interned privilege lists under the bucket's platform rule. */
+  readonly merge: (x: number, y: number) => number;
+  /** The policy's index in the plan's sorted policy names (-1 for a staged preview). */
+  readonly policy: number;
+  readonly d: number[];
+  readonly priv: number[];
+  readonly write: boolean[];
+}
+
+/** One user's membership of a bucket, until `exp` (epoch milliseconds; Infinity: no end). */
+export interface Holding {
+  b: Bucket;
+  exp: number;
+}
+
+/** The access one (user, data source) pair holds, as the table stores it. */
+export interface HeldAccess {
+  /** Interned privilege list id. */
+  priv: number;
+  write: boolean;
+  exp: number;
+  policies: readonly string[];
+}
+
+/** Access entries as typed columns, with the lookups the plan needs. */
+export class AccessTable {
+  private readonly cols = new EntryColumns();
+  private readonly singlePolicy: string[][] = [];
+  /** Policy-set ids below `policyNames.length` are single policies; above, indexes into this list. */
+  private readonly policyLists: string[][];
+  private userStart: Int32Array | undefined;
+
+  /**
+   * Folds each user's holdings (`holdings[u]`, users by index) into one entry per (user, data
+   * source): privileges merged, write if any holding writes, the latest expiry, every policy.
+   */
+  constructor(
+    private readonly userIds: readonly string[],
+    private readonly sources: readonly DataSource[],
+    private readonly policyNames: readonly string[],
+    private readonly tables: PrivilegeTables,
+    holdings: readonly (readonly Holding[] | undefined)[],
+  ) {
+    this.policyLists = policyNames.map(() => []);
+    this.fill(holdings);
+  }
+
+  /** The number of entries. */
+  get length(): number {
+    return this.cols.length;
+  }
+
+  // Per user, contributions accumulate in scratch columns indexed by data source (stamped with the
+  // user, so nothing is cleared between users); the touched indexes are then sorted.
+  private fill(holdings: readonly (readonly Holding[] | undefined)[]): void {
+    const nD = this.sources.length;
+    const cols = this.cols;
+    const stamp = new Int32Array(nD).fill(-1);
+    const sPriv = new Int32Array(nD);
+    const sPol = new Int32Array(nD);
+    const sWrite = new Uint8Array(nD);
+    const sExp = new Float64Array(nD);
+    const morePols = new Map<number, number[]>();
+    // Stamped with user + 1 when an entry has more than one policy (rare): no map lookup otherwise.
+    const hasMore = new Int32Array(nD);
+    // Policy lists repeat across millions of entries: share them.
+    const policySetIds = new Map<string, number>();
+    let touched = new Int32Array(64);
+    for (let u = 0; u < holdings.length; u++) {
+      const list = holdings[u];
+      if (!list) continue;
+      let n = 0;
+      for (const { b, exp } of list) {
+        for (let i = 0; i < b.d.length; i++) {
+          const d = b.d[i]!;
+          if (stamp[d] !== u) {
+            stamp[d] = u;
+            sPriv[d] = b.priv[i]!;
+            sPol[d] = b.policy;
+            sWrite[d] = b.write[i] ? 1 : 0;
+            sExp[d] = exp;
+            if (n === touched.length) {
+              const t = new Int32Array(n * 2);
+              t.set(touched);
+              touched = t;
+            }
+            touched[n++] = d;
+          } else {
+            if (sPriv[d] !== b.priv[i]) sPriv[d] = b.merge(sPriv[d]!, b.priv[i]!);
+            if (b.write[i]) sWrite[d] = 1;
+            if (exp > sExp[d]!) sExp[d] = exp;
+            if (sPol[d] !== b.policy) {
+              if (hasMore[d] !== u + 1) {
+                hasMore[d] = u + 1;
+                morePols.set(d, [b.policy]);
+              } else {
+                const more = morePols.get(d)!;
+                if (!more.includes(b.policy)) more.push(b.policy);
+              }
+            }
+          }
+        }
+      }
+      const order = touched.subarray(0, n).sort();
+      cols.reserve(n);
+      for (let j = 0; j < n; j++) {
+        const d = order[j]!;
+        let pol: number;
+        if (hasMore[d] !== u + 1) pol = sPol[d]!;
+        else {
+          const ids = [sPol[d]!, ...morePols.get(d)!].sort((x, y) => x - y);
+          const k = ids.join(",");
+          pol = policySetIds.get(k) ?? policySetIds.set(k, this.policyLists.push(ids.map((i) => this.policyNames[i]!)) - 1).get(k)!;
+          morePols.delete(d);
+        }
+        cols.push(u, d, sPriv[d]!, sWrite[d]!, pol, sExp[d]!);
+      }
+    }
+  }
+
+  private policiesOf(pol: number): string[] {
+    return pol < this.policyNames.length ? (this.singlePolicy[pol] ??= [this.policyNames[pol]!]) : this.policyLists[pol]!;
+  }
+
+  /**
+   * Every entry, by user then data source. Entries on one object share its parents, and entries with
+   * equal privileges on objects of one table class share the list and the extras: treat them as read-only.
+   */
+  entries(): AccessEntry[] {
+    const { cols, sources, tables, userIds } = this;
+    const nD = sources.length;
+    const targets: (Target | undefined)[] = new Array(nD);
+    const parentsByIdx: AccessEntry["parents"][] = new Array(nD);
+    // Extras depend on the table class and the privileges: the last pair is cached per object.
+    const extrasAt: (Record<string, unknown> | undefined)[] = new Array(nD);
+    const extrasPrivAt = new Int32Array(nD).fill(-1);
+    const extrasClass = new Int32Array(nD).fill(-1);
+    const isoOf = new Map<number, string>();
+    const out: AccessEntry[] = new Array(cols.length);
+    for (let i = 0; i < cols.length; i++) {
+      const d = cols.d[i]!;
+      const ds = sources[d]!;
+      let t = targets[d];
+      if (!t) {
+        targets[d] = t = tables.target(ds);
+        parentsByIdx[d] = t.parents.map((p) => ({ object: p.object, privileges: [...p.privileges] }));
+      }
+      const priv = cols.priv[i]!;
+      let extras = extrasAt[d];
+      if (extrasPrivAt[d] !== priv || extras === undefined) {
+        let cls = extrasClass[d]!;
+        if (cls < 0) extrasClass[d] = cls = tables.tableClass(ds);
+        extrasAt[d] = extras = tables.extras(ds, cls, priv);
+        extrasPrivAt[d] = priv;
+      }
+      const entry: AccessEntry = {
+        user: userIds[cols.u[i]!]!,
+        dataSource: ds.id,
+        platform: ds.platform,
+        objectType: ds.objectType,
+        access: cols.write[i] ? "write" : "read",
+        privileges: tables.lists.get(priv) as string[],
+        parents: parentsByIdx[d]!,
+        policies: this.policiesOf(cols.pol[i]!),
+        object: t.object,
+      };
+      // Most platforms have no extras; spreading an empty object still costs per entry.
+      if (extras !== NO_EXTRAS) Object.assign(entry, extras);
+      const exp = cols.exp[i]!;
+      if (exp !== Infinity) entry.expiresAt = isoOf.get(exp) ?? isoOf.set(exp, new Date(exp).toISOString()).get(exp)!;
+      out[i] = entry;
+    }
+    return out;
+  }
+
+  /** The access user `u` holds on data source `d` (both by index), if any: a binary search in the user's run. */
+  at(u: number, d: number): HeldAccess | undefined {
+    const cols = this.cols;
+    if (!this.userStart) {
+      const start = new Int32Array(this.userIds.length + 1);
+      for (let i = 0; i < cols.length; i++) start[cols.u[i]! + 1]!++;
+      for (let k = 0; k < this.userIds.length; k++) start[k + 1]! += start[k]!;
+      this.userStart = start;
+    }
+    let lo = this.userStart[u]!;
+    let hi = this.userStart[u + 1]!;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const x = cols.d[mid]!;
+      if (x === d) return { priv: cols.priv[mid]!, write: cols.write[mid] === 1, exp: cols.exp[mid]!, policies: this.policiesOf(cols.pol[mid]!) };
+      if (x < d) lo = mid + 1;
+      else hi = mid;
+    }
+    return undefined;
+  }
+
+  /** The users holding access per data source id, for data sources on `platforms` only. */
+  holders(platforms: ReadonlySet<string>): Map<string, Set<string>> {
+    const { cols, sources, userIds } = this;
+    const holders = new Map<string, Set<string>>();
+    if (platforms.size === 0) return holders;
+    // One flag per data source, so the scan over every entry touches typed arrays only.
+    const flag = new Uint8Array(sources.length);
+    let any = false;
+    for (let d = 0; d < sources.length; d++) {
+      if (platforms.has(sources[d]!.platform)) {
+        flag[d] = 1;
+        any = true;
+      }
+    }
+    for (let i = 0; any && i < cols.length; i++) {
+      const d = cols.d[i]!;
+      if (!flag[d]) continue;
+      const id = sources[d]!.id;
+      const user = userIds[cols.u[i]!]!;
+      const set = holders.get(id);
+      if (set) set.add(user);
+      else holders.set(id, new Set([user]));
+    }
+    return holders;
+  }
+}
+
+/** Access entries as typed columns: a few bytes per (user, data source) instead of an object. */
+class EntryColumns {
+  length = 0;
+  u = new Int32Array(1024);
+  d = new Int32Array(1024);
+  priv = new Int32Array(1024);
+  write = new Uint8Array(1024);
+  pol = new Int32Array(1024);
+  exp = new Float64Array(1024);
+  /** Makes room for `n` more entries. */
+  reserve(n: number): void {
+    const need = this.length + n;
+    if (need <= this.u.length) return;
+    let cap = this.u.length;
+    while (cap < need) cap *= 2;
+    const grow = <T extends Int32Array | Uint8Array | Float64Array>(a: T, make: (n: number) => T): T => {
+      const b = make(cap);
+      b.set(a);
+      return b;
+    };
+    this.u = grow(this.u, (n) => new Int32Array(n));
+    this.d = grow(this.d, (n) => new Int32Array(n));
+    this.priv = grow(this.priv, (n) => new Int32Array(n));
+    this.write = grow(this.write, (n) => new Uint8Array(n));
+    this.pol = grow(this.pol, (n) => new Int32Array(n));
+    this.exp = grow(this.exp, (n) => new Float64Array(n));
+  }
+  /** Appends one entry (room must be reserved). */
+  push(u: number, d: number, priv: number, write: number, pol: number, exp: number): void {
+    const i = this.length++;
+    this.u[i] = u;
+    this.d[i] = d;
+    this.priv[i] = priv;
+    this.write[i] = write;
+    this.pol[i] = pol;
+    this.exp[i] = exp;
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * The access part of a plan diff: one change per (user, data source) whose access differs, by a
+ * merge-join of the two plans' sorted entries, and the guardrails and approvals behind each change.
+ */
+import type { AccessChange, AccessChangeKind, GuardrailCause } from "./diff-types";
+import { minus, sameList, sortedJoin } from "./join";
+import type { AccessEntry, Plan, PlanApproval } from "./types";
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Later of two expiries, where undefined means "never" (the latest). */
+const extends_ = (from: string | undefined, to: string | undefined) =>
+  from !== undefined && (to === undefined || Date.parse(to) > Date.parse(from));
+
+function accessChange(before: AccessEntry | undefined, after: AccessEntry | undefined, headNow: number): AccessChange | undefined {
+  const e = (after ?? before)!;
+  const kind: AccessChangeKind = !before ? "gained" : !after ? "lost" : "changed";
+  const privileges = {
+    added: minus(after?.privileges ?? [], before?.privileges ?? []),
+    removed: minus(before?.privileges ?? [], after?.privileges ?? []),
+  };
+  const policies = {
+    added: minus(after?.policies ?? [], before?.policies ?? []),
+    removed: minus(before?.policies ?? [], after?.policies ?? []),
+  };
+  const c: AccessChange = {
+    id: `${e.user}|${e.dataSource}`,
+    kind,
+    user: e.user,
+    dataSource: e.dataSource,
+    platform: e.platform,
+    objectType: e.objectType,
+    ...(before ? { before } : {}),
+    ...(after ? { after } : {}),
+    privileges,
+    policies,
+    responsible: [...(after ?? before)!.policies].sort(cmp),
+    widens: false,
+  };
+  if (before && after) {
+    if (before.access !== after.access) c.access = { from: before.access, to: after.access };
+    if (before.expiresAt !== after.expiresAt) {
+      c.expiry = {
+        ...(before.expiresAt !== undefined ? { from: before.expiresAt } : {}),
+        ...(after.expiresAt !== undefined ? { to: after.expiresAt } : {}),
+      };
+    }
+    const same =
+      !c.access &&
+      !c.expiry &&
+      privileges.added.length === 0 &&
+      privileges.removed.length === 0 &&
+      policies.added.length === 0 &&
+      policies.removed.length === 0 &&
+      before.object === after.object;
+    if (same) return undefined;
+  }
+  if (kind === "lost" && before!.expiresAt !== undefined && Date.parse(before!.expiresAt) <= headNow) c.expired = true;
+  c.widens =
+    kind === "gained" ||
+    privileges.added.length > 0 ||
+    c.access?.to === "write" ||
+    (kind === "changed" && extends_(before!.expiresAt, after!.expiresAt));
+  return c;
+}
+
+/**
+ * The order of a plan's access entries: ordinal (`<`, as build.ts sorts users and data sources, never
+ * `localeCompare`) by user id, then by data-source id.
+ */
+function compareEntries(a: AccessEntry, b: AccessEntry): number {
+  const au = a.user;
+  const bu = b.user;
+  if (au !== bu) return au < bu ? -1 : 1;
+  const ad = a.dataSource;
+  const bd = b.dataSource;
+  return ad === bd ? 0 : ad < bd ? -1 : 1;
+}
+
+/** The entries sorted (stably) by user then data source; a key met twice keeps its last entry, as a Map would. */
+function normalised(access: readonly AccessEntry[]): AccessEntry[] {
+  const out: AccessEntry[] = [];
+  for (const e of [...access].sort(compareEntries)) {
+    if (out.length > 0 && compareEntries(out[out.length - 1]!, e) === 0) out[out.length - 1] = e;
+    else out.push(e);
+  }
+  return out;
+}
+
+/**
+ * True when `accessChange` would find nothing to report, checked without allocating: the same access,
+ * expiry and object, and the same privileges and policies element by element. False only means
+ * "maybe changed": `accessChange` then decides (it compares privileges and policies as sets). As
+ * `accessChange` does, it leaves parents and platform extras (`operations`, `accessLevel`, `actions`) out.
+ */
+const unchanged = (b: AccessEntry, a: AccessEntry) =>
+  b.access === a.access &&
+  b.expiresAt === a.expiresAt &&
+  b.object === a.object &&
+  sameList(b.privileges, a.privileges) &&
+  sameList(b.policies, a.policies);
+
+/**
+ * Access changes by a merge-join of the two plans' entries, which `buildPlan` sorts by user then data
+ * source: a change object is built only for an entry on one side alone or a pair that differs. Gains,
+ * then changes, then losses, each list in (user, data source) order as the join produces it.
+ * Undefined when either side is out of order.
+ */
+function mergeAccess(b: readonly AccessEntry[], a: readonly AccessEntry[], headNow: number): AccessChange[] | undefined {
+  const gained: AccessChange[] = [];
+  const changed: AccessChange[] = [];
+  const lost: AccessChange[] = [];
+  const joined = sortedJoin(b, a, compareEntries, {
+    both: (x, y) => {
+      if (unchanged(x, y)) return;
+      const c = accessChange(x, y, headNow);
+      if (c) changed.push(c);
+    },
+    baseOnly: (x) => lost.push(accessChange(x, undefined, headNow)!),
+    headOnly: (y) => gained.push(accessChange(undefined, y, headNow)!),
+  });
+  return joined ? gained.concat(changed, lost) : undefined;
+}
+
+/**
+ * The access changes from `base` to `head`. Plans from `buildPlan` are sorted, so one merge-join does
+ * it; entries out of order (a plan from elsewhere) are sorted first, so the result never depends on it.
+ */
+export function accessChanges(base: readonly AccessEntry[], head: readonly AccessEntry[], headNow: number): AccessChange[] {
+  return mergeAccess(base, head, headNow) ?? mergeAccess(normalised(base), normalised(head), headNow)!;
+}
+
+/**
+ * Names the causes of each change: guardrails of the head that block a policy the base granted
+ * through, or downgrade a policy to read; the approvals behind policies a change adds. Indexes only
+ * the (policy, user) pairs the changes ask about.
+ */
+export function blame(access: AccessChange[], head: Plan): void {
+  const want = new Set<string>();
+  const pairKey = (policy: string, user: string) => `${policy}\u0000${user}`;
+  for (const c of access) {
+    if (c.kind === "lost") for (const p of c.before!.policies) want.add(pairKey(p, c.user));
+    if (c.kind === "changed") {
+      for (const p of c.policies.removed) want.add(pairKey(p, c.user));
+      if (c.access?.to === "read") for (const p of c.after!.policies) want.add(pairKey(p, c.user));
+    }
+  }
+  const effects = new Map<string, { effect: GuardrailCause["effect"]; guardrails: string[]; dataSources: Set<string> }[]>();
+  if (want.size > 0) {
+    for (const e of head.guardrailEffects ?? []) {
+      let ds: Set<string> | undefined;
+      for (const u of e.users) {
+        const k = pairKey(e.policy, u);
+        if (!want.has(k)) continue;
+        ds ??= new Set(e.dataSources);
+        const l = effects.get(k);
+        const v = { effect: e.effect, guardrails: e.guardrails, dataSources: ds };
+        if (l) l.push(v);
+        else effects.set(k, [v]);
+      }
+    }
+  }
+  const causes = (policy: string, c: AccessChange, effect: GuardrailCause["effect"]): GuardrailCause[] =>
+    (effects.get(pairKey(policy, c.user)) ?? [])
+      .filter((e) => e.effect === effect && e.dataSources.has(c.dataSource))
+      .flatMap((e) => e.guardrails.map((guardrail) => ({ guardrail, effect, policy })));
+  const approvals = new Map((head.approvals ?? []).map((a) => [pairKey(a.policy, a.user), a]));
+  for (const c of access) {
+    const found: GuardrailCause[] = [];
+    const why: string[] = [];
+    const removed = c.kind === "lost" ? c.before!.policies : c.kind === "changed" ? c.policies.removed : [];
+    for (const p of removed) {
+      // Blocked by a read guardrail, or downgraded by a write one to a read that issues nothing here.
+      const blockedBy = causes(p, c, "blocked");
+      const g = blockedBy.length > 0 ? blockedBy : causes(p, c, "downgraded");
+      found.push(...g);
+      if (g.length > 0) why.push(...g.map((x) => x.guardrail));
+      else why.push(p);
+    }
+    if (c.kind === "changed" && c.access?.to === "read") {
+      for (const p of c.after!.policies) {
+        const g = causes(p, c, "downgraded");
+        found.push(...g);
+        why.push(...g.map((x) => x.guardrail));
+      }
+    }
+    if (found.length > 0) c.guardrails = found;
+    if (c.kind === "lost") c.responsible = [...new Set(why)].sort(cmp);
+    else if (c.kind === "changed") {
+      const all = [...new Set([...c.policies.added, ...why])].sort(cmp);
+      if (all.length > 0) c.responsible = all;
+    }
+    if (c.kind !== "lost") {
+      const added = c.kind === "gained" ? c.after!.policies : c.policies.added;
+      const mine = added.map((p) => approvals.get(pairKey(p, c.user))).filter((a): a is PlanApproval => a !== undefined);
+      if (mine.length > 0) c.approvals = mine;
+    }
+  }
+}
