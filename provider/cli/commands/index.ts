@@ -8,6 +8,20 @@ import { explainCommand } from "./explain";
 import { initCommand } from "./init";
 import { planCommand } from "./plan";
 import { validateCommand } from "./validate";
+import { approveCommand } from "./approve";
+import { codeownersCommand } from "./codeowners";
+import { requestCommand } from "./request";
+import { verifyApprovalsCommand } from "./verify-approvals";
 
 /** The commands, registered in this order. */
-export const COMMANDS: readonly RegisterCommand[] = [planCommand, validateCommand, diffCommand, explainCommand, initCommand];
+export const COMMANDS: readonly RegisterCommand[] = [
+  planCommand,
+  validateCommand,
+  diffCommand,
+  explainCommand,
+  requestCommand,
+  approveCommand,
+  verifyApprovalsCommand,
+  codeownersCommand,
+  initCommand,
+];
