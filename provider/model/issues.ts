@@ -63,6 +63,7 @@ export const ISSUE_CODES = {
   "selection-unbounded": { severity: "error", stage: "validate", meaning: "a data-source selection names neither data sources nor tags" },
   // Stewardship
   "unknown-domain": { severity: "error", stage: "validate", meaning: "a data source, policy or domain rule names a domain the inventory does not declare" },
+  "domain-rule-unknown-domain": { severity: "warning", stage: "validate", meaning: "a domain rule of the project file names a domain the inventory does not declare: no steward approves for its data sources" },
   "duplicate-domain": { severity: "error", stage: "validate", meaning: "two domains have the same id" },
   "domain-escape": { severity: "error", stage: "validate", meaning: "a domain policy selects a data source of another domain, or of none" },
   "unknown-steward": { severity: "error", stage: "validate", meaning: "a domain steward or governance member is a misspelt user or an unknown group" },

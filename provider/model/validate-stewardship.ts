@@ -73,8 +73,16 @@ export function validateStewardship(estate: Estate, ctx: StewardshipContext, r: 
   };
   for (const d of inventory.dataSources) if (d.domain !== undefined && !domainIds.has(d.domain)) unknownDomain(d.domain, r.origins.item(d, ["domain"]));
   const st = config.stewardship;
+  // A rule for a domain the inventory does not declare places sources under no steward: they
+  // approve nothing there, so it is a warning (the configuration may serve several inventories).
   st?.domainRules.forEach((rule, i) => {
-    if (!domainIds.has(rule.domain)) unknownDomain(rule.domain, r.origins.config(["stewardship", "domainRules", i, "domain"]));
+    if (domainIds.has(rule.domain)) return;
+    const s = suggest(rule.domain, domainIds);
+    issues.push(
+      r.mk("warning", "domain-rule-unknown-domain", `domain rule places data sources in domain \`${rule.domain}\`, which the inventory does not declare`,
+        `${s ? `did you mean \`${s}\`? otherwise ` : ""}declare it under \`domains\` in the inventory; until then no steward approves for its data sources`,
+        r.origins.config(["stewardship", "domainRules", i, "domain"])),
+    );
   });
   if (st?.governance) principals(st.governance, (sub) => r.origins.config(["stewardship", "governance", ...sub]), "the governance team");
 

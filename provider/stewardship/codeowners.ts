@@ -98,7 +98,7 @@ export function codeowners(i: CodeownersInput): string {
     own(f.path, !other && domains.size === 1 && only !== undefined ? stewardsOf(only) : governance);
   }
   if (i.projectFile) own(i.projectFile, governance);
-  own(i.codeownersPath, governance);
+  if (!i.codeownersPath.startsWith("../")) own(i.codeownersPath, governance);
   lines.set(".github/workflows/", governance);
 
   const width = Math.max(...[...lines.keys()].map((p) => pattern(p).length));
