@@ -2,7 +2,7 @@
  * Edits a policy file in place through the `yaml` Document API, so that comments, key order, flow
  * or block style and blank lines survive: adding a pending request, and turning one into an approval.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, YAMLMap, YAMLSeq } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, stringify, type Document, type YAMLMap, type YAMLSeq } from "yaml";
 
 /** A policy file's documents and where one policy's mapping is in them. */
 interface Located {
@@ -14,25 +14,6 @@ interface Located {
 
 /** Thrown when the file cannot be edited as asked; the message says why. */
 export class EditError extends Error {}
-
-function locate(text: string, policyName: string): Located {
-  const docs = parseAllDocuments(text, { keepSourceTokens: false }) as Document.Parsed[];
-  if (!Array.isArray(docs)) throw new EditError("the file holds no YAML document");
-  for (const [di, doc] of docs.entries()) {
-    if (doc.errors.length > 0) throw new EditError(`the file does not parse: ${doc.errors[0]!.message.split("\n")[0]}`);
-    const base: (string | number)[] = docs.length > 1 ? [di] : [];
-    const root = doc.contents;
-    if (!isMap(root)) continue;
-    const list = root.get("policies", true);
-    const candidates: [unknown, (string | number)[]][] = isSeq(list)
-      ? list.items.map((item, i) => [item, [...base, "policies", i]])
-      : [[root, base]];
-    for (const [node, path] of candidates) {
-      if (isMap(node) && node.get("name") === policyName) return { docs, policy: node, path };
-    }
-  }
-  throw new EditError(`policy \`${policyName}\` is not in this file`);
-}
 
 function approvalMap(l: Located, policyName: string): YAMLMap {
   const subs = l.policy.get("subscribers", true);
@@ -80,20 +61,100 @@ export interface NewRequest {
   reason?: string | undefined;
 }
 
+/** Where the approval mapping of the policy is, in a parse that keeps positions. */
+function approvalAt(text: string, policyName: string): { approval: YAMLMap; lc: LineCounter } {
+  const lc = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lc }) as Document.Parsed[];
+  const l = locateIn(docs, policyName);
+  return { approval: approvalMap(l, policyName), lc };
+}
+
+function locateIn(docs: Document.Parsed[], policyName: string): Located {
+  for (const [di, doc] of docs.entries()) {
+    if (doc.errors.length > 0) throw new EditError(`the file does not parse: ${doc.errors[0]!.message.split("\n")[0]}`);
+    const base: (string | number)[] = docs.length > 1 ? [di] : [];
+    const root = doc.contents;
+    if (!isMap(root)) continue;
+    const list = root.get("policies", true);
+    const candidates: [unknown, (string | number)[]][] = isSeq(list) ? list.items.map((item, i) => [item, [...base, "policies", i]]) : [[root, base]];
+    for (const [node, path] of candidates) if (isMap(node) && node.get("name") === policyName) return { docs, policy: node, path };
+  }
+  throw new EditError(`policy \`${policyName}\` is not in this file`);
+}
+
+type Ranged = { range?: [number, number, number] | null };
+const rangeOf = (n: unknown): [number, number, number] | undefined => (n as Ranged | null)?.range ?? undefined;
+
+/** The offset where the line after the one holding `pos - 1` starts (a value's end is exclusive). */
+function afterLine(text: string, pos: number): number {
+  if (pos > 0 && text[pos - 1] === "\n") return pos;
+  const nl = text.indexOf("\n", pos);
+  return nl === -1 ? text.length : nl + 1;
+}
+const lineStart = (text: string, pos: number) => text.lastIndexOf("\n", pos - 1) + 1;
+const column = (text: string, pos: number) => pos - lineStart(text, pos);
+
+/** One block-sequence item, indented by `indent` columns, ending with a line break. */
+function itemText(entry: Record<string, string>, indent: number): string {
+  const pad = " ".repeat(indent);
+  return stringify([entry], { lineWidth: 0 })
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => pad + l + "\n")
+    .join("");
+}
+
+/**
+ * Appends an item to the sequence `key` of the policy's approval mapping by inserting text, so
+ * that every other byte of the file stays as written. A flow-style mapping or non-empty flow
+ * sequence is re-rendered through the Document API instead (comments still survive).
+ */
+function appendItem(text: string, policyName: string, key: "requests" | "approvals", entry: Record<string, string>): string {
+  const { approval } = approvalAt(text, policyName);
+  const seq = approval.get(key, true);
+  const firstKey = rangeOf((approval.items[0] as { key?: unknown } | undefined)?.key);
+  if (approval.flow || !firstKey || (isSeq(seq) && seq.flow && seq.items.length > 0)) return rerendered(text, policyName, key, entry);
+  const indent = column(text, firstKey[0]);
+  const withBreak = text.endsWith("\n") || text === "" ? text : text + "\n";
+  if (!seq) {
+    let end = 0;
+    for (const pair of approval.items) end = Math.max(end, rangeOf(pair.value)?.[1] ?? rangeOf(pair.key)?.[1] ?? 0);
+    const at = afterLine(withBreak, end);
+    return withBreak.slice(0, at) + `${" ".repeat(indent)}${key}:\n` + itemText(entry, indent + 2) + withBreak.slice(at);
+  }
+  const r = rangeOf(seq);
+  if (!isSeq(seq) || !r) throw new EditError(`\`${key}\` of policy \`${policyName}\` is not a list`);
+  if (seq.flow) {
+    // `key: []`: the empty flow list becomes a block list under the key.
+    const before = withBreak.slice(0, r[0]).replace(/[ \t]+$/, "");
+    const rest = withBreak.slice(r[1]);
+    const tail = rest.startsWith("\n") ? rest.slice(1) : rest;
+    return before + "\n" + itemText(entry, indent + 2) + tail;
+  }
+  const at = afterLine(withBreak, r[1]);
+  return withBreak.slice(0, at) + itemText(entry, column(withBreak, r[0])) + withBreak.slice(at);
+}
+
+/** The Document API rendering, for layouts that text insertion does not handle. */
+function rerendered(text: string, policyName: string, key: "requests" | "approvals", entry: Record<string, string>): string {
+  const docs = parseAllDocuments(text) as Document.Parsed[];
+  const l = locateIn(docs, policyName);
+  const approval = approvalMap(l, policyName);
+  const doc = l.docs.find((d) => containsNode(d, l.policy))!;
+  seqAt(doc, approval, key).items.push(doc.createNode(entry));
+  return render(l.docs);
+}
+
 /** The file's text with a pending request added to the policy, and the line it is at. */
 export function addRequest(text: string, policyName: string, req: NewRequest): { text: string; line: number | undefined } {
-  const l = locate(text, policyName);
-  const approval = approvalMap(l, policyName);
-  const doc = l.docs.find((d) => d.contents && containsNode(d, l.policy))!;
-  const requests = seqAt(doc, approval, "requests");
-  for (const item of requests.items) {
-    if (isMap(item) && item.get("user") === req.user) throw new EditError(`\`${req.user}\` already has a pending request to policy \`${policyName}\``);
-  }
+  const { approval } = approvalAt(text, policyName);
+  const requests = approval.get("requests", true);
+  if (isSeq(requests) && requests.items.some((item) => isMap(item) && item.get("user") === req.user))
+    throw new EditError(`\`${req.user}\` already has a pending request to policy \`${policyName}\``);
   const entry: Record<string, string> = { user: req.user, requestedAt: req.requestedAt };
   if (req.until !== undefined) entry.until = req.until;
   if (req.reason !== undefined) entry.reason = req.reason;
-  requests.items.push(doc.createNode(entry));
-  const out = render(l.docs);
+  const out = appendItem(text, policyName, "requests", entry);
   return { text: out, line: lineOf(out, policyName, "requests") };
 }
 
@@ -109,20 +170,32 @@ export interface Approved {
  * approval expires at `expiresAt` when given, else at the request's `until`, else never.
  */
 export function approveRequest(text: string, policyName: string, user: string, by: string, at: string, expiresAt?: string): Approved {
-  const l = locate(text, policyName);
-  const approval = approvalMap(l, policyName);
-  const doc = l.docs.find((d) => d.contents && containsNode(d, l.policy))!;
+  const { approval } = approvalAt(text, policyName);
   const requests = approval.get("requests", true);
   const index = isSeq(requests) ? requests.items.findIndex((it) => isMap(it) && it.get("user") === user) : -1;
   if (!isSeq(requests) || index < 0) throw new EditError(`\`${user}\` has no pending request to policy \`${policyName}\`: run \`accessplane request --policy ${policyName} --user ${user}\` first`);
   const req = requests.items[index] as YAMLMap;
   const until = expiresAt ?? (isScalar(req.get("until", true)) ? String(req.get("until")) : undefined);
-  requests.items.splice(index, 1);
-  if (requests.items.length === 0) approval.delete("requests");
-  const approvals = seqAt(doc, approval, "approvals");
+  // Remove the request: its lines, or the whole `requests:` key when it was the only one.
+  let out: string;
+  const pair = approval.items.find((p) => isScalar(p.key) && p.key.value === "requests");
+  const seqRange = rangeOf(requests);
+  const itemRange = rangeOf(req);
+  if (requests.flow || !seqRange || !itemRange || !pair) {
+    const docs = parseAllDocuments(text) as Document.Parsed[];
+    const l = locateIn(docs, policyName);
+    const a = approvalMap(l, policyName);
+    const seq = a.get("requests", true) as unknown as YAMLSeq;
+    seq.items.splice(index, 1);
+    if (seq.items.length === 0) a.delete("requests");
+    out = render(l.docs);
+  } else if (requests.items.length === 1) {
+    out = text.slice(0, lineStart(text, rangeOf(pair.key)![0])) + text.slice(afterLine(text, seqRange[1]));
+  } else {
+    out = text.slice(0, lineStart(text, itemRange[0])) + text.slice(afterLine(text, itemRange[1]));
+  }
   const entry: Approved["approval"] = { user, approvedBy: by, approvedAt: at, ...(until !== undefined ? { expiresAt: until } : {}) };
-  approvals.items.push(doc.createNode(entry));
-  const out = render(l.docs);
+  out = appendItem(out, policyName, "approvals", entry as unknown as Record<string, string>);
   return { text: out, line: lineOf(out, policyName, "approvals"), approval: entry };
 }
 

@@ -177,7 +177,8 @@ describe("accessplane verify-approvals on a git repository", () => {
       if (!throttled) {
         throttled = true;
         res.writeHead(429, { "retry-after": "1", "content-type": "application/json" });
-        return res.end(JSON.stringify({ message: "API rate limit exceeded" }));
+        res.end(JSON.stringify({ message: "API rate limit exceeded" }));
+        return;
       }
       const page2 = req.url!.includes("page=2");
       res.writeHead(200, {
