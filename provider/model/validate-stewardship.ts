@@ -4,18 +4,25 @@
  * (self-approval, `maxDuration`) and pending requests of approval policies.
  */
 import type { Issue, IssueCode } from "./issues";
-import type { Estate } from "./estate";
+import type { Estate, Locator } from "./estate";
 import type { Policy } from "./schema";
 import { approvalDefects, type StewardshipContext } from "./stewardship";
 import { suggest } from "./suggest";
-import type { Origins } from "./validate";
 
 type Origin = { file: string; path: (string | number)[] } | undefined;
+
+/** Maps estate objects back to where they were written (as the cross-reference checks do). */
+export interface StewardshipOrigins {
+  policy(p: Policy, sub: (string | number)[]): Origin;
+  item(x: object, sub: (string | number)[]): Origin;
+  config(sub: (string | number)[]): Origin;
+  locate: Locator;
+}
 
 /** What the cross-reference checks share with these: issue construction and the indexes. */
 export interface StewardshipReporter {
   mk(severity: Issue["severity"], code: IssueCode, message: string, help: string, origin: Origin): Issue;
-  origins: Origins;
+  origins: StewardshipOrigins;
   users: ReadonlyMap<string, unknown>;
   groups: ReadonlyMap<string, unknown>;
   /** Reports a user who is not in the inventory (a warning, or an error for a likely typo). */
