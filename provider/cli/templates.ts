@@ -446,6 +446,9 @@ name: access review
 on:
   pull_request:
     types: [opened, synchronize, reopened, labeled, unlabeled]
+  # A review submitted or dismissed re-runs the approvals check.
+  pull_request_review:
+    types: [submitted, dismissed]
   push:
     branches: [main]
   schedule:
@@ -460,6 +463,39 @@ concurrency:
   cancel-in-progress: \${{ github.event_name == 'pull_request' }}
 
 jobs:
+  # Make this job a required status check (branch protection): on GitHub anyone with read access can
+  # approve a pull request, so this check, not the approval, is the gate. It fails when CODEOWNERS
+  # no longer matches the stewards, and when an approval the pull request adds is not backed by an
+  # approving review of its approver (who is not the pull request's author).
+  approvals:
+    if: github.event_name == 'pull_request' || github.event_name == 'pull_request_review'
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read
+      pull-requests: read
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0 # verify-approvals reads the base branch from git
+
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 20
+          cache: npm
+
+      - name: Install
+        run: npm ci
+
+      - name: CODEOWNERS matches the stewards
+        run: npx accessplane codeowners --check
+
+      - name: Approvals are backed by reviews
+        env:
+          # Lists the pull request's reviews through the REST API; never printed.
+          GITHUB_TOKEN: \${{ secrets.GITHUB_TOKEN }}
+          BASE_REF: \${{ github.event.pull_request.base.ref }}
+        run: npx accessplane verify-approvals --base "origin/$BASE_REF"
+
   review:
     if: github.event_name == 'pull_request'
     runs-on: ubuntu-latest

@@ -61,6 +61,15 @@ export const ISSUE_CODES = {
   "policy-admits-nobody": { severity: "warning", stage: "validate", meaning: "a grant policy whose restriction admits no user of the inventory" },
   "selection-empty": { severity: "warning", stage: "validate", meaning: "a policy selects no data source" },
   "selection-unbounded": { severity: "error", stage: "validate", meaning: "a data-source selection names neither data sources nor tags" },
+  // Stewardship
+  "unknown-domain": { severity: "error", stage: "validate", meaning: "a data source, policy or domain rule names a domain the inventory does not declare" },
+  "domain-rule-unknown-domain": { severity: "warning", stage: "validate", meaning: "a domain rule of the project file names a domain the inventory does not declare: no steward approves for its data sources" },
+  "duplicate-domain": { severity: "error", stage: "validate", meaning: "two domains have the same id" },
+  "domain-escape": { severity: "error", stage: "validate", meaning: "a domain policy selects a data source of another domain, or of none" },
+  "unknown-steward": { severity: "error", stage: "validate", meaning: "a domain steward or governance member is a misspelt user or an unknown group" },
+  "self-approval": { severity: "error", stage: "validate", meaning: "an approval by the user it approves, in a policy that does not allow self-approval: it grants nothing" },
+  "approval-exceeds-max-duration": { severity: "error", stage: "validate", meaning: "an approval without expiry, or longer than its policy's `maxDuration`: it grants nothing" },
+  "approval-unverified": { severity: "error", stage: "validate", meaning: "`verify-approvals`: an approval added in a pull request is not backed by its approver's approving review" },
   // Configuration
   "trino-mapping-without-read": { severity: "error", stage: "validate", meaning: "a Trino access grant mapping does not include READ" },
   "trino-mapping-create": { severity: "error", stage: "validate", meaning: "a Trino access grant mapping includes CREATE, which no policy can grant" },

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { Estate, EstateOrigins, EstateSources, LoadResult, SourceFile } from "./estate";
 import { type Issue, dottedPath, sortIssues } from "./issues";
-import { Config, DataSource, Group, PolicyInput, SharedRole, User, ProjectFile, type Inventory, type Policy, type Restriction } from "./schema";
+import { Config, DataSource, Domain, Group, PolicyInput, SharedRole, User, ProjectFile, type Inventory, type Policy, type Restriction } from "./schema";
 import { mergePulledInventory, newTagsOf } from "./pulled";
 import { emptyRejected, validateEstate, type Rejected } from "./validate";
 import { parseYamlFile, type ParsedDoc } from "./yaml";
@@ -22,15 +22,25 @@ function parseYaml(src: SourceFile, index: SourceIndex, issues: Issue[]): Parsed
 
 function normaliseRestriction(s: PolicyInput["subscribers"]): Restriction | undefined {
   if (s.anyone) return { level: "anyone" };
-  if (s.approval) return { level: "approval", approvers: s.approval.approvers, approvals: s.approval.approvals };
+  if (s.approval) {
+    const a = s.approval;
+    return {
+      level: "approval",
+      approvers: a.approvers,
+      approvals: a.approvals,
+      ...(a.requests.length > 0 ? { requests: a.requests } : {}),
+      ...(a.allowSelfApproval ? { allowSelfApproval: true } : {}),
+      ...(a.maxDuration !== undefined ? { maxDuration: a.maxDuration } : {}),
+    };
+  }
   if (s.when) return { level: "conditions", when: s.when };
   if (s.users) return { level: "users", users: s.users.map((u) => ({ user: u.user, expiresAt: u.expiresAt })) };
   return undefined;
 }
 
-const INVENTORY_KINDS = ["users", "groups", "dataSources", "sharedRoles"] as const;
-const INVENTORY_ITEMS = { users: User, groups: Group, dataSources: DataSource, sharedRoles: SharedRole } as const;
-const INVENTORY_WHAT = { users: "a user", groups: "a group", dataSources: "a data source", sharedRoles: "a shared role" } as const;
+const INVENTORY_KINDS = ["users", "groups", "dataSources", "sharedRoles", "domains"] as const;
+const INVENTORY_ITEMS = { users: User, groups: Group, dataSources: DataSource, sharedRoles: SharedRole, domains: Domain } as const;
+const INVENTORY_WHAT = { users: "a user", groups: "a group", dataSources: "a data source", sharedRoles: "a shared role", domains: "a domain" } as const;
 
 /** An inventory file's outline: which lists it holds; the items are checked one by one. */
 const InventoryShell = z.strictObject({
@@ -39,6 +49,7 @@ const InventoryShell = z.strictObject({
   groups: z.array(z.unknown()).optional(),
   dataSources: z.array(z.unknown()).optional(),
   sharedRoles: z.array(z.unknown()).optional(),
+  domains: z.array(z.unknown()).optional(),
 });
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
@@ -146,7 +157,9 @@ export function parseEstate(sources: EstateSources): LoadResult {
             noteRejected(rejected, k, raw, () => index.source(d.file, [...p, "id"]));
             return;
           }
-          (inventory[k] as object[]).push(r.data);
+          // Domains are listed only when some file declares one, so estates without any are unchanged.
+          if (k === "domains") (inventory.domains ??= []).push(r.data as Domain);
+          else (inventory[k] as object[]).push(r.data);
           invOrigin.set(r.data, { file: d.file, path: p });
         });
       }
@@ -178,6 +191,7 @@ export function parseEstate(sources: EstateSources): LoadResult {
   inventory.groups.sort(byId);
   inventory.dataSources.sort(byId);
   inventory.sharedRoles.sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
+  inventory.domains?.sort(byId);
 
   const userOrigin = new Map<string, { file: string; path: (string | number)[] }>();
   for (const u of inventory.users) if (!userOrigin.has(u.id)) userOrigin.set(u.id, invOrigin.get(u)!);

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { Name } from "./schema-common";
+import { Stewardship } from "./schema-stewardship";
 
 /** S3 principal modes, best first (see the S3 provisioning best practices). */
 export const S3PrincipalMode = z.enum(["identity-center", "iam-role-per-user", "shared-iam-role"]);
@@ -42,6 +43,8 @@ export type S3Location = z.infer<typeof S3Location>;
 /** The platform configuration of an estate. */
 export const Config = z.strictObject({
   $schema: z.string().optional(),
+  /** Stewardship: the governance team and how data sources are placed in domains. */
+  stewardship: Stewardship.optional(),
   naming: z
     .strictObject({
       /** Prefix of generated Snowflake roles (upper case is conventional there). */

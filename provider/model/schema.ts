@@ -6,9 +6,11 @@
 import { z } from "zod";
 import { Instant, Name, OBJECT_TYPES, Platform, AccessType } from "./schema-common";
 import { S3PrincipalMode } from "./schema-config";
+import { AccessRequest, Domain, GithubLogin, GithubTeam, MaxDuration } from "./schema-stewardship";
 
 export * from "./schema-common";
 export * from "./schema-config";
+export * from "./schema-stewardship";
 
 // ---------------------------------------------------------------------------------------------
 // Conditions (ABAC)
@@ -49,17 +51,38 @@ export const Approval = z.strictObject({
 /** A recorded approval. */
 export type Approval = z.infer<typeof Approval>;
 
-/** Who may approve requests: named users and members of named groups. */
+/** Who may approve requests: named users, members of named groups, the selected data sources' owners, their domain's stewards. */
 export const Approvers = z.strictObject({
   users: z.array(Name).default([]),
   groups: z.array(Name).default([]),
+  /** An owner of every data source the policy selects may approve. */
+  owners: z.boolean().optional(),
+  /** A steward of the policy's domain (for a global policy: of every selected data source's domain) may approve. */
+  stewards: z.boolean().optional(),
 });
+
+/** Who may approve, as normalised on a policy. */
+export interface ApproverSet {
+  users: string[];
+  groups: string[];
+  owners?: boolean | undefined;
+  stewards?: boolean | undefined;
+}
 
 /** The restriction level: exactly one of `anyone`, `approval`, `when`, `users`. */
 export const Subscribers = z.strictObject({
   anyone: z.literal(true).optional(),
   approval: z
-    .strictObject({ approvers: Approvers, approvals: z.array(Approval).default([]) })
+    .strictObject({
+      approvers: Approvers,
+      approvals: z.array(Approval).default([]),
+      /** Pending requests: they grant nothing. */
+      requests: z.array(AccessRequest).default([]),
+      /** An approver may approve their own request (off by default: `self-approval` is an error). */
+      allowSelfApproval: z.boolean().default(false),
+      /** The longest an approval may last, as an ISO 8601 duration (`P90D`). */
+      maxDuration: MaxDuration.optional(),
+    })
     .optional(),
   when: Condition.optional(),
   users: z.array(SelectedUser).optional(),
@@ -68,7 +91,14 @@ export const Subscribers = z.strictObject({
 /** The normalised restriction level of a policy. */
 export type Restriction =
   | { level: "anyone" }
-  | { level: "approval"; approvers: { users: string[]; groups: string[] }; approvals: Approval[] }
+  | {
+      level: "approval";
+      approvers: ApproverSet;
+      approvals: Approval[];
+      requests?: AccessRequest[];
+      allowSelfApproval?: boolean;
+      maxDuration?: string;
+    }
   | { level: "conditions"; when: Condition }
   | { level: "users"; users: { user: string; expiresAt: string | undefined }[] };
 
@@ -102,6 +132,8 @@ export const PolicyInput = z.strictObject({
   state: z.enum(["active", "staged"]).default("active"),
   subscribers: Subscribers,
   dataSources: DataSourceSelection,
+  /** The policy's domain: it may select only that domain's data sources. Without one, the policy is global. */
+  domain: Name.optional(),
   /** S3 only: the policy knowingly grants to shared IAM roles (every user behind the role gains access). */
   acknowledgeSharedRole: z.boolean().default(false),
 });
@@ -165,6 +197,8 @@ export const Identities = z.strictObject({
       message: "must be an IAM member such as `user:alice@example.com`",
     })
     .optional(),
+  /** The user's GitHub login: it maps pull request reviews to the user and names the user in CODEOWNERS. */
+  github: GithubLogin.optional(),
 });
 /** A user's identities. */
 export type Identities = z.infer<typeof Identities>;
@@ -184,6 +218,8 @@ export type User = z.infer<typeof User>;
 export const Group = z.strictObject({
   id: Name,
   description: z.string().default(""),
+  /** The GitHub team of the group's members (`@org/team`), for CODEOWNERS. */
+  github: GithubTeam.optional(),
 });
 /** A group. */
 export type Group = z.infer<typeof Group>;
@@ -193,6 +229,8 @@ const base = {
   tags: z.array(Name).default([]),
   owners: z.array(Name).default([]),
   description: z.string().default(""),
+  /** The data source's domain; overrides the project file's `stewardship.domainRules`. */
+  domain: Name.optional(),
 };
 
 /** Where a table lives on platforms addressed as database.schema.table. */
@@ -293,6 +331,8 @@ export const InventoryFile = z.strictObject({
   dataSources: z.array(DataSource).default([]),
   /** IAM roles that several people can assume (shared-iam-role mode): role ARN -> users behind it. */
   sharedRoles: z.array(SharedRole).default([]),
+  /** Domains and their stewards. */
+  domains: z.array(Domain).optional(),
 });
 /** The merged inventory. */
 export type Inventory = z.infer<typeof InventoryFile>;

@@ -5,9 +5,11 @@
 import { type Issue, type IssueCode, dottedPath } from "./issues";
 import type { Policy, DataSource, DataSourceSelection, User } from "./schema";
 import type { Estate, Locator } from "./estate";
-import { isApprover, matches, walkConditions } from "./policy";
+import { matches, walkConditions } from "./policy";
 import { DataSourceIndex } from "./select";
 import { validateS3 } from "./validate-s3";
+import { approvalCounts, mayApprove, stewardshipContext } from "./stewardship";
+import { validateStewardship } from "./validate-stewardship";
 import { validateTrinoConfig } from "./validate-trino";
 import { didYouMean, suggest } from "./suggest";
 
@@ -89,6 +91,7 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, re
   dup(inventory.sharedRoles, (r) => r.arn, "shared role", "duplicate-shared-role", "arn");
 
   const dsIndex = new DataSourceIndex(inventory.dataSources);
+  const stewardship = stewardshipContext(inventory, config);
   const tags = new Set<string>();
   for (const d of inventory.dataSources) for (const t of d.tags) tags.add(t);
   // Data sources left out for their own errors: what they would have matched is not reported again.
@@ -175,7 +178,7 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, re
           absentUser(u, o([...base, "approvers", "users", i]), `${inPolicy} lists approver`, "their approvals grant nothing"),
       );
       r.approvers.groups.forEach((g, i) => groups.has(g) || unknownGroup(g, o([...base, "approvers", "groups", i])));
-      if (r.approvers.users.length === 0 && r.approvers.groups.length === 0) {
+      if (r.approvers.users.length === 0 && r.approvers.groups.length === 0 && !r.approvers.owners && !r.approvers.stewards) {
         issues.push(
           mk("error", "no-approvers", `policy \`${p.name}\` asks for approval but names no approvers`,
             "list approvers under `approval.approvers.users` or `approval.approvers.groups`", o([...base, "approvers"])),
@@ -188,7 +191,7 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, re
         if (!users.has(a.approvedBy))
           absentUser(a.approvedBy, o([...base, "approvals", i, "approvedBy"]), `${inPolicy} records an approval of \`${a.user}\` by`,
             "it grants nothing");
-        else if (!isApprover(a.approvedBy, r.approvers, users)) {
+        else if (!mayApprove(a.approvedBy, p, stewardship)) {
           issues.push(
             mk("error", "approval-by-non-approver",
               `\`${a.approvedBy}\` approved \`${a.user}\` but is not an approver of policy \`${p.name}\``,
@@ -268,7 +271,7 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, re
     } else if (r.approvals.length > 0) {
       // An approval policy without approvals is waiting for requests; with approvals, one must count.
       const counts = r.approvals.some(
-        (a) => rejected.users.has(a.user) || rejected.users.has(a.approvedBy) || (users.has(a.user) && isApprover(a.approvedBy, r.approvers, users)),
+        (a) => rejected.users.has(a.user) || rejected.users.has(a.approvedBy) || (users.has(a.user) && approvalCounts(p, a, users, stewardship)),
       );
       if (!counts) why = "none of its approvals is by an approver for a user in the inventory";
     }
@@ -306,6 +309,16 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, re
     return o ? { file: o.file, path: dottedPath(o.path), ...(line !== undefined ? { line } : {}) } : {};
   };
   issues.push(...validateTrinoConfig(config, (sub) => where(origins.config(sub))));
+  issues.push(
+    ...validateStewardship(estate, stewardship, {
+      mk: (severity, code, message, help, origin) => mk(severity, code, message, help, origin),
+      origins,
+      users,
+      groups,
+      absentUser,
+      rejectedGroups: rejected.groups,
+    }),
+  );
   issues.push(...validateS3(config, inventory, { config: (sub) => where(origins.config(sub)), item: (d, sub) => where(origins.item(d, sub)) }));
   return issues;
 }

@@ -13,6 +13,7 @@ import { CohortExpander, type PlanIndex } from "./principals";
 import { type PrivilegeTables, privilegeTables } from "./privileges";
 import type { AccessEntry, Plan, PlanApproval, Principal, StagedPolicy } from "./types";
 import type { Estate } from "../model/estate";
+import { pendingRequests } from "../model/stewardship";
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -78,6 +79,7 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
   // Entry objects are built on first use of `plan.access`: consumers that need principals only (the
   // Pulumi components) never pay for one object per (user, data source).
   let access: AccessEntry[] | undefined;
+  const requests = pendingRequests(estate);
   const plan: Plan = {
     version: 1,
     now: resolution.now,
@@ -95,6 +97,7 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
     blastRadius,
     issues: sortIssues(issues),
     approvals: approvalsOf(resolution),
+    ...(requests.length > 0 ? { requests } : {}),
     guardrailEffects: resolution.guardrailEffects.map((e) => ({ ...e, dataSources: e.dataSources.map((d) => d.id) })),
   };
   setAccessTable(plan, table);

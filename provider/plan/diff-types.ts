@@ -5,7 +5,7 @@
 import type { Issue } from "../model/issues";
 import type { AccessType, Platform } from "../model/schema";
 import type { Expiration } from "../resolve/resolve";
-import type { AccessEntry, BlastRadius, PlanApproval, PrincipalGrant, PrincipalMember, StagedPolicy } from "./types";
+import type { AccessEntry, BlastRadius, PlanApproval, PlanRequest, PrincipalGrant, PrincipalMember, StagedPolicy } from "./types";
 
 /** How one user's access to one data source changed. */
 export type AccessChangeKind = "gained" | "changed" | "lost";
@@ -156,6 +156,8 @@ export interface PlanDiff {
   expirations: UpcomingExpiration[];
   /** Approvals in force in the head but not the base, and the other way round (by policy, then user). */
   approvals: { added: PlanApproval[]; removed: PlanApproval[] };
+  /** Pending requests opened in the head, and requests of the base no longer pending (approved or withdrawn); absent when none. */
+  requests?: { added: PlanRequest[]; removed: PlanRequest[] };
   /** Issues in the head but not the base (by code and message). */
   newIssues: Issue[];
   /** Issues in the base that the head no longer has. */

@@ -16,7 +16,7 @@ import type {
 } from "./diff-types";
 import { blame, planAccessChanges } from "./diff-access";
 import { minus, sameList, sortedJoin } from "./join";
-import type { BlastRadius, Plan, PlanApproval, PrincipalGrant, PrincipalMember, StagedPolicy } from "./types";
+import type { BlastRadius, Plan, PlanApproval, PlanRequest, PrincipalGrant, PrincipalMember, StagedPolicy } from "./types";
 
 // Callers take the diff and its types from this module.
 export type * from "./diff-types";
@@ -225,6 +225,16 @@ function stagedChanges(base: Plan, head: Plan): StagedChanges {
   };
 }
 
+/** Pending requests added and removed (by policy, user and instant), only when there are some. */
+function requestChanges(base: Plan, head: Plan): { requests?: { added: PlanRequest[]; removed: PlanRequest[] } } {
+  const key = (q: PlanRequest) => `${q.policy}\u0000${q.user}\u0000${q.requestedAt}\u0000${q.until ?? ""}`;
+  const b = new Set((base.requests ?? []).map(key));
+  const h = new Set((head.requests ?? []).map(key));
+  const added = (head.requests ?? []).filter((q) => !b.has(key(q)));
+  const removed = (base.requests ?? []).filter((q) => !h.has(key(q)));
+  return added.length + removed.length > 0 ? { requests: { added, removed } } : {};
+}
+
 const approvalKey = (a: PlanApproval) => `${a.policy}\u0000${a.user}\u0000${a.approvedBy}\u0000${a.approvedAt}\u0000${a.expiresAt ?? ""}`;
 
 /** Approvals added and removed: one whose approver, instant or expiry changed is removed and added again. */
@@ -280,6 +290,7 @@ export function diffPlans(base: Plan, head: Plan): PlanDiff {
     staged: stagedChanges(base, head),
     expirations: head.expirations.map((x) => ({ ...x, new: !baseExp.has(expKey(x)) })),
     approvals: approvalChanges(base, head),
+    ...requestChanges(base, head),
     newIssues,
     resolvedIssues,
   };
@@ -298,6 +309,7 @@ export function isEmpty(diff: PlanDiff): boolean {
     diff.principals.length === 0 &&
     s.added.length + s.changed.length + s.removed.length === 0 &&
     diff.approvals.added.length + diff.approvals.removed.length === 0 &&
+    !diff.requests &&
     diff.newIssues.length === 0
   );
 }

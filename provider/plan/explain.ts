@@ -7,7 +7,7 @@
  */
 import type { Estate } from "../model/estate";
 import type { AccessType, Condition, DataSource, Identities, Platform, Policy, User } from "../model/schema";
-import { isApprover } from "../model/policy";
+import { approvalDefects, approversOf, mayApprove, stewardshipContext, type StewardshipContext } from "../model/stewardship";
 import { bind } from "../platforms";
 import { foldIdentifier } from "../platforms/types";
 import { type Subscription, inForce, matches, resolve } from "../resolve/resolve";
@@ -35,14 +35,30 @@ export interface ApprovalVerdict {
   expiresAt?: string;
   /** Whether the approver is allowed to approve for this policy. */
   mayApprove: boolean;
+  /** The approval rules it breaks (`self-approval`, `approval-exceeds-max-duration`): it then grants nothing. */
+  breaks?: string[];
   status: "in force" | "expired" | "not yet in force";
+}
+
+/** A pending request of the user: it grants nothing until approved. */
+export interface RequestVerdict {
+  requestedAt: string;
+  until?: string;
+  reason?: string;
+  /** The users who may approve it. */
+  approvers: string[];
 }
 
 /** How the policy's restriction level judged the user. */
 export type RestrictionVerdict =
   | { level: "anyone" }
   | { level: "conditions"; tree: ConditionNode }
-  | { level: "approval"; approvers: { users: string[]; groups: string[] }; approvals: ApprovalVerdict[] }
+  | {
+      level: "approval";
+      approvers: { users: string[]; groups: string[]; owners?: boolean; stewards?: boolean };
+      approvals: ApprovalVerdict[];
+      requests?: RequestVerdict[];
+    }
   | { level: "users"; selectedCount: number; selections: { expiresAt?: string; inForce: boolean }[] };
 
 /** What a grant policy that admits the user gives on one data source. */
@@ -119,7 +135,7 @@ function conditionNode(c: Condition, u: User): ConditionNode {
   return { op: "allOf", holds, children: c.allOf.map((x) => conditionNode(x, u)) };
 }
 
-function restrictionVerdict(p: Policy, u: User, usersById: ReadonlyMap<string, User>, now: number): RestrictionVerdict {
+function restrictionVerdict(p: Policy, u: User, ctx: StewardshipContext, now: number): RestrictionVerdict {
   const r = p.restriction;
   switch (r.level) {
     case "anyone":
@@ -134,20 +150,37 @@ function restrictionVerdict(p: Policy, u: User, usersById: ReadonlyMap<string, U
           .filter((s) => s.user === u.id)
           .map((s) => ({ ...(s.expiresAt !== undefined ? { expiresAt: s.expiresAt } : {}), inForce: inForce(now, undefined, s.expiresAt) })),
       };
-    case "approval":
+    case "approval": {
+      const requests = (r.requests ?? []).filter((q) => q.user === u.id);
+      const approvers = requests.length > 0 ? approversOf(p, ctx).filter((x) => x !== u.id || r.allowSelfApproval) : [];
       return {
         level: "approval",
         approvers: r.approvers,
         approvals: r.approvals
           .filter((a) => a.user === u.id)
-          .map((a) => ({
-            approvedBy: a.approvedBy,
-            approvedAt: a.approvedAt,
-            ...(a.expiresAt !== undefined ? { expiresAt: a.expiresAt } : {}),
-            mayApprove: isApprover(a.approvedBy, r.approvers, usersById),
-            status: inForce(now, a.approvedAt, a.expiresAt) ? "in force" : Date.parse(a.approvedAt) > now ? "not yet in force" : "expired",
-          })),
+          .map((a) => {
+            const breaks = approvalDefects(p, a).map((d) => d.code);
+            return {
+              approvedBy: a.approvedBy,
+              approvedAt: a.approvedAt,
+              ...(a.expiresAt !== undefined ? { expiresAt: a.expiresAt } : {}),
+              mayApprove: mayApprove(a.approvedBy, p, ctx),
+              ...(breaks.length > 0 ? { breaks } : {}),
+              status: inForce(now, a.approvedAt, a.expiresAt) ? "in force" : Date.parse(a.approvedAt) > now ? "not yet in force" : "expired",
+            };
+          }),
+        ...(requests.length > 0
+          ? {
+              requests: requests.map((q) => ({
+                requestedAt: q.requestedAt,
+                ...(q.until !== undefined ? { until: q.until } : {}),
+                ...(q.reason !== undefined ? { reason: q.reason } : {}),
+                approvers,
+              })),
+            }
+          : {}),
       };
+    }
   }
 }
 
@@ -162,6 +195,7 @@ export function explain(estate: Estate, userId: string, dataSourceId: string | u
   const inScope = (d: DataSource) => dataSourceId === undefined || d.id === dataSourceId;
 
   const resolution = resolve(estate, now);
+  const stewardship = stewardshipContext(inventory, estate.config);
   const nowMs = Date.parse(resolution.now);
   const plan = planFromResolution(estate, resolution);
   const passes = new Map(resolution.guardrails.map((g) => [g.policy.name, g.subscribers.some((s) => s.user === userId)]));
@@ -179,7 +213,7 @@ export function explain(estate: Estate, userId: string, dataSourceId: string | u
       file: p.file,
       admits: subscription !== undefined,
       ...(subscription ? { subscription } : {}),
-      restriction: restrictionVerdict(p, user, usersById, nowMs),
+      restriction: restrictionVerdict(p, user, stewardship, nowMs),
       dataSources: selected.map((d) => d.id),
       outcomes: [],
     };

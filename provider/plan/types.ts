@@ -95,6 +95,18 @@ export interface PlanApproval {
   expiresAt?: string;
 }
 
+/** A pending request for access through an approval policy: it grants nothing until approved. */
+export interface PlanRequest {
+  policy: string;
+  user: string;
+  requestedAt: string;
+  /** When the requester wants access to end. */
+  until?: string;
+  reason?: string;
+  /** The users who may approve it (sorted); the requester only when the policy allows self-approval. */
+  approvers: string[];
+}
+
 /** Subscribers of an active grant policy whom guardrails block or downgrade on some of its data sources. */
 export interface PlanGuardrailEffect {
   policy: string;
@@ -122,6 +134,8 @@ export interface Plan {
   issues: Issue[];
   /** Approvals in force, by policy then user (the diff shows who approved what, and until when). */
   approvals?: PlanApproval[];
+  /** Pending requests, by policy then user; absent when there are none. */
+  requests?: PlanRequest[];
   /** Who guardrails keep from what their policies select (the diff blames lost access on them). */
   guardrailEffects?: PlanGuardrailEffect[];
 }

@@ -7,9 +7,10 @@
  * resources grow as users + objects, and every member of a cohort has exactly the cohort's access.
  */
 import { createHash } from "node:crypto";
-import type { AccessType, DataSource, Inventory, Policy, User } from "../model/schema";
+import type { AccessType, Config, DataSource, Inventory, Policy, User } from "../model/schema";
 import { DataSourceIndex } from "../model/select";
-import { isApprover, matches } from "../model/policy";
+import { matches } from "../model/policy";
+import { approvalCounts, stewardshipContext, type StewardshipContext } from "../model/stewardship";
 import { type Bits, UserIndex, add as addBit, and, has, indexes as members } from "./bitset";
 
 /** Why a user is subscribed through a policy. */
@@ -106,6 +107,7 @@ export function subscribersOf(
   users: readonly User[],
   usersById: ReadonlyMap<string, User>,
   now: number,
+  stewardship?: StewardshipContext,
 ): Subscription[] {
   const r = policy.restriction;
   const out = new Map<string, Subscription>();
@@ -132,7 +134,9 @@ export function subscribersOf(
       for (const a of r.approvals) {
         if (!usersById.has(a.user)) continue;
         // An approval by someone who may not approve grants nothing, whatever else it says.
-        if (!isApprover(a.approvedBy, r.approvers, usersById)) continue;
+        // It also grants nothing when it breaks an approval rule (self-approval, a lifetime over
+        // `maxDuration`). Without a stewardship context, owners and stewards approve nothing.
+        if (!approvalCounts(policy, a, usersById, stewardship)) continue;
         if (!inForce(now, a.approvedAt, a.expiresAt)) continue;
         add({ user: a.user, approvedBy: a.approvedBy, approvedAt: a.approvedAt, ...(a.expiresAt !== undefined ? { expiresAt: a.expiresAt } : {}) });
       }
@@ -151,7 +155,7 @@ const shortHash = (s: string) => createHash("sha256").update(s).digest("hex").sl
  * result is exactly what per-user `subscribersOf` and id sets give (test/resolve/bitset.property.test.ts).
  */
 export function resolve(
-  estate: { policies: readonly Policy[]; inventory: Inventory },
+  estate: { policies: readonly Policy[]; inventory: Inventory; config?: Pick<Config, "stewardship"> },
   now: Date | string,
 ): Resolution {
   const nowMs = typeof now === "string" ? Date.parse(now) : now.getTime();
@@ -183,7 +187,7 @@ export function resolve(
     if (r.level === "anyone" || r.level === "conditions") {
       ({ subscribers, ranks } = admitted(r.level === "anyone" ? userIndex.all : userIndex.evaluate(r.when)));
     } else {
-      subscribers = subscribersOf(policy, users, usersById, nowMs);
+      subscribers = subscribersOf(policy, users, usersById, nowMs, stewardshipContext(inventory, estate.config));
       ranks = subscribers.map((s) => rankOf.get(s.user)!);
     }
     const pr: PolicyResolution = { policy, subscribers, dataSources: index.select(policy.dataSources) };

@@ -31,7 +31,8 @@ describe("examples/github-actions/access-review.yml", () => {
     expect(wf.on.pull_request).toEqual({ types: ["opened", "synchronize", "reopened", "labeled", "unlabeled"] });
     expect(wf.on.push).toEqual({ branches: ["main"] });
     expect(wf.on.schedule).toEqual([{ cron: expect.stringMatching(/^\S+ \S+ \* \* \*$/) }]);
-    expect(Object.keys(wf.jobs).sort()).toEqual(["deploy", "review"]);
+    expect(wf.on.pull_request_review).toEqual({ types: ["submitted", "dismissed"] });
+    expect(Object.keys(wf.jobs).sort()).toEqual(["approvals", "deploy", "review"]);
     expect(wf.env.ACK_LABEL).toBe("access-widening-approved");
   });
 
@@ -39,6 +40,19 @@ describe("examples/github-actions/access-review.yml", () => {
     expect(fs.readFileSync(FILE, "utf8")).toBe(WORKFLOW);
     expect(wf.env.ESTATE).toBeUndefined();
     expect(WORKFLOW).not.toMatch(/--policies|--inventory|--config|examples\//);
+  });
+
+  test("pull requests and reviews: CODEOWNERS is current and every added approval is backed by a review", () => {
+    const job = wf.jobs.approvals!;
+    expect(job.if).toBe("github.event_name == 'pull_request' || github.event_name == 'pull_request_review'");
+    expect(job.permissions).toEqual({ contents: "read", "pull-requests": "read" });
+    const script = runs(job.steps);
+    expect(script).toMatch(/^npx accessplane codeowners --check$/m);
+    expect(script).toMatch(/^npx accessplane verify-approvals --base "origin\/\$BASE_REF"$/m);
+    expect(job.steps.find((s) => s.run?.includes("verify-approvals"))!.env).toEqual({
+      GITHUB_TOKEN: "${{ secrets.GITHUB_TOKEN }}",
+      BASE_REF: "${{ github.event.pull_request.base.ref }}",
+    });
   });
 
   test("pull requests: npm ci, validate, markdown diff posted as a sticky comment, pulumi preview", () => {
@@ -83,7 +97,7 @@ describe("examples/github-actions/access-review.yml", () => {
     const lines = Object.values(wf.jobs)
       .flatMap((j) => runs(j.steps).split("\n"))
       .filter((l) => l.includes("npx accessplane"));
-    expect(lines.length).toBe(4);
+    expect(lines.length).toBe(6);
     for (const line of lines) {
       const words = line.replace(/\$ACK/g, "--ack").split(/\s+/);
       const command = words[words.indexOf("accessplane") + 1]!;

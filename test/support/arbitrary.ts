@@ -185,7 +185,9 @@ export function oracleAdmits(p: Policy, u: User, users: User[], now: number): bo
     const approver = users.find((x) => x.id === a.approvedBy);
     // Only someone in the inventory approves: an approval by a user who has left grants nothing.
     const mayApprove = !!approver && (r.approvers.users.includes(a.approvedBy) || approver.groups.some((g) => r.approvers.groups.includes(g)));
-    return mayApprove && Date.parse(a.approvedAt) <= now && (!a.expiresAt || Date.parse(a.expiresAt) > now);
+    // A self-approval grants nothing unless the policy allows it.
+    const notSelf = a.approvedBy !== a.user || !!r.allowSelfApproval;
+    return mayApprove && notSelf && Date.parse(a.approvedAt) <= now && (!a.expiresAt || Date.parse(a.expiresAt) > now);
   });
 }
 

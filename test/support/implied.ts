@@ -26,7 +26,7 @@ export function impliedAccess(resources: CapturedResource[], estate: Estate): Im
   const { users } = estate.inventory;
   // Resources carry names as the platforms store them: compare with the inventory's names folded alike.
   const dataSources = estate.inventory.dataSources.map((d) => ({ ...d, location: foldLocation(d.location, (ADAPTERS[d.platform] as PlatformAdapter).identifierCase.objects) })) as typeof estate.inventory.dataSources;
-  type Key = keyof (typeof users)[number]["identities"];
+  type Key = Exclude<keyof (typeof users)[number]["identities"], "github">;
   const userRule: Record<Key, CaseRule> = {
     snowflake: ADAPTERS.snowflake.identifierCase.users,
     databricks: ADAPTERS["databricks-unity-catalog"].identifierCase.users,

@@ -13,6 +13,10 @@ import { planCommand } from "./plan";
 import { reportCommand } from "./report";
 import { stacksCommand } from "./stacks";
 import { validateCommand } from "./validate";
+import { approveCommand } from "./approve";
+import { codeownersCommand } from "./codeowners";
+import { requestCommand } from "./request";
+import { verifyApprovalsCommand } from "./verify-approvals";
 
 /** The commands, registered in this order. */
 export const COMMANDS: readonly RegisterCommand[] = [
@@ -25,5 +29,9 @@ export const COMMANDS: readonly RegisterCommand[] = [
   inventoryCommand,
   auditCommand,
   adoptCommand,
+  requestCommand,
+  approveCommand,
+  verifyApprovalsCommand,
+  codeownersCommand,
   initCommand,
 ];

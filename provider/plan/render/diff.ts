@@ -6,6 +6,7 @@ import { formatIssue, type Issue } from "../../model/issues";
 import type { AccessChange, PlanDiff, PrincipalChange } from "../diff";
 import type { PlanApproval } from "../types";
 import { columns, issueSources, plain, type Style } from "./table";
+import { requestText } from "./plan";
 import { expiresPhrase, relativeDays, shortInstant } from "./time";
 
 /** What the two sides of a diff are, for headings. */
@@ -70,6 +71,14 @@ function cells(c: AccessChange, now: string) {
 function approvalPhrase(a: PlanApproval, now: string): string {
   const until = a.expiresAt ? `until ${shortInstant(a.expiresAt)}, ${expiresPhrase(now, a.expiresAt)}` : "never expires";
   return `approved by ${a.approvedBy} on ${shortInstant(a.approvedAt)}, ${until}`;
+}
+
+/** Requests opened and closed, as rows: sign, policy, user, what. */
+function requestRows(d: PlanDiff): string[][] {
+  return [
+    ...(d.requests?.added ?? []).map((q) => ["+", q.policy, q.user, requestText(q)]),
+    ...(d.requests?.removed ?? []).map((q) => ["-", q.policy, q.user, `no longer pending (approved or withdrawn); was ${requestText(q)}`]),
+  ];
 }
 
 /** Approvals added and removed, as rows: sign, policy, user, what. */
@@ -164,6 +173,11 @@ export function diffText(d: PlanDiff, labels: DiffLabels, s: Style = plain, o: {
     out.push("", s.bold("Approvals"));
     out.push(...columns(approvals.map(([sg, p, u, t]) => [sg === "+" ? s.green(sg) : s.red(sg!), p!, s.cyan(u!), t!]), "  "));
   }
+  const requests = requestRows(d);
+  if (requests.length) {
+    out.push("", s.bold("Pending requests (grant nothing until approved)"));
+    out.push(...columns(requests.map(([sg, p, u, t]) => [sg === "+" ? s.green(sg) : s.red(sg!), p!, s.cyan(u!), t!]), "  "));
+  }
   const staged = stagedRows(d);
   if (staged.length) {
     out.push("", s.bold("Staged policies (grant nothing yet)"));
@@ -254,6 +268,10 @@ export function diffMarkdown(d: PlanDiff, labels: DiffLabels): string {
   const approvals = approvalRows(d);
   if (approvals.length) {
     out.push("", `**Approvals** (${approvals.length})`, "", ...approvals.map(([sg, p, u, t]) => `- ${sg === "-" ? "−" : sg} ${code(p!)} ${md(u!)}: ${md(t!)}`));
+  }
+  const requests = requestRows(d);
+  if (requests.length) {
+    out.push("", `**Pending requests** (${requests.length}, grant nothing until approved)`, "", ...requests.map(([sg, p, u, t]) => `- ${sg === "-" ? "−" : sg} ${code(p!)} ${md(u!)}: ${md(t!)}`));
   }
   const staged = stagedRows(d);
   if (staged.length) {

@@ -46,18 +46,25 @@ function restrictionLines(r: RestrictionVerdict, v: PolicyVerdict, user: string,
       );
     }
     case "approval": {
-      const who = [...r.approvers.users.map((u) => `\`${u}\``), ...r.approvers.groups.map((g) => `members of \`${g}\``)].join(", ");
+      const who = [
+        ...r.approvers.users.map((u) => `\`${u}\``),
+        ...r.approvers.groups.map((g) => `members of \`${g}\``),
+        ...(r.approvers.owners ? ["the data sources' owners"] : []),
+        ...(r.approvers.stewards ? ["the domain's stewards"] : []),
+      ].join(", ");
       const out = [`${indent}${s.dim(`approvers: ${who || "none"}`)}`];
       if (r.approvals.length === 0) out.push(`${indent}${mark(false, s)} no approval recorded for ${user}`);
       for (const a of r.approvals) {
-        const ok = a.mayApprove && a.status === "in force";
+        const ok = a.mayApprove && a.status === "in force" && !a.breaks;
         const parts = [`approved by \`${a.approvedBy}\` on ${shortInstant(a.approvedAt)}`];
         if (!a.mayApprove) parts.push(`but \`${a.approvedBy}\` may not approve for \`${v.policy}\``);
+        for (const b of a.breaks ?? []) parts.push(b === "self-approval" ? "but it is a self-approval" : "but it lasts longer than the policy's `maxDuration`");
         if (a.status === "not yet in force") parts.push("not yet in force");
         else if (a.expiresAt !== undefined) parts.push(`until ${shortInstant(a.expiresAt)}, ${expiresPhrase(now, a.expiresAt)}`);
         else parts.push("without expiry");
         out.push(`${indent}${mark(ok, s)} ${parts.join(", ")}`);
       }
+      for (const q of r.requests ?? []) out.push(`${indent}${s.yellow("…")} ${requestPhrase(q)}`);
       return out;
     }
   }
@@ -160,4 +167,12 @@ export function explainText(e: Explanation, s: Style = plain): string {
 /** The explanation as JSON. */
 export function explainJson(e: Explanation): string {
   return JSON.stringify({ version: 1, ...e }, null, 2) + "\n";
+}
+
+/** "requested on 2026-11-20 until 2027-01-01 (quarterly close), pending: may approve `dan`, `eve`". */
+export function requestPhrase(q: { requestedAt: string; until?: string; reason?: string; approvers: string[] }): string {
+  const until = q.until !== undefined ? ` until ${shortInstant(q.until)}` : "";
+  const reason = q.reason !== undefined ? ` (${q.reason})` : "";
+  const who = q.approvers.length > 0 ? `may approve: ${q.approvers.map((a) => `\`${a}\``).join(", ")}` : "nobody may approve it";
+  return `requested on ${shortInstant(q.requestedAt)}${until}${reason}, pending (grants nothing); ${who}`;
 }

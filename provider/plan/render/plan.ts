@@ -2,7 +2,7 @@
  * Renderers of a plan: text for terminals, markdown for pull requests, JSON for tooling.
  */
 import { formatIssue, type Issue } from "../../model/issues";
-import type { AccessEntry, Plan } from "../types";
+import type { AccessEntry, Plan, PlanRequest } from "../types";
 import { columns, issueSources, plain, type Style } from "./table";
 import { expiresPhrase } from "./time";
 
@@ -20,6 +20,7 @@ export function planJson(plan: Plan, extra: Record<string, unknown> = {}): strin
     expirations: plan.expirations,
     blastRadius: plan.blastRadius,
     principals: plan.principals,
+    ...(plan.requests?.length ? { requests: plan.requests } : {}),
     ...extra,
   };
   return JSON.stringify(doc, null, 2) + "\n";
@@ -107,6 +108,12 @@ export function stagedLines(plan: Plan, s: Style = plain): string[] {
   return out;
 }
 
+/** The pending requests and who may approve each (a blank line first; none without any). */
+export function requestLines(plan: Plan, s: Style = plain): string[] {
+  if (!plan.requests?.length) return [];
+  return ["", s.bold("Pending requests (grant nothing until approved)"), ...columns(plan.requests.map((q) => [s.cyan(q.user), q.policy, requestText(q)]), "  ")];
+}
+
 /** The subscriptions that end after the plan's instant, soonest first (a blank line first; none without any). */
 export function expirationLines(plan: Plan, s: Style = plain): string[] {
   if (!plan.expirations.length) return [];
@@ -141,11 +148,19 @@ export function planText(plan: Plan, s: Style = plain, o: TextOptions = {}): str
   out.push(s.bold("Access per data source"));
   out.push(...accessPerDataSourceLines(plan.access, s));
   out.push(...stagedLines(plan, s));
+  out.push(...requestLines(plan, s));
   out.push(...expirationLines(plan, s));
   out.push(...issueLines(plan, s, o));
   out.push("");
   out.push(countsLine(plan));
   return out.join("\n") + "\n";
+}
+
+/** "requested 2026-11-20T09:00:00Z until 2027-01-01T00:00:00Z (quarterly close); may approve: dan, eve". */
+export function requestText(q: PlanRequest): string {
+  const until = q.until !== undefined ? ` until ${q.until}` : "";
+  const reason = q.reason !== undefined ? ` (${q.reason})` : "";
+  return `requested ${q.requestedAt}${until}${reason}; ${q.approvers.length ? `may approve: ${q.approvers.join(", ")}` : "nobody may approve it"}`;
 }
 
 const count = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
@@ -196,6 +211,12 @@ export function planMarkdown(plan: Plan): string {
   if (plan.staged.length) {
     out.push("");
     out.push("**Staged policies** (grant nothing yet): " + plan.staged.map((p) => `\`${p.policy}\` (${p.users.length} users, ${p.dataSources.length} data sources)`).join(", "));
+  }
+  if (plan.requests?.length) {
+    out.push("");
+    out.push(`**Pending requests** (${plan.requests.length}, grant nothing until approved)`);
+    out.push("");
+    for (const q of plan.requests) out.push(`- ${md(q.user)} → \`${q.policy}\`: ${md(requestText(q))}`);
   }
   if (plan.expirations.length) {
     out.push("");

@@ -18,6 +18,7 @@ import {
   expirationLines,
   issueLines,
   planMarkdown,
+  requestLines,
   stagedLines,
   type TextOptions,
 } from "./plan";
@@ -311,10 +312,12 @@ export function planViewText(plan: Plan, input: ViewInput, s: Style = plain, o: 
   if (view === "policies") {
     out.push(...policiesText(plan, input.ctx, s));
     out.push(...stagedLines(plan, s));
+    out.push(...requestLines(plan, s));
   }
   if (view === undefined || view === "summary" || view === "data-sources") out.push(...uncoveredText(input.uncovered, s));
   if (view === undefined) {
     out.push(...stagedLines(plan, s));
+    out.push(...requestLines(plan, s));
     out.push(...expirationLines(plan, s));
   }
   if (view === undefined || view === "users") {

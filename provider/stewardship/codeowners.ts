@@ -1,0 +1,116 @@
+/**
+ * The CODEOWNERS file of an estate: each policy file owned by its domain's stewards (the governance
+ * team for global policies), each inventory file that holds only one domain's data sources owned by
+ * that domain's stewards, and everything else (inventory files with users, groups, domains or
+ * several domains, the project file, CODEOWNERS itself and the workflows) by the governance team.
+ * Handles come from `identities.github` of users and `github` of groups. GitHub reads the last
+ * matching line (https://docs.github.com/en/repositories/managing-your-repositorys-settings-and-features/customizing-your-repository/about-code-owners).
+ */
+import { parseAllDocuments } from "yaml";
+import type { Estate } from "../model/estate";
+import { stewardshipContext } from "../model/stewardship";
+
+/** One file of the estate, by its path from the repository root (`/`-separated) and its text. */
+export interface EstateFile {
+  path: string;
+  text: string;
+}
+
+/** What CODEOWNERS is generated from. */
+export interface CodeownersInput {
+  estate: Estate;
+  /** Policy files: repository path of each policy's `file`. */
+  policyPath(file: string): string;
+  inventoryFiles: EstateFile[];
+  /** The project file's repository path, when there is one. */
+  projectFile?: string | undefined;
+  /** Where CODEOWNERS itself is (repository path). */
+  codeownersPath: string;
+}
+
+/** A CODEOWNERS pattern for one file: anchored at the root, with spaces and `#` escaped. */
+const pattern = (p: string) => "/" + p.replace(/^\/+/, "").replace(/([ #\\])/g, "\\$1");
+
+/** The CODEOWNERS text. */
+export function codeowners(i: CodeownersInput): string {
+  const { estate } = i;
+  const { inventory } = estate;
+  const ctx = stewardshipContext(inventory, estate.config);
+  const usersById = new Map(inventory.users.map((u) => [u.id, u]));
+  const groupsById = new Map(inventory.groups.map((g) => [g.id, g]));
+  const notes = new Set<string>();
+  const handles = (who: { users: string[]; groups: string[] } | undefined, what: string): string[] => {
+    if (!who) return [];
+    const out: string[] = [];
+    for (const u of who.users) {
+      const login = usersById.get(u)?.identities.github;
+      if (login) out.push(`@${login}`);
+      else notes.add(`# ${what}: user \`${u}\` has no identities.github`);
+    }
+    for (const g of who.groups) {
+      const team = groupsById.get(g)?.github;
+      if (team) out.push(team);
+      else notes.add(`# ${what}: group \`${g}\` has no github team`);
+    }
+    return [...new Set(out)].sort();
+  };
+  const governance = handles(estate.config.stewardship?.governance, "governance team");
+  const stewardsOf = (domain: string) => handles(ctx.domainsById.get(domain)?.stewards, `domain ${domain}`);
+
+  const lines = new Map<string, string[]>();
+  const own = (path: string, owners: string[]) => lines.set(path, owners.length > 0 ? owners : governance);
+
+  // Policy files: a file is owned by one domain's stewards only when every policy in it is of that domain.
+  const byFile = new Map<string, Set<string | undefined>>();
+  for (const p of estate.policies) {
+    const f = i.policyPath(p.file);
+    const set = byFile.get(f) ?? new Set();
+    set.add(p.domain);
+    byFile.set(f, set);
+  }
+  for (const [f, domains] of byFile) {
+    const [only] = [...domains];
+    own(f, domains.size === 1 && only !== undefined ? stewardsOf(only) : governance);
+  }
+
+  const dsDomain = new Map(inventory.dataSources.map((d) => [d.id, ctx.domainOf(d)]));
+  for (const f of i.inventoryFiles) {
+    const domains = new Set<string | undefined>();
+    let other = false;
+    try {
+      for (const doc of parseAllDocuments(f.text)) {
+        const v = doc.toJS() as Record<string, unknown> | null;
+        if (!v || typeof v !== "object") continue;
+        for (const [k, list] of Object.entries(v)) {
+          if (k === "$schema") continue;
+          if (k !== "dataSources" || !Array.isArray(list)) {
+            if (Array.isArray(list) && list.length === 0) continue;
+            other = true;
+            continue;
+          }
+          for (const d of list) domains.add(dsDomain.get(String((d as { id?: unknown })?.id)));
+        }
+      }
+    } catch {
+      other = true;
+    }
+    const [only] = [...domains];
+    own(f.path, !other && domains.size === 1 && only !== undefined ? stewardsOf(only) : governance);
+  }
+  if (i.projectFile) own(i.projectFile, governance);
+  if (!i.codeownersPath.startsWith("../")) own(i.codeownersPath, governance);
+  lines.set(".github/workflows/", governance);
+
+  const width = Math.max(...[...lines.keys()].map((p) => pattern(p).length));
+  const body = [...lines.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([p, owners]) => (owners.length ? `${pattern(p).padEnd(width)} ${owners.join(" ")}` : `# ${pattern(p)}: nobody (no governance team with GitHub handles)`));
+  return [
+    "# Generated by `accessplane codeowners`: do not edit. Regenerate after changing domains,",
+    "# stewards, the governance team or GitHub identities; CI runs `accessplane codeowners --check`.",
+    ...[...notes].sort(),
+    "",
+    ...body,
+    "",
+  ].join("\n");
+}
