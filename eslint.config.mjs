@@ -55,7 +55,8 @@ const CLOSURE_SYNTAX = [
       "`require` a driver or module inside the function that uses it, never at module level: the serialised provider then requires it in the provider host, and stays small.",
   },
   {
-    selector: ":matches(ClassDeclaration, ClassExpression)[superClass.name=/Error$/] > ClassBody:not(:has(MethodDefinition[kind='constructor']))",
+    selector:
+      ":matches(ClassDeclaration, ClassExpression)[superClass.name=/Error$/] > ClassBody:not(:has(MethodDefinition[kind='constructor']))",
     message:
       "An Error subclass in code a dynamic provider reaches needs a constructor that calls `initError(this, message)` last: serialised, `super(message)` leaves `this` without message or stack.",
   },
@@ -85,7 +86,8 @@ const PROGRAM_SIDE = "Program-side schema constants: provider code calls the bui
 // platforms/sql is plain generators: its types are plain TypeScript, and input schemas live in pulumi/dynamic.
 const SQL_NO_ZOD = {
   name: "zod",
-  message: "platforms/sql is plain generators: declare plain types here; zod input schemas live in pulumi/dynamic (schemas.ts, trino-schemas.ts).",
+  message:
+    "platforms/sql is plain generators: declare plain types here; zod input schemas live in pulumi/dynamic (schemas.ts, trino-schemas.ts).",
 };
 
 const SQL_NO_PULUMI = {

@@ -15,10 +15,15 @@ const estate = loadEstate("accessplane.yaml");
 for (const warning of estate.warnings) void pulumi.log.warn(formatIssue(warning));
 
 const cfg = new pulumi.Config("accessplane");
-const platforms = cfg.get("platforms")?.split(",").map((p) => p.trim()) as Platform[] | undefined;
+const platforms = cfg
+  .get("platforms")
+  ?.split(",")
+  .map((p) => p.trim()) as Platform[] | undefined;
 const fromStack = cfg.getBoolean("sliceFromStack") ? sliceOfStack(pulumi.getStack()) : undefined;
 if (cfg.getBoolean("sliceFromStack") && !fromStack) {
-  throw new Error(`stack \`${pulumi.getStack()}\` is not named as \`accessplane stacks\` names stacks; help: name it \`<platform>\` or \`<platform>-<index>-of-<count>\`, or unset accessplane:sliceFromStack`);
+  throw new Error(
+    `stack \`${pulumi.getStack()}\` is not named as \`accessplane stacks\` names stacks; help: name it \`<platform>\` or \`<platform>-<index>-of-<count>\`, or unset accessplane:sliceFromStack`,
+  );
 }
 const slice = platforms ? { platforms } : fromStack;
 const access = new AccessEstate("estate", {

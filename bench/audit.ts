@@ -30,11 +30,20 @@ const NOW = "2026-11-23T00:00:00Z";
 function estate() {
   const users = Array.from({ length: USERS }, (_, i) => `  - { id: u${i}, groups: [g${i % PLANNED}], identities: { snowflake: U${i} } }`);
   const groups = Array.from({ length: PLANNED }, (_, i) => `  - { id: g${i} }`);
-  const sources = Array.from({ length: TABLES }, (_, i) => `  - { id: t${i}, platform: snowflake, objectType: BASE TABLE, location: { database: DB, schema: S${i % 100}, table: T${i} }, tags: [k${i % PLANNED}] }`);
-  const policies = Array.from({ length: PLANNED }, (_, i) => `  - { name: p${i}, access: read, subscribers: { when: { group: g${i} } }, dataSources: { tags: { anyOf: [k${i}] } } }`);
+  const sources = Array.from(
+    { length: TABLES },
+    (_, i) =>
+      `  - { id: t${i}, platform: snowflake, objectType: BASE TABLE, location: { database: DB, schema: S${i % 100}, table: T${i} }, tags: [k${i % PLANNED}] }`,
+  );
+  const policies = Array.from(
+    { length: PLANNED },
+    (_, i) => `  - { name: p${i}, access: read, subscribers: { when: { group: g${i} } }, dataSources: { tags: { anyOf: [k${i}] } } }`,
+  );
   const r = parseEstate({
     policies: [{ path: "p.yaml", content: `policies:\n${policies.join("\n")}\n` }],
-    inventory: [{ path: "i.yaml", content: `users:\n${users.join("\n")}\ngroups:\n${groups.join("\n")}\ndataSources:\n${sources.join("\n")}\n` }],
+    inventory: [
+      { path: "i.yaml", content: `users:\n${users.join("\n")}\ngroups:\n${groups.join("\n")}\ndataSources:\n${sources.join("\n")}\n` },
+    ],
   });
   if (!r.estate) throw new Error(JSON.stringify(r.issues.slice(0, 3)));
   return r.estate;
@@ -53,8 +62,15 @@ function recorded(plan: ReturnType<typeof planFromResolution>): Record<string, C
       for (const par of g.parents) parents.add(`${par.object}\0${par.privileges.join(",")}`);
     }
     for (const k of parents) {
-      const parts = k.split("\0")[0]!.split(".").map((x) => x.slice(1, -1));
-      roles.push(parts.length === 1 ? ["USAGE", "DATABASE", parts[0]!, null, null, "ROLE", p.name, "ACCESSPLANE_ADMIN"] : ["USAGE", "SCHEMA", parts[1]!, parts[0]!, null, "ROLE", p.name, "ACCESSPLANE_ADMIN"]);
+      const parts = k
+        .split("\0")[0]!
+        .split(".")
+        .map((x) => x.slice(1, -1));
+      roles.push(
+        parts.length === 1
+          ? ["USAGE", "DATABASE", parts[0]!, null, null, "ROLE", p.name, "ACCESSPLANE_ADMIN"]
+          : ["USAGE", "SCHEMA", parts[1]!, parts[0]!, null, "ROLE", p.name, "ACCESSPLANE_ADMIN"],
+      );
     }
   }
   for (let r = PLANNED; r < PRINCIPALS; r++)
@@ -80,12 +96,19 @@ async function serve(data: Record<string, Cell[][]>): Promise<{ url: string; clo
       if (req.method === "POST") {
         const { statement } = JSON.parse(body) as { statement: string };
         const rows = statement.includes("GRANTS_TO_ROLES") ? data.GRANTS_TO_ROLES! : data.GRANTS_TO_USERS!;
-        const cols = statement.includes("GRANTS_TO_ROLES") ? ["PRIVILEGE", "GRANTED_ON", "NAME", "TABLE_CATALOG", "TABLE_SCHEMA", "GRANTED_TO", "GRANTEE_NAME", "GRANTED_BY"] : ["ROLE", "GRANTED_TO", "GRANTEE_NAME", "GRANTED_BY"];
+        const cols = statement.includes("GRANTS_TO_ROLES")
+          ? ["PRIVILEGE", "GRANTED_ON", "NAME", "TABLE_CATALOG", "TABLE_SCHEMA", "GRANTED_TO", "GRANTEE_NAME", "GRANTED_BY"]
+          : ["ROLE", "GRANTED_TO", "GRANTEE_NAME", "GRANTED_BY"];
         const handle = `h${n++}`;
         handles.set(handle, rows);
         const parts = Math.max(1, Math.ceil(rows.length / PARTITION));
         answer = {
-          resultSetMetaData: { numRows: rows.length, format: "jsonv2", rowType: cols.map((name) => ({ name, type: "text" })), partitionInfo: Array.from({ length: parts }, (_, i) => ({ rowCount: Math.min(PARTITION, rows.length - i * PARTITION) })) },
+          resultSetMetaData: {
+            numRows: rows.length,
+            format: "jsonv2",
+            rowType: cols.map((name) => ({ name, type: "text" })),
+            partitionInfo: Array.from({ length: parts }, (_, i) => ({ rowCount: Math.min(PARTITION, rows.length - i * PARTITION) })),
+          },
           data: rows.slice(0, PARTITION),
           statementHandle: handle,
           code: "090001",
@@ -112,9 +135,27 @@ async function main() {
   let peak = base;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   const t0 = performance.now();
-  const config: SnowflakeConfig = { account: "bench", url: server.url, auth: { type: "oauth", token: { env: "BENCH_TOKEN" } }, warehouse: "WH", tagMode: "direct", statementTimeoutSeconds: 600 };
-  const ctx = { source: "sf", scope: compileScope(), credential: () => "bench-token", http: httpClient(), progress: () => undefined, now: () => new Date(NOW) };
-  const state = await readSnowflakeGrants(sqlApi(config, ctx, { requests: 0, pages: 0 }), { source: "sf", mode: "account-usage", now: new Date(NOW) });
+  const config: SnowflakeConfig = {
+    account: "bench",
+    url: server.url,
+    auth: { type: "oauth", token: { env: "BENCH_TOKEN" } },
+    warehouse: "WH",
+    tagMode: "direct",
+    statementTimeoutSeconds: 600,
+  };
+  const ctx = {
+    source: "sf",
+    scope: compileScope(),
+    credential: () => "bench-token",
+    http: httpClient(),
+    progress: () => undefined,
+    now: () => new Date(NOW),
+  };
+  const state = await readSnowflakeGrants(sqlApi(config, ctx, { requests: 0, pages: 0 }), {
+    source: "sf",
+    mode: "account-usage",
+    now: new Date(NOW),
+  });
   const t1 = performance.now();
   const report = compareWithPlan(plan, e.inventory, e.config, [state], { grantors: { snowflake: "ACCESSPLANE_ADMIN" } });
   const json = auditJson(report);
@@ -123,11 +164,20 @@ async function main() {
   peak = Math.max(peak, process.memoryUsage().rss);
   server.close();
   const s = report.summary;
-  console.log(`audit bench: ${TABLES} tables, ${PRINCIPALS} principals, ${USERS} users, ${state.grants.length} live grants, ${state.memberships.length} memberships`);
-  console.log(`  read ${(t1 - t0).toFixed(0)} ms, compare + render ${(t2 - t1).toFixed(0)} ms, total ${((t2 - t0) / 1000).toFixed(2)} s (target < 10 s)`);
-  console.log(`  peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (${((peak - base) / 2 ** 20).toFixed(0)} MiB over the loaded estate; target < 1024 MiB)`);
-  console.log(`  report: ${s.unmanaged} unmanaged, ${s.missing} missing, ${s.drifted} drifted, ${s.conflicting} conflicting, ${s.administrative} administrative; ${(json.length / 2 ** 20).toFixed(1)} MiB of JSON`);
-  if (s.missing !== 0 || s.drifted !== 0 || s.unmanaged !== (PRINCIPALS - PLANNED) * 7) throw new Error("the bench's recorded state does not give the expected report");
+  console.log(
+    `audit bench: ${TABLES} tables, ${PRINCIPALS} principals, ${USERS} users, ${state.grants.length} live grants, ${state.memberships.length} memberships`,
+  );
+  console.log(
+    `  read ${(t1 - t0).toFixed(0)} ms, compare + render ${(t2 - t1).toFixed(0)} ms, total ${((t2 - t0) / 1000).toFixed(2)} s (target < 10 s)`,
+  );
+  console.log(
+    `  peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (${((peak - base) / 2 ** 20).toFixed(0)} MiB over the loaded estate; target < 1024 MiB)`,
+  );
+  console.log(
+    `  report: ${s.unmanaged} unmanaged, ${s.missing} missing, ${s.drifted} drifted, ${s.conflicting} conflicting, ${s.administrative} administrative; ${(json.length / 2 ** 20).toFixed(1)} MiB of JSON`,
+  );
+  if (s.missing !== 0 || s.drifted !== 0 || s.unmanaged !== (PRINCIPALS - PLANNED) * 7)
+    throw new Error("the bench's recorded state does not give the expected report");
 }
 
 void main().catch((e: unknown) => {

@@ -55,7 +55,11 @@ const rssMiB = () => process.resourceUsage().maxRSS / 1024;
 
 function load(dir: string): { estate: Estate; readMs: number; parseMs: number } {
   let t = performance.now();
-  const { sources, issues } = readEstateSources({ policies: path.join(dir, "policies"), inventory: path.join(dir, "inventory"), config: path.join(dir, "accessplane.yaml") });
+  const { sources, issues } = readEstateSources({
+    policies: path.join(dir, "policies"),
+    inventory: path.join(dir, "inventory"),
+    config: path.join(dir, "accessplane.yaml"),
+  });
   const readMs = ms(t);
   t = performance.now();
   const res = parseEstate(sources);

@@ -499,7 +499,8 @@ function restriction(level: Level, dir: Directory, rng: Rng): Restriction {
           // Nobody approves their own request (self-approval grants nothing): a steward asking is
           // approved by the next steward, without a further draw, so the rest of the estate stays the same.
           const picked = rng.pick(dir.stewards);
-          const approvedBy = picked === u.id && dir.stewards.length > 1 ? dir.stewards[(dir.stewards.indexOf(picked) + 1) % dir.stewards.length]! : picked;
+          const approvedBy =
+            picked === u.id && dir.stewards.length > 1 ? dir.stewards[(dir.stewards.indexOf(picked) + 1) % dir.stewards.length]! : picked;
           const a: Approval = { user: u.id, approvedBy, approvedAt: iso(approvedAt) };
           // 30% expired, 30% expiring later, 40% open-ended.
           if (r < 0.3) a.expiresAt = iso(approvedAt + rng.int(1, Math.max(1, Math.floor((NOW_MS - approvedAt) / DAY) - 1)) * DAY);

@@ -110,5 +110,12 @@ export function reportFigures(estate: Estate, p: Plan): Record<string, unknown> 
   const review = buildReview({ plan: p, ctx: planContext(estate), ...reviewInputs(estate), owner });
   const html = reviewHtml(review);
   const csv = reviewCsv(review);
-  return { owner, ms: performance.now() - t, dataSources: review.dataSources.length, rows: review.rows.length, htmlBytes: Buffer.byteLength(html), csvBytes: Buffer.byteLength(csv) };
+  return {
+    owner,
+    ms: performance.now() - t,
+    dataSources: review.dataSources.length,
+    rows: review.rows.length,
+    htmlBytes: Buffer.byteLength(html),
+    csvBytes: Buffer.byteLength(csv),
+  };
 }

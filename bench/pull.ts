@@ -49,7 +49,13 @@ function recordedUsers(start: number, count: number) {
       "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { department: `dept${i % 20}` },
     });
   }
-  return { schemas: ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], totalResults: USERS, startIndex: start, itemsPerPage: Resources.length, Resources };
+  return {
+    schemas: ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+    totalResults: USERS,
+    startIndex: start,
+    itemsPerPage: Resources.length,
+    Resources,
+  };
 }
 
 /** A catalog read from recorded pages (`GET /tables?page_token=`). */
@@ -77,8 +83,16 @@ async function main() {
     const u = new URL(req.url!, "http://x");
     res.writeHead(200, { "content-type": "application/json" });
     if (u.pathname === "/tables") res.end(JSON.stringify(recordedTables(Number(u.searchParams.get("page_token")))));
-    else if (u.pathname.endsWith("/Users")) res.end(JSON.stringify(recordedUsers(Number(u.searchParams.get("startIndex")), Number(u.searchParams.get("count")))));
-    else res.end(JSON.stringify({ schemas: ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], totalResults: 50, Resources: Array.from({ length: 50 }, (_, i) => ({ id: `g${i}`, displayName: `group-${i}` })) }));
+    else if (u.pathname.endsWith("/Users"))
+      res.end(JSON.stringify(recordedUsers(Number(u.searchParams.get("startIndex")), Number(u.searchParams.get("count")))));
+    else
+      res.end(
+        JSON.stringify({
+          schemas: ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+          totalResults: 50,
+          Resources: Array.from({ length: 50 }, (_, i) => ({ id: `g${i}`, displayName: `group-${i}` })),
+        }),
+      );
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -89,9 +103,27 @@ async function main() {
     inventory: path.join(dir, "inventory"),
     issues: [],
     sources: [
-      { entry: entry({ name: "catalog", kind: "recorded-catalog", exclude: ["*.schema_199"], tags: [{ label: "pii", value: "true", tag: "pii" }, { schema: "schema_1*", tag: "finance" }] }), connector: recorded as Connector<unknown>, config: { url: base }, index: 0 },
       {
-        entry: entry({ name: "idp", kind: "scim", attributes: [{ from: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", to: "department" }], identities: { redshift: "{email.local}", snowflake: "{email.local|upper}" } }),
+        entry: entry({
+          name: "catalog",
+          kind: "recorded-catalog",
+          exclude: ["*.schema_199"],
+          tags: [
+            { label: "pii", value: "true", tag: "pii" },
+            { schema: "schema_1*", tag: "finance" },
+          ],
+        }),
+        connector: recorded as Connector<unknown>,
+        config: { url: base },
+        index: 0,
+      },
+      {
+        entry: entry({
+          name: "idp",
+          kind: "scim",
+          attributes: [{ from: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", to: "department" }],
+          identities: { redshift: "{email.local}", snowflake: "{email.local|upper}" },
+        }),
         connector: scim as Connector<unknown>,
         config: { url: `${base}/scim/v2`, token: { env: "BENCH_TOKEN" }, pageSize: 500, memberships: "user-groups" },
         index: 1,
@@ -122,7 +154,9 @@ async function main() {
     withinTargets: seconds < 10 && peak < 1024 * 1024 * 1024,
   };
   for (const o of outcomes) console.log(`  ${o.name}: ${o.seconds.toFixed(2)} s, ${o.stats.pages} pages`);
-  console.log(`inventory pull: ${result.tables} tables, ${result.users} users in ${result.seconds} s, peak RSS ${result.peakRssMiB} MiB (targets < 10 s, < 1024 MiB)`);
+  console.log(
+    `inventory pull: ${result.tables} tables, ${result.users} users in ${result.seconds} s, peak RSS ${result.peakRssMiB} MiB (targets < 10 s, < 1024 MiB)`,
+  );
   console.log(JSON.stringify(result));
 }
 

@@ -443,7 +443,7 @@ function scaling(args: Args, tmp: string): Record<string, unknown> {
       resourcesBoundWithObjects: tot.boundWithObjects,
       naiveResources: tot.naive,
       diffMs: f.diffMs !== undefined ? round(f.diffMs) : null,
-    report: f.report ?? null,
+      report: f.report ?? null,
     });
     fs.rmSync(path.join(tmp, `estate-${sizes.users}`), { recursive: true, force: true });
     fs.rmSync(path.join(tmp, `head-${sizes.users}`), { recursive: true, force: true });

@@ -4,22 +4,32 @@
  * engine connects to (run alone, it prints a port and waits), so tests import ./validations instead.
  */
 import { PolicyPack } from "@pulumi/policy";
-import { DEFAULT_CONFIG, iamRoleQuota, noUnacknowledgedSharedRoleGrant, noWriteOnReadOnly, onlyPolicyPrincipals, s3GrantScopeIsAFolder } from "./validations";
+import {
+  DEFAULT_CONFIG,
+  iamRoleQuota,
+  noUnacknowledgedSharedRoleGrant,
+  noWriteOnReadOnly,
+  onlyPolicyPrincipals,
+  s3GrantScopeIsAFolder,
+} from "./validations";
 
 new PolicyPack("accessplane-guardrails", {
-  description: "Guardrails on the grants accessplane registers: acknowledged shared IAM roles, read-only objects stay read-only, only policy principals, S3 grants scoped to folders, the IAM role quota",
+  description:
+    "Guardrails on the grants accessplane registers: acknowledged shared IAM roles, read-only objects stay read-only, only policy principals, S3 grants scoped to folders, the IAM role quota",
   enforcementLevel: "mandatory",
   policies: [
     {
       name: "no-unacknowledged-shared-role-grant",
       description: "An S3 access grant to a shared IAM role must be acknowledged, and every IAM grant must come from an accessplane policy",
       enforcementLevel: "mandatory",
-      remediationSteps: "Prefer identity-center. If the blast radius shown by the plan is intended, set `acknowledgeSharedRole: true` on the policy or the data source.",
+      remediationSteps:
+        "Prefer identity-center. If the blast radius shown by the plan is intended, set `acknowledgeSharedRole: true` on the policy or the data source.",
       validateResource: noUnacknowledgedSharedRoleGrant,
     },
     {
       name: "no-write-on-read-only",
-      description: "No write privilege on a read-only object (Snowflake views and the like, Unity Catalog read-only tables, BigQuery managed views) or platform (Databricks Spark)",
+      description:
+        "No write privilege on a read-only object (Snowflake views and the like, Unity Catalog read-only tables, BigQuery managed views) or platform (Databricks Spark)",
       enforcementLevel: "mandatory",
       remediationSteps: "Grant only read privileges there: use a read policy, or point the write policy at base tables.",
       configSchema: {
@@ -32,7 +42,8 @@ new PolicyPack("accessplane-guardrails", {
     },
     {
       name: "only-policy-principals",
-      description: "Every Snowflake role, Databricks group and Identity Center group that receives access is a policy principal (carries the naming prefix)",
+      description:
+        "Every Snowflake role, Databricks group and Identity Center group that receives access is a policy principal (carries the naming prefix)",
       enforcementLevel: "mandatory",
       remediationSteps: "Grant access through an accessplane policy; manage other principals outside this stack.",
       configSchema: {
@@ -47,7 +58,8 @@ new PolicyPack("accessplane-guardrails", {
       name: "s3-grant-scope-is-a-folder",
       description: "An S3 access grant's wildcard follows a `/`: a sub-prefix like `partner-feeds*` also reaches sibling prefixes",
       enforcementLevel: "mandatory",
-      remediationSteps: "Scope the grant to a folder (`partner-feeds/*`) or to one object (`s3PrefixType: Object`); accessplane data sources always are.",
+      remediationSteps:
+        "Scope the grant to a folder (`partner-feeds/*`) or to one object (`s3PrefixType: Object`); accessplane data sources always are.",
       validateResource: s3GrantScopeIsAFolder,
     },
     {

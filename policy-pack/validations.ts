@@ -10,10 +10,16 @@ import type { PolicyResource, ReportViolation, ResourceValidationArgs, StackVali
 export type ResourceArgs = Pick<ResourceValidationArgs, "type" | "name" | "urn" | "props"> & { getConfig?: <T extends object>() => T };
 
 /** What a stack validation reads of `StackValidationArgs`. */
-export type StackArgs = { resources: Pick<PolicyResource, "type" | "name" | "urn" | "props">[] } & Partial<Pick<StackValidationArgs, "getConfig">>;
+export type StackArgs = { resources: Pick<PolicyResource, "type" | "name" | "urn" | "props">[] } & Partial<
+  Pick<StackValidationArgs, "getConfig">
+>;
 
 /** Tags the S3 emitter puts on every access grant (equal to `S3_TAGS` in provider/pulumi/emitters/s3.ts). */
-export const S3_TAGS = { policy: "accessplane:policy", mode: "accessplane:principal-mode", acknowledged: "accessplane:shared-role-acknowledged" } as const;
+export const S3_TAGS = {
+  policy: "accessplane:policy",
+  mode: "accessplane:principal-mode",
+  acknowledged: "accessplane:shared-role-acknowledged",
+} as const;
 
 /** The pack configuration; each policy reads the keys it needs, with these defaults (the estate config's). */
 export interface GuardrailConfig {
@@ -38,7 +44,10 @@ export const DEFAULT_CONFIG: GuardrailConfig = {
   maxRolesPerAccount: 5000,
 };
 
-const configOf = (args: { getConfig?: <T extends object>() => T }): GuardrailConfig => ({ ...DEFAULT_CONFIG, ...(args.getConfig?.<Partial<GuardrailConfig>>() ?? {}) });
+const configOf = (args: { getConfig?: <T extends object>() => T }): GuardrailConfig => ({
+  ...DEFAULT_CONFIG,
+  ...(args.getConfig?.<Partial<GuardrailConfig>>() ?? {}),
+});
 
 /** Resource types the guardrails read. */
 export const TYPES = {
@@ -58,8 +67,10 @@ export const TYPES = {
 
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
-const records = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => !!x && typeof x === "object") : []);
-const record = (v: unknown): Record<string, unknown> => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const records = (v: unknown): Record<string, unknown>[] =>
+  Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => !!x && typeof x === "object") : [];
+const record = (v: unknown): Record<string, unknown> =>
+  v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 const list = (xs: readonly string[]) => xs.map((x) => `\`${x}\``).join(", ");
 /** How a violation names its resource: type token and logical name. */
 const named = (args: { type: string; name: string }) => `${args.type.split(":").pop()} \`${args.name}\``;
@@ -100,7 +111,14 @@ export function noUnacknowledgedSharedRoleGrant(args: ResourceArgs, reportViolat
 }
 
 /** Snowflake object types that only take SELECT (SPEC.md: write yields SELECT on them). */
-export const SNOWFLAKE_READ_ONLY = ["VIEW", "MATERIALIZED VIEW", "EXTERNAL TABLE", "EVENT TABLE", "ICEBERG TABLE", "DYNAMIC TABLE"] as const;
+export const SNOWFLAKE_READ_ONLY = [
+  "VIEW",
+  "MATERIALIZED VIEW",
+  "EXTERNAL TABLE",
+  "EVENT TABLE",
+  "ICEBERG TABLE",
+  "DYNAMIC TABLE",
+] as const;
 const SNOWFLAKE_READ_ONLY_PLURAL = SNOWFLAKE_READ_ONLY.map((t) => `${t}S`);
 /** Privileges that read without writing, per check. */
 const READ_ONLY = {
@@ -121,18 +139,31 @@ const ucName = (s: string) => s.replace(/`/g, "").toLowerCase();
 export function noWriteOnReadOnly(args: ResourceArgs, reportViolation: ReportViolation): void {
   const cfg = configOf(args);
   const report = (what: string, extra: readonly string[], allowed: readonly string[], fix: string) =>
-    reportViolation(`${named(args)} grants ${list(extra)} on ${what}, which is read-only (only ${list(allowed)} may be granted there); ${fix}`);
+    reportViolation(
+      `${named(args)} grants ${list(extra)} on ${what}, which is read-only (only ${list(allowed)} may be granted there); ${fix}`,
+    );
   const props = args.props;
   switch (args.type) {
     case TYPES.sfGrantPrivileges: {
       const on = record(props.onSchemaObject);
       const single = str(on.objectType);
       const plural = str(record(on.all).objectTypePlural) ?? str(record(on.future).objectTypePlural);
-      const readOnly = (single && (SNOWFLAKE_READ_ONLY as readonly string[]).includes(single.toUpperCase())) || (plural && SNOWFLAKE_READ_ONLY_PLURAL.includes(plural.toUpperCase()));
+      const readOnly =
+        (single && (SNOWFLAKE_READ_ONLY as readonly string[]).includes(single.toUpperCase())) ||
+        (plural && SNOWFLAKE_READ_ONLY_PLURAL.includes(plural.toUpperCase()));
       if (!readOnly) return;
-      const extra = props.allPrivileges === true ? ["ALL PRIVILEGES"] : strings(props.privileges).filter((p) => !(READ_ONLY.snowflake as readonly string[]).includes(p.toUpperCase()));
+      const extra =
+        props.allPrivileges === true
+          ? ["ALL PRIVILEGES"]
+          : strings(props.privileges).filter((p) => !(READ_ONLY.snowflake as readonly string[]).includes(p.toUpperCase()));
       const what = single ? `Snowflake ${single.toLowerCase()} \`${str(on.objectName) ?? ""}\`` : `all Snowflake ${plural!.toLowerCase()}`;
-      if (extra.length) report(what, extra, READ_ONLY.snowflake, "grant only SELECT (a write policy on a read-only object yields SELECT), or point the write policy at base tables");
+      if (extra.length)
+        report(
+          what,
+          extra,
+          READ_ONLY.snowflake,
+          "grant only SELECT (a write policy on a read-only object yields SELECT), or point the write policy at base tables",
+        );
       return;
     }
     case TYPES.dbxGrant:
@@ -141,20 +172,44 @@ export function noWriteOnReadOnly(args: ResourceArgs, reportViolation: ReportVio
       if (!table || !cfg.readOnlyTables.some((t) => ucName(t) === ucName(table))) return;
       const privs = args.type === TYPES.dbxGrant ? strings(props.privileges) : records(props.grants).flatMap((g) => strings(g.privileges));
       const extra = [...new Set(privs.filter((p) => !(READ_ONLY.unityCatalog as readonly string[]).includes(p)))].sort();
-      if (extra.length) report(`Unity Catalog securable \`${table}\``, extra, READ_ONLY.unityCatalog, "grant only SELECT: a write policy issues nothing on views, materialized views, streaming and foreign tables");
+      if (extra.length)
+        report(
+          `Unity Catalog securable \`${table}\``,
+          extra,
+          READ_ONLY.unityCatalog,
+          "grant only SELECT: a write policy issues nothing on views, materialized views, streaming and foreign tables",
+        );
       return;
     }
     case TYPES.dbxSqlPermissions: {
-      const extra = [...new Set(records(props.privilegeAssignments).flatMap((a) => strings(a.privileges)).filter((p) => !(READ_ONLY.spark as readonly string[]).includes(p)))].sort();
+      const extra = [
+        ...new Set(
+          records(props.privilegeAssignments)
+            .flatMap((a) => strings(a.privileges))
+            .filter((p) => !(READ_ONLY.spark as readonly string[]).includes(p)),
+        ),
+      ].sort();
       const object = [str(props.database), str(props.table) ?? str(props.view)].filter(Boolean).join(".");
-      if (extra.length) report(`Databricks Spark object \`${object}\``, extra, READ_ONLY.spark, "Databricks Spark is read-only for subscription policies: control write through scratch paths and workspaces, and grant only SELECT, USAGE or READ_METADATA");
+      if (extra.length)
+        report(
+          `Databricks Spark object \`${object}\``,
+          extra,
+          READ_ONLY.spark,
+          "Databricks Spark is read-only for subscription policies: control write through scratch paths and workspaces, and grant only SELECT, USAGE or READ_METADATA",
+        );
       return;
     }
     case TYPES.dbxSparkGrants: {
       for (const g of records(props.grants)) {
         const extra = [...new Set(strings(g.privileges).filter((p) => !(READ_ONLY.spark as readonly string[]).includes(p)))].sort();
         const object = [str(g.catalog), str(g.schema), str(g.table)].filter(Boolean).join(".");
-        if (extra.length) report(`Databricks Spark object \`${object}\``, extra, READ_ONLY.spark, "Databricks Spark is read-only for subscription policies: control write through scratch paths and workspaces, and grant only SELECT, USAGE or READ_METADATA");
+        if (extra.length)
+          report(
+            `Databricks Spark object \`${object}\``,
+            extra,
+            READ_ONLY.spark,
+            "Databricks Spark is read-only for subscription policies: control write through scratch paths and workspaces, and grant only SELECT, USAGE or READ_METADATA",
+          );
       }
       return;
     }
@@ -163,7 +218,13 @@ export function noWriteOnReadOnly(args: ResourceArgs, reportViolation: ReportVio
       const dataset = str(props.datasetId);
       const role = str(props.role);
       if (!dataset || !str(props.tableId) || !dataset.endsWith(cfg.bigqueryDatasetSuffix) || !role) return;
-      if (!(READ_ONLY.bigquery as readonly string[]).includes(role)) report(`BigQuery managed view \`${dataset}.${str(props.tableId)}\``, [role], READ_ONLY.bigquery, "managed views are read-only: bind `roles/bigquery.dataViewer` only");
+      if (!(READ_ONLY.bigquery as readonly string[]).includes(role))
+        report(
+          `BigQuery managed view \`${dataset}.${str(props.tableId)}\``,
+          [role],
+          READ_ONLY.bigquery,
+          "managed views are read-only: bind `roles/bigquery.dataViewer` only",
+        );
       return;
     }
     default:
@@ -172,10 +233,15 @@ export function noWriteOnReadOnly(args: ResourceArgs, reportViolation: ReportVio
 }
 
 /** The principals a resource grants to (or creates), with the prefix each must carry. */
-function principalsOf(args: ResourceArgs, cfg: GuardrailConfig): { principal: string; prefix: string; caseInsensitive: boolean; what: string }[] {
+function principalsOf(
+  args: ResourceArgs,
+  cfg: GuardrailConfig,
+): { principal: string; prefix: string; caseInsensitive: boolean; what: string }[] {
   const p = args.props;
-  const sf = (v: unknown, what: string) => (str(v) === undefined ? [] : [{ principal: str(v)!, prefix: cfg.snowflakeRolePrefix, caseInsensitive: true, what }]);
-  const group = (v: unknown, what: string) => (str(v) === undefined ? [] : [{ principal: str(v)!, prefix: cfg.groupPrefix, caseInsensitive: false, what }]);
+  const sf = (v: unknown, what: string) =>
+    str(v) === undefined ? [] : [{ principal: str(v)!, prefix: cfg.snowflakeRolePrefix, caseInsensitive: true, what }];
+  const group = (v: unknown, what: string) =>
+    str(v) === undefined ? [] : [{ principal: str(v)!, prefix: cfg.groupPrefix, caseInsensitive: false, what }];
   switch (args.type) {
     case TYPES.sfAccountRole:
       return sf(p.name, "Snowflake role");

@@ -21,13 +21,22 @@ if (process.argv.includes("--launcher")) {
   launcher();
 } else {
   fs.rmSync(dist, { recursive: true, force: true });
-  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "tsconfig.build.json")], { stdio: "inherit" });
+  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "tsconfig.build.json")], {
+    stdio: "inherit",
+  });
   launcher();
   // `pulumi preview --policy-pack node_modules/accessplane/dist/policy-pack` runs this directory.
   const pack = path.join(dist, "policy-pack");
   fs.copyFileSync(path.join(root, "policy-pack", "PulumiPolicy.yaml"), path.join(pack, "PulumiPolicy.yaml"));
   const manifest = JSON.parse(fs.readFileSync(path.join(root, "policy-pack", "package.json"), "utf8"));
   const { version } = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
-  const packManifest = { name: manifest.name, version, description: manifest.description, license: manifest.license, private: true, main: "index.js" };
+  const packManifest = {
+    name: manifest.name,
+    version,
+    description: manifest.description,
+    license: manifest.license,
+    private: true,
+    main: "index.js",
+  };
   fs.writeFileSync(path.join(pack, "package.json"), JSON.stringify(packManifest, null, 2) + "\n");
 }

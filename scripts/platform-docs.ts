@@ -9,15 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseEstate } from "../provider/model/load";
 import { formatIssue } from "../provider/model/issues";
-import {
-  Config,
-  DataSource,
-  OBJECT_TYPES,
-  PLATFORMS,
-  type AccessType,
-  type Platform,
-  type TrinoOperation,
-} from "../provider/model/schema";
+import { Config, DataSource, OBJECT_TYPES, PLATFORMS, type AccessType, type Platform, type TrinoOperation } from "../provider/model/schema";
 import { buildPlan } from "../provider/plan/build";
 import { planText } from "../provider/plan/render/plan";
 import { ADAPTERS } from "../provider/platforms";
@@ -75,7 +67,10 @@ const POLICIES = `policies:
 `;
 
 /** A flow mapping in YAML, e.g. `{ catalog: main, schema: sales }`. */
-const flow = (o: Record<string, unknown>) => `{ ${Object.entries(o).map(([k, v]) => `${k}: ${String(v)}`).join(", ")} }`;
+const flow = (o: Record<string, unknown>) =>
+  `{ ${Object.entries(o)
+    .map(([k, v]) => `${k}: ${String(v)}`)
+    .join(", ")} }`;
 
 /** The inventory of an example: two people (a reader and a writer) and the example's data sources. */
 function inventoryOf(p: Platform, ex: Example): string {
@@ -182,9 +177,7 @@ const PAGES: Record<Platform, PlatformPage> = {
       {
         title: "A table",
         identity: email("databricks"),
-        sources: [
-          ["spark.web.orders", "TABLE", { catalog: "hive_metastore", schema: "web", table: "orders" }],
-        ],
+        sources: [["spark.web.orders", "TABLE", { catalog: "hive_metastore", schema: "web", table: "orders" }]],
       },
       {
         title: "Authoritative mode (SqlPermissions), with the warning that lists what it takes over",
@@ -217,9 +210,7 @@ const PAGES: Record<Platform, PlatformPage> = {
         title: "WRITE mapped to READ, WRITE and OWN, allowed by the cluster, in SQL mode",
         config: OWN_CONFIG,
         identity: plainId("trino"),
-        sources: [
-          ["trino.lake.orders", "BASE TABLE", { catalog: "lake", schema: "sales", table: "orders" }],
-        ],
+        sources: [["trino.lake.orders", "BASE TABLE", { catalog: "lake", schema: "sales", table: "orders" }]],
       },
       {
         title: "WRITE mapped to READ, WRITE and OWN, in file mode",
@@ -227,9 +218,7 @@ const PAGES: Record<Platform, PlatformPage> = {
   admins: { users: [trino-admin], roles: [admin] }
 `,
         identity: plainId("trino"),
-        sources: [
-          ["trino.lake.orders", "BASE TABLE", { catalog: "lake", schema: "sales", table: "orders" }],
-        ],
+        sources: [["trino.lake.orders", "BASE TABLE", { catalog: "lake", schema: "sales", table: "orders" }]],
       },
     ],
   },
@@ -242,9 +231,7 @@ const PAGES: Record<Platform, PlatformPage> = {
       {
         title: "A table",
         identity: plainId("redshift"),
-        sources: [
-          ["redshift.dw.orders", "BASE TABLE", { database: "dw", schema: "sales", table: "orders" }],
-        ],
+        sources: [["redshift.dw.orders", "BASE TABLE", { database: "dw", schema: "sales", table: "orders" }]],
       },
     ],
   },
@@ -257,9 +244,7 @@ const PAGES: Record<Platform, PlatformPage> = {
       {
         title: "A table",
         identity: email("synapse"),
-        sources: [
-          ["synapse.sales.orders", "BASE TABLE", { database: "sales", schema: "dbo", table: "orders" }],
-        ],
+        sources: [["synapse.sales.orders", "BASE TABLE", { database: "sales", schema: "dbo", table: "orders" }]],
       },
     ],
   },
@@ -272,9 +257,7 @@ const PAGES: Record<Platform, PlatformPage> = {
       {
         title: "A table",
         identity: (u) => `bigquery: "user:${u}@example.com"`,
-        sources: [
-          ["bigquery.web.orders", "BASE TABLE", { project: "acme-analytics", dataset: "web", table: "orders", location: "EU" }],
-        ],
+        sources: [["bigquery.web.orders", "BASE TABLE", { project: "acme-analytics", dataset: "web", table: "orders", location: "EU" }]],
       },
     ],
   },
@@ -324,7 +307,10 @@ function privilegeTable(p: Platform, config: Config): string[] {
     const of = (access: AccessType) => {
       const r = a.privileges(d, access, config);
       const ops = a.extras(d, r.privileges, config).operations;
-      return { privileges: cell(r.privileges) + (Array.isArray(ops) ? ` (${ops.join(", ")})` : ""), notes: r.notes.map((n) => `\`${n.code}\``) };
+      return {
+        privileges: cell(r.privileges) + (Array.isArray(ops) ? ` (${ops.join(", ")})` : ""),
+        notes: r.notes.map((n) => `\`${n.code}\``),
+      };
     };
     const read = of("read");
     const write = of("write");
@@ -462,7 +448,7 @@ function unityCatalogSections(): string[] {
     "",
     "| resource | through | why (vendor rule) |",
     "|---|---|---|",
-    "| `databricks.Group` (`api: \"account\"`) and `databricks.GroupMember` per member | the account provider, `providers.databricksAccount` (`host: https://accounts.cloud.databricks.com`, or `https://accounts.azuredatabricks.net`, and `accountId`) | Unity Catalog grants accept only account-level principals: a group created with a workspace provider is workspace-local and the grant fails with \"Could not find principal with name ...\" (provider maintainers in [databricks/terraform-provider-databricks#4680](https://github.com/databricks/terraform-provider-databricks/issues/4680) and [#2237](https://github.com/databricks/terraform-provider-databricks/issues/2237); the `databricks_group` docs: account groups need the accounts host and `account_id`) |",
+    '| `databricks.Group` (`api: "account"`) and `databricks.GroupMember` per member | the account provider, `providers.databricksAccount` (`host: https://accounts.cloud.databricks.com`, or `https://accounts.azuredatabricks.net`, and `accountId`) | Unity Catalog grants accept only account-level principals: a group created with a workspace provider is workspace-local and the grant fails with "Could not find principal with name ..." (provider maintainers in [databricks/terraform-provider-databricks#4680](https://github.com/databricks/terraform-provider-databricks/issues/4680) and [#2237](https://github.com/databricks/terraform-provider-databricks/issues/2237); the `databricks_group` docs: account groups need the accounts host and `account_id`) |',
     "| `databricks.Grant` per securable and parent | the workspace provider `providers[\"databricks-unity-catalog\"]`; without one, the account provider with `providerConfig.workspaceId` = `databricks.workspaceId` | Unity Catalog's grants API is a workspace API; `databricks_grant` takes `provider_config { workspace_id }` when managed through an account-level provider. Each Grant is authoritative for its one principal only (accessplane's group), never for other principals on the securable |",
     "",
     "Prerequisites of the deploying identities:",
@@ -481,10 +467,10 @@ function sparkSections(): string[] {
     "",
     "| resource | through | why (vendor rule) |",
     "|---|---|---|",
-    "| `databricks.Group` (`api: \"account\"`) and `databricks.GroupMember` | the account provider | one account group per cohort, shared with Unity Catalog (account group names are unique in the account) |",
+    '| `databricks.Group` (`api: "account"`) and `databricks.GroupMember` | the account provider | one account group per cohort, shared with Unity Catalog (account group names are unique in the account) |',
     "| `databricks.MwsPermissionAssignment` (`permissions: [\"USER\"]`, `workspaceId` = `databricks.workspaceId`), or `databricks.PermissionAssignment` through the Spark workspace provider when `databricks.workspaceId` is not set | account provider / workspace provider | permissions in `hive_metastore` refer to the workspace's principals ([Work with Unity Catalog and the legacy Hive metastore](https://docs.databricks.com/en/data-governance/unity-catalog/hive-metastore.html)), so the account group is added to the workspace; `USER` adds it to the workspace's users (basic workspace access for its members), never `ADMIN` |",
     "| `SparkTableGrants` (accessplane dynamic resource) per policy principal | a SQL warehouse, through the [Statement Execution API](https://docs.databricks.com/api/workspace/statementexecution) (`POST /api/2.0/sql/statements`) | ``GRANT SELECT ON TABLE `hive_metastore`.`db`.`t` TO `group` ``, `GRANT USAGE ON DATABASE ...`, `REVOKE ... FROM` and `SHOW GRANTS` ([Hive metastore privileges and securable objects (legacy)](https://docs.databricks.com/en/data-governance/table-acls/object-privileges.html)); each statement names only accessplane's group, and objects are catalog-qualified, so `location.catalog` is honoured whatever the workspace's default catalog |",
-    "| `databricks.SqlPermissions` per table, view (`view:`) and database, only with `databricksSpark.authoritative: true` | the Spark workspace provider | the resource is authoritative: it runs `REVOKE ALL PRIVILEGES` for every principal it is not given on its securable (\"would remove anything else\"; `access/resource_sql_permissions.go` in databricks/terraform-provider-databricks), so the plan warns (`databricks-spark-authoritative`) and lists every securable it takes over. It addresses `database`.`table` in the workspace's default catalog, so a data source outside `hive_metastore` is an error (`databricks-spark-authoritative-catalog`) |",
+    '| `databricks.SqlPermissions` per table, view (`view:`) and database, only with `databricksSpark.authoritative: true` | the Spark workspace provider | the resource is authoritative: it runs `REVOKE ALL PRIVILEGES` for every principal it is not given on its securable ("would remove anything else"; `access/resource_sql_permissions.go` in databricks/terraform-provider-databricks), so the plan warns (`databricks-spark-authoritative`) and lists every securable it takes over. It addresses `database`.`table` in the workspace\'s default catalog, so a data source outside `hive_metastore` is an error (`databricks-spark-authoritative-catalog`) |',
     "",
     "Prerequisites:",
     "",
@@ -493,7 +479,6 @@ function sparkSections(): string[] {
     "- Only the group's own privileges change: on update, what it holds on its tables is read back (`SHOW GRANTS`), grants are applied first, then revokes (a privilege granted to the group by hand is revoked too). Delete revokes exactly what the group holds there.",
   ];
 }
-
 
 /** A connection setting row of the view-based platforms' deployment prerequisites. */
 const connectionRows = (p: "redshift" | "synapse") => {
@@ -527,7 +512,7 @@ function viewBasedSections(p: "redshift" | "synapse" | "bigquery"): string[] {
       "",
       "## Vendor rules behind the shape",
       "",
-      "- An authorized view and its source must be in the same location: \"both the source data dataset and authorized view dataset must be in the same regional location\" ([authorized views](https://cloud.google.com/bigquery/docs/authorized-views)). `gcp.bigquery.Dataset` defaults `location` to `US`, so accessplane always sets it from the inventory.",
+      '- An authorized view and its source must be in the same location: "both the source data dataset and authorized view dataset must be in the same regional location" ([authorized views](https://cloud.google.com/bigquery/docs/authorized-views)). `gcp.bigquery.Dataset` defaults `location` to `US`, so accessplane always sets it from the inventory.',
       "- A view reads its source as the authorized view, not as the user: the source dataset lists the view in its access (`gcp.bigquery.DatasetAccess` with `view`), and users get `roles/bigquery.dataViewer` on the view only.",
       "- A Cloud Storage external table needs permissions on the table *and* on the Cloud Storage files for whoever queries it; only BigLake tables delegate storage access through their connection ([Cloud Storage external tables](https://cloud.google.com/bigquery/docs/external-data-cloud-storage)). An authorized view cannot hand out that storage access, and granting readers `roles/storage.objectViewer` (`storage.objects.get`) on the bucket would open every object in it. So an `EXTERNAL` table grants nothing unless the data source says `bigLake: true` (warning `bigquery-external-table-not-biglake`, and no view is created for it).",
     ];
@@ -548,13 +533,13 @@ function viewBasedSections(p: "redshift" | "synapse" | "bigquery"): string[] {
       "## Vendor rules behind the shape",
       "",
       "- Names and identifiers are at most 127 bytes ([names and identifiers](https://docs.aws.amazon.com/redshift/latest/dg/r_names.html)): managed view names are shortened with a digest of the full source name, never cut blindly.",
-      "- Managed views are late-binding (`WITH NO SCHEMA BINDING`), so a source can be dropped and recreated without dropping its view. \"To query a late binding view, you need select permissions for the late binding view itself. You should also make sure the owner of the late binding view has select permissions for the referenced objects\" ([CREATE VIEW](https://docs.aws.amazon.com/redshift/latest/dg/r_CREATE_VIEW.html)): users get SELECT on the view only.",
-      "- Cross-database queries are read-only from another database, RA3 and serverless only, and \"you can't query views that are created on other databases that refer to objects of yet another database\" ([cross-database limitations](https://docs.aws.amazon.com/redshift/latest/dg/cross-database_limitation.html)): so each database gets its own store and managed schema, through its own connection, instead of one view schema reading every database.",
+      '- Managed views are late-binding (`WITH NO SCHEMA BINDING`), so a source can be dropped and recreated without dropping its view. "To query a late binding view, you need select permissions for the late binding view itself. You should also make sure the owner of the late binding view has select permissions for the referenced objects" ([CREATE VIEW](https://docs.aws.amazon.com/redshift/latest/dg/r_CREATE_VIEW.html)): users get SELECT on the view only.',
+      '- Cross-database queries are read-only from another database, RA3 and serverless only, and "you can\'t query views that are created on other databases that refer to objects of yet another database" ([cross-database limitations](https://docs.aws.amazon.com/redshift/latest/dg/cross-database_limitation.html)): so each database gets its own store and managed schema, through its own connection, instead of one view schema reading every database.',
     ];
   }
   return [
     ...common,
-    "A dedicated SQL pool is one database: give each pool its connection. The login needs, in each database: `CREATE SCHEMA` (and `IMPERSONATE` on the schema owner, or membership of the owning role, to create the schema `AUTHORIZATION` that owner), `CREATE TABLE` and `CREATE VIEW`, `ALTER` on the managed schema, `SELECT` on `sys.schemas` and `sys.objects`, and the right to grant SELECT on the managed views (as their owner, or `db_securityadmin`). Serverless SQL pools cannot hold the entitlement tables (\"the in-database tables are not supported\", [T-SQL features in Synapse SQL](https://learn.microsoft.com/azure/synapse-analytics/sql/overview-features#database-objects)), so Synapse means dedicated SQL pools here.",
+    'A dedicated SQL pool is one database: give each pool its connection. The login needs, in each database: `CREATE SCHEMA` (and `IMPERSONATE` on the schema owner, or membership of the owning role, to create the schema `AUTHORIZATION` that owner), `CREATE TABLE` and `CREATE VIEW`, `ALTER` on the managed schema, `SELECT` on `sys.schemas` and `sys.objects`, and the right to grant SELECT on the managed views (as their owner, or `db_securityadmin`). Serverless SQL pools cannot hold the entitlement tables ("the in-database tables are not supported", [T-SQL features in Synapse SQL](https://learn.microsoft.com/azure/synapse-analytics/sql/overview-features#database-objects)), so Synapse means dedicated SQL pools here.',
     "",
     "## Ownership chaining",
     "",
@@ -729,8 +714,10 @@ function exampleSection(p: Platform, ex: Example): string[] {
 
 /** How each folding rule reads in prose (see `CaseRule`). */
 const CASE_PROSE: Record<CaseRule, string> = {
-  upper: "a name written unquoted is stored in upper case (`sales` is `SALES`); a name that cannot be an unquoted identifier (`raw-data`, `alice@example.com`) could only have been created quoted, so it is taken as written",
-  lower: "a name written unquoted has its ASCII letters stored in lower case (`Sales` is `sales`); a name that cannot be an unquoted identifier (`IAM:alice`, `alice@example.com`) is taken as written",
+  upper:
+    "a name written unquoted is stored in upper case (`sales` is `SALES`); a name that cannot be an unquoted identifier (`raw-data`, `alice@example.com`) could only have been created quoted, so it is taken as written",
+  lower:
+    "a name written unquoted has its ASCII letters stored in lower case (`Sales` is `sales`); a name that cannot be an unquoted identifier (`IAM:alice`, `alice@example.com`) is taken as written",
   "lower-always": "names are case-insensitive and stored in lower case, quoted or not (`Sales` and `'\"Sales\"'` are both `sales`)",
   exact: "names are taken as written, case included",
   verbatim: "names are not identifiers: taken as written, double quotes included",
@@ -739,7 +726,7 @@ const CASE_PROSE: Record<CaseRule, string> = {
 /** Per platform: where its folding rule comes from, and what users need to query with the grants. */
 const NAMES: Record<Platform, { rule: string; usage?: string }> = {
   snowflake: {
-    rule: "Snowflake stores unquoted identifiers in upper case and quoted ones as written ([Identifier requirements](https://docs.snowflake.com/en/sql-reference/identifiers-syntax)), and the Snowflake provider takes every name it is given as case-sensitive ([identifiers rework](https://github.com/Snowflake-Labs/terraform-provider-snowflake/blob/main/docs/technical-documentation/identifiers_rework_design_decisions.md)): accessplane passes the stored names, fully qualified and quoted (`\"SALES\".\"PUBLIC\".\"ORDERS\"`). `database: sales` grants on `\"SALES\"` and `snowflake: alice` makes user `ALICE` a member; write `'\"sales\"'` for a database created as `\"sales\"`.",
+    rule: 'Snowflake stores unquoted identifiers in upper case and quoted ones as written ([Identifier requirements](https://docs.snowflake.com/en/sql-reference/identifiers-syntax)), and the Snowflake provider takes every name it is given as case-sensitive ([identifiers rework](https://github.com/Snowflake-Labs/terraform-provider-snowflake/blob/main/docs/technical-documentation/identifiers_rework_design_decisions.md)): accessplane passes the stored names, fully qualified and quoted (`"SALES"."PUBLIC"."ORDERS"`). `database: sales` grants on `"SALES"` and `snowflake: alice` makes user `ALICE` a member; write `\'"sales"\'` for a database created as `"sales"`.',
     usage:
       "A query needs a warehouse and the policy role active. Set `snowflake.warehouse` to give every policy role USAGE on one warehouse: one `GrantPrivilegesToAccountRole` per role, shown in the plan as a parent grant of every entry. Policy roles are granted to users, not made their primary role, so they act as secondary roles: users need `DEFAULT_SECONDARY_ROLES = ('ALL')` (`ALTER USER alice SET DEFAULT_SECONDARY_ROLES = ('ALL')`), the default for users whose property is unset since behavior change 1692 ([2024_08 bundle](https://docs.snowflake.com/en/release-notes/bcr-bundles/2024_08/bcr-1692)). A user with `DEFAULT_SECONDARY_ROLES = ()` must run `USE SECONDARY ROLES ALL` ([USE SECONDARY ROLES](https://docs.snowflake.com/en/sql-reference/sql/use-secondary-roles)) or `USE ROLE` with the policy role.",
   },
@@ -775,7 +762,13 @@ function namesSection(p: Platform): string[] {
   const a = adapterOf(p);
   const { objects, users } = a.identifierCase;
   const key = a.identityKey(Config.parse({}));
-  const quoting = objects === "verbatim" ? [] : ["A name written in double quotes in the inventory (`table: '\"MixedCase\"'`) is a quoted identifier: the quotes are removed and its case is kept" + (objects === "lower-always" ? " (and then lowered: names here are case-insensitive)." : ".")];
+  const quoting =
+    objects === "verbatim"
+      ? []
+      : [
+          "A name written in double quotes in the inventory (`table: '\"MixedCase\"'`) is a quoted identifier: the quotes are removed and its case is kept" +
+            (objects === "lower-always" ? " (and then lowered: names here are case-insensitive)." : "."),
+        ];
   return [
     "## Names",
     "",
@@ -833,7 +826,12 @@ export function renderPlatformDoc(p: Platform): string {
     "",
     ...page.examples.flatMap((ex) => exampleSection(p, ex)),
   ];
-  return lines.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n";
+  return (
+    lines
+      .join("\n")
+      .replace(/\n{3,}/g, "\n\n")
+      .trimEnd() + "\n"
+  );
 }
 
 /** The index of the platform pages. */

@@ -33,7 +33,17 @@ beforeAll(async () => {
 });
 
 test("there is a program per platform and a multi-platform one", () => {
-  expect(programs).toEqual(["bigquery", "databricks-spark", "databricks-unity-catalog", "estate", "redshift", "s3", "snowflake", "synapse", "trino"]);
+  expect(programs).toEqual([
+    "bigquery",
+    "databricks-spark",
+    "databricks-unity-catalog",
+    "estate",
+    "redshift",
+    "s3",
+    "snowflake",
+    "synapse",
+    "trino",
+  ]);
   for (const p of programs) {
     expect(fs.existsSync(path.join(EXAMPLES, p, "README.md"))).toBe(true);
     expect(fs.existsSync(path.join(EXAMPLES, p, "Pulumi.yaml"))).toBe(true);

@@ -12,6 +12,12 @@
 import * as databricks from "@pulumi/databricks";
 import { runExample } from "../run";
 
-const account = new databricks.Provider("account", { host: "https://accounts.cloud.databricks.com", accountId: process.env.DATABRICKS_ACCOUNT_ID });
+const account = new databricks.Provider("account", {
+  host: "https://accounts.cloud.databricks.com",
+  accountId: process.env.DATABRICKS_ACCOUNT_ID,
+});
 const workspace = new databricks.Provider("workspace", { host: process.env.DATABRICKS_WORKSPACE_HOST });
-export const counts = runExample(__dirname, "databricks-unity-catalog-example", { databricksAccount: account, "databricks-unity-catalog": workspace }).counts;
+export const counts = runExample(__dirname, "databricks-unity-catalog-example", {
+  databricksAccount: account,
+  "databricks-unity-catalog": workspace,
+}).counts;

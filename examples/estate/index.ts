@@ -18,7 +18,10 @@ const estate = loadEstate({
 
 // Policy groups are account-level (Unity Catalog grants accept no workspace-local group), created
 // through the account provider and shared by Unity Catalog and Spark; grants go through the workspace.
-const account = new databricks.Provider("databricks-account", { host: "https://accounts.cloud.databricks.com", accountId: process.env.DATABRICKS_ACCOUNT_ID });
+const account = new databricks.Provider("databricks-account", {
+  host: "https://accounts.cloud.databricks.com",
+  accountId: process.env.DATABRICKS_ACCOUNT_ID,
+});
 const workspace = new databricks.Provider("workspace", {});
 const access = new AccessEstate("example-estate", {
   ...estate,

@@ -18,10 +18,23 @@ import { normName } from "./compare";
 import type { LiveState } from "./types";
 
 /** Privileges that modify data: a principal holding one gets a write draft. */
-const WRITE_PRIVILEGES = new Set(["INSERT", "UPDATE", "DELETE", "TRUNCATE", "MODIFY", "WRITE", "WRITE_VOLUME", "WRITE_FILES", "READWRITE", "ROLES/BIGQUERY.DATAEDITOR", "ALTER"]);
+const WRITE_PRIVILEGES = new Set([
+  "INSERT",
+  "UPDATE",
+  "DELETE",
+  "TRUNCATE",
+  "MODIFY",
+  "WRITE",
+  "WRITE_VOLUME",
+  "WRITE_FILES",
+  "READWRITE",
+  "ROLES/BIGQUERY.DATAEDITOR",
+  "ALTER",
+]);
 
 /** The access a set of privileges amounts to. */
-export const accessOf = (privileges: readonly string[]) => (privileges.some((p) => WRITE_PRIVILEGES.has(p.toUpperCase())) ? "write" : "read");
+export const accessOf = (privileges: readonly string[]) =>
+  privileges.some((p) => WRITE_PRIVILEGES.has(p.toUpperCase())) ? "write" : "read";
 
 /** One draft policy, as written to the policies file. */
 export interface DraftPolicy {
@@ -70,7 +83,9 @@ export function adopt(report: AuditReport, plan: Plan, states: readonly LiveStat
     const names = [...new Set(withDs.map((e) => e.dataSource!))].sort();
     if (users.length === 0 || names.length === 0) continue;
     const source = report.sources.find((s) => s.platform === first.platform);
-    const left = es.filter((e) => e.dataSource === undefined || e.kind === "future").map((e) => `${e.privileges.join(", ")} on ${e.object}${e.kind === "future" ? " (future)" : ""}`);
+    const left = es
+      .filter((e) => e.dataSource === undefined || e.kind === "future")
+      .map((e) => `${e.privileges.join(", ")} on ${e.object}${e.kind === "future" ? " (future)" : ""}`);
     const unknown = [...new Set(es.flatMap((e) => e.unknown))].sort();
     let name = slug(`adopted-${first.platform}-${first.principal.kind === "user" ? "user-" : ""}${first.principal.name}`);
     for (let i = 2; used.has(name); i++) name = `${name}-${i}`;

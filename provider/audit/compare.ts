@@ -89,7 +89,8 @@ export function looksManaged(platform: Platform, name: string, naming: Config["n
 
 /** The order of location keys in an object's path, over every platform. */
 const LOCATION_ORDER = ["database", "catalog", "project", "bucket", "schema", "dataset", "table", "prefix", "object"];
-const locationPath = (loc: Record<string, unknown>) => LOCATION_ORDER.filter((k) => typeof loc[k] === "string").map((k) => loc[k] as string);
+const locationPath = (loc: Record<string, unknown>) =>
+  LOCATION_ORDER.filter((k) => typeof loc[k] === "string").map((k) => loc[k] as string);
 const pathKey = (platform: Platform, parts: readonly string[]) => `${platform}\0${parts.map((x) => normName(platform, x)).join("\0")}`;
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -113,7 +114,19 @@ function plannedPrincipals(plan: Plan): Map<string, Planned> {
   for (const p of plan.principals) {
     const k = `${p.platform}\0${normName(p.platform, p.name)}`;
     let e = out.get(k);
-    if (!e) out.set(k, (e = { platform: p.platform, name: p.name, grants: new Map(), dataSourceOf: new Map(), members: new Set(), users: new Map(), shown: new Map() }));
+    if (!e)
+      out.set(
+        k,
+        (e = {
+          platform: p.platform,
+          name: p.name,
+          grants: new Map(),
+          dataSourceOf: new Map(),
+          members: new Set(),
+          users: new Map(),
+          shown: new Map(),
+        }),
+      );
     const add = (object: string, privileges: readonly string[], ds?: string) => {
       let s = e!.grants.get(object);
       if (!s) e!.grants.set(object, (s = new Set()));
@@ -186,7 +199,13 @@ function expander(state: LiveState) {
  * Compares live states with the plan. Only platforms with a live state are compared: a planned
  * principal on a platform that was not read is neither missing nor drifted.
  */
-export function compareWithPlan(plan: Plan, inventory: Inventory, config: Config, states: readonly LiveState[], marks: ManagedMarks = {}): AuditReport {
+export function compareWithPlan(
+  plan: Plan,
+  inventory: Inventory,
+  config: Config,
+  states: readonly LiveState[],
+  marks: ManagedMarks = {},
+): AuditReport {
   const planned = plannedPrincipals(plan);
   const identities = identityIndex(inventory, plan);
   const entries: AuditEntry[] = [];
@@ -221,10 +240,24 @@ export function compareWithPlan(plan: Plan, inventory: Inventory, config: Config
 
     for (const g of state.grants) {
       const name = normName(platform, g.grantee.name);
-      const dataSource = g.dataSource ?? objectDs.get(`${platform}\0${g.object}`) ?? (g.path ? pathDs.get(pathKey(platform, g.path)) : undefined);
-      const base = { platform, principal: g.grantee, object: g.object, ...(dataSource !== undefined ? { dataSource } : {}), privileges: [...g.privileges].sort(cmp), kind: g.kind, ...(g.grantor !== undefined ? { grantor: g.grantor } : {}) };
+      const dataSource =
+        g.dataSource ?? objectDs.get(`${platform}\0${g.object}`) ?? (g.path ? pathDs.get(pathKey(platform, g.path)) : undefined);
+      const base = {
+        platform,
+        principal: g.grantee,
+        object: g.object,
+        ...(dataSource !== undefined ? { dataSource } : {}),
+        privileges: [...g.privileges].sort(cmp),
+        kind: g.kind,
+        ...(g.grantor !== undefined ? { grantor: g.grantor } : {}),
+      };
       if (g.kind === "ownership" || g.kind === "admin") {
-        entries.push({ ...base, section: "administrative", ...people(g.grantee), detail: g.kind === "ownership" ? "owner" : "administrative privilege" });
+        entries.push({
+          ...base,
+          section: "administrative",
+          ...people(g.grantee),
+          detail: g.kind === "ownership" ? "owner" : "administrative privilege",
+        });
         continue;
       }
       const p = g.grantee.kind === "user" ? undefined : planned.get(`${platform}\0${name}`);
@@ -232,7 +265,12 @@ export function compareWithPlan(plan: Plan, inventory: Inventory, config: Config
       if (p || managedLooking) {
         existing.add(name);
         if (foreignGrantor(g.grantor)) {
-          entries.push({ ...base, section: "conflicting", ...people(g.grantee), detail: `granted by \`${g.grantor}\`, not by accessplane` });
+          entries.push({
+            ...base,
+            section: "conflicting",
+            ...people(g.grantee),
+            detail: `granted by \`${g.grantor}\`, not by accessplane`,
+          });
           continue;
         }
       }
@@ -244,14 +282,20 @@ export function compareWithPlan(plan: Plan, inventory: Inventory, config: Config
         for (const x of g.privileges) s.add(x);
         const want = p.grants.get(g.object);
         const extra = g.privileges.filter((x) => !want?.has(x)).sort(cmp);
-        if (extra.length > 0) entries.push({ ...base, privileges: extra, section: "drifted", ...people(g.grantee), detail: "granted, not in the plan" });
+        if (extra.length > 0)
+          entries.push({ ...base, privileges: extra, section: "drifted", ...people(g.grantee), detail: "granted, not in the plan" });
         continue;
       }
       if (managedLooking) {
         entries.push({ ...base, section: "drifted", ...people(g.grantee), detail: "principal named like accessplane's, not in the plan" });
         continue;
       }
-      entries.push({ ...base, section: "unmanaged", ...people(g.grantee), detail: g.grantee.kind === "user" ? "granted directly to a user" : `through \`${g.grantee.name}\`` });
+      entries.push({
+        ...base,
+        section: "unmanaged",
+        ...people(g.grantee),
+        detail: g.grantee.kind === "user" ? "granted directly to a user" : `through \`${g.grantee.name}\``,
+      });
     }
 
     for (const m of state.memberships) {
@@ -273,7 +317,9 @@ export function compareWithPlan(plan: Plan, inventory: Inventory, config: Config
           privileges: [],
           kind: "membership",
           ...reach,
-          detail: p ? `member \`${m.member.name}\` added outside the plan` : `member \`${m.member.name}\` of a principal named like accessplane's, not in the plan`,
+          detail: p
+            ? `member \`${m.member.name}\` added outside the plan`
+            : `member \`${m.member.name}\` of a principal named like accessplane's, not in the plan`,
         });
       }
     }
@@ -292,12 +338,34 @@ export function compareWithPlan(plan: Plan, inventory: Inventory, config: Config
         const absent = [...want].filter((x) => !have?.has(x)).sort(cmp);
         if (absent.length === 0) continue;
         const ds = p.dataSourceOf.get(object);
-        entries.push({ section, platform, principal, object, ...(ds !== undefined ? { dataSource: ds } : {}), privileges: absent, kind: "direct", users, unknown: [], detail: present ? "in the plan, not granted" : "principal not created yet" });
+        entries.push({
+          section,
+          platform,
+          principal,
+          object,
+          ...(ds !== undefined ? { dataSource: ds } : {}),
+          privileges: absent,
+          kind: "direct",
+          users,
+          unknown: [],
+          detail: present ? "in the plan, not granted" : "principal not created yet",
+        });
       }
       const live = seenMembers.get(name);
       for (const m of members) {
         if (live?.has(m)) continue;
-        entries.push({ section, platform, principal, privileges: [], kind: "membership", users: [p.users.get(m)!], unknown: [], detail: present ? `member \`${p.shown.get(m)}\` in the plan, not a member` : `member \`${p.shown.get(m)}\` of a principal not created yet` });
+        entries.push({
+          section,
+          platform,
+          principal,
+          privileges: [],
+          kind: "membership",
+          users: [p.users.get(m)!],
+          unknown: [],
+          detail: present
+            ? `member \`${p.shown.get(m)}\` in the plan, not a member`
+            : `member \`${p.shown.get(m)}\` of a principal not created yet`,
+        });
       }
     }
   }

@@ -18,14 +18,19 @@ const who = (e: AuditEntry) => {
 };
 
 const what = (e: AuditEntry) =>
-  e.kind === "membership" ? "membership" : `${e.privileges.join(", ")} on ${e.object}${e.dataSource ? ` (${e.dataSource})` : ""}${e.kind !== "direct" ? ` [${e.kind}]` : ""}`;
+  e.kind === "membership"
+    ? "membership"
+    : `${e.privileges.join(", ")} on ${e.object}${e.dataSource ? ` (${e.dataSource})` : ""}${e.kind !== "direct" ? ` [${e.kind}]` : ""}`;
 
 function summaryLines(r: AuditReport): string[] {
   const s = r.summary;
   return [
     `${s.unmanaged} unmanaged, ${s.missing} missing, ${s.drifted} drifted, ${s.conflicting} conflicting, ${s.administrative} administrative`,
     `unmanaged access reaches ${s.users} user${s.users === 1 ? "" : "s"} on ${s.dataSources} data source${s.dataSources === 1 ? "" : "s"}`,
-    ...r.sources.map((x) => `source \`${x.source}\` (${x.platform}): read from ${x.readFrom} at ${x.readAt}${x.notes.length ? `; ${x.notes.join("; ")}` : ""}`),
+    ...r.sources.map(
+      (x) =>
+        `source \`${x.source}\` (${x.platform}): read from ${x.readFrom} at ${x.readAt}${x.notes.length ? `; ${x.notes.join("; ")}` : ""}`,
+    ),
   ];
 }
 
@@ -36,7 +41,10 @@ export function auditText(r: AuditReport): string {
     const es = r.entries.filter((e) => e.section === section);
     if (es.length === 0) continue;
     out.push("", `${TITLES[section]} (${es.length})`);
-    for (const e of es) out.push(`  ${e.platform} ${e.principal.kind} ${e.principal.name}: ${what(e)}; ${e.detail}; reaches ${who(e)}${e.grantor ? `; granted by ${e.grantor}` : ""}`);
+    for (const e of es)
+      out.push(
+        `  ${e.platform} ${e.principal.kind} ${e.principal.name}: ${what(e)}; ${e.detail}; reaches ${who(e)}${e.grantor ? `; granted by ${e.grantor}` : ""}`,
+      );
   }
   return out.join("\n") + "\n";
 }
@@ -49,8 +57,17 @@ export function auditMarkdown(r: AuditReport): string {
   for (const section of SECTIONS) {
     const es = r.entries.filter((e) => e.section === section);
     if (es.length === 0) continue;
-    out.push("", `### ${TITLES[section]} (${es.length})`, "", "| Platform | Principal | Access | Detail | Reaches |", "| --- | --- | --- | --- | --- |");
-    for (const e of es) out.push(`| ${e.platform} | ${cell(`${e.principal.kind} \`${e.principal.name}\``)} | ${cell(what(e))} | ${cell(e.detail)} | ${cell(who(e))} |`);
+    out.push(
+      "",
+      `### ${TITLES[section]} (${es.length})`,
+      "",
+      "| Platform | Principal | Access | Detail | Reaches |",
+      "| --- | --- | --- | --- | --- |",
+    );
+    for (const e of es)
+      out.push(
+        `| ${e.platform} | ${cell(`${e.principal.kind} \`${e.principal.name}\``)} | ${cell(what(e))} | ${cell(e.detail)} | ${cell(who(e))} |`,
+      );
   }
   return out.join("\n") + "\n";
 }

@@ -57,19 +57,45 @@ async function readSource(entry: SourceEntry, config: Config, env: NodeJS.Proces
   const grants = (entry.grants ?? {}) as { mode?: "show" | "account-usage"; concurrency?: number; grantor?: string };
   if (entry.kind === "redshift" || entry.kind === "postgres") {
     const r = RedshiftConfig.safeParse(connectorKeys(entry));
-    if (!r.success) throw new SourceError("source-invalid", `source \`${entry.name}\`: ${r.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`);
+    if (!r.success)
+      throw new SourceError(
+        "source-invalid",
+        `source \`${entry.name}\`: ${r.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`,
+      );
     const c = r.data;
     const password = ctx.credential(c.password);
     for (const database of c.databases ?? [c.database]) {
-      const client = new Client({ host: c.host, port: c.port, database, user: c.user, password, ssl: c.ssl ? { rejectUnauthorized: true } : false, connectionTimeoutMillis: c.connectTimeoutSeconds * 1000, application_name: "accessplane-audit" });
+      const client = new Client({
+        host: c.host,
+        port: c.port,
+        database,
+        user: c.user,
+        password,
+        ssl: c.ssl ? { rejectUnauthorized: true } : false,
+        connectionTimeoutMillis: c.connectTimeoutSeconds * 1000,
+        application_name: "accessplane-audit",
+      });
       client.on("error", () => undefined);
       try {
         await client.connect();
-        out.states.push(await readPostgresGrants({ dialect: entry.kind, source: entry.name, database, managedSchema: config.viewBased.managedSchema, query: async (sql, params) => (await client.query(sql, params)).rows, now }));
+        out.states.push(
+          await readPostgresGrants({
+            dialect: entry.kind,
+            source: entry.name,
+            database,
+            managedSchema: config.viewBased.managedSchema,
+            query: async (sql, params) => (await client.query(sql, params)).rows,
+            now,
+          }),
+        );
       } catch (e) {
         if (e instanceof SourceError) throw e;
         const code = (e as { code?: string }).code;
-        throw new SourceError("source-bad-response", `source \`${entry.name}\`: reading the grants of \`${database}\` failed${code ? ` (${code})` : ""}`, "the audit needs SELECT on the system catalog views; see README \"Auditing access outside policy\"");
+        throw new SourceError(
+          "source-bad-response",
+          `source \`${entry.name}\`: reading the grants of \`${database}\` failed${code ? ` (${code})` : ""}`,
+          'the audit needs SELECT on the system catalog views; see README "Auditing access outside policy"',
+        );
       } finally {
         await client.end().catch(() => undefined);
       }
@@ -78,16 +104,36 @@ async function readSource(entry: SourceEntry, config: Config, env: NodeJS.Proces
   }
   if (entry.kind === "snowflake") {
     const r = SnowflakeConfig.safeParse(connectorKeys(entry));
-    if (!r.success) throw new SourceError("source-invalid", `source \`${entry.name}\`: ${r.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`);
+    if (!r.success)
+      throw new SourceError(
+        "source-invalid",
+        `source \`${entry.name}\`: ${r.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`,
+      );
     if (grants.grantor) out.grantors.snowflake = grants.grantor;
-    out.states.push(await readSnowflakeGrants(sqlApi(r.data, ctx, { requests: 0, pages: 0 }), { source: entry.name, mode: grants.mode ?? "show", ...(grants.concurrency ? { concurrency: grants.concurrency } : {}), now }));
+    out.states.push(
+      await readSnowflakeGrants(sqlApi(r.data, ctx, { requests: 0, pages: 0 }), {
+        source: entry.name,
+        mode: grants.mode ?? "show",
+        ...(grants.concurrency ? { concurrency: grants.concurrency } : {}),
+        now,
+      }),
+    );
     return;
   }
-  throw new SourceError("source-kind-not-audited", `source \`${entry.name}\`: \`audit\` does not read grants of kind \`${entry.kind}\` yet`, `kinds audited: ${AUDIT_KINDS.join(", ")}`);
+  throw new SourceError(
+    "source-kind-not-audited",
+    `source \`${entry.name}\`: \`audit\` does not read grants of kind \`${entry.kind}\` yet`,
+    `kinds audited: ${AUDIT_KINDS.join(", ")}`,
+  );
 }
 
 /** Reads the grants of every source (or of the named ones); directory sources are skipped. */
-export async function readLiveGrants(entries: readonly SourceEntry[], config: Config, env: NodeJS.ProcessEnv, now: Date): Promise<ReadOutcome> {
+export async function readLiveGrants(
+  entries: readonly SourceEntry[],
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  now: Date,
+): Promise<ReadOutcome> {
   const out: ReadOutcome = { states: [], failures: [], grantors: {} };
   for (const entry of entries) {
     if (entry.kind === "scim" || entry.kind === "identity-center") continue;

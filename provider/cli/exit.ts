@@ -14,7 +14,8 @@ export const EXIT_MEANINGS: { readonly [K in keyof typeof EXIT]: string } = {
   ok: "success (warnings allowed)",
   inputErrors: "the estate has errors (every one is printed)",
   usage: "usage error: unknown command or option, bad value, no project file",
-  widens: "access outside policy: widens without acknowledgement (diff --fail-on-widen without --ack), or exists unmanaged (audit --fail-on-unmanaged)",
+  widens:
+    "access outside policy: widens without acknowledgement (diff --fail-on-widen without --ack), or exists unmanaged (audit --fail-on-unmanaged)",
   sourceFailed: "a source of `inventory pull`, `audit` or `adopt` could not be read (its issues are printed); nothing of it was written",
   internal: "internal error: please report it with the command you ran",
 };

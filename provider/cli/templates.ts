@@ -280,9 +280,19 @@ function projectFile(platforms: Platform[]): string {
     "  snowflakeRolePrefix: AP_",
     "  groupPrefix: ap-",
   ];
-  if (has("trino")) lines.push("trino:", "  mode: sql", "  # File mode (`mode: file`) needs the administrators whose rules come first:", "  # admins: { users: [admin] }");
+  if (has("trino"))
+    lines.push(
+      "trino:",
+      "  mode: sql",
+      "  # File mode (`mode: file`) needs the administrators whose rules come first:",
+      "  # admins: { users: [admin] }",
+    );
   if (has("databricks-unity-catalog") || has("databricks-spark")) {
-    lines.push("databricks:", "  # The numeric id of the workspace that grants and policy groups are made in.", '  workspaceId: "1234567890123456"');
+    lines.push(
+      "databricks:",
+      "  # The numeric id of the workspace that grants and policy groups are made in.",
+      '  workspaceId: "1234567890123456"',
+    );
   }
   if (has("s3")) {
     lines.push(

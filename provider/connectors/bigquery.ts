@@ -65,7 +65,9 @@ async function pages<T>(api: Api, path: string, key: string): Promise<T[]> {
   let token: string | undefined;
   do {
     const q = new URLSearchParams({ maxResults: "1000", ...(token ? { pageToken: token } : {}) });
-    const body = (await api.http.request(`${api.root}${path}?${q.toString()}`, { method: "GET", headers: api.headers })).json<Record<string, unknown>>();
+    const body = (await api.http.request(`${api.root}${path}?${q.toString()}`, { method: "GET", headers: api.headers })).json<
+      Record<string, unknown>
+    >();
     out.push(...(((body[key] as T[] | undefined) ?? []) as T[]));
     api.counter.pages++;
     token = typeof body.nextPageToken === "string" && body.nextPageToken !== "" ? body.nextPageToken : undefined;
@@ -105,7 +107,11 @@ export async function pullBigQuery(config: BigQueryConfig, ctx: PullContext): Pr
       if (!dataset || !ctx.scope.container([project, dataset])) continue;
       const location = d.location ?? "";
       if (!BigQueryLocation.safeParse(location).success) {
-        issues.push({ severity: "error", code: "source-bad-response", message: `source \`${ctx.source}\`: dataset \`${project}.${dataset}\` has no readable location` });
+        issues.push({
+          severity: "error",
+          code: "source-bad-response",
+          message: `source \`${ctx.source}\`: dataset \`${project}.${dataset}\` has no readable location`,
+        });
         continue;
       }
       let tables: TableItem[];
@@ -124,10 +130,20 @@ export async function pullBigQuery(config: BigQueryConfig, ctx: PullContext): Pr
           issues.push(unknownTypeIssue(ctx, "bigquery", path, t.type ?? "(none)"));
           continue;
         }
-        const o: CatalogObject = { platform: "bigquery", objectType: type, location: { project, dataset, table, location }, labels: { ...(t.labels ?? {}) } };
+        const o: CatalogObject = {
+          platform: "bigquery",
+          objectType: type,
+          location: { project, dataset, table, location },
+          labels: { ...(t.labels ?? {}) },
+        };
         if (type === "EXTERNAL") {
           try {
-            const full = (await api.http.request(`${api.root}/projects/${seg(project)}/datasets/${seg(dataset)}/tables/${seg(table)}`, { method: "GET", headers: api.headers })).json<Table>();
+            const full = (
+              await api.http.request(`${api.root}/projects/${seg(project)}/datasets/${seg(dataset)}/tables/${seg(table)}`, {
+                method: "GET",
+                headers: api.headers,
+              })
+            ).json<Table>();
             o.bigLake = Boolean(full.externalDataConfiguration?.connectionId);
           } catch (e) {
             issues.push(failureIssue(ctx, e, `reading external table ${project}.${dataset}.${table} failed`));

@@ -5,7 +5,16 @@
  */
 import type { Platform } from "../model/schema";
 import { OBJECT_TYPES } from "../model/schema";
-import { type CatalogObject, type HttpClient, type HttpRequest, type HttpResponse, type PullContext, type PullResult, type SourceIssue, SourceError } from "./types";
+import {
+  type CatalogObject,
+  type HttpClient,
+  type HttpRequest,
+  type HttpResponse,
+  type PullContext,
+  type PullResult,
+  type SourceIssue,
+  SourceError,
+} from "./types";
 
 /** Requests and pages one pull made, for the summary. */
 export interface Counter {
@@ -29,7 +38,12 @@ export const dotted = (path: readonly string[]) => path.join(".");
 /** An issue of source `ctx.source` from a thrown failure (a SourceError keeps its code and help). */
 export function failureIssue(ctx: Pick<PullContext, "source">, e: unknown, what: string): SourceIssue {
   if (e instanceof SourceError) {
-    return { severity: "error", code: e.code, message: `source \`${ctx.source}\`: ${what}: ${e.message}`, ...(e.help ? { help: e.help } : {}) };
+    return {
+      severity: "error",
+      code: e.code,
+      message: `source \`${ctx.source}\`: ${what}: ${e.message}`,
+      ...(e.help ? { help: e.help } : {}),
+    };
   }
   // Anything else is a bug or an unexpected answer: its message never holds a credential (none is
   // ever put in one), but a stack could; only the message is kept.
@@ -67,7 +81,12 @@ export function sortObjects(objects: CatalogObject[]): CatalogObject[] {
 
 /** The PullResult of a catalog pull. */
 export function catalogResult(objects: CatalogObject[], issues: SourceIssue[], counter: Counter, notes: string[] = []): PullResult {
-  return { objects: sortObjects(objects), issues, stats: { requests: counter.requests, pages: counter.pages }, ...(notes.length > 0 ? { notes } : {}) };
+  return {
+    objects: sortObjects(objects),
+    issues,
+    stats: { requests: counter.requests, pages: counter.pages },
+    ...(notes.length > 0 ? { notes } : {}),
+  };
 }
 
 /** A URL without its trailing slash. */

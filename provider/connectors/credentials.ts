@@ -11,10 +11,8 @@ import { type CredentialRef, SourceError } from "./types";
 /** An environment variable's name as POSIX shells accept it. */
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-const LITERAL =
-  "is a literal value where a credential reference is expected: never write a secret in the project file";
-const LITERAL_HELP =
-  "put the secret in an environment variable (a CI secret) and write `{ env: VARIABLE_NAME }` here";
+const LITERAL = "is a literal value where a credential reference is expected: never write a secret in the project file";
+const LITERAL_HELP = "put the secret in an environment variable (a CI secret) and write `{ env: VARIABLE_NAME }` here";
 
 /**
  * A credential reference in a connector's configuration. A string (a literal secret) fails with a
@@ -26,9 +24,7 @@ export const Credential: z.ZodType<CredentialRef> = z.strictObject(
   },
   {
     error: (iss) =>
-      iss.code === "invalid_type" && iss.input !== undefined && typeof iss.input !== "object"
-        ? { message: LITERAL }
-        : undefined,
+      iss.code === "invalid_type" && iss.input !== undefined && typeof iss.input !== "object" ? { message: LITERAL } : undefined,
   },
 );
 
@@ -53,7 +49,8 @@ export function configProblems(error: z.ZodError): ConfigProblem[] {
       return;
     }
     if (zi.code === "unrecognized_keys") {
-      for (const k of zi.keys) out.push({ path: [...p, k], message: `unknown key \`${k}\``, help: "remove it; docs/connectors.md lists each source's keys" });
+      for (const k of zi.keys)
+        out.push({ path: [...p, k], message: `unknown key \`${k}\``, help: "remove it; docs/connectors.md lists each source's keys" });
       return;
     }
     const help = zi.message === LITERAL ? LITERAL_HELP : (zi as { params?: { help?: string } }).params?.help;
@@ -70,7 +67,11 @@ export function configProblems(error: z.ZodError): ConfigProblem[] {
  */
 export function resolveCredential(ref: CredentialRef, env: NodeJS.ProcessEnv, source: string): string {
   if (!ref || typeof ref !== "object" || typeof ref.env !== "string" || !ENV_NAME.test(ref.env)) {
-    throw new SourceError("source-credential-invalid", `source \`${source}\`: a credential must be \`{ env: VARIABLE_NAME }\``, LITERAL_HELP);
+    throw new SourceError(
+      "source-credential-invalid",
+      `source \`${source}\`: a credential must be \`{ env: VARIABLE_NAME }\``,
+      LITERAL_HELP,
+    );
   }
   const v = env[ref.env];
   if (v === undefined || v === "") {

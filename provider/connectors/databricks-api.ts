@@ -40,7 +40,13 @@ export function workspace(host: string, token: string, ctx: PullContext, counter
  * pages are read until `next_page_token` is absent, since "a page may contain zero results while
  * still providing a next_page_token" (https://docs.databricks.com/api/workspace/tables/list).
  */
-export async function listAll<T>(ws: Workspace, path: string, params: Record<string, string>, key: string, onPage?: (n: number) => void): Promise<T[]> {
+export async function listAll<T>(
+  ws: Workspace,
+  path: string,
+  params: Record<string, string>,
+  key: string,
+  onPage?: (n: number) => void,
+): Promise<T[]> {
   const out: T[] = [];
   let token: string | undefined;
   const seen = new Set<string>();
@@ -49,7 +55,8 @@ export async function listAll<T>(ws: Workspace, path: string, params: Record<str
     const res = await ws.http.request(`${ws.host}${path}?${q.toString()}`, { method: "GET", headers: ws.headers });
     const body = res.json<Record<string, unknown>>();
     const items = body[key];
-    if (items !== undefined && !Array.isArray(items)) throw new SourceError("source-bad-response", `${path} answered a \`${key}\` that is not a list`);
+    if (items !== undefined && !Array.isArray(items))
+      throw new SourceError("source-bad-response", `${path} answered a \`${key}\` that is not a list`);
     out.push(...((items as T[] | undefined) ?? []));
     ws.counter.pages++;
     onPage?.(out.length);
@@ -85,18 +92,32 @@ export async function runSql(ws: Workspace, warehouseId: string, statement: stri
   const res = await ws.http.request(`${ws.host}/api/2.0/sql/statements`, {
     method: "POST",
     headers: ws.headers,
-    json: { warehouse_id: warehouseId, statement, wait_timeout: "30s", on_wait_timeout: "CONTINUE", disposition: "INLINE", format: "JSON_ARRAY" },
+    json: {
+      warehouse_id: warehouseId,
+      statement,
+      wait_timeout: "30s",
+      on_wait_timeout: "CONTINUE",
+      disposition: "INLINE",
+      format: "JSON_ARRAY",
+    },
   });
   let answer = res.json<StatementResponse>();
   for (let poll = 0; answer.status?.state === "PENDING" || answer.status?.state === "RUNNING"; poll++) {
     if (!answer.statement_id) throw new SourceError("source-bad-response", "the statement API answered without a statement_id");
     await wait(Math.min(500 * poll, 5000));
-    answer = (await ws.http.request(`${ws.host}/api/2.0/sql/statements/${encodeURIComponent(answer.statement_id)}`, { method: "GET", headers: ws.headers })).json<StatementResponse>();
+    answer = (
+      await ws.http.request(`${ws.host}/api/2.0/sql/statements/${encodeURIComponent(answer.statement_id)}`, {
+        method: "GET",
+        headers: ws.headers,
+      })
+    ).json<StatementResponse>();
   }
   const state = answer.status?.state;
   if (state !== "SUCCEEDED") {
     const why = answer.status?.error?.message ?? "no reason given";
-    const denied = /PERMISSION_DENIED|INSUFFICIENT_PERMISSIONS|not authorized|does not have/i.test(`${answer.status?.error?.error_code ?? ""} ${why}`);
+    const denied = /PERMISSION_DENIED|INSUFFICIENT_PERMISSIONS|not authorized|does not have/i.test(
+      `${answer.status?.error?.error_code ?? ""} ${why}`,
+    );
     throw new SourceError(
       denied ? "source-permission-missing" : "source-statement-failed",
       `the statement ended ${state ?? "without a state"}: ${why}`,

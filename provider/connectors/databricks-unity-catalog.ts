@@ -139,7 +139,10 @@ export async function pullUnityCatalog(config: UnityCatalogConfig, ctx: PullCont
       }
     } catch (e) {
       const i = failureIssue(ctx, e, "reading system.information_schema.table_tags failed");
-      issues.push({ ...i, help: i.help ?? "grant CAN USE on the warehouse, and USE CATALOG on `system` with SELECT on its information_schema" });
+      issues.push({
+        ...i,
+        help: i.help ?? "grant CAN USE on the warehouse, and USE CATALOG on `system` with SELECT on its information_schema",
+      });
     }
   } else {
     notes.push(NO_WAREHOUSE_NOTE);

@@ -69,7 +69,11 @@ function response(status: number, headers: Record<string, string>, text: string,
       try {
         return JSON.parse(text) as T;
       } catch {
-        throw new SourceError("source-bad-response", `${where} answered ${status} with a body that is not JSON`, "check the URL points at the API, not a login page or a proxy");
+        throw new SourceError(
+          "source-bad-response",
+          `${where} answered ${status} with a body that is not JSON`,
+          "check the URL points at the API, not a login page or a proxy",
+        );
       }
     },
   };
@@ -105,14 +109,21 @@ export function httpClient(options: HttpOptions = {}): HttpClient {
           const timedOut = ctl.signal.aborted;
           // The cause's code only (ECONNREFUSED, ENOTFOUND...): its message may quote the request.
           const code = (e as { cause?: { code?: unknown } }).cause?.code;
-          last = { status: undefined, reason: timedOut ? `no answer in ${timeoutMs / 1000} s` : typeof code === "string" ? code : "connection failed" };
+          last = {
+            status: undefined,
+            reason: timedOut ? `no answer in ${timeoutMs / 1000} s` : typeof code === "string" ? code : "connection failed",
+          };
           if (attempt < attempts) {
             const delay = Math.min(cap, base * 2 ** (attempt - 1));
             options.onRetry?.({ status: undefined, attempt, delayMs: delay });
             await sleep(delay);
             continue;
           }
-          throw new SourceError("source-unreachable", `cannot reach ${where}: ${last.reason} (after ${attempts} attempt${attempts === 1 ? "" : "s"})`, "check the host name, the network path and any proxy or firewall in between");
+          throw new SourceError(
+            "source-unreachable",
+            `cannot reach ${where}: ${last.reason} (after ${attempts} attempt${attempts === 1 ? "" : "s"})`,
+            "check the host name, the network path and any proxy or firewall in between",
+          );
         }
         let text: string;
         try {
@@ -126,7 +137,11 @@ export function httpClient(options: HttpOptions = {}): HttpClient {
             await sleep(delay);
             continue;
           }
-          throw new SourceError("source-unreachable", `${where}: ${last.reason} (after ${attempts} attempts)`, "check the network path to the source");
+          throw new SourceError(
+            "source-unreachable",
+            `${where}: ${last.reason} (after ${attempts} attempts)`,
+            "check the network path to the source",
+          );
         }
         clearTimeout(timer);
         const h = headersOf(res.headers);
@@ -140,15 +155,25 @@ export function httpClient(options: HttpOptions = {}): HttpClient {
             continue;
           }
           if (res.status === 429) {
-            throw new SourceError("source-throttled", `${where} kept throttling (HTTP 429) after ${attempts} attempts`, "run the pull later, or raise the source's rate limit for this client");
+            throw new SourceError(
+              "source-throttled",
+              `${where} kept throttling (HTTP 429) after ${attempts} attempts`,
+              "run the pull later, or raise the source's rate limit for this client",
+            );
           }
-          throw new SourceError("source-unreachable", `${where} answered HTTP ${res.status} after ${attempts} attempts`, "the service or a gateway in front of it is unavailable: try again later");
+          throw new SourceError(
+            "source-unreachable",
+            `${where} answered HTTP ${res.status} after ${attempts} attempts`,
+            "the service or a gateway in front of it is unavailable: try again later",
+          );
         }
         if (res.status === 401 || res.status === 403) {
           throw new SourceError(
             "source-auth-refused",
             `${where} refused the credential (HTTP ${res.status})`,
-            res.status === 401 ? "check that the credential's variable holds a valid, unexpired token" : "grant the privileges docs/connectors.md lists for this source",
+            res.status === 401
+              ? "check that the credential's variable holds a valid, unexpired token"
+              : "grant the privileges docs/connectors.md lists for this source",
           );
         }
         if (res.status < 200 || res.status >= 300) {

@@ -16,7 +16,9 @@ import { type Connector, type DirectoryGroup, type DirectoryUser, type PullConte
 /** An identity-center source's connector keys. */
 export const IdentityCenterConfig = z.strictObject({
   /** The identity store id, `d-` and ten hex digits. */
-  identityStoreId: z.string().regex(/^(d-[0-9a-f]{10}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/, { message: "must be an identity store id such as `d-9067a1b2c3`" }),
+  identityStoreId: z.string().regex(/^(d-[0-9a-f]{10}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/, {
+    message: "must be an identity store id such as `d-9067a1b2c3`",
+  }),
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: "must be an AWS region such as `eu-west-1`" }),
   accessKeyId: Credential,
   secretAccessKey: Credential,
@@ -50,7 +52,11 @@ function signer(config: IdentityCenterConfig, ctx: PullContext): Signer {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = require("@smithy/signature-v4") as typeof mod;
   } catch {
-    throw new SourceError("source-dependency-missing", `source \`${ctx.source}\`: the package \`@smithy/signature-v4\` is not installed`, "npm install @smithy/signature-v4 (it signs AWS requests)");
+    throw new SourceError(
+      "source-dependency-missing",
+      `source \`${ctx.source}\`: the package \`@smithy/signature-v4\` is not installed`,
+      "npm install @smithy/signature-v4 (it signs AWS requests)",
+    );
   }
   const sessionToken = config.sessionToken ? ctx.credential(config.sessionToken) : undefined;
   return new mod.SignatureV4({
@@ -69,12 +75,25 @@ interface Page {
   NextToken?: string;
 }
 
-async function listAll<T>(op: string, body: Record<string, unknown>, key: string, config: IdentityCenterConfig, sign: Signer, ctx: PullContext, stats: { requests: number; pages: number }): Promise<T[]> {
+async function listAll<T>(
+  op: string,
+  body: Record<string, unknown>,
+  key: string,
+  config: IdentityCenterConfig,
+  sign: Signer,
+  ctx: PullContext,
+  stats: { requests: number; pages: number },
+): Promise<T[]> {
   const endpoint = new URL(config.endpoint ?? `https://identitystore.${config.region}.amazonaws.com`);
   const out: T[] = [];
   let token: string | undefined;
   for (;;) {
-    const payload = JSON.stringify({ ...body, IdentityStoreId: config.identityStoreId, MaxResults: config.pageSize, ...(token ? { NextToken: token } : {}) });
+    const payload = JSON.stringify({
+      ...body,
+      IdentityStoreId: config.identityStoreId,
+      MaxResults: config.pageSize,
+      ...(token ? { NextToken: token } : {}),
+    });
     const signed = await sign.sign({
       method: "POST",
       protocol: endpoint.protocol,
@@ -89,7 +108,12 @@ async function listAll<T>(op: string, body: Record<string, unknown>, key: string
     stats.pages++;
     const page = res.json<Page & Record<string, unknown>>();
     const items = page?.[key];
-    if (!Array.isArray(items)) throw new SourceError("source-bad-response", `source \`${ctx.source}\`: ${op} answered without \`${key}\``, "check `endpoint` points at the identity store API");
+    if (!Array.isArray(items))
+      throw new SourceError(
+        "source-bad-response",
+        `source \`${ctx.source}\`: ${op} answered without \`${key}\``,
+        "check `endpoint` points at the identity store API",
+      );
     out.push(...(items as T[]));
     token = typeof page.NextToken === "string" && page.NextToken !== "" ? page.NextToken : undefined;
     if (!token) return out;
@@ -116,13 +140,29 @@ export const identityCenter: Connector<IdentityCenterConfig> = {
     const stats = { requests: 0, pages: 0 };
     const rawUsers = await listAll<IdsUser>("ListUsers", {}, "Users", config, sign, ctx, stats);
     ctx.progress({ users: rawUsers.length, pages: stats.pages });
-    const rawGroups = await listAll<{ GroupId: string; DisplayName?: string; Description?: string }>("ListGroups", {}, "Groups", config, sign, ctx, stats);
+    const rawGroups = await listAll<{ GroupId: string; DisplayName?: string; Description?: string }>(
+      "ListGroups",
+      {},
+      "Groups",
+      config,
+      sign,
+      ctx,
+      stats,
+    );
     const memberOf = new Map<string, string[]>();
     const groups: DirectoryGroup[] = [];
     for (const g of rawGroups) {
       if (!g.DisplayName) continue;
       groups.push({ externalId: g.GroupId, displayName: g.DisplayName, ...(g.Description ? { description: g.Description } : {}) });
-      const ms = await listAll<{ MemberId?: { UserId?: string } }>("ListGroupMemberships", { GroupId: g.GroupId }, "GroupMemberships", config, sign, ctx, stats);
+      const ms = await listAll<{ MemberId?: { UserId?: string } }>(
+        "ListGroupMemberships",
+        { GroupId: g.GroupId },
+        "GroupMemberships",
+        config,
+        sign,
+        ctx,
+        stats,
+      );
       for (const m of ms) {
         const u = m.MemberId?.UserId;
         if (u) (memberOf.get(u) ?? memberOf.set(u, []).get(u)!).push(g.GroupId);
@@ -134,7 +174,14 @@ export const identityCenter: Connector<IdentityCenterConfig> = {
       .map((u) => {
         const email = (u.Emails?.find((e) => e.Primary) ?? u.Emails?.[0])?.Value;
         const attributes: Record<string, string[]> = {};
-        for (const [k, v] of [["DisplayName", u.DisplayName], ["Title", u.Title], ["UserType", u.UserType], ["Name.GivenName", u.Name?.GivenName], ["Name.FamilyName", u.Name?.FamilyName]] as const) if (v) attributes[k] = [v];
+        for (const [k, v] of [
+          ["DisplayName", u.DisplayName],
+          ["Title", u.Title],
+          ["UserType", u.UserType],
+          ["Name.GivenName", u.Name?.GivenName],
+          ["Name.FamilyName", u.Name?.FamilyName],
+        ] as const)
+          if (v) attributes[k] = [v];
         return {
           externalId: u.UserId,
           userName: u.UserName!,

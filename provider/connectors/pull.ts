@@ -16,7 +16,15 @@ import { configProblems, redact, resolveCredential } from "./credentials";
 import { httpClient } from "./http";
 import { connectorOf } from "./index";
 import { compileScope, ScopePatternError, scopeProblems, segmentGlob } from "./scope";
-import { type CatalogObject, type Connector, type DirectoryUser, type HttpClient, type PullContext, type PullResult, SourceError } from "./types";
+import {
+  type CatalogObject,
+  type Connector,
+  type DirectoryUser,
+  type HttpClient,
+  type PullContext,
+  type PullResult,
+  SourceError,
+} from "./types";
 
 /** The keys of a source entry the pull stage owns; the rest belong to the connector. */
 const OWNED_KEYS = ["name", "kind", "include", "exclude", "tags", "newTag", "dataSourceId", "attributes", "identities", "userId"] as const;
@@ -65,7 +73,15 @@ export function readSources(projectFile: string, inventoryDir: string, cwd = pro
   };
   const at = (p: (string | number)[], code: IssueCode, message: string, help?: string): Issue => {
     const line = lineOf(p);
-    return { severity: "error", code, message, file: rel, ...(line !== undefined ? { line } : {}), path: dottedPath(p), ...(help ? { help } : {}) };
+    return {
+      severity: "error",
+      code,
+      message,
+      file: rel,
+      ...(line !== undefined ? { line } : {}),
+      path: dottedPath(p),
+      ...(help ? { help } : {}),
+    };
   };
   const value = doc.toJS() as { inventory?: unknown } | null;
   const inv = value?.inventory;
@@ -73,7 +89,14 @@ export function readSources(projectFile: string, inventoryDir: string, cwd = pro
   const out: ProjectSources = { file: projectFile, inventory: inventoryDir, sources: [], issues };
   if (raw === undefined) return out;
   if (!Array.isArray(raw)) {
-    issues.push(at(["inventory", "sources"], "invalid-type", "`sources` must be a list of sources", "write `sources:` with one `- name: ...` entry per source"));
+    issues.push(
+      at(
+        ["inventory", "sources"],
+        "invalid-type",
+        "`sources` must be a list of sources",
+        "write `sources:` with one `- name: ...` entry per source",
+      ),
+    );
     return out;
   }
   const names = new Set<string>();
@@ -92,7 +115,14 @@ export function readSources(projectFile: string, inventoryDir: string, cwd = pro
     names.add(entry.name);
     const connector = connectorOf(entry.kind);
     if (!connector) {
-      issues.push(at([...base, "kind"], "unknown-source-kind", `source \`${entry.name}\` has the unknown kind \`${entry.kind}\``, "see docs/connectors.md for the kinds"));
+      issues.push(
+        at(
+          [...base, "kind"],
+          "unknown-source-kind",
+          `source \`${entry.name}\` has the unknown kind \`${entry.kind}\``,
+          "see docs/connectors.md for the kinds",
+        ),
+      );
       return;
     }
     let bad = false;
@@ -104,14 +134,31 @@ export function readSources(projectFile: string, inventoryDir: string, cwd = pro
     }
     (entry.tags ?? []).forEach((rule, i) => {
       if (rule.label === undefined && !LOCATION_RULE_KEYS.some((k) => rule[k] !== undefined)) {
-        issues.push(at([...base, "tags", i], "tag-rule-empty", "a tag rule must name a `label` or a location part (`schema`, `table`...)", "e.g. `{ label: PII, value: \"TRUE\", tag: pii }` or `{ schema: finance, tag: finance }`"));
+        issues.push(
+          at(
+            [...base, "tags", i],
+            "tag-rule-empty",
+            "a tag rule must name a `label` or a location part (`schema`, `table`...)",
+            'e.g. `{ label: PII, value: "TRUE", tag: pii }` or `{ schema: finance, tag: finance }`',
+          ),
+        );
         bad = true;
       }
     });
-    const own = Object.fromEntries(Object.entries(item as Record<string, unknown>).filter(([k]) => !(OWNED_KEYS as readonly string[]).includes(k)));
+    const own = Object.fromEntries(
+      Object.entries(item as Record<string, unknown>).filter(([k]) => !(OWNED_KEYS as readonly string[]).includes(k)),
+    );
     const c = connector.configSchema.safeParse(own);
     if (!c.success) {
-      for (const p of configProblems(c.error)) issues.push(at([...base, ...p.path], "source-invalid", `source \`${entry.name}\`: \`${String(p.path[p.path.length - 1] ?? entry.kind)}\` ${p.message}`, p.help));
+      for (const p of configProblems(c.error))
+        issues.push(
+          at(
+            [...base, ...p.path],
+            "source-invalid",
+            `source \`${entry.name}\`: \`${String(p.path[p.path.length - 1] ?? entry.kind)}\` ${p.message}`,
+            p.help,
+          ),
+        );
       return;
     }
     if (!bad) out.sources.push({ entry, connector, config: c.data, index });
@@ -229,7 +276,8 @@ export interface PullOptions {
 /** Runs the selected sources and renders their files; writes nothing. */
 export async function pull(project: ProjectSources, options: PullOptions = {}): Promise<SourceOutcome[]> {
   const cwd = options.cwd ?? process.cwd();
-  const selected = options.only && options.only.length > 0 ? project.sources.filter((s) => options.only!.includes(s.entry.name)) : project.sources;
+  const selected =
+    options.only && options.only.length > 0 ? project.sources.filter((s) => options.only!.includes(s.entry.name)) : project.sources;
   const http = options.http ?? httpClient();
   const queue = [...selected];
   const out: SourceOutcome[] = [];
@@ -243,7 +291,12 @@ export async function pull(project: ProjectSources, options: PullOptions = {}): 
 /** The file of a source. */
 export const pulledFile = (inventoryDir: string, source: string) => path.join(inventoryDir, "pulled", `${source}.yaml`);
 
-async function runSource(s: PlannedSource, project: ProjectSources, options: PullOptions & { http: HttpClient }, cwd: string): Promise<SourceOutcome> {
+async function runSource(
+  s: PlannedSource,
+  project: ProjectSources,
+  options: PullOptions & { http: HttpClient },
+  cwd: string,
+): Promise<SourceOutcome> {
   const started = Date.now();
   const file = pulledFile(project.inventory, s.entry.name);
   const relFile = path.relative(cwd, file) || file;
@@ -279,14 +332,21 @@ async function runSource(s: PlannedSource, project: ProjectSources, options: Pul
   try {
     result = await s.connector.pull(s.config, ctx);
   } catch (e) {
-    const err = e instanceof SourceError ? e : new SourceError("source-failed", `source \`${s.entry.name}\` failed: ${e instanceof ScopePatternError ? e.message : ((e as Error)?.name ?? "error")}`);
+    const err =
+      e instanceof SourceError
+        ? e
+        : new SourceError(
+            "source-failed",
+            `source \`${s.entry.name}\` failed: ${e instanceof ScopePatternError ? e.message : ((e as Error)?.name ?? "error")}`,
+          );
     outcome.issues.push({ severity: "error", code: err.code, message: clean(err.message), ...(err.help ? { help: clean(err.help) } : {}) });
     outcome.seconds = (Date.now() - started) / 1000;
     return outcome;
   }
   outcome.stats = result.stats;
   outcome.notes = (result.notes ?? []).map(clean);
-  for (const i of result.issues) outcome.issues.push({ severity: i.severity, code: i.code, message: clean(i.message), ...(i.help ? { help: clean(i.help) } : {}) });
+  for (const i of result.issues)
+    outcome.issues.push({ severity: i.severity, code: i.code, message: clean(i.message), ...(i.help ? { help: clean(i.help) } : {}) });
   const rendered = renderSource(s, result, previous, options.config, outcome.issues);
   outcome.counts = rendered.counts;
   outcome.seconds = (Date.now() - started) / 1000;
@@ -302,7 +362,8 @@ function previousDataSources(text: string | undefined): Map<string, string[]> | 
   try {
     const v = jsyaml.load(text) as { dataSources?: { id?: unknown; tags?: unknown }[] } | null;
     const out = new Map<string, string[]>();
-    for (const d of v?.dataSources ?? []) if (typeof d.id === "string") out.set(d.id, Array.isArray(d.tags) ? d.tags.filter((t): t is string => typeof t === "string") : []);
+    for (const d of v?.dataSources ?? [])
+      if (typeof d.id === "string") out.set(d.id, Array.isArray(d.tags) ? d.tags.filter((t): t is string => typeof t === "string") : []);
     return out;
   } catch {
     return undefined;
@@ -311,8 +372,10 @@ function previousDataSources(text: string | undefined): Map<string, string[]> | 
 
 function renderSource(s: PlannedSource, r: PullResult, previous: string | undefined, config: Config | undefined, issues: Issue[]) {
   const name = s.entry.name;
-  const warn = (code: IssueCode, message: string, help?: string) => issues.push({ severity: "warning", code, message: `source \`${name}\`: ${message}`, ...(help ? { help } : {}) });
-  const fail = (code: IssueCode, message: string, help?: string) => issues.push({ severity: "error", code, message: `source \`${name}\`: ${message}`, ...(help ? { help } : {}) });
+  const warn = (code: IssueCode, message: string, help?: string) =>
+    issues.push({ severity: "warning", code, message: `source \`${name}\`: ${message}`, ...(help ? { help } : {}) });
+  const fail = (code: IssueCode, message: string, help?: string) =>
+    issues.push({ severity: "error", code, message: `source \`${name}\`: ${message}`, ...(help ? { help } : {}) });
 
   // Data sources.
   const scope = compileScope(s.entry.include, s.entry.exclude);
@@ -331,18 +394,30 @@ function renderSource(s: PlannedSource, r: PullResult, previous: string | undefi
     if ((o.platform === "redshift" || o.platform === "synapse") && o.location.schema === managed) continue;
     if (o.platform === "bigquery" && o.location.dataset?.endsWith(bqSuffix)) continue;
     if (!(OBJECT_TYPES[o.platform] as readonly string[]).includes(o.objectType)) {
-      warn("unknown-object-type", `\`${shown}\` has the object type \`${o.objectType}\`, which ${o.platform} does not have in accessplane; it is left out`, `object types of ${o.platform}: ${OBJECT_TYPES[o.platform].join(", ")}`);
+      warn(
+        "unknown-object-type",
+        `\`${shown}\` has the object type \`${o.objectType}\`, which ${o.platform} does not have in accessplane; it is left out`,
+        `object types of ${o.platform}: ${OBJECT_TYPES[o.platform].join(", ")}`,
+      );
       continue;
     }
     const field = (k: string) => (k === "source" ? name : k === "platform" ? o.platform : k === "path" ? shown : o.location[k]);
     const id = fillTemplate(s.entry.dataSourceId ?? "{source}.{path}", field);
     if (id === undefined) {
-      warn("data-source-id-not-derived", `the id template cannot be filled for \`${shown}\`; it is left out`, "use only location keys this platform has in `dataSourceId`");
+      warn(
+        "data-source-id-not-derived",
+        `the id template cannot be filled for \`${shown}\`; it is left out`,
+        "use only location keys this platform has in `dataSourceId`",
+      );
       continue;
     }
     const other = ids.get(id);
     if (other !== undefined) {
-      fail("data-source-id-collision", `\`${other}\` and \`${shown}\` both get the id \`${id}\``, "make `dataSourceId` unique, e.g. `{source}.{path}`");
+      fail(
+        "data-source-id-collision",
+        `\`${other}\` and \`${shown}\` both get the id \`${id}\``,
+        "make `dataSourceId` unique, e.g. `{source}.{path}`",
+      );
       continue;
     }
     ids.set(id, shown);
@@ -362,7 +437,12 @@ function renderSource(s: PlannedSource, r: PullResult, previous: string | undefi
     };
     const v = DataSource.safeParse(raw);
     if (!v.success) {
-      warn("object-invalid", `\`${shown}\` cannot be a data source (${configProblems(v.error).map((x) => `${dottedPath(x.path)} ${x.message}`).join("; ")}); it is left out`);
+      warn(
+        "object-invalid",
+        `\`${shown}\` cannot be a data source (${configProblems(v.error)
+          .map((x) => `${dottedPath(x.path)} ${x.message}`)
+          .join("; ")}); it is left out`,
+      );
       continue;
     }
     dataSources.push(raw as unknown as DataSource);
@@ -399,7 +479,11 @@ function renderSource(s: PlannedSource, r: PullResult, previous: string | undefi
       continue;
     }
     if (userIds.has(id)) {
-      fail("user-id-collision", `users \`${userIds.get(id)}\` and \`${u.userName}\` both get the id \`${id}\``, "make `userId` unique, e.g. `{userName}`");
+      fail(
+        "user-id-collision",
+        `users \`${userIds.get(id)}\` and \`${u.userName}\` both get the id \`${id}\``,
+        "make `userId` unique, e.g. `{userName}`",
+      );
       continue;
     }
     userIds.set(id, u.userName);
@@ -414,13 +498,19 @@ function renderSource(s: PlannedSource, r: PullResult, previous: string | undefi
       const v = template === undefined ? undefined : fillTemplate(template, field);
       if (v === undefined) {
         delete identities[platform];
-        warn("identity-not-derived", `user \`${id}\` has no value for the ${platform} identity template \`${template}\`; no ${platform} identity is written`, "add the field in the identity provider, or write the identity in a hand-written entry of the user");
+        warn(
+          "identity-not-derived",
+          `user \`${id}\` has no value for the ${platform} identity template \`${template}\`; no ${platform} identity is written`,
+          "add the field in the identity provider, or write the identity in a hand-written entry of the user",
+        );
       } else identities[platform] = v;
     }
     const raw: Record<string, unknown> = {
       id,
       ...(u.email ? { email: u.email } : {}),
-      ...(u.groups.length ? { groups: [...new Set(u.groups.map((g) => groupIds.get(g)).filter((g): g is string => g !== undefined))].sort() } : {}),
+      ...(u.groups.length
+        ? { groups: [...new Set(u.groups.map((g) => groupIds.get(g)).filter((g): g is string => g !== undefined))].sort() }
+        : {}),
       ...(Object.keys(attributes).length ? { attributes: sortKeys(attributes) } : {}),
       ...(Object.keys(identities).length ? { identities: sortKeys(identities) } : {}),
     };
@@ -434,10 +524,16 @@ function renderSource(s: PlannedSource, r: PullResult, previous: string | undefi
         else if (p.path[0] === "identities" && typeof p.path[1] === "string") delete (raw.identities as Record<string, string>)[p.path[1]];
       }
       if (!User.safeParse(raw).success) {
-        warn("user-invalid", `user \`${u.userName}\` cannot be a user (${problems.map((x) => `${dottedPath(x.path)} ${x.message}`).join("; ")}); it is left out`);
+        warn(
+          "user-invalid",
+          `user \`${u.userName}\` cannot be a user (${problems.map((x) => `${dottedPath(x.path)} ${x.message}`).join("; ")}); it is left out`,
+        );
         continue;
       }
-      warn("user-field-invalid", `user \`${id}\`: ${problems.map((x) => `\`${dottedPath(x.path)}\` ${x.message}`).join("; ")}; left out of the entry`);
+      warn(
+        "user-field-invalid",
+        `user \`${id}\`: ${problems.map((x) => `\`${dottedPath(x.path)}\` ${x.message}`).join("; ")}; left out of the entry`,
+      );
     }
     users.push(raw);
   }
@@ -446,7 +542,11 @@ function renderSource(s: PlannedSource, r: PullResult, previous: string | undefi
   dataSources.sort((a, b) => cmp(a.id, b.id));
   groups.sort((a, b) => cmp(a.id, b.id));
   users.sort((a, b) => cmp(a.id as string, b.id as string));
-  const text = renderFile(s.entry.name, s.entry.kind, s.connector.yields === "directory" ? { users, groups } : { dataSources: dataSources as unknown as Record<string, unknown>[] });
+  const text = renderFile(
+    s.entry.name,
+    s.entry.kind,
+    s.connector.yields === "directory" ? { users, groups } : { dataSources: dataSources as unknown as Record<string, unknown>[] },
+  );
   return { text, counts: { objects: dataSources.length, users: users.length, groups: groups.length } };
 }
 
@@ -472,7 +572,10 @@ export function yamlScalar(v: unknown): string {
 }
 
 const flowSeq = (xs: readonly unknown[]) => `[${xs.map(yamlScalar).join(", ")}]`;
-const flowMap = (o: Record<string, unknown>) => `{ ${Object.entries(o).map(([k, v]) => `${yamlScalar(k)}: ${yamlScalar(v)}`).join(", ")} }`;
+const flowMap = (o: Record<string, unknown>) =>
+  `{ ${Object.entries(o)
+    .map(([k, v]) => `${yamlScalar(k)}: ${yamlScalar(v)}`)
+    .join(", ")} }`;
 
 function renderItem(item: Record<string, unknown>): string {
   const lines: string[] = [];
@@ -494,7 +597,11 @@ function renderItem(item: Record<string, unknown>): string {
 }
 
 /** The text of a pulled file. */
-export function renderFile(source: string, kind: string, lists: { users?: Record<string, unknown>[]; groups?: Record<string, unknown>[]; dataSources?: Record<string, unknown>[] }): string {
+export function renderFile(
+  source: string,
+  kind: string,
+  lists: { users?: Record<string, unknown>[]; groups?: Record<string, unknown>[]; dataSources?: Record<string, unknown>[] },
+): string {
   const out = [
     "# yaml-language-server: $schema=../../node_modules/accessplane/schema/inventory.schema.json",
     `# Generated by \`accessplane inventory pull\` from the source \`${source}\` (kind \`${kind}\`): do not edit.`,

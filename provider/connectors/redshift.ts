@@ -84,18 +84,38 @@ function sqlError(e: unknown, source: string, database: string): SourceError {
   const err = e as { code?: string; message?: string };
   const code = err.code ?? "";
   if (code === "28P01" || code === "28000") {
-    return new SourceError("source-auth-refused", `source \`${source}\`: the database refused the login (SQLSTATE ${code})`, "check the user and the password variable");
+    return new SourceError(
+      "source-auth-refused",
+      `source \`${source}\`: the database refused the login (SQLSTATE ${code})`,
+      "check the user and the password variable",
+    );
   }
   if (code === "42501") {
-    return new SourceError("source-permission-missing", `source \`${source}\`: permission denied reading the catalog of \`${database}\` (SQLSTATE 42501)`, "grant the privileges docs/connectors.md lists for Redshift");
+    return new SourceError(
+      "source-permission-missing",
+      `source \`${source}\`: permission denied reading the catalog of \`${database}\` (SQLSTATE 42501)`,
+      "grant the privileges docs/connectors.md lists for Redshift",
+    );
   }
   if (code === "3D000") {
-    return new SourceError("source-bad-config", `source \`${source}\`: database \`${database}\` does not exist`, "fix `databases` in the source");
+    return new SourceError(
+      "source-bad-config",
+      `source \`${source}\`: database \`${database}\` does not exist`,
+      "fix `databases` in the source",
+    );
   }
   if (/^(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EHOSTUNREACH)$/.test(code) || /timeout/i.test(err.message ?? "")) {
-    return new SourceError("source-unreachable", `source \`${source}\`: cannot reach the database (${code || "timeout"})`, "check host, port and the network path");
+    return new SourceError(
+      "source-unreachable",
+      `source \`${source}\`: cannot reach the database (${code || "timeout"})`,
+      "check host, port and the network path",
+    );
   }
-  return new SourceError("source-bad-response", `source \`${source}\`: reading the catalog of \`${database}\` failed${code ? ` (SQLSTATE ${code})` : ""}`, "see docs/connectors.md for the privileges the pull needs");
+  return new SourceError(
+    "source-bad-response",
+    `source \`${source}\`: reading the catalog of \`${database}\` failed${code ? ` (SQLSTATE ${code})` : ""}`,
+    "see docs/connectors.md for the privileges the pull needs",
+  );
 }
 
 function connector(kind: "redshift" | "postgres"): Connector<RedshiftConfig> {

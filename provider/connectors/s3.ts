@@ -63,7 +63,10 @@ const rfc3986 = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => 
  */
 export function signV4(url: string, keys: AwsKeys, region: string, now: Date, extra: Record<string, string> = {}): Record<string, string> {
   const u = new URL(url);
-  const amzDate = now.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  const amzDate = now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
   const day = amzDate.slice(0, 8);
   const payload = sha256("");
   const headers: Record<string, string> = {
@@ -80,24 +83,36 @@ export function signV4(url: string, keys: AwsKeys, region: string, now: Date, ex
     .map(([k, v]) => `${k}=${v}`)
     .join("&");
   // S3 paths are encoded once, segment by segment.
-  const path = u.pathname.split("/").map((s) => rfc3986(decodeURIComponent(s))).join("/") || "/";
+  const path =
+    u.pathname
+      .split("/")
+      .map((s) => rfc3986(decodeURIComponent(s)))
+      .join("/") || "/";
   const canonical = ["GET", path, query, names.map((n) => `${n}:${headers[n]!.trim()}\n`).join(""), names.join(";"), payload].join("\n");
   const scope = `${day}/${region}/s3/aws4_request`;
   const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha256(canonical)].join("\n");
   const key = hmac(hmac(hmac(hmac(`AWS4${keys.secretAccessKey}`, day), region), "s3"), "aws4_request");
   const signature = createHmac("sha256", key).update(toSign).digest("hex");
   const { host: _host, ...sent } = headers;
-  return { ...sent, authorization: `AWS4-HMAC-SHA256 Credential=${keys.accessKeyId}/${scope}, SignedHeaders=${names.join(";")}, Signature=${signature}` };
+  return {
+    ...sent,
+    authorization: `AWS4-HMAC-SHA256 Credential=${keys.accessKeyId}/${scope}, SignedHeaders=${names.join(";")}, Signature=${signature}`,
+  };
 }
 
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 /** Decodes XML character data. */
 export const xmlText = (s: string) =>
   s.replace(/&(#x[0-9a-fA-F]+|#\d+|amp|lt|gt|quot|apos);/g, (_, e: string) =>
-    e.startsWith("#x") ? String.fromCodePoint(parseInt(e.slice(2), 16)) : e.startsWith("#") ? String.fromCodePoint(Number(e.slice(1))) : ENTITIES[e]!,
+    e.startsWith("#x")
+      ? String.fromCodePoint(parseInt(e.slice(2), 16))
+      : e.startsWith("#")
+        ? String.fromCodePoint(Number(e.slice(1)))
+        : ENTITIES[e]!,
   );
 /** The inner XML of every `<tag>` element (no nesting of the same tag). */
-export const xmlAll = (xml: string, tag: string) => [...xml.matchAll(new RegExp(`<${tag}(?:\\s[^>]*)?>([\\s\\S]*?)</${tag}>`, "g"))].map((m) => m[1]!);
+export const xmlAll = (xml: string, tag: string) =>
+  [...xml.matchAll(new RegExp(`<${tag}(?:\\s[^>]*)?>([\\s\\S]*?)</${tag}>`, "g"))].map((m) => m[1]!);
 /** The text of the first `<tag>` element, decoded, or undefined. */
 export const xmlOne = (xml: string, tag: string) => {
   const v = xmlAll(xml, tag)[0];
@@ -156,7 +171,13 @@ async function childPrefixes(api: Api, bucket: string, prefix: string, maxKeys =
   const out: string[] = [];
   let token: string | undefined;
   do {
-    const q = new URLSearchParams({ "list-type": "2", delimiter: "/", "max-keys": String(maxKeys), ...(prefix ? { prefix } : {}), ...(token ? { "continuation-token": token } : {}) });
+    const q = new URLSearchParams({
+      "list-type": "2",
+      delimiter: "/",
+      "max-keys": String(maxKeys),
+      ...(prefix ? { prefix } : {}),
+      ...(token ? { "continuation-token": token } : {}),
+    });
     const xml = await get(api, `${bucketUrl(api.config, bucket)}?${q.toString()}`);
     api.counter.pages++;
     for (const cp of xmlAll(xml, "CommonPrefixes")) {
@@ -197,7 +218,13 @@ export async function pullS3(config: S3Config, ctx: PullContext): Promise<PullRe
     const key = path.join("\u0000");
     const have = found.get(key);
     if (have) Object.assign(have.labels, labels);
-    else found.set(key, { platform: "s3", objectType: prefix === undefined ? "BUCKET" : "PREFIX", location: prefix === undefined ? { bucket } : { bucket, prefix }, labels: { ...labels } });
+    else
+      found.set(key, {
+        platform: "s3",
+        objectType: prefix === undefined ? "BUCKET" : "PREFIX",
+        location: prefix === undefined ? { bucket } : { bucket, prefix },
+        labels: { ...labels },
+      });
   };
   let api: Api;
   try {

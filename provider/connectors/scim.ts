@@ -11,7 +11,15 @@
  */
 import { z } from "zod";
 import { Credential } from "./credentials";
-import { type Connector, type DirectoryGroup, type DirectoryUser, type PullContext, type PullResult, SourceError, type SourceIssue } from "./types";
+import {
+  type Connector,
+  type DirectoryGroup,
+  type DirectoryUser,
+  type PullContext,
+  type PullResult,
+  SourceError,
+  type SourceIssue,
+} from "./types";
 
 /** A SCIM source's connector keys. */
 export const ScimConfig = z.strictObject({
@@ -96,7 +104,11 @@ async function listAll(
     stats.pages++;
     const body = res.json<ListResponse>();
     if (!body || typeof body !== "object" || (body.Resources !== undefined && !Array.isArray(body.Resources))) {
-      throw new SourceError("source-bad-response", `source \`${ctx.source}\`: /${resource} page at startIndex ${startIndex} is not a SCIM ListResponse`, "check `url` points at the SCIM base URL");
+      throw new SourceError(
+        "source-bad-response",
+        `source \`${ctx.source}\`: /${resource} page at startIndex ${startIndex} is not a SCIM ListResponse`,
+        "check `url` points at the SCIM base URL",
+      );
     }
     const page = body.Resources ?? [];
     out.push(...page);
@@ -133,12 +145,24 @@ export const scim: Connector<ScimConfig> = {
     const groupsHaveMembers = rawGroups.some((g) => Array.isArray(g.members));
     const usersHaveGroups = rawUsers.some((u) => Array.isArray(u.groups));
     const mode =
-      config.memberships !== "auto" ? config.memberships : groupsHaveMembers ? "members" : usersHaveGroups ? "user-groups" : rawGroups.length > 0 ? "filter" : "members";
+      config.memberships !== "auto"
+        ? config.memberships
+        : groupsHaveMembers
+          ? "members"
+          : usersHaveGroups
+            ? "user-groups"
+            : rawGroups.length > 0
+              ? "filter"
+              : "members";
     for (const g of rawGroups) {
       const id = str(g.id);
       const displayName = str(g.displayName);
       if (!id || !displayName) {
-        issues.push({ severity: "warning", code: "scim-group-unnamed", message: `source \`${ctx.source}\`: a group without \`id\` or \`displayName\` is left out` });
+        issues.push({
+          severity: "warning",
+          code: "scim-group-unnamed",
+          message: `source \`${ctx.source}\`: a group without \`id\` or \`displayName\` is left out`,
+        });
         continue;
       }
       groups.push({ externalId: id, displayName });
@@ -149,14 +173,19 @@ export const scim: Connector<ScimConfig> = {
         }
       }
     }
-    if (nestedSkipped > 0) notes.push(`${nestedSkipped} nested group membership${nestedSkipped === 1 ? "" : "s"} left out: accessplane groups hold users only`);
+    if (nestedSkipped > 0)
+      notes.push(`${nestedSkipped} nested group membership${nestedSkipped === 1 ? "" : "s"} left out: accessplane groups hold users only`);
 
     const users: DirectoryUser[] = [];
     for (const u of rawUsers) {
       const id = str(u.id);
       const userName = str(u.userName);
       if (!id || !userName) {
-        issues.push({ severity: "warning", code: "scim-user-unnamed", message: `source \`${ctx.source}\`: a user without \`id\` or \`userName\` is left out` });
+        issues.push({
+          severity: "warning",
+          code: "scim-user-unnamed",
+          message: `source \`${ctx.source}\`: a user without \`id\` or \`userName\` is left out`,
+        });
         continue;
       }
       if (mode === "user-groups" && Array.isArray(u.groups)) {
@@ -177,7 +206,15 @@ export const scim: Connector<ScimConfig> = {
       // One query per user, for servers that list memberships neither on groups nor on users.
       for (const u of users) {
         if (!u.active) continue;
-        const found = await listAll(base, "Groups", { filter: `members.value eq ${filterValue(u.externalId)}`, attributes: "id" }, config, ctx, stats, () => undefined);
+        const found = await listAll(
+          base,
+          "Groups",
+          { filter: `members.value eq ${filterValue(u.externalId)}`, attributes: "id" },
+          config,
+          ctx,
+          stats,
+          () => undefined,
+        );
         for (const g of found) {
           const gid = str(g.id);
           if (gid) addMember(u.externalId, gid);
@@ -186,7 +223,9 @@ export const scim: Connector<ScimConfig> = {
       }
     }
     for (const u of users) u.groups = [...(memberOf.get(u.externalId) ?? [])].sort();
-    notes.push(`memberships from ${mode === "members" ? "the groups' members" : mode === "user-groups" ? "the users' groups attribute" : "a members filter per user"}`);
+    notes.push(
+      `memberships from ${mode === "members" ? "the groups' members" : mode === "user-groups" ? "the users' groups attribute" : "a members filter per user"}`,
+    );
     return { users, groups, issues, notes, stats };
   },
 };

@@ -50,7 +50,8 @@ export function splitPattern(pattern: string): { text: string; quoted: boolean }
         }
         text += pattern[i++];
       }
-      if (i < pattern.length && pattern[i] !== ".") throw new ScopePatternError(`\`${pattern}\`: a quoted segment must be followed by \`.\` or end the pattern`);
+      if (i < pattern.length && pattern[i] !== ".")
+        throw new ScopePatternError(`\`${pattern}\`: a quoted segment must be followed by \`.\` or end the pattern`);
     } else {
       while (i < pattern.length && pattern[i] !== ".") {
         if (pattern[i] === '"') throw new ScopePatternError(`\`${pattern}\`: quote a whole segment, not part of one`);
@@ -67,9 +68,7 @@ export function splitPattern(pattern: string): { text: string; quoted: boolean }
 
 function segmentMatcher(seg: { text: string; quoted: boolean }): RegExp {
   if (seg.quoted) return new RegExp(`^${seg.text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "s");
-  const body = [...seg.text]
-    .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
-    .join("");
+  const body = [...seg.text].map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).join("");
   return new RegExp(`^${body}$`, "s");
 }
 

@@ -22,7 +22,18 @@
 import { createHash, createPrivateKey, createPublicKey, randomUUID, sign } from "node:crypto";
 import { z } from "zod";
 import { Credential } from "./credentials";
-import { type Counter, catalogResult, countingHttp, dotted, failureIssue, sqlIdent, sqlString, trimSlash, unknownTypeIssue, wait } from "./catalog-common";
+import {
+  type Counter,
+  catalogResult,
+  countingHttp,
+  dotted,
+  failureIssue,
+  sqlIdent,
+  sqlString,
+  trimSlash,
+  unknownTypeIssue,
+  wait,
+} from "./catalog-common";
 import type { CatalogObject, Connector, HttpClient, PullContext, PullResult, SourceIssue } from "./types";
 import { SourceError } from "./types";
 
@@ -95,7 +106,11 @@ export function keyPairJwt(account: string, user: string, pem: string, now: Date
   try {
     key = createPrivateKey(passphrase ? { key: pem, format: "pem", passphrase } : { key: pem, format: "pem" });
   } catch {
-    throw new SourceError("source-credential-invalid", "the private key is not a readable PEM key (or its passphrase is wrong)", "store the PKCS#8 PEM private key whose public key is set on the user (ALTER USER ... SET RSA_PUBLIC_KEY)");
+    throw new SourceError(
+      "source-credential-invalid",
+      "the private key is not a readable PEM key (or its passphrase is wrong)",
+      "store the PKCS#8 PEM private key whose public key is set on the user (ALTER USER ... SET RSA_PUBLIC_KEY)",
+    );
   }
   const der = createPublicKey(key).export({ type: "spki", format: "der" });
   const fingerprint = `SHA256:${createHash("sha256").update(der).digest("base64")}`;
@@ -141,7 +156,11 @@ export async function runStatement(api: SqlApi, statement: string): Promise<Row[
     warehouse: api.config.warehouse,
     ...(api.config.role ? { role: api.config.role } : {}),
   };
-  let res = await api.http.request(`${api.base}/api/v2/statements?requestId=${randomUUID()}`, { method: "POST", headers: api.headers, json: body });
+  let res = await api.http.request(`${api.base}/api/v2/statements?requestId=${randomUUID()}`, {
+    method: "POST",
+    headers: api.headers,
+    json: body,
+  });
   let answer = res.json<StatementAnswer>();
   for (let poll = 0; res.status === 202; poll++) {
     if (!answer.statementStatusUrl) throw new SourceError("source-bad-response", "the SQL API answered 202 without a statementStatusUrl");
@@ -166,7 +185,10 @@ export async function runStatement(api: SqlApi, statement: string): Promise<Row[
   api.counter.pages++;
   const partitions = meta.partitionInfo?.length ?? 1;
   for (let p = 1; p < partitions; p++) {
-    const part = await api.http.request(`${api.base}/api/v2/statements/${encodeURIComponent(answer.statementHandle)}?partition=${p}`, { method: "GET", headers: api.headers });
+    const part = await api.http.request(`${api.base}/api/v2/statements/${encodeURIComponent(answer.statementHandle)}?partition=${p}`, {
+      method: "GET",
+      headers: api.headers,
+    });
     const data = part.json<StatementAnswer>().data;
     if (!Array.isArray(data)) throw new SourceError("source-bad-response", `partition ${p} of a result has no data`);
     add(data);
@@ -253,7 +275,12 @@ export async function pullSnowflake(config: SnowflakeConfig, ctx: PullContext): 
     const k = DATABASE_KINDS[kind];
     if (k === "skip") continue;
     if (!k) {
-      issues.push({ severity: "warning", code: "unknown-database-kind", message: `source \`${ctx.source}\`: database \`${name}\` is of kind \`${kind}\`, which accessplane does not pull`, help: "exclude it from the source's scope to silence this warning" });
+      issues.push({
+        severity: "warning",
+        code: "unknown-database-kind",
+        message: `source \`${ctx.source}\`: database \`${name}\` is of kind \`${kind}\`, which accessplane does not pull`,
+        help: "exclude it from the source's scope to silence this warning",
+      });
       continue;
     }
     let rows: Row[];
@@ -299,7 +326,10 @@ export async function pullSnowflake(config: SnowflakeConfig, ctx: PullContext): 
       for (const [o, b] of bare) applyBare(o.labels, b);
     } catch (e) {
       const i = failureIssue(ctx, e, "reading SNOWFLAKE.ACCOUNT_USAGE.TAG_REFERENCES failed");
-      issues.push({ ...i, help: i.help ?? "grant the role the database role SNOWFLAKE.GOVERNANCE_VIEWER (or IMPORTED PRIVILEGES on database SNOWFLAKE)" });
+      issues.push({
+        ...i,
+        help: i.help ?? "grant the role the database role SNOWFLAKE.GOVERNANCE_VIEWER (or IMPORTED PRIVILEGES on database SNOWFLAKE)",
+      });
     }
   } else {
     for (const o of objects) {

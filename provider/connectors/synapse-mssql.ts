@@ -13,11 +13,25 @@ const UNREACHABLE = new Set(["ESOCKET", "ETIMEOUT", "ECONNCLOSED", "ENOTOPEN", "
 export function mssqlFailure(e: unknown, server: string): SourceError {
   const err = e as { code?: unknown; number?: unknown; message?: unknown };
   const code = typeof err.code === "string" ? err.code : "";
-  if (code === "ELOGIN") return new SourceError("source-auth-refused", `${server} refused the login`, "check the user and the variable holding its password or access token");
-  if (UNREACHABLE.has(code)) return new SourceError("source-unreachable", `cannot reach ${server} (${code})`, "check the server name, the port and the workspace's firewall rules");
+  if (code === "ELOGIN")
+    return new SourceError(
+      "source-auth-refused",
+      `${server} refused the login`,
+      "check the user and the variable holding its password or access token",
+    );
+  if (UNREACHABLE.has(code))
+    return new SourceError(
+      "source-unreachable",
+      `cannot reach ${server} (${code})`,
+      "check the server name, the port and the workspace's firewall rules",
+    );
   // Error 229/230: a permission denied on an object.
   if (err.number === 229 || err.number === 230) {
-    return new SourceError("source-permission-missing", `${server}: ${String(err.message)}`, "grant VIEW DEFINITION on the database to the pull's user");
+    return new SourceError(
+      "source-permission-missing",
+      `${server}: ${String(err.message)}`,
+      "grant VIEW DEFINITION on the database to the pull's user",
+    );
   }
   return new SourceError("source-statement-failed", `${server}: ${typeof err.message === "string" ? err.message : "the query failed"}`);
 }
@@ -31,7 +45,13 @@ export function mssqlSession(config: SynapseConfig, ctx: PullContext): SynapseSe
   const poolOf = (database: string) => {
     let p = pools.get(database);
     if (!p) {
-      const base = { server: config.server, port: config.port, database, options: { encrypt: true, trustServerCertificate: false }, requestTimeout: 120_000 };
+      const base = {
+        server: config.server,
+        port: config.port,
+        database,
+        options: { encrypt: true, trustServerCertificate: false },
+        requestTimeout: 120_000,
+      };
       const pool = new sql.ConnectionPool(
         config.auth.type === "sql"
           ? { ...base, user: config.auth.user, password: secret }

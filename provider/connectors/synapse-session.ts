@@ -34,4 +34,3 @@ export interface SynapseSession {
 
 /** Opens a session for a source (the `mssql` one by default). */
 export type SynapseOpener = (config: SynapseConfig, ctx: PullContext) => SynapseSession;
-

@@ -54,7 +54,12 @@ export async function pullSynapseWith(config: SynapseConfig, ctx: PullContext, o
             issues.push(unknownTypeIssue(ctx, "synapse", path, type || "(none)"));
             continue;
           }
-          const o: CatalogObject = { platform: "synapse", objectType: type, location: { database: path[0]!, schema: path[1]!, table: path[2]! }, labels: {} };
+          const o: CatalogObject = {
+            platform: "synapse",
+            objectType: type,
+            location: { database: path[0]!, schema: path[1]!, table: path[2]! },
+            labels: {},
+          };
           objects.push(o);
           byKey.set(`${path[1]}\u0000${path[2]}`, o);
         }

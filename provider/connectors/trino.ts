@@ -47,11 +47,16 @@ export function trinoFailure(e: unknown, server: string): SourceError {
   const status = ax?.response?.status;
   const host = safeHost(server);
   if (status === 401 || status === 403) {
-    return new SourceError("source-auth-refused", `${host} refused the credential (HTTP ${status})`, "check the user and the variable holding its password or token");
+    return new SourceError(
+      "source-auth-refused",
+      `${host} refused the credential (HTTP ${status})`,
+      "check the user and the variable holding its password or token",
+    );
   }
   if (status === 429) return new SourceError("source-throttled", `${host} kept throttling (HTTP 429)`, "run the pull later");
   if (status !== undefined) return new SourceError("source-bad-response", `${host} answered HTTP ${status}`, "check the coordinator URL");
-  if (typeof ax?.code === "string") return new SourceError("source-unreachable", `cannot reach ${host}: ${ax.code}`, "check the host name, the port and the network path");
+  if (typeof ax?.code === "string")
+    return new SourceError("source-unreachable", `cannot reach ${host}: ${ax.code}`, "check the host name, the port and the network path");
   return new SourceError("source-bad-response", `${host}: ${e instanceof Error ? e.message : String(e)}`);
 }
 
@@ -65,7 +70,12 @@ function safeHost(server: string): string {
 }
 
 /** The `trino-client` query function of a source, counting pages in `counter`. */
-export function trinoQuery(config: TrinoConfig, ctx: PullContext, counter: Counter, sleep: (ms: number) => Promise<void> = wait): TrinoQuery {
+export function trinoQuery(
+  config: TrinoConfig,
+  ctx: PullContext,
+  counter: Counter,
+  sleep: (ms: number) => Promise<void> = wait,
+): TrinoQuery {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Trino, BasicAuth } = require("trino-client") as typeof import("trino-client");
   const password = config.password ? ctx.credential(config.password) : undefined;
@@ -88,7 +98,11 @@ export function trinoQuery(config: TrinoConfig, ctx: PullContext, counter: Count
           counter.pages++;
           if (page.error) {
             const denied = page.error.errorName === "PERMISSION_DENIED";
-            throw new SourceError(denied ? "source-permission-missing" : "source-statement-failed", `the query failed: ${page.error.errorName}: ${page.error.message}`, denied ? "grant the user SHOW on the catalogs and schemas (or read access to information_schema)" : undefined);
+            throw new SourceError(
+              denied ? "source-permission-missing" : "source-statement-failed",
+              `the query failed: ${page.error.errorName}: ${page.error.message}`,
+              denied ? "grant the user SHOW on the catalogs and schemas (or read access to information_schema)" : undefined,
+            );
           }
           if (page.columns) columns = page.columns.map((c) => c.name);
           for (const cells of page.data ?? []) {
@@ -178,6 +192,9 @@ export async function pullTrino(config: TrinoConfig, ctx: PullContext): Promise<
 export const trino: Connector<TrinoConfig> = {
   kind: "trino",
   yields: "catalog",
-  configSchema: TrinoConfig.refine((c) => !(c.password && c.token), { message: "set `password` or `token`, not both", path: ["token"] }) as unknown as z.ZodType<TrinoConfig>,
+  configSchema: TrinoConfig.refine((c) => !(c.password && c.token), {
+    message: "set `password` or `token`, not both",
+    path: ["token"],
+  }) as unknown as z.ZodType<TrinoConfig>,
   pull: pullTrino,
 };

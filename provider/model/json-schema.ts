@@ -28,10 +28,7 @@ export const SCHEMA_FILES = {
 } as const;
 
 /** A policy file holds one policy, or several under `policies`. */
-const PolicyFileInput = z.union([
-  PolicyInput,
-  z.strictObject({ $schema: z.string().optional(), policies: z.array(PolicyInput) }),
-]);
+const PolicyFileInput = z.union([PolicyInput, z.strictObject({ $schema: z.string().optional(), policies: z.array(PolicyInput) })]);
 
 /**
  * Hover text and the few rules zod checks in code rather than in the shape (exactly one
@@ -42,7 +39,8 @@ function registry() {
   reg.add(PolicyInput, {
     id: "Policy",
     title: "subscription policy",
-    description: "Who may read or write which data sources. Grant policies combine with OR; guardrails narrow them with AND. Write access is not captured by audit.",
+    description:
+      "Who may read or write which data sources. Grant policies combine with OR; guardrails narrow them with AND. Write access is not captured by audit.",
   });
   reg.add(Subscribers, {
     description: "The restriction level: exactly one of `anyone`, `approval`, `when` (groups and attributes) or `users`.",
@@ -58,9 +56,14 @@ function registry() {
     pattern: INSTANT_PATTERN.source,
   });
   reg.add(Approval, { description: "A recorded approval; it grants nothing unless `approvedBy` is an approver, and ends at `expiresAt`." });
-  reg.add(DataSourceSelection, { description: "Data sources by `names` and/or `tags` (either matches), optionally narrowed by `platforms`." });
+  reg.add(DataSourceSelection, {
+    description: "Data sources by `names` and/or `tags` (either matches), optionally narrowed by `platforms`.",
+  });
   reg.add(User, { description: "A person, with groups, attributes and the identity each platform knows them by." });
-  reg.add(DataSource, { id: "DataSource", description: "One object on one platform; `objectType` is the platform's information_schema table type." });
+  reg.add(DataSource, {
+    id: "DataSource",
+    description: "One object on one platform; `objectType` is the platform's information_schema table type.",
+  });
   return reg;
 }
 
@@ -74,7 +77,11 @@ function generate(schema: z.ZodType, title: string, description: string): Record
 export function jsonSchemas(): Record<keyof typeof SCHEMA_FILES, Record<string, unknown>> {
   return {
     policy: generate(PolicyFileInput, "accessplane policy file", "One subscription policy, or several under `policies`."),
-    inventory: generate(InventoryFile, "accessplane inventory file", "Users, groups, data sources and shared IAM roles; the files of a directory merge."),
+    inventory: generate(
+      InventoryFile,
+      "accessplane inventory file",
+      "Users, groups, data sources and shared IAM roles; the files of a directory merge.",
+    ),
     // The project file is a superset of the configuration file, so one schema serves both.
     config: generate(
       ProjectFile,

@@ -5,7 +5,19 @@
 import { z } from "zod";
 import type { Estate, EstateOrigins, EstateSources, LoadResult, SourceFile } from "./estate";
 import { type Issue, dottedPath, sortIssues } from "./issues";
-import { Config, DataSource, Domain, Group, PolicyInput, SharedRole, User, ProjectFile, type Inventory, type Policy, type Restriction } from "./schema";
+import {
+  Config,
+  DataSource,
+  Domain,
+  Group,
+  PolicyInput,
+  SharedRole,
+  User,
+  ProjectFile,
+  type Inventory,
+  type Policy,
+  type Restriction,
+} from "./schema";
 import { mergePulledInventory, newTagsOf } from "./pulled";
 import { emptyRejected, validateEstate, type Rejected } from "./validate";
 import { parseYamlFile, type ParsedDoc } from "./yaml";
@@ -40,7 +52,13 @@ function normaliseRestriction(s: PolicyInput["subscribers"]): Restriction | unde
 
 const INVENTORY_KINDS = ["users", "groups", "dataSources", "sharedRoles", "domains"] as const;
 const INVENTORY_ITEMS = { users: User, groups: Group, dataSources: DataSource, sharedRoles: SharedRole, domains: Domain } as const;
-const INVENTORY_WHAT = { users: "a user", groups: "a group", dataSources: "a data source", sharedRoles: "a shared role", domains: "a domain" } as const;
+const INVENTORY_WHAT = {
+  users: "a user",
+  groups: "a group",
+  dataSources: "a data source",
+  sharedRoles: "a shared role",
+  domains: "a domain",
+} as const;
 
 /** An inventory file's outline: which lists it holds; the items are checked one by one. */
 const InventoryShell = z.strictObject({
@@ -69,7 +87,11 @@ function noteRejected(rejected: Rejected, kind: (typeof INVENTORY_KINDS)[number]
     rejected.users.set(id, { groups: strings(r.groups), attributes });
   } else if (kind === "groups" && id !== undefined) rejected.groups.add(id);
   else if (kind === "dataSources") {
-    rejected.dataSources.push({ ...(id !== undefined ? { id } : {}), tags: strings(r.tags), ...(typeof r.platform === "string" ? { platform: r.platform } : {}) });
+    rejected.dataSources.push({
+      ...(id !== undefined ? { id } : {}),
+      tags: strings(r.tags),
+      ...(typeof r.platform === "string" ? { platform: r.platform } : {}),
+    });
   }
 }
 
@@ -92,9 +114,16 @@ export function parseEstate(sources: EstateSources): LoadResult {
             : []
           : [[v, docBase]];
       if (v && typeof v === "object" && "policies" in v && !Array.isArray(v.policies)) {
-        issues.push(...fromZod(
-          PolicyInput.array().safeParse(v.policies).error!,
-          v.policies, d.file, [...docBase, "policies"], index.locate, "a policy file"));
+        issues.push(
+          ...fromZod(
+            PolicyInput.array().safeParse(v.policies).error!,
+            v.policies,
+            d.file,
+            [...docBase, "policies"],
+            index.locate,
+            "a policy file",
+          ),
+        );
       }
       for (const [raw, p] of entries) {
         const r = PolicyInput.safeParse(raw);
@@ -178,8 +207,7 @@ export function parseEstate(sources: EstateSources): LoadResult {
         const { policies: _p, inventory: _i, config: _c, ...rest } = r.data;
         config = rest;
         inventoryEntry = _i;
-      }
-      else issues.push(...fromZod(r.error, d.value, d.file, [], index.locate, "the configuration", index.source));
+      } else issues.push(...fromZod(r.error, d.value, d.file, [], index.locate, "the configuration", index.source));
     }
   }
 
@@ -209,18 +237,22 @@ export function parseEstate(sources: EstateSources): LoadResult {
   };
   Object.defineProperty(estate, "origins", { value: origins, enumerable: false });
   issues.push(
-    ...validateEstate(estate, {
-      policy: (p, sub) => {
-        const o = policyOrigin.get(p);
-        return o ? { file: o.file, path: [...o.path, ...sub] } : undefined;
+    ...validateEstate(
+      estate,
+      {
+        policy: (p, sub) => {
+          const o = policyOrigin.get(p);
+          return o ? { file: o.file, path: [...o.path, ...sub] } : undefined;
+        },
+        item: (x, sub) => {
+          const o = invOrigin.get(x);
+          return o ? { file: o.file, path: [...o.path, ...sub] } : undefined;
+        },
+        config: (sub) => (sources.config ? { file: sources.config.path, path: sub } : undefined),
+        locate: index.locate,
       },
-      item: (x, sub) => {
-        const o = invOrigin.get(x);
-        return o ? { file: o.file, path: [...o.path, ...sub] } : undefined;
-      },
-      config: (sub) => (sources.config ? { file: sources.config.path, path: sub } : undefined),
-      locate: index.locate,
-    }, rejected),
+      rejected,
+    ),
   );
   return { estate: issues.some((i) => i.severity === "error") ? undefined : estate, issues: sortIssues(issues) };
 }

@@ -5,11 +5,7 @@
 import type { Condition, Inventory, User } from "./schema";
 
 /** Visits every condition node with its path (depth-first). */
-export function walkConditions(
-  c: Condition,
-  path: (string | number)[],
-  f: (c: Condition, path: (string | number)[]) => void,
-): void {
+export function walkConditions(c: Condition, path: (string | number)[], f: (c: Condition, path: (string | number)[]) => void): void {
   f(c, path);
   if ("anyOf" in c) c.anyOf.forEach((x, i) => walkConditions(x, [...path, "anyOf", i], f));
   if ("allOf" in c) c.allOf.forEach((x, i) => walkConditions(x, [...path, "allOf", i], f));

@@ -64,7 +64,10 @@ function mergeDataSource(pulled: DataSource, hand: DataSource, newTags: Readonly
   const merged = {
     ...pulled,
     ...hand,
-    tags: union(pulled.tags.filter((t) => !newTags.has(t)), hand.tags),
+    tags: union(
+      pulled.tags.filter((t) => !newTags.has(t)),
+      hand.tags,
+    ),
     owners: union(pulled.owners, hand.owners),
     description: hand.description !== "" ? hand.description : pulled.description,
   } as DataSource;
@@ -92,7 +95,11 @@ export function mergePulled(
     const o = origin(x);
     return o !== undefined && isPulledFile(o.file);
   };
-  const run = <T extends { id: string }>(items: T[], merge: (p: T, h: T) => { merged: T; fields: string[] }, kind: "users" | "groups" | "dataSources"): T[] => {
+  const run = <T extends { id: string }>(
+    items: T[],
+    merge: (p: T, h: T) => { merged: T; fields: string[] },
+    kind: "users" | "groups" | "dataSources",
+  ): T[] => {
     const pulled = new Map<string, T>();
     for (const it of items) if (pulledOf(it) && !pulled.has(it.id)) pulled.set(it.id, it);
     if (pulled.size === 0) return items;
@@ -136,7 +143,12 @@ export function mergePulledInventory(
   newTags: readonly (string | undefined)[],
 ): Issue[] {
   const tags = new Set([DEFAULT_NEW_TAG, ...newTags.filter((t): t is string => t !== undefined)]);
-  const conflicts = mergePulled(inventory, (x) => origins.get(x), (merged, from) => origins.set(merged, origins.get(from)!), tags);
+  const conflicts = mergePulled(
+    inventory,
+    (x) => origins.get(x),
+    (merged, from) => origins.set(merged, origins.get(from)!),
+    tags,
+  );
   return conflicts.map((c) => {
     const pLine = locate(c.pulled.file, c.pulled.path);
     const hLine = locate(c.hand.file, c.hand.path);
@@ -155,5 +167,5 @@ export function mergePulledInventory(
 /** The new-object tags the sources of a project file's `inventory` entry set. */
 export function newTagsOf(entry: unknown): (string | undefined)[] {
   if (!entry || typeof entry !== "object" || !Array.isArray((entry as { sources?: unknown }).sources)) return [];
-  return ((entry as { sources: { newTag?: string }[] }).sources).map((s) => s.newTag);
+  return (entry as { sources: { newTag?: string }[] }).sources.map((s) => s.newTag);
 }

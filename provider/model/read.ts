@@ -58,8 +58,7 @@ function readSource(file: string, issues: Issue[]): SourceFile | undefined {
 /** Reads an estate's files from disk. Problems reading them are issues, not exceptions. */
 export function readEstateSources(paths: EstatePaths): { sources: EstateSources; issues: Issue[] } {
   const issues: Issue[] = [];
-  const read = (files: string[]) =>
-    files.map((f) => readSource(f, issues)).filter((s): s is SourceFile => s !== undefined);
+  const read = (files: string[]) => files.map((f) => readSource(f, issues)).filter((s): s is SourceFile => s !== undefined);
   const sources: EstateSources = {
     policies: read(listYaml(paths.policies, issues, "policies")),
     inventory: read(listYaml(paths.inventory, issues, "inventory")),
@@ -75,5 +74,8 @@ export function readEstateSources(paths: EstatePaths): { sources: EstateSources;
 export function loadEstate(paths: EstatePaths): LoadResult {
   const { sources, issues } = readEstateSources(paths);
   const res = parseEstate(sources);
-  return { estate: issues.length > 0 && issues.some((i) => i.severity === "error") ? undefined : res.estate, issues: [...issues, ...res.issues] };
+  return {
+    estate: issues.length > 0 && issues.some((i) => i.severity === "error") ? undefined : res.estate,
+    issues: [...issues, ...res.issues],
+  };
 }

@@ -27,23 +27,8 @@ export type AccessType = z.infer<typeof AccessType>;
 
 /** Object types per platform, named as the platform's `information_schema.tables.table_type`. */
 export const OBJECT_TYPES = {
-  snowflake: [
-    "BASE TABLE",
-    "VIEW",
-    "MATERIALIZED VIEW",
-    "EXTERNAL TABLE",
-    "EVENT TABLE",
-    "ICEBERG TABLE",
-    "DYNAMIC TABLE",
-  ],
-  "databricks-unity-catalog": [
-    "MANAGED",
-    "VIEW",
-    "MATERIALIZED_VIEW",
-    "STREAMING_TABLE",
-    "EXTERNAL",
-    "FOREIGN",
-  ],
+  snowflake: ["BASE TABLE", "VIEW", "MATERIALIZED VIEW", "EXTERNAL TABLE", "EVENT TABLE", "ICEBERG TABLE", "DYNAMIC TABLE"],
+  "databricks-unity-catalog": ["MANAGED", "VIEW", "MATERIALIZED_VIEW", "STREAMING_TABLE", "EXTERNAL", "FOREIGN"],
   "databricks-spark": ["TABLE", "VIEW"],
   trino: ["BASE TABLE", "VIEW", "MATERIALIZED VIEW"],
   redshift: ["BASE TABLE", "VIEW", "EXTERNAL TABLE"],
@@ -56,10 +41,7 @@ export const OBJECT_TYPES = {
 export type ObjectTypeOf<P extends Platform> = (typeof OBJECT_TYPES)[P][number];
 
 /** A name that identifies something in the estate (user, group, policy, data source, tag). */
-export const Name = z
-  .string()
-  .min(1, { message: "must not be empty" })
-  .max(256, { message: "must be at most 256 characters" });
+export const Name = z.string().min(1, { message: "must not be empty" }).max(256, { message: "must be at most 256 characters" });
 
 /** An ISO 8601 instant with a time zone: `2026-01-31T12:00:00Z` or `2026-01-31T12:00:00+01:00`. */
 export const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -82,7 +64,9 @@ export function instantProblem(s: string): { message: string; help: string } | u
     return { message: "is not a real calendar date", help };
   }
   if (INSTANT_PATTERN.test(s))
-    return Number.isNaN(Date.parse(s)) ? { message: "is not a real time of day", help: "write hours 00-23 and minutes 00-59, e.g. `2026-01-31T23:59:00Z`" } : undefined;
+    return Number.isNaN(Date.parse(s))
+      ? { message: "is not a real time of day", help: "write hours 00-23 and minutes 00-59, e.g. `2026-01-31T23:59:00Z`" }
+      : undefined;
   if (date && s.length === 10) {
     const next = new Date(Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3]) + 1)).toISOString().slice(0, 10);
     return {
@@ -104,4 +88,3 @@ function isCalendarDate(s: string): boolean {
   const t = new Date(Date.UTC(y, m - 1, d));
   return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
 }
-

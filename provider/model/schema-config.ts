@@ -34,7 +34,9 @@ export const S3Location = z.strictObject({
   /** The role S3 Access Grants assumes for this location; required with `manageInstance`. */
   iamRoleArn: z
     .string()
-    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, { message: "must be an IAM role ARN such as `arn:aws:iam::123456789012:role/access-grants-location`" })
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, {
+      message: "must be an IAM role ARN such as `arn:aws:iam::123456789012:role/access-grants-location`",
+    })
     .optional(),
 });
 /** An S3 Access Grants location. */
@@ -85,9 +87,7 @@ export const Config = z.strictObject({
           /** The operations any policy may grant on data sources (objects registered in the inventory). */
           allowedDataSourceOperations: z.array(TrinoOperation).default(["READ", "WRITE"]),
           /** The operations everyone may use on objects that are not data sources; the only place CREATE is valid. */
-          allowedNonDataSourceOperations: z
-            .array(TrinoOperation)
-            .default(["READ", "WRITE", "CREATE", "OWN"]),
+          allowedNonDataSourceOperations: z.array(TrinoOperation).default(["READ", "WRITE", "CREATE", "OWN"]),
         })
         .default({
           allowedDataSourceOperations: ["READ", "WRITE"],
@@ -110,11 +110,24 @@ export const Config = z.strictObject({
       /** With identity-center: grant to each directory user, or to one directory group per policy. */
       identityCenterGrantee: z.enum(["user", "group"]).default("group"),
       /** The Identity Center identity store (`d-` and ten hex digits); required when directory groups are created. */
-      identityStoreId: z.string().regex(/^(d-[0-9a-f]{10}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/, { message: "must be an identity store id such as `d-9067a1b2c3`" }).optional(),
+      identityStoreId: z
+        .string()
+        .regex(/^(d-[0-9a-f]{10}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/, {
+          message: "must be an identity store id such as `d-9067a1b2c3`",
+        })
+        .optional(),
       /** The AWS account of the S3 Access Grants instance; required as soon as an S3 data source exists. */
-      accountId: z.string().regex(/^\d{12}$/, { message: "must be a 12-digit AWS account id" }).optional(),
+      accountId: z
+        .string()
+        .regex(/^\d{12}$/, { message: "must be a 12-digit AWS account id" })
+        .optional(),
       /** The Identity Center instance the Access Grants instance is associated with (`arn:aws:sso:::instance/ssoins-…`). */
-      identityCenterArn: z.string().regex(/^arn:aws[a-z-]*:sso:::instance\/.+$/, { message: "must be an Identity Center instance ARN such as `arn:aws:sso:::instance/ssoins-7223a5b1c9e4d6f8`" }).optional(),
+      identityCenterArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:sso:::instance\/.+$/, {
+          message: "must be an Identity Center instance ARN such as `arn:aws:sso:::instance/ssoins-7223a5b1c9e4d6f8`",
+        })
+        .optional(),
       /** Shorthand for one location: the default location `s3://` registered under this id (usually `default`). */
       accessGrantsLocationId: z.string().min(1).optional(),
       /** The registered Access Grants locations; each grant goes to the longest scope that holds its data source. */
@@ -146,10 +159,7 @@ export const Config = z.strictObject({
        * The numeric id of the workspace that Unity Catalog grants go through and that Spark policy
        * groups are assigned to, when these are made through an account-level provider.
        */
-      workspaceId: z
-        .string()
-        .regex(/^\d+$/, { message: "must be the numeric workspace id, e.g. `1234567890123456`" })
-        .optional(),
+      workspaceId: z.string().regex(/^\d+$/, { message: "must be the numeric workspace id, e.g. `1234567890123456`" }).optional(),
     })
     .default({}),
   databricksSpark: z
@@ -227,12 +237,17 @@ export type AttributeRule = z.infer<typeof AttributeRule>;
  * `identities.<platform>` (what the source knows directly); filters: `upper`, `lower`. A field the
  * user lacks means the value cannot be derived: an issue, never a guess.
  */
-export const UserTemplate = z.string().min(1).regex(/\{[^{}]+\}/, { message: "must name at least one field in braces, e.g. `{email}`" });
+export const UserTemplate = z
+  .string()
+  .min(1)
+  .regex(/\{[^{}]+\}/, { message: "must name at least one field in braces, e.g. `{email}`" });
 
 /** A source of `inventory pull`: its name, kind, scope and mapping rules; the kind's own keys beside them. */
 export const InventorySource = z.looseObject({
   /** The source's name: the file `inventory/pulled/<name>.yaml` and `--source <name>`. */
-  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { message: "must be lowercase letters, digits, `-` or `_`, starting with a letter or digit" }),
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]*$/, { message: "must be lowercase letters, digits, `-` or `_`, starting with a letter or digit" }),
   /** The connector: `snowflake`, `databricks-unity-catalog`, `databricks-spark`, `trino`, `redshift`, `postgres`, `synapse`, `bigquery`, `s3`, `scim`, `identity-center`. */
   kind: z.string().min(1),
   /** Glob patterns over dotted paths (`SALES.*`, `main.finance.*`, `!*.tmp_*`); absent: everything. */
@@ -252,7 +267,12 @@ export const InventorySource = z.looseObject({
   /** Directory sources: attribute mapping rules (only mapped attributes are pulled). */
   attributes: z.array(AttributeRule).optional(),
   /** Directory sources: a template per platform identity, e.g. `snowflake: "{email.local|upper}"`. */
-  identities: z.partialRecord(z.enum(["snowflake", "databricks", "identityCenter", "iamRole", "trino", "redshift", "synapse", "bigquery"]), UserTemplate).optional(),
+  identities: z
+    .partialRecord(
+      z.enum(["snowflake", "databricks", "identityCenter", "iamRole", "trino", "redshift", "synapse", "bigquery"]),
+      UserTemplate,
+    )
+    .optional(),
   /** Directory sources: the user id template (default `{userName}`). */
   userId: UserTemplate.optional(),
 });

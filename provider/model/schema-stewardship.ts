@@ -65,11 +65,11 @@ export const AccessRequest = z.strictObject({
 export type AccessRequest = z.infer<typeof AccessRequest>;
 
 /** A GitHub login (https://docs.github.com/en/site-policy/other-site-policies/github-username-policy). */
-export const GithubLogin = z
-  .string()
-  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, { message: "must be a GitHub login such as `fay-lee` (letters, digits and single hyphens)" });
+export const GithubLogin = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, {
+  message: "must be a GitHub login such as `fay-lee` (letters, digits and single hyphens)",
+});
 
 /** A GitHub team as CODEOWNERS names it: `@org/team`. */
-export const GithubTeam = z
-  .string()
-  .regex(/^@[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*$/, { message: "must be a GitHub team such as `@example-org/finance-stewards`" });
+export const GithubTeam = z.string().regex(/^@[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*$/, {
+  message: "must be a GitHub team such as `@example-org/finance-stewards`",
+});

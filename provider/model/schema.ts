@@ -16,11 +16,7 @@ export * from "./schema-stewardship";
 // Conditions (ABAC)
 
 /** A condition on a user's groups and attributes; any-of / all-of nest. */
-export type Condition =
-  | { group: string }
-  | { attribute: string; values: string[] }
-  | { anyOf: Condition[] }
-  | { allOf: Condition[] };
+export type Condition = { group: string } | { attribute: string; values: string[] } | { anyOf: Condition[] } | { allOf: Condition[] };
 
 /** A condition on a user's groups and attributes; any-of / all-of nest. */
 export const Condition: z.ZodType<Condition> = z.lazy(() =>
@@ -165,13 +161,24 @@ export const PolicyFile = z.union([
 const RedshiftUser = Name.superRefine((v, ctx) => {
   if (v.length === 0 || (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) || !v.includes(":")) return;
   const m = /^([A-Za-z_][A-Za-z0-9_]*):([^:\s][^:]*)$/.exec(v);
-  const form = "must be a database user such as `alice`, or a federated user with its prefix such as `IAM:alice`, `IAMR:analyst` or `AWSIDC:alice@example.com`";
+  const form =
+    "must be a database user such as `alice`, or a federated user with its prefix such as `IAM:alice`, `IAMR:analyst` or `AWSIDC:alice@example.com`";
   const forms =
     "write a database user as it is named in Redshift, or a federated user as Redshift names it: `IAM:<user>` or `IAMA:<user>` (GetClusterCredentials), `IAMR:<role>` (an IAM role), `<namespace>:<user>` for IAM Identity Center (e.g. `AWSIDC:`) or a native identity provider; quote a name that really contains a colon (`'\"a:b\"'`)";
   if (/^arn:/i.test(v)) {
-    ctx.addIssue({ code: "custom", message: "must be the database user Redshift maps an IAM identity to, not its ARN", params: { help: "write `IAM:<user name>` for an IAM user or `IAMR:<role name>` for an IAM role, as `SELECT usename FROM pg_user` shows it" } });
+    ctx.addIssue({
+      code: "custom",
+      message: "must be the database user Redshift maps an IAM identity to, not its ARN",
+      params: {
+        help: "write `IAM:<user name>` for an IAM user or `IAMR:<role name>` for an IAM role, as `SELECT usename FROM pg_user` shows it",
+      },
+    });
   } else if (m && /^(iam|iama|iamr)$/i.test(m[1]!) && m[1] !== m[1]!.toUpperCase()) {
-    ctx.addIssue({ code: "custom", message: `has the prefix \`${m[1]}:\`, which Redshift writes in upper case`, params: { help: `write \`${m[1]!.toUpperCase()}:${m[2]}\`` } });
+    ctx.addIssue({
+      code: "custom",
+      message: `has the prefix \`${m[1]}:\`, which Redshift writes in upper case`,
+      params: { help: `write \`${m[1]!.toUpperCase()}:${m[2]}\`` },
+    });
   } else if (!m) {
     ctx.addIssue({ code: "custom", message: form, params: { help: forms } });
   }
@@ -242,11 +249,9 @@ const CatalogLocation = z.strictObject({ catalog: Name, schema: Name, table: Nam
  * The BigQuery location of a source dataset (`US`, `EU`, `europe-west1`...). Required: the mirrored
  * dataset must be created in the same location, and `gcp.bigquery.Dataset` would default to `US`.
  */
-export const BigQueryLocation = z
-  .string()
-  .regex(/^[A-Za-z]+(-[A-Za-z]+[0-9]+)?$/, {
-    message: "must be a BigQuery location such as `US`, `EU` or `europe-west1`",
-  });
+export const BigQueryLocation = z.string().regex(/^[A-Za-z]+(-[A-Za-z]+[0-9]+)?$/, {
+  message: "must be a BigQuery location such as `US`, `EU` or `europe-west1`",
+});
 /** A data source: one object on one platform. */
 export const DataSource = z.discriminatedUnion("platform", [
   z.strictObject({

@@ -30,7 +30,10 @@ export class DataSourceIndex {
     const allOf = sel.tags?.allOf ?? [];
     if (anyOf.length > 0 || allOf.length > 0) {
       // Candidates come from the rarest tag; the rest are checked per candidate.
-      const lists = [...(anyOf.length > 0 ? [anyOf.flatMap((t) => this.byTag.get(t) ?? [])] : []), ...allOf.map((t) => this.byTag.get(t) ?? [])];
+      const lists = [
+        ...(anyOf.length > 0 ? [anyOf.flatMap((t) => this.byTag.get(t) ?? [])] : []),
+        ...allOf.map((t) => this.byTag.get(t) ?? []),
+      ];
       lists.sort((a, b) => a.length - b.length);
       for (const d of lists[0] ?? []) {
         if (out.has(d.id)) continue;

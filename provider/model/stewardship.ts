@@ -122,7 +122,11 @@ export interface PendingRequest {
 }
 
 /** Every pending request of the estate's approval policies, by policy then user, with who may approve each. */
-export function pendingRequests(estate: { policies: readonly Policy[]; inventory: Inventory; config?: Pick<Config, "stewardship"> }): PendingRequest[] {
+export function pendingRequests(estate: {
+  policies: readonly Policy[];
+  inventory: Inventory;
+  config?: Pick<Config, "stewardship">;
+}): PendingRequest[] {
   const ctx = stewardshipContext(estate.inventory, estate.config);
   const out: PendingRequest[] = [];
   for (const p of estate.policies) {

@@ -45,15 +45,28 @@ export function validateStewardship(estate: Estate, ctx: StewardshipContext, r: 
       if (r.users.has(u)) return;
       const typo = suggest(u, r.users.keys(), 1);
       if (typo !== undefined)
-        issues.push(r.mk("error", "unknown-steward", `${what} lists unknown user \`${u}\``, `did you mean \`${typo}\`? otherwise add the user to the inventory or fix the id`, at(["users", i])));
+        issues.push(
+          r.mk(
+            "error",
+            "unknown-steward",
+            `${what} lists unknown user \`${u}\``,
+            `did you mean \`${typo}\`? otherwise add the user to the inventory or fix the id`,
+            at(["users", i]),
+          ),
+        );
       else r.absentUser(u, at(["users", i]), `${what} lists`, "they approve nothing");
     });
     list.groups.forEach((g, i) => {
       if (r.groups.has(g) || r.rejectedGroups.has(g)) return;
       const s = suggest(g, r.groups.keys());
       issues.push(
-        r.mk("error", "unknown-steward", `${what} lists unknown group \`${g}\``,
-          `${s ? `did you mean \`${s}\`? otherwise ` : ""}add the group to the inventory's \`groups\` or fix the name`, at(["groups", i])),
+        r.mk(
+          "error",
+          "unknown-steward",
+          `${what} lists unknown group \`${g}\``,
+          `${s ? `did you mean \`${s}\`? otherwise ` : ""}add the group to the inventory's \`groups\` or fix the name`,
+          at(["groups", i]),
+        ),
       );
     });
   };
@@ -64,7 +77,15 @@ export function validateStewardship(estate: Estate, ctx: StewardshipContext, r: 
     const first = seen.get(d.id);
     if (seen.has(d.id)) {
       const where = first ? `${first.file}:${r.origins.locate(first.file, first.path) ?? "?"}` : "elsewhere";
-      issues.push(r.mk("error", "duplicate-domain", `domain \`${d.id}\` is defined twice (first at ${where})`, "rename one of them or remove the duplicate", o(["id"])));
+      issues.push(
+        r.mk(
+          "error",
+          "duplicate-domain",
+          `domain \`${d.id}\` is defined twice (first at ${where})`,
+          "rename one of them or remove the duplicate",
+          o(["id"]),
+        ),
+      );
       continue;
     }
     seen.set(d.id, o(["id"]));
@@ -74,11 +95,17 @@ export function validateStewardship(estate: Estate, ctx: StewardshipContext, r: 
   const unknownDomain = (id: string, origin: Origin) => {
     const s = suggest(id, domainIds);
     issues.push(
-      r.mk("error", "unknown-domain", `unknown domain \`${id}\``,
-        `${s ? `did you mean \`${s}\`? otherwise ` : ""}declare it under \`domains\` in the inventory, with its stewards`, origin),
+      r.mk(
+        "error",
+        "unknown-domain",
+        `unknown domain \`${id}\``,
+        `${s ? `did you mean \`${s}\`? otherwise ` : ""}declare it under \`domains\` in the inventory, with its stewards`,
+        origin,
+      ),
     );
   };
-  for (const d of inventory.dataSources) if (d.domain !== undefined && !domainIds.has(d.domain)) unknownDomain(d.domain, r.origins.item(d, ["domain"]));
+  for (const d of inventory.dataSources)
+    if (d.domain !== undefined && !domainIds.has(d.domain)) unknownDomain(d.domain, r.origins.item(d, ["domain"]));
   const st = config.stewardship;
   // A rule for a domain the inventory does not declare places sources under no steward: they
   // approve nothing there, so it is a warning (the configuration may serve several inventories).
@@ -86,9 +113,13 @@ export function validateStewardship(estate: Estate, ctx: StewardshipContext, r: 
     if (domainIds.has(rule.domain)) return;
     const s = suggest(rule.domain, domainIds);
     issues.push(
-      r.mk("warning", "domain-rule-unknown-domain", `domain rule places data sources in domain \`${rule.domain}\`, which the inventory does not declare`,
+      r.mk(
+        "warning",
+        "domain-rule-unknown-domain",
+        `domain rule places data sources in domain \`${rule.domain}\`, which the inventory does not declare`,
         `${s ? `did you mean \`${s}\`? otherwise ` : ""}declare it under \`domains\` in the inventory; until then no steward approves for its data sources`,
-        r.origins.config(["stewardship", "domainRules", i, "domain"])),
+        r.origins.config(["stewardship", "domainRules", i, "domain"]),
+      ),
     );
   });
   if (st?.governance) principals(st.governance, (sub) => r.origins.config(["stewardship", "governance", ...sub]), "the governance team");
@@ -103,10 +134,12 @@ export function validateStewardship(estate: Estate, ctx: StewardshipContext, r: 
     if (res.level !== "approval") continue;
     const base = ["subscribers", "approval"];
     res.approvals.forEach((a, i) => {
-      for (const d of approvalDefects(p, a)) issues.push(r.mk("error", d.code, d.message, d.help, o([...base, "approvals", i, ...(d.at ? [d.at] : [])])));
+      for (const d of approvalDefects(p, a))
+        issues.push(r.mk("error", d.code, d.message, d.help, o([...base, "approvals", i, ...(d.at ? [d.at] : [])])));
     });
     (res.requests ?? []).forEach((q, i) => {
-      if (!r.users.has(q.user)) r.absentUser(q.user, o([...base, "requests", i, "user"]), `policy \`${p.name}\` holds a request of`, "it can never be approved");
+      if (!r.users.has(q.user))
+        r.absentUser(q.user, o([...base, "requests", i, "user"]), `policy \`${p.name}\` holds a request of`, "it can never be approved");
     });
   }
 
@@ -115,10 +148,13 @@ export function validateStewardship(estate: Estate, ctx: StewardshipContext, r: 
       const dom = ctx.domainOf(d);
       if (dom === p.domain) continue;
       issues.push({
-        ...r.mk("error", "domain-escape",
+        ...r.mk(
+          "error",
+          "domain-escape",
           `policy \`${p.name}\` of domain \`${p.domain}\` selects data source \`${d.id}\`, which ${dom === undefined ? "belongs to no domain" : `belongs to domain \`${dom}\``}`,
           `a domain policy may select only its own domain's data sources: narrow \`dataSources\`, move \`${d.id}\` into domain \`${p.domain}\`, or make the policy global (no \`domain\`) under the governance team`,
-          o(["dataSources"])),
+          o(["dataSources"]),
+        ),
         dataSources: [d.id],
       });
     }

@@ -39,7 +39,9 @@ export function validateTrinoConfig(config: Config, at: (sub: (string | number)[
       out.push({
         severity: "error",
         code: "trino-read-mapping-widens",
-        message: `the Trino access grant mapping for \`READ\` includes ${m.READ.filter((o) => o !== "READ").map((o) => `\`${o}\``).join(", ")}`,
+        message: `the Trino access grant mapping for \`READ\` includes ${m.READ.filter((o) => o !== "READ")
+          .map((o) => `\`${o}\``)
+          .join(", ")}`,
         ...at([...p, "READ"]),
         help: "a read policy must never grant modification: use `READ: [READ]`",
       });

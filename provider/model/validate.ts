@@ -49,13 +49,7 @@ const NO_ORIGINS: Origins = {
 export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, rejected: Rejected = emptyRejected()): Issue[] {
   const issues: Issue[] = [];
   const { policies, inventory, config } = estate;
-  const mk = (
-    severity: Issue["severity"],
-    code: IssueCode,
-    message: string,
-    help: string,
-    origin: Origin,
-  ): Issue => {
+  const mk = (severity: Issue["severity"], code: IssueCode, message: string, help: string, origin: Origin): Issue => {
     const line = origin ? origins.locate(origin.file, origin.path) : undefined;
     return {
       severity,
@@ -77,8 +71,13 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, re
         const o1 = origins.item(first, [sub]) ?? origins.policy(first as unknown as Policy, [sub]);
         const where = o1 ? `${o1.file}:${origins.locate(o1.file, o1.path) ?? "?"}` : "elsewhere";
         issues.push(
-          mk("error", code, `${what} \`${k}\` is defined twice (first at ${where})`, `rename one of them or remove the duplicate`,
-            origins.item(it, [sub]) ?? origins.policy(it as unknown as Policy, [sub])),
+          mk(
+            "error",
+            code,
+            `${what} \`${k}\` is defined twice (first at ${where})`,
+            `rename one of them or remove the duplicate`,
+            origins.item(it, [sub]) ?? origins.policy(it as unknown as Policy, [sub]),
+          ),
         );
       } else seen.set(k, it);
     }
@@ -110,21 +109,36 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, re
     const typo = suggest(id, users.keys(), 1);
     if (typo !== undefined) {
       issues.push(
-        mk("error", "unknown-user", `unknown user \`${id}\``,
-          `did you mean \`${typo}\`?${typo.toLowerCase() === id.toLowerCase() ? " (it differs only in case)" : ""} otherwise add the user to the inventory or fix the id`, origin),
+        mk(
+          "error",
+          "unknown-user",
+          `unknown user \`${id}\``,
+          `did you mean \`${typo}\`?${typo.toLowerCase() === id.toLowerCase() ? " (it differs only in case)" : ""} otherwise add the user to the inventory or fix the id`,
+          origin,
+        ),
       );
       return;
     }
     issues.push(
-      mk("warning", "user-not-in-inventory", `${what} \`${id}\`, who is not in the inventory: ${consequence}`,
-        "remove the reference if the user has left; otherwise add the user to the inventory", origin),
+      mk(
+        "warning",
+        "user-not-in-inventory",
+        `${what} \`${id}\`, who is not in the inventory: ${consequence}`,
+        "remove the reference if the user has left; otherwise add the user to the inventory",
+        origin,
+      ),
     );
   };
   const unknownGroup = (id: string, origin: Origin) => {
     if (rejected.groups.has(id)) return; // follows from that group's own error
     issues.push(
-      mk("error", "unknown-group", `unknown group \`${id}\``,
-        hint(id, groups.keys(), "add the group to the inventory's `groups` or fix the name"), origin),
+      mk(
+        "error",
+        "unknown-group",
+        `unknown group \`${id}\``,
+        hint(id, groups.keys(), "add the group to the inventory's `groups` or fix the name"),
+        origin,
+      ),
     );
   };
 
@@ -134,15 +148,20 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, re
   }
   for (const d of inventory.dataSources) {
     d.owners.forEach(
-      (o, i) => users.has(o) || absentUser(o, origins.item(d, ["owners", i]), `data source \`${d.id}\` lists owner`, "ownership grants nothing"),
+      (o, i) =>
+        users.has(o) || absentUser(o, origins.item(d, ["owners", i]), `data source \`${d.id}\` lists owner`, "ownership grants nothing"),
     );
   }
   for (const r of inventory.sharedRoles) {
     r.members.forEach(
       (m, i) =>
         users.has(m) ||
-        absentUser(m, origins.item(r, ["members", i]), `shared role \`${r.arn}\` lists member`,
-          "the plan cannot show them behind the role; check that they can no longer assume it"),
+        absentUser(
+          m,
+          origins.item(r, ["members", i]),
+          `shared role \`${r.arn}\` lists member`,
+          "the plan cannot show them behind the role; check that they can no longer assume it",
+        ),
     );
   }
 
@@ -180,8 +199,13 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, re
       r.approvers.groups.forEach((g, i) => groups.has(g) || unknownGroup(g, o([...base, "approvers", "groups", i])));
       if (r.approvers.users.length === 0 && r.approvers.groups.length === 0 && !r.approvers.owners && !r.approvers.stewards) {
         issues.push(
-          mk("error", "no-approvers", `policy \`${p.name}\` asks for approval but names no approvers`,
-            "list approvers under `approval.approvers.users` or `approval.approvers.groups`", o([...base, "approvers"])),
+          mk(
+            "error",
+            "no-approvers",
+            `policy \`${p.name}\` asks for approval but names no approvers`,
+            "list approvers under `approval.approvers.users` or `approval.approvers.groups`",
+            o([...base, "approvers"]),
+          ),
         );
       }
       r.approvals.forEach((a, i) => {
@@ -189,20 +213,32 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, re
         if (!users.has(a.user))
           absentUser(a.user, o([...base, "approvals", i, "user"]), `${inPolicy} records an approval of`, "it grants nothing");
         if (!users.has(a.approvedBy))
-          absentUser(a.approvedBy, o([...base, "approvals", i, "approvedBy"]), `${inPolicy} records an approval of \`${a.user}\` by`,
-            "it grants nothing");
+          absentUser(
+            a.approvedBy,
+            o([...base, "approvals", i, "approvedBy"]),
+            `${inPolicy} records an approval of \`${a.user}\` by`,
+            "it grants nothing",
+          );
         else if (!mayApprove(a.approvedBy, p, stewardship)) {
           issues.push(
-            mk("error", "approval-by-non-approver",
+            mk(
+              "error",
+              "approval-by-non-approver",
               `\`${a.approvedBy}\` approved \`${a.user}\` but is not an approver of policy \`${p.name}\``,
               "record an approval by a listed approver, or add the approver to `approval.approvers`; this approval grants nothing",
-              o([...base, "approvals", i, "approvedBy"])),
+              o([...base, "approvals", i, "approvedBy"]),
+            ),
           );
         }
         if (a.expiresAt !== undefined && Date.parse(a.expiresAt) <= Date.parse(a.approvedAt)) {
           issues.push(
-            mk("error", "expiry-before-approval", `approval of \`${a.user}\` expires before it was given`,
-              "set `expiresAt` after `approvedAt`", ao),
+            mk(
+              "error",
+              "expiry-before-approval",
+              `approval of \`${a.user}\` expires before it was given`,
+              "set `expiresAt` after `approvedAt`",
+              ao,
+            ),
           );
         }
       });
@@ -222,8 +258,13 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, re
     const matched = dsIndex.select(p.dataSources);
     if (matched.length === 0 && !rejectedIndex.select(p.dataSources).length) {
       issues.push(
-        mk("warning", "selection-empty", `policy \`${p.name}\` selects no data source`,
-          "check the names, tags and platforms under `dataSources`", o(["dataSources"])),
+        mk(
+          "warning",
+          "selection-empty",
+          `policy \`${p.name}\` selects no data source`,
+          "check the names, tags and platforms under `dataSources`",
+          o(["dataSources"]),
+        ),
       );
     }
   }
@@ -240,8 +281,13 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, re
       if (left) return; // only users left out for their own errors carry it
       const dym = didYouMean(c.attribute, attrValues.keys());
       issues.push(
-        mk("warning", "unknown-attribute", `no user carries attribute \`${c.attribute}\` (policy \`${p.name}\`), so this condition never matches`,
-          `${dym ? `${dym} otherwise ` : ""}check the attribute name against the users' \`attributes\` in the inventory`, o([...path, "attribute"])),
+        mk(
+          "warning",
+          "unknown-attribute",
+          `no user carries attribute \`${c.attribute}\` (policy \`${p.name}\`), so this condition never matches`,
+          `${dym ? `${dym} otherwise ` : ""}check the attribute name against the users' \`attributes\` in the inventory`,
+          o([...path, "attribute"]),
+        ),
       );
       return;
     }
@@ -249,8 +295,13 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, re
       if (have.has(v) || left?.has(v)) return;
       const dym = didYouMean(v, have);
       issues.push(
-        mk("warning", "unknown-attribute-value", `no user has \`${v}\` for attribute \`${c.attribute}\` (policy \`${p.name}\`), so this value never matches`,
-          `${dym ? `${dym} otherwise ` : ""}check the value against the users' \`attributes.${c.attribute}\` in the inventory`, o([...path, "values", i])),
+        mk(
+          "warning",
+          "unknown-attribute-value",
+          `no user has \`${v}\` for attribute \`${c.attribute}\` (policy \`${p.name}\`), so this value never matches`,
+          `${dym ? `${dym} otherwise ` : ""}check the value against the users' \`attributes.${c.attribute}\` in the inventory`,
+          o([...path, "values", i]),
+        ),
       );
     });
   }
@@ -271,7 +322,8 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, re
     } else if (r.approvals.length > 0) {
       // An approval policy without approvals is waiting for requests; with approvals, one must count.
       const counts = r.approvals.some(
-        (a) => rejected.users.has(a.user) || rejected.users.has(a.approvedBy) || (users.has(a.user) && approvalCounts(p, a, users, stewardship)),
+        (a) =>
+          rejected.users.has(a.user) || rejected.users.has(a.approvedBy) || (users.has(a.user) && approvalCounts(p, a, users, stewardship)),
       );
       if (!counts) why = "none of its approvals is by an approver for a user in the inventory";
     }
@@ -283,23 +335,38 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, re
     sel.names?.forEach((n, i) => {
       if (!sources.has(n) && !rejectedIds.has(n))
         issues.push(
-          mk("error", "unknown-data-source", `unknown data source \`${n}\``,
-            hint(n, sources.keys(), "add it to the inventory's `dataSources` or fix the id"), o(["names", i])),
+          mk(
+            "error",
+            "unknown-data-source",
+            `unknown data source \`${n}\``,
+            hint(n, sources.keys(), "add it to the inventory's `dataSources` or fix the id"),
+            o(["names", i]),
+          ),
         );
     });
     for (const k of ["anyOf", "allOf"] as const) {
       sel.tags?.[k]?.forEach((t, i) => {
         if (!tags.has(t) && !rejectedTags.has(t))
           issues.push(
-            mk("error", "unknown-tag", `no data source carries tag \`${t}\``,
-              hint(t, tags, "tag a data source with it in the inventory, or fix the tag"), o(["tags", k, i])),
+            mk(
+              "error",
+              "unknown-tag",
+              `no data source carries tag \`${t}\``,
+              hint(t, tags, "tag a data source with it in the inventory, or fix the tag"),
+              o(["tags", k, i]),
+            ),
           );
       });
     }
     if (!sel.names && !sel.tags) {
       issues.push(
-        mk("error", "selection-unbounded", "the data-source selection names no data sources and no tags",
-          "add `names` or `tags` under `dataSources`; a policy never selects everything implicitly", o([])),
+        mk(
+          "error",
+          "selection-unbounded",
+          "the data-source selection names no data sources and no tags",
+          "add `names` or `tags` under `dataSources`; a policy never selects everything implicitly",
+          o([]),
+        ),
       );
     }
   }
@@ -319,7 +386,9 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, re
       rejectedGroups: rejected.groups,
     }),
   );
-  issues.push(...validateS3(config, inventory, { config: (sub) => where(origins.config(sub)), item: (d, sub) => where(origins.item(d, sub)) }));
+  issues.push(
+    ...validateS3(config, inventory, { config: (sub) => where(origins.config(sub)), item: (d, sub) => where(origins.item(d, sub)) }),
+  );
   return issues;
 }
 

@@ -22,13 +22,18 @@ const YAML_CORE = new jsyaml.Schema({
     scalarType(`${TAG}null`, /^(?:~|[Nn]ull|NULL)?$/, () => null),
     scalarType(`${TAG}bool`, /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (s) => s[0] === "t" || s[0] === "T"),
     scalarType(`${TAG}int`, /^(?:0o[0-7]+|[-+]?[0-9]+|0x[0-9a-fA-F]+)$/, (s) =>
-      s[1] === "o" ? parseInt(s.substring(2), 8) : s[1] === "x" ? parseInt(s.substring(2), 16) : parseInt(s, 10)),
+      s[1] === "o" ? parseInt(s.substring(2), 8) : s[1] === "x" ? parseInt(s.substring(2), 16) : parseInt(s, 10),
+    ),
     scalarType(
       `${TAG}float`,
       /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+|[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*))$/,
       (s) =>
         /^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$/.test(s)
-          ? s.slice(-3).toLowerCase() === "nan" ? NaN : s[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY
+          ? s.slice(-3).toLowerCase() === "nan"
+            ? NaN
+            : s[0] === "-"
+              ? Number.NEGATIVE_INFINITY
+              : Number.POSITIVE_INFINITY
           : parseFloat(s),
     ),
   ],

@@ -79,7 +79,8 @@ type BlockNode =
 const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
 const NOT_TEXT = /^(?:null|Null|NULL|true|True|TRUE|false|False|FALSE|\.inf|\.nan)$/;
 /** A scalar this reader takes as one line: quoted and closed on the line, or plain without indicators. */
-const ONE_LINE_SCALAR = /^(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s\-?:,[\]{}#&*!|>'"%@`](?:(?! #)(?!: )[^\r])*(?<!:)|-[^\s](?:(?! #)(?!: )[^\r])*(?<!:))$/;
+const ONE_LINE_SCALAR =
+  /^(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s\-?:,[\]{}#&*!|>'"%@`](?:(?! #)(?!: )[^\r])*(?<!:)|-[^\s](?:(?! #)(?!: )[^\r])*(?<!:))$/;
 
 /**
  * The document of a file in plain block YAML, as `inventory pull` writes it: one document of
@@ -180,7 +181,13 @@ export function blockDocument(text: string): LineDocument | undefined {
       let exact = true;
       for (const seg of segs) {
         const next: { line: number; value: BlockNode } | undefined =
-          node.kind === "map" ? (typeof seg === "string" ? node.keys.get(seg) : undefined) : node.kind === "seq" && typeof seg === "number" ? node.items[seg] : undefined;
+          node.kind === "map"
+            ? typeof seg === "string"
+              ? node.keys.get(seg)
+              : undefined
+            : node.kind === "seq" && typeof seg === "number"
+              ? node.items[seg]
+              : undefined;
         if (!next) {
           exact = false;
           break;

@@ -93,7 +93,10 @@ export function parseWithYaml(file: string, text: string): ReferenceResult {
           code: dup ? "duplicate-key" : "yaml-syntax",
           message: dup
             ? "a key appears twice in the same mapping"
-            : `invalid YAML: ${err.message.split("\n")[0]!.replace(/\.$/, "").replace(/^\w/, (c) => c.toLowerCase())}`,
+            : `invalid YAML: ${err.message
+                .split("\n")[0]!
+                .replace(/\.$/, "")
+                .replace(/^\w/, (c) => c.toLowerCase())}`,
           file,
           ...(line !== undefined ? { line } : {}),
           help: dup ? "keep one of the two keys" : "fix the YAML syntax at this line",

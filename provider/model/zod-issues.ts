@@ -102,7 +102,11 @@ export function fromZod(
     const actual = valueAt(root, p);
     const key = String(p[p.length - 1] ?? what);
     if (actual === undefined && zi.code !== "unrecognized_keys" && zi.code !== "invalid_union") {
-      at(p, { code: "missing-field", message: `missing \`${key}\``, help: `add \`${key}\`${zi.code === "invalid_value" ? ` (one of ${zi.values.map((v) => `\`${String(v)}\``).join(", ")})` : "expected" in zi && typeof zi.expected === "string" ? ` (${EXPECTED[zi.expected] ?? zi.expected})` : ""}` });
+      at(p, {
+        code: "missing-field",
+        message: `missing \`${key}\``,
+        help: `add \`${key}\`${zi.code === "invalid_value" ? ` (one of ${zi.values.map((v) => `\`${String(v)}\``).join(", ")})` : "expected" in zi && typeof zi.expected === "string" ? ` (${EXPECTED[zi.expected] ?? zi.expected})` : ""}`,
+      });
       return;
     }
     switch (zi.code) {

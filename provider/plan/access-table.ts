@@ -160,7 +160,14 @@ export class AccessTable {
   }
 
   /** The columns, for a column-wise comparison of two tables (read-only; `length` entries are valid). */
-  columns(): { readonly u: Int32Array; readonly d: Int32Array; readonly priv: Int32Array; readonly write: Uint8Array; readonly pol: Int32Array; readonly exp: Float64Array } {
+  columns(): {
+    readonly u: Int32Array;
+    readonly d: Int32Array;
+    readonly priv: Int32Array;
+    readonly write: Uint8Array;
+    readonly pol: Int32Array;
+    readonly exp: Float64Array;
+  } {
     return this.cols;
   }
 
@@ -244,7 +251,8 @@ export class AccessTable {
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const x = cols.d[mid]!;
-      if (x === d) return { priv: cols.priv[mid]!, write: cols.write[mid] === 1, exp: cols.exp[mid]!, policies: this.policiesOf(cols.pol[mid]!) };
+      if (x === d)
+        return { priv: cols.priv[mid]!, write: cols.write[mid] === 1, exp: cols.exp[mid]!, policies: this.policiesOf(cols.pol[mid]!) };
       if (x < d) lo = mid + 1;
       else hi = mid;
     }

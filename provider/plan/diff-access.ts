@@ -194,8 +194,18 @@ function tableChanges(b: AccessTable, a: AccessTable, headNow: number): AccessCh
     for (let id = 0; id <= aMax; id++) out[id] = byKey.get(aList(id).join("\u0000")) ?? -1;
     return out;
   };
-  const privMap = idMap(maxOf(bc.priv, b.length), maxOf(ac.priv, a.length), (x) => b.privilegesOf(x), (x) => a.privilegesOf(x));
-  const polMap = idMap(maxOf(bc.pol, b.length), maxOf(ac.pol, a.length), (x) => b.policiesOfSet(x), (x) => a.policiesOfSet(x));
+  const privMap = idMap(
+    maxOf(bc.priv, b.length),
+    maxOf(ac.priv, a.length),
+    (x) => b.privilegesOf(x),
+    (x) => a.privilegesOf(x),
+  );
+  const polMap = idMap(
+    maxOf(bc.pol, b.length),
+    maxOf(ac.pol, a.length),
+    (x) => b.policiesOfSet(x),
+    (x) => a.policiesOfSet(x),
+  );
   // Per base data source: 0 not compared yet, 1 its object is the head's, 2 it differs.
   const objectSame = new Uint8Array(b.dataSources.length);
   const gained: AccessChange[] = [];
@@ -213,7 +223,8 @@ function tableChanges(b: AccessTable, a: AccessTable, headNow: number): AccessCh
     else {
       const bd = bc.d[i]!;
       const ad = ac.d[j]!;
-      let same = bc.write[i] === ac.write[j] && bc.exp[i] === ac.exp[j] && privMap[ac.priv[j]!] === bc.priv[i] && polMap[ac.pol[j]!] === bc.pol[i];
+      let same =
+        bc.write[i] === ac.write[j] && bc.exp[i] === ac.exp[j] && privMap[ac.priv[j]!] === bc.priv[i] && polMap[ac.pol[j]!] === bc.pol[i];
       if (same) {
         if (objectSame[bd] === 0) objectSame[bd] = b.objectOf(bd) === a.objectOf(ad) ? 1 : 2;
         same = objectSame[bd] === 1;

@@ -130,7 +130,8 @@ export class UnknownNameError extends Error {
 function conditionNode(c: Condition, u: User): ConditionNode {
   const holds = matches(c, u);
   if ("group" in c) return { op: "group", name: c.group, holds, children: [] };
-  if ("attribute" in c) return { op: "attribute", name: c.attribute, values: c.values, has: u.attributes[c.attribute] ?? [], holds, children: [] };
+  if ("attribute" in c)
+    return { op: "attribute", name: c.attribute, values: c.values, has: u.attributes[c.attribute] ?? [], holds, children: [] };
   if ("anyOf" in c) return { op: "anyOf", holds, children: c.anyOf.map((x) => conditionNode(x, u)) };
   return { op: "allOf", holds, children: c.allOf.map((x) => conditionNode(x, u)) };
 }
@@ -148,7 +149,10 @@ function restrictionVerdict(p: Policy, u: User, ctx: StewardshipContext, now: nu
         selectedCount: new Set(r.users.map((s) => s.user)).size,
         selections: r.users
           .filter((s) => s.user === u.id)
-          .map((s) => ({ ...(s.expiresAt !== undefined ? { expiresAt: s.expiresAt } : {}), inForce: inForce(now, undefined, s.expiresAt) })),
+          .map((s) => ({
+            ...(s.expiresAt !== undefined ? { expiresAt: s.expiresAt } : {}),
+            inForce: inForce(now, undefined, s.expiresAt),
+          })),
       };
     case "approval": {
       const requests = (r.requests ?? []).filter((q) => q.user === u.id);
@@ -166,7 +170,11 @@ function restrictionVerdict(p: Policy, u: User, ctx: StewardshipContext, now: nu
               ...(a.expiresAt !== undefined ? { expiresAt: a.expiresAt } : {}),
               mayApprove: mayApprove(a.approvedBy, p, ctx),
               ...(breaks.length > 0 ? { breaks } : {}),
-              status: inForce(now, a.approvedAt, a.expiresAt) ? "in force" : Date.parse(a.approvedAt) > now ? "not yet in force" : "expired",
+              status: inForce(now, a.approvedAt, a.expiresAt)
+                ? "in force"
+                : Date.parse(a.approvedAt) > now
+                  ? "not yet in force"
+                  : "expired",
             };
           }),
         ...(requests.length > 0
@@ -224,16 +232,33 @@ export function explain(estate: Estate, userId: string, dataSourceId: string | u
       const identity = { key, ...(user.identities[key] ? { value: foldIdentifier(user.identities[key], a.identifierCase.users) } : {}) };
       // A staged policy is explained by the cohorts it would have if active (same guardrails, same
       // tables): it would grant only where an active one would, and then grants nothing yet.
-      const cohorts = (staged ? resolution.stagedCohorts : resolution.cohorts).filter((c) => c.policy === p.name && c.dataSources.some((d) => d.id === ds.id));
+      const cohorts = (staged ? resolution.stagedCohorts : resolution.cohorts).filter(
+        (c) => c.policy === p.name && c.dataSources.some((d) => d.id === ds.id),
+      );
       const gates = (cohorts[0]?.guardrails ?? []).map((g) => ({ guardrail: g, passes: passes.get(g) ?? false }));
       const cohort = cohorts.find((c) => c.members.some((m) => m.user === userId));
       if (!cohort) {
-        v.outcomes.push({ dataSource: ds.id, platform: ds.platform, result: "blocked", access: p.access, privileges: [], gates, identity, notes: [] });
+        v.outcomes.push({
+          dataSource: ds.id,
+          platform: ds.platform,
+          result: "blocked",
+          access: p.access,
+          privileges: [],
+          gates,
+          identity,
+          notes: [],
+        });
         continue;
       }
       const got = a.privileges(cohort.access);
       const would =
-        got.privileges.length === 0 ? "nothing-issued" : !identity.value ? "no-identity" : cohort.access !== p.access ? "downgraded" : "granted";
+        got.privileges.length === 0
+          ? "nothing-issued"
+          : !identity.value
+            ? "no-identity"
+            : cohort.access !== p.access
+              ? "downgraded"
+              : "granted";
       const result = staged && (would === "granted" || would === "downgraded") ? "staged" : would;
       v.outcomes.push({
         dataSource: ds.id,
@@ -250,10 +275,9 @@ export function explain(estate: Estate, userId: string, dataSourceId: string | u
   };
 
   const admitsFirst = (a: PolicyVerdict, b: PolicyVerdict) => Number(b.admits) - Number(a.admits) || (a.policy < b.policy ? -1 : 1);
-  const grants = [
-    ...resolution.grants.map((g) => verdict(g, false)),
-    ...resolution.staged.map((g) => verdict(g, true)),
-  ].filter((v): v is PolicyVerdict => v !== undefined);
+  const grants = [...resolution.grants.map((g) => verdict(g, false)), ...resolution.staged.map((g) => verdict(g, true))].filter(
+    (v): v is PolicyVerdict => v !== undefined,
+  );
   grants.sort((a, b) => Number(a.state === "staged") - Number(b.state === "staged") || admitsFirst(a, b));
   const guardrails = resolution.guardrails.map((g) => verdict(g, false)).filter((v): v is PolicyVerdict => v !== undefined);
   guardrails.sort(admitsFirst);

@@ -22,12 +22,7 @@ export interface JoinVisitor<T> {
  * one). On the first element out of order it stops and returns false: `visit` has then seen part of
  * the lists, and what it collected must be thrown away.
  */
-export function sortedJoin<T>(
-  base: readonly T[],
-  head: readonly T[],
-  compare: (x: T, y: T) => number,
-  visit: JoinVisitor<T>,
-): boolean {
+export function sortedJoin<T>(base: readonly T[], head: readonly T[], compare: (x: T, y: T) => number, visit: JoinVisitor<T>): boolean {
   const nb = base.length;
   const na = head.length;
   let i = 0;

@@ -193,10 +193,7 @@ export function groupName(prefix: string, key: string): string {
 }
 
 /** Builds the read/write table type of a platform: every object type maps both access types. */
-export type PrivilegeTable<T extends string, Priv extends string> = Record<
-  T,
-  { read: readonly Priv[]; write: readonly Priv[] }
->;
+export type PrivilegeTable<T extends string, Priv extends string> = Record<T, { read: readonly Priv[]; write: readonly Priv[] }>;
 
 /** The user-facing id of who a subscription reaches (used for identity lookups). */
 export type UserIdentity = Pick<User, "id" | "identities">;

@@ -111,9 +111,7 @@ export function managedViewName(dialect: ManagedViewDialect, source: SourceTripl
  * The managed view of a database.schema.table source (Redshift, Synapse), as the adapter places it
  * and the emitter creates it: `managedViewName` in the managed schema of the source's own database.
  */
-export function managedSchemaViewPath(
-  dialect: "redshift" | "synapse",
-): (ds: { location: SourceTriple }, config: Config) => string[] {
+export function managedSchemaViewPath(dialect: "redshift" | "synapse"): (ds: { location: SourceTriple }, config: Config) => string[] {
   return ({ location }, config) => [location.database, config.viewBased.managedSchema, managedViewName(dialect, location)];
 }
 

@@ -76,19 +76,39 @@ export async function captureKeyed(
   }
 }
 
-async function capture(estate: Estate, now: Date | string, opts: CaptureOptions): Promise<{ resources: CapturedResource[]; keys: CapturedKey[] }> {
+async function capture(
+  estate: Estate,
+  now: Date | string,
+  opts: CaptureOptions,
+): Promise<{ resources: CapturedResource[]; keys: CapturedKey[] }> {
   const captured: CapturedResource[] = [];
   const parents = new Map<string, string | undefined>();
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
         const parent = parents.get(`${args.type}::${args.name}`);
-        captured.push({ type: args.type, name: args.name, ...(parent !== undefined ? { parent } : {}), ...(args.provider ? { provider: args.provider } : {}), inputs: (opts.raw ? args.inputs : redact(args.inputs)) as Record<string, unknown> });
-        return { id: `${args.name}-id`, state: { ...args.inputs, groupId: `${args.name}-gid`, accessGrantsLocationId: `${args.name}-lid`, tableId: args.inputs.tableId, datasetId: args.inputs.datasetId } };
+        captured.push({
+          type: args.type,
+          name: args.name,
+          ...(parent !== undefined ? { parent } : {}),
+          ...(args.provider ? { provider: args.provider } : {}),
+          inputs: (opts.raw ? args.inputs : redact(args.inputs)) as Record<string, unknown>,
+        });
+        return {
+          id: `${args.name}-id`,
+          state: {
+            ...args.inputs,
+            groupId: `${args.name}-gid`,
+            accessGrantsLocationId: `${args.name}-lid`,
+            tableId: args.inputs.tableId,
+            datasetId: args.inputs.datasetId,
+          },
+        };
       },
       call(args) {
         // Lookups the emitters make: Databricks users by name.
-        if (args.token === "databricks:index/getUser:getUser") return { id: `user:${String(args.inputs.userName)}`, userName: args.inputs.userName };
+        if (args.token === "databricks:index/getUser:getUser")
+          return { id: `user:${String(args.inputs.userName)}`, userName: args.inputs.userName };
         return args.inputs;
       },
     },

@@ -80,7 +80,11 @@ export function layout(resources: readonly KeyedResource[], maxResources: number
     const total = [...keys.values()].reduce((a, b) => a + b, 0);
     const lower = Math.max(1, Math.ceil(total / maxResources));
     let best = { count: lower, sizes: sizes(keys, lower) };
-    for (let count = lower; count <= lower * 8 && Math.max(...best.sizes) > maxResources; count = Math.max(count + 1, Math.ceil(count * 1.05))) {
+    for (
+      let count = lower;
+      count <= lower * 8 && Math.max(...best.sizes) > maxResources;
+      count = Math.max(count + 1, Math.ceil(count * 1.05))
+    ) {
       const s = sizes(keys, count);
       if (Math.max(...s) < Math.max(...best.sizes)) best = { count, sizes: s };
     }

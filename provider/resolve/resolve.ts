@@ -114,8 +114,7 @@ export function subscribersOf(
   const add = (s: Subscription) => {
     const prev = out.get(s.user);
     // Several approvals or selections of one user: the one lasting longest wins.
-    if (!prev || (prev.expiresAt !== undefined && (s.expiresAt === undefined || s.expiresAt > prev.expiresAt)))
-      out.set(s.user, s);
+    if (!prev || (prev.expiresAt !== undefined && (s.expiresAt === undefined || s.expiresAt > prev.expiresAt))) out.set(s.user, s);
   };
   switch (r.level) {
     case "anyone":
@@ -138,7 +137,12 @@ export function subscribersOf(
         // `maxDuration`). Without a stewardship context, owners and stewards approve nothing.
         if (!approvalCounts(policy, a, usersById, stewardship)) continue;
         if (!inForce(now, a.approvedAt, a.expiresAt)) continue;
-        add({ user: a.user, approvedBy: a.approvedBy, approvedAt: a.approvedAt, ...(a.expiresAt !== undefined ? { expiresAt: a.expiresAt } : {}) });
+        add({
+          user: a.user,
+          approvedBy: a.approvedBy,
+          approvedAt: a.approvedAt,
+          ...(a.expiresAt !== undefined ? { expiresAt: a.expiresAt } : {}),
+        });
       }
       break;
   }
@@ -269,8 +273,20 @@ export function resolve(
         // A subscriber must pass every read guardrail to keep access, and every write guardrail to keep write.
         const readGates = gates.filter((g) => g.policy.access === "read");
         const writeGates = gates.filter((g) => g.policy.access !== "read");
-        const allowed = readGates.length > 0 ? and(readGates.map((g) => passers.get(g.policy.name)!), userIndex.all) : undefined;
-        const writable = writeGates.length > 0 ? and(writeGates.map((g) => passers.get(g.policy.name)!), userIndex.all) : undefined;
+        const allowed =
+          readGates.length > 0
+            ? and(
+                readGates.map((g) => passers.get(g.policy.name)!),
+                userIndex.all,
+              )
+            : undefined;
+        const writable =
+          writeGates.length > 0
+            ? and(
+                writeGates.map((g) => passers.get(g.policy.name)!),
+                userIndex.all,
+              )
+            : undefined;
         full = [];
         // Who fails which guardrails, grouped by effect and failed set (recorded for active policies only).
         const failed = new Map<string, GuardrailEffect>();
@@ -296,7 +312,15 @@ export function resolve(
       }
       cohorts.push({ key, policy: policy.name, access: policy.access, downgraded: false, guardrails: names, members: full, dataSources });
       if (downgraded.length > 0) {
-        cohorts.push({ key: `${key}~read`, policy: policy.name, access: "read", downgraded: true, guardrails: names, members: downgraded, dataSources });
+        cohorts.push({
+          key: `${key}~read`,
+          policy: policy.name,
+          access: "read",
+          downgraded: true,
+          guardrails: names,
+          members: downgraded,
+          dataSources,
+        });
       }
     }
   };
@@ -312,10 +336,23 @@ export function resolve(
   for (const pr of grants) {
     if (pr.dataSources.length === 0) continue;
     for (const s of pr.subscribers) {
-      if (s.expiresAt !== undefined) expirations.push({ policy: pr.policy.name, user: s.user, expiresAt: new Date(Date.parse(s.expiresAt)).toISOString() });
+      if (s.expiresAt !== undefined)
+        expirations.push({ policy: pr.policy.name, user: s.user, expiresAt: new Date(Date.parse(s.expiresAt)).toISOString() });
     }
   }
-  expirations.sort((a, b) => (a.expiresAt < b.expiresAt ? -1 : a.expiresAt > b.expiresAt ? 1 : a.user < b.user ? -1 : a.user > b.user ? 1 : a.policy < b.policy ? -1 : 1));
+  expirations.sort((a, b) =>
+    a.expiresAt < b.expiresAt
+      ? -1
+      : a.expiresAt > b.expiresAt
+        ? 1
+        : a.user < b.user
+          ? -1
+          : a.user > b.user
+            ? 1
+            : a.policy < b.policy
+              ? -1
+              : 1,
+  );
 
   return { now: nowIso, grants, staged, guardrails, cohorts, stagedCohorts, guardrailEffects, expirations };
 }

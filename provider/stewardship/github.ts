@@ -50,21 +50,32 @@ export function reviewOf(v: unknown): Review | undefined {
 export function fromEvent(payload: unknown): { pr: PullRequest; review?: Review } {
   const e = obj(payload);
   const pr = obj(e?.pull_request);
-  if (!e || !pr) throw new GithubContextError("the event payload has no `pull_request`: run the check on `pull_request` or `pull_request_review` events");
+  if (!e || !pr)
+    throw new GithubContextError(
+      "the event payload has no `pull_request`: run the check on `pull_request` or `pull_request_review` events",
+    );
   const repository = str(obj(e.repository)?.full_name);
   const author = str(obj(pr.user)?.login);
   const headSha = str(obj(pr.head)?.sha);
   const number = typeof pr.number === "number" ? pr.number : typeof e.number === "number" ? e.number : undefined;
   const review = e.review !== undefined ? reviewOf(e.review) : undefined;
   return {
-    pr: { ...(repository ? { repository } : {}), ...(number !== undefined ? { number } : {}), ...(author ? { author } : {}), ...(headSha ? { headSha } : {}) },
+    pr: {
+      ...(repository ? { repository } : {}),
+      ...(number !== undefined ? { number } : {}),
+      ...(author ? { author } : {}),
+      ...(headSha ? { headSha } : {}),
+    },
     ...(review ? { review } : {}),
   };
 }
 
 /** A REST list of reviews (the body of one page, or several pages concatenated). */
 export function fromReviewList(body: unknown): Review[] {
-  if (!Array.isArray(body)) throw new GithubContextError("the reviews file is not a JSON list of reviews (the body of `GET /repos/{owner}/{repo}/pulls/{n}/reviews`)");
+  if (!Array.isArray(body))
+    throw new GithubContextError(
+      "the reviews file is not a JSON list of reviews (the body of `GET /repos/{owner}/{repo}/pulls/{n}/reviews`)",
+    );
   return body.map(reviewOf).filter((r): r is Review => r !== undefined);
 }
 
@@ -121,7 +132,9 @@ export async function fetchReviews(pr: Required<Pick<PullRequest, "repository" |
       } catch {
         message = "";
       }
-      throw new GithubContextError(`GitHub answered ${res.status} listing the reviews of ${pr.repository}#${pr.number}${message ? `: ${message}` : ""}${res.status === 401 || res.status === 403 || res.status === 404 ? " (check that GITHUB_TOKEN may read pull requests)" : ""}`);
+      throw new GithubContextError(
+        `GitHub answered ${res.status} listing the reviews of ${pr.repository}#${pr.number}${message ? `: ${message}` : ""}${res.status === 401 || res.status === 403 || res.status === 404 ? " (check that GITHUB_TOKEN may read pull requests)" : ""}`,
+      );
     }
     out.push(...fromReviewList(await res.json()));
     url = nextLink(res.headers.get("link"));

@@ -76,7 +76,9 @@ function locateIn(docs: Document.Parsed[], policyName: string): Located {
     const root = doc.contents;
     if (!isMap(root)) continue;
     const list = root.get("policies", true);
-    const candidates: [unknown, (string | number)[]][] = isSeq(list) ? list.items.map((item, i) => [item, [...base, "policies", i]]) : [[root, base]];
+    const candidates: [unknown, (string | number)[]][] = isSeq(list)
+      ? list.items.map((item, i) => [item, [...base, "policies", i]])
+      : [[root, base]];
     for (const [node, path] of candidates) if (isMap(node) && node.get("name") === policyName) return { docs, policy: node, path };
   }
   throw new EditError(`policy \`${policyName}\` is not in this file`);
@@ -173,7 +175,10 @@ export function approveRequest(text: string, policyName: string, user: string, b
   const { approval } = approvalAt(text, policyName);
   const requests = approval.get("requests", true);
   const index = isSeq(requests) ? requests.items.findIndex((it) => isMap(it) && it.get("user") === user) : -1;
-  if (!isSeq(requests) || index < 0) throw new EditError(`\`${user}\` has no pending request to policy \`${policyName}\`: run \`accessplane request --policy ${policyName} --user ${user}\` first`);
+  if (!isSeq(requests) || index < 0)
+    throw new EditError(
+      `\`${user}\` has no pending request to policy \`${policyName}\`: run \`accessplane request --policy ${policyName} --user ${user}\` first`,
+    );
   const req = requests.items[index] as YAMLMap;
   const until = expiresAt ?? (isScalar(req.get("until", true)) ? String(req.get("until")) : undefined);
   // Remove the request: its lines, or the whole `requests:` key when it was the only one.
@@ -208,7 +213,11 @@ function containsNode(doc: Document, node: YAMLMap): boolean {
 }
 
 /** Where the approval at `index` of the policy's `approvals` is written: its line and dotted path. */
-export function approvalLocation(text: string, policyName: string, index: number): { line?: number; path: (string | number)[] } | undefined {
+export function approvalLocation(
+  text: string,
+  policyName: string,
+  index: number,
+): { line?: number; path: (string | number)[] } | undefined {
   const lc = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lc }) as Document.Parsed[];
   if (!Array.isArray(docs)) return undefined;

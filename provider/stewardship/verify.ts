@@ -58,7 +58,13 @@ export interface Verification {
 }
 
 /** Verifies the approvals the head adds against the pull request's reviews. */
-export function verifyApprovals(base: Estate | undefined, head: Estate, pr: PullRequest, reviews: readonly Review[], locate: ApprovalLocator): Verification {
+export function verifyApprovals(
+  base: Estate | undefined,
+  head: Estate,
+  pr: PullRequest,
+  reviews: readonly Review[],
+  locate: ApprovalLocator,
+): Verification {
   const ctx = stewardshipContext(head.inventory, head.config);
   const byLogin = new Map<string, string>();
   for (const u of head.inventory.users) if (u.identities.github) byLogin.set(u.identities.github.toLowerCase(), u.id);
@@ -91,16 +97,25 @@ export function verifyApprovals(base: Estate | undefined, head: Estate, pr: Pull
       continue;
     }
     if (!mayApprove(a.approvedBy, p, ctx) || approvalDefects(p, a).length > 0) {
-      fail(`${what}: \`${a.approvedBy}\` may not approve this request`, `record an approval by an approver of policy \`${p.name}\`; ${actually}`);
+      fail(
+        `${what}: \`${a.approvedBy}\` may not approve this request`,
+        `record an approval by an approver of policy \`${p.name}\`; ${actually}`,
+      );
       continue;
     }
     const login = user.identities.github;
     if (!login) {
-      fail(`${what} cannot be verified: user \`${a.approvedBy}\` has no \`identities.github\``, `add the approver's GitHub login as \`identities.github\` in the inventory; ${actually}`);
+      fail(
+        `${what} cannot be verified: user \`${a.approvedBy}\` has no \`identities.github\``,
+        `add the approver's GitHub login as \`identities.github\` in the inventory; ${actually}`,
+      );
       continue;
     }
     if (pr.author !== undefined && pr.author.toLowerCase() === login.toLowerCase()) {
-      fail(`${what}: the approver \`${a.approvedBy}\` (@${login}) is the pull request's author`, `an approver cannot approve their own pull request: open it as someone else, or have another approver record the approval; ${actually}`);
+      fail(
+        `${what}: the approver \`${a.approvedBy}\` (@${login}) is the pull request's author`,
+        `an approver cannot approve their own pull request: open it as someone else, or have another approver record the approval; ${actually}`,
+      );
       continue;
     }
     if (approved.some((l) => l.toLowerCase() === login.toLowerCase())) continue;
@@ -115,7 +130,10 @@ export function verifyApprovals(base: Estate | undefined, head: Estate, pr: Pull
             : own.state === "APPROVED"
               ? `@${login} approved an earlier commit, not the head`
               : `@${login}'s review is ${own.state.toLowerCase()}`;
-    fail(`${what} is not backed by a review: ${why}`, `ask @${login} to approve the pull request, or record the approval by one who did; ${actually}`);
+    fail(
+      `${what} is not backed by a review: ${why}`,
+      `ask @${login} to approve the pull request, or record the approval by one who did; ${actually}`,
+    );
   }
   return { checked, failures, approvedBy: approved };
 }

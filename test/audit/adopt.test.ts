@@ -11,7 +11,8 @@ import { resolve } from "../../provider/resolve/resolve";
 import { load } from "../support/estate";
 
 const NOW = "2026-11-23T00:00:00Z";
-const POLICIES = "policies:\n  - { name: analysts-read, access: read, subscribers: { when: { group: analysts } }, dataSources: { tags: { anyOf: [fin] } } }\n";
+const POLICIES =
+  "policies:\n  - { name: analysts-read, access: read, subscribers: { when: { group: analysts } }, dataSources: { tags: { anyOf: [fin] } } }\n";
 const INVENTORY = `
 users:
   - { id: ann, groups: [analysts], identities: { snowflake: ANN } }
@@ -30,7 +31,15 @@ function planOf(extra?: string) {
   return { estate: r.estate!, plan: planFromResolution(r.estate!, resolve(r.estate!, NOW)) };
 }
 
-const grant = (role: string, kind: "role" | "user", table: string, privileges: string[]): LiveGrant => ({ platform: "snowflake", grantee: { kind, name: role }, object: `"DB"."S"."${table}"`, path: ["DB", "S", table], privileges, kind: "direct", grantor: "SYSADMIN" });
+const grant = (role: string, kind: "role" | "user", table: string, privileges: string[]): LiveGrant => ({
+  platform: "snowflake",
+  grantee: { kind, name: role },
+  object: `"DB"."S"."${table}"`,
+  path: ["DB", "S", table],
+  privileges,
+  kind: "direct",
+  grantor: "SYSADMIN",
+});
 
 test("drafts reproduce the audited access exactly once activated, and existing planned roles are imported", () => {
   const { estate, plan } = planOf();
@@ -40,17 +49,38 @@ test("drafts reproduce the audited access exactly once activated, and existing p
     source: "sf",
     readFrom: "SHOW GRANTS (current)",
     readAt: NOW,
-    principals: [{ kind: "role", name: ap.name }, { kind: "role", name: "ANALYST_ALL" }, { kind: "role", name: "TEAM_BI" }, { kind: "role", name: "LOADERS" }],
+    principals: [
+      { kind: "role", name: ap.name },
+      { kind: "role", name: "ANALYST_ALL" },
+      { kind: "role", name: "TEAM_BI" },
+      { kind: "role", name: "LOADERS" },
+    ],
     grants: [
-      ...ap.grants.map((g) => ({ platform: "snowflake" as const, grantee: { kind: "role" as const, name: ap.name }, object: g.object, privileges: g.privileges, kind: "direct" as const })),
-      ...[...new Set(ap.grants.flatMap((g) => g.parents))].map((p) => ({ platform: "snowflake" as const, grantee: { kind: "role" as const, name: ap.name }, object: p.object, privileges: p.privileges, kind: "direct" as const })),
+      ...ap.grants.map((g) => ({
+        platform: "snowflake" as const,
+        grantee: { kind: "role" as const, name: ap.name },
+        object: g.object,
+        privileges: g.privileges,
+        kind: "direct" as const,
+      })),
+      ...[...new Set(ap.grants.flatMap((g) => g.parents))].map((p) => ({
+        platform: "snowflake" as const,
+        grantee: { kind: "role" as const, name: ap.name },
+        object: p.object,
+        privileges: p.privileges,
+        kind: "direct" as const,
+      })),
       grant("ANALYST_ALL", "role", "T2", ["SELECT"]),
       { ...grant("ANALYST_ALL", "role", "<TABLE>", ["SELECT"]), kind: "future" },
       grant("LOADERS", "role", "T3", ["INSERT", "SELECT"]),
       grant("CAT", "user", "T1", ["SELECT"]),
     ],
     memberships: [
-      ...ap.members.map((m) => ({ platform: "snowflake" as const, parent: { kind: "role" as const, name: ap.name }, member: { kind: "user" as const, name: m.identity } })),
+      ...ap.members.map((m) => ({
+        platform: "snowflake" as const,
+        parent: { kind: "role" as const, name: ap.name },
+        member: { kind: "user" as const, name: m.identity },
+      })),
       { platform: "snowflake", parent: { kind: "role", name: "ANALYST_ALL" }, member: { kind: "role", name: "TEAM_BI" } },
       { platform: "snowflake", parent: { kind: "role", name: "TEAM_BI" }, member: { kind: "user", name: "BEN" } },
       { platform: "snowflake", parent: { kind: "role", name: "TEAM_BI" }, member: { kind: "user", name: "ZED" } },
@@ -73,7 +103,9 @@ test("drafts reproduce the audited access exactly once activated, and existing p
   expect(a.policies[0]!.description).toBe(
     'Adopted from the snowflake role `ANALYST_ALL` (source `sf`, read from SHOW GRANTS (current) at 2026-11-23T00:00:00Z). Not expressible as data sources: SELECT on "DB"."S"."<TABLE>" (future). Members unknown to the inventory: ZED.',
   );
-  expect(a.imports).toEqual({ resources: [{ type: "snowflake:index/accountRole:AccountRole", name: `estate/${ap.id}/role`, id: ap.name }] });
+  expect(a.imports).toEqual({
+    resources: [{ type: "snowflake:index/accountRole:AccountRole", name: `estate/${ap.id}/role`, id: ap.name }],
+  });
 
   // Staged: the drafts load and validate, and grant nothing.
   const yaml = draftPoliciesYaml(a);
@@ -82,6 +114,9 @@ test("drafts reproduce the audited access exactly once activated, and existing p
   // Activated: exactly the audited access is added, nothing else.
   const active = planOf(yaml.replace(/state: staged/g, "state: active")).plan;
   const before = new Set(plan.access.map((e) => `${e.user} ${e.dataSource} ${e.access}`));
-  const added = active.access.map((e) => `${e.user} ${e.dataSource} ${e.access}`).filter((k) => !before.has(k)).sort();
+  const added = active.access
+    .map((e) => `${e.user} ${e.dataSource} ${e.access}`)
+    .filter((k) => !before.has(k))
+    .sort();
   expect(added).toEqual(audited);
 });

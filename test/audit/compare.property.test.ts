@@ -19,23 +19,41 @@ const PLATFORMS = ["snowflake", "redshift"] as const;
 const arbEstate = fc.record({
   users: fc.array(fc.subarray(GROUPS), { minLength: 1, maxLength: 6 }),
   sources: fc.array(fc.record({ tags: fc.subarray(TAGS), platform: fc.constantFrom(...PLATFORMS) }), { minLength: 1, maxLength: 6 }),
-  policies: fc.array(fc.record({ group: fc.constantFrom(...GROUPS), tag: fc.constantFrom(...TAGS), access: fc.constantFrom("read", "write") }), { minLength: 1, maxLength: 4 }),
+  policies: fc.array(
+    fc.record({ group: fc.constantFrom(...GROUPS), tag: fc.constantFrom(...TAGS), access: fc.constantFrom("read", "write") }),
+    { minLength: 1, maxLength: 4 },
+  ),
 });
 
 type RandomEstate = typeof arbEstate extends fc.Arbitrary<infer T> ? T : never;
 
 function build(e: RandomEstate) {
   const estate = mustLoad({
-    policies: { "p.yaml": "policies:\n" + e.policies.map((p, i) => `  - { name: p${i}, access: ${p.access}, subscribers: { when: { group: ${p.group} } }, dataSources: { tags: { anyOf: [${p.tag}] } } }`).join("\n") + "\n" },
+    policies: {
+      "p.yaml":
+        "policies:\n" +
+        e.policies
+          .map(
+            (p, i) =>
+              `  - { name: p${i}, access: ${p.access}, subscribers: { when: { group: ${p.group} } }, dataSources: { tags: { anyOf: [${p.tag}] } } }`,
+          )
+          .join("\n") +
+        "\n",
+    },
     inventory: {
       "i.yaml":
         "users:\n" +
-        e.users.map((g, i) => `  - { id: u${i}, groups: [${g.join(", ")}], identities: { snowflake: U${i}, redshift: u${i} } }`).join("\n") +
+        e.users
+          .map((g, i) => `  - { id: u${i}, groups: [${g.join(", ")}], identities: { snowflake: U${i}, redshift: u${i} } }`)
+          .join("\n") +
         "\ngroups:\n" +
         GROUPS.map((g) => `  - { id: ${g} }`).join("\n") +
         "\ndataSources:\n  - { id: every, platform: redshift, objectType: BASE TABLE, location: { database: DB, schema: S, table: EVERY }, tags: [a, b, c] }\n" +
         e.sources
-          .map((s, i) => `  - { id: d${i}, platform: ${s.platform}, objectType: BASE TABLE, location: { database: DB, schema: S, table: T${i} }, tags: [${s.tags.join(", ")}] }`)
+          .map(
+            (s, i) =>
+              `  - { id: d${i}, platform: ${s.platform}, objectType: BASE TABLE, location: { database: DB, schema: S, table: T${i} }, tags: [${s.tags.join(", ")}] }`,
+          )
           .join("\n") +
         "\n",
     },
@@ -64,10 +82,19 @@ function deployed(plan: Plan): LiveState[] {
           for (const par of g.parents) add(par.object, par.privileges);
         }
       }
-      for (const [object, s] of objects) grants.push({ platform, grantee, object, privileges: [...s].sort(), kind: "direct", grantor: "AP_ADMIN" });
+      for (const [object, s] of objects)
+        grants.push({ platform, grantee, object, privileges: [...s].sort(), kind: "direct", grantor: "AP_ADMIN" });
       for (const m of p.members) memberships.push({ platform, parent: grantee, member: { kind: "user", name: m.identity } });
     }
-    return { platform, source: platform, grants, memberships, principals: ps.map((p) => ({ kind: "role" as const, name: p.name })), readFrom: "test", readAt: NOW };
+    return {
+      platform,
+      source: platform,
+      grants,
+      memberships,
+      principals: ps.map((p) => ({ kind: "role" as const, name: p.name })),
+      readFrom: "test",
+      readAt: NOW,
+    };
   });
 }
 
@@ -98,7 +125,9 @@ describe("audit properties on random estates", () => {
         if (g.privileges.length === 0) s.grants = s.grants.filter((x) => x !== g);
         const r = compareWithPlan(plan, estate.inventory, estate.config, states, { grantors: { snowflake: "AP_ADMIN" } });
         const f = findings(r);
-        expect(f.map((x) => [x.section, x.principal.name, x.object, x.privileges])).toEqual([["drifted", g.grantee.name, g.object, [privilege]]]);
+        expect(f.map((x) => [x.section, x.principal.name, x.object, x.privileges])).toEqual([
+          ["drifted", g.grantee.name, g.object, [privilege]],
+        ]);
       }),
       { numRuns: 60 },
     );
@@ -115,10 +144,24 @@ describe("audit properties on random estates", () => {
         fc.pre(onPlatform.length > 0);
         const ds = onPlatform[di % onPlatform.length]!;
         const loc = ds.location as { database: string; schema: string; table: string };
-        state.grants.push({ platform, grantee: { kind: "role", name: "HANDMADE" }, object: `"${loc.database}"."${loc.schema}"."${loc.table}"`, path: [loc.database, loc.schema, loc.table], privileges: ["SELECT"], kind: "direct", grantor: "SYSADMIN" });
-        state.memberships.push({ platform, parent: { kind: "role", name: "HANDMADE" }, member: { kind: "user", name: platform === "snowflake" ? user.identities.snowflake! : user.identities.redshift! } });
+        state.grants.push({
+          platform,
+          grantee: { kind: "role", name: "HANDMADE" },
+          object: `"${loc.database}"."${loc.schema}"."${loc.table}"`,
+          path: [loc.database, loc.schema, loc.table],
+          privileges: ["SELECT"],
+          kind: "direct",
+          grantor: "SYSADMIN",
+        });
+        state.memberships.push({
+          platform,
+          parent: { kind: "role", name: "HANDMADE" },
+          member: { kind: "user", name: platform === "snowflake" ? user.identities.snowflake! : user.identities.redshift! },
+        });
         const r = compareWithPlan(plan, estate.inventory, estate.config, states, { grantors: { snowflake: "AP_ADMIN" } });
-        expect(findings(r).map((x) => [x.section, x.principal.name, x.dataSource, x.users, x.unknown])).toEqual([["unmanaged", "HANDMADE", ds.id, [user.id], []]]);
+        expect(findings(r).map((x) => [x.section, x.principal.name, x.dataSource, x.users, x.unknown])).toEqual([
+          ["unmanaged", "HANDMADE", ds.id, [user.id], []],
+        ]);
       }),
       { numRuns: 60 },
     );

@@ -64,7 +64,15 @@ async function audit() {
   return compareWithPlan(plan, estate.inventory, estate.config, [state]);
 }
 
-const brief = (e: AuditEntry) => ({ principal: `${e.principal.kind}:${e.principal.name}`, object: e.object, privileges: e.privileges, kind: e.kind, users: e.users, unknown: e.unknown, detail: e.detail });
+const brief = (e: AuditEntry) => ({
+  principal: `${e.principal.kind}:${e.principal.name}`,
+  object: e.object,
+  privileges: e.privileges,
+  kind: e.kind,
+  users: e.users,
+  unknown: e.unknown,
+  detail: e.detail,
+});
 const section = (r: Awaited<ReturnType<typeof audit>>, s: AuditEntry["section"]) => r.entries.filter((e) => e.section === s).map(brief);
 
 beforeAll(async () => {
@@ -96,7 +104,12 @@ afterAll(async () => {
   await pg?.stop();
 });
 
-async function checked(provider: { check: (o: Record<string, unknown>, n: Record<string, unknown>) => Promise<{ inputs?: Record<string, unknown>; failures?: unknown[] }> }, inputs: Record<string, unknown>) {
+async function checked(
+  provider: {
+    check: (o: Record<string, unknown>, n: Record<string, unknown>) => Promise<{ inputs?: Record<string, unknown>; failures?: unknown[] }>;
+  },
+  inputs: Record<string, unknown>,
+) {
   const r = await provider.check({}, inputs);
   expect(r.failures).toBeUndefined();
   return r.inputs!;
@@ -111,16 +124,49 @@ async function applyPlan() {
   for (const ds of estate.inventory.dataSources) {
     const [, , viewName] = ADAPTERS.redshift.path(ds as DataSource & { platform: "redshift" }, estate.config).object;
     const loc = ds.location as { database: string; schema: string; table: string };
-    await views.create(await checked(views, { dialect: "postgres", managedSchema: M, dataSource: ds.id, source: { database: loc.database, schema: loc.schema, table: loc.table }, viewName: viewName! }));
+    await views.create(
+      await checked(views, {
+        dialect: "postgres",
+        managedSchema: M,
+        dataSource: ds.id,
+        source: { database: loc.database, schema: loc.schema, table: loc.table },
+        viewName: viewName!,
+      }),
+    );
   }
   for (const p of plan.principals) {
-    await ents.create(await checked(ents, { dialect: "postgres", database: db, managedSchema: M, policyKey: p.name, members: p.members.map((m) => m.identity), dataSources: p.grants.map((g) => g.dataSource) }));
+    await ents.create(
+      await checked(ents, {
+        dialect: "postgres",
+        database: db,
+        managedSchema: M,
+        policyKey: p.name,
+        members: p.members.map((m) => m.identity),
+        dataSources: p.grants.map((g) => g.dataSource),
+      }),
+    );
   }
 }
 
 const UNMANAGED = [
-  { principal: "role:analyst_all", object: '"postgres"."sales"."orders"', privileges: ["SELECT"], kind: "direct", users: ["dave"], unknown: ["ERIN"], detail: "through `analyst_all`" },
-  { principal: "user:carol", object: '"postgres"."sales"."customers"', privileges: ["SELECT", "UPDATE"], kind: "direct", users: ["carol"], unknown: [], detail: "granted directly to a user" },
+  {
+    principal: "role:analyst_all",
+    object: '"postgres"."sales"."orders"',
+    privileges: ["SELECT"],
+    kind: "direct",
+    users: ["dave"],
+    unknown: ["ERIN"],
+    detail: "through `analyst_all`",
+  },
+  {
+    principal: "user:carol",
+    object: '"postgres"."sales"."customers"',
+    privileges: ["SELECT", "UPDATE"],
+    kind: "direct",
+    users: ["carol"],
+    unknown: [],
+    detail: "granted directly to a user",
+  },
 ];
 
 describe("audit of Redshift (PostgreSQL dialect) on a real database", () => {
@@ -128,9 +174,33 @@ describe("audit of Redshift (PostgreSQL dialect) on a real database", () => {
     const r = await audit();
     expect(section(r, "unmanaged")).toEqual(UNMANAGED);
     expect(section(r, "missing")).toEqual([
-      { principal: "group:ap-analysts-read", object: undefined, privileges: [], kind: "membership", users: ["alice"], unknown: [], detail: "member `alice` of a principal not created yet" },
-      { principal: "group:ap-analysts-read", object: undefined, privileges: [], kind: "membership", users: ["bob"], unknown: [], detail: "member `bob` of a principal not created yet" },
-      { principal: "group:ap-analysts-read", object: "entitlements:sales.orders", privileges: ["ENTITLED"], kind: "direct", users: ["alice", "bob"], unknown: [], detail: "principal not created yet" },
+      {
+        principal: "group:ap-analysts-read",
+        object: undefined,
+        privileges: [],
+        kind: "membership",
+        users: ["alice"],
+        unknown: [],
+        detail: "member `alice` of a principal not created yet",
+      },
+      {
+        principal: "group:ap-analysts-read",
+        object: undefined,
+        privileges: [],
+        kind: "membership",
+        users: ["bob"],
+        unknown: [],
+        detail: "member `bob` of a principal not created yet",
+      },
+      {
+        principal: "group:ap-analysts-read",
+        object: "entitlements:sales.orders",
+        privileges: ["ENTITLED"],
+        kind: "direct",
+        users: ["alice", "bob"],
+        unknown: [],
+        detail: "principal not created yet",
+      },
     ]);
     expect(section(r, "drifted")).toEqual([]);
     expect(section(r, "administrative").map((e) => `${e.principal} ${e.privileges.join(",")} ${e.object}`)).toEqual([
@@ -154,7 +224,15 @@ describe("audit of Redshift (PostgreSQL dialect) on a real database", () => {
     await admin.query(`DELETE FROM ${M}.memberships WHERE user_name = 'bob'`);
     const r = await audit();
     expect(section(r, "drifted")).toEqual([
-      { principal: "group:ap-analysts-read", object: undefined, privileges: [], kind: "membership", users: ["bob"], unknown: [], detail: "member `bob` in the plan, not a member" },
+      {
+        principal: "group:ap-analysts-read",
+        object: undefined,
+        privileges: [],
+        kind: "membership",
+        users: ["bob"],
+        unknown: [],
+        detail: "member `bob` in the plan, not a member",
+      },
     ]);
     expect(section(r, "missing")).toEqual([]);
   });

@@ -16,7 +16,10 @@ import { context, serve, type Answer, type FixtureServer, type Seen } from "../c
 const NOW = "2026-11-23T00:00:00Z";
 const TOKEN = "sf-token-123";
 const estate = mustLoad({
-  policies: { "p.yaml": "policies:\n  - { name: analysts-read, access: read, subscribers: { when: { group: analysts } }, dataSources: { tags: { anyOf: [fin] } } }\n" },
+  policies: {
+    "p.yaml":
+      "policies:\n  - { name: analysts-read, access: read, subscribers: { when: { group: analysts } }, dataSources: { tags: { anyOf: [fin] } } }\n",
+  },
   inventory: {
     "i.yaml": `
 users:
@@ -43,26 +46,85 @@ const g = (priv: string, on: string, name: string, to: string, by: string): Cell
 const of = (role: string, kind: string, who: string, by = "SECURITYADMIN"): Cell[] => [T, role, kind, who, by];
 
 const RESULTS: Record<string, { columns: string[]; rows: Cell[][] }> = {
-  "SHOW ROLES": { columns: ["created_on", "name", "owner"], rows: [[T, AP, "SECURITYADMIN"], [T, "ANALYST_ALL", "SYSADMIN"], [T, "TEAM_BI", "SYSADMIN"], [T, "ANALYTICS", "SYSADMIN"], [T, "ACCOUNTADMIN", ""], [T, "SYSADMIN", ""], [T, "AP_ROGUE", "SYSADMIN"]] },
-  [`SHOW GRANTS TO ROLE "${AP}"`]: { columns: G, rows: [g("USAGE", "DATABASE", "DB", AP, BY), g("USAGE", "SCHEMA", "DB.S", AP, BY), g("SELECT", "TABLE", "DB.S.T1", AP, BY)] },
+  "SHOW ROLES": {
+    columns: ["created_on", "name", "owner"],
+    rows: [
+      [T, AP, "SECURITYADMIN"],
+      [T, "ANALYST_ALL", "SYSADMIN"],
+      [T, "TEAM_BI", "SYSADMIN"],
+      [T, "ANALYTICS", "SYSADMIN"],
+      [T, "ACCOUNTADMIN", ""],
+      [T, "SYSADMIN", ""],
+      [T, "AP_ROGUE", "SYSADMIN"],
+    ],
+  },
+  [`SHOW GRANTS TO ROLE "${AP}"`]: {
+    columns: G,
+    rows: [g("USAGE", "DATABASE", "DB", AP, BY), g("USAGE", "SCHEMA", "DB.S", AP, BY), g("SELECT", "TABLE", "DB.S.T1", AP, BY)],
+  },
   [`SHOW GRANTS OF ROLE "${AP}"`]: { columns: OF, rows: [of(AP, "USER", "ANN", BY)] },
-  'SHOW GRANTS TO ROLE "ANALYST_ALL"': { columns: G, rows: [g("USAGE", "DATABASE", "DB", "ANALYST_ALL", "SYSADMIN"), g("USAGE", "SCHEMA", "DB.S", "ANALYST_ALL", "SYSADMIN"), g("SELECT", "TABLE", "DB.S.T2", "ANALYST_ALL", "SYSADMIN")] },
+  'SHOW GRANTS TO ROLE "ANALYST_ALL"': {
+    columns: G,
+    rows: [
+      g("USAGE", "DATABASE", "DB", "ANALYST_ALL", "SYSADMIN"),
+      g("USAGE", "SCHEMA", "DB.S", "ANALYST_ALL", "SYSADMIN"),
+      g("SELECT", "TABLE", "DB.S.T2", "ANALYST_ALL", "SYSADMIN"),
+    ],
+  },
   'SHOW GRANTS OF ROLE "ANALYST_ALL"': { columns: OF, rows: [of("ANALYST_ALL", "ROLE", "TEAM_BI")] },
-  'SHOW FUTURE GRANTS TO ROLE "ANALYST_ALL"': { columns: FUT, rows: [[T, "SELECT", "TABLE", "DB.S.<TABLE>", "ROLE", "ANALYST_ALL", "false"]] },
+  'SHOW FUTURE GRANTS TO ROLE "ANALYST_ALL"': {
+    columns: FUT,
+    rows: [[T, "SELECT", "TABLE", "DB.S.<TABLE>", "ROLE", "ANALYST_ALL", "false"]],
+  },
   'SHOW GRANTS OF ROLE "TEAM_BI"': { columns: OF, rows: [of("TEAM_BI", "ROLE", "ANALYTICS")] },
   'SHOW GRANTS OF ROLE "ANALYTICS"': { columns: OF, rows: [of("ANALYTICS", "USER", "BEN"), of("ANALYTICS", "USER", "ZED")] },
   'SHOW GRANTS OF ROLE "ACCOUNTADMIN"': { columns: OF, rows: [of("ACCOUNTADMIN", "USER", "ROOT")] },
   'SHOW GRANTS TO ROLE "SYSADMIN"': { columns: G, rows: [g("OWNERSHIP", "TABLE", "DB.S.T1", "SYSADMIN", "SYSADMIN")] },
   'SHOW GRANTS TO ROLE "AP_ROGUE"': { columns: G, rows: [g("SELECT", "TABLE", "DB.S.T2", "AP_ROGUE", "SYSADMIN")] },
-  "SHOW USERS": { columns: ["name", "login_name"], rows: [["ANN", "ann"], ["BEN", "ben"], ["ZED", "zed"], ["ROOT", "root"]] },
-  'SHOW GRANTS TO USER "BEN"': { columns: ["created_on", "privilege", "granted_on", "name", "role", "granted_to", "grantee_name", "grant_option", "granted_by"], rows: [[T, "SELECT", "TABLE", 'DB.S."T1"', null, "USER", "BEN", "false", "SYSADMIN"]] },
-  "SHOW SHARES": { columns: ["created_on", "kind", "name", "database_name"], rows: [[T, "OUTBOUND", "MYORG.MYACCT.SALES_SHARE", "DB"], [T, "INBOUND", "PARTNER.X.FEED", "FEED"]] },
-  'SHOW GRANTS TO SHARE "SALES_SHARE"': { columns: ["created_on", "privilege", "granted_on", "name", "granted_to", "grantee_name", "grant_option", "granted_by"], rows: [[T, "USAGE", "DATABASE", "DB", "SHARE", "MYORG.MYACCT.SALES_SHARE", "false", ""], [T, "SELECT", "TABLE", "DB.S.T1", "SHARE", "MYORG.MYACCT.SALES_SHARE", "false", ""]] },
+  "SHOW USERS": {
+    columns: ["name", "login_name"],
+    rows: [
+      ["ANN", "ann"],
+      ["BEN", "ben"],
+      ["ZED", "zed"],
+      ["ROOT", "root"],
+    ],
+  },
+  'SHOW GRANTS TO USER "BEN"': {
+    columns: ["created_on", "privilege", "granted_on", "name", "role", "granted_to", "grantee_name", "grant_option", "granted_by"],
+    rows: [[T, "SELECT", "TABLE", 'DB.S."T1"', null, "USER", "BEN", "false", "SYSADMIN"]],
+  },
+  "SHOW SHARES": {
+    columns: ["created_on", "kind", "name", "database_name"],
+    rows: [
+      [T, "OUTBOUND", "MYORG.MYACCT.SALES_SHARE", "DB"],
+      [T, "INBOUND", "PARTNER.X.FEED", "FEED"],
+    ],
+  },
+  'SHOW GRANTS TO SHARE "SALES_SHARE"': {
+    columns: ["created_on", "privilege", "granted_on", "name", "granted_to", "grantee_name", "grant_option", "granted_by"],
+    rows: [
+      [T, "USAGE", "DATABASE", "DB", "SHARE", "MYORG.MYACCT.SALES_SHARE", "false", ""],
+      [T, "SELECT", "TABLE", "DB.S.T1", "SHARE", "MYORG.MYACCT.SALES_SHARE", "false", ""],
+    ],
+  },
   "SNOWFLAKE.ACCOUNT_USAGE.GRANTS_TO_ROLES": {
     columns: ["PRIVILEGE", "GRANTED_ON", "NAME", "TABLE_CATALOG", "TABLE_SCHEMA", "GRANTED_TO", "GRANTEE_NAME", "GRANTED_BY"],
-    rows: [["USAGE", "DATABASE", "DB", null, null, "ROLE", AP, BY], ["USAGE", "SCHEMA", "S", "DB", null, "ROLE", AP, BY], ["SELECT", "TABLE", "T1", "DB", "S", "ROLE", AP, BY], ["SELECT", "TABLE", "T2", "DB", "S", "ROLE", "ANALYST_ALL", "SYSADMIN"], ["USAGE", "ROLE", "ANALYST_ALL", null, null, "ROLE", "TEAM_BI", "SYSADMIN"]],
+    rows: [
+      ["USAGE", "DATABASE", "DB", null, null, "ROLE", AP, BY],
+      ["USAGE", "SCHEMA", "S", "DB", null, "ROLE", AP, BY],
+      ["SELECT", "TABLE", "T1", "DB", "S", "ROLE", AP, BY],
+      ["SELECT", "TABLE", "T2", "DB", "S", "ROLE", "ANALYST_ALL", "SYSADMIN"],
+      ["USAGE", "ROLE", "ANALYST_ALL", null, null, "ROLE", "TEAM_BI", "SYSADMIN"],
+    ],
   },
-  "SNOWFLAKE.ACCOUNT_USAGE.GRANTS_TO_USERS": { columns: ["ROLE", "GRANTED_TO", "GRANTEE_NAME", "GRANTED_BY"], rows: [[AP, "USER", "ANN", BY], ["TEAM_BI", "USER", "BEN", "SECURITYADMIN"]] },
+  "SNOWFLAKE.ACCOUNT_USAGE.GRANTS_TO_USERS": {
+    columns: ["ROLE", "GRANTED_TO", "GRANTEE_NAME", "GRANTED_BY"],
+    rows: [
+      [AP, "USER", "ANN", BY],
+      ["TEAM_BI", "USER", "BEN", "SECURITYADMIN"],
+    ],
+  },
 };
 
 /** The SQL API v2 in its documented wire format, two rows per partition, one 429 first. */
@@ -72,7 +134,8 @@ function handler() {
   let n = 0;
   let throttled = false;
   return (req: Seen): Answer => {
-    if (req.headers.authorization !== `Bearer ${TOKEN}`) return { status: 401, body: { code: "390303", message: "Invalid OAuth access token. " } };
+    if (req.headers.authorization !== `Bearer ${TOKEN}`)
+      return { status: 401, body: { code: "390303", message: "Invalid OAuth access token. " } };
     if (!throttled) {
       throttled = true;
       return { status: 429, headers: { "retry-after": "1" }, body: { message: "Too many requests" } };
@@ -89,7 +152,12 @@ function handler() {
       if (chunks.length === 0) chunks.push([]);
       return {
         body: {
-          resultSetMetaData: { numRows: r.rows.length, format: "jsonv2", rowType: r.columns.map((name) => ({ name, type: "text" })), partitionInfo: chunks.map((c) => ({ rowCount: c.length })) },
+          resultSetMetaData: {
+            numRows: r.rows.length,
+            format: "jsonv2",
+            rowType: r.columns.map((name) => ({ name, type: "text" })),
+            partitionInfo: chunks.map((c) => ({ rowCount: c.length })),
+          },
           data: chunks[0],
           code: "090001",
           statementHandle: handle,
@@ -111,11 +179,19 @@ beforeEach(async () => {
 afterEach(async () => server.close());
 
 async function read(mode: "show" | "account-usage") {
-  const config: SnowflakeConfig = { account: "myorg-myacct", url: server.url, auth: { type: "oauth", token: { env: "SF_TOKEN" } }, warehouse: "WH", tagMode: "direct", statementTimeoutSeconds: 60 };
+  const config: SnowflakeConfig = {
+    account: "myorg-myacct",
+    url: server.url,
+    auth: { type: "oauth", token: { env: "SF_TOKEN" } },
+    warehouse: "WH",
+    tagMode: "direct",
+    statementTimeoutSeconds: 60,
+  };
   const ctx = context({ env: { SF_TOKEN: TOKEN } });
   return readSnowflakeGrants(sqlApi(config, ctx, { requests: 0, pages: 0 }), { source: "sf", mode, concurrency: 3, now: new Date(NOW) });
 }
-const line = (e: AuditEntry) => `${e.section} ${e.principal.kind}:${e.principal.name} ${e.kind} ${e.privileges.join(",")} ${e.object ?? "-"} users=${e.users.join(",")} unknown=${e.unknown.join(",")}`;
+const line = (e: AuditEntry) =>
+  `${e.section} ${e.principal.kind}:${e.principal.name} ${e.kind} ${e.privileges.join(",")} ${e.object ?? "-"} users=${e.users.join(",")} unknown=${e.unknown.join(",")}`;
 
 describe("Snowflake audit from recorded SQL API answers", () => {
   test("splits dotted names with quoted parts", () => {
@@ -139,8 +215,12 @@ describe("Snowflake audit from recorded SQL API answers", () => {
       'administrative role:SYSADMIN ownership OWNERSHIP "DB"."S"."T1" users= unknown=',
     ]);
     expect(r.entries.find((e) => e.principal.name === "ANALYST_ALL" && e.object === '"DB"."S"."T2"')!.dataSource).toBe("t2");
-    expect(r.sources).toEqual([{ source: "sf", platform: "snowflake", readFrom: "SHOW GRANTS (current)", readAt: "2026-11-23T00:00:00.000Z", notes: [] }]);
-    expect(auditMarkdown(r)).toContain("| snowflake | role `ANALYST_ALL` | SELECT on \"DB\".\"S\".\"T2\" (t2) | through `ANALYST_ALL` | ben, ZED (not in the inventory) |");
+    expect(r.sources).toEqual([
+      { source: "sf", platform: "snowflake", readFrom: "SHOW GRANTS (current)", readAt: "2026-11-23T00:00:00.000Z", notes: [] },
+    ]);
+    expect(auditMarkdown(r)).toContain(
+      '| snowflake | role `ANALYST_ALL` | SELECT on "DB"."S"."T2" (t2) | through `ANALYST_ALL` | ben, ZED (not in the inventory) |',
+    );
     // Result sets were read across partitions, after the 429.
     expect(server.seen.filter((s) => s.url.includes("partition=1")).length).toBeGreaterThan(0);
   });
@@ -150,7 +230,9 @@ describe("Snowflake audit from recorded SQL API answers", () => {
     RESULTS[`SHOW GRANTS TO ROLE "${AP}"`]!.rows = saved.filter((r) => r[1] !== "SELECT");
     try {
       const r = compareWithPlan(plan, estate.inventory, estate.config, [await read("show")], { grantors: { snowflake: BY } });
-      expect(r.entries.filter((e) => e.section === "drifted" || e.section === "missing").map(line)).toEqual([`drifted role:${AP} direct SELECT "DB"."S"."T1" users=ann unknown=`]);
+      expect(r.entries.filter((e) => e.section === "drifted" || e.section === "missing").map(line)).toEqual([
+        `drifted role:${AP} direct SELECT "DB"."S"."T1" users=ann unknown=`,
+      ]);
     } finally {
       RESULTS[`SHOW GRANTS TO ROLE "${AP}"`]!.rows = saved;
     }

@@ -10,7 +10,14 @@ import { run, tempDir, writeFiles } from "./support";
 
 let dir: string;
 const cwd = process.cwd();
-const est = (name: string) => ["--policies", path.join(dir, name, "policies"), "--inventory", path.join(dir, name, "inventory"), "--config", path.join(dir, name, "accessplane.yaml")];
+const est = (name: string) => [
+  "--policies",
+  path.join(dir, name, "policies"),
+  "--inventory",
+  path.join(dir, name, "inventory"),
+  "--config",
+  path.join(dir, name, "accessplane.yaml"),
+];
 
 beforeAll(() => {
   dir = tempDir("accessplane-exit-");
@@ -20,7 +27,8 @@ beforeAll(() => {
   writeFiles(path.join(dir, "invalid"), {
     ...flat(baseEstate()),
     "policies/bad.yaml": "name: bad\naccess: read\nsubscribers: { users: [anm] }\ndataSources: { names: [t9] }\n",
-    "policies/empty-selection.yaml": "name: empty\naccess: read\nsubscribers: { anyone: true }\ndataSources: { names: [t1], platforms: [s3] }\n",
+    "policies/empty-selection.yaml":
+      "name: empty\naccess: read\nsubscribers: { anyone: true }\ndataSources: { names: [t1], platforms: [s3] }\n",
   });
   // Outside any project: the estates come from the flags alone.
   process.chdir(dir);
@@ -32,23 +40,44 @@ afterAll(() => {
 });
 
 /** The first line of a text output, for the estate `name` given by flags. */
-const header = (name: string) => `estate from flags (no accessplane.yaml): policies ${name}/policies, inventory ${name}/inventory, config ${name}/accessplane.yaml\n`;
+const header = (name: string) =>
+  `estate from flags (no accessplane.yaml): policies ${name}/policies, inventory ${name}/inventory, config ${name}/accessplane.yaml\n`;
 
 const noStack = (r: { out: string; err: string }) => expect(r.out + r.err).not.toMatch(/\n\s+at .+:\d+:\d+\)?/);
 
 describe("exit 0", () => {
   test("plan, validate and explain of a valid estate", async () => {
-    for (const args of [["plan", ...est("base"), "--now", NOW], ["validate", ...est("base"), "--now", NOW], ["explain", "ann", "t1", ...est("base"), "--now", NOW]]) {
+    for (const args of [
+      ["plan", ...est("base"), "--now", NOW],
+      ["validate", ...est("base"), "--now", NOW],
+      ["explain", "ann", "t1", ...est("base"), "--now", NOW],
+    ]) {
       const r = await run(...args);
       expect([args[0], r.code, r.err]).toEqual([args[0], 0, ""]);
     }
   });
 
   test("validate prints its totals; diff of equal estates", async () => {
-    expect(await run("validate", ...est("base"), "--now", NOW)).toEqual({ code: 0, out: header("base") + "0 errors, 0 warnings\n", err: "" });
-    const d = await run("diff", "--base", path.join(dir, "base"), "--head", path.join(dir, "base"), ...["--policies", "policies", "--inventory", "inventory", "--config", "accessplane.yaml"], "--now", NOW, "--fail-on-widen");
+    expect(await run("validate", ...est("base"), "--now", NOW)).toEqual({
+      code: 0,
+      out: header("base") + "0 errors, 0 warnings\n",
+      err: "",
+    });
+    const d = await run(
+      "diff",
+      "--base",
+      path.join(dir, "base"),
+      "--head",
+      path.join(dir, "base"),
+      ...["--policies", "policies", "--inventory", "inventory", "--config", "accessplane.yaml"],
+      "--now",
+      NOW,
+      "--fail-on-widen",
+    );
     expect(d.code).toBe(0);
-    expect(d.out.split("\n")[0]).toBe("estate from flags (no accessplane.yaml): policies policies, inventory inventory, config accessplane.yaml");
+    expect(d.out.split("\n")[0]).toBe(
+      "estate from flags (no accessplane.yaml): policies policies, inventory inventory, config accessplane.yaml",
+    );
     expect(d.out.split("\n")[2]).toBe("+0 grants, -0 revokes, 0 changed");
   });
 });
@@ -77,13 +106,28 @@ describe("exit 1", () => {
   });
 
   test("plan, explain and diff of an invalid estate", async () => {
-    for (const args of [["plan", ...est("invalid")], ["explain", "ann", ...est("invalid")]]) {
+    for (const args of [
+      ["plan", ...est("invalid")],
+      ["explain", "ann", ...est("invalid")],
+    ]) {
       const r = await run(...args);
       expect([args[0], r.code, r.out]).toEqual([args[0], 1, header("invalid")]);
       expect(r.err).toMatch(/2 errors: nothing was planned\n$/);
       noStack(r);
     }
-    const d = await run("diff", "--base", path.join(dir, "base"), "--head", path.join(dir, "invalid"), "--policies", "policies", "--inventory", "inventory", "--config", "accessplane.yaml");
+    const d = await run(
+      "diff",
+      "--base",
+      path.join(dir, "base"),
+      "--head",
+      path.join(dir, "invalid"),
+      "--policies",
+      "policies",
+      "--inventory",
+      "inventory",
+      "--config",
+      "accessplane.yaml",
+    );
     expect(d.code).toBe(1);
     expect(d.err).toMatch(/2 errors in .*invalid: nothing was compared\n$/);
   });
@@ -92,7 +136,10 @@ describe("exit 1", () => {
 describe("exit 2", () => {
   test.each([
     [["plan", "--now", "yesterday"], "error: --now: `yesterday` is not an ISO 8601 instant such as 2026-01-31T00:00:00Z\n"],
-    [["diff", "--base", "main", "--base-now", "soon"], "error: --base-now: `soon` is not an ISO 8601 instant such as 2026-01-31T00:00:00Z\n"],
+    [
+      ["diff", "--base", "main", "--base-now", "soon"],
+      "error: --base-now: `soon` is not an ISO 8601 instant such as 2026-01-31T00:00:00Z\n",
+    ],
     [["explain", "anne", "t1", ...["--now", NOW]], "error: unknown user `anne`: did you mean `ann`?\n"],
     [["explain", "ann", "t7", ...["--now", NOW]], "error: unknown data source `t7`: did you mean `t1`?\n"],
   ])("%j", async (args, err) => {
@@ -102,7 +149,13 @@ describe("exit 2", () => {
 
   test("every command, without a project file or flags, exits 2 and never reads the bundled example", async () => {
     const err = `error: no accessplane.yaml found from ${process.cwd()} upwards; run \`accessplane init\` or pass --policies/--inventory\n`;
-    for (const args of [["plan"], ["plan", "--format", "json"], ["validate"], ["explain", "ann"], ["diff", "--base", path.join(dir, "base")]]) {
+    for (const args of [
+      ["plan"],
+      ["plan", "--format", "json"],
+      ["validate"],
+      ["explain", "ann"],
+      ["diff", "--base", path.join(dir, "base")],
+    ]) {
       expect([args, await run(...args)]).toEqual([args, { code: 2, out: "", err }]);
     }
     // Half an estate is refused too: the other half would have to come from somewhere.
@@ -114,7 +167,14 @@ describe("exit 2", () => {
   });
 
   test("unknown options, commands and missing arguments", async () => {
-    for (const args of [["plan", "--colour"], ["deploy"], ["diff"], ["explain"], ["plan", "--format", "yaml"], ["diff", "--base", path.join(dir, "nope")]]) {
+    for (const args of [
+      ["plan", "--colour"],
+      ["deploy"],
+      ["diff"],
+      ["explain"],
+      ["plan", "--format", "yaml"],
+      ["diff", "--base", path.join(dir, "nope")],
+    ]) {
       const r = await run(...args);
       expect([args, r.code, r.out]).toEqual([args, 2, ""]);
       expect(r.err).toMatch(/^error: /);
@@ -125,7 +185,21 @@ describe("exit 2", () => {
 
 describe("exit 3", () => {
   test("diff --fail-on-widen when access widens without --ack", async () => {
-    const args = ["diff", "--base", path.join(dir, "base"), "--head", path.join(dir, "wider"), "--policies", "policies", "--inventory", "inventory", "--config", "accessplane.yaml", "--now", NOW];
+    const args = [
+      "diff",
+      "--base",
+      path.join(dir, "base"),
+      "--head",
+      path.join(dir, "wider"),
+      "--policies",
+      "policies",
+      "--inventory",
+      "inventory",
+      "--config",
+      "accessplane.yaml",
+      "--now",
+      NOW,
+    ];
     const r = await run(...args, "--fail-on-widen", "--format", "json");
     expect(r.code).toBe(3);
     expect(JSON.parse(r.out).blastRadius.users).toEqual(["ben"]);
@@ -135,7 +209,21 @@ describe("exit 3", () => {
     expect((await run(...args, "--fail-on-widen", "--ack")).code).toBe(0);
     expect((await run(...args)).code).toBe(0);
     // Narrowing never fails the run.
-    const narrow = ["diff", "--base", path.join(dir, "wider"), "--head", path.join(dir, "base"), "--policies", "policies", "--inventory", "inventory", "--config", "accessplane.yaml", "--now", NOW];
+    const narrow = [
+      "diff",
+      "--base",
+      path.join(dir, "wider"),
+      "--head",
+      path.join(dir, "base"),
+      "--policies",
+      "policies",
+      "--inventory",
+      "inventory",
+      "--config",
+      "accessplane.yaml",
+      "--now",
+      NOW,
+    ];
     expect((await run(...narrow, "--fail-on-widen")).code).toBe(0);
   });
 });

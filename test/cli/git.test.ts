@@ -57,12 +57,30 @@ describe("diff over git", () => {
 
   test("from a subdirectory, the project file above names the estate", async () => {
     const r = await runBinary(path.join(repo, "policies"), "diff", "--base", "HEAD~1", "--head", "HEAD", ...PATHS);
-    expect(r).toEqual({ code: 0, out: "estate ../accessplane.yaml: policies ., inventory ../inventory, config inline\n" + BEN_JOINS, err: "" });
+    expect(r).toEqual({
+      code: 0,
+      out: "estate ../accessplane.yaml: policies ., inventory ../inventory, config inline\n" + BEN_JOINS,
+      err: "",
+    });
   });
 
   test("flags override one entry of the project file, relative to the working directory", async () => {
-    const r = await runBinary(path.join(repo, "policies"), "diff", "--base", "HEAD~1", "--head", "HEAD", "--inventory", "../inventory", ...PATHS);
-    expect(r).toEqual({ code: 0, out: "estate ../accessplane.yaml: policies ., inventory ../inventory, config inline\n" + BEN_JOINS, err: "" });
+    const r = await runBinary(
+      path.join(repo, "policies"),
+      "diff",
+      "--base",
+      "HEAD~1",
+      "--head",
+      "HEAD",
+      "--inventory",
+      "../inventory",
+      ...PATHS,
+    );
+    expect(r).toEqual({
+      code: 0,
+      out: "estate ../accessplane.yaml: policies ., inventory ../inventory, config inline\n" + BEN_JOINS,
+      err: "",
+    });
   });
 
   test("without a project file, diff names both paths or exits 2", async () => {
@@ -73,8 +91,26 @@ describe("diff over git", () => {
         out: "",
         err: `error: no accessplane.yaml found from ${fs.realpathSync(repo)} upwards; run \`accessplane init\` or pass --policies/--inventory\n`,
       });
-      const r = await runBinary(repo, "diff", "--base", "HEAD~1", "--head", "HEAD", "--policies", "policies", "--inventory", "inventory", "--config", "accessplane.yaml", ...PATHS);
-      expect(r).toEqual({ code: 0, out: "estate from flags (no accessplane.yaml): policies policies, inventory inventory, config accessplane.yaml\n" + BEN_JOINS, err: "" });
+      const r = await runBinary(
+        repo,
+        "diff",
+        "--base",
+        "HEAD~1",
+        "--head",
+        "HEAD",
+        "--policies",
+        "policies",
+        "--inventory",
+        "inventory",
+        "--config",
+        "accessplane.yaml",
+        ...PATHS,
+      );
+      expect(r).toEqual({
+        code: 0,
+        out: "estate from flags (no accessplane.yaml): policies policies, inventory inventory, config accessplane.yaml\n" + BEN_JOINS,
+        err: "",
+      });
     } finally {
       fs.renameSync(path.join(repo, "moved.yaml"), path.join(repo, "accessplane.yaml"));
     }
@@ -83,13 +119,29 @@ describe("diff over git", () => {
   test("--fail-on-widen exits 3 without --ack, 0 with it", async () => {
     const failed = await runBinary(repo, "diff", "--base", "HEAD~1", "--head", "HEAD", ...PATHS, "--fail-on-widen", "--format", "markdown");
     expect(failed.code).toBe(3);
-    expect(failed.out.split("\n")[0]).toBe("**accessplane**: +2 grants, -0 revokes, 0 changed · ⚠️ **access widens** for 1 user on 2 data sources");
+    expect(failed.out.split("\n")[0]).toBe(
+      "**accessplane**: +2 grants, -0 revokes, 0 changed · ⚠️ **access widens** for 1 user on 2 data sources",
+    );
     expect(failed.err).toBe(
       "access widens for 1 user without acknowledgement: review the diff, then pass --ack (in CI: add the `access-widening-approved` label to the pull request)\n",
     );
-    const acked = await runBinary(repo, "diff", "--base", "HEAD~1", "--head", "HEAD", ...PATHS, "--fail-on-widen", "--ack", "--format", "markdown");
+    const acked = await runBinary(
+      repo,
+      "diff",
+      "--base",
+      "HEAD~1",
+      "--head",
+      "HEAD",
+      ...PATHS,
+      "--fail-on-widen",
+      "--ack",
+      "--format",
+      "markdown",
+    );
     expect(acked.code).toBe(0);
-    expect(acked.out.split("\n")[0]).toBe("**accessplane**: +2 grants, -0 revokes, 0 changed · ⚠️ **access widens** for 1 user on 2 data sources (acknowledged)");
+    expect(acked.out.split("\n")[0]).toBe(
+      "**accessplane**: +2 grants, -0 revokes, 0 changed · ⚠️ **access widens** for 1 user on 2 data sources (acknowledged)",
+    );
   });
 
   test("--base HEAD against a modified working tree", async () => {
@@ -137,7 +189,9 @@ Resources (estimated: principals, object grants, memberships)  +0 create  ~2 upd
     const empty = git(repo, "commit-tree", "-m", "empty", "4b825dc642cb6eb9a060e54bf8d69288fbee4904").trim();
     const r = await runBinary(repo, "diff", "--base", empty, "--head", "HEAD", ...PATHS, "--format", "json");
     expect(r.code).toBe(0);
-    expect(r.err).toBe(`note: ${empty} has no policies at \`policies\`: everything there is new\nnote: ${empty} has no inventory at \`inventory\`: everything there is new\n`);
+    expect(r.err).toBe(
+      `note: ${empty} has no policies at \`policies\`: everything there is new\nnote: ${empty} has no inventory at \`inventory\`: everything there is new\n`,
+    );
     const d = JSON.parse(r.out);
     expect(d.summary).toEqual({ gained: 9, changed: 0, lost: 0, newWarnings: 0, newErrors: 0, widens: true });
     expect(d.base).toBe(empty);
@@ -153,7 +207,9 @@ Resources (estimated: principals, object grants, memberships)  +0 create  ~2 upd
   });
 
   test("a head with errors exits 1 and names the side", async () => {
-    writeFiles(repo, { "policies/broken.yaml": "name: broken\naccess: read\nsubscribers: { users: [anm] }\ndataSources: { names: [t1] }\n" });
+    writeFiles(repo, {
+      "policies/broken.yaml": "name: broken\naccess: read\nsubscribers: { users: [anm] }\ndataSources: { names: [t1] }\n",
+    });
     try {
       const r = await runBinary(repo, "diff", "--base", "HEAD", ...PATHS);
       expect(r.code).toBe(1);

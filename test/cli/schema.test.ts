@@ -57,7 +57,9 @@ describe("JSON Schemas", () => {
     const policy = ajv.getSchema("policy.schema.json")!;
     const base = { name: "p", access: "read", dataSources: { names: ["t"] } };
     expect(policy({ ...base, subscribers: { anyone: true } })).toBe(true);
-    expect(policy({ ...base, subscribers: { when: { anyOf: [{ group: "a" }, { allOf: [{ attribute: "d", values: ["x"] }] }] } } })).toBe(true);
+    expect(policy({ ...base, subscribers: { when: { anyOf: [{ group: "a" }, { allOf: [{ attribute: "d", values: ["x"] }] }] } } })).toBe(
+      true,
+    );
     expect(policy({ ...base, subscribers: { anyone: true, users: ["a"] } })).toBe(false);
     expect(policy({ ...base, subscribers: {} })).toBe(false);
     expect(policy({ ...base, subscribers: { anyone: true }, acess: "read" })).toBe(false);
@@ -66,7 +68,11 @@ describe("JSON Schemas", () => {
     expect(policy({ policies: [{ ...base, subscribers: { users: [{ user: "b", expiresAt: "2026-01-31" }] } }] })).toBe(false);
     expect(policy({ policies: [{ ...base, subscribers: { users: [{ user: "b", expiresAt: "2026-01-31T00:00:00" }] } }] })).toBe(false);
     const inventory = ajv.getSchema("inventory.schema.json")!;
-    expect(inventory({ dataSources: [{ id: "x", platform: "snowflake", objectType: "VIEW", location: { database: "D", schema: "S", table: "T" } }] })).toBe(true);
+    expect(
+      inventory({
+        dataSources: [{ id: "x", platform: "snowflake", objectType: "VIEW", location: { database: "D", schema: "S", table: "T" } }],
+      }),
+    ).toBe(true);
     expect(inventory({ dataSources: [{ id: "x", platform: "oracle", objectType: "VIEW", location: {} }] })).toBe(false);
     expect(inventory({ dataSources: [{ id: "x", platform: "s3", objectType: "VIEW", location: { bucket: "b" } }] })).toBe(false);
     const config = ajv.getSchema("config.schema.json")!;

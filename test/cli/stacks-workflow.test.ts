@@ -55,7 +55,13 @@ describe("examples/github-actions/sharded-stacks.yml", () => {
 
 describe("the matrix accessplane stacks prints", () => {
   const keyed = (platform: "snowflake" | "s3", n: number, per: number) =>
-    Array.from({ length: n * per }, (_, i) => ({ platform, key: `principal:p${Math.floor(i / per)}`, type: "t", name: `${platform}-${i}`, digest: "" }));
+    Array.from({ length: n * per }, (_, i) => ({
+      platform,
+      key: `principal:p${Math.floor(i / per)}`,
+      type: "t",
+      name: `${platform}-${i}`,
+      digest: "",
+    }));
 
   test("one job per stack, each stack name a slice the program reads back", () => {
     const l = layout([...keyed("snowflake", 400, 30), ...keyed("s3", 10, 3)], 5000);
@@ -63,7 +69,8 @@ describe("the matrix accessplane stacks prints", () => {
     expect(l.stacks.reduce((a, s) => a + s.resources, 0)).toBe(400 * 30 + 30);
     const m = matrix(l.stacks);
     expect(m.include.map((j) => j.stacks)).toEqual(l.stacks.map((s) => s.name));
-    for (const s of l.stacks) expect(sliceOfStack(s.name)).toEqual(s.shard.count === 1 ? { platforms: [s.platform] } : { platforms: [s.platform], shard: s.shard });
+    for (const s of l.stacks)
+      expect(sliceOfStack(s.name)).toEqual(s.shard.count === 1 ? { platforms: [s.platform] } : { platforms: [s.platform], shard: s.shard });
     expect(stackName("snowflake", 3, 1)).toBe("snowflake-1-of-3");
     expect(sliceOfStack("prod")).toBeUndefined();
   });

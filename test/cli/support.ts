@@ -24,11 +24,21 @@ export function writeFiles(dir: string, files: Record<string, string>): void {
 
 /** Runs git in `dir` with a fixed identity and no user or system configuration. */
 export function git(dir: string, ...args: string[]): string {
-  return execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", ...args], {
-    cwd: dir,
-    encoding: "utf8",
-    env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null", GIT_AUTHOR_DATE: "2026-11-01T00:00:00Z", GIT_COMMITTER_DATE: "2026-11-01T00:00:00Z" },
-  });
+  return execFileSync(
+    "git",
+    ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", ...args],
+    {
+      cwd: dir,
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        GIT_CONFIG_NOSYSTEM: "1",
+        GIT_CONFIG_GLOBAL: "/dev/null",
+        GIT_AUTHOR_DATE: "2026-11-01T00:00:00Z",
+        GIT_COMMITTER_DATE: "2026-11-01T00:00:00Z",
+      },
+    },
+  );
 }
 
 /** The result of one CLI run. */
@@ -42,7 +52,12 @@ export interface Run {
 export async function run(...args: string[]): Promise<Run> {
   let out = "";
   let err = "";
-  const code = await main(["node", "accessplane", ...args], { out: (s) => (out += s), err: (s) => (err += s), style: plain, progress: false });
+  const code = await main(["node", "accessplane", ...args], {
+    out: (s) => (out += s),
+    err: (s) => (err += s),
+    style: plain,
+    progress: false,
+  });
   return { code, out, err };
 }
 

@@ -271,7 +271,11 @@ describe("report", () => {
   test("writes one owner's review as HTML, and CSV to standard output", async () => {
     const file = path.join(dir, "erin.html");
     const r = await example("report", "--owner", "erin", "--out", file);
-    expect(r).toEqual({ code: 0, out: "", err: `wrote ${file}: 2 grants to 2 users on 1 data source (2 rows, one per policy and principal)\n` });
+    expect(r).toEqual({
+      code: 0,
+      out: "",
+      err: `wrote ${file}: 2 grants to 2 users on 1 data source (2 rows, one per policy and principal)\n`,
+    });
     const html = fs.readFileSync(file, "utf8");
     expect(html).toContain("<title>Access review: data sources owned by erin</title>");
     expect(html.match(/<tr id="row-/g)).toHaveLength(2);

@@ -4,7 +4,12 @@ import { context, expectNoSecret, serve, summary, type Answer, type FixtureServe
 const TOKEN = "ya29.PLANTED-access-token";
 const env = { GCP_TOKEN: TOKEN };
 
-const ds = (projectId: string, datasetId: string, location: string) => ({ kind: "bigquery#dataset", id: `${projectId}:${datasetId}`, datasetReference: { projectId, datasetId }, location });
+const ds = (projectId: string, datasetId: string, location: string) => ({
+  kind: "bigquery#dataset",
+  id: `${projectId}:${datasetId}`,
+  datasetReference: { projectId, datasetId },
+  location,
+});
 const tb = (projectId: string, datasetId: string, tableId: string, type: string, labels?: Record<string, string>) => ({
   kind: "bigquery#table",
   id: `${projectId}:${datasetId}.${tableId}`,
@@ -21,10 +26,27 @@ const PAGES: Record<string, Record<string, unknown>[]> = {
     { kind: "bigquery#datasetList", etag: "e2", datasets: [ds("acme-data", "lake", "europe-west1")] },
   ],
   "/bigquery/v2/projects/acme-data/datasets/sales/tables": [
-    { kind: "bigquery#tableList", etag: "t1", tables: [tb("acme-data", "sales", "orders", "TABLE", { pii: "true", domain: "sales" }), tb("acme-data", "sales", "orders_v", "VIEW")], nextPageToken: "t2", totalItems: 4 },
-    { kind: "bigquery#tableList", etag: "t2", tables: [tb("acme-data", "sales", "daily", "MATERIALIZED_VIEW"), tb("acme-data", "sales", "orders_snap", "SNAPSHOT")], totalItems: 4 },
+    {
+      kind: "bigquery#tableList",
+      etag: "t1",
+      tables: [tb("acme-data", "sales", "orders", "TABLE", { pii: "true", domain: "sales" }), tb("acme-data", "sales", "orders_v", "VIEW")],
+      nextPageToken: "t2",
+      totalItems: 4,
+    },
+    {
+      kind: "bigquery#tableList",
+      etag: "t2",
+      tables: [tb("acme-data", "sales", "daily", "MATERIALIZED_VIEW"), tb("acme-data", "sales", "orders_snap", "SNAPSHOT")],
+      totalItems: 4,
+    },
   ],
-  "/bigquery/v2/projects/acme-data/datasets/lake/tables": [{ kind: "bigquery#tableList", tables: [tb("acme-data", "lake", "events", "EXTERNAL"), tb("acme-data", "lake", "raw_csv", "EXTERNAL")], totalItems: 2 }],
+  "/bigquery/v2/projects/acme-data/datasets/lake/tables": [
+    {
+      kind: "bigquery#tableList",
+      tables: [tb("acme-data", "lake", "events", "EXTERNAL"), tb("acme-data", "lake", "raw_csv", "EXTERNAL")],
+      totalItems: 2,
+    },
+  ],
 };
 const TABLES: Record<string, unknown> = {
   "/bigquery/v2/projects/acme-data/datasets/lake/tables/events": {
@@ -41,7 +63,10 @@ const TABLES: Record<string, unknown> = {
 
 function api(req: Seen): Answer {
   if (req.headers.authorization !== `Bearer ${TOKEN}`) {
-    return { status: 401, body: { error: { code: 401, message: "Request had invalid authentication credentials.", status: "UNAUTHENTICATED" } } };
+    return {
+      status: 401,
+      body: { error: { code: 401, message: "Request had invalid authentication credentials.", status: "UNAUTHENTICATED" } },
+    };
   }
   const u = new URL(req.url, "http://x");
   const pages = PAGES[u.pathname];
@@ -50,17 +75,27 @@ function api(req: Seen): Answer {
     return { body: token ? pages[Number(token.slice(1)) - 1] : pages[0] };
   }
   if (TABLES[u.pathname]) return { body: TABLES[u.pathname] };
-  if (u.pathname.startsWith("/bigquery/v2/projects/forbidden/")) return { status: 403, body: { error: { code: 403, message: "Access Denied: Project forbidden", status: "PERMISSION_DENIED" } } };
+  if (u.pathname.startsWith("/bigquery/v2/projects/forbidden/"))
+    return { status: 403, body: { error: { code: 403, message: "Access Denied: Project forbidden", status: "PERMISSION_DENIED" } } };
   return { status: 404, body: { error: { code: 404, message: "Not found", status: "NOT_FOUND" } } };
 }
 
-const config = (endpoint: string, extra: Partial<BigQueryConfig> = {}): BigQueryConfig => bigquery.configSchema.parse({ projects: ["acme-data"], accessToken: { env: "GCP_TOKEN" }, endpoint, ...extra });
+const config = (endpoint: string, extra: Partial<BigQueryConfig> = {}): BigQueryConfig =>
+  bigquery.configSchema.parse({ projects: ["acme-data"], accessToken: { env: "GCP_TOKEN" }, endpoint, ...extra });
 
 describe("bigquery connector (REST v2)", () => {
   let server: FixtureServer;
   let throttled = 0;
   beforeAll(async () => {
-    server = await serve((req) => (throttled++ === 1 ? { status: 429, headers: { "retry-after": "1" }, body: { error: { code: 429, status: "RESOURCE_EXHAUSTED", message: "Quota exceeded" } } } : api(req)));
+    server = await serve((req) =>
+      throttled++ === 1
+        ? {
+            status: 429,
+            headers: { "retry-after": "1" },
+            body: { error: { code: 429, status: "RESOURCE_EXHAUSTED", message: "Quota exceeded" } },
+          }
+        : api(req),
+    );
   });
   afterAll(() => server.close());
 
@@ -84,7 +119,10 @@ describe("bigquery connector (REST v2)", () => {
   });
 
   test("a project the token cannot read is an auth issue; the others are still read", async () => {
-    const r = await bigquery.pull(config(server.url, { projects: ["acme-data", "forbidden"] }), context({ env, include: ["acme-data.sales.orders", "forbidden"] }));
+    const r = await bigquery.pull(
+      config(server.url, { projects: ["acme-data", "forbidden"] }),
+      context({ env, include: ["acme-data.sales.orders", "forbidden"] }),
+    );
     expect(summary(r)).toEqual(["acme-data.sales.orders.EU BASE TABLE"]);
     expect(r.issues).toEqual([expect.objectContaining({ code: "source-auth-refused", severity: "error" })]);
     expect(r.issues[0]!.message).toContain("forbidden");

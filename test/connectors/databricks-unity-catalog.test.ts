@@ -52,7 +52,11 @@ describe("databricks-unity-catalog connector (Unity Catalog REST + statement API
   let throttled = 0;
   beforeAll(async () => {
     const h = databricksHandler(ws, { token: TOKEN });
-    server = await serve((req) => (req.url.includes("/tables?") && throttled++ === 0 ? { status: 429, headers: { "retry-after": "2" }, body: { error_code: "REQUEST_LIMIT_EXCEEDED", message: "rate limited" } } : h(req)));
+    server = await serve((req) =>
+      req.url.includes("/tables?") && throttled++ === 0
+        ? { status: 429, headers: { "retry-after": "2" }, body: { error_code: "REQUEST_LIMIT_EXCEEDED", message: "rate limited" } }
+        : h(req),
+    );
   });
   afterAll(() => server.close());
 
@@ -86,9 +90,15 @@ describe("databricks-unity-catalog connector (Unity Catalog REST + statement API
     expect(tablePages[0]!.url).toContain("omit_columns=true");
     // The statement was polled, then its chunks followed by next_chunk_internal_link.
     expect(server.seen.filter((s) => /\/result\/chunks\/\d$/.test(s.url)).length).toBe(2);
-    expect(JSON.parse(server.seen.find((s) => s.url === "/api/2.0/sql/statements")!.body)).toMatchObject({ warehouse_id: "abc123", disposition: "INLINE", format: "JSON_ARRAY" });
+    expect(JSON.parse(server.seen.find((s) => s.url === "/api/2.0/sql/statements")!.body)).toMatchObject({
+      warehouse_id: "abc123",
+      disposition: "INLINE",
+      format: "JSON_ARRAY",
+    });
     // system, hive_metastore and information_schema are never listed.
-    expect(server.seen.some((s) => /catalog_name=(system|hive_metastore)/.test(s.url) || s.url.includes("schema_name=information_schema"))).toBe(false);
+    expect(
+      server.seen.some((s) => /catalog_name=(system|hive_metastore)/.test(s.url) || s.url.includes("schema_name=information_schema")),
+    ).toBe(false);
     expectNoSecret(r, TOKEN);
   });
 
@@ -100,7 +110,17 @@ describe("databricks-unity-catalog connector (Unity Catalog REST + statement API
   });
 
   test("a failed tag statement fails the source with its message", async () => {
-    const s = await serve(databricksHandler({ ...ws, statements: { [TAGS]: { error: "[INSUFFICIENT_PERMISSIONS] User does not have USE CATALOG on Catalog 'system'.", code: "PERMISSION_DENIED" } } }, { token: TOKEN }));
+    const s = await serve(
+      databricksHandler(
+        {
+          ...ws,
+          statements: {
+            [TAGS]: { error: "[INSUFFICIENT_PERMISSIONS] User does not have USE CATALOG on Catalog 'system'.", code: "PERMISSION_DENIED" },
+          },
+        },
+        { token: TOKEN },
+      ),
+    );
     try {
       const r = await databricksUnityCatalog.pull(config(s.url), context({ env }));
       const i = r.issues.find((x) => x.message.includes("table_tags"))!;

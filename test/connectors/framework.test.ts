@@ -20,10 +20,11 @@ async function serve(handler: Handler): Promise<{ url: string; close(): Promise<
   return {
     url: `http://127.0.0.1:${port}`,
     hits: () => n,
-    close: () => new Promise<void>((r) => {
-      server.close(() => r());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -178,7 +179,10 @@ describe("scope patterns", () => {
     expect(compileScope(["SALES"]).object(["sales", "x", "y"])).toBe(false);
     expect(compileScope(['"a*"']).object(["ab"])).toBe(false);
     expect(compileScope(['"a*"']).object(["a*"])).toBe(true);
-    expect(splitPattern('"a""b".c')).toEqual([{ text: 'a"b', quoted: true }, { text: "c", quoted: false }]);
+    expect(splitPattern('"a""b".c')).toEqual([
+      { text: 'a"b', quoted: true },
+      { text: "c", quoted: false },
+    ]);
   });
 
   it("names the pattern that cannot be read", () => {
@@ -203,7 +207,11 @@ describe("credentials", () => {
     expect(r.success).toBe(false);
     const problems = configProblems(r.error!);
     expect(problems).toEqual([
-      { path: ["auth", "token"], message: expect.stringContaining("literal value where a credential reference is expected"), help: expect.stringContaining("{ env: VARIABLE_NAME }") },
+      {
+        path: ["auth", "token"],
+        message: expect.stringContaining("literal value where a credential reference is expected"),
+        help: expect.stringContaining("{ env: VARIABLE_NAME }"),
+      },
     ]);
     expect(JSON.stringify(problems)).not.toContain(SECRET);
   });

@@ -33,11 +33,19 @@ test("lists users, groups and memberships page by page, signed, honouring a 429"
           res.end(JSON.stringify({ __type: "ThrottlingException", message: "Rate exceeded" }));
           return;
         }
-        return send({ Users: [{ UserId: "9067-a", UserName: "ana", Emails: [{ Value: "ana@example.com", Primary: true }], IdentityStoreId: "d-9067a1b2c3" }], NextToken: "p2" });
+        return send({
+          Users: [
+            { UserId: "9067-a", UserName: "ana", Emails: [{ Value: "ana@example.com", Primary: true }], IdentityStoreId: "d-9067a1b2c3" },
+          ],
+          NextToken: "p2",
+        });
       }
-      if (target === "AWSIdentityStore.ListUsers") return send({ Users: [{ UserId: "9067-b", UserName: "ben", Title: "Analyst", IdentityStoreId: "d-9067a1b2c3" }] });
-      if (target === "AWSIdentityStore.ListGroups") return send({ Groups: [{ GroupId: "g1", DisplayName: "analysts", IdentityStoreId: "d-9067a1b2c3" }] });
-      if (target === "AWSIdentityStore.ListGroupMemberships") return send({ GroupMemberships: [{ MembershipId: "m1", GroupId: "g1", MemberId: { UserId: "9067-b" } }] });
+      if (target === "AWSIdentityStore.ListUsers")
+        return send({ Users: [{ UserId: "9067-b", UserName: "ben", Title: "Analyst", IdentityStoreId: "d-9067a1b2c3" }] });
+      if (target === "AWSIdentityStore.ListGroups")
+        return send({ Groups: [{ GroupId: "g1", DisplayName: "analysts", IdentityStoreId: "d-9067a1b2c3" }] });
+      if (target === "AWSIdentityStore.ListGroupMemberships")
+        return send({ GroupMemberships: [{ MembershipId: "m1", GroupId: "g1", MemberId: { UserId: "9067-b" } }] });
       res.writeHead(400);
       res.end();
     });
@@ -54,14 +62,35 @@ test("lists users, groups and memberships page by page, signed, honouring a 429"
     progress: () => undefined,
     now: () => new Date(),
   };
-  const config = IdentityCenterConfig.parse({ identityStoreId: "d-9067a1b2c3", region: "eu-west-1", accessKeyId: { env: "AK" }, secretAccessKey: { env: "SK" }, endpoint });
+  const config = IdentityCenterConfig.parse({
+    identityStoreId: "d-9067a1b2c3",
+    region: "eu-west-1",
+    accessKeyId: { env: "AK" },
+    secretAccessKey: { env: "SK" },
+    endpoint,
+  });
   const r = await identityCenter.pull(config, ctx);
   server.close();
   server.closeAllConnections();
   expect(waits).toEqual([1000]);
   expect(r.users).toEqual([
-    { externalId: "9067-a", userName: "ana", email: "ana@example.com", active: true, attributes: {}, groups: [], identities: { identityCenter: "9067-a" } },
-    { externalId: "9067-b", userName: "ben", active: true, attributes: { Title: ["Analyst"] }, groups: ["g1"], identities: { identityCenter: "9067-b" } },
+    {
+      externalId: "9067-a",
+      userName: "ana",
+      email: "ana@example.com",
+      active: true,
+      attributes: {},
+      groups: [],
+      identities: { identityCenter: "9067-a" },
+    },
+    {
+      externalId: "9067-b",
+      userName: "ben",
+      active: true,
+      attributes: { Title: ["Analyst"] },
+      groups: ["g1"],
+      identities: { identityCenter: "9067-b" },
+    },
   ]);
   expect(r.groups).toEqual([{ externalId: "g1", displayName: "analysts" }]);
   expect(seen.map((s) => `${s.target} ${String(s.body.NextToken ?? "")}`)).toEqual([
@@ -72,7 +101,9 @@ test("lists users, groups and memberships page by page, signed, honouring a 429"
     "AWSIdentityStore.ListGroupMemberships ",
   ]);
   for (const s of seen) {
-    expect(s.auth).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE\/\d{8}\/eu-west-1\/identitystore\/aws4_request, SignedHeaders=.*x-amz-target.*, Signature=[0-9a-f]{64}$/);
+    expect(s.auth).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE\/\d{8}\/eu-west-1\/identitystore\/aws4_request, SignedHeaders=.*x-amz-target.*, Signature=[0-9a-f]{64}$/,
+    );
     expect(s.auth).not.toContain(SECRET);
     expect(s.body.IdentityStoreId).toBe("d-9067a1b2c3");
   }

@@ -53,7 +53,13 @@ const GROUPS = [
 /** A ListResponse as RFC 7644 section 3.4.2 shapes it. */
 function listResponse(all: unknown[], startIndex: number, count: number) {
   const page = all.slice(startIndex - 1, startIndex - 1 + count);
-  return { schemas: ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], totalResults: all.length, startIndex, itemsPerPage: page.length, Resources: page };
+  return {
+    schemas: ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+    totalResults: all.length,
+    startIndex,
+    itemsPerPage: page.length,
+    Resources: page,
+  };
 }
 
 beforeAll(async () => {
@@ -164,7 +170,11 @@ const POLICIES = `policies:
 
 function estateDir(extra = ""): string {
   const dir = tempDir("accessplane-pull-");
-  writeFiles(dir, { "accessplane.yaml": project(extra), "policies/policies.yaml": POLICIES, "inventory/README.txt": "hand-written files go here\n" });
+  writeFiles(dir, {
+    "accessplane.yaml": project(extra),
+    "policies/policies.yaml": POLICIES,
+    "inventory/README.txt": "hand-written files go here\n",
+  });
   return dir;
 }
 
@@ -179,7 +189,8 @@ async function inDir<T>(dir: string, f: () => Promise<T>): Promise<T> {
     return await f();
   } finally {
     process.chdir(cwd);
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
       else process.env[k] = v;
   }
 }
@@ -256,7 +267,9 @@ dataSources:
       const next = await pullIn(dir, ["warehouse"]);
       expect(writePulled(next, dir)).toEqual(["inventory/pulled/warehouse.yaml"]);
       const text = fs.readFileSync(file, "utf8");
-      expect(text).toContain("  - id: finance.budget\n    platform: redshift\n    objectType: BASE TABLE\n    location: { database: postgres, schema: finance, table: budget }\n    tags: [\"accessplane:new\", finance]\n");
+      expect(text).toContain(
+        '  - id: finance.budget\n    platform: redshift\n    objectType: BASE TABLE\n    location: { database: postgres, schema: finance, table: budget }\n    tags: ["accessplane:new", finance]\n',
+      );
       // The tag stays until a hand-written entry reviews it: the next pull is byte-identical.
       writePulled(await pullIn(dir, ["warehouse"]), dir);
       expect(fs.readFileSync(file, "utf8")).toBe(text);
@@ -268,7 +281,12 @@ dataSources:
     const okta = path.join(dir, "inventory/pulled/okta.yaml");
     const before = fs.readFileSync(okta, "utf8");
     const p = readSources(path.join(dir, "accessplane.yaml"), path.join(dir, "inventory"), dir);
-    const failed = await pull(p, { env: { ...env(), SCIM_TOKEN: "wrong-token-value" }, http: httpClient({ sleep: async () => undefined }), cwd: dir, only: ["okta"] });
+    const failed = await pull(p, {
+      env: { ...env(), SCIM_TOKEN: "wrong-token-value" },
+      http: httpClient({ sleep: async () => undefined }),
+      cwd: dir,
+      only: ["okta"],
+    });
     expect(failed[0]!.ok).toBe(false);
     expect(failed[0]!.issues.map((i) => i.code)).toEqual(["source-auth-refused"]);
     expect(writePulled(failed, dir)).toEqual([]);
@@ -301,7 +319,9 @@ dataSources:
     expect(plan2.code).toBe(0);
     const doc = JSON.parse(plan2.out) as { access: unknown[]; issues: { code: string; message: string }[] };
     expect(JSON.stringify(doc.access)).not.toContain("bjensen");
-    expect(doc.issues).toEqual(expect.arrayContaining([expect.objectContaining({ code: "user-not-in-inventory", message: expect.stringContaining("bjensen") })]));
+    expect(doc.issues).toEqual(
+      expect.arrayContaining([expect.objectContaining({ code: "user-not-in-inventory", message: expect.stringContaining("bjensen") })]),
+    );
   });
 
   it("hand-written entries extend pulled ones; a conflicting definition is an error naming both files", async () => {
@@ -388,14 +408,22 @@ dataSources:
     writeFiles(dir, { "accessplane.yaml": project().replace("token: { env: SCIM_TOKEN }", `token: ${SCIM_TOKEN}`) });
     const literal = await inDir(dir, () => run("inventory", "pull"));
     expect(literal.code).toBe(1);
-    expect(literal.err).toMatch(/accessplane.yaml:\d+: error\[source-invalid\]: source `okta`: `token` is a literal value where a credential reference is expected/);
+    expect(literal.err).toMatch(
+      /accessplane.yaml:\d+: error\[source-invalid\]: source `okta`: `token` is a literal value where a credential reference is expected/,
+    );
     outputs.push(literal.out, literal.err);
     writeFiles(dir, { "accessplane.yaml": project() });
     const p = readSources(path.join(dir, "accessplane.yaml"), path.join(dir, "inventory"), dir);
-    const wrongPg = await pull(p, { env: { SCIM_TOKEN, PG_PASSWORD: `${SCIM_TOKEN}-x` }, cwd: dir, http: httpClient({ sleep: async () => undefined }) });
+    const wrongPg = await pull(p, {
+      env: { SCIM_TOKEN, PG_PASSWORD: `${SCIM_TOKEN}-x` },
+      cwd: dir,
+      http: httpClient({ sleep: async () => undefined }),
+    });
     outputs.push(JSON.stringify(wrongPg));
     expect(wrongPg.find((o) => o.name === "warehouse")!.issues.map((i) => i.code)).toEqual(["source-auth-refused"]);
-    const files = fs.readdirSync(path.join(dir, "inventory/pulled")).map((f) => fs.readFileSync(path.join(dir, "inventory/pulled", f), "utf8"));
+    const files = fs
+      .readdirSync(path.join(dir, "inventory/pulled"))
+      .map((f) => fs.readFileSync(path.join(dir, "inventory/pulled", f), "utf8"));
     for (const text of [...outputs, ...files]) {
       expect(text).not.toContain(SCIM_TOKEN);
       expect(text).not.toContain(pg.password);

@@ -22,7 +22,10 @@ const NO_BUCKET = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchBuck
 
 function aws(req: Seen): Answer {
   if (!String(req.headers.authorization ?? "").startsWith(`AWS4-HMAC-SHA256 Credential=${KEY_ID}/`)) {
-    return { status: 403, body: `<Error><Code>InvalidAccessKeyId</Code><Message>The AWS Access Key Id you provided does not exist in our records.</Message></Error>` };
+    return {
+      status: 403,
+      body: `<Error><Code>InvalidAccessKeyId</Code><Message>The AWS Access Key Id you provided does not exist in our records.</Message></Error>`,
+    };
   }
   const u = new URL(req.url, "http://x");
   if (u.pathname === "/control/v20180820/accessgrantsinstance/locations") {
@@ -57,7 +60,15 @@ describe("s3 connector (Access Grants locations, buckets, prefixes, tags)", () =
   let server: FixtureServer;
   let throttled = 0;
   beforeAll(async () => {
-    server = await serve((req) => (throttled++ === 0 ? { status: 503, headers: { "retry-after": "1" }, body: "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>" } : aws(req)));
+    server = await serve((req) =>
+      throttled++ === 0
+        ? {
+            status: 503,
+            headers: { "retry-after": "1" },
+            body: "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>",
+          }
+        : aws(req),
+    );
   });
   afterAll(() => server.close());
 
@@ -73,7 +84,10 @@ describe("s3 connector (Access Grants locations, buckets, prefixes, tags)", () =
       "acme-lake.r&d/ PREFIX",
       "acme-raw BUCKET",
     ]);
-    expect(r.objects!.find((o) => o.objectType === "BUCKET" && o.location.bucket === "acme-lake")!.labels).toEqual({ domain: "finance", pii: "true" });
+    expect(r.objects!.find((o) => o.objectType === "BUCKET" && o.location.bucket === "acme-lake")!.labels).toEqual({
+      domain: "finance",
+      pii: "true",
+    });
     expect(r.objects!.find((o) => o.location.bucket === "acme-raw")!.labels).toEqual({});
     expect(r.notes).toEqual(["S3 Access Grants location `s3://` covers every bucket: it is not pulled as a data source"]);
     expect(r.issues).toEqual([]);
@@ -85,7 +99,10 @@ describe("s3 connector (Access Grants locations, buckets, prefixes, tags)", () =
   });
 
   test("a bucket that does not exist is an issue, not a bucket without tags", async () => {
-    const r = await s3.pull(config(server.url, { accessGrants: false, buckets: [{ name: "gone", prefixes: [], listPrefixes: false }] }), context({ env }));
+    const r = await s3.pull(
+      config(server.url, { accessGrants: false, buckets: [{ name: "gone", prefixes: [], listPrefixes: false }] }),
+      context({ env }),
+    );
     expect(r.objects).toEqual([]);
     expect(r.issues).toEqual([expect.objectContaining({ severity: "error" })]);
     expect(r.issues[0]!.message).toContain("bucket gone");
@@ -108,7 +125,13 @@ describe("s3 connector (Access Grants locations, buckets, prefixes, tags)", () =
 
   test("SigV4 matches the documented GET Object example", () => {
     // https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html (Example: GET Object)
-    const h = signV4("https://examplebucket.s3.amazonaws.com/test.txt", { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" }, "us-east-1", new Date("2013-05-24T00:00:00Z"), { Range: "bytes=0-9" });
+    const h = signV4(
+      "https://examplebucket.s3.amazonaws.com/test.txt",
+      { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
+      "us-east-1",
+      new Date("2013-05-24T00:00:00Z"),
+      { Range: "bytes=0-9" },
+    );
     expect(h.authorization).toBe(
       "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41",
     );
@@ -136,7 +159,14 @@ describe("s3 connector (Access Grants locations, buckets, prefixes, tags)", () =
     const when = new Date("2026-03-01T12:34:56Z");
     const url = "https://acme-lake.s3.eu-west-1.amazonaws.com/?list-type=2&delimiter=%2F&prefix=r%26d%20x%2F&continuation-token=a%2Bb%3D";
     const mine = signV4(url, keys, "eu-west-1", when);
-    const signer = new SignatureV4({ credentials: keys, region: "eu-west-1", service: "s3", sha256: Sha256, uriEscapePath: false, applyChecksum: true });
+    const signer = new SignatureV4({
+      credentials: keys,
+      region: "eu-west-1",
+      service: "s3",
+      sha256: Sha256,
+      uriEscapePath: false,
+      applyChecksum: true,
+    });
     const u = new URL(url);
     const signed = await signer.sign(
       {

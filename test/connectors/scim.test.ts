@@ -50,11 +50,26 @@ const ctx = (): PullContext => ({
 });
 
 test("memberships from the groups' members; nested groups are left out with a note", async () => {
-  const groups = [{ id: "e9e30dba", displayName: "Tour Guides", members: [{ value: "2819c223", type: "User" }, { value: "fc348aa8", type: "Group" }] }];
+  const groups = [
+    {
+      id: "e9e30dba",
+      displayName: "Tour Guides",
+      members: [
+        { value: "2819c223", type: "User" },
+        { value: "fc348aa8", type: "Group" },
+      ],
+    },
+  ];
   await withServer(groups, {}, async (url) => {
     const r = await scim.pull(ScimConfig.parse({ url, token: { env: "T" } }), ctx());
-    expect(r.users!.map((u) => [u.userName, u.active, u.groups])).toEqual([["bjensen", true, ["e9e30dba"]], ["jsmith", false, []]]);
-    expect(r.notes).toEqual(["1 nested group membership left out: accessplane groups hold users only", "memberships from the groups' members"]);
+    expect(r.users!.map((u) => [u.userName, u.active, u.groups])).toEqual([
+      ["bjensen", true, ["e9e30dba"]],
+      ["jsmith", false, []],
+    ]);
+    expect(r.notes).toEqual([
+      "1 nested group membership left out: accessplane groups hold users only",
+      "memberships from the groups' members",
+    ]);
   });
 });
 

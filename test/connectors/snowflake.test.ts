@@ -32,12 +32,28 @@ const estate: SfEstate = {
     { database: "SALES", schema: "PUBLIC", table: "ORDERS", tagDatabase: "GOV", tagSchema: "TAGS", tag: "DOMAIN", value: "finance" },
     { database: "SALES", schema: "PUBLIC", table: "ORDERS_V", tagDatabase: "GOV", tagSchema: "TAGS", tag: "DOMAIN", value: "finance" },
     { database: "SALES", schema: "PUBLIC", table: "ORDERS_V", tagDatabase: "OTHER", tagSchema: "TAGS", tag: "DOMAIN", value: "sales" },
-    { database: "SALES", schema: "LAKE", table: "ROLLUP", tagDatabase: "GOV", tagSchema: "TAGS", tag: "TIER", value: "gold", inheritedOnly: true },
+    {
+      database: "SALES",
+      schema: "LAKE",
+      table: "ROLLUP",
+      tagDatabase: "GOV",
+      tagSchema: "TAGS",
+      tag: "TIER",
+      value: "gold",
+      inheritedOnly: true,
+    },
   ],
 };
 
 const config = (url: string, extra: Partial<SnowflakeConfig> = {}): SnowflakeConfig =>
-  snowflake.configSchema.parse({ account: "myorg-myaccount", url, auth: { type: "oauth", token: { env: "SF_TOKEN" } }, warehouse: "PULL_WH", role: "PULLER", ...extra });
+  snowflake.configSchema.parse({
+    account: "myorg-myaccount",
+    url,
+    auth: { type: "oauth", token: { env: "SF_TOKEN" } },
+    warehouse: "PULL_WH",
+    role: "PULLER",
+    ...extra,
+  });
 
 describe("snowflake connector (SQL API v2)", () => {
   let server: FixtureServer;
@@ -46,7 +62,8 @@ describe("snowflake connector (SQL API v2)", () => {
     const handler = snowflakeHandler(estate, { token: TOKEN, partitionRows: 3, asyncFor: ['"PARTNER_DATA".INFORMATION_SCHEMA'] });
     server = await serve((req) => {
       // The first statement is throttled once, as the SQL API does under load.
-      if (req.method === "POST" && throttled++ === 0) return { status: 429, headers: { "retry-after": "1" }, body: { message: "Too many requests" } };
+      if (req.method === "POST" && throttled++ === 0)
+        return { status: 429, headers: { "retry-after": "1" }, body: { message: "Too many requests" } };
       return handler(req);
     });
   });
@@ -73,7 +90,10 @@ describe("snowflake connector (SQL API v2)", () => {
     expect(orders.labels).toEqual({ "GOV.TAGS.PII": "TRUE", PII: "TRUE", "GOV.TAGS.DOMAIN": "finance", DOMAIN: "finance" });
     expect(orders.comment).toBe("one row per order");
     // Two DOMAIN tags of different schemas and values: only the qualified names, no guessed bare one.
-    expect(r.objects!.find((o) => o.location.table === "ORDERS_V")!.labels).toEqual({ "GOV.TAGS.DOMAIN": "finance", "OTHER.TAGS.DOMAIN": "sales" });
+    expect(r.objects!.find((o) => o.location.table === "ORDERS_V")!.labels).toEqual({
+      "GOV.TAGS.DOMAIN": "finance",
+      "OTHER.TAGS.DOMAIN": "sales",
+    });
     // ACCOUNT_USAGE holds direct tags only: the inherited TIER is not there, and the note says so.
     expect(r.objects!.find((o) => o.location.table === "ROLLUP")!.labels).toEqual({});
     expect(r.notes).toEqual([DIRECT_TAGS_NOTE]);
@@ -92,8 +112,16 @@ describe("snowflake connector (SQL API v2)", () => {
   });
 
   test("tagMode exact reads TAG_REFERENCES per object, with inherited tags and no latency note", async () => {
-    const r = await snowflake.pull(config(server.url, { tagMode: "exact" }), context({ env, include: ["SALES.LAKE.ROLLUP", "SALES.PUBLIC.*"] }));
-    expect(summary(r)).toEqual(["SALES.LAKE.ROLLUP DYNAMIC TABLE", "SALES.PUBLIC.DAILY MATERIALIZED VIEW", "SALES.PUBLIC.ORDERS BASE TABLE", "SALES.PUBLIC.ORDERS_V VIEW"]);
+    const r = await snowflake.pull(
+      config(server.url, { tagMode: "exact" }),
+      context({ env, include: ["SALES.LAKE.ROLLUP", "SALES.PUBLIC.*"] }),
+    );
+    expect(summary(r)).toEqual([
+      "SALES.LAKE.ROLLUP DYNAMIC TABLE",
+      "SALES.PUBLIC.DAILY MATERIALIZED VIEW",
+      "SALES.PUBLIC.ORDERS BASE TABLE",
+      "SALES.PUBLIC.ORDERS_V VIEW",
+    ]);
     expect(r.objects!.find((o) => o.location.table === "ROLLUP")!.labels).toEqual({ "GOV.TAGS.TIER": "gold", TIER: "gold" });
     expect(r.notes).toBeUndefined();
     expect(r.issues).toEqual([]);
@@ -124,7 +152,14 @@ describe("snowflake connector (SQL API v2)", () => {
   });
 
   test("a tag view the role cannot read fails the source with the grant to make", async () => {
-    const s = await serve(snowflakeHandler(estate, { token: TOKEN, failFor: [{ match: "ACCOUNT_USAGE", message: "SQL compilation error: Schema 'SNOWFLAKE.ACCOUNT_USAGE' does not exist or not authorized." }] }));
+    const s = await serve(
+      snowflakeHandler(estate, {
+        token: TOKEN,
+        failFor: [
+          { match: "ACCOUNT_USAGE", message: "SQL compilation error: Schema 'SNOWFLAKE.ACCOUNT_USAGE' does not exist or not authorized." },
+        ],
+      }),
+    );
     try {
       const r = await snowflake.pull(config(s.url), context({ env }));
       const i = r.issues.find((x) => x.message.includes("TAG_REFERENCES"))!;
@@ -172,7 +207,9 @@ describe("snowflake connector (SQL API v2)", () => {
   });
 
   test("config: a literal token is refused, tagMode defaults to direct", () => {
-    expect(snowflake.configSchema.safeParse({ account: "a", auth: { type: "oauth", token: "literal" }, warehouse: "W" }).success).toBe(false);
+    expect(snowflake.configSchema.safeParse({ account: "a", auth: { type: "oauth", token: "literal" }, warehouse: "W" }).success).toBe(
+      false,
+    );
     expect(config("http://x").tagMode).toBe("direct");
   });
 
@@ -183,8 +220,15 @@ describe("snowflake connector (SQL API v2)", () => {
     const jwt = keyPairJwt("myorg-myaccount", "puller", pem, now);
     const [h, p, sig] = jwt.split(".");
     expect(verify("RSA-SHA256", Buffer.from(`${h}.${p}`), publicKey, Buffer.from(sig!, "base64url"))).toBe(true);
-    const fp = createHash("sha256").update(publicKey.export({ type: "spki", format: "der" })).digest("base64");
-    expect(JSON.parse(Buffer.from(p!, "base64url").toString())).toEqual({ iss: `MYORG-MYACCOUNT.PULLER.SHA256:${fp}`, sub: "MYORG-MYACCOUNT.PULLER", iat: now.getTime() / 1000, exp: now.getTime() / 1000 + 3600 });
+    const fp = createHash("sha256")
+      .update(publicKey.export({ type: "spki", format: "der" }))
+      .digest("base64");
+    expect(JSON.parse(Buffer.from(p!, "base64url").toString())).toEqual({
+      iss: `MYORG-MYACCOUNT.PULLER.SHA256:${fp}`,
+      sub: "MYORG-MYACCOUNT.PULLER",
+      iat: now.getTime() / 1000,
+      exp: now.getTime() / 1000 + 3600,
+    });
     const s = await serve(snowflakeHandler(estate, { token: jwt }));
     try {
       const cfg = config(s.url, { auth: { type: "key-pair", user: "puller", privateKey: { env: "SF_KEY" } } });

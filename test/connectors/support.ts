@@ -40,7 +40,12 @@ export async function serve(handler: (req: Seen) => Answer | Promise<Answer>): P
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const s: Seen = { method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
+      const s: Seen = {
+        method: req.method ?? "GET",
+        url: req.url ?? "/",
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+      };
       seen.push(s);
       Promise.resolve()
         .then(() => handler(s))
@@ -101,5 +106,7 @@ export function expectNoSecret(result: PullResult, secret: string): void {
 
 /** The location paths of a result's objects, dotted, with their types: a compact, sorted view. */
 export function summary(result: PullResult): string[] {
-  return (result.objects ?? []).map((o) => `${Object.values(o.location).join(".")} ${o.objectType}${o.incomingShare ? " (share)" : ""}${o.bigLake ? " (biglake)" : ""}`);
+  return (result.objects ?? []).map(
+    (o) => `${Object.values(o.location).join(".")} ${o.objectType}${o.incomingShare ? " (share)" : ""}${o.bigLake ? " (biglake)" : ""}`,
+  );
 }

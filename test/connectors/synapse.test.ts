@@ -1,4 +1,12 @@
-import { PROPERTIES_SQL, pullSynapseWith, synapse, TABLES_SQL, type SynapseConfig, type SynapseRow, type SynapseSession } from "../../provider/connectors/synapse";
+import {
+  PROPERTIES_SQL,
+  pullSynapseWith,
+  synapse,
+  TABLES_SQL,
+  type SynapseConfig,
+  type SynapseRow,
+  type SynapseSession,
+} from "../../provider/connectors/synapse";
 import { mssqlFailure } from "../../provider/connectors/synapse-mssql";
 import { SourceError } from "../../provider/connectors/types";
 import { context, expectNoSecret, summary } from "./support";
@@ -47,13 +55,23 @@ function recorded(calls: string[], failing?: { database: string; error: unknown 
 }
 
 const config = (extra: Partial<SynapseConfig> = {}): SynapseConfig =>
-  synapse.configSchema.parse({ server: "ws.sql.azuresynapse.net", databases: ["sales_pool", "hr_pool"], auth: { type: "sql", user: "puller", password: { env: "SYN_PASSWORD" } }, ...extra });
+  synapse.configSchema.parse({
+    server: "ws.sql.azuresynapse.net",
+    databases: ["sales_pool", "hr_pool"],
+    auth: { type: "sql", user: "puller", password: { env: "SYN_PASSWORD" } },
+    ...extra,
+  });
 
 describe("synapse connector (INFORMATION_SCHEMA.TABLES and sys.extended_properties)", () => {
   test("tables and views of each database, extended properties as labels and comment, an unknown type as an issue", async () => {
     const calls: string[] = [];
     const r = await pullSynapseWith(config(), context({ env }), recorded(calls));
-    expect(summary(r)).toEqual(["hr_pool.dbo.people BASE TABLE", "sales_pool.dbo.orders BASE TABLE", "sales_pool.dbo.orders_v VIEW", "sales_pool.finance.ledger BASE TABLE"]);
+    expect(summary(r)).toEqual([
+      "hr_pool.dbo.people BASE TABLE",
+      "sales_pool.dbo.orders BASE TABLE",
+      "sales_pool.dbo.orders_v VIEW",
+      "sales_pool.finance.ledger BASE TABLE",
+    ]);
     expect(r.issues).toEqual([expect.objectContaining({ code: "unknown-table-type", severity: "error" })]);
     expect(r.issues[0]!.message).toContain("`sales_pool.dbo.graph_edges` has table type `EDGE TABLE`");
     const orders = r.objects!.find((o) => o.location.table === "orders")!;
@@ -73,7 +91,11 @@ describe("synapse connector (INFORMATION_SCHEMA.TABLES and sys.extended_properti
 
   test("a refused login fails the source without the password", async () => {
     const login = Object.assign(new Error(`Login failed for user 'puller'.`), { code: "ELOGIN" });
-    const r = await pullSynapseWith(config(), context({ env, source: "syn" }), recorded([], { database: "hr_pool", error: mssqlFailure(login, "ws.sql.azuresynapse.net") }));
+    const r = await pullSynapseWith(
+      config(),
+      context({ env, source: "syn" }),
+      recorded([], { database: "hr_pool", error: mssqlFailure(login, "ws.sql.azuresynapse.net") }),
+    );
     const i = r.issues.find((x) => x.code === "source-auth-refused")!;
     expect(i.severity).toBe("error");
     expect(i.message).toContain("source `syn`");
@@ -82,7 +104,9 @@ describe("synapse connector (INFORMATION_SCHEMA.TABLES and sys.extended_properti
 
   test("mssql failures map to unreachable, permission and statement codes", () => {
     expect(mssqlFailure(Object.assign(new Error("x"), { code: "ESOCKET" }), "h").code).toBe("source-unreachable");
-    expect(mssqlFailure(Object.assign(new Error("The SELECT permission was denied"), { number: 229 }), "h").code).toBe("source-permission-missing");
+    expect(mssqlFailure(Object.assign(new Error("The SELECT permission was denied"), { number: 229 }), "h").code).toBe(
+      "source-permission-missing",
+    );
     expect(mssqlFailure(new Error("Invalid object name"), "h").code).toBe("source-statement-failed");
   });
 
@@ -93,7 +117,11 @@ describe("synapse connector (INFORMATION_SCHEMA.TABLES and sys.extended_properti
   });
 
   test("config: a literal password is refused; databases are required", () => {
-    expect(synapse.configSchema.safeParse({ server: "ws", databases: ["a"], auth: { type: "sql", user: "u", password: "pw" } }).success).toBe(false);
-    expect(synapse.configSchema.safeParse({ server: "ws", databases: [], auth: { type: "access-token", token: { env: "T" } } }).success).toBe(false);
+    expect(
+      synapse.configSchema.safeParse({ server: "ws", databases: ["a"], auth: { type: "sql", user: "u", password: "pw" } }).success,
+    ).toBe(false);
+    expect(
+      synapse.configSchema.safeParse({ server: "ws", databases: [], auth: { type: "access-token", token: { env: "T" } } }).success,
+    ).toBe(false);
   });
 });

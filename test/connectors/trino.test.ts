@@ -5,28 +5,40 @@ const PASSWORD = "trino-pw-PLANTED-77";
 const env = { TRINO_PASSWORD: PASSWORD };
 const BASIC = `Basic ${Buffer.from(`puller:${PASSWORD}`).toString("base64")}`;
 
-type Rows = { columns: string[]; rows: unknown[][] } | { error: { message: string; errorCode: number; errorName: string; errorType: string } };
+type Rows =
+  { columns: string[]; rows: unknown[][] } | { error: { message: string; errorCode: number; errorName: string; errorType: string } };
 
 const RESULTS: Record<string, Rows> = {
   "SELECT catalog_name FROM system.metadata.catalogs": { columns: ["catalog_name"], rows: [["lake"], ["pg"], ["system"], ["secret_cat"]] },
-  "SELECT catalog_name, schema_name, name FROM system.metadata.materialized_views": { columns: ["catalog_name", "schema_name", "name"], rows: [["lake", "sales", "daily_mv"]] },
-  [`SELECT table_catalog, table_schema, table_name, table_type FROM "lake".information_schema.tables WHERE table_schema <> 'information_schema'`]: {
-    columns: ["table_catalog", "table_schema", "table_name", "table_type"],
-    rows: [
-      ["lake", "sales", "orders", "BASE TABLE"],
-      ["lake", "sales", "orders_v", "VIEW"],
-      ["lake", "sales", "daily_mv", "BASE TABLE"],
-      ["lake", "sales", "weird", "SYSTEM TABLE"],
-      ["lake", "web", "clicks", "BASE TABLE"],
-    ],
+  "SELECT catalog_name, schema_name, name FROM system.metadata.materialized_views": {
+    columns: ["catalog_name", "schema_name", "name"],
+    rows: [["lake", "sales", "daily_mv"]],
   },
-  [`SELECT table_catalog, table_schema, table_name, table_type FROM "pg".information_schema.tables WHERE table_schema <> 'information_schema'`]: {
-    columns: ["table_catalog", "table_schema", "table_name", "table_type"],
-    rows: [["pg", "public", "accounts", "BASE TABLE"]],
-  },
-  [`SELECT table_catalog, table_schema, table_name, table_type FROM "secret_cat".information_schema.tables WHERE table_schema <> 'information_schema'`]: {
-    error: { message: "Access Denied: Cannot show schemas of catalog secret_cat", errorCode: 4, errorName: "PERMISSION_DENIED", errorType: "USER_ERROR" },
-  },
+  [`SELECT table_catalog, table_schema, table_name, table_type FROM "lake".information_schema.tables WHERE table_schema <> 'information_schema'`]:
+    {
+      columns: ["table_catalog", "table_schema", "table_name", "table_type"],
+      rows: [
+        ["lake", "sales", "orders", "BASE TABLE"],
+        ["lake", "sales", "orders_v", "VIEW"],
+        ["lake", "sales", "daily_mv", "BASE TABLE"],
+        ["lake", "sales", "weird", "SYSTEM TABLE"],
+        ["lake", "web", "clicks", "BASE TABLE"],
+      ],
+    },
+  [`SELECT table_catalog, table_schema, table_name, table_type FROM "pg".information_schema.tables WHERE table_schema <> 'information_schema'`]:
+    {
+      columns: ["table_catalog", "table_schema", "table_name", "table_type"],
+      rows: [["pg", "public", "accounts", "BASE TABLE"]],
+    },
+  [`SELECT table_catalog, table_schema, table_name, table_type FROM "secret_cat".information_schema.tables WHERE table_schema <> 'information_schema'`]:
+    {
+      error: {
+        message: "Access Denied: Cannot show schemas of catalog secret_cat",
+        errorCode: 4,
+        errorName: "PERMISSION_DENIED",
+        errorType: "USER_ERROR",
+      },
+    },
 };
 
 /**
@@ -47,15 +59,32 @@ function coordinator(base: () => string, throttleFirst: boolean): (req: Seen) =>
       }
       const rows = RESULTS[req.body];
       const id = `20260301_120000_${String(n++).padStart(5, "0")}_abcde`;
-      queries.set(id, rows ?? { error: { message: `line 1:1: unknown query`, errorCode: 1, errorName: "SYNTAX_ERROR", errorType: "USER_ERROR" } });
-      return { body: { id, infoUri: `${base()}/ui/query.html?${id}`, nextUri: `${base()}/v1/statement/queued/${id}/1`, stats: { state: "QUEUED", queued: true, scheduled: false } } };
+      queries.set(
+        id,
+        rows ?? { error: { message: `line 1:1: unknown query`, errorCode: 1, errorName: "SYNTAX_ERROR", errorType: "USER_ERROR" } },
+      );
+      return {
+        body: {
+          id,
+          infoUri: `${base()}/ui/query.html?${id}`,
+          nextUri: `${base()}/v1/statement/queued/${id}/1`,
+          stats: { state: "QUEUED", queued: true, scheduled: false },
+        },
+      };
     }
     const m = /^\/v1\/statement\/(?:queued|executing)\/([^/]+)\/(\d+)$/.exec(req.url);
     if (req.method === "GET" && m) {
       const id = m[1]!;
       const token = Number(m[2]);
       const q = queries.get(id)!;
-      if ("error" in q) return { body: { id, stats: { state: "FAILED" }, error: { ...q.error, failureInfo: { type: "io.trino.spi.security.AccessDeniedException" } } } };
+      if ("error" in q)
+        return {
+          body: {
+            id,
+            stats: { state: "FAILED" },
+            error: { ...q.error, failureInfo: { type: "io.trino.spi.security.AccessDeniedException" } },
+          },
+        };
       const start = (token - 1) * 2;
       const data = q.rows.slice(start, start + 2);
       const more = start + 2 < q.rows.length;
@@ -73,7 +102,8 @@ function coordinator(base: () => string, throttleFirst: boolean): (req: Seen) =>
   };
 }
 
-const config = (server: string, extra: Partial<TrinoConfig> = {}): TrinoConfig => trino.configSchema.parse({ server, user: "puller", password: { env: "TRINO_PASSWORD" }, ...extra });
+const config = (server: string, extra: Partial<TrinoConfig> = {}): TrinoConfig =>
+  trino.configSchema.parse({ server, user: "puller", password: { env: "TRINO_PASSWORD" }, ...extra });
 
 describe("trino connector (trino-client against the client protocol)", () => {
   let server: FixtureServer;
@@ -87,7 +117,13 @@ describe("trino connector (trino-client against the client protocol)", () => {
   test("pulls information_schema.tables of every catalog, materialized views by system.metadata, pages by nextUri, after a 429", async () => {
     const ctx = context({ env });
     const r = await trino.pull(config(server.url), ctx);
-    expect(summary(r)).toEqual(["lake.sales.daily_mv MATERIALIZED VIEW", "lake.sales.orders BASE TABLE", "lake.sales.orders_v VIEW", "lake.web.clicks BASE TABLE", "pg.public.accounts BASE TABLE"]);
+    expect(summary(r)).toEqual([
+      "lake.sales.daily_mv MATERIALIZED VIEW",
+      "lake.sales.orders BASE TABLE",
+      "lake.sales.orders_v VIEW",
+      "lake.web.clicks BASE TABLE",
+      "pg.public.accounts BASE TABLE",
+    ]);
     expect(r.issues.map((i) => i.code).sort()).toEqual(["source-permission-missing", "unknown-table-type"]);
     expect(r.issues.find((i) => i.code === "unknown-table-type")!.message).toContain("`lake.sales.weird` has table type `SYSTEM TABLE`");
     expect(r.issues.find((i) => i.code === "source-permission-missing")!.message).toContain("secret_cat");
@@ -133,7 +169,9 @@ describe("trino connector (trino-client against the client protocol)", () => {
   });
 
   test("config: password and token are exclusive and references", () => {
-    expect(trino.configSchema.safeParse({ server: "https://t", user: "u", password: { env: "A" }, token: { env: "B" } }).success).toBe(false);
+    expect(trino.configSchema.safeParse({ server: "https://t", user: "u", password: { env: "A" }, token: { env: "B" } }).success).toBe(
+      false,
+    );
     expect(trino.configSchema.safeParse({ server: "https://t", user: "u", password: "pw" }).success).toBe(false);
   });
 });

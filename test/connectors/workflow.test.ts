@@ -15,7 +15,10 @@ interface Step {
 const FILE = path.join(__dirname, "..", "..", "examples", "github-actions", "inventory-pull.yml");
 
 describe("examples/github-actions/inventory-pull.yml", () => {
-  const wf = parse(fs.readFileSync(FILE, "utf8"), { uniqueKeys: true }) as { on: Record<string, unknown>; jobs: Record<string, { steps: Step[]; permissions: Record<string, string> }> };
+  const wf = parse(fs.readFileSync(FILE, "utf8"), { uniqueKeys: true }) as {
+    on: Record<string, unknown>;
+    jobs: Record<string, { steps: Step[]; permissions: Record<string, string> }>;
+  };
 
   test("is the workflow `accessplane init` writes", () => {
     expect(fs.readFileSync(FILE, "utf8")).toBe(INVENTORY_WORKFLOW);

@@ -143,10 +143,19 @@ describe("diffPlans", () => {
   });
 
   test("a later expiry widens; an earlier one does not", () => {
-    const later = baseEstate({ policies: { "policies/ops-by-request.yaml": baseEstate().policies!["policies/ops-by-request.yaml"]!.replace("2026-12-01", "2027-12-01") } });
+    const later = baseEstate({
+      policies: {
+        "policies/ops-by-request.yaml": baseEstate().policies!["policies/ops-by-request.yaml"]!.replace("2026-12-01", "2027-12-01"),
+      },
+    });
     const d = diff(baseEstate(), later);
     expect(d.access).toHaveLength(1);
-    expect(d.access[0]).toMatchObject({ kind: "changed", id: "ben|t3", expiry: { from: "2026-12-01T00:00:00.000Z", to: "2027-12-01T00:00:00.000Z" }, widens: true });
+    expect(d.access[0]).toMatchObject({
+      kind: "changed",
+      id: "ben|t3",
+      expiry: { from: "2026-12-01T00:00:00.000Z", to: "2027-12-01T00:00:00.000Z" },
+      widens: true,
+    });
     const back = diffPlans(buildPlan(mustLoad(later), NOW), buildPlan(mustLoad(baseEstate()), NOW));
     expect(back.access[0]).toMatchObject({ kind: "changed", widens: false });
     expect(widens(back)).toBe(false);
@@ -192,12 +201,20 @@ describe("diffPlans", () => {
 
   test("a write guardrail coming into force is named as what downgrades write to read", () => {
     const writers = baseEstate({ policies: { "policies/fin-analysts.yaml": finPolicy({ access: "write" }) } });
-    const guard = "name: fin-write-risk\nkind: guardrail\naccess: write\nsubscribers: { when: { attribute: dept, values: [risk] } }\ndataSources: { names: [t1] }\n";
+    const guard =
+      "name: fin-write-risk\nkind: guardrail\naccess: write\nsubscribers: { when: { attribute: dept, values: [risk] } }\ndataSources: { names: [t1] }\n";
     const d = diff(writers, { ...writers, policies: { ...writers.policies, "policies/fin-write-risk.yaml": guard } });
     expect(d.access.map((c) => [c.id, c.access, c.responsible, c.guardrails])).toEqual([
-      ["ann|t1", { from: "write", to: "read" }, ["fin-write-risk"], [{ guardrail: "fin-write-risk", effect: "downgraded", policy: "fin-analysts" }]],
+      [
+        "ann|t1",
+        { from: "write", to: "read" },
+        ["fin-write-risk"],
+        [{ guardrail: "fin-write-risk", effect: "downgraded", policy: "fin-analysts" }],
+      ],
     ]);
-    expect(diffText(d, LABELS)).toContain("\n  ~  ann  t1  write → read  -DELETE, -INSERT, -TRUNCATE, -UPDATE  via fin-analysts (downgraded to read by fin-write-risk)\n");
+    expect(diffText(d, LABELS)).toContain(
+      "\n  ~  ann  t1  write → read  -DELETE, -INSERT, -TRUNCATE, -UPDATE  via fin-analysts (downgraded to read by fin-write-risk)\n",
+    );
   });
 
   test("an added approval shows who approved it, when, and until when", () => {
@@ -210,13 +227,23 @@ describe("diffPlans", () => {
       },
     });
     const d = diff(baseEstate(), head);
-    const approval = { policy: "ops-by-request", user: "ann", approvedBy: "dan", approvedAt: "2026-11-20T00:00:00.000Z", expiresAt: "2027-01-01T00:00:00.000Z" };
+    const approval = {
+      policy: "ops-by-request",
+      user: "ann",
+      approvedBy: "dan",
+      approvedAt: "2026-11-20T00:00:00.000Z",
+      expiresAt: "2027-01-01T00:00:00.000Z",
+    };
     expect(d.approvals).toEqual({ added: [approval], removed: [] });
     expect(d.access.map((c) => [c.id, c.kind, c.approvals])).toEqual([["ann|t3", "gained", [approval]]]);
     const text = diffText(d, LABELS);
-    expect(text).toContain("\n  +  ann  t3  read  SELECT  via ops-by-request  approved by dan on 2026-11-20, until 2027-01-01, expires in 39 days\n");
+    expect(text).toContain(
+      "\n  +  ann  t3  read  SELECT  via ops-by-request  approved by dan on 2026-11-20, until 2027-01-01, expires in 39 days\n",
+    );
     expect(text).toContain("\nApprovals\n  +  ops-by-request  ann  approved by dan on 2026-11-20, until 2027-01-01, expires in 39 days\n");
-    expect(diffMarkdown(d, LABELS)).toContain("\n- + `ops-by-request` ann: approved by dan on 2026-11-20, until 2027-01-01, expires in 39 days\n");
+    expect(diffMarkdown(d, LABELS)).toContain(
+      "\n- + `ops-by-request` ann: approved by dan on 2026-11-20, until 2027-01-01, expires in 39 days\n",
+    );
     // An approval that grants nothing new still shows, and the diff is not empty.
     expect(isEmpty(diff(head, head))).toBe(true);
   });
@@ -230,7 +257,10 @@ describe("diffPlans", () => {
 
 describe("markdown fits a pull-request comment", () => {
   test("long lists are capped and counted, and a big change stays under GitHub's 65,536 characters", () => {
-    const users = Array.from({ length: 600 }, (_, i) => `  - { id: u${String(i).padStart(3, "0")}, groups: [analysts], identities: { snowflake: U${i} } }`).join("\n");
+    const users = Array.from(
+      { length: 600 },
+      (_, i) => `  - { id: u${String(i).padStart(3, "0")}, groups: [analysts], identities: { snowflake: U${i} } }`,
+    ).join("\n");
     const head = baseEstate({ inventory: inventory().replace("users:\n", `users:\n${users}\n`) });
     const d = diff(baseEstate(), head);
     expect(d.summary.gained).toBe(1200);

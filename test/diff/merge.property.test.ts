@@ -81,7 +81,9 @@ function referenceAccess(base: Plan, head: Plan): AccessChange[] {
  * those): a change the head's guardrails explain takes the reference's `responsible`.
  */
 function unblamed(got: AccessChange[], want: AccessChange[]): AccessChange[] {
-  return got.map(({ guardrails, approvals: _approvals, ...c }, i) => (guardrails && want[i] ? { ...c, responsible: want[i].responsible } : c));
+  return got.map(({ guardrails, approvals: _approvals, ...c }, i) =>
+    guardrails && want[i] ? { ...c, responsible: want[i].responsible } : c,
+  );
 }
 
 function referencePrincipals(base: Plan, head: Plan): PrincipalChange[] {

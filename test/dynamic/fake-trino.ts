@@ -115,7 +115,11 @@ export async function serveTrino(fake: FakeTrino): Promise<TrinoServer> {
             });
           } catch (e) {
             const err = e as { message?: string; errorName?: string };
-            results.set(id, { id, error: { message: err.message, errorName: err.errorName ?? "GENERIC_USER_ERROR" }, stats: { state: "FAILED" } });
+            results.set(id, {
+              id,
+              error: { message: err.message, errorName: err.errorName ?? "GENERIC_USER_ERROR" },
+              stats: { state: "FAILED" },
+            });
           }
           return reply({ id, nextUri: `${base}/v1/statement/executing/${id}/1`, stats: { state: "QUEUED" } });
         }

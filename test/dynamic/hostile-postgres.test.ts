@@ -71,7 +71,14 @@ test("hostile names run end to end without injection", async () => {
   const checked = await views.check({}, viewInputs);
   expect(checked.failures).toBeUndefined();
   const v = await views.create(checked.inputs!);
-  const policy = { dialect: "postgres", database: "postgres", managedSchema: SCHEMA, policyKey: POLICY, members: [USER], dataSources: [DATA_SOURCE] };
+  const policy = {
+    dialect: "postgres",
+    database: "postgres",
+    managedSchema: SCHEMA,
+    policyKey: POLICY,
+    members: [USER],
+    dataSources: [DATA_SOURCE],
+  };
   await ents.create(policy);
 
   expect(await countAs(USER, "pw'1")).toBe(1);
@@ -95,13 +102,16 @@ test("hostile names run end to end without injection", async () => {
 test("a name over PostgreSQL's 63 bytes fails check, naming the property and the limit", async () => {
   const views = new ManagedViewProvider();
   const long = "é".repeat(32);
-  const r = await views.check({}, {
-    dialect: "postgres",
-    managedSchema: "m",
-    dataSource: "d",
-    source: { database: "postgres", schema: "s", table: "t" },
-    viewName: long,
-  });
+  const r = await views.check(
+    {},
+    {
+      dialect: "postgres",
+      managedSchema: "m",
+      dataSource: "d",
+      source: { database: "postgres", schema: "s", table: "t" },
+      viewName: long,
+    },
+  );
   expect(r.failures).toEqual([
     { property: "viewName", reason: `identifier \`${long}\` cannot be used in postgres: it is 64 bytes long and the limit is 63 bytes` },
   ]);
@@ -136,12 +146,25 @@ test("sources whose old `<schema>__<table>` names collided, and names over the l
     await admin.query(`CREATE SCHEMA IF NOT EXISTS ${q(src.schema)}`);
     await admin.query(`CREATE TABLE ${q(src.schema)}.${q(src.table)} (n int)`);
     await admin.query(`INSERT INTO ${q(src.schema)}.${q(src.table)} SELECT generate_series(1, ${i + 1})`);
-    const inputs = { dialect: "postgres", managedSchema: M, dataSource: `ds${i}`, source: { database: "postgres", ...src }, viewName: names[i]! };
+    const inputs = {
+      dialect: "postgres",
+      managedSchema: M,
+      dataSource: `ds${i}`,
+      source: { database: "postgres", ...src },
+      viewName: names[i]!,
+    };
     const checked = await views.check({}, inputs);
     expect(checked.failures).toBeUndefined();
     created.push((await views.create(checked.inputs!)).outs);
   }
-  const policy = { dialect: "postgres", database: "postgres", managedSchema: M, policyKey: "p", members: ["plain"], dataSources: sources.map((_, i) => `ds${i}`) };
+  const policy = {
+    dialect: "postgres",
+    database: "postgres",
+    managedSchema: M,
+    policyKey: "p",
+    members: ["plain"],
+    dataSources: sources.map((_, i) => `ds${i}`),
+  };
   await ents.create(policy);
   // Each view reads its own source: the i-th holds i + 1 rows.
   const c = new Client({ host: pg.host, port: pg.port, database: pg.database, user: "plain", password: "plain-pw" });

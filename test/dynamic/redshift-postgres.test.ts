@@ -56,7 +56,12 @@ const everyone = {
   dataSources: ["sales.customers"],
 };
 
-async function checked(provider: { check: (o: Record<string, unknown>, n: Record<string, unknown>) => Promise<{ inputs?: Record<string, unknown>; failures?: unknown[] }> }, inputs: Record<string, unknown>) {
+async function checked(
+  provider: {
+    check: (o: Record<string, unknown>, n: Record<string, unknown>) => Promise<{ inputs?: Record<string, unknown>; failures?: unknown[] }>;
+  },
+  inputs: Record<string, unknown>,
+) {
   const r = await provider.check({}, inputs);
   expect(r.failures).toBeUndefined();
   return r.inputs!;
@@ -122,7 +127,14 @@ describe("redshift provider, postgres dialect, on a real database", () => {
     const s = await store.create(await checked(store, storeInputs));
     expect(s.id).toBe(JSON.stringify(["postgres", db, M]));
     storeOuts = s.outs;
-    expect(s.outs).toEqual({ ...storeInputs, schemaOwner: null, schemaCreated: true, storePresent: true, publicUsage: true, schemaOwnerCurrent: true });
+    expect(s.outs).toEqual({
+      ...storeInputs,
+      schemaOwner: null,
+      schemaCreated: true,
+      storePresent: true,
+      publicUsage: true,
+      schemaOwnerCurrent: true,
+    });
 
     const o = await views.create(await checked(views, ordersView));
     ordersOuts = o.outs;
@@ -142,10 +154,7 @@ describe("redshift provider, postgres dialect, on a real database", () => {
       "object everyone-reads-customers sales.customers",
       "object finance-analysts-read sales.orders",
     ]);
-    const rels = await rows(
-      "SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1",
-      [M],
-    );
+    const rels = await rows("SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1", [M]);
     expect(rels).toEqual([
       { table_name: "entitlements", table_type: "VIEW" },
       { table_name: "memberships", table_type: "BASE TABLE" },
@@ -172,9 +181,7 @@ describe("redshift provider, postgres dialect, on a real database", () => {
     ]);
     expect(await as("carol", async (c) => (await c.query(q)).rowCount)).toBe(0);
     expect(await as("dave", async (c) => (await c.query(q)).rowCount)).toBe(0);
-    expect(await as("carol", async (c) => (await c.query(`SELECT name FROM ${M}.sales_customers`)).rows)).toEqual([
-      { name: "acme" },
-    ]);
+    expect(await as("carol", async (c) => (await c.query(`SELECT name FROM ${M}.sales_customers`)).rows)).toEqual([{ name: "acme" }]);
     // The source and the store stay closed to users.
     await expect(as("alice", (c) => c.query("SELECT * FROM sales.orders"))).rejects.toThrow(/permission denied/);
     await expect(as("alice", (c) => c.query(`SELECT * FROM ${M}.memberships`))).rejects.toThrow(/permission denied/);
@@ -182,7 +189,10 @@ describe("redshift provider, postgres dialect, on a real database", () => {
 
   test("3. subscribing and revoking users changes entitlement rows only", async () => {
     const before = await viewDefinitions();
-    const grantsBefore = await rows("SELECT table_name, grantee, privilege_type FROM information_schema.table_privileges WHERE table_schema = $1 ORDER BY 1, 2, 3", [M]);
+    const grantsBefore = await rows(
+      "SELECT table_name, grantee, privilege_type FROM information_schema.table_privileges WHERE table_schema = $1 ORDER BY 1, 2, 3",
+      [M],
+    );
     const next = { ...analysts, members: ["alice", "carol"] };
     const news = await checked(ents, next);
     expect(await ents.diff("id", { ...analysts, members: ["alice", "bob"] }, news)).toEqual({
@@ -193,7 +203,12 @@ describe("redshift provider, postgres dialect, on a real database", () => {
     const u = await ents.update("id", { ...analysts, members: ["alice", "bob"] }, news);
     expect(u.outs).toEqual({ ...analysts, members: ["alice", "carol"] });
     expect(await viewDefinitions()).toEqual(before);
-    expect(await rows("SELECT table_name, grantee, privilege_type FROM information_schema.table_privileges WHERE table_schema = $1 ORDER BY 1, 2, 3", [M])).toEqual(grantsBefore);
+    expect(
+      await rows(
+        "SELECT table_name, grantee, privilege_type FROM information_schema.table_privileges WHERE table_schema = $1 ORDER BY 1, 2, 3",
+        [M],
+      ),
+    ).toEqual(grantsBefore);
     expect((await entitlementRows()).filter((r) => r.includes("finance-analysts-read"))).toEqual([
       "member finance-analysts-read alice",
       "member finance-analysts-read carol",
@@ -218,7 +233,11 @@ describe("redshift provider, postgres dialect, on a real database", () => {
   });
 
   test("5. a connection killed mid-update fails clearly, and a re-run converges", async () => {
-    const target = await checked(ents, { ...analysts, members: ["alice", "bob", "carol", "dave"], dataSources: ["sales.customers", "sales.orders"] });
+    const target = await checked(ents, {
+      ...analysts,
+      members: ["alice", "bob", "carol", "dave"],
+      dataSources: ["sales.customers", "sales.orders"],
+    });
     const locker = new Client({ connectionString: pg.url() });
     await locker.connect();
     await locker.query("BEGIN");
@@ -227,15 +246,16 @@ describe("redshift provider, postgres dialect, on a real database", () => {
     const pending = ents.update("id", analysts, target);
     let pid: number | undefined;
     for (let i = 0; i < 100 && pid === undefined; i++) {
-      const w = await rows(
-        "SELECT pid FROM pg_stat_activity WHERE application_name = 'accessplane' AND wait_event_type = 'Lock'",
-      );
+      const w = await rows("SELECT pid FROM pg_stat_activity WHERE application_name = 'accessplane' AND wait_event_type = 'Lock'");
       pid = w[0]?.pid as number | undefined;
       if (pid === undefined) await new Promise((res) => setTimeout(res, 50));
     }
     expect(pid).toBeDefined();
-    expect((await rows("SELECT pg_terminate_backend($1) AS ok", [pid])) [0]).toEqual({ ok: true });
-    const err = await pending.then(() => undefined, (e: unknown) => e);
+    expect((await rows("SELECT pg_terminate_backend($1) AS ok", [pid]))[0]).toEqual({ ok: true });
+    const err = await pending.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ProviderError);
     expect((err as ProviderError).kind).toBe("connection-lost");
     expect((err as ProviderError).message).toMatch(
@@ -289,7 +309,9 @@ describe("redshift provider, postgres dialect, on a real database", () => {
       replaces: ["viewName"],
       deleteBeforeReplace: false,
     });
-    expect(await views.diff("id", { ...ordersOuts, __provider: "old" }, { ...(await checked(views, ordersView)), __provider: "new" })).toEqual({
+    expect(
+      await views.diff("id", { ...ordersOuts, __provider: "old" }, { ...(await checked(views, ordersView)), __provider: "new" }),
+    ).toEqual({
       changes: false,
       replaces: [],
       deleteBeforeReplace: false,
@@ -300,7 +322,9 @@ describe("redshift provider, postgres dialect, on a real database", () => {
     await admin.query("CREATE ROLE weakling LOGIN PASSWORD 'weak-secret-pw'");
     process.env.ACCESSPLANE_POSTGRES_URL = pg.url("weakling", "weak-secret-pw");
     try {
-      const err = await store.create(await checked(store, { dialect: "postgres", database: db, managedSchema: "weak" })).catch((e: unknown) => e);
+      const err = await store
+        .create(await checked(store, { dialect: "postgres", database: db, managedSchema: "weak" }))
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ProviderError);
       expect((err as ProviderError).kind).toBe("permission-denied");
       expect((err as ProviderError).message).toBe(
@@ -341,7 +365,9 @@ describe("redshift provider, postgres dialect, on a real database", () => {
     try {
       const err = await ents.read("id", analysts).catch((e: unknown) => e);
       expect((err as ProviderError).kind).toBe("connection-lost");
-      expect((err as Error).message).toMatch(/^postgres: could not read entitlements of policy `finance-analysts-read`: connection lost \(ECONNREFUSED\)/);
+      expect((err as Error).message).toMatch(
+        /^postgres: could not read entitlements of policy `finance-analysts-read`: connection lost \(ECONNREFUSED\)/,
+      );
       expect((err as Error).message).not.toContain("refused-secret");
       expect((err as Error).message).not.toContain("postgres://");
     } finally {
@@ -363,7 +389,11 @@ describe("redshift provider, postgres dialect, on a real database", () => {
     await views.delete("id", customersView);
     await store.delete("id", storeOuts);
     expect(await rows("SELECT nspname FROM pg_namespace WHERE nspname = $1", [M])).toEqual([]);
-    expect(await rows("SELECT relname FROM pg_class WHERE relname IN ('memberships', 'policy_objects', 'entitlements', 'sales_orders', 'sales_customers')")).toEqual([]);
+    expect(
+      await rows(
+        "SELECT relname FROM pg_class WHERE relname IN ('memberships', 'policy_objects', 'entitlements', 'sales_orders', 'sales_customers')",
+      ),
+    ).toEqual([]);
     // Unmanaged objects are untouched.
     expect(await rows("SELECT count(*)::int AS n FROM sales.orders")).toEqual([{ n: 2 }]);
     // Deleting again is a no-op (idempotent).

@@ -63,7 +63,13 @@ test("no output, error or log line carries the password", async () => {
   const outputs: unknown[] = [];
   const s = await store.create({ dialect: "postgres", database: "postgres", managedSchema: "m" });
   outputs.push(s, await store.read(s.id, s.outs));
-  const viewInputs = { dialect: "postgres", managedSchema: "m", dataSource: "d", source: { database: "postgres", schema: "pg_catalog", table: "pg_class" }, viewName: "v" };
+  const viewInputs = {
+    dialect: "postgres",
+    managedSchema: "m",
+    dataSource: "d",
+    source: { database: "postgres", schema: "pg_catalog", table: "pg_class" },
+    viewName: "v",
+  };
   const v = await views.create(viewInputs);
   outputs.push(v, await views.read(v.id, v.outs), await views.update(v.id, v.outs, viewInputs));
   const policy = { dialect: "postgres", database: "postgres", managedSchema: "m", policyKey: "p", members: ["a"], dataSources: ["d"] };
@@ -75,7 +81,11 @@ test("no output, error or log line carries the password", async () => {
   errors.push(await views.create({ ...viewInputs, managedSchema: "nope" }).catch((x: unknown) => x));
   const refused = new PolicyEntitlementsProvider();
   await refused.configure({
-    config: { get: (k: string) => (k === "accessplane:postgresUrl" ? `postgres://postgres:${encodeURIComponent(SECRET)}@127.0.0.1:1/postgres` : undefined), require: () => "" },
+    config: {
+      get: (k: string) =>
+        k === "accessplane:postgresUrl" ? `postgres://postgres:${encodeURIComponent(SECRET)}@127.0.0.1:1/postgres` : undefined,
+      require: () => "",
+    },
   });
   errors.push(await refused.read("id", policy).catch((x: unknown) => x));
   process.env.ACCESSPLANE_POSTGRES_URL = pg.url("nobody", SECRET);
@@ -94,16 +104,24 @@ test("no output, error or log line carries the password", async () => {
   // A malformed per-database map that holds the secret: the error names the setting, never its text.
   const badMap = new PolicyEntitlementsProvider();
   await badMap.configure({
-    config: { get: (k: string) => (k === "accessplane:postgresUrls" ? `{"postgres": "postgres://postgres:${SECRET}@x/postgres"` : undefined), require: () => "" },
+    config: {
+      get: (k: string) => (k === "accessplane:postgresUrls" ? `{"postgres": "postgres://postgres:${SECRET}@x/postgres"` : undefined),
+      require: () => "",
+    },
   });
   errors.push(await badMap.read("id", policy).catch((x: unknown) => x));
-  expect((errors[4] as Error).message).toMatch(/^postgres: the setting `accessplane:postgresUrls` \(or ACCESSPLANE_POSTGRES_URLS\) is not a JSON object/);
+  expect((errors[4] as Error).message).toMatch(
+    /^postgres: the setting `accessplane:postgresUrls` \(or ACCESSPLANE_POSTGRES_URLS\) is not a JSON object/,
+  );
 
   // Databricks Spark: the token is a setting of its own; a refused connection and an error echoing it.
   process.env.ACCESSPLANE_DATABRICKS_HOST = "http://127.0.0.1:2"; // port 1 is on fetch's blocked list
   process.env.ACCESSPLANE_DATABRICKS_TOKEN = SECRET;
   process.env.ACCESSPLANE_DATABRICKS_WAREHOUSE_ID = "wh";
-  const sparkInputs = { principal: "ap-p", grants: [{ kind: "DATABASE", catalog: "hive_metastore", schema: "s", table: null, privileges: ["USAGE"] }] };
+  const sparkInputs = {
+    principal: "ap-p",
+    grants: [{ kind: "DATABASE", catalog: "hive_metastore", schema: "s", table: null, privileges: ["USAGE"] }],
+  };
   errors.push(await new SparkTableGrantsProvider().create(sparkInputs).catch((x: unknown) => x));
   const echoing = new SparkTableGrantsProvider(() => ({
     query: async () => {
@@ -112,7 +130,15 @@ test("no output, error or log line carries the password", async () => {
   }));
   errors.push(await echoing.delete("ap-p", sparkInputs).catch((x: unknown) => x));
 
-  expect(errors.map((x) => (x as Error).name)).toEqual(["ProviderError", "ProviderError", "ProviderError", "ProviderError", "ProviderError", "ProviderError", "ProviderError"]);
+  expect(errors.map((x) => (x as Error).name)).toEqual([
+    "ProviderError",
+    "ProviderError",
+    "ProviderError",
+    "ProviderError",
+    "ProviderError",
+    "ProviderError",
+    "ProviderError",
+  ]);
   expect((errors[5] as Error).message).toMatch(/^databricks: could not grant to `ap-p`: connection lost \(ECONNREFUSED\)/);
   expect((errors[6] as Error).message).toContain("(Authorization: Bearer ***)");
   expect((errors[1] as Error).message).toMatch(/^postgres: could not read entitlements of policy `p`: connection lost \(ECONNREFUSED\)/);

@@ -80,7 +80,12 @@ async function serializeProvider(provider: object): Promise<{ text: string; cont
 const rulesDocument = sqlTrinoRules.trinoRulesDocument({
   admins: { users: ["accessplane"] },
   policies: [
-    { policyKey: "p", users: ["alice"], groups: ["analysts"], grants: [{ catalog: "hive", schema: "s", table: "t", privileges: ["SELECT"] }] },
+    {
+      policyKey: "p",
+      users: ["alice"],
+      groups: ["analysts"],
+      grants: [{ catalog: "hive", schema: "s", table: "t", privileges: ["SELECT"] }],
+    },
   ],
 }).document;
 
@@ -157,9 +162,30 @@ const KINDS: {
   {
     kind: "PolicyEntitlements",
     make: () => new PolicyEntitlementsProvider(),
-    valid: { dialect: "postgres", database: "postgres", managedSchema: "ap_serialized", policyKey: "p", members: ["bob", "alice", "bob"], dataSources: ["sales.orders"] },
-    normalised: { dialect: "postgres", database: "postgres", managedSchema: "ap_serialized", policyKey: "p", members: ["alice", "bob"], dataSources: ["sales.orders"] },
-    invalid: { dialect: "postgres", database: "postgres", managedSchema: "ap_serialized", policyKey: "p\u0000", members: [""], dataSources: [] },
+    valid: {
+      dialect: "postgres",
+      database: "postgres",
+      managedSchema: "ap_serialized",
+      policyKey: "p",
+      members: ["bob", "alice", "bob"],
+      dataSources: ["sales.orders"],
+    },
+    normalised: {
+      dialect: "postgres",
+      database: "postgres",
+      managedSchema: "ap_serialized",
+      policyKey: "p",
+      members: ["alice", "bob"],
+      dataSources: ["sales.orders"],
+    },
+    invalid: {
+      dialect: "postgres",
+      database: "postgres",
+      managedSchema: "ap_serialized",
+      policyKey: "p\u0000",
+      members: [""],
+      dataSources: [],
+    },
     failing: ["members.0", "policyKey"],
     diffs: [
       {
@@ -177,7 +203,11 @@ const KINDS: {
   {
     kind: "TrinoRoleGrants",
     make: () => new TrinoRoleGrantsProvider(),
-    valid: { role: "ap_p", members: ["bob", "alice"], grants: [{ catalog: "hive", schema: "s", table: "t", privileges: ["UPDATE", "SELECT"] }] },
+    valid: {
+      role: "ap_p",
+      members: ["bob", "alice"],
+      grants: [{ catalog: "hive", schema: "s", table: "t", privileges: ["UPDATE", "SELECT"] }],
+    },
     normalised: {
       role: "ap_p",
       roleCatalog: null,
@@ -202,7 +232,13 @@ const KINDS: {
   {
     kind: "SparkTableGrants",
     make: () => new SparkTableGrantsProvider(),
-    valid: { principal: "ap-p", grants: [{ kind: "TABLE", catalog: "hive_metastore", schema: "s", table: "t", privileges: ["SELECT"] }, { kind: "DATABASE", catalog: "hive_metastore", schema: "s", privileges: ["USAGE"] }] },
+    valid: {
+      principal: "ap-p",
+      grants: [
+        { kind: "TABLE", catalog: "hive_metastore", schema: "s", table: "t", privileges: ["SELECT"] },
+        { kind: "DATABASE", catalog: "hive_metastore", schema: "s", privileges: ["USAGE"] },
+      ],
+    },
     normalised: {
       principal: "ap-p",
       grants: [
@@ -478,7 +514,9 @@ describe.each(COMPILERS)("providers serialised by a program compiled with %s", (
   test("view providers: create, read and delete the store, a view and a policy's rows on PostgreSQL", async () => {
     const schema = `ap_${compiler.replace(/\W/g, "_")}`;
     const config = { "accessplane:postgresUrl": pg.url(), "accessplane:statementTimeoutMs": "20000" };
-    const started = await Promise.all(["ViewEntitlementStore", "ManagedView", "PolicyEntitlements"].map((kind) => Host.start(text(kind), config)));
+    const started = await Promise.all(
+      ["ViewEntitlementStore", "ManagedView", "PolicyEntitlements"].map((kind) => Host.start(text(kind), config)),
+    );
     const [store, view, ents] = started.map((x) => x.host) as [Host, Host, Host];
     try {
       const storeIn = (await store.call<{ inputs: Props }>("check", {}, { ...KINDS[0]!.valid, managedSchema: schema })).inputs;
@@ -489,7 +527,8 @@ describe.each(COMPILERS)("providers serialised by a program compiled with %s", (
       const v = await view.call<{ id: string; outs: Props }>("create", viewIn);
       expect(v.id).toBe(JSON.stringify(["postgres", "postgres", schema, "sales_orders"]));
 
-      const entsIn = (await ents.call<{ inputs: Props }>("check", {}, { ...KINDS[2]!.valid, managedSchema: schema, members: ["alice"] })).inputs;
+      const entsIn = (await ents.call<{ inputs: Props }>("check", {}, { ...KINDS[2]!.valid, managedSchema: schema, members: ["alice"] }))
+        .inputs;
       const e = await ents.call<{ id: string; outs: Props }>("create", entsIn);
 
       expect((await store.call<{ props: Props }>("read", s.id, s.outs)).props).toEqual(s.outs);
@@ -523,7 +562,9 @@ describe.each(COMPILERS)("providers serialised by a program compiled with %s", (
       const err = await host.call("create", KINDS[0]!.normalised).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(HostError);
       expect(err).toMatchObject({ errorName: "ProviderError", kind: "connection-lost" });
-      expect((err as Error).message).toMatch(/^postgres: could not create the entitlements store in schema `ap_serialized`: connection lost/);
+      expect((err as Error).message).toMatch(
+        /^postgres: could not create the entitlements store in schema `ap_serialized`: connection lost/,
+      );
       expect((err as Error).message).not.toContain("Host-Secret-pw");
     } finally {
       await host.close();
@@ -559,7 +600,11 @@ describe.each(COMPILERS)("providers serialised by a program compiled with %s", (
     const url = await fake.start();
     fake.addObject("TABLE", "hive_metastore", "s", "t");
     fake.grant("TABLE", "hive_metastore.s.t", "etl-job", "SELECT", "MODIFY");
-    const config = { "accessplane:databricksHost": url, "accessplane:databricksToken": fake.token, "accessplane:databricksWarehouseId": fake.warehouseId };
+    const config = {
+      "accessplane:databricksHost": url,
+      "accessplane:databricksToken": fake.token,
+      "accessplane:databricksWarehouseId": fake.warehouseId,
+    };
     const { host } = await Host.start(text("SparkTableGrants"), config);
     try {
       const k = KINDS.find((x) => x.kind === "SparkTableGrants")!;
@@ -636,12 +681,33 @@ describe("registration under pulumi.runtime.setMocks", () => {
   });
 
   const resources: [string, () => pulumi.CustomResource][] = [
-    ["ViewEntitlementStore", () => new ViewEntitlementStore("store", { dialect: "postgres", database: "postgres", managedSchema: "ap_serialized", schemaOwner: null })],
+    [
+      "ViewEntitlementStore",
+      () =>
+        new ViewEntitlementStore("store", { dialect: "postgres", database: "postgres", managedSchema: "ap_serialized", schemaOwner: null }),
+    ],
     ["ManagedView", () => new ManagedView("view", viewInputs as ConstructorParameters<typeof ManagedView>[1])],
-    ["PolicyEntitlements", () => new PolicyEntitlements("ents", { ...(KINDS[2]!.normalised as ConstructorParameters<typeof PolicyEntitlements>[1]) })],
-    ["TrinoRoleGrants", () => new TrinoRoleGrants("role", { role: "ap_p", members: ["alice"], grants: [{ catalog: "hive", schema: "s", table: "t", privileges: ["SELECT"] }] })],
+    [
+      "PolicyEntitlements",
+      () => new PolicyEntitlements("ents", { ...(KINDS[2]!.normalised as ConstructorParameters<typeof PolicyEntitlements>[1]) }),
+    ],
+    [
+      "TrinoRoleGrants",
+      () =>
+        new TrinoRoleGrants("role", {
+          role: "ap_p",
+          members: ["alice"],
+          grants: [{ catalog: "hive", schema: "s", table: "t", privileges: ["SELECT"] }],
+        }),
+    ],
     ["TrinoAccessRules", () => new TrinoAccessRules("rules", { path: "/etc/trino/rules.json", document: rulesDocument })],
-    ["SparkTableGrants", () => new SparkTableGrants("spark", { ...(KINDS.find((x) => x.kind === "SparkTableGrants")!.normalised as ConstructorParameters<typeof SparkTableGrants>[1]) })],
+    [
+      "SparkTableGrants",
+      () =>
+        new SparkTableGrants("spark", {
+          ...(KINDS.find((x) => x.kind === "SparkTableGrants")!.normalised as ConstructorParameters<typeof SparkTableGrants>[1]),
+        }),
+    ],
   ];
 
   test.each(resources)("%s registers, its provider serialised into __provider", async (kind, make) => {

@@ -6,12 +6,7 @@
  * polling and timeouts. A live workspace is used only when ACCESSPLANE_DATABRICKS_LIVE_TEST is set.
  */
 import fc from "fast-check";
-import {
-  sparkGrantDelta,
-  sparkGrantStatement,
-  sparkShowGrants,
-  type SparkGrant,
-} from "../../provider/platforms/sql/spark";
+import { sparkGrantDelta, sparkGrantStatement, sparkShowGrants, type SparkGrant } from "../../provider/platforms/sql/spark";
 import { sparkTableGrantsInputsSchema } from "../../provider/pulumi/dynamic/schemas";
 import { SparkTableGrantsProvider } from "../../provider/pulumi/dynamic/spark";
 import { ProviderError } from "../../provider/pulumi/dynamic/errors";

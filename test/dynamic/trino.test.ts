@@ -63,7 +63,16 @@ describe("TrinoRoleGrants (SQL mode)", () => {
     expect(r.props).toEqual({ ...news, members: ["alice"], rolePresent: true });
     expect((await p.diff(c.id, r.props!, news)).changes).toBe(true);
 
-    const next = (await p.check({}, { ...inputs, members: ["carol"], grants: [{ catalog: "hive", schema: "sales", table: "orders", privileges: ["INSERT", "SELECT"] }] })).inputs!;
+    const next = (
+      await p.check(
+        {},
+        {
+          ...inputs,
+          members: ["carol"],
+          grants: [{ catalog: "hive", schema: "sales", table: "orders", privileges: ["INSERT", "SELECT"] }],
+        },
+      )
+    ).inputs!;
     fake.log = [];
     await p.update(c.id, r.props!, next);
     expect(fake.log.filter((s) => !s.startsWith("S"))).toEqual([
@@ -122,7 +131,9 @@ describe("TrinoAccessRules (file mode)", () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   const document = trinoRulesDocument({
-    policies: [{ policyKey: "p", users: ["alice"], groups: [], grants: [{ catalog: "hive", schema: "s", table: "t", privileges: ["SELECT"] }] }],
+    policies: [
+      { policyKey: "p", users: ["alice"], groups: [], grants: [{ catalog: "hive", schema: "s", table: "t", privileges: ["SELECT"] }] },
+    ],
   }).document;
 
   test("writes atomically, reads back drift, refuses to delete a file changed by hand", async () => {

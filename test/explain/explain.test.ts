@@ -111,8 +111,16 @@ Guardrails on t2
   test("JSON carries the same verdicts", () => {
     const e = JSON.parse(explainJson(explain(ESTATE, "ann", "t1", NOW)));
     expect(e.version).toBe(1);
-    expect(e.access.map((a: { dataSource: string; access: string; policies: string[] }) => [a.dataSource, a.access, a.policies])).toEqual([["t1", "read", ["fin-analysts", "fin-editors"]]]);
-    expect(e.grants.map((g: { policy: string; admits: boolean; outcomes: { result: string }[] }) => [g.policy, g.admits, g.outcomes.map((o) => o.result)])).toEqual([
+    expect(e.access.map((a: { dataSource: string; access: string; policies: string[] }) => [a.dataSource, a.access, a.policies])).toEqual([
+      ["t1", "read", ["fin-analysts", "fin-editors"]],
+    ]);
+    expect(
+      e.grants.map((g: { policy: string; admits: boolean; outcomes: { result: string }[] }) => [
+        g.policy,
+        g.admits,
+        g.outcomes.map((o) => o.result),
+      ]),
+    ).toEqual([
       ["fin-analysts", true, ["granted"]],
       ["fin-editors", true, ["downgraded"]],
     ]);
@@ -122,7 +130,9 @@ Guardrails on t2
   test("never disagrees with the plan: every granted outcome is an access entry, and back", () => {
     for (const u of ESTATE.inventory.users) {
       const e = explain(ESTATE, u.id, undefined, NOW);
-      const granted = new Set(e.grants.flatMap((g) => g.outcomes.filter((o) => o.result === "granted" || o.result === "downgraded").map((o) => o.dataSource)));
+      const granted = new Set(
+        e.grants.flatMap((g) => g.outcomes.filter((o) => o.result === "granted" || o.result === "downgraded").map((o) => o.dataSource)),
+      );
       expect([u.id, [...granted].sort()]).toEqual([u.id, e.access.map((a) => a.dataSource)]);
     }
   });

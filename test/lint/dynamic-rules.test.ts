@@ -26,7 +26,12 @@ const SQL = "provider/platforms/sql/example.ts";
 
 const CASES: Case[] = [
   { name: "export const", file: DYNAMIC, code: "export const LIMIT = 3;\n", expected: [["no-restricted-syntax", "No `export const`"]] },
-  { name: "module-level let", file: DYNAMIC, code: "let cache: string | undefined;\nexport function f(): string | undefined {\n  return cache;\n}\n", expected: [["no-restricted-syntax", "No module-level `let`/`var`"]] },
+  {
+    name: "module-level let",
+    file: DYNAMIC,
+    code: "let cache: string | undefined;\nexport function f(): string | undefined {\n  return cache;\n}\n",
+    expected: [["no-restricted-syntax", "No module-level `let`/`var`"]],
+  },
   {
     name: "module-level zod schema from a builder",
     file: DYNAMIC,
@@ -43,7 +48,10 @@ const CASES: Case[] = [
     name: "module-level Set and Map",
     file: SQL,
     code: 'const A = new Set(["x"]);\nconst B = new Map<string, number>();\nexport { A, B };\n',
-    expected: [["no-restricted-syntax", "No module-level `Set` or `Map`"], ["no-restricted-syntax", "No module-level `Set` or `Map`"]],
+    expected: [
+      ["no-restricted-syntax", "No module-level `Set` or `Map`"],
+      ["no-restricted-syntax", "No module-level `Set` or `Map`"],
+    ],
   },
   {
     name: "module-level require",
@@ -65,7 +73,10 @@ const CASES: Case[] = [
     name: "program-side schema constants",
     file: DYNAMIC,
     code: 'import { ManagedViewInputsSchema } from "./input-schemas";\nimport { DialectSchema } from "../../platforms/sql/schemas";\nexport { ManagedViewInputsSchema, DialectSchema };\n',
-    expected: [["no-restricted-imports", "Program-side schema constants"], ["no-restricted-imports", "Program-side schema constants"]],
+    expected: [
+      ["no-restricted-imports", "Program-side schema constants"],
+      ["no-restricted-imports", "Program-side schema constants"],
+    ],
   },
   {
     name: "platforms/sql importing its schema constants",
@@ -95,7 +106,10 @@ const CASES: Case[] = [
     name: "an Error subclass without initError",
     file: DYNAMIC,
     code: "class BadError extends Error {\n  constructor(message: string) {\n    super(message);\n  }\n}\nclass NoCtorError extends Error {}\nexport { BadError, NoCtorError };\n",
-    expected: [["no-restricted-syntax", "constructor calls `initError(this, message)` last"], ["no-restricted-syntax", "needs a constructor that calls `initError"]],
+    expected: [
+      ["no-restricted-syntax", "constructor calls `initError(this, message)` last"],
+      ["no-restricted-syntax", "needs a constructor that calls `initError"],
+    ],
   },
   {
     name: "@pulumi/pulumi at run time in a provider method",
@@ -146,7 +160,7 @@ const CASES: Case[] = [
       "  async check(): Promise<pulumi.dynamic.CheckResult> {",
       "    // eslint-disable-next-line @typescript-eslint/no-require-imports",
       '    const fs = require("node:fs") as typeof import("node:fs");',
-      "    return { inputs: { ok: fs.existsSync(\"/\") && nameSchema().safeParse(\"x\").success } };",
+      '    return { inputs: { ok: fs.existsSync("/") && nameSchema().safeParse("x").success } };',
       "  }",
       "}",
       "export { GoodError, KINDS };",

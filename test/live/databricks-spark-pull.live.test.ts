@@ -21,6 +21,12 @@ const SPEC: LiveSpec = {
 describePull(SPEC, (vars) => {
   test("the table is pulled as TABLE or VIEW", async () => {
     const path = parts(SPEC, vars, "TABLE", 3);
-    await expectPulled(SPEC, vars, databricksSpark, { host: vars.HOST, token: { env: "DEPLOY_TOKEN" }, warehouseId: vars.WAREHOUSE_ID, databases: [path[1]] }, path);
+    await expectPulled(
+      SPEC,
+      vars,
+      databricksSpark,
+      { host: vars.HOST, token: { env: "DEPLOY_TOKEN" }, warehouseId: vars.WAREHOUSE_ID, databases: [path[1]] },
+      path,
+    );
   });
 });

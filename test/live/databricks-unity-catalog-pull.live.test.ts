@@ -20,6 +20,12 @@ const SPEC: LiveSpec = {
 
 describePull(SPEC, (vars) => {
   test("the table is pulled with its type and tags read", async () => {
-    await expectPulled(SPEC, vars, databricksUnityCatalog, { host: vars.HOST, token: { env: "DEPLOY_TOKEN" }, warehouseId: vars.WAREHOUSE_ID }, parts(SPEC, vars, "TABLE", 3));
+    await expectPulled(
+      SPEC,
+      vars,
+      databricksUnityCatalog,
+      { host: vars.HOST, token: { env: "DEPLOY_TOKEN" }, warehouseId: vars.WAREHOUSE_ID },
+      parts(SPEC, vars, "TABLE", 3),
+    );
   });
 });

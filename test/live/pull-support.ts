@@ -40,7 +40,14 @@ export function liveContext(vars: LiveVars, include: string[]): PullContext {
 }
 
 /** Pulls with `connector` and checks the result: `path` pulled, a known type, no error, no secret. */
-export async function expectPulled<C>(spec: LiveSpec, vars: LiveVars, connector: Connector<C>, config: unknown, path: string[], include = [path.join(".")]): Promise<PullResult> {
+export async function expectPulled<C>(
+  spec: LiveSpec,
+  vars: LiveVars,
+  connector: Connector<C>,
+  config: unknown,
+  path: string[],
+  include = [path.join(".")],
+): Promise<PullResult> {
   const secrets = secretsOf(spec, vars);
   let r: PullResult;
   try {

@@ -27,7 +27,12 @@ describePull(SPEC, (vars) => {
       secretAccessKey: { env: "DEPLOY_SECRET_ACCESS_KEY" },
       ...(vars.DEPLOY_SESSION_TOKEN ? { sessionToken: { env: "DEPLOY_SESSION_TOKEN" } } : {}),
     };
-    const config = { region: vars.REGION, accountId: vars.ACCOUNT_ID, credentials, buckets: [{ name: m[1], prefixes: m[2] ? [m[2]] : [] }] };
+    const config = {
+      region: vars.REGION,
+      accountId: vars.ACCOUNT_ID,
+      credentials,
+      buckets: [{ name: m[1], prefixes: m[2] ? [m[2]] : [] }],
+    };
     await expectPulled(SPEC, vars, s3, config, [m[1]!], [m[1]!]);
   });
 });

@@ -28,7 +28,12 @@ describePull(SPEC, (vars) => {
       { ...SPEC, secrets: [...SPEC.secrets, "SYNAPSE_PULL_PASSWORD"] },
       env,
       synapse,
-      { server: c.server, ...(c.port ? { port: c.port } : {}), databases: [path[0]], auth: { type: "sql", user: c.user, password: { env: "SYNAPSE_PULL_PASSWORD" } } },
+      {
+        server: c.server,
+        ...(c.port ? { port: c.port } : {}),
+        databases: [path[0]],
+        auth: { type: "sql", user: c.user, password: { env: "SYNAPSE_PULL_PASSWORD" } },
+      },
       path,
     );
   });

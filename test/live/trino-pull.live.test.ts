@@ -20,6 +20,12 @@ const SPEC: LiveSpec = {
 describePull(SPEC, (vars) => {
   test("the table is pulled with its type", async () => {
     const path = parts(SPEC, vars, "TABLE", 3);
-    await expectPulled(SPEC, vars, trino, { server: vars.URL, user: vars.DEPLOY_USER, password: { env: "DEPLOY_PASSWORD" }, catalogs: [path[0]] }, path);
+    await expectPulled(
+      SPEC,
+      vars,
+      trino,
+      { server: vars.URL, user: vars.DEPLOY_USER, password: { env: "DEPLOY_PASSWORD" }, catalogs: [path[0]] },
+      path,
+    );
   });
 });

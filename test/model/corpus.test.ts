@@ -27,7 +27,11 @@ function filesUnder(dir: string, rel: string): SourceFile[] {
     .map((f) => ({ path: `${rel}/${f}`, content: fs.readFileSync(path.join(dir, f)) }));
 }
 
-const casesIn = (dir: string) => fs.readdirSync(dir).filter((d) => fs.statSync(path.join(dir, d)).isDirectory()).sort();
+const casesIn = (dir: string) =>
+  fs
+    .readdirSync(dir)
+    .filter((d) => fs.statSync(path.join(dir, d)).isDirectory())
+    .sort();
 const cases = casesIn(INVALID);
 
 /** Loads a case: the shared inventory plus the case's own policies, inventory and configuration. */
@@ -57,8 +61,16 @@ describe("invalid input corpus", () => {
     let out = "";
     let err = "";
     const code = await main(
-      ["node", "accessplane", "plan", "--policies", path.join(dir, "policies"), "--inventory", inventoryDir(dir),
-        ...(fs.existsSync(path.join(dir, "accessplane.yaml")) ? ["--config", path.join(dir, "accessplane.yaml")] : [])],
+      [
+        "node",
+        "accessplane",
+        "plan",
+        "--policies",
+        path.join(dir, "policies"),
+        "--inventory",
+        inventoryDir(dir),
+        ...(fs.existsSync(path.join(dir, "accessplane.yaml")) ? ["--config", path.join(dir, "accessplane.yaml")] : []),
+      ],
       { out: (s) => (out += s), err: (s) => (err += s), style: plain },
     );
     expect(code).toBe(1);
@@ -90,8 +102,16 @@ describe("corpus of inputs that load with warnings", () => {
     let out = "";
     let err = "";
     const code = await main(
-      ["node", "accessplane", "validate", "--policies", path.join(dir, "policies"), "--inventory", inventoryDir(dir),
-        ...(fs.existsSync(path.join(dir, "accessplane.yaml")) ? ["--config", path.join(dir, "accessplane.yaml")] : [])],
+      [
+        "node",
+        "accessplane",
+        "validate",
+        "--policies",
+        path.join(dir, "policies"),
+        "--inventory",
+        inventoryDir(dir),
+        ...(fs.existsSync(path.join(dir, "accessplane.yaml")) ? ["--config", path.join(dir, "accessplane.yaml")] : []),
+      ],
       { out: (s) => (out += s), err: (s) => (err += s), style: plain },
     );
     expect(code).toBe(0);

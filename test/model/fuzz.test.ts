@@ -47,7 +47,18 @@ const document = fc.oneof(
     }
   }),
   fc.string({ unit: "binary", maxLength: 200 }),
-  fc.constantFrom("a: [", "{{{", "- - - -", "? ? ?", "&a [*a]", "!!binary xyz", "%YAML 9.9\n---\na: 1", "a: *missing", "\u0000\u0001", "a: b: c"),
+  fc.constantFrom(
+    "a: [",
+    "{{{",
+    "- - - -",
+    "? ? ?",
+    "&a [*a]",
+    "!!binary xyz",
+    "%YAML 9.9\n---\na: 1",
+    "a: *missing",
+    "\u0000\u0001",
+    "a: b: c",
+  ),
 );
 
 function wellFormed(issues: unknown[]) {
@@ -109,11 +120,14 @@ test("a 50 MB file is refused before it is read, and the CLI exits 1 without a s
       },
     ]);
     let out = "";
-    const code = await main(["node", "accessplane", "plan", "--policies", path.join(dir, "policies"), "--inventory", path.join(dir, "inventory.yaml")], {
-      out: (s) => (out += s),
-      err: (s) => (out += s),
-      style: plain,
-    });
+    const code = await main(
+      ["node", "accessplane", "plan", "--policies", path.join(dir, "policies"), "--inventory", path.join(dir, "inventory.yaml")],
+      {
+        out: (s) => (out += s),
+        err: (s) => (out += s),
+        style: plain,
+      },
+    );
     expect(code).toBe(1);
     expect(out).toMatch(/file-too-large/);
     expect(out).not.toMatch(/\n\s+at /);
@@ -123,7 +137,10 @@ test("a 50 MB file is refused before it is read, and the CLI exits 1 without a s
 });
 
 test("an alias bomb is refused", () => {
-  const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, i) => `${"bcdefghij"[i]}: &${"bcdefghij"[i]} [${Array(10).fill(`*${"abcdefghij"[i]}`).join(", ")}]`)].join("\n");
+  const bomb = [
+    "a: &a [x, x, x, x, x, x, x, x, x, x]",
+    ...Array.from({ length: 8 }, (_, i) => `${"bcdefghij"[i]}: &${"bcdefghij"[i]} [${Array(10).fill(`*${"abcdefghij"[i]}`).join(", ")}]`),
+  ].join("\n");
   const res = parseEstate({ policies: [{ path: "p.yaml", content: bomb }], inventory: [] });
   expect(res.estate).toBeUndefined();
   expect(res.issues.map((i) => i.code)).toEqual(["yaml-alias"]);

@@ -12,7 +12,8 @@ const ROOT = path.resolve(__dirname, "..", "..");
 
 /** Every file under `dir` whose name ends with `ext`. */
 const files = (dir: string, ext: string): string[] =>
-  fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true, recursive: true })
+  fs
+    .readdirSync(path.join(ROOT, dir), { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile() && e.name.endsWith(ext))
     .map((e) => path.join(e.parentPath, e.name));
 
@@ -36,7 +37,9 @@ describe("issue codes", () => {
   });
 
   test("every code of the table is emitted by the source as a string literal", () => {
-    const source = files("provider", ".ts").map((f) => fs.readFileSync(f, "utf8")).join("\n");
+    const source = files("provider", ".ts")
+      .map((f) => fs.readFileSync(f, "utf8"))
+      .join("\n");
     const unused = Object.keys(ISSUE_CODES).filter((code) => !source.includes(`"${code}"`));
     expect(unused).toEqual([]);
   });

@@ -31,13 +31,28 @@ describe("known keys", () => {
     const Leaf: z.ZodType<unknown> = z.lazy(() => z.strictObject({ deep: z.array(Leaf).optional() }));
     const root = z.union([
       z.strictObject({ a: z.strictObject({ b: z.string() }).default({ b: "" }), list: z.array(z.strictObject({ c: z.number() })) }),
-      z.strictObject({ rec: z.record(z.string(), z.strictObject({ d: z.string() })), lazy: Leaf, piped: z.string().transform((s) => s.length) }),
+      z.strictObject({
+        rec: z.record(z.string(), z.strictObject({ d: z.string() })),
+        lazy: Leaf,
+        piped: z.string().transform((s) => s.length),
+      }),
     ]);
     expect(schemaKeys([root])).toEqual(["a", "list", "b", "c", "rec", "lazy", "piped", "d", "deep"]);
   });
 
   test("include keys of policies, conditions, inventory items and the project file", () => {
-    for (const k of ["acknowledgeSharedRole", "anyOf", "attribute", "approvedBy", "identityCenter", "bigLake", "sharedRoles", "rulesPath", "onMissing", "inventory"])
+    for (const k of [
+      "acknowledgeSharedRole",
+      "anyOf",
+      "attribute",
+      "approvedBy",
+      "identityCenter",
+      "bigLake",
+      "sharedRoles",
+      "rulesPath",
+      "onMissing",
+      "inventory",
+    ])
       expect(KNOWN_KEYS.has(k)).toBe(true);
   });
 

@@ -16,7 +16,19 @@ const keyArb = fc.oneof(
   { arbitrary: fc.constantFrom("id", "tags", "platform", "location", "a", "b-c", "x_y", "k.v", "path/to"), weight: 20 },
   { arbitrary: fc.constantFrom("null", "True", "0"), weight: 1 },
 );
-const scalarArb = fc.constantFrom("u0001", "x@example.com", "\"quoted: yes\"", "'single'", "12", "true", "-5", "a b", "arn:aws:iam::1:role/x", "", "~");
+const scalarArb = fc.constantFrom(
+  "u0001",
+  "x@example.com",
+  '"quoted: yes"',
+  "'single'",
+  "12",
+  "true",
+  "-5",
+  "a b",
+  "arn:aws:iam::1:role/x",
+  "",
+  "~",
+);
 const treeArb: fc.Arbitrary<Tree> = fc.letrec((tie) => ({
   node: fc.oneof({ depthSize: "small" }, { arbitrary: scalarArb, weight: 3 }, tie("map"), tie("seq")),
   map: fc.dictionary(keyArb, tie("node"), { minKeys: 1, maxKeys: 4 }),
@@ -89,7 +101,7 @@ describe("block-YAML line location", () => {
 
   test("pulled files are read by lines; other YAML is left to the syntax tree", () => {
     expect(blockDocument("users:\n  - id: u1\n    groups:\n    - g\n")).toBeDefined();
-    for (const text of ["a: [1, 2]\n", "a: |\n  x\n", "a: 1\n---\nb: 2\n", "a: b # c\n", "\"q\": 1\n", "a:\n  b\n  c\n"]) {
+    for (const text of ["a: [1, 2]\n", "a: |\n  x\n", "a: 1\n---\nb: 2\n", "a: b # c\n", '"q": 1\n', "a:\n  b\n  c\n"]) {
       expect(blockDocument(text)).toBeUndefined();
     }
   });

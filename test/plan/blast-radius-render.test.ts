@@ -5,7 +5,10 @@ import { mustLoad } from "../support/estate";
 
 const shared = "arn:aws:iam::111111111111:role/data-platform";
 const estate = mustLoad({
-  policies: { "p.yaml": "name: lake-readers\naccess: read\nacknowledgeSharedRole: true\nsubscribers: { users: [ann] }\ndataSources: { names: [lake] }\n" },
+  policies: {
+    "p.yaml":
+      "name: lake-readers\naccess: read\nacknowledgeSharedRole: true\nsubscribers: { users: [ann] }\ndataSources: { names: [lake] }\n",
+  },
   inventory: {
     "inv.yaml": `users:\n  - { id: ann, identities: { iamRole: "${shared}" } }\n  - { id: ben, identities: { iamRole: "${shared}" } }\n  - { id: cat }\ngroups: []\ndataSources:\n  - { id: lake, platform: s3, objectType: BUCKET, location: { bucket: acme-lake }, principalMode: shared-iam-role }\nsharedRoles:\n  - { arn: "${shared}", members: [ann, ben, cat] }\n  - { arn: "arn:aws:iam::111111111111:role/unused", members: [] }\n`,
   },
@@ -36,6 +39,14 @@ test("markdown and json", () => {
     "",
   ]);
   expect(JSON.parse(planJson(plan)).blastRadius).toEqual([
-    { platform: "s3", principal: shared, dataSource: "lake", policy: "lake-readers", users: ["ann", "ben", "cat"], overProvisioned: ["ben", "cat"], futureMembersBypassApproval: true },
+    {
+      platform: "s3",
+      principal: shared,
+      dataSource: "lake",
+      policy: "lake-readers",
+      users: ["ann", "ben", "cat"],
+      overProvisioned: ["ben", "cat"],
+      futureMembersBypassApproval: true,
+    },
   ]);
 });

@@ -26,8 +26,20 @@ describe("plan properties", () => {
             const p = estate.policies.find((x) => x.name === name)!;
             expect(p.state).toBe("active");
             expect(p.kind).toBe("grant");
-            expect(oracleAdmits(p, users.find((u) => u.id === e.user)!, users, NOW)).toBe(true);
-            expect(oracleSelects(p, estate.inventory.dataSources.find((d) => d.id === e.dataSource)!)).toBe(true);
+            expect(
+              oracleAdmits(
+                p,
+                users.find((u) => u.id === e.user)!,
+                users,
+                NOW,
+              ),
+            ).toBe(true);
+            expect(
+              oracleSelects(
+                p,
+                estate.inventory.dataSources.find((d) => d.id === e.dataSource)!,
+              ),
+            ).toBe(true);
           }
         }
       }),
@@ -100,8 +112,17 @@ describe("plan properties", () => {
             const p = estate.policies.find((x) => x.name === name)!;
             if (p.restriction.level !== "approval") continue;
             const r = p.restriction;
-            const approvers = (id: string) => r.approvers.users.includes(id) || !!users.find((u) => u.id === id)?.groups.some((g) => r.approvers.groups.includes(g));
-            expect(r.approvals.some((a) => a.user === e.user && approvers(a.approvedBy) && Date.parse(a.approvedAt) <= NOW && (!a.expiresAt || Date.parse(a.expiresAt) > NOW))).toBe(true);
+            const approvers = (id: string) =>
+              r.approvers.users.includes(id) || !!users.find((u) => u.id === id)?.groups.some((g) => r.approvers.groups.includes(g));
+            expect(
+              r.approvals.some(
+                (a) =>
+                  a.user === e.user &&
+                  approvers(a.approvedBy) &&
+                  Date.parse(a.approvedAt) <= NOW &&
+                  (!a.expiresAt || Date.parse(a.expiresAt) > NOW),
+              ),
+            ).toBe(true);
           }
         }
       }),
@@ -111,7 +132,11 @@ describe("plan properties", () => {
 
   test("expiry is honoured at the boundary instant: at expiresAt the subscription grants nothing", () => {
     const instants = (estate: Estate) =>
-      estate.policies.flatMap((p) => (p.restriction.level === "users" ? p.restriction.users : p.restriction.level === "approval" ? p.restriction.approvals : []).flatMap((s) => (s.expiresAt ? [s.expiresAt] : [])));
+      estate.policies.flatMap((p) =>
+        (p.restriction.level === "users" ? p.restriction.users : p.restriction.level === "approval" ? p.restriction.approvals : []).flatMap(
+          (s) => (s.expiresAt ? [s.expiresAt] : []),
+        ),
+      );
     fc.assert(
       fc.property(
         estateArb.filter((e) => instants(e).length > 0),
@@ -120,12 +145,20 @@ describe("plan properties", () => {
           const list = instants(estate);
           const at = Date.parse(list[pick % list.length]!);
           const plan = buildPlan(estate, new Date(at).toISOString());
-          expect(new Map(plan.access.map((e) => [`${e.user}\u0000${e.dataSource}`, { privileges: e.privileges, policies: e.policies }]))).toEqual(oracleAccess(estate, at));
+          expect(
+            new Map(plan.access.map((e) => [`${e.user}\u0000${e.dataSource}`, { privileges: e.privileges, policies: e.policies }])),
+          ).toEqual(oracleAccess(estate, at));
           for (const e of plan.access) {
             for (const name of e.policies) {
               const r = estate.policies.find((x) => x.name === name)!.restriction;
-              const subs = r.level === "users" ? r.users.filter((u) => u.user === e.user) : r.level === "approval" ? r.approvals.filter((a) => a.user === e.user) : [];
-              if (r.level === "users" || r.level === "approval") expect(subs.some((x) => !x.expiresAt || Date.parse(x.expiresAt) > at)).toBe(true);
+              const subs =
+                r.level === "users"
+                  ? r.users.filter((u) => u.user === e.user)
+                  : r.level === "approval"
+                    ? r.approvals.filter((a) => a.user === e.user)
+                    : [];
+              if (r.level === "users" || r.level === "approval")
+                expect(subs.some((x) => !x.expiresAt || Date.parse(x.expiresAt) > at)).toBe(true);
             }
           }
         },
@@ -140,7 +173,12 @@ describe("plan properties", () => {
         const plan = buildPlan(estate, nowIso);
         const staged = new Set(estate.policies.filter((p) => p.state === "staged").map((p) => p.name));
         for (const e of plan.access) for (const p of e.policies) expect(staged.has(p)).toBe(false);
-        expect(plan.staged.map((s) => s.policy).sort()).toEqual(estate.policies.filter((p) => p.state === "staged" && p.kind === "grant").map((p) => p.name).sort());
+        expect(plan.staged.map((s) => s.policy).sort()).toEqual(
+          estate.policies
+            .filter((p) => p.state === "staged" && p.kind === "grant")
+            .map((p) => p.name)
+            .sort(),
+        );
       }),
       { numRuns: RUNS },
     );

@@ -52,7 +52,9 @@ const sourceArb = (platform: Platform): fc.Arbitrary<DataSource> =>
       const keys = Object.keys(LOCATIONS[platform]);
       // Three random name parts; further keys (BigQuery's dataset location) keep their default.
       const defaults = LOCATIONS[platform] as Record<string, string>;
-      const location = Object.fromEntries(keys.map((k, i) => [k, names[i] ?? defaults[k]!]).filter(([k]) => !(dropScope && k !== "bucket" && platform === "s3")));
+      const location = Object.fromEntries(
+        keys.map((k, i) => [k, names[i] ?? defaults[k]!]).filter(([k]) => !(dropScope && k !== "bucket" && platform === "s3")),
+      );
       const extra: Record<string, unknown> = { location };
       if (platform === "snowflake" || platform === "databricks-unity-catalog") extra.incomingShare = incomingShare;
       if (platform === "bigquery") extra.bigLake = incomingShare;
@@ -63,8 +65,7 @@ const sourceArb = (platform: Platform): fc.Arbitrary<DataSource> =>
 const anySource = fc.constantFrom(...PLATFORMS).chain(sourceArb);
 
 /** Every atomic operation a privilege list stands for. */
-const expand = (ds: DataSource, privileges: readonly string[]) =>
-  new Set(privileges.flatMap((p) => [...bound(ds).adapter.implied(p)]));
+const expand = (ds: DataSource, privileges: readonly string[]) => new Set(privileges.flatMap((p) => [...bound(ds).adapter.implied(p)]));
 const includes = (big: Set<string>, small: Set<string>) => [...small].every((x) => big.has(x));
 
 const RUNS = { numRuns: 1000 };
@@ -141,7 +142,10 @@ describe("platform properties", () => {
         const b = bound(ds);
         const read = b.privileges("read", c).privileges;
         const write = b.privileges("write", c).privileges;
-        for (const [x, y] of [[read, write], [write, read]] as const) {
+        for (const [x, y] of [
+          [read, write],
+          [write, read],
+        ] as const) {
           const merged = expand(ds, ADAPTERS[ds.platform].merge(x, y));
           expect(includes(merged, expand(ds, x)) && includes(merged, expand(ds, y))).toBe(true);
         }

@@ -15,11 +15,7 @@ export const LOCATIONS = {
 } as const satisfies Record<Platform, Record<string, string>>;
 
 /** A data source of `platform`, parsed by the real schema (defaults applied). */
-export function source<P extends Platform>(
-  platform: P,
-  objectType: string,
-  extra: Record<string, unknown> = {},
-): DataSourceOf<P> {
+export function source<P extends Platform>(platform: P, objectType: string, extra: Record<string, unknown> = {}): DataSourceOf<P> {
   return DataSource.parse({
     id: `${platform}.${objectType.toLowerCase().replace(/[^a-z0-9]+/g, "_")}`,
     platform,

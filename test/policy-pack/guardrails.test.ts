@@ -44,10 +44,14 @@ function validate(resources: CapturedResource[], config: Partial<GuardrailConfig
   };
   for (const [policy, check] of Object.entries(resourcePolicies)) {
     for (const r of resources) {
-      check({ type: r.type, name: r.name, urn: urn(r), props: r.inputs, getConfig }, (message) => out.push({ policy, resource: r.name, message }));
+      check({ type: r.type, name: r.name, urn: urn(r), props: r.inputs, getConfig }, (message) =>
+        out.push({ policy, resource: r.name, message }),
+      );
     }
   }
-  iamRoleQuota({ resources: resources.map((r) => ({ type: r.type, name: r.name, urn: urn(r), props: r.inputs })), getConfig }, (message) => out.push({ policy: "iam-role-quota", message }));
+  iamRoleQuota({ resources: resources.map((r) => ({ type: r.type, name: r.name, urn: urn(r), props: r.inputs })), getConfig }, (message) =>
+    out.push({ policy: "iam-role-quota", message }),
+  );
   // Grouped by policy in the pack's order (stable sort), then by resource name.
   return out.sort((a, b) => (a.policy === b.policy ? (a.resource ?? "").localeCompare(b.resource ?? "") : 0));
 }
@@ -62,7 +66,9 @@ function packConfig(estate: Estate): Partial<GuardrailConfig> {
     snowflakeRolePrefix: estate.config.naming.snowflakeRolePrefix,
     groupPrefix: estate.config.naming.groupPrefix,
     readOnlyTables: estate.inventory.dataSources.flatMap((d) =>
-      d.platform === "databricks-unity-catalog" && !writable.has(d.objectType) ? [`${d.location.catalog}.${d.location.schema}.${d.location.table}`] : [],
+      d.platform === "databricks-unity-catalog" && !writable.has(d.objectType)
+        ? [`${d.location.catalog}.${d.location.schema}.${d.location.table}`]
+        : [],
     ),
   };
 }
@@ -128,13 +134,15 @@ describe("the pack agrees with the emitters", () => {
   });
 
   test("role ARNs parse to their account; anything else is not a role", () => {
-    expect(["arn:aws:iam::111111111111:role/a", "arn:aws-us-gov:iam::222222222222:role/p/q", "arn:aws:iam::111111111111:user/a", "role/a", ""].map(roleAccount)).toEqual([
-      "111111111111",
-      "222222222222",
-      undefined,
-      undefined,
-      undefined,
-    ]);
+    expect(
+      [
+        "arn:aws:iam::111111111111:role/a",
+        "arn:aws-us-gov:iam::222222222222:role/p/q",
+        "arn:aws:iam::111111111111:user/a",
+        "role/a",
+        "",
+      ].map(roleAccount),
+    ).toEqual(["111111111111", "222222222222", undefined, undefined, undefined]);
   });
 });
 
@@ -160,7 +168,14 @@ describe("the example estate, captured from the components", () => {
   });
 
   test("the IAM modes the plan accepts have no violation", () => {
-    expect(iamResources.filter((r) => r.type === "aws:s3control/accessGrant:AccessGrant").map((r) => `${(r.inputs.grantee as { granteeIdentifier: string }).granteeIdentifier} ${(r.inputs.tags as Record<string, string>)[S3_TAGS.mode]}`)).toEqual([
+    expect(
+      iamResources
+        .filter((r) => r.type === "aws:s3control/accessGrant:AccessGrant")
+        .map(
+          (r) =>
+            `${(r.inputs.grantee as { granteeIdentifier: string }).granteeIdentifier} ${(r.inputs.tags as Record<string, string>)[S3_TAGS.mode]}`,
+        ),
+    ).toEqual([
       "arn:aws:iam::111111111111:role/exports-shared shared-iam-role",
       "arn:aws:iam::111111111111:role/ann iam-role-per-user",
       "arn:aws:iam::111111111111:role/ben iam-role-per-user",
@@ -195,22 +210,54 @@ describe("a deliberately unsafe estate", () => {
       return r;
     };
     // Write privileges on read-only objects, one per platform.
-    find("snowflake:index/grantPrivilegesToAccountRole:GrantPrivilegesToAccountRole", "estate/snowflake:data-engineers-write/grant/snowflake.sales.orders_summary").inputs.privileges = ["INSERT", "SELECT", "UPDATE"];
-    find("databricks:index/grant:Grant", "estate/databricks-unity-catalog:finance-analysts-read/grant/uc.finance.ledger_monthly").inputs.privileges = ["MODIFY", "SELECT"];
-    const sparkGrants = find("pulumi-nodejs:dynamic/accessplane:SparkTableGrants", "estate/databricks-spark:everyone-reads-telemetry/grants").inputs.grants as { table: string | null; privileges: string[] }[];
+    find(
+      "snowflake:index/grantPrivilegesToAccountRole:GrantPrivilegesToAccountRole",
+      "estate/snowflake:data-engineers-write/grant/snowflake.sales.orders_summary",
+    ).inputs.privileges = ["INSERT", "SELECT", "UPDATE"];
+    find(
+      "databricks:index/grant:Grant",
+      "estate/databricks-unity-catalog:finance-analysts-read/grant/uc.finance.ledger_monthly",
+    ).inputs.privileges = ["MODIFY", "SELECT"];
+    const sparkGrants = find(
+      "pulumi-nodejs:dynamic/accessplane:SparkTableGrants",
+      "estate/databricks-spark:everyone-reads-telemetry/grants",
+    ).inputs.grants as { table: string | null; privileges: string[] }[];
     sparkGrants.find((g) => g.table === "clicks")!.privileges = ["MODIFY", "SELECT"];
     find("gcp:bigquery/iamBinding:IamBinding", "estate/bigquery/readers/bigquery.web.sessions").inputs.role = "roles/bigquery.dataEditor";
     // Foreign principals: a policy role granted on to SYSADMIN, a Databricks grant to everyone, an
     // Identity Center group outside the naming scheme.
     rs.push(
-      { type: "snowflake:index/grantAccountRole:GrantAccountRole", name: "handmade/sysadmin-inherits", inputs: { parentRoleName: "SYSADMIN", roleName: "AP_FINANCE_ANALYSTS_READ" } },
-      { type: "databricks:index/grant:Grant", name: "handmade/all-users", inputs: { principal: "account users", privileges: ["SELECT"], table: "main.finance.ledger" } },
+      {
+        type: "snowflake:index/grantAccountRole:GrantAccountRole",
+        name: "handmade/sysadmin-inherits",
+        inputs: { parentRoleName: "SYSADMIN", roleName: "AP_FINANCE_ANALYSTS_READ" },
+      },
+      {
+        type: "databricks:index/grant:Grant",
+        name: "handmade/all-users",
+        inputs: { principal: "account users", privileges: ["SELECT"], table: "main.finance.ledger" },
+      },
       // Authoritative SqlPermissions declared by hand, with write on a read-only platform.
-      { type: "databricks:index/sqlPermissions:SqlPermissions", name: "handmade/spark-clicks", inputs: { database: "web", table: "clicks", privilegeAssignments: [{ principal: "ap-everyone-reads-telemetry", privileges: ["MODIFY", "SELECT"] }] } },
-      { type: "aws:identitystore/group:Group", name: "handmade/finance-team", inputs: { displayName: "finance-team", identityStoreId: "d-9067a1b2c3" } },
+      {
+        type: "databricks:index/sqlPermissions:SqlPermissions",
+        name: "handmade/spark-clicks",
+        inputs: {
+          database: "web",
+          table: "clicks",
+          privilegeAssignments: [{ principal: "ap-everyone-reads-telemetry", privileges: ["MODIFY", "SELECT"] }],
+        },
+      },
+      {
+        type: "aws:identitystore/group:Group",
+        name: "handmade/finance-team",
+        inputs: { displayName: "finance-team", identityStoreId: "d-9067a1b2c3" },
+      },
     );
     // An unacknowledged grant to a shared role (the plan refuses it), and an IAM grant without tags.
-    const shared = find("aws:s3control/accessGrant:AccessGrant", "estate/s3:exports-writers#iamRole/grant/exports/arn:aws:iam::111111111111:role/exports-shared");
+    const shared = find(
+      "aws:s3control/accessGrant:AccessGrant",
+      "estate/s3:exports-writers#iamRole/grant/exports/arn:aws:iam::111111111111:role/exports-shared",
+    );
     (shared.inputs.tags as Record<string, string>)[S3_TAGS.acknowledged] = "false";
     const untagged = structuredClone(shared);
     untagged.name = "handmade/untagged";
@@ -317,10 +364,11 @@ describe("a deliberately unsafe estate", () => {
   test("the foreign-principal check follows the configured prefixes", () => {
     const config = { ...packConfig(example()), snowflakeRolePrefix: "ap_", groupPrefix: "team-" };
     const violations = validate(exampleResources, config).filter((v) => v.policy === "only-policy-principals");
-    const perType = (vs: Violation[]) => vs.reduce<Record<string, number>>((m, v) => {
-      const t = exampleResources.find((r) => r.name === v.resource)!.type;
-      return { ...m, [t]: (m[t] ?? 0) + 1 };
-    }, {});
+    const perType = (vs: Violation[]) =>
+      vs.reduce<Record<string, number>>((m, v) => {
+        const t = exampleResources.find((r) => r.name === v.resource)!.type;
+        return { ...m, [t]: (m[t] ?? 0) + 1 };
+      }, {});
     // Snowflake identifiers fold to upper case, so `ap_` still accepts the AP_ roles; group prefixes are exact.
     expect(perType(violations)).toEqual({
       "aws:identitystore/group:Group": 2,

@@ -106,7 +106,10 @@ const PLATFORM_EXTRAS: Record<string, { config: string; sources: string }> = {
 const platformEstate = (platform: string, extraSources = "") =>
   mustLoad({
     policies: { "p.yaml": "name: p\naccess: write\nsubscribers: { when: { group: g } }\ndataSources: { tags: { anyOf: [t] } }\n" },
-    inventory: { "users.yaml": USERS, "ds.yaml": `dataSources:\n  - ${SOURCES[platform]}\n${PLATFORM_EXTRAS[platform]?.sources ?? ""}${extraSources}` },
+    inventory: {
+      "users.yaml": USERS,
+      "ds.yaml": `dataSources:\n  - ${SOURCES[platform]}\n${PLATFORM_EXTRAS[platform]?.sources ?? ""}${extraSources}`,
+    },
     config: PLATFORM_EXTRAS[platform]?.config ?? S3_CONFIG,
   });
 
@@ -136,7 +139,25 @@ describe("preview stability", () => {
   test("one extra user adds exactly their memberships", async () => {
     const e = example();
     const dave = e.inventory.users.find((u) => u.id === "dave")!;
-    e.inventory.users = [...e.inventory.users, { ...dave, id: "gina", email: "gina@example.com", groups: ["finance"], identities: { ...dave.identities, snowflake: "GINA", databricks: "gina@example.com", identityCenter: "9067a1b2c3-gina", bigquery: "user:gina@example.com", trino: "gina", redshift: "gina", synapse: "gina@example.com" } }];
+    e.inventory.users = [
+      ...e.inventory.users,
+      {
+        ...dave,
+        id: "gina",
+        email: "gina@example.com",
+        groups: ["finance"],
+        identities: {
+          ...dave.identities,
+          snowflake: "GINA",
+          databricks: "gina@example.com",
+          identityCenter: "9067a1b2c3-gina",
+          bigquery: "user:gina@example.com",
+          trino: "gina",
+          redshift: "gina",
+          synapse: "gina@example.com",
+        },
+      },
+    ];
     const d = changed(base, await captureResources(e, NOW));
     expect(d.deletes).toEqual([]);
     expect(d.creates).toEqual([
@@ -157,7 +178,10 @@ describe("preview stability", () => {
   test("one extra table adds exactly its grants", async () => {
     const e = example();
     const orders = e.inventory.dataSources.find((d) => d.id === "snowflake.sales.orders")!;
-    e.inventory.dataSources = [...e.inventory.dataSources, { ...orders, id: "snowflake.sales.refunds", location: { database: "SALES", schema: "PUBLIC", table: "REFUNDS" } } as typeof orders];
+    e.inventory.dataSources = [
+      ...e.inventory.dataSources,
+      { ...orders, id: "snowflake.sales.refunds", location: { database: "SALES", schema: "PUBLIC", table: "REFUNDS" } } as typeof orders,
+    ];
     const d = changed(base, await captureResources(e, NOW));
     expect(d).toEqual({
       creates: [
@@ -196,26 +220,34 @@ describe("preview stability", () => {
 
 describe("growth", () => {
   const estateOf = (nUsers: number, nObjects: number, platform: string) => {
-    const users = Array.from({ length: nUsers }, (_, i) => `  - { id: u${i}, groups: [g], identities: { snowflake: U${i}, databricks: u${i}@x.io, identityCenter: idc-u${i}, bigquery: "user:u${i}@x.io", trino: u${i}, redshift: u${i}, synapse: u${i}@x.io } }`).join("\n");
-    const objects = Array.from({ length: nObjects }, (_, i) => "  - " + SOURCES[platform]!.replace(/id: a/, `id: o${i}`).replace(/table: a\b|table: A\b/, `table: o${i}`).replace("prefix: x/", `prefix: x${i}/`)).join("\n");
+    const users = Array.from(
+      { length: nUsers },
+      (_, i) =>
+        `  - { id: u${i}, groups: [g], identities: { snowflake: U${i}, databricks: u${i}@x.io, identityCenter: idc-u${i}, bigquery: "user:u${i}@x.io", trino: u${i}, redshift: u${i}, synapse: u${i}@x.io } }`,
+    ).join("\n");
+    const objects = Array.from(
+      { length: nObjects },
+      (_, i) =>
+        "  - " +
+        SOURCES[platform]!.replace(/id: a/, `id: o${i}`)
+          .replace(/table: a\b|table: A\b/, `table: o${i}`)
+          .replace("prefix: x/", `prefix: x${i}/`),
+    ).join("\n");
     return mustLoad({
       policies: { "p.yaml": "name: p\naccess: read\nsubscribers: { anyone: true }\ndataSources: { tags: { anyOf: [t] } }\n" },
       inventory: { "inv.yaml": `users:\n${users}\ngroups: [ { id: g } ]\ndataSources:\n${objects}\n` },
       config: S3_CONFIG,
     });
   };
-  test.each(Object.keys(SOURCES))(
-    "%s: resources grow as users + objects, not users x objects",
-    async (platform) => {
-      const count = async (u: number, o: number) => custom(await captureResources(estateOf(u, o, platform), NOW)).length;
-      const base = await count(2, 2);
-      const moreUsers = await count(8, 2);
-      const moreObjects = await count(2, 8);
-      const both = await count(8, 8);
-      // Linear: the increments add up; a product would make `both` exceed the sum.
-      expect(both - base).toBe(moreUsers - base + (moreObjects - base));
-    },
-  );
+  test.each(Object.keys(SOURCES))("%s: resources grow as users + objects, not users x objects", async (platform) => {
+    const count = async (u: number, o: number) => custom(await captureResources(estateOf(u, o, platform), NOW)).length;
+    const base = await count(2, 2);
+    const moreUsers = await count(8, 2);
+    const moreObjects = await count(2, 8);
+    const both = await count(8, 8);
+    // Linear: the increments add up; a product would make `both` exceed the sum.
+    expect(both - base).toBe(moreUsers - base + (moreObjects - base));
+  });
 });
 
 describe("providers and slices", () => {
@@ -233,7 +265,10 @@ describe("providers and slices", () => {
           snowflake: new snowflake.Provider("sf", {}),
           "databricks-unity-catalog": dbx,
           "databricks-spark": dbx,
-          databricksAccount: new databricks.Provider("dbx-account", { host: "https://accounts.cloud.databricks.com", accountId: "00000000-0000-0000-0000-000000000000" }),
+          databricksAccount: new databricks.Provider("dbx-account", {
+            host: "https://accounts.cloud.databricks.com",
+            accountId: "00000000-0000-0000-0000-000000000000",
+          }),
           s3: new aws.Provider("aws", { region: "eu-west-1" }),
           bigquery: new gcp.Provider("gcp", {}),
         };
@@ -242,7 +277,11 @@ describe("providers and slices", () => {
     const all = rs.filter((r) => !r.type.startsWith("accessplane:") && !r.type.startsWith("pulumi:providers:"));
     // accessplane's dynamic resources run their own provider (connections from config or env).
     const children = all.filter((r) => !r.type.startsWith("pulumi-nodejs:dynamic/"));
-    expect(all.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/")).every((r) => r.provider === undefined || !/::(sf|dbx|aws|gcp)::/.test(r.provider))).toBe(true);
+    expect(
+      all
+        .filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"))
+        .every((r) => r.provider === undefined || !/::(sf|dbx|aws|gcp)::/.test(r.provider)),
+    ).toBe(true);
     // Exactly the resources the estate registers without a providers map (a workspace assignment is
     // named after its workspace's provider then), on every platform that has a provider.
     const key = (r: CapturedResource) => `${r.type}::${r.name.replace(/\/workspace\/dbx$/, "/workspace")}`;
@@ -251,8 +290,13 @@ describe("providers and slices", () => {
     expect([...new Set(children.map((r) => r.type.split(":")[0]))].sort()).toEqual(["aws", "databricks", "gcp", "snowflake"]);
     const expected: Record<string, string> = { snowflake: "::sf::", databricks: "::dbx::", aws: "::aws::", gcp: "::gcp::" };
     // Databricks groups, members and workspace assignments are account-level: the account provider.
-    const account = ["databricks:index/group:Group", "databricks:index/groupMember:GroupMember", "databricks:index/mwsPermissionAssignment:MwsPermissionAssignment"];
-    for (const r of children) expect(r.provider ?? "").toContain(account.includes(r.type) ? "::dbx-account::" : expected[r.type.split(":")[0]!]!);
+    const account = [
+      "databricks:index/group:Group",
+      "databricks:index/groupMember:GroupMember",
+      "databricks:index/mwsPermissionAssignment:MwsPermissionAssignment",
+    ];
+    for (const r of children)
+      expect(r.provider ?? "").toContain(account.includes(r.type) ? "::dbx-account::" : expected[r.type.split(":")[0]!]!);
   });
 
   test("stacks sliced by platform own disjoint resources whose union is the single-stack estate", async () => {

@@ -25,7 +25,11 @@ const estateScoped = (): Estate => {
   const e = example();
   return {
     ...e,
-    config: { ...e.config, trino: { ...e.config.trino, mode: "file" }, databricksSpark: { ...e.config.databricksSpark, authoritative: true } },
+    config: {
+      ...e.config,
+      trino: { ...e.config.trino, mode: "file" },
+      databricksSpark: { ...e.config.databricksSpark, authoritative: true },
+    },
   };
 };
 
@@ -58,7 +62,12 @@ describe("stable hash", () => {
 
   test("policy globs", () => {
     const f = sliceFilter({ policies: ["finance-*", "ml-named-users"] });
-    expect(["finance-analysts-read", "ml-named-users", "ml-named-users-2", "data-engineers-write"].map(f.policy)).toEqual([true, true, false, false]);
+    expect(["finance-analysts-read", "ml-named-users", "ml-named-users-2", "data-engineers-write"].map(f.policy)).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
     expect(f.object("snowflake", "x")).toBe(false);
   });
 });
@@ -118,7 +127,11 @@ describe("adding a policy", () => {
       expect(moved).toEqual([]);
       const added = [...sb.keys()].filter((k) => !sa.has(k) && !k.startsWith("accessplane:"));
       expect(added.length).toBeGreaterThan(0);
-      expect(added.every((k) => k.includes("finance-analysts-read-copy") || /:finance-analysts-read-copy|ap[-_]finance-analysts-read-copy/i.test(k))).toBe(true);
+      expect(
+        added.every(
+          (k) => k.includes("finance-analysts-read-copy") || /:finance-analysts-read-copy|ap[-_]finance-analysts-read-copy/i.test(k),
+        ),
+      ).toBe(true);
     }
   });
 });
@@ -129,6 +142,11 @@ describe("policy slices", () => {
     const all = custom(await captureResources(estateScoped(), NOW));
     expect(rs.length).toBeGreaterThan(0);
     expect(rs.every((r) => r.parent === "estate/finance-analysts-read")).toBe(true);
-    expect(all.filter((r) => r.parent === "estate/finance-analysts-read").map(key).sort()).toEqual(rs.map(key).sort());
+    expect(
+      all
+        .filter((r) => r.parent === "estate/finance-analysts-read")
+        .map(key)
+        .sort(),
+    ).toEqual(rs.map(key).sort());
   });
 });

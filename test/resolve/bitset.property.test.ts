@@ -127,7 +127,13 @@ describe("UserIndex.evaluate is matches, user by user", () => {
 });
 
 /** An estate with extra users (a random order, more than one bitset word) and, optionally, duplicate data source ids and policy names. */
-function widen(e: Estate, extra: Pick<User, "groups" | "attributes">[], order: number[], dupPolicies: number[], dupSources: number[]): Estate {
+function widen(
+  e: Estate,
+  extra: Pick<User, "groups" | "attributes">[],
+  order: number[],
+  dupPolicies: number[],
+  dupSources: number[],
+): Estate {
   const added: User[] = extra.map((x, i) => ({ id: `w${i}`, groups: x.groups, attributes: x.attributes, identities: {} }));
   const all = [...e.inventory.users, ...added];
   const users = order.map((i) => all[i]!);

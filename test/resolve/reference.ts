@@ -6,15 +6,20 @@
 import { createHash } from "node:crypto";
 import type { DataSource, Inventory, Policy } from "../../provider/model/schema";
 import { DataSourceIndex } from "../../provider/model/select";
-import { type Cohort, type Expiration, type GuardrailEffect, type PolicyResolution, type Resolution, type Subscription, subscribersOf } from "../../provider/resolve/resolve";
+import {
+  type Cohort,
+  type Expiration,
+  type GuardrailEffect,
+  type PolicyResolution,
+  type Resolution,
+  type Subscription,
+  subscribersOf,
+} from "../../provider/resolve/resolve";
 
 const shortHash = (s: string) => createHash("sha256").update(s).digest("hex").slice(0, 8);
 
 /** Resolves every policy of an estate at `now` into cohorts: the previous implementation. */
-export function referenceResolve(
-  estate: { policies: readonly Policy[]; inventory: Inventory },
-  now: Date | string,
-): Resolution {
+export function referenceResolve(estate: { policies: readonly Policy[]; inventory: Inventory }, now: Date | string): Resolution {
   const nowMs = typeof now === "string" ? Date.parse(now) : now.getTime();
   const nowIso = new Date(nowMs).toISOString();
   const { inventory } = estate;
@@ -107,7 +112,15 @@ export function referenceResolve(
       guardrailEffects.push(...failed.values());
       out.push({ key, policy: policy.name, access: policy.access, downgraded: false, guardrails: names, members: full, dataSources });
       if (downgraded.length > 0) {
-        out.push({ key: `${key}~read`, policy: policy.name, access: "read", downgraded: true, guardrails: names, members: downgraded, dataSources });
+        out.push({
+          key: `${key}~read`,
+          policy: policy.name,
+          access: "read",
+          downgraded: true,
+          guardrails: names,
+          members: downgraded,
+          dataSources,
+        });
       }
     }
   }
@@ -118,10 +131,23 @@ export function referenceResolve(
   for (const pr of grants) {
     if (pr.dataSources.length === 0) continue;
     for (const s of pr.subscribers) {
-      if (s.expiresAt !== undefined) expirations.push({ policy: pr.policy.name, user: s.user, expiresAt: new Date(Date.parse(s.expiresAt)).toISOString() });
+      if (s.expiresAt !== undefined)
+        expirations.push({ policy: pr.policy.name, user: s.user, expiresAt: new Date(Date.parse(s.expiresAt)).toISOString() });
     }
   }
-  expirations.sort((a, b) => (a.expiresAt < b.expiresAt ? -1 : a.expiresAt > b.expiresAt ? 1 : a.user < b.user ? -1 : a.user > b.user ? 1 : a.policy < b.policy ? -1 : 1));
+  expirations.sort((a, b) =>
+    a.expiresAt < b.expiresAt
+      ? -1
+      : a.expiresAt > b.expiresAt
+        ? 1
+        : a.user < b.user
+          ? -1
+          : a.user > b.user
+            ? 1
+            : a.policy < b.policy
+              ? -1
+              : 1,
+  );
 
   return { now: nowIso, grants, staged, guardrails, cohorts, stagedCohorts, guardrailEffects, expirations };
 }

@@ -17,7 +17,12 @@ const W = "DELETE,INSERT,SELECT,TRUNCATE,UPDATE";
 describe("restriction levels", () => {
   test("anyone subscribes every known user", () => {
     const e = estate({ "p.yaml": "name: p\naccess: read\nsubscribers: { anyone: true }\ndataSources: { names: [t1] }\n" });
-    expect(brief(e)).toEqual(["ann t1 read SELECT via p", "ben t1 read SELECT via p", "cat t1 read SELECT via p", "dan t1 read SELECT via p"]);
+    expect(brief(e)).toEqual([
+      "ann t1 read SELECT via p",
+      "ben t1 read SELECT via p",
+      "cat t1 read SELECT via p",
+      "dan t1 read SELECT via p",
+    ]);
   });
 
   test("approval: only recorded approvals by approvers, in force at now", () => {
@@ -55,14 +60,18 @@ dataSources: { names: [t1] }
 
   test("individually selected users, with expiry", () => {
     const e = estate({
-      "p.yaml": "name: p\naccess: write\nsubscribers:\n  users: [ann, { user: ben, expiresAt: 2026-06-01T00:00:00Z }, { user: cat, expiresAt: 2026-06-01T00:00:00.001Z }]\ndataSources: { names: [t1] }\n",
+      "p.yaml":
+        "name: p\naccess: write\nsubscribers:\n  users: [ann, { user: ben, expiresAt: 2026-06-01T00:00:00Z }, { user: cat, expiresAt: 2026-06-01T00:00:00.001Z }]\ndataSources: { names: [t1] }\n",
     });
     expect(brief(e)).toEqual([`ann t1 write ${W} via p`, `cat t1 write ${W} via p`]);
   });
 });
 
 describe("expiry is exclusive at the boundary instant", () => {
-  const e = estate({ "p.yaml": "name: p\naccess: read\nsubscribers:\n  users: [{ user: ann, expiresAt: 2026-06-01T00:00:00Z }]\ndataSources: { names: [t1] }\n" });
+  const e = estate({
+    "p.yaml":
+      "name: p\naccess: read\nsubscribers:\n  users: [{ user: ann, expiresAt: 2026-06-01T00:00:00Z }]\ndataSources: { names: [t1] }\n",
+  });
   test.each([
     ["2026-05-31T23:59:59.999Z", ["ann t1 read SELECT via p"]],
     ["2026-06-01T00:00:00.000Z", []],
@@ -95,8 +104,10 @@ describe("combination", () => {
   test("a read guardrail removes access from users who fail it; a write guardrail downgrades write to read", () => {
     const e = estate({
       "w.yaml": "name: w\naccess: write\nsubscribers: { when: { group: analysts } }\ndataSources: { tags: { anyOf: [fin] } }\n",
-      "g.yaml": "name: pii-cleared\nkind: guardrail\naccess: read\nsubscribers: { when: { group: cleared } }\ndataSources: { tags: { anyOf: [pii] } }\n",
-      "h.yaml": "name: finance-writes\nkind: guardrail\naccess: write\nsubscribers: { when: { attribute: dept, values: [risk] } }\ndataSources: { names: [t1] }\n",
+      "g.yaml":
+        "name: pii-cleared\nkind: guardrail\naccess: read\nsubscribers: { when: { group: cleared } }\ndataSources: { tags: { anyOf: [pii] } }\n",
+      "h.yaml":
+        "name: finance-writes\nkind: guardrail\naccess: write\nsubscribers: { when: { attribute: dept, values: [risk] } }\ndataSources: { names: [t1] }\n",
     });
     expect(brief(e)).toEqual([
       "ann t1 read SELECT via w",
@@ -106,7 +117,8 @@ describe("combination", () => {
       "cat v1 read SELECT via w",
     ]);
     const keys = resolve(e, NOW).cohorts.map(
-      (c) => `${c.key.replace(/~[0-9a-f]{8}/, "~H")} ${c.access} [${c.members.map((m) => m.user).join(",")}] [${c.dataSources.map((d) => d.id).join(",")}]`,
+      (c) =>
+        `${c.key.replace(/~[0-9a-f]{8}/, "~H")} ${c.access} [${c.members.map((m) => m.user).join(",")}] [${c.dataSources.map((d) => d.id).join(",")}]`,
     );
     // t1 and t2 carry different guardrails, so they form different cohorts (different hashes).
     expect(keys.sort()).toEqual(["w write [ann,cat] [v1]", "w~H write [cat] [t1]", "w~H write [cat] [t2]", "w~H~read read [ann] [t1]"]);
@@ -120,15 +132,23 @@ describe("combination", () => {
       },
       inventory: {
         "inv.yaml": SMALL_INVENTORY.replace(/snowflake: (\w+)/g, "snowflake: $1, databricks: $1"),
-        "uc.yaml": "dataSources:\n  - { id: uc-view, platform: databricks-unity-catalog, objectType: VIEW, location: { catalog: c, schema: s, table: v } }\n",
+        "uc.yaml":
+          "dataSources:\n  - { id: uc-view, platform: databricks-unity-catalog, objectType: VIEW, location: { catalog: c, schema: s, table: v } }\n",
       },
     });
     // Write issues nothing on a Unity Catalog view, so nobody (downgraded or not) gets SELECT there.
-    expect(brief(e)).toEqual([`ann t1 write ${W} via w`, "ben t1 read SELECT via w", "cat t1 read SELECT via w", "dan t1 read SELECT via w"]);
+    expect(brief(e)).toEqual([
+      `ann t1 write ${W} via w`,
+      "ben t1 read SELECT via w",
+      "cat t1 read SELECT via w",
+      "dan t1 read SELECT via w",
+    ]);
   });
 
   test("a staged policy grants nothing but the plan shows what it would grant", () => {
-    const e = estate({ "p.yaml": "name: p\naccess: read\nstate: staged\nsubscribers: { anyone: true }\ndataSources: { names: [t1, t2] }\n" });
+    const e = estate({
+      "p.yaml": "name: p\naccess: read\nstate: staged\nsubscribers: { anyone: true }\ndataSources: { names: [t1, t2] }\n",
+    });
     const plan = buildPlan(e, NOW);
     expect(plan.access).toEqual([]);
     expect(plan.staged).toMatchObject([{ policy: "p", access: "read", users: ["ann", "ben", "cat", "dan"], dataSources: ["t1", "t2"] }]);
@@ -150,18 +170,26 @@ describe("combination", () => {
   test("a staged guardrail narrows nothing", () => {
     const e = estate({
       "p.yaml": "name: p\naccess: read\nsubscribers: { users: [ann] }\ndataSources: { names: [t2] }\n",
-      "g.yaml": "name: g\nkind: guardrail\nstate: staged\naccess: read\nsubscribers: { when: { group: cleared } }\ndataSources: { tags: { anyOf: [pii] } }\n",
+      "g.yaml":
+        "name: g\nkind: guardrail\nstate: staged\naccess: read\nsubscribers: { when: { group: cleared } }\ndataSources: { tags: { anyOf: [pii] } }\n",
     });
     expect(brief(e)).toEqual(["ann t2 read SELECT via p"]);
   });
 
   test("an approval by a non-approver grants nothing even when the estate skipped validation", () => {
-    const e = estate({ "p.yaml": "name: p\naccess: read\nsubscribers:\n  approval:\n    approvers: { groups: [stewards] }\n    approvals: []\ndataSources: { names: [t1] }\n" });
+    const e = estate({
+      "p.yaml":
+        "name: p\naccess: read\nsubscribers:\n  approval:\n    approvers: { groups: [stewards] }\n    approvals: []\ndataSources: { names: [t1] }\n",
+    });
     const forged: Estate = {
       ...e,
       policies: e.policies.map((p) => ({
         ...p,
-        restriction: { level: "approval", approvers: { users: [], groups: ["stewards"] }, approvals: [{ user: "ann", approvedBy: "ben", approvedAt: "2026-01-01T00:00:00Z" }] },
+        restriction: {
+          level: "approval",
+          approvers: { users: [], groups: ["stewards"] },
+          approvals: [{ user: "ann", approvedBy: "ben", approvedAt: "2026-01-01T00:00:00Z" }],
+        },
       })),
     };
     expect(brief(forged)).toEqual([]);

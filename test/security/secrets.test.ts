@@ -34,7 +34,8 @@ beforeAll(() => {
     saved[k] = process.env[k];
     process.env[k] = v;
   }
-  for (const m of ["log", "info", "warn", "error", "debug"] as const) spies.push(jest.spyOn(console, m).mockImplementation((...a: unknown[]) => void logs.push(a.map(String).join(" "))));
+  for (const m of ["log", "info", "warn", "error", "debug"] as const)
+    spies.push(jest.spyOn(console, m).mockImplementation((...a: unknown[]) => void logs.push(a.map(String).join(" "))));
   spies.push(jest.spyOn(process.stderr, "write").mockImplementation((c: string | Uint8Array) => (logs.push(String(c)), true)));
 });
 
@@ -68,13 +69,22 @@ test("no command prints a planted secret", async () => {
 });
 
 test("registered inputs, serialised dynamic providers included, hold no planted secret", async () => {
-  const estate = loadEstate({ policies: path.join(ROOT, "policies"), inventory: path.join(ROOT, "examples/estate/inventory"), config: path.join(ROOT, "examples/estate/accessplane.yaml") }).estate!;
+  const estate = loadEstate({
+    policies: path.join(ROOT, "policies"),
+    inventory: path.join(ROOT, "examples/estate/inventory"),
+    config: path.join(ROOT, "examples/estate/accessplane.yaml"),
+  }).estate!;
   // Config too: users set connection strings as secrets with `pulumi config set --secret`.
-  pulumi.runtime.setAllConfig({ "accessplane:redshiftUrl": ENV.ACCESSPLANE_REDSHIFT_URL!, "accessplane:trinoPassword": SECRET }, ["accessplane:redshiftUrl", "accessplane:trinoPassword"]);
+  pulumi.runtime.setAllConfig({ "accessplane:redshiftUrl": ENV.ACCESSPLANE_REDSHIFT_URL!, "accessplane:trinoPassword": SECRET }, [
+    "accessplane:redshiftUrl",
+    "accessplane:trinoPassword",
+  ]);
   const raw = await captureResources(estate, "2026-11-23T00:00:00Z", { raw: true });
   const text = JSON.stringify(raw);
   // The serialised providers are really there (so the scan covers them), and hold no secret.
-  expect(raw.filter((r) => typeof r.inputs.__provider === "string" && (r.inputs.__provider as string).length > 1000).length).toBeGreaterThan(0);
+  expect(
+    raw.filter((r) => typeof r.inputs.__provider === "string" && (r.inputs.__provider as string).length > 1000).length,
+  ).toBeGreaterThan(0);
   expect(text.includes(SECRET)).toBe(false);
   expect(text.includes("admin:")).toBe(false);
   expect(logs.join("\n").includes(SECRET)).toBe(false);

@@ -54,9 +54,7 @@ describe("length limits", () => {
     ["synapse", "é".repeat(128), "a".repeat(129), "it is 129 characters long and the limit is 128 characters"],
   ] as const)("%s", (d, fits, tooLong, reason) => {
     expect(quoteIdent(fits, d)).toContain(fits);
-    expect(() => quoteIdent(tooLong, d)).toThrow(
-      new SqlIdentifierError(tooLong, d, reason),
-    );
+    expect(() => quoteIdent(tooLong, d)).toThrow(new SqlIdentifierError(tooLong, d, reason));
     const err = (() => {
       try {
         quoteIdent(tooLong, d);

@@ -44,7 +44,11 @@ function estateSql(d: ViewDialect): string[] {
     // Synapse: the managed schema is owned by the sources' owner (ownership chaining).
     ...createStoreStatements(d, "accessplane", d === "synapse" ? "dbo" : null),
     ...(d === "synapse"
-      ? [readQueries.schemaOwner("accessplane"), readQueries.objectOwner(["dw", "sales", "orders"]), readQueries.objectOwner(["accessplane", "sales_orders"])]
+      ? [
+          readQueries.schemaOwner("accessplane"),
+          readQueries.objectOwner(["dw", "sales", "orders"]),
+          readQueries.objectOwner(["accessplane", "sales_orders"]),
+        ]
       : []),
     ...createViewStatements(d, orders),
     ...createViewStatements(d, customers),
@@ -115,9 +119,7 @@ describe("managed views", () => {
       /^COMMENT ON VIEW "accessplane"\."sales_orders" IS 'accessplane:[0-9a-f]{24}:[0-9a-f]{24}'$/,
     );
     expect(viewMarkerStatement("postgres", orders, "a")).not.toBe(viewMarkerStatement("postgres", orders, "b"));
-    expect(viewMarkerStatement("postgres", orders, "a")).not.toBe(
-      viewMarkerStatement("postgres", { ...orders, dataSource: "x" }, "a"),
-    );
+    expect(viewMarkerStatement("postgres", orders, "a")).not.toBe(viewMarkerStatement("postgres", { ...orders, dataSource: "x" }, "a"));
   });
 });
 
@@ -272,6 +274,8 @@ describe("synapse ownership chaining", () => {
     expect(ownershipChainProblem(spec, "sales_owner", "dbo")).toBe(
       "source [dw].[sales].[orders] is owned by `sales_owner` but managed schema [accessplane] by `dbo`, so the ownership chain from the view to its source breaks and the view would deny every reader",
     );
-    expect(ownershipChainProblem(spec, undefined, "dbo")).toBe("source [dw].[sales].[orders] does not exist or cannot be seen by the login accessplane uses");
+    expect(ownershipChainProblem(spec, undefined, "dbo")).toBe(
+      "source [dw].[sales].[orders] does not exist or cannot be seen by the login accessplane uses",
+    );
   });
 });

@@ -26,8 +26,10 @@ test("--check passes on a fresh file and fails after a steward changes", async (
     const files: Record<string, string> = {
       "accessplane.yaml": fs.readFileSync(path.join(example, "accessplane.yaml"), "utf8").replace(/^policies: .*$/m, "policies: policies"),
     };
-    for (const f of fs.readdirSync(path.join(example, "inventory"))) files[`inventory/${f}`] = fs.readFileSync(path.join(example, "inventory", f), "utf8");
-    for (const f of fs.readdirSync(path.join(ROOT, "policies"))) files[`policies/${f}`] = fs.readFileSync(path.join(ROOT, "policies", f), "utf8");
+    for (const f of fs.readdirSync(path.join(example, "inventory")))
+      files[`inventory/${f}`] = fs.readFileSync(path.join(example, "inventory", f), "utf8");
+    for (const f of fs.readdirSync(path.join(ROOT, "policies")))
+      files[`policies/${f}`] = fs.readFileSync(path.join(ROOT, "policies", f), "utf8");
     git(repo, "init", "-q");
     writeFiles(repo, files);
     expect(await runBinary(repo, "codeowners")).toEqual({ code: 0, out: "wrote .github/CODEOWNERS\n", err: "" });
@@ -40,7 +42,9 @@ test("--check passes on a fresh file and fails after a steward changes", async (
     expect(await runBinary(repo, "codeowners", "--check")).toEqual({ code: 0, out: ".github/CODEOWNERS is up to date\n", err: "" });
 
     // carol becomes the hr steward instead of erin.
-    writeFiles(repo, { "inventory/domains.yaml": files["inventory/domains.yaml"]!.replace("stewards: { users: [erin] }", "stewards: { users: [carol] }") });
+    writeFiles(repo, {
+      "inventory/domains.yaml": files["inventory/domains.yaml"]!.replace("stewards: { users: [erin] }", "stewards: { users: [carol] }"),
+    });
     const stale = await runBinary(repo, "codeowners", "--check");
     expect(stale).toEqual({
       code: 1,
@@ -48,7 +52,9 @@ test("--check passes on a fresh file and fails after a steward changes", async (
       err: ".github/CODEOWNERS is stale: domains, stewards or GitHub identities changed; run `accessplane codeowners` and commit it\n",
     });
     await runBinary(repo, "codeowners");
-    expect(fs.readFileSync(path.join(repo, ".github", "CODEOWNERS"), "utf8")).toMatch(/^\/policies\/hr-salaries-by-request\.yaml +@carol-example$/m);
+    expect(fs.readFileSync(path.join(repo, ".github", "CODEOWNERS"), "utf8")).toMatch(
+      /^\/policies\/hr-salaries-by-request\.yaml +@carol-example$/m,
+    );
     expect((await runBinary(repo, "codeowners", "--check")).code).toBe(0);
   } finally {
     fs.rmSync(repo, { recursive: true, force: true });

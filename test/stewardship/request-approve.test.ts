@@ -34,7 +34,11 @@ let repo: string;
 beforeAll(() => {
   repo = tempDir("accessplane-request-");
   git(repo, "init", "-q");
-  writeFiles(repo, { "accessplane.yaml": "policies: policies\ninventory: inventory.yaml\n", "inventory.yaml": INVENTORY, "policies/p.yaml": POLICY });
+  writeFiles(repo, {
+    "accessplane.yaml": "policies: policies\ninventory: inventory.yaml\n",
+    "inventory.yaml": INVENTORY,
+    "policies/p.yaml": POLICY,
+  });
   git(repo, "add", ".");
   git(repo, "commit", "-q", "-m", "estate");
 });
@@ -43,7 +47,20 @@ afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
 const file = () => fs.readFileSync(path.join(repo, "policies/p.yaml"), "utf8");
 
 test("request, then approve: the file keeps its comments and layout; diff shows the request, then the approval", async () => {
-  const req = await runBinary(repo, "request", "--policy", "p", "--user", "fay", "--until", "2027-01-15T00:00:00Z", "--reason", "quarterly close", "--now", "2026-11-20T09:00:00Z");
+  const req = await runBinary(
+    repo,
+    "request",
+    "--policy",
+    "p",
+    "--user",
+    "fay",
+    "--until",
+    "2027-01-15T00:00:00Z",
+    "--reason",
+    "quarterly close",
+    "--now",
+    "2026-11-20T09:00:00Z",
+  );
   expect(req.code).toBe(0);
   expect(req.out).toBe(
     "added a pending request of `fay` to policy `p` (policies/p.yaml:12); it grants nothing until approved\n" +
@@ -63,14 +80,33 @@ test("request, then approve: the file keeps its comments and layout; diff shows 
   );
   const pending = await runBinary(repo, "diff", "--base", "HEAD", "--now", "2026-11-21T00:00:00Z", "--no-resources");
   expect(pending.code).toBe(0);
-  expect(pending.out).toContain("Pending requests (grant nothing until approved)\n  +  p  fay  requested 2026-11-20T09:00:00Z until 2027-01-15T00:00:00Z (quarterly close); may approve: dan\n");
+  expect(pending.out).toContain(
+    "Pending requests (grant nothing until approved)\n  +  p  fay  requested 2026-11-20T09:00:00Z until 2027-01-15T00:00:00Z (quarterly close); may approve: dan\n",
+  );
   expect(pending.out).toContain("no access changes");
   git(repo, "commit", "-q", "-am", "request");
 
   // Self-approval and approvers outside the policy are refused before anything is written.
   const self = await runBinary(repo, "approve", "--policy", "p", "--user", "fay", "--by", "fay");
-  expect(self).toEqual({ code: 2, out: "", err: "error: `fay` cannot approve their own request: policy `p` does not allow self-approval\n" });
-  const late = await runBinary(repo, "approve", "--policy", "p", "--user", "fay", "--by", "dan", "--until", "2027-06-01T00:00:00Z", "--now", "2026-11-22T10:00:00Z");
+  expect(self).toEqual({
+    code: 2,
+    out: "",
+    err: "error: `fay` cannot approve their own request: policy `p` does not allow self-approval\n",
+  });
+  const late = await runBinary(
+    repo,
+    "approve",
+    "--policy",
+    "p",
+    "--user",
+    "fay",
+    "--by",
+    "dan",
+    "--until",
+    "2027-06-01T00:00:00Z",
+    "--now",
+    "2026-11-22T10:00:00Z",
+  );
   expect(late.code).toBe(2);
   expect(late.err).toContain("the latest allowed date is `2027-02-20T10:00:00Z`");
 
@@ -107,7 +143,9 @@ test("--open-pr without the GitHub CLI prints the commands and exits 2", async (
     git(repo, "checkout", "-q", "--", ".");
     const r = await runBinary(repo, "request", "--policy", "p", "--user", "dan", "--now", "2026-11-20T09:00:00Z", "--open-pr");
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^error: --open-pr needs the GitHub CLI \(`gh`\), which is not installed; open the pull request with:\n  git switch -c access\/p\/dan\n/);
+    expect(r.err).toMatch(
+      /^error: --open-pr needs the GitHub CLI \(`gh`\), which is not installed; open the pull request with:\n  git switch -c access\/p\/dan\n/,
+    );
   } finally {
     process.env.PATH = env;
   }

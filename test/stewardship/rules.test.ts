@@ -59,7 +59,10 @@ test("stewards of a domain placed by a rule, and owners of every selected data s
   const r = load(approvalPolicy("{ stewards: true, owners: true }", "t1", "domain: fin\n"));
   expect(r.issues.filter((i) => i.severity === "error")).toEqual([]);
   const plan = buildPlan(r.estate!, NOW);
-  expect(plan.access.map((e) => [e.user, e.dataSource])).toEqual([["ann", "t1"], ["fay", "t1"]]);
+  expect(plan.access.map((e) => [e.user, e.dataSource])).toEqual([
+    ["ann", "t1"],
+    ["fay", "t1"],
+  ]);
   expect(approversOf(r.estate!.policies[0]!, stewardshipContext(r.estate!.inventory, r.estate!.config))).toEqual(["dan", "eve"]);
 });
 
@@ -82,7 +85,11 @@ ${allow}    approvals:
 dataSources:
   names: [t1]
 `;
-  expect(load(self("")).issues.filter((i) => i.severity === "error").map((i) => i.code)).toEqual(["self-approval"]);
+  expect(
+    load(self(""))
+      .issues.filter((i) => i.severity === "error")
+      .map((i) => i.code),
+  ).toEqual(["self-approval"]);
   const allowed = load(self("    allowSelfApproval: true\n"));
   expect(allowed.issues.filter((i) => i.severity === "error")).toEqual([]);
   expect(buildPlan(allowed.estate!, NOW).access.map((e) => e.user)).toEqual(["dan"]);
@@ -105,15 +112,26 @@ dataSources:
   expect(plan.access).toEqual([]);
   expect(plan.requests).toEqual([
     { policy: "p", user: "eve", requestedAt: "2026-11-21T09:00:00Z", approvers: [] },
-    { policy: "p", user: "fay", requestedAt: "2026-11-20T09:00:00Z", until: "2027-01-01T00:00:00Z", reason: "quarterly close", approvers: ["eve"] },
+    {
+      policy: "p",
+      user: "fay",
+      requestedAt: "2026-11-20T09:00:00Z",
+      until: "2027-01-01T00:00:00Z",
+      reason: "quarterly close",
+      approvers: ["eve"],
+    },
   ]);
   expect(planText(plan)).toContain(
     "Pending requests (grant nothing until approved)\n  eve  p  requested 2026-11-21T09:00:00Z; nobody may approve it\n  fay  p  requested 2026-11-20T09:00:00Z until 2027-01-01T00:00:00Z (quarterly close); may approve: eve\n",
   );
-  expect(planMarkdown(plan)).toContain("**Pending requests** (2, grant nothing until approved)\n\n- eve → `p`: requested 2026-11-21T09:00:00Z; nobody may approve it\n");
+  expect(planMarkdown(plan)).toContain(
+    "**Pending requests** (2, grant nothing until approved)\n\n- eve → `p`: requested 2026-11-21T09:00:00Z; nobody may approve it\n",
+  );
   expect(JSON.parse(planJson(plan)).requests).toEqual(plan.requests);
   const e = explain(r.estate!, "fay", "t1", NOW);
-  expect(explainText(e)).toContain("requested on 2026-11-20T09:00:00Z until 2027-01-01 (quarterly close), pending (grants nothing); may approve: `eve`");
+  expect(explainText(e)).toContain(
+    "requested on 2026-11-20T09:00:00Z until 2027-01-01 (quarterly close), pending (grants nothing); may approve: `eve`",
+  );
   expect(JSON.parse(explainJson(e)).grants[0].restriction.requests).toEqual([
     { requestedAt: "2026-11-20T09:00:00Z", until: "2027-01-01T00:00:00Z", reason: "quarterly close", approvers: ["eve"] },
   ]);
@@ -122,9 +140,17 @@ dataSources:
 test("removing a steward or approver from the inventory is a warning, never an error", () => {
   const r = parseEstate({
     policies: [{ path: "policies/p.yaml", content: approvalPolicy("{ users: [zed], stewards: true }", "t1", "domain: fin\n") }],
-    inventory: [{ path: "inventory.yaml", content: INVENTORY.replace("stewards: { groups: [fin-stewards] }", "stewards: { users: [zoe], groups: [fin-stewards] }") }],
+    inventory: [
+      {
+        path: "inventory.yaml",
+        content: INVENTORY.replace("stewards: { groups: [fin-stewards] }", "stewards: { users: [zoe], groups: [fin-stewards] }"),
+      },
+    ],
     config: { path: "accessplane.yaml", content: CONFIG },
   });
   expect(r.issues.filter((i) => i.severity === "error").map((i) => i.code)).toEqual(["approval-by-non-approver"]);
-  expect(r.issues.filter((i) => i.code === "user-not-in-inventory").map((i) => i.path)).toEqual(["domains[0].stewards.users[0]", "subscribers.approval.approvers.users[0]"]);
+  expect(r.issues.filter((i) => i.code === "user-not-in-inventory").map((i) => i.path)).toEqual([
+    "domains[0].stewards.users[0]",
+    "subscribers.approval.approvers.users[0]",
+  ]);
 });

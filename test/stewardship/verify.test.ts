@@ -36,11 +36,16 @@ subscribers:
 ${approvals}dataSources:
   names: [t1]
 `;
-const BY_DAN = "    approvals:\n      - { user: fay, approvedBy: dan, approvedAt: 2026-11-20T09:00:00Z, expiresAt: 2027-01-01T00:00:00Z }\n";
-const BY_BEN = "    approvals:\n      - { user: fay, approvedBy: ben, approvedAt: 2026-11-20T09:00:00Z, expiresAt: 2027-01-01T00:00:00Z }\n";
+const BY_DAN =
+  "    approvals:\n      - { user: fay, approvedBy: dan, approvedAt: 2026-11-20T09:00:00Z, expiresAt: 2027-01-01T00:00:00Z }\n";
+const BY_BEN =
+  "    approvals:\n      - { user: fay, approvedBy: ben, approvedAt: 2026-11-20T09:00:00Z, expiresAt: 2027-01-01T00:00:00Z }\n";
 
 const estate = (approvals: string) => {
-  const r = parseEstate({ policies: [{ path: "policies/p.yaml", content: policy(approvals) }], inventory: [{ path: "inventory.yaml", content: INVENTORY }] });
+  const r = parseEstate({
+    policies: [{ path: "policies/p.yaml", content: policy(approvals) }],
+    inventory: [{ path: "inventory.yaml", content: INVENTORY }],
+  });
   if (!r.estate) throw new Error(JSON.stringify(r.issues));
   return r.estate;
 };
@@ -61,9 +66,11 @@ describe("reading GitHub's shapes", () => {
   });
 
   test("Link headers give the next page", () => {
-    expect(nextLink('<https://api.github.com/repositories/5/pulls/12/reviews?per_page=100&page=2>; rel="next", <https://api.github.com/repositories/5/pulls/12/reviews?per_page=100&page=2>; rel="last"')).toBe(
-      "https://api.github.com/repositories/5/pulls/12/reviews?per_page=100&page=2",
-    );
+    expect(
+      nextLink(
+        '<https://api.github.com/repositories/5/pulls/12/reviews?per_page=100&page=2>; rel="next", <https://api.github.com/repositories/5/pulls/12/reviews?per_page=100&page=2>; rel="last"',
+      ),
+    ).toBe("https://api.github.com/repositories/5/pulls/12/reviews?per_page=100&page=2");
     expect(nextLink('<https://x/?page=1>; rel="prev", <https://x/?page=1>; rel="first"')).toBeUndefined();
     expect(nextLink(null)).toBeUndefined();
   });
@@ -96,17 +103,29 @@ describe("verifyApprovals", () => {
 
   test("a dismissed review fails", () => {
     const v = verifyApprovals(base, estate(BY_DAN), pr, fromReviewList(fixture("reviews-dismissed.json")), locate);
-    expect(v.failures.map((f) => f.message)).toEqual(["approval of `fay` by `dan` (policy `p`) is not backed by a review: @dan-gh's review was dismissed"]);
+    expect(v.failures.map((f) => f.message)).toEqual([
+      "approval of `fay` by `dan` (policy `p`) is not backed by a review: @dan-gh's review was dismissed",
+    ]);
   });
 
   test("an approval of an earlier commit fails", () => {
     const v = verifyApprovals(base, estate(BY_DAN), pr, fromReviewList(fixture("reviews-stale.json")), locate);
-    expect(v.failures.map((f) => f.message)).toEqual(["approval of `fay` by `dan` (policy `p`) is not backed by a review: @dan-gh approved an earlier commit, not the head"]);
+    expect(v.failures.map((f) => f.message)).toEqual([
+      "approval of `fay` by `dan` (policy `p`) is not backed by a review: @dan-gh approved an earlier commit, not the head",
+    ]);
   });
 
   test("the author cannot be the approver, even with an approving review", () => {
-    const v = verifyApprovals(base, estate(BY_DAN), { ...pr, author: "DAN-gh" }, fromReviewList(fixture("reviews-approved-by-dan.json")), locate);
-    expect(v.failures.map((f) => f.message)).toEqual(["approval of `fay` by `dan` (policy `p`): the approver `dan` (@dan-gh) is the pull request's author"]);
+    const v = verifyApprovals(
+      base,
+      estate(BY_DAN),
+      { ...pr, author: "DAN-gh" },
+      fromReviewList(fixture("reviews-approved-by-dan.json")),
+      locate,
+    );
+    expect(v.failures.map((f) => f.message)).toEqual([
+      "approval of `fay` by `dan` (policy `p`): the approver `dan` (@dan-gh) is the pull request's author",
+    ]);
   });
 
   test("approvals the base already holds, or that the head shortens, are not checked; a later expiry is", () => {
@@ -124,7 +143,11 @@ describe("accessplane verify-approvals on a git repository", () => {
   beforeAll(() => {
     repo = tempDir("accessplane-verify-");
     git(repo, "init", "-q");
-    writeFiles(repo, { "accessplane.yaml": "policies: policies\ninventory: inventory.yaml\n", "inventory.yaml": INVENTORY, "policies/p.yaml": policy("") });
+    writeFiles(repo, {
+      "accessplane.yaml": "policies: policies\ninventory: inventory.yaml\n",
+      "inventory.yaml": INVENTORY,
+      "policies/p.yaml": policy(""),
+    });
     git(repo, "add", ".");
     git(repo, "commit", "-q", "-m", "estate");
   });
@@ -145,17 +168,46 @@ describe("accessplane verify-approvals on a git repository", () => {
 
   test("--reviews: the actual reviewer passes; a reviewer who is not the recorded approver fails with file:line", async () => {
     writeFiles(repo, { "policies/p.yaml": policy(BY_DAN) });
-    const ok = await runBinary(repo, "verify-approvals", "--base", "HEAD", "--reviews", path.join(FIX, "reviews-approved-by-dan.json"), "--author", "fay-gh");
+    const ok = await runBinary(
+      repo,
+      "verify-approvals",
+      "--base",
+      "HEAD",
+      "--reviews",
+      path.join(FIX, "reviews-approved-by-dan.json"),
+      "--author",
+      "fay-gh",
+    );
     expect(ok).toEqual({ code: 0, out: "1 approval verified against the pull request's reviews\n", err: "" });
-    const bad = await runBinary(repo, "verify-approvals", "--base", "HEAD", "--reviews", path.join(FIX, "reviews-approved-by-ben.json"), "--author", "fay-gh");
+    const bad = await runBinary(
+      repo,
+      "verify-approvals",
+      "--base",
+      "HEAD",
+      "--reviews",
+      path.join(FIX, "reviews-approved-by-ben.json"),
+      "--author",
+      "fay-gh",
+    );
     expect(bad.code).toBe(1);
-    expect(bad.err).toMatch(/^policies\/p\.yaml:8: error\[approval-unverified\]: approval of `fay` by `dan` \(policy `p`\) is not backed by a review: @dan-gh has not approved this pull request/);
+    expect(bad.err).toMatch(
+      /^policies\/p\.yaml:8: error\[approval-unverified\]: approval of `fay` by `dan` \(policy `p`\) is not backed by a review: @dan-gh has not approved this pull request/,
+    );
     expect(bad.err).toMatch(/approved by: @ben-gh \(user `ben`\)/);
   });
 
   test("a reviewer who is not an approver, recorded as the approver, fails: the head does not load", async () => {
     writeFiles(repo, { "policies/p.yaml": policy(BY_BEN) });
-    const r = await runBinary(repo, "verify-approvals", "--base", "HEAD", "--reviews", path.join(FIX, "reviews-approved-by-ben.json"), "--author", "fay-gh");
+    const r = await runBinary(
+      repo,
+      "verify-approvals",
+      "--base",
+      "HEAD",
+      "--reviews",
+      path.join(FIX, "reviews-approved-by-ben.json"),
+      "--author",
+      "fay-gh",
+    );
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/error\[approval-by-non-approver\]: `ben` approved `fay` but is not an approver of policy `p`/);
   });
@@ -164,7 +216,11 @@ describe("accessplane verify-approvals on a git repository", () => {
     writeFiles(repo, { "policies/p.yaml": policy(BY_DAN) });
     process.env.GITHUB_EVENT_PATH = path.join(FIX, "event-pull-request-review-submitted.json");
     const r = await runBinary(repo, "verify-approvals", "--base", "HEAD");
-    expect(r).toEqual({ code: 0, out: "1 approval verified against the pull request's reviews\n", err: "note: GITHUB_TOKEN is not set: only the review in the event payload is known\n" });
+    expect(r).toEqual({
+      code: 0,
+      out: "1 approval verified against the pull request's reviews\n",
+      err: "note: GITHUB_TOKEN is not set: only the review in the event payload is known\n",
+    });
   });
 
   test("with GITHUB_TOKEN, reviews are listed through every page, after a 429; the token is sent, never printed", async () => {
@@ -183,7 +239,11 @@ describe("accessplane verify-approvals on a git repository", () => {
       const page2 = req.url!.includes("page=2");
       res.writeHead(200, {
         "content-type": "application/json",
-        ...(page2 ? {} : { link: `<${base}/repositories/500/pulls/12/reviews?per_page=100&page=2>; rel="next", <${base}/repositories/500/pulls/12/reviews?per_page=100&page=2>; rel="last"` }),
+        ...(page2
+          ? {}
+          : {
+              link: `<${base}/repositories/500/pulls/12/reviews?per_page=100&page=2>; rel="next", <${base}/repositories/500/pulls/12/reviews?per_page=100&page=2>; rel="last"`,
+            }),
       });
       res.end(fs.readFileSync(path.join(FIX, page2 ? "reviews-page-2.json" : "reviews-page-1.json")));
     });
@@ -210,12 +270,22 @@ describe("accessplane verify-approvals on a git repository", () => {
   test("a GitHub error names the status and GitHub's message, never the token", async () => {
     const server = http.createServer((_req, res) => {
       res.writeHead(404, { "content-type": "application/json" });
-      res.end(JSON.stringify({ message: "Not Found", documentation_url: "https://docs.github.com/rest/pulls/reviews#list-reviews-for-a-pull-request" }));
+      res.end(
+        JSON.stringify({
+          message: "Not Found",
+          documentation_url: "https://docs.github.com/rest/pulls/reviews#list-reviews-for-a-pull-request",
+        }),
+      );
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     try {
-      const reviews = fetchReviews({ repository: "example-org/policies", number: 12 }, { apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token: "ghs_SECRET" });
-      await expect(reviews).rejects.toThrow("GitHub answered 404 listing the reviews of example-org/policies#12: Not Found (check that GITHUB_TOKEN may read pull requests)");
+      const reviews = fetchReviews(
+        { repository: "example-org/policies", number: 12 },
+        { apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token: "ghs_SECRET" },
+      );
+      await expect(reviews).rejects.toThrow(
+        "GitHub answered 404 listing the reviews of example-org/policies#12: Not Found (check that GITHUB_TOKEN may read pull requests)",
+      );
       await expect(reviews).rejects.not.toThrow(/ghs_SECRET/);
     } finally {
       server.close();

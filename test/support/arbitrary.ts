@@ -44,18 +44,24 @@ function restriction(userIds: string[]): fc.Arbitrary<Restriction> {
   return fc.oneof(
     fc.constant<Restriction>({ level: "anyone" }),
     condition.map((when): Restriction => ({ level: "conditions", when })),
-    fc.array(fc.record({ user, expiresAt: fc.option(instant, { nil: undefined }) }), { maxLength: 4 }).map(
-      (users): Restriction => ({ level: "users", users }),
-    ),
+    fc
+      .array(fc.record({ user, expiresAt: fc.option(instant, { nil: undefined }) }), { maxLength: 4 })
+      .map((users): Restriction => ({ level: "users", users })),
     fc
       .record({
-        approvers: fc.record({ users: fc.subarray(userIds, { maxLength: Math.min(2, userIds.length) }), groups: fc.subarray(GROUPS, { maxLength: 2 }) }),
-        approvals: fc.array(
-          fc.record({ user, approvedBy: user, approvedAt: instant, expiresAt: fc.option(instant, { nil: undefined }) }),
-          { maxLength: 4 },
-        ),
+        approvers: fc.record({
+          users: fc.subarray(userIds, { maxLength: Math.min(2, userIds.length) }),
+          groups: fc.subarray(GROUPS, { maxLength: 2 }),
+        }),
+        approvals: fc.array(fc.record({ user, approvedBy: user, approvedAt: instant, expiresAt: fc.option(instant, { nil: undefined }) }), {
+          maxLength: 4,
+        }),
       })
-      .map((r): Restriction => ({ level: "approval", approvers: r.approvers, approvals: r.approvals.map(({ expiresAt, ...a }) => (expiresAt ? { ...a, expiresAt } : a)) })),
+      .map((r): Restriction => ({
+        level: "approval",
+        approvers: r.approvers,
+        approvals: r.approvals.map(({ expiresAt, ...a }) => (expiresAt ? { ...a, expiresAt } : a)),
+      })),
   );
 }
 
@@ -87,7 +93,12 @@ function dataSource(i: number): fc.Arbitrary<DataSource> {
           return { ...base, platform, location: table } as DataSource;
         case "bigquery":
           // Some external tables are not BigLake: they must grant nothing.
-          return { ...base, platform, location: { project: "p", dataset: "d", table: `t${i}`, location: "EU" }, bigLake: pick % 2 === 0 } as DataSource;
+          return {
+            ...base,
+            platform,
+            location: { project: "p", dataset: "d", table: `t${i}`, location: "EU" },
+            bigLake: pick % 2 === 0,
+          } as DataSource;
         case "s3":
           return { ...base, platform, location: { bucket: `acme-b${i}`, prefix: "x/" }, acknowledgeSharedRole: false } as DataSource;
       }
@@ -126,42 +137,41 @@ export const estateArb: fc.Arbitrary<Estate> = fc
           state: fc.constantFrom("active" as const, "active" as const, "staged" as const),
           kind: fc.constantFrom("grant" as const, "grant" as const, "grant" as const, "guardrail" as const),
           restriction: restriction(userIds),
-          names: fc.subarray(Array.from({ length: nSources }, (_, j) => `ds${j}`), { maxLength: Math.min(3, nSources) }),
+          names: fc.subarray(
+            Array.from({ length: nSources }, (_, j) => `ds${j}`),
+            { maxLength: Math.min(3, nSources) },
+          ),
           anyOf: fc.subarray(TAGS, { maxLength: 2 }),
           allOf: fc.subarray(TAGS, { maxLength: 1 }),
           platforms: fc.option(fc.subarray(platforms(), { minLength: 1 }), { nil: undefined }),
         })
-        .map(
-          (p): Policy => ({
-            name: `p${i}`,
-            description: "",
-            kind: p.kind,
-            access: p.access,
-            state: p.state,
-            restriction: p.restriction,
-            dataSources: {
-              names: p.names,
-              tags: { anyOf: p.anyOf, allOf: p.allOf },
-              ...(p.platforms ? { platforms: p.platforms } : {}),
-            },
-            acknowledgeSharedRole: false,
-            file: `policies/p${i}.yaml`,
-          }),
-        );
+        .map((p): Policy => ({
+          name: `p${i}`,
+          description: "",
+          kind: p.kind,
+          access: p.access,
+          state: p.state,
+          restriction: p.restriction,
+          dataSources: {
+            names: p.names,
+            tags: { anyOf: p.anyOf, allOf: p.allOf },
+            ...(p.platforms ? { platforms: p.platforms } : {}),
+          },
+          acknowledgeSharedRole: false,
+          file: `policies/p${i}.yaml`,
+        }));
     const policies = fc.integer({ min: 0, max: 6 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => policy(i))));
-    return fc.record({ users, sources, policies }).map(
-      ({ users, sources, policies }): Estate => ({
-        policies: [...policies],
-        inventory: {
-          users: [...users],
-          groups: GROUPS.map((id) => ({ id, description: "" })),
-          dataSources: [...sources],
-          sharedRoles: [],
-        },
-        // What an estate with S3 data sources must state: the Access Grants instance's account and identity store.
-        config: Config.parse({ s3: { accountId: "406321587214", identityStoreId: "d-9067a1b2c3" } }),
-      }),
-    );
+    return fc.record({ users, sources, policies }).map(({ users, sources, policies }): Estate => ({
+      policies: [...policies],
+      inventory: {
+        users: [...users],
+        groups: GROUPS.map((id) => ({ id, description: "" })),
+        dataSources: [...sources],
+        sharedRoles: [],
+      },
+      // What an estate with S3 data sources must state: the Access Grants instance's account and identity store.
+      config: Config.parse({ s3: { accountId: "406321587214", identityStoreId: "d-9067a1b2c3" } }),
+    }));
   });
 
 // ------------------------------------------------------------------------------------------------
@@ -184,7 +194,8 @@ export function oracleAdmits(p: Policy, u: User, users: User[], now: number): bo
     if (a.user !== u.id) return false;
     const approver = users.find((x) => x.id === a.approvedBy);
     // Only someone in the inventory approves: an approval by a user who has left grants nothing.
-    const mayApprove = !!approver && (r.approvers.users.includes(a.approvedBy) || approver.groups.some((g) => r.approvers.groups.includes(g)));
+    const mayApprove =
+      !!approver && (r.approvers.users.includes(a.approvedBy) || approver.groups.some((g) => r.approvers.groups.includes(g)));
     // A self-approval grants nothing unless the policy allows it.
     const notSelf = a.approvedBy !== a.user || !!r.allowSelfApproval;
     return mayApprove && notSelf && Date.parse(a.approvedAt) <= now && (!a.expiresAt || Date.parse(a.expiresAt) > now);
@@ -197,7 +208,8 @@ export function oracleSelects(p: Policy, d: DataSource): boolean {
   const named = (s.names ?? []).includes(d.id);
   const any = s.tags?.anyOf ?? [];
   const all = s.tags?.allOf ?? [];
-  const tagged = (any.length > 0 || all.length > 0) && (any.length === 0 || any.some((t) => d.tags.includes(t))) && all.every((t) => d.tags.includes(t));
+  const tagged =
+    (any.length > 0 || all.length > 0) && (any.length === 0 || any.some((t) => d.tags.includes(t))) && all.every((t) => d.tags.includes(t));
   return (named || tagged) && (!s.platforms || s.platforms.length === 0 || s.platforms.includes(d.platform));
 }
 

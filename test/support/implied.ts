@@ -11,7 +11,9 @@ import { type CaseRule, type PlatformAdapter, foldIdentifier, foldLocation } fro
 import { s3GrantOf } from "../../provider/pulumi/emitters/s3";
 
 const plain = (o: string) =>
-  (o.match(/"(?:[^"]|"")*"|`(?:[^`]|``)*`|\[(?:[^\]]|\]\])*\]|[^."`[\]]+/g) ?? [o]).map((p) => (/^["`[]/.test(p) ? p.slice(1, -1) : p)).join(".");
+  (o.match(/"(?:[^"]|"")*"|`(?:[^`]|``)*`|\[(?:[^\]]|\]\])*\]|[^."`[\]]+/g) ?? [o])
+    .map((p) => (/^["`[]/.test(p) ? p.slice(1, -1) : p))
+    .join(".");
 
 /** `user\u0000dataSource` -> sorted privileges. */
 export type Implied = Map<string, string[]>;
@@ -25,7 +27,10 @@ export function impliedAccess(resources: CapturedResource[], estate: Estate): Im
   };
   const { users } = estate.inventory;
   // Resources carry names as the platforms store them: compare with the inventory's names folded alike.
-  const dataSources = estate.inventory.dataSources.map((d) => ({ ...d, location: foldLocation(d.location, (ADAPTERS[d.platform] as PlatformAdapter).identifierCase.objects) })) as typeof estate.inventory.dataSources;
+  const dataSources = estate.inventory.dataSources.map((d) => ({
+    ...d,
+    location: foldLocation(d.location, (ADAPTERS[d.platform] as PlatformAdapter).identifierCase.objects),
+  })) as typeof estate.inventory.dataSources;
   type Key = Exclude<keyof (typeof users)[number]["identities"], "github">;
   const userRule: Record<Key, CaseRule> = {
     snowflake: ADAPTERS.snowflake.identifierCase.users,
@@ -41,7 +46,8 @@ export function impliedAccess(resources: CapturedResource[], estate: Estate): Im
     users.filter((u) => u.identities[key] !== undefined && foldIdentifier(u.identities[key], userRule[key]) === value).map((u) => u.id);
   const byType = (t: string) => resources.filter((r) => r.type === t);
   const objectOf = new Map<string, string>();
-  for (const d of estate.inventory.dataSources) objectOf.set(`${d.platform}:${plain((ADAPTERS[d.platform] as PlatformAdapter).target(d as never, estate.config).object)}`, d.id);
+  for (const d of estate.inventory.dataSources)
+    objectOf.set(`${d.platform}:${plain((ADAPTERS[d.platform] as PlatformAdapter).target(d as never, estate.config).object)}`, d.id);
   const merge = (p: string) => (ADAPTERS as Record<string, PlatformAdapter>)[p]!.merge;
 
   // Snowflake: role grants x role members.
@@ -55,7 +61,8 @@ export function impliedAccess(resources: CapturedResource[], estate: Estate): Im
     const on = r.inputs.onSchemaObject as { objectName: string } | undefined;
     if (!on) continue;
     const ds = objectOf.get(`snowflake:${plain(on.objectName)}`)!;
-    for (const u of sfMembers.get(r.inputs.accountRoleName as string) ?? []) add(u, ds, r.inputs.privileges as string[], merge("snowflake"));
+    for (const u of sfMembers.get(r.inputs.accountRoleName as string) ?? [])
+      add(u, ds, r.inputs.privileges as string[], merge("snowflake"));
   }
 
   // Databricks: account-level group members (by group resource id) x Unity Catalog grants / Spark
@@ -75,28 +82,43 @@ export function impliedAccess(resources: CapturedResource[], estate: Estate): Im
     dbMembers.set(g, list);
   }
   const inWorkspace = new Set<string>();
-  for (const r of [...byType("databricks:index/mwsPermissionAssignment:MwsPermissionAssignment"), ...byType("databricks:index/permissionAssignment:PermissionAssignment")]) {
+  for (const r of [
+    ...byType("databricks:index/mwsPermissionAssignment:MwsPermissionAssignment"),
+    ...byType("databricks:index/permissionAssignment:PermissionAssignment"),
+  ]) {
     const g = groupName.get(r.inputs.principalId as string);
     if (g && JSON.stringify(r.inputs.permissions) === JSON.stringify(["USER"])) inWorkspace.add(g);
   }
   for (const r of byType("databricks:index/grant:Grant")) {
     if (!r.inputs.table) continue;
     const ds = objectOf.get(`databricks-unity-catalog:${r.inputs.table as string}`)!;
-    for (const u of dbMembers.get(r.inputs.principal as string) ?? []) add(u, ds, (r.inputs.privileges as string[]).map((p) => p.replace(/_/g, " ")), merge("databricks-unity-catalog"));
+    for (const u of dbMembers.get(r.inputs.principal as string) ?? [])
+      add(
+        u,
+        ds,
+        (r.inputs.privileges as string[]).map((p) => p.replace(/_/g, " ")),
+        merge("databricks-unity-catalog"),
+      );
   }
   const sparkSource = (catalog: string, schema: string, table: string) =>
-    dataSources.find((d) => d.platform === "databricks-spark" && d.location.catalog === catalog && d.location.schema === schema && d.location.table === table)!;
+    dataSources.find(
+      (d) =>
+        d.platform === "databricks-spark" && d.location.catalog === catalog && d.location.schema === schema && d.location.table === table,
+    )!;
   type SparkGrantIn = { kind: string; catalog: string; schema: string; table: string | null; privileges: string[] };
   const sparkApply = (principal: string, grants: SparkGrantIn[]) => {
     if (!inWorkspace.has(principal)) return;
-    const usage = new Set(grants.filter((g) => g.kind === "DATABASE" && g.privileges.includes("USAGE")).map((g) => `${g.catalog}.${g.schema}`));
+    const usage = new Set(
+      grants.filter((g) => g.kind === "DATABASE" && g.privileges.includes("USAGE")).map((g) => `${g.catalog}.${g.schema}`),
+    );
     for (const g of grants) {
       if (g.kind === "DATABASE" || !usage.has(`${g.catalog}.${g.schema}`)) continue;
       const ds = sparkSource(g.catalog, g.schema, g.table!);
       for (const u of dbMembers.get(principal) ?? []) add(u, ds.id, g.privileges, merge("databricks-spark"));
     }
   };
-  for (const r of byType("pulumi-nodejs:dynamic/accessplane:SparkTableGrants")) sparkApply(r.inputs.principal as string, r.inputs.grants as SparkGrantIn[]);
+  for (const r of byType("pulumi-nodejs:dynamic/accessplane:SparkTableGrants"))
+    sparkApply(r.inputs.principal as string, r.inputs.grants as SparkGrantIn[]);
   // SqlPermissions (authoritative mode) addresses the default catalog, which must be hive_metastore.
   const sqlPerms = new Map<string, SparkGrantIn[]>();
   for (const r of byType("databricks:index/sqlPermissions:SqlPermissions")) {
@@ -112,7 +134,12 @@ export function impliedAccess(resources: CapturedResource[], estate: Estate): Im
 
   // BigQuery: IAM on the managed view.
   for (const r of byType("gcp:bigquery/iamBinding:IamBinding")) {
-    const ds = dataSources.find((d) => d.platform === "bigquery" && `${d.location.dataset}${estate.config.viewBased.bigqueryDatasetSuffix}` === r.inputs.datasetId && d.location.table === r.inputs.tableId)!;
+    const ds = dataSources.find(
+      (d) =>
+        d.platform === "bigquery" &&
+        `${d.location.dataset}${estate.config.viewBased.bigqueryDatasetSuffix}` === r.inputs.datasetId &&
+        d.location.table === r.inputs.tableId,
+    )!;
     for (const m of r.inputs.members as string[]) for (const u of byIdentity("bigquery", m)) add(u, ds.id, ["SELECT"], merge("bigquery"));
   }
 
@@ -134,7 +161,7 @@ export function impliedAccess(resources: CapturedResource[], estate: Estate): Im
     const g = r.inputs.grantee as { granteeType: string; granteeIdentifier: string };
     const who =
       g.granteeType === "DIRECTORY_GROUP"
-        ? idcGroupMembers.get(g.granteeIdentifier) ?? []
+        ? (idcGroupMembers.get(g.granteeIdentifier) ?? [])
         : g.granteeType === "DIRECTORY_USER"
           ? byIdentity("identityCenter", g.granteeIdentifier)
           : // An IAM role grant reaches everyone who can assume the role.
@@ -151,8 +178,11 @@ export function impliedAccess(resources: CapturedResource[], estate: Estate): Im
   // Trino (SQL mode): role members x native table privileges, reported in Trino's own terms.
   for (const r of byType("pulumi-nodejs:dynamic/accessplane:TrinoRoleGrants")) {
     for (const g of r.inputs.grants as { catalog: string; schema: string; table: string; privileges: string[] }[]) {
-      const ds = dataSources.find((d) => d.platform === "trino" && d.location.catalog === g.catalog && d.location.schema === g.schema && d.location.table === g.table)!;
-      for (const m of r.inputs.members as string[]) for (const u of byIdentity("trino", m)) add(u, ds.id, g.privileges, (a, b) => [...new Set([...a, ...b])]);
+      const ds = dataSources.find(
+        (d) => d.platform === "trino" && d.location.catalog === g.catalog && d.location.schema === g.schema && d.location.table === g.table,
+      )!;
+      for (const m of r.inputs.members as string[])
+        for (const u of byIdentity("trino", m)) add(u, ds.id, g.privileges, (a, b) => [...new Set([...a, ...b])]);
     }
   }
   return out;

@@ -77,7 +77,20 @@ export async function readPostgresGrants(input: PostgresAuditInput): Promise<Liv
     const k = `${grantee.kind}\0${grantee.name}\0${obj}\0${kind}\0${grantor ?? ""}`;
     let g = grants.get(k);
     const path = paths.get(obj);
-    if (!g) grants.set(k, (g = { platform, grantee, object: obj, privileges: [], kind, ...(grantor !== undefined ? { grantor } : {}), ...(dataSource !== undefined ? { dataSource } : {}), ...(path ? { path } : {}) }));
+    if (!g)
+      grants.set(
+        k,
+        (g = {
+          platform,
+          grantee,
+          object: obj,
+          privileges: [],
+          kind,
+          ...(grantor !== undefined ? { grantor } : {}),
+          ...(dataSource !== undefined ? { dataSource } : {}),
+          ...(path ? { path } : {}),
+        }),
+      );
     if (!g.privileges.includes(privilege)) g.privileges.push(privilege);
   };
 
@@ -96,7 +109,13 @@ export async function readPostgresGrants(input: PostgresAuditInput): Promise<Liv
       const grantee = str(r.grantee);
       // An owner's own privileges are its ownership, already reported.
       if (owners.get(obj) === grantee) continue;
-      add({ kind: grantee === "PUBLIC" ? "role" : r.login === true ? "user" : "role", name: grantee }, obj, str(r.privilege), "direct", str(r.grantor));
+      add(
+        { kind: grantee === "PUBLIC" ? "role" : r.login === true ? "user" : "role", name: grantee },
+        obj,
+        str(r.privilege),
+        "direct",
+        str(r.grantor),
+      );
     }
   } else {
     for (const r of await query(RS_PRIVILEGES, [skip])) {
@@ -107,20 +126,32 @@ export async function readPostgresGrants(input: PostgresAuditInput): Promise<Liv
       add({ kind: type === "user" ? "user" : type === "group" ? "group" : "role", name: grantee }, obj, str(r.privilege), "direct");
     }
   }
-  for (const r of await query(dialect === "postgres" ? PG_SUPERUSERS : RS_SUPERUSERS)) add({ kind: "user", name: str(r.name) }, quoteIdent(database, dialect), "SUPERUSER", "admin");
+  for (const r of await query(dialect === "postgres" ? PG_SUPERUSERS : RS_SUPERUSERS))
+    add({ kind: "user", name: str(r.name) }, quoteIdent(database, dialect), "SUPERUSER", "admin");
 
   const memberships: LiveMembership[] = [];
   if (dialect === "postgres") {
-    for (const r of await query(PG_MEMBERS)) memberships.push({ platform, parent: { kind: "role", name: str(r.parent) }, member: { kind: r.login === true ? "user" : "role", name: str(r.member) } });
+    for (const r of await query(PG_MEMBERS))
+      memberships.push({
+        platform,
+        parent: { kind: "role", name: str(r.parent) },
+        member: { kind: r.login === true ? "user" : "role", name: str(r.member) },
+      });
   } else {
-    for (const r of await query(RS_USER_GRANTS)) memberships.push({ platform, parent: { kind: "role", name: str(r.parent) }, member: { kind: "user", name: str(r.member) } });
-    for (const r of await query(RS_ROLE_GRANTS)) memberships.push({ platform, parent: { kind: "role", name: str(r.parent) }, member: { kind: "role", name: str(r.member) } });
-    for (const r of await query(RS_GROUPS)) memberships.push({ platform, parent: { kind: "group", name: str(r.parent) }, member: { kind: "user", name: str(r.member) } });
+    for (const r of await query(RS_USER_GRANTS))
+      memberships.push({ platform, parent: { kind: "role", name: str(r.parent) }, member: { kind: "user", name: str(r.member) } });
+    for (const r of await query(RS_ROLE_GRANTS))
+      memberships.push({ platform, parent: { kind: "role", name: str(r.parent) }, member: { kind: "role", name: str(r.member) } });
+    for (const r of await query(RS_GROUPS))
+      memberships.push({ platform, parent: { kind: "group", name: str(r.parent) }, member: { kind: "user", name: str(r.member) } });
   }
 
   // The entitlements store: absent before the first `pulumi up`.
   const principals: Grantee[] = [...roles].filter(([, login]) => !login).map(([name]) => ({ kind: "role" as const, name }));
-  const present = await query(`SELECT 1 AS x FROM information_schema.tables WHERE table_schema = $1 AND table_name IN ('memberships', 'policy_objects')`, [managedSchema]);
+  const present = await query(
+    `SELECT 1 AS x FROM information_schema.tables WHERE table_schema = $1 AND table_name IN ('memberships', 'policy_objects')`,
+    [managedSchema],
+  );
   if (present.length === 2) {
     const s = quoteIdent(managedSchema, dialect);
     const keys = new Set<string>();
@@ -142,7 +173,10 @@ export async function readPostgresGrants(input: PostgresAuditInput): Promise<Liv
     grants: [...grants.values()],
     memberships,
     principals,
-    readFrom: dialect === "postgres" ? "information_schema.table_privileges, pg_auth_members and the entitlements store" : "svv_relation_privileges, svv_user_grants, svv_role_grants, pg_group and the entitlements store",
+    readFrom:
+      dialect === "postgres"
+        ? "information_schema.table_privileges, pg_auth_members and the entitlements store"
+        : "svv_relation_privileges, svv_user_grants, svv_role_grants, pg_group and the entitlements store",
     readAt: (input.now ?? new Date()).toISOString(),
   };
 }

@@ -73,7 +73,8 @@ export async function capped<T, R>(items: readonly T[], limit: number, work: (it
 
 const q = (name: string) => delimitQualified([name], "snowflake");
 const val = (r: Row, k: string) => r[k] ?? r[k.toUpperCase()] ?? r[k.toLowerCase()] ?? null;
-const granteeKind = (t: string | null): Grantee["kind"] => (t === "USER" ? "user" : t === "SHARE" ? "share" : t === "GROUP" ? "group" : "role");
+const granteeKind = (t: string | null): Grantee["kind"] =>
+  t === "USER" ? "user" : t === "SHARE" ? "share" : t === "GROUP" ? "group" : "role";
 
 /** Collects grants and memberships, merging privileges of the same grantee, object, kind and grantor. */
 class Collector {
@@ -82,10 +83,30 @@ class Collector {
   grant(grantee: Grantee, grantedOn: string, name: string, privilege: string, grantor: string | null, future: boolean) {
     const parts = splitSnowflakeName(name);
     const object = delimitQualified(parts, "snowflake");
-    const kind: LiveGrant["kind"] = future ? "future" : privilege === "OWNERSHIP" ? "ownership" : grantedOn === "ACCOUNT" ? "admin" : "direct";
+    const kind: LiveGrant["kind"] = future
+      ? "future"
+      : privilege === "OWNERSHIP"
+        ? "ownership"
+        : grantedOn === "ACCOUNT"
+          ? "admin"
+          : "direct";
     const k = `${grantee.kind}\0${grantee.name}\0${object}\0${kind}\0${grantor ?? ""}`;
     let g = this.grants.get(k);
-    if (!g) this.grants.set(k, (g = { platform: "snowflake", grantee, object, privileges: [], kind, ...(grantor ? { grantor } : {}), ...(grantedOn === "TABLE" || grantedOn === "VIEW" || grantedOn.endsWith(" TABLE") || grantedOn.endsWith(" VIEW") ? { path: parts } : {}) }));
+    if (!g)
+      this.grants.set(
+        k,
+        (g = {
+          platform: "snowflake",
+          grantee,
+          object,
+          privileges: [],
+          kind,
+          ...(grantor ? { grantor } : {}),
+          ...(grantedOn === "TABLE" || grantedOn === "VIEW" || grantedOn.endsWith(" TABLE") || grantedOn.endsWith(" VIEW")
+            ? { path: parts }
+            : {}),
+        }),
+      );
     if (!g.privileges.includes(privilege)) g.privileges.push(privilege);
   }
   member(parent: string, member: Grantee, grantor: string | null) {
@@ -115,7 +136,16 @@ class Collector {
   }
   state(source: string, readFrom: string, readAt: Date, principals: Grantee[], notes: string[]): LiveState {
     for (const g of this.grants.values()) g.privileges.sort();
-    return { platform: "snowflake", source, grants: [...this.grants.values()], memberships: [...this.memberships.values()], principals, readFrom, readAt: readAt.toISOString(), notes };
+    return {
+      platform: "snowflake",
+      source,
+      grants: [...this.grants.values()],
+      memberships: [...this.memberships.values()],
+      principals,
+      readFrom,
+      readAt: readAt.toISOString(),
+      notes,
+    };
   }
 }
 
@@ -137,10 +167,19 @@ export async function readSnowflakeGrants(api: SqlApi, o: SnowflakeAuditOptions)
       if (grantee.kind === "role") principals.set(grantee.name, grantee);
       c.privilegeRow(r, grantee, false);
     }
-    for (const r of await runStatement(api, "SELECT ROLE, GRANTED_TO, GRANTEE_NAME, GRANTED_BY FROM SNOWFLAKE.ACCOUNT_USAGE.GRANTS_TO_USERS WHERE DELETED_ON IS NULL")) {
+    for (const r of await runStatement(
+      api,
+      "SELECT ROLE, GRANTED_TO, GRANTEE_NAME, GRANTED_BY FROM SNOWFLAKE.ACCOUNT_USAGE.GRANTS_TO_USERS WHERE DELETED_ON IS NULL",
+    )) {
       c.member(val(r, "ROLE") ?? "", { kind: "user", name: val(r, "GRANTEE_NAME") ?? "" }, val(r, "GRANTED_BY"));
     }
-    return c.state(o.source, "SNOWFLAKE.ACCOUNT_USAGE.GRANTS_TO_ROLES and GRANTS_TO_USERS", now, [...principals.values()], [ACCOUNT_USAGE_NOTE]);
+    return c.state(
+      o.source,
+      "SNOWFLAKE.ACCOUNT_USAGE.GRANTS_TO_ROLES and GRANTS_TO_USERS",
+      now,
+      [...principals.values()],
+      [ACCOUNT_USAGE_NOTE],
+    );
   }
   const cap = o.concurrency ?? 8;
   const roles = (await runStatement(api, "SHOW ROLES")).map((r) => val(r, "name") ?? "").filter((n) => n !== "");
@@ -169,5 +208,11 @@ export async function readSnowflakeGrants(api: SqlApi, o: SnowflakeAuditOptions)
     const name = splitSnowflakeName(val(s, "name") ?? "").pop() ?? "";
     for (const r of await runStatement(api, `SHOW GRANTS TO SHARE ${q(name)}`)) c.privilegeRow(r, { kind: "share", name }, false);
   });
-  return c.state(o.source, "SHOW GRANTS (current)", now, roles.map((name) => ({ kind: "role", name })), []);
+  return c.state(
+    o.source,
+    "SHOW GRANTS (current)",
+    now,
+    roles.map((name) => ({ kind: "role", name })),
+    [],
+  );
 }

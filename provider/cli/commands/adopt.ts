@@ -52,7 +52,9 @@ export const adoptCommand: RegisterCommand = (prog, ctx) => {
       fs.mkdirSync(o.out, { recursive: true });
       fs.writeFileSync(path.join(o.out, "adopted-policies.yaml"), draftPoliciesYaml(a));
       fs.writeFileSync(path.join(o.out, "pulumi-import.json"), JSON.stringify(a.imports, null, 2) + "\n");
-      io.out(`wrote ${a.policies.length} staged draft polic${a.policies.length === 1 ? "y" : "ies"} to ${path.join(o.out, "adopted-policies.yaml")} and ${a.imports.resources.length} import entr${a.imports.resources.length === 1 ? "y" : "ies"} to ${path.join(o.out, "pulumi-import.json")}\n`);
+      io.out(
+        `wrote ${a.policies.length} staged draft polic${a.policies.length === 1 ? "y" : "ies"} to ${path.join(o.out, "adopted-policies.yaml")} and ${a.imports.resources.length} import entr${a.imports.resources.length === 1 ? "y" : "ies"} to ${path.join(o.out, "pulumi-import.json")}\n`,
+      );
       ctx.setCode(EXIT.ok);
     } finally {
       p.stop();

@@ -29,15 +29,22 @@ export const approveCommand: RegisterCommand = (prog, ctx) => {
     knownUser(estate, o.by, "--by");
     const r = p.restriction.level === "approval" ? p.restriction : undefined;
     const may = approversOf(p, stewardshipContext(estate.inventory, estate.config));
-    if (o.by === o.user && !r?.allowSelfApproval) usage(`\`${o.by}\` cannot approve their own request: policy \`${p.name}\` does not allow self-approval`);
-    if (!may.includes(o.by)) usage(`\`${o.by}\` may not approve requests to policy \`${p.name}\`; may approve: ${may.map((u) => `\`${u}\``).join(", ") || "nobody"}`);
+    if (o.by === o.user && !r?.allowSelfApproval)
+      usage(`\`${o.by}\` cannot approve their own request: policy \`${p.name}\` does not allow self-approval`);
+    if (!may.includes(o.by))
+      usage(
+        `\`${o.by}\` may not approve requests to policy \`${p.name}\`; may approve: ${may.map((u) => `\`${u}\``).join(", ") || "nobody"}`,
+      );
     const at = instantText(parseNow(o.now));
     const request = r?.requests?.find((q) => q.user === o.user);
     let until = instantFlag(o.until, "--until") ?? request?.until;
     if (r?.maxDuration !== undefined) {
       const latest = latestExpiry(at, r.maxDuration);
       if (until === undefined) until = latest;
-      else if (Date.parse(until) > Date.parse(latest)) usage(`the approval would end at \`${until}\`, later than policy \`${p.name}\` allows (\`maxDuration: ${r.maxDuration}\`): the latest allowed date is \`${latest}\`; pass --until`);
+      else if (Date.parse(until) > Date.parse(latest))
+        usage(
+          `the approval would end at \`${until}\`, later than policy \`${p.name}\` allows (\`maxDuration: ${r.maxDuration}\`): the latest allowed date is \`${latest}\`; pass --until`,
+        );
     }
     let line: number | undefined;
     editFile(p.file, (text) => {
@@ -45,8 +52,12 @@ export const approveCommand: RegisterCommand = (prog, ctx) => {
       line = res.line;
       return res.text;
     });
-    io.out(`recorded the approval of \`${o.user}\` by \`${o.by}\` in policy \`${p.name}\` (${p.file}${line !== undefined ? `:${line}` : ""})${until !== undefined ? `, until ${until}` : ", without expiry"}\n`);
-    io.out(`next: commit and push it to the request's pull request; \`${o.by}\` then approves the pull request, which \`accessplane verify-approvals\` checks\n`);
+    io.out(
+      `recorded the approval of \`${o.user}\` by \`${o.by}\` in policy \`${p.name}\` (${p.file}${line !== undefined ? `:${line}` : ""})${until !== undefined ? `, until ${until}` : ", without expiry"}\n`,
+    );
+    io.out(
+      `next: commit and push it to the request's pull request; \`${o.by}\` then approves the pull request, which \`accessplane verify-approvals\` checks\n`,
+    );
     ctx.setCode(EXIT.ok);
   });
 };

@@ -19,11 +19,18 @@ export function projectSources(project: ProjectPaths, names: readonly string[] |
   if (!project.file) usage("no accessplane.yaml found: `audit` reads the sources declared under `inventory.sources` of the project file");
   const doc = parse(fs.readFileSync(project.file, "utf8")) as { inventory?: { sources?: unknown } } | null;
   const raw = doc?.inventory && typeof doc.inventory === "object" ? doc.inventory.sources : undefined;
-  const all = (Array.isArray(raw) ? raw : []).filter((e): e is SourceEntry => !!e && typeof e === "object" && typeof (e as SourceEntry).name === "string" && typeof (e as SourceEntry).kind === "string");
-  if (all.length === 0) usage(`${project.file} declares no sources: add \`inventory: { path: ..., sources: [...] }\` (see README "Auditing access outside policy")`);
+  const all = (Array.isArray(raw) ? raw : []).filter(
+    (e): e is SourceEntry =>
+      !!e && typeof e === "object" && typeof (e as SourceEntry).name === "string" && typeof (e as SourceEntry).kind === "string",
+  );
+  if (all.length === 0)
+    usage(
+      `${project.file} declares no sources: add \`inventory: { path: ..., sources: [...] }\` (see README "Auditing access outside policy")`,
+    );
   if (!names || names.length === 0) return all;
   const unknown = names.filter((n) => !all.some((e) => e.name === n));
-  if (unknown.length > 0) usage(`--source: no source named ${unknown.map((n) => `\`${n}\``).join(", ")}; sources: ${all.map((e) => `\`${e.name}\``).join(", ")}`);
+  if (unknown.length > 0)
+    usage(`--source: no source named ${unknown.map((n) => `\`${n}\``).join(", ")}; sources: ${all.map((e) => `\`${e.name}\``).join(", ")}`);
   return all.filter((e) => names.includes(e.name));
 }
 

@@ -40,7 +40,9 @@ export const codeownersCommand: RegisterCommand = (prog, ctx) => {
         io.out(`${shown} is up to date\n`);
         return ctx.setCode(EXIT.ok);
       }
-      io.err(`${shown} is ${current === undefined ? "missing" : "stale"}: domains, stewards or GitHub identities changed; run \`accessplane codeowners\` and commit it\n`);
+      io.err(
+        `${shown} is ${current === undefined ? "missing" : "stale"}: domains, stewards or GitHub identities changed; run \`accessplane codeowners\` and commit it\n`,
+      );
       return ctx.setCode(EXIT.inputErrors);
     }
     fs.mkdirSync(path.dirname(out), { recursive: true });

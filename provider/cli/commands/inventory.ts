@@ -59,7 +59,9 @@ async function runPull(o: PullFlags, io: Io, cwd = process.cwd()): Promise<ExitC
     return EXIT.usage;
   }
   if (fs.existsSync(paths.inventory) && fs.statSync(paths.inventory).isFile()) {
-    io.err(`error: the inventory \`${path.relative(cwd, paths.inventory)}\` is one file; pulled files need a directory: make \`inventory.path\` a directory\n`);
+    io.err(
+      `error: the inventory \`${path.relative(cwd, paths.inventory)}\` is one file; pulled files need a directory: make \`inventory.path\` a directory\n`,
+    );
     return EXIT.usage;
   }
   const project = readSources(paths.file, paths.inventory, cwd);
@@ -69,11 +71,17 @@ async function runPull(o: PullFlags, io: Io, cwd = process.cwd()): Promise<ExitC
   }
   const unknown = (o.source ?? []).filter((n) => !project.sources.some((s) => s.entry.name === n));
   if (unknown.length > 0) {
-    io.err(`error: no source named ${unknown.map((n) => `\`${n}\``).join(", ")}; the sources are ${project.sources.map((s) => `\`${s.entry.name}\``).join(", ") || "none"}\n`);
+    io.err(
+      `error: no source named ${unknown.map((n) => `\`${n}\``).join(", ")}; the sources are ${project.sources.map((s) => `\`${s.entry.name}\``).join(", ") || "none"}\n`,
+    );
     return EXIT.usage;
   }
   const rel = (f: string) => path.relative(cwd, f) || ".";
-  const estatePaths = { policies: rel(paths.policies), inventory: rel(paths.inventory), config: paths.config === undefined ? undefined : rel(paths.config) };
+  const estatePaths = {
+    policies: rel(paths.policies),
+    inventory: rel(paths.inventory),
+    config: paths.config === undefined ? undefined : rel(paths.config),
+  };
   const before = loadEstate(estatePaths);
   const counts = new Map<string, string>();
   const draw = () => io.err(`\r\u001b[K${[...counts.entries()].map(([k, v]) => `${k}: ${v}`).join(" · ")}`);
@@ -83,7 +91,16 @@ async function runPull(o: PullFlags, io: Io, cwd = process.cwd()): Promise<ExitC
     cwd,
     progress: (source, p) => {
       if (!io.progress) return;
-      counts.set(source, [p.objects !== undefined ? plural(p.objects, "object") : "", p.users !== undefined ? plural(p.users, "user") : "", p.pages !== undefined ? plural(p.pages, "page") : ""].filter(Boolean).join(", "));
+      counts.set(
+        source,
+        [
+          p.objects !== undefined ? plural(p.objects, "object") : "",
+          p.users !== undefined ? plural(p.users, "user") : "",
+          p.pages !== undefined ? plural(p.pages, "page") : "",
+        ]
+          .filter(Boolean)
+          .join(", "),
+      );
       draw();
     },
   });
@@ -106,7 +123,18 @@ async function runPull(o: PullFlags, io: Io, cwd = process.cwd()): Promise<ExitC
         {
           version: 1,
           dryRun: !!o.dryRun,
-          sources: outcomes.map((x) => ({ name: x.name, kind: x.kind, ok: x.ok, file: x.file, ...x.counts, issues: x.issues, notes: x.notes, seconds: x.seconds, requests: x.stats.requests, pages: x.stats.pages })),
+          sources: outcomes.map((x) => ({
+            name: x.name,
+            kind: x.kind,
+            ok: x.ok,
+            file: x.file,
+            ...x.counts,
+            issues: x.issues,
+            notes: x.notes,
+            seconds: x.seconds,
+            requests: x.stats.requests,
+            pages: x.stats.pages,
+          })),
           changes,
           written,
           ...(accessJson !== undefined ? { access: accessJson } : {}),
@@ -117,12 +145,17 @@ async function runPull(o: PullFlags, io: Io, cwd = process.cwd()): Promise<ExitC
     );
   } else {
     for (const x of outcomes) {
-      io.out(`${x.ok ? "✓" : "✗"} ${x.name} (${x.kind}): ${plural(x.counts.objects, "object")}, ${plural(x.counts.users, "user")}, ${plural(x.counts.groups, "group")}, ${plural(x.issues.length, "issue")}, ${x.seconds.toFixed(1)}s${x.ok ? "" : ": failed, nothing rewritten"}\n`);
+      io.out(
+        `${x.ok ? "✓" : "✗"} ${x.name} (${x.kind}): ${plural(x.counts.objects, "object")}, ${plural(x.counts.users, "user")}, ${plural(x.counts.groups, "group")}, ${plural(x.issues.length, "issue")}, ${x.seconds.toFixed(1)}s${x.ok ? "" : ": failed, nothing rewritten"}\n`,
+      );
       for (const n of x.notes) io.out(`    note: ${n}\n`);
     }
     for (const c of changes) {
       if (c.status === "unchanged") io.out(`${c.file}: unchanged\n`);
-      else io.out(`${c.file}: ${c.status === "added" ? "new file" : "changed"}: ${c.added.length} added, ${c.removed.length} removed, ${c.changed.length} changed${o.dryRun ? " (dry run: not written)" : ""}\n`);
+      else
+        io.out(
+          `${c.file}: ${c.status === "added" ? "new file" : "changed"}: ${c.added.length} added, ${c.removed.length} removed, ${c.changed.length} changed${o.dryRun ? " (dry run: not written)" : ""}\n`,
+        );
       for (const k of c.added) io.out(`  + ${k}\n`);
       for (const k of c.removed) io.out(`  - ${k}\n`);
       for (const k of c.changed) io.out(`  ~ ${k}\n`);
@@ -139,7 +172,11 @@ function report(io: Io, format: string, outcomes: SourceOutcome[], issues: Issue
 }
 
 /** The effective-access diff of the estate before and after the pull, planned in memory. */
-function accessDiffOf(paths: { policies: string; inventory: string; config?: string | undefined }, outcomes: readonly SourceOutcome[], cwd: string) {
+function accessDiffOf(
+  paths: { policies: string; inventory: string; config?: string | undefined },
+  outcomes: readonly SourceOutcome[],
+  cwd: string,
+) {
   const { sources, issues } = readEstateSources(paths);
   if (hasErrors(issues)) return undefined;
   const after = { ...sources, inventory: [...sources.inventory] };

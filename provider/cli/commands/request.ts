@@ -18,7 +18,10 @@ export const instantText = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z"
 export function approvalPolicy(estate: Estate, name: string): Policy {
   const p = estate.policies.find((x) => x.name === name);
   if (!p) {
-    const s = suggest(name, estate.policies.map((x) => x.name));
+    const s = suggest(
+      name,
+      estate.policies.map((x) => x.name),
+    );
     usage(`unknown policy \`${name}\`${s ? `: did you mean \`${s}\`?` : ""}`);
   }
   if (p.restriction.level !== "approval") usage(`policy \`${name}\` is not an approval policy: access to it is not requested`);
@@ -28,7 +31,10 @@ export function approvalPolicy(estate: Estate, name: string): Policy {
 /** The user `id` of the inventory, or a usage error with a suggestion. */
 export function knownUser(estate: Estate, id: string, flag: string): void {
   if (estate.inventory.users.some((u) => u.id === id)) return;
-  const s = suggest(id, estate.inventory.users.map((u) => u.id));
+  const s = suggest(
+    id,
+    estate.inventory.users.map((u) => u.id),
+  );
   usage(`${flag}: unknown user \`${id}\`${s ? `: did you mean \`${s}\`?` : ""}`);
 }
 
@@ -83,17 +89,29 @@ export const requestCommand: RegisterCommand = (prog, ctx) => {
       return r.text;
     });
     const r = p.restriction.level === "approval" ? p.restriction : undefined;
-    const approvers = approversOf(p, stewardshipContext(loaded.estate.inventory, loaded.estate.config)).filter((u) => u !== o.user || r?.allowSelfApproval);
+    const approvers = approversOf(p, stewardshipContext(loaded.estate.inventory, loaded.estate.config)).filter(
+      (u) => u !== o.user || r?.allowSelfApproval,
+    );
     const branch = `access/${p.name}/${o.user}`.replace(/[^A-Za-z0-9._/-]/g, "-");
     const title = `Request ${p.access} access for ${o.user} through ${p.name}`;
-    io.out(`added a pending request of \`${o.user}\` to policy \`${p.name}\` (${p.file}${line !== undefined ? `:${line}` : ""}); it grants nothing until approved\n`);
+    io.out(
+      `added a pending request of \`${o.user}\` to policy \`${p.name}\` (${p.file}${line !== undefined ? `:${line}` : ""}); it grants nothing until approved\n`,
+    );
     io.out(`may approve: ${approvers.length ? approvers.map((a) => `\`${a}\``).join(", ") : "nobody (check the policy's approvers)"}\n`);
     const commands = [
       ["git", "switch", "-c", branch],
       ["git", "add", p.file],
       ["git", "commit", "-m", title],
       ["git", "push", "-u", "origin", branch],
-      ["gh", "pr", "create", "--title", title, "--body", `${o.reason ?? "Access request."}\n\nAn approver records the approval with \`accessplane approve --policy ${p.name} --user ${o.user} --by <approver>\` and approves this pull request.`],
+      [
+        "gh",
+        "pr",
+        "create",
+        "--title",
+        title,
+        "--body",
+        `${o.reason ?? "Access request."}\n\nAn approver records the approval with \`accessplane approve --policy ${p.name} --user ${o.user} --by <approver>\` and approves this pull request.`,
+      ],
     ];
     const shell = (c: string[]) => c.map((a) => (/^[A-Za-z0-9._/:=@-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(" ");
     if (!o.openPr) {
@@ -101,7 +119,9 @@ export const requestCommand: RegisterCommand = (prog, ctx) => {
       return ctx.setCode(EXIT.ok);
     }
     if (spawnSync("gh", ["--version"], { stdio: "ignore" }).status !== 0) {
-      io.err(`error: --open-pr needs the GitHub CLI (\`gh\`), which is not installed; open the pull request with:\n${commands.map((c) => `  ${shell(c)}`).join("\n")}\n`);
+      io.err(
+        `error: --open-pr needs the GitHub CLI (\`gh\`), which is not installed; open the pull request with:\n${commands.map((c) => `  ${shell(c)}`).join("\n")}\n`,
+      );
       return ctx.setCode(EXIT.usage);
     }
     for (const c of commands) {

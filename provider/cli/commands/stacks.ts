@@ -24,7 +24,14 @@ import {
 import { EXIT } from "../exit";
 import { readRevision, repoPaths, repoRoot, revision, revisionLabel, UsageError } from "../sources";
 
-type StacksOpts = EstateFlags & { now?: string; format: "text" | "json"; maxResources: string; check?: boolean; changed?: boolean; base?: string };
+type StacksOpts = EstateFlags & {
+  now?: string;
+  format: "text" | "json";
+  maxResources: string;
+  check?: boolean;
+  changed?: boolean;
+  base?: string;
+};
 
 /** Registers every custom resource of an estate under mocks, with its platform and shard key. */
 async function keyed(estate: Estate, now: Date): Promise<KeyedResource[]> {
@@ -42,7 +49,9 @@ export const stacksCommand: RegisterCommand = (prog, ctx) => {
   estateOptions(
     prog
       .command("stacks")
-      .description("list the Pulumi stacks (platform x shard) that keep every stack under a resource limit, as text or a GitHub Actions matrix")
+      .description(
+        "list the Pulumi stacks (platform x shard) that keep every stack under a resource limit, as text or a GitHub Actions matrix",
+      )
       .option("--max-resources <n>", "the most resources one stack may hold", "5000")
       .addOption(formatOption(["text", "json"]))
       .addOption(nowOption())
@@ -82,7 +91,13 @@ export const stacksCommand: RegisterCommand = (prog, ctx) => {
       }
       p.stop();
       if (o.format === "json") {
-        ctx.io.out(JSON.stringify({ version: 1, maxResources: max, ...(base ? { base } : {}), stacks: shown, over: l.over, matrix: stacks.matrix(shown) }, null, 2) + "\n");
+        ctx.io.out(
+          JSON.stringify(
+            { version: 1, maxResources: max, ...(base ? { base } : {}), stacks: shown, over: l.over, matrix: stacks.matrix(shown) },
+            null,
+            2,
+          ) + "\n",
+        );
       } else ctx.io.out(header(project) + stacksText(l, shown, base));
       ctx.setCode(o.check && l.over.length > 0 ? EXIT.inputErrors : EXIT.ok);
     } finally {
@@ -92,7 +107,11 @@ export const stacksCommand: RegisterCommand = (prog, ctx) => {
 };
 
 /** Loads the estate at `--base` (the working tree's project file names its paths). */
-async function baseEstate(ctx: Context, o: StacksOpts, p: ReturnType<Context["progress"]>): Promise<{ loaded: Loaded; label: string } | undefined> {
+async function baseEstate(
+  ctx: Context,
+  o: StacksOpts,
+  p: ReturnType<Context["progress"]>,
+): Promise<{ loaded: Loaded; label: string } | undefined> {
   const cwd = process.cwd();
   const project = resolveProject(o, cwd);
   try {

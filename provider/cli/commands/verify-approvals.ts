@@ -49,7 +49,10 @@ async function githubContext(ctx: Context, o: Opts, env: NodeJS.ProcessEnv): Pro
   let reviews: Review[];
   if (o.reviews !== undefined) reviews = fromReviewList(readJson(o.reviews, "the reviews file"));
   else if (env.GITHUB_TOKEN && pr.repository && pr.number !== undefined)
-    reviews = await fetchReviews({ repository: pr.repository, number: pr.number }, { apiUrl: env.GITHUB_API_URL ?? "https://api.github.com", token: env.GITHUB_TOKEN });
+    reviews = await fetchReviews(
+      { repository: pr.repository, number: pr.number },
+      { apiUrl: env.GITHUB_API_URL ?? "https://api.github.com", token: env.GITHUB_TOKEN },
+    );
   else if (fromPayload) {
     // Without a token, only the review that triggered the event is known.
     reviews = [fromPayload];
@@ -70,7 +73,10 @@ export const verifyApprovalsCommand: RegisterCommand = (prog, ctx) => {
       .command("verify-approvals")
       .description("check that every approval a pull request adds is by an approver who approved the pull request (not its author)")
       .requiredOption("--base <ref>", "the estate before the pull request: a git ref (e.g. origin/main)")
-      .option("--github-event <file>", "the workflow's event payload (default: $GITHUB_EVENT_PATH); reviews come from the REST API with $GITHUB_TOKEN")
+      .option(
+        "--github-event <file>",
+        "the workflow's event payload (default: $GITHUB_EVENT_PATH); reviews come from the REST API with $GITHUB_TOKEN",
+      )
       .option("--reviews <file>", "the pull request's reviews as `GET /repos/{owner}/{repo}/pulls/{n}/reviews` returns them")
       .option("--author <login>", "the pull request author's GitHub login (default: from the event payload)")
       .option("--head-sha <sha>", "the pull request's head commit (default: from the event payload)"),
@@ -112,7 +118,11 @@ export const verifyApprovalsCommand: RegisterCommand = (prog, ctx) => {
       io.err(`${v.failures.length} of ${v.checked.length} approval${v.checked.length === 1 ? "" : "s"} not verified\n`);
       return ctx.setCode(EXIT.inputErrors);
     }
-    io.out(v.checked.length === 0 ? "no approval added or changed\n" : `${v.checked.length} approval${v.checked.length === 1 ? "" : "s"} verified against the pull request's reviews\n`);
+    io.out(
+      v.checked.length === 0
+        ? "no approval added or changed\n"
+        : `${v.checked.length} approval${v.checked.length === 1 ? "" : "s"} verified against the pull request's reviews\n`,
+    );
     ctx.setCode(EXIT.ok);
   });
 };

@@ -39,7 +39,9 @@ function cells(c: AccessChange, now: string) {
   const policyDelta = [...c.policies.added.map((p) => `+${p}`), ...c.policies.removed.map((p) => `-${p}`)];
   // A change is held via the head's policies; the delta and the guardrails say what changed it.
   const held = c.kind === "changed" ? c.after!.policies : c.kind === "lost" ? c.before!.policies : c.responsible;
-  const by = (effect: "blocked" | "downgraded") => [...new Set((c.guardrails ?? []).filter((g) => g.effect === effect).map((g) => g.guardrail))];
+  const by = (effect: "blocked" | "downgraded") => [
+    ...new Set((c.guardrails ?? []).filter((g) => g.effect === effect).map((g) => g.guardrail)),
+  ];
   const blocked = by("blocked");
   const downgraded = by("downgraded");
   const causes = [
@@ -59,8 +61,11 @@ function cells(c: AccessChange, now: string) {
   if (c.expired) note = `expired ${shortInstant(c.before!.expiresAt!)}`;
   else if (c.expiry) {
     const was = c.expiry.from ? shortInstant(c.expiry.from) : "never";
-    note = c.expiry.to ? `until ${shortInstant(c.expiry.to)}, ${expiresPhrase(now, c.expiry.to)} (was ${was})` : `no longer expires (was ${was})`;
-  } else if (c.kind !== "lost" && c.after?.expiresAt) note = `until ${shortInstant(c.after.expiresAt)}, ${expiresPhrase(now, c.after.expiresAt)}`;
+    note = c.expiry.to
+      ? `until ${shortInstant(c.expiry.to)}, ${expiresPhrase(now, c.expiry.to)} (was ${was})`
+      : `no longer expires (was ${was})`;
+  } else if (c.kind !== "lost" && c.after?.expiresAt)
+    note = `until ${shortInstant(c.after.expiresAt)}, ${expiresPhrase(now, c.after.expiresAt)}`;
   // Access a new approval gives: who approved it, when, and until when.
   const approvals = (c.approvals ?? []).map((a) => approvalPhrase(a, now));
   if (approvals.length) note = [...approvals, ...(c.expiry || c.expired ? [note] : [])].join("; ");
@@ -84,7 +89,9 @@ function requestRows(d: PlanDiff): string[][] {
 /** Approvals added and removed, as rows: sign, policy, user, what. */
 function approvalRows(d: PlanDiff): string[][] {
   const gone = (a: PlanApproval) =>
-    a.expiresAt !== undefined && Date.parse(a.expiresAt) <= Date.parse(d.now) ? `expired ${shortInstant(a.expiresAt)}` : "no longer in force";
+    a.expiresAt !== undefined && Date.parse(a.expiresAt) <= Date.parse(d.now)
+      ? `expired ${shortInstant(a.expiresAt)}`
+      : "no longer in force";
   return [
     ...d.approvals.added.map((a) => ["+", a.policy, a.user, approvalPhrase(a, d.now)]),
     ...d.approvals.removed.map((a) => ["-", a.policy, a.user, `approved by ${a.approvedBy} on ${shortInstant(a.approvedAt)}, ${gone(a)}`]),
@@ -117,7 +124,11 @@ function stagedRows(d: PlanDiff): string[][] {
     `${s.access}, would reach ${plural(s.users.length, "user")} on ${plural(s.dataSources.length, "data source")}`;
   return [
     ...d.staged.added.map((s) => ["+", s.policy, `staged: ${reach(s)}`]),
-    ...d.staged.changed.map((s) => ["~", s.policy, `staged: ${reach(s.after)} (was ${plural(s.before.users.length, "user")} on ${plural(s.before.dataSources.length, "data source")})`]),
+    ...d.staged.changed.map((s) => [
+      "~",
+      s.policy,
+      `staged: ${reach(s.after)} (was ${plural(s.before.users.length, "user")} on ${plural(s.before.dataSources.length, "data source")})`,
+    ]),
     ...d.staged.removed.map((s) => ["-", s.policy, "no longer staged"]),
   ];
 }
@@ -125,7 +136,10 @@ function stagedRows(d: PlanDiff): string[][] {
 function blastLines(d: PlanDiff): string[] {
   const b = d.blastRadius;
   const out: string[] = [];
-  if (b.users.length) out.push(`access widens for ${plural(b.users.length, "user")} on ${plural(b.dataSources.length, "data source")}: ${b.users.join(", ")}`);
+  if (b.users.length)
+    out.push(
+      `access widens for ${plural(b.users.length, "user")} on ${plural(b.dataSources.length, "data source")}: ${b.users.join(", ")}`,
+    );
   for (const r of b.principals) {
     const fresh = r.newlyReached.length && r.newlyReached.length < r.users.length ? ` (new: ${r.newlyReached.join(", ")})` : "";
     out.push(`${r.dataSource} via ${r.policy} -> ${r.principal} reaches ${plural(r.users.length, "user")}: ${r.users.join(", ")}${fresh}`);
@@ -171,12 +185,22 @@ export function diffText(d: PlanDiff, labels: DiffLabels, s: Style = plain, o: {
   const approvals = approvalRows(d);
   if (approvals.length) {
     out.push("", s.bold("Approvals"));
-    out.push(...columns(approvals.map(([sg, p, u, t]) => [sg === "+" ? s.green(sg) : s.red(sg!), p!, s.cyan(u!), t!]), "  "));
+    out.push(
+      ...columns(
+        approvals.map(([sg, p, u, t]) => [sg === "+" ? s.green(sg) : s.red(sg!), p!, s.cyan(u!), t!]),
+        "  ",
+      ),
+    );
   }
   const requests = requestRows(d);
   if (requests.length) {
     out.push("", s.bold("Pending requests (grant nothing until approved)"));
-    out.push(...columns(requests.map(([sg, p, u, t]) => [sg === "+" ? s.green(sg) : s.red(sg!), p!, s.cyan(u!), t!]), "  "));
+    out.push(
+      ...columns(
+        requests.map(([sg, p, u, t]) => [sg === "+" ? s.green(sg) : s.red(sg!), p!, s.cyan(u!), t!]),
+        "  ",
+      ),
+    );
   }
   const staged = stagedRows(d);
   if (staged.length) {
@@ -185,7 +209,18 @@ export function diffText(d: PlanDiff, labels: DiffLabels, s: Style = plain, o: {
   }
   if (d.expirations.length) {
     out.push("", s.bold("Upcoming expirations"));
-    out.push(...columns(d.expirations.map((x) => [shortInstant(x.expiresAt), s.cyan(x.user), s.dim(`via ${x.policy}`), expiresPhrase(d.now, x.expiresAt), x.new ? s.yellow("new") : ""]), "  "));
+    out.push(
+      ...columns(
+        d.expirations.map((x) => [
+          shortInstant(x.expiresAt),
+          s.cyan(x.user),
+          s.dim(`via ${x.policy}`),
+          expiresPhrase(d.now, x.expiresAt),
+          x.new ? s.yellow("new") : "",
+        ]),
+        "  ",
+      ),
+    );
   }
   if (d.newIssues.length) {
     out.push("", s.bold("New issues"));
@@ -198,12 +233,29 @@ export function diffText(d: PlanDiff, labels: DiffLabels, s: Style = plain, o: {
   const r = d.estimatedResources;
   if (d.resources && d.resources.create.length + d.resources.update.length + d.resources.delete.length > 0) {
     const x = d.resources;
-    out.push("", s.bold("Pulumi resources") + s.dim(`  +${x.create.length} create  ~${x.update.length} update  -${x.delete.length} delete`));
-    out.push(...columns([...x.create.map((n) => [s.green("+"), n]), ...x.update.map((n) => [s.yellow("~"), n]), ...x.delete.map((n) => [s.red("-"), n])], "  "));
+    out.push(
+      "",
+      s.bold("Pulumi resources") + s.dim(`  +${x.create.length} create  ~${x.update.length} update  -${x.delete.length} delete`),
+    );
+    out.push(
+      ...columns(
+        [...x.create.map((n) => [s.green("+"), n]), ...x.update.map((n) => [s.yellow("~"), n]), ...x.delete.map((n) => [s.red("-"), n])],
+        "  ",
+      ),
+    );
   }
   if (d.principals.length) {
-    out.push("", s.bold("Resources") + s.dim(` (estimated: principals, object grants, memberships)  +${r.create} create  ~${r.update} update  -${r.delete} delete`));
-    out.push(...columns(d.principals.map((p) => [principalSign(p), p.id, p.name, principalDetail(p)]), "  "));
+    out.push(
+      "",
+      s.bold("Resources") +
+        s.dim(` (estimated: principals, object grants, memberships)  +${r.create} create  ~${r.update} update  -${r.delete} delete`),
+    );
+    out.push(
+      ...columns(
+        d.principals.map((p) => [principalSign(p), p.id, p.name, principalDetail(p)]),
+        "  ",
+      ),
+    );
   }
   return out.join("\n") + "\n";
 }
@@ -251,10 +303,14 @@ export function diffMarkdown(d: PlanDiff, labels: DiffLabels): string {
   if (d.access.length) {
     const rows = ["| | user | data source | access | privileges | via | |", "|---|---|---|---|---|---|---|"];
     rows.push(
-      ...capped(d.access, (c) => {
-        const x = cells(c, d.now);
-        return `| ${sign(c) === "-" ? "−" : sign(c)} | ${md(c.user)} | ${md(c.dataSource)} | ${x.access} | ${md(x.privileges)} | ${md(x.via.replace(/^via /, ""))} | ${md(x.note)} |`;
-      }, "access changes"),
+      ...capped(
+        d.access,
+        (c) => {
+          const x = cells(c, d.now);
+          return `| ${sign(c) === "-" ? "−" : sign(c)} | ${md(c.user)} | ${md(c.dataSource)} | ${x.access} | ${md(x.privileges)} | ${md(x.via.replace(/^via /, ""))} | ${md(x.note)} |`;
+        },
+        "access changes",
+      ),
     );
     out.push("", ...details(`Access changes (${d.access.length})`, rows, d.access.length <= OPEN_ROWS));
   }
@@ -267,19 +323,43 @@ export function diffMarkdown(d: PlanDiff, labels: DiffLabels): string {
   }
   const approvals = approvalRows(d);
   if (approvals.length) {
-    out.push("", `**Approvals** (${approvals.length})`, "", ...approvals.map(([sg, p, u, t]) => `- ${sg === "-" ? "−" : sg} ${code(p!)} ${md(u!)}: ${md(t!)}`));
+    out.push(
+      "",
+      `**Approvals** (${approvals.length})`,
+      "",
+      ...approvals.map(([sg, p, u, t]) => `- ${sg === "-" ? "−" : sg} ${code(p!)} ${md(u!)}: ${md(t!)}`),
+    );
   }
   const requests = requestRows(d);
   if (requests.length) {
-    out.push("", `**Pending requests** (${requests.length}, grant nothing until approved)`, "", ...requests.map(([sg, p, u, t]) => `- ${sg === "-" ? "−" : sg} ${code(p!)} ${md(u!)}: ${md(t!)}`));
+    out.push(
+      "",
+      `**Pending requests** (${requests.length}, grant nothing until approved)`,
+      "",
+      ...requests.map(([sg, p, u, t]) => `- ${sg === "-" ? "−" : sg} ${code(p!)} ${md(u!)}: ${md(t!)}`),
+    );
   }
   const staged = stagedRows(d);
   if (staged.length) {
-    out.push("", ...details(`Staged policies (${staged.length})`, staged.map(([sg, p, t]) => `- ${sg === "-" ? "−" : sg} ${code(p!)} ${md(t!)}`), true));
+    out.push(
+      "",
+      ...details(
+        `Staged policies (${staged.length})`,
+        staged.map(([sg, p, t]) => `- ${sg === "-" ? "−" : sg} ${code(p!)} ${md(t!)}`),
+        true,
+      ),
+    );
   }
   if (d.expirations.length) {
     const rows = ["| expires | user | via | |", "|---|---|---|---|"];
-    rows.push(...capped(d.expirations, (x) => `| ${shortInstant(x.expiresAt)} (${relativeDays(d.now, x.expiresAt)}) | ${md(x.user)} | ${md(x.policy)} | ${x.new ? "new" : ""} |`, "expirations"));
+    rows.push(
+      ...capped(
+        d.expirations,
+        (x) =>
+          `| ${shortInstant(x.expiresAt)} (${relativeDays(d.now, x.expiresAt)}) | ${md(x.user)} | ${md(x.policy)} | ${x.new ? "new" : ""} |`,
+        "expirations",
+      ),
+    );
     out.push("", ...details(`Upcoming expirations (${d.expirations.length})`, rows, d.expirations.length <= 10));
   }
   if (d.resolvedIssues.length) {
@@ -288,14 +368,27 @@ export function diffMarkdown(d: PlanDiff, labels: DiffLabels): string {
   if (d.resources && d.resources.create.length + d.resources.update.length + d.resources.delete.length > 0) {
     const x = d.resources;
     const rows = ["| | resource |", "|---|---|"];
-    const all = [...x.create.map((n) => `| + | \`${n}\` |`), ...x.update.map((n) => `| ~ | \`${n}\` |`), ...x.delete.map((n) => `| − | \`${n}\` |`)];
+    const all = [
+      ...x.create.map((n) => `| + | \`${n}\` |`),
+      ...x.update.map((n) => `| ~ | \`${n}\` |`),
+      ...x.delete.map((n) => `| − | \`${n}\` |`),
+    ];
     rows.push(...capped(all, (l) => l, "resources"));
-    out.push("", ...details(`Pulumi resources: +${x.create.length} create, ~${x.update.length} update, −${x.delete.length} delete`, rows, false));
+    out.push(
+      "",
+      ...details(`Pulumi resources: +${x.create.length} create, ~${x.update.length} update, −${x.delete.length} delete`, rows, false),
+    );
   }
   if (d.principals.length) {
     const r = d.estimatedResources;
     const rows = ["| | principal | name | change |", "|---|---|---|---|"];
-    rows.push(...capped(d.principals, (p) => `| ${principalSign(p) === "-" ? "−" : principalSign(p)} | ${md(p.id)} | ${md(p.name)} | ${md(principalDetail(p))} |`, "principal changes"));
+    rows.push(
+      ...capped(
+        d.principals,
+        (p) => `| ${principalSign(p) === "-" ? "−" : principalSign(p)} | ${md(p.id)} | ${md(p.name)} | ${md(principalDetail(p))} |`,
+        "principal changes",
+      ),
+    );
     out.push("", ...details(`Resources (estimated): +${r.create} create, ~${r.update} update, −${r.delete} delete`, rows, false));
   }
   return out.join("\n") + "\n";

@@ -38,7 +38,8 @@ function restrictionLines(r: RestrictionVerdict, v: PolicyVerdict, user: string,
     case "conditions":
       return conditionLines(r.tree, user, s, indent);
     case "users": {
-      if (r.selections.length === 0) return [`${indent}${mark(false, s)} not among the ${r.selectedCount} selected user${r.selectedCount === 1 ? "" : "s"}`];
+      if (r.selections.length === 0)
+        return [`${indent}${mark(false, s)} not among the ${r.selectedCount} selected user${r.selectedCount === 1 ? "" : "s"}`];
       return r.selections.map((x) =>
         x.expiresAt === undefined
           ? `${indent}${mark(x.inForce, s)} selected, without expiry`
@@ -58,7 +59,8 @@ function restrictionLines(r: RestrictionVerdict, v: PolicyVerdict, user: string,
         const ok = a.mayApprove && a.status === "in force" && !a.breaks;
         const parts = [`approved by \`${a.approvedBy}\` on ${shortInstant(a.approvedAt)}`];
         if (!a.mayApprove) parts.push(`but \`${a.approvedBy}\` may not approve for \`${v.policy}\``);
-        for (const b of a.breaks ?? []) parts.push(b === "self-approval" ? "but it is a self-approval" : "but it lasts longer than the policy's `maxDuration`");
+        for (const b of a.breaks ?? [])
+          parts.push(b === "self-approval" ? "but it is a self-approval" : "but it lasts longer than the policy's `maxDuration`");
         if (a.status === "not yet in force") parts.push("not yet in force");
         else if (a.expiresAt !== undefined) parts.push(`until ${shortInstant(a.expiresAt)}, ${expiresPhrase(now, a.expiresAt)}`);
         else parts.push("without expiry");
@@ -72,7 +74,10 @@ function restrictionLines(r: RestrictionVerdict, v: PolicyVerdict, user: string,
 
 function outcomeLine(o: GrantOutcome, user: string, s: Style): string {
   const gates = o.gates.length ? s.dim(`  guardrails: ${o.gates.map((g) => `${g.passes ? "✓" : "✗"} ${g.guardrail}`).join(", ")}`) : "";
-  const failing = o.gates.filter((g) => !g.passes).map((g) => g.guardrail).join(", ");
+  const failing = o.gates
+    .filter((g) => !g.passes)
+    .map((g) => g.guardrail)
+    .join(", ");
   const privs = o.privileges.join(", ");
   const as = o.identity.value !== undefined ? s.dim(` as ${o.identity.value}`) : "";
   switch (o.result) {
@@ -100,7 +105,9 @@ function verdictLines(v: PolicyVerdict, e: Explanation, s: Style): string[] {
   }
   out.push(...restrictionLines(v.restriction, v, e.user, e.now, s, "      "));
   if (v.kind === "guardrail") {
-    out.push(`      → ${v.admits ? `${e.user} passes` : `${e.user} does not pass: it gates ${v.access === "read" ? "all access" : "write access"} here`}`);
+    out.push(
+      `      → ${v.admits ? `${e.user} passes` : `${e.user} does not pass: it gates ${v.access === "read" ? "all access" : "write access"} here`}`,
+    );
     return out;
   }
   if (!v.admits) {
@@ -109,7 +116,9 @@ function verdictLines(v: PolicyVerdict, e: Explanation, s: Style): string[] {
   }
   const exp = v.subscription?.expiresAt;
   const via = v.subscription?.approvedBy ? `, approved by \`${v.subscription.approvedBy}\`` : "";
-  out.push(`      → admits ${e.user}${via}${exp ? `, until ${shortInstant(exp)} (${expiresPhrase(e.now, exp)})` : ""}${staged ? ", but a staged policy grants nothing" : ""}`);
+  out.push(
+    `      → admits ${e.user}${via}${exp ? `, until ${shortInstant(exp)} (${expiresPhrase(e.now, exp)})` : ""}${staged ? ", but a staged policy grants nothing" : ""}`,
+  );
   for (const o of v.outcomes) out.push(`      ${outcomeLine(o, e.user, s)}`);
   return out;
 }
@@ -144,7 +153,8 @@ export function explainText(e: Explanation, s: Style = plain): string {
     out.push("", s.bold("Through IAM principals"));
     for (const b of e.principals) {
       out.push(`  ${b.dataSource} via ${b.policy} -> ${b.principal}: everyone behind it: ${b.users.join(", ")}`);
-      if (b.overProvisioned.includes(e.user)) out.push(s.red(`    ${e.user} is over-provisioned: ${e.user} can use it though no policy grants ${e.user} this data source`));
+      if (b.overProvisioned.includes(e.user))
+        out.push(s.red(`    ${e.user} is over-provisioned: ${e.user} can use it though no policy grants ${e.user} this data source`));
       if (b.futureMembersBypassApproval) out.push(s.yellow("    anyone who joins this role later gains this access without approval"));
     }
   }

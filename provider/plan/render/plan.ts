@@ -36,7 +36,11 @@ const summary = (plan: Plan) => {
 
 /** An entry's privileges as the platform names them, then any platform access level or operations in brackets. */
 export function privs(e: AccessEntry): string {
-  const extra = Array.isArray(e.operations) ? ` [${(e.operations as string[]).join(",")}]` : typeof e.accessLevel === "string" ? ` [${e.accessLevel}]` : "";
+  const extra = Array.isArray(e.operations)
+    ? ` [${(e.operations as string[]).join(",")}]`
+    : typeof e.accessLevel === "string"
+      ? ` [${e.accessLevel}]`
+      : "";
   return e.privileges.join(", ") + extra;
 }
 
@@ -70,7 +74,12 @@ export function accessPerUserLines(access: readonly AccessEntry[], s: Style = pl
       out.push(`  ${s.cyan(e.user)}`);
       last = e.user;
     }
-    rows.push([e.dataSource, e.access === "write" ? s.yellow("write") : s.green("read"), privs(e), s.dim(`via ${e.policies.join(", ")}${e.expiresAt ? ` until ${e.expiresAt}` : ""}`)]);
+    rows.push([
+      e.dataSource,
+      e.access === "write" ? s.yellow("write") : s.green("read"),
+      privs(e),
+      s.dim(`via ${e.policies.join(", ")}${e.expiresAt ? ` until ${e.expiresAt}` : ""}`),
+    ]);
   }
   flush();
   if (access.length === 0) out.push(s.dim("  nobody has access"));
@@ -89,7 +98,12 @@ export function accessPerDataSourceLines(access: readonly AccessEntry[], s: Styl
   for (const ds of [...byDs.keys()].sort()) {
     const list = byDs.get(ds)!;
     out.push(`  ${s.cyan(ds)} ${s.dim(`(${list[0]!.platform} ${list[0]!.objectType}, ${list[0]!.object})`)}`);
-    out.push(...columns(list.map((e) => [e.user, e.access === "write" ? s.yellow("write") : s.green("read"), privs(e)]), "    "));
+    out.push(
+      ...columns(
+        list.map((e) => [e.user, e.access === "write" ? s.yellow("write") : s.green("read"), privs(e)]),
+        "    ",
+      ),
+    );
   }
   return out;
 }
@@ -100,9 +114,17 @@ export function stagedLines(plan: Plan, s: Style = plain): string[] {
   const out = ["", s.bold("Staged policies (grant nothing yet)")];
   // Each policy's preview entries under it: what activating it would grant, as the plan would show it.
   for (const p of plan.staged) {
-    out.push(`  ${s.cyan(p.policy)}  ${p.access}, would reach ${count(p.users.length, "user")} on ${count(p.dataSources.length, "data source")}`);
+    out.push(
+      `  ${s.cyan(p.policy)}  ${p.access}, would reach ${count(p.users.length, "user")} on ${count(p.dataSources.length, "data source")}`,
+    );
     const others = (e: AccessEntry) => e.policies.filter((x) => x !== p.policy);
-    const rows = p.entries.map((e) => [e.user, e.dataSource, e.access === "write" ? s.yellow("write") : s.green("read"), privs(e), s.dim(others(e).length ? `also via ${others(e).join(", ")}` : "")]);
+    const rows = p.entries.map((e) => [
+      e.user,
+      e.dataSource,
+      e.access === "write" ? s.yellow("write") : s.green("read"),
+      privs(e),
+      s.dim(others(e).length ? `also via ${others(e).join(", ")}` : ""),
+    ]);
     out.push(...columns(rows, "    "));
   }
   return out;
@@ -111,13 +133,27 @@ export function stagedLines(plan: Plan, s: Style = plain): string[] {
 /** The pending requests and who may approve each (a blank line first; none without any). */
 export function requestLines(plan: Plan, s: Style = plain): string[] {
   if (!plan.requests?.length) return [];
-  return ["", s.bold("Pending requests (grant nothing until approved)"), ...columns(plan.requests.map((q) => [s.cyan(q.user), q.policy, requestText(q)]), "  ")];
+  return [
+    "",
+    s.bold("Pending requests (grant nothing until approved)"),
+    ...columns(
+      plan.requests.map((q) => [s.cyan(q.user), q.policy, requestText(q)]),
+      "  ",
+    ),
+  ];
 }
 
 /** The subscriptions that end after the plan's instant, soonest first (a blank line first; none without any). */
 export function expirationLines(plan: Plan, s: Style = plain): string[] {
   if (!plan.expirations.length) return [];
-  return ["", s.bold("Upcoming expirations"), ...columns(plan.expirations.map((x) => [x.expiresAt, x.user, s.dim(`via ${x.policy}`), expiresPhrase(plan.now, x.expiresAt)]), "  ")];
+  return [
+    "",
+    s.bold("Upcoming expirations"),
+    ...columns(
+      plan.expirations.map((x) => [x.expiresAt, x.user, s.dim(`via ${x.policy}`), expiresPhrase(plan.now, x.expiresAt)]),
+      "  ",
+    ),
+  ];
 }
 
 /** The plan's issues under a heading (a blank line first; none without any). */
@@ -171,7 +207,9 @@ const md = (s: string) => s.replace(/\|/g, "\\|");
 export function blastRadiusText(plan: Plan, s: Style = plain): string[] {
   const wide = plan.blastRadius.filter((b) => b.overProvisioned.length > 0 || b.futureMembersBypassApproval);
   if (wide.length === 0) return [];
-  const out = [s.bold(s.red(`Blast radius: ${wide.length} grant${wide.length === 1 ? "" : "s"} to IAM principals reach people no policy names`))];
+  const out = [
+    s.bold(s.red(`Blast radius: ${wide.length} grant${wide.length === 1 ? "" : "s"} to IAM principals reach people no policy names`)),
+  ];
   for (const b of wide) {
     out.push(`  ${s.cyan(b.dataSource)} via ${b.policy} -> ${b.principal}`);
     out.push(`    everyone behind it: ${b.users.join(", ") || "(no known user)"}`);
@@ -186,10 +224,17 @@ export function blastRadiusText(plan: Plan, s: Style = plain): string[] {
 export function blastRadiusMarkdown(plan: Plan): string[] {
   const wide = plan.blastRadius.filter((b) => b.overProvisioned.length > 0 || b.futureMembersBypassApproval);
   if (wide.length === 0) return [];
-  const out = [`> [!WARNING]`, `> **Blast radius**: ${wide.length} grant${wide.length === 1 ? "" : "s"} to IAM principals reach people no policy names`, ""];
+  const out = [
+    `> [!WARNING]`,
+    `> **Blast radius**: ${wide.length} grant${wide.length === 1 ? "" : "s"} to IAM principals reach people no policy names`,
+    "",
+  ];
   out.push("| data source | policy | principal | everyone behind it | over-provisioned | future members bypass approval |");
   out.push("|---|---|---|---|---|---|");
-  for (const b of wide) out.push(`| ${md(b.dataSource)} | ${md(b.policy)} | \`${b.principal}\` | ${md(b.users.join(", "))} | ${md(b.overProvisioned.join(", "))} | ${b.futureMembersBypassApproval ? "yes" : "no"} |`);
+  for (const b of wide)
+    out.push(
+      `| ${md(b.dataSource)} | ${md(b.policy)} | \`${b.principal}\` | ${md(b.users.join(", "))} | ${md(b.overProvisioned.join(", "))} | ${b.futureMembersBypassApproval ? "yes" : "no"} |`,
+    );
   out.push("");
   return out;
 }
@@ -198,19 +243,25 @@ export function blastRadiusMarkdown(plan: Plan): string[] {
 export function planMarkdown(plan: Plan): string {
   const sm = summary(plan);
   const out: string[] = [];
-  out.push(`**accessplane plan**: ${plan.access.length} grants to ${sm.users} users on ${sm.sources} data sources · ${sm.errors} errors · ${sm.warnings} warnings`);
+  out.push(
+    `**accessplane plan**: ${plan.access.length} grants to ${sm.users} users on ${sm.sources} data sources · ${sm.errors} errors · ${sm.warnings} warnings`,
+  );
   out.push("");
   out.push(...blastRadiusMarkdown(plan));
   out.push("<details><summary>Access per user</summary>");
   out.push("");
   out.push("| user | data source | access | privileges | via |");
   out.push("|---|---|---|---|---|");
-  for (const e of plan.access) out.push(`| ${md(e.user)} | ${md(e.dataSource)} | ${e.access} | ${md(privs(e))} | ${md(e.policies.join(", "))} |`);
+  for (const e of plan.access)
+    out.push(`| ${md(e.user)} | ${md(e.dataSource)} | ${e.access} | ${md(privs(e))} | ${md(e.policies.join(", "))} |`);
   out.push("");
   out.push("</details>");
   if (plan.staged.length) {
     out.push("");
-    out.push("**Staged policies** (grant nothing yet): " + plan.staged.map((p) => `\`${p.policy}\` (${p.users.length} users, ${p.dataSources.length} data sources)`).join(", "));
+    out.push(
+      "**Staged policies** (grant nothing yet): " +
+        plan.staged.map((p) => `\`${p.policy}\` (${p.users.length} users, ${p.dataSources.length} data sources)`).join(", "),
+    );
   }
   if (plan.requests?.length) {
     out.push("");
@@ -220,7 +271,12 @@ export function planMarkdown(plan: Plan): string {
   }
   if (plan.expirations.length) {
     out.push("");
-    out.push("**Upcoming expirations**: " + plan.expirations.map((x) => `\`${x.user}\` via \`${x.policy}\` at ${x.expiresAt} (${expiresPhrase(plan.now, x.expiresAt)})`).join(", "));
+    out.push(
+      "**Upcoming expirations**: " +
+        plan.expirations
+          .map((x) => `\`${x.user}\` via \`${x.policy}\` at ${x.expiresAt} (${expiresPhrase(plan.now, x.expiresAt)})`)
+          .join(", "),
+    );
   }
   if (plan.issues.length) {
     out.push("");
@@ -228,7 +284,9 @@ export function planMarkdown(plan: Plan): string {
     out.push("");
     for (const i of plan.issues) {
       const sources = issueSources(i);
-      out.push(`- **${i.severity}** \`${i.code}\` ${md(i.message)}${i.file ? ` (${i.file}${i.line ? `:${i.line}` : ""})` : ""}${i.help ? `: ${md(i.help)}` : ""}${sources ? `; ${md(sources)}` : ""}`);
+      out.push(
+        `- **${i.severity}** \`${i.code}\` ${md(i.message)}${i.file ? ` (${i.file}${i.line ? `:${i.line}` : ""})` : ""}${i.help ? `: ${md(i.help)}` : ""}${sources ? `; ${md(sources)}` : ""}`,
+      );
     }
     out.push("");
     out.push("</details>");

@@ -22,9 +22,7 @@ const DIALECTS = ["postgres", "redshift", "synapse", "trino"] as const;
 export type Dialect = (typeof DIALECTS)[number];
 
 /** How long an identifier may be, per dialect; `unit` says whether UTF-8 bytes or characters count. */
-const IDENTIFIER_LIMITS: Readonly<
-  Record<Dialect, { readonly max: number; readonly unit: "bytes" | "characters" } | null>
-> = {
+const IDENTIFIER_LIMITS: Readonly<Record<Dialect, { readonly max: number; readonly unit: "bytes" | "characters" } | null>> = {
   postgres: { max: 63, unit: "bytes" },
   redshift: { max: 127, unit: "bytes" },
   synapse: { max: 128, unit: "characters" },
@@ -74,11 +72,7 @@ export function assertIdentifier(name: string, dialect: Dialect): void {
   if (limit === null) return;
   const size = limit.unit === "bytes" ? Buffer.byteLength(name, "utf8") : [...name].length;
   if (size > limit.max) {
-    throw new SqlIdentifierError(
-      name,
-      dialect,
-      `it is ${size} ${limit.unit} long and the limit is ${limit.max} ${limit.unit}`,
-    );
+    throw new SqlIdentifierError(name, dialect, `it is ${size} ${limit.unit} long and the limit is ${limit.max} ${limit.unit}`);
   }
 }
 

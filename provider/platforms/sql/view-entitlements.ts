@@ -45,20 +45,27 @@ export function entitlementDeltaStatements(
 ): string[] {
   if (before && after && before.policyKey !== after.policyKey) {
     // A new key is a different principal: create the new rows, then remove the old ones.
-    return [
-      ...entitlementDeltaStatements(d, managedSchema, null, after),
-      ...entitlementDeltaStatements(d, managedSchema, before, null),
-    ];
+    return [...entitlementDeltaStatements(d, managedSchema, null, after), ...entitlementDeltaStatements(d, managedSchema, before, null)];
   }
   const s = managedSchema;
   const out: string[] = [];
   if (after) {
     const key = after.policyKey;
     for (const u of minus(after.members, before?.members ?? [])) {
-      out.push(insertRow(d, s, STORE_OBJECTS.memberships, [["policy_key", key], ["user_name", u]]));
+      out.push(
+        insertRow(d, s, STORE_OBJECTS.memberships, [
+          ["policy_key", key],
+          ["user_name", u],
+        ]),
+      );
     }
     for (const ds of minus(after.dataSources, before?.dataSources ?? [])) {
-      out.push(insertRow(d, s, STORE_OBJECTS.policyObjects, [["policy_key", key], ["data_source", ds]]));
+      out.push(
+        insertRow(d, s, STORE_OBJECTS.policyObjects, [
+          ["policy_key", key],
+          ["data_source", ds],
+        ]),
+      );
     }
   }
   if (before && !after) {
@@ -66,14 +73,21 @@ export function entitlementDeltaStatements(
     out.push(deleteRows(d, s, STORE_OBJECTS.policyObjects, [["policy_key", before.policyKey]]));
   } else if (before && after) {
     for (const u of minus(before.members, after.members)) {
-      out.push(deleteRows(d, s, STORE_OBJECTS.memberships, [["policy_key", before.policyKey], ["user_name", u]]));
+      out.push(
+        deleteRows(d, s, STORE_OBJECTS.memberships, [
+          ["policy_key", before.policyKey],
+          ["user_name", u],
+        ]),
+      );
     }
     for (const ds of minus(before.dataSources, after.dataSources)) {
       out.push(
-        deleteRows(d, s, STORE_OBJECTS.policyObjects, [["policy_key", before.policyKey], ["data_source", ds]]),
+        deleteRows(d, s, STORE_OBJECTS.policyObjects, [
+          ["policy_key", before.policyKey],
+          ["data_source", ds],
+        ]),
       );
     }
   }
   return out;
 }
-

@@ -23,7 +23,15 @@
  * by view-entitlements.ts.
  */
 import { createHash } from "node:crypto";
-import { type Dialect, VIEW_DIALECTS, type ViewBasedDialect, type ViewDialectTraits, quoteIdent, quoteLiteral, quoteQualified } from "./dialect";
+import {
+  type Dialect,
+  VIEW_DIALECTS,
+  type ViewBasedDialect,
+  type ViewDialectTraits,
+  quoteIdent,
+  quoteLiteral,
+  quoteQualified,
+} from "./dialect";
 
 /** One of the view-based dialects (Trino is grant-based and lives in `trino.ts`). */
 export type ViewDialect = ViewBasedDialect;

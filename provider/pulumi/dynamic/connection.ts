@@ -112,7 +112,12 @@ function urlMap(dialect: ViewDialect, snapshot: ConfigSnapshot | undefined): Rec
   } catch {
     parsed = undefined;
   }
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed) || !Object.values(parsed).every((v) => typeof v === "string" && v !== "")) {
+  if (
+    !parsed ||
+    typeof parsed !== "object" ||
+    Array.isArray(parsed) ||
+    !Object.values(parsed).every((v) => typeof v === "string" && v !== "")
+  ) {
     throw new ProviderError(
       `${dialect}: the setting \`${SETTINGS[name].config}\` (or ${SETTINGS[name].env}) is not a JSON object of database names to connection URLs; ` +
         `help: set it as a secret, e.g. \`pulumi config set --secret ${SETTINGS[name].config} '{"dw":"postgres://..."}'\``,
@@ -153,12 +158,7 @@ function timeout(snapshot: ConfigSnapshot | undefined): number {
  * set: that database's own URL if configured, else the platform's default URL (which must then open
  * `database`: `checkDatabase` checks it).
  */
-export function viewConnection(
-  dialect: ViewDialect,
-  snapshot: ConfigSnapshot | undefined,
-  database: string,
-  subject?: string,
-): Connection {
+export function viewConnection(dialect: ViewDialect, snapshot: ConfigSnapshot | undefined, database: string, subject?: string): Connection {
   const { one, map } = URL_SETTING[dialect];
   const perDb = urlMap(dialect, snapshot)[database];
   const envName = databaseEnvName(dialect, database);
@@ -172,7 +172,14 @@ export function viewConnection(
       "other",
     );
   }
-  return { platform: dialect, url, statementTimeoutMs: timeout(snapshot), secrets: secretsOf(url), database, ...(subject ? { subject } : {}) };
+  return {
+    platform: dialect,
+    url,
+    statementTimeoutMs: timeout(snapshot),
+    secrets: secretsOf(url),
+    database,
+    ...(subject ? { subject } : {}),
+  };
 }
 
 /** Trino connection settings. */
@@ -317,7 +324,9 @@ export async function checkDatabase(c: Connection, s: SqlSession): Promise<void>
   const rows = await s.query(traits.currentDatabaseQuery);
   const actual = String(rows[0]?.db ?? "");
   if (traits.caseInsensitiveDatabaseNames ? actual.toLowerCase() === c.database.toLowerCase() : actual === c.database) return;
-  const what = c.subject ? `${c.subject} is in database \`${c.database}\`, but the connection chosen for it` : `the connection chosen for database \`${c.database}\``;
+  const what = c.subject
+    ? `${c.subject} is in database \`${c.database}\`, but the connection chosen for it`
+    : `the connection chosen for database \`${c.database}\``;
   throw new ProviderError(
     `${c.platform}: ${what} opened database \`${actual}\`: ${traits.sameDatabaseReason}; ` +
       `help: give database \`${c.database}\` its own connection in \`${SETTINGS[URL_SETTING[dialect].map].config}\` or ${databaseEnvName(dialect, c.database)}`,

@@ -51,7 +51,17 @@ const PG_CLASSES: Record<string, FailureKind> = {
   "28000": "permission-denied",
 };
 
-const NODE_NET: readonly string[] = ["ECONNREFUSED", "ECONNRESET", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "ETIMEDOUT", "ESOCKET", "ECONNCLOSED", "ENOTOPEN"];
+const NODE_NET: readonly string[] = [
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+  "ETIMEDOUT",
+  "ESOCKET",
+  "ECONNCLOSED",
+  "ENOTOPEN",
+];
 
 // SQL Server error numbers: 229/230/262/300/15151 permission, 208/3701/15151 missing, -2 timeout.
 const MSSQL_NUMBERS: Record<number, FailureKind> = {
@@ -110,8 +120,7 @@ const HELP: Record<FailureKind, (platform: string) => string> = {
   timeout: () =>
     `the statement ran past the statement timeout (pulumi config \`accessplane:statementTimeoutMs\` or ` +
     `ACCESSPLANE_STATEMENT_TIMEOUT_MS); look for a lock held on the object, then run \`pulumi up\` again`,
-  "missing-object": () =>
-    `the object was dropped outside Pulumi; run \`pulumi refresh\` then \`pulumi up\` to recreate it`,
+  "missing-object": () => `the object was dropped outside Pulumi; run \`pulumi refresh\` then \`pulumi up\` to recreate it`,
   other: () => `fix the cause the database reports, then run \`pulumi up\` again: every statement is idempotent, so a re-run converges`,
 };
 
@@ -127,13 +136,7 @@ const WHAT: Record<FailureKind, string> = {
  * A `ProviderError` for `action` on `object`: `redshift: could not update entitlements of policy
  * \`p\`: permission denied (42501): <redacted driver message>; help: ...`.
  */
-export function providerError(
-  platform: string,
-  action: string,
-  object: string,
-  err: unknown,
-  secrets: readonly string[],
-): ProviderError {
+export function providerError(platform: string, action: string, object: string, err: unknown, secrets: readonly string[]): ProviderError {
   if (err instanceof ProviderError) return err;
   const c = classify(err);
   const code = c.code ? ` (${c.code})` : "";

@@ -3,7 +3,12 @@
  * tests and tools); exported by index.ts. Provider code never imports this module (a lint rule
  * enforces it): it calls the builders in schemas.ts and trino-schemas.ts that these constants come from.
  */
-import { managedViewInputsSchema, policyEntitlementsInputsSchema, sparkTableGrantsInputsSchema, viewEntitlementStoreInputsSchema } from "./schemas";
+import {
+  managedViewInputsSchema,
+  policyEntitlementsInputsSchema,
+  sparkTableGrantsInputsSchema,
+  viewEntitlementStoreInputsSchema,
+} from "./schemas";
 import { trinoAccessRulesInputsSchema, trinoRoleGrantsInputsSchema, trinoRulesDocumentSchema } from "./trino-schemas";
 
 /** Inputs of `ViewEntitlementStore`: the managed schema of one Redshift/Synapse connection. */

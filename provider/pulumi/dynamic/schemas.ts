@@ -23,7 +23,9 @@ export function viewDialectSchema(): z.ZodType<ViewDialect> {
 /** The table (or view) a managed view reads from, three-part named. */
 export function sourceTableSchema() {
   const z = zod();
-  return z.object({ database: z.string().min(1), schema: z.string().min(1), table: z.string().min(1) }).strict() satisfies z.ZodType<SourceTable>;
+  return z
+    .object({ database: z.string().min(1), schema: z.string().min(1), table: z.string().min(1) })
+    .strict() satisfies z.ZodType<SourceTable>;
 }
 
 // Entitlement values are stored in VARCHAR(512) columns (see views.ts).

@@ -22,14 +22,7 @@ import { dynamicResource } from "./resource";
 import { type Props, SessionProvider } from "./base";
 import { type DatabricksConnection, databricksConnection } from "./connection";
 import { type FailureKind, ProviderError, providerError, redact } from "./errors";
-import {
-  type SparkTableGrantsInputs,
-  sparkTableGrantsInputsSchema,
-  checkInputs,
-  diffInputs,
-  parseInputs,
-  parseState,
-} from "./schemas";
+import { type SparkTableGrantsInputs, sparkTableGrantsInputsSchema, checkInputs, diffInputs, parseInputs, parseState } from "./schemas";
 
 /** Runs one statement and returns its rows (positional values, as JSON_ARRAY returns them). */
 export interface SparkRunner {
@@ -186,7 +179,10 @@ export type SparkTableGrantsOutputs = SparkTableGrantsInputs;
 const KEYS = ["principal", "grants"] as const;
 
 /** CRUD for one policy group's legacy table ACLs; the constructor's `connect` replaces the Statement Execution runner (tests). */
-export class SparkTableGrantsProvider extends SessionProvider<DatabricksConnection, SparkRunner> implements pulumi.dynamic.ResourceProvider {
+export class SparkTableGrantsProvider
+  extends SessionProvider<DatabricksConnection, SparkRunner>
+  implements pulumi.dynamic.ResourceProvider
+{
   /** Validates inputs with `sparkTableGrantsInputsSchema()` (read-only privileges, sorted grants). */
   async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
     return checkInputs(sparkTableGrantsInputsSchema(), news);
@@ -207,7 +203,9 @@ export class SparkTableGrantsProvider extends SessionProvider<DatabricksConnecti
   /** Reads what the group holds on its securables, so `pulumi refresh` shows hand-made changes. */
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
     const i = parseState(sparkTableGrantsInputsSchema(true), props, KEYS);
-    const live = await this.session(databricksConnection(this.config), "read grants of", i.principal, (r) => readLive(r, i.principal, i.grants));
+    const live = await this.session(databricksConnection(this.config), "read grants of", i.principal, (r) =>
+      readLive(r, i.principal, i.grants),
+    );
     const outs: SparkTableGrantsOutputs = { principal: i.principal, grants: live };
     return { id, props: outs };
   }
@@ -274,6 +272,9 @@ async function readLive(r: SparkRunner, principal: string, scope: readonly Spark
 const grantsProvider = new SparkTableGrantsProvider();
 
 /** One policy group's table ACLs on Databricks Spark: GRANT and REVOKE naming only that group. */
-export class SparkTableGrants extends dynamicResource<SparkTableGrantsInputs, SparkTableGrantsOutputs>(grantsProvider, "SparkTableGrants") {}
+export class SparkTableGrants extends dynamicResource<SparkTableGrantsInputs, SparkTableGrantsOutputs>(
+  grantsProvider,
+  "SparkTableGrants",
+) {}
 
 export { DatabricksApiError };

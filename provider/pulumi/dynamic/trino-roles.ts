@@ -161,4 +161,3 @@ export class TrinoRoleGrants extends dynamicResource<TrinoRoleGrantsArgs, TrinoR
 
 /** Arguments of `TrinoRoleGrants` (`roleCatalog` defaults to null: a system role). */
 export type TrinoRoleGrantsArgs = Omit<TrinoRoleGrantsInputs, "roleCatalog"> & { roleCatalog?: string | null };
-

@@ -127,8 +127,7 @@ export function trinoRoleGrantsInputsSchema() {
               privileges: z
                 .array(
                   z.string().refine((p) => sqlPrivilege.safeParse(p).success, {
-                    message:
-                      "SQL mode grants SELECT, INSERT, UPDATE and DELETE only; OWNERSHIP needs file mode (rules.json)",
+                    message: "SQL mode grants SELECT, INSERT, UPDATE and DELETE only; OWNERSHIP needs file mode (rules.json)",
                   }),
                 )
                 .min(1)
@@ -141,10 +140,9 @@ export function trinoRoleGrantsInputsSchema() {
             JSON.stringify([a.catalog, a.schema, a.table]).localeCompare(JSON.stringify([b.catalog, b.schema, b.table])),
           ),
         )
-        .refine(
-          (gs) => new Set(gs.map((g) => JSON.stringify([g.catalog, g.schema, g.table]))).size === gs.length,
-          { message: "each table appears once; merge its privileges into one entry" },
-        ),
+        .refine((gs) => new Set(gs.map((g) => JSON.stringify([g.catalog, g.schema, g.table]))).size === gs.length, {
+          message: "each table appears once; merge its privileges into one entry",
+        }),
     })
     .strict();
 }

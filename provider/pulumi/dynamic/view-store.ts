@@ -10,7 +10,14 @@ import { type ViewDialect, createStoreStatements, dropStoreStatements, readQueri
 import { dynamicResource } from "./resource";
 import { type Props, resourceId } from "./base";
 import type { SqlSession } from "./connection";
-import { type ViewEntitlementStoreInputs, viewEntitlementStoreInputsSchema, checkInputs, diffInputs, parseInputs, parseState } from "./schemas";
+import {
+  type ViewEntitlementStoreInputs,
+  viewEntitlementStoreInputsSchema,
+  checkInputs,
+  diffInputs,
+  parseInputs,
+  parseState,
+} from "./schemas";
 import { viewDialectTraits } from "./view-dialects";
 import { ViewProvider, apply } from "./view-provider";
 
