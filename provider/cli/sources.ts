@@ -90,6 +90,11 @@ export function repoPaths(project: ProjectPaths, root: string): RepoPaths {
   };
 }
 
+/** The project's paths relative to the root of the repository holding the working directory (or to it). */
+export async function projectRepoPaths(project: ProjectPaths, cwd: string): Promise<RepoPaths> {
+  return repoPaths(project, (await repoRoot(cwd)) ?? cwd);
+}
+
 const isYaml = (f: string) => /\.ya?ml$/i.test(f);
 
 /** Runs `f` over `items` with at most `n` in flight, keeping order. */

@@ -24,7 +24,7 @@ import {
 import { EXIT, type ExitCode } from "../exit";
 import { compileOrUsage, type FilterFlags, filterLine, filterOptions, filterSpec, unionContext } from "../filters";
 import { filterPlan, planContext } from "../../plan/filter";
-import { readRevision, type Revision, repoPaths, revision, revisionLabel, repoRoot, UsageError } from "../sources";
+import { projectRepoPaths, readRevision, type RepoPaths, type Revision, revision, revisionLabel, UsageError } from "../sources";
 
 /** The label GitHub workflows set to acknowledge widening (see examples/github-actions). */
 export const ACK_LABEL = "access-widening-approved";
@@ -73,11 +73,11 @@ async function runDiff(ctx: Context, o: DiffOpts, now: Date, baseNow: Date, p: P
   if (o.failOnWiden && Object.keys(spec).length > 0)
     usage("--fail-on-widen judges the whole estate: run it without --user, --data-source, --policy, --platform or --tag");
   let base: Revision, head: Revision;
-  let paths: ReturnType<typeof repoPaths>;
+  let paths: RepoPaths;
   try {
     p.step("reading git");
     [base, head] = await Promise.all([revision(o.base, cwd), revision(o.head, cwd)]);
-    paths = repoPaths(project, (await repoRoot(cwd)) ?? cwd);
+    paths = await projectRepoPaths(project, cwd);
   } catch (e) {
     if (e instanceof UsageError) usage(e.message);
     throw e;

@@ -22,7 +22,7 @@ import {
   usage,
 } from "../context";
 import { EXIT } from "../exit";
-import { readRevision, repoPaths, repoRoot, revision, revisionLabel, UsageError } from "../sources";
+import { projectRepoPaths, readRevision, revision, revisionLabel, UsageError } from "../sources";
 
 type StacksOpts = EstateFlags & {
   now?: string;
@@ -117,7 +117,7 @@ async function baseEstate(
   try {
     p.step("reading git");
     const rev = await revision(o.base, cwd);
-    const paths = repoPaths(project, (await repoRoot(cwd)) ?? cwd);
+    const paths = await projectRepoPaths(project, cwd);
     const label = revisionLabel(rev);
     const sources = await readRevision(rev, paths, true);
     const loaded = loadOrReport(ctx, { side: "base", label, rev: sources }, o.format, p);

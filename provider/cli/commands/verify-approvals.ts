@@ -15,7 +15,7 @@ import { approvalLocation } from "../../stewardship/policy-edit";
 import { verifyApprovals } from "../../stewardship/verify";
 import { type Context, estateOptions, loadOrReport, type RegisterCommand, resolveProject, usage } from "../context";
 import { EXIT } from "../exit";
-import { readRevision, repoPaths, repoRoot, revision, UsageError } from "../sources";
+import { projectRepoPaths, readRevision, revision, UsageError } from "../sources";
 
 type Opts = EstateFlags & { base: string; githubEvent?: string; reviews?: string; author?: string; headSha?: string };
 
@@ -99,7 +99,7 @@ export const verifyApprovalsCommand: RegisterCommand = (prog, ctx) => {
     let base: Estate | undefined;
     try {
       const cwd = process.cwd();
-      const rev = await readRevision(await revision(o.base, cwd), repoPaths(project, (await repoRoot(cwd)) ?? cwd), true);
+      const rev = await readRevision(await revision(o.base, cwd), await projectRepoPaths(project, cwd), true);
       const res = parseEstate(rev.sources);
       // A base that does not load holds no approval that counts: every approval of the head is checked.
       base = hasErrors(res.issues) ? undefined : res.estate;
