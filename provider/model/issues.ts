@@ -56,15 +56,11 @@ export const ISSUE_CODES = {
   "duplicate-group": { severity: "error", stage: "validate", meaning: "two groups have the same id" },
   "duplicate-data-source": { severity: "error", stage: "validate", meaning: "two data sources have the same id" },
   "duplicate-shared-role": { severity: "error", stage: "validate", meaning: "two shared roles have the same ARN" },
-  "unknown-user": {
-    severity: "error",
-    stage: "validate",
-    meaning: "a user reference one edit away from a user in the inventory: most likely a typo",
-  },
   "user-not-in-inventory": {
     severity: "warning",
     stage: "validate",
-    meaning: "a reference to a user who is not in the inventory (has most likely left): it grants nothing",
+    meaning:
+      "a reference to a user who is not in the inventory (has most likely left, or the id is mistyped: the help says which user it is one edit from): it grants nothing",
   },
   "unknown-group": { severity: "error", stage: "validate", meaning: "a reference to a group that is not in the inventory" },
   "unknown-data-source": { severity: "error", stage: "validate", meaning: "a policy names a data source that is not in the inventory" },

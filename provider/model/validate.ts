@@ -101,30 +101,23 @@ export function validateEstate(estate: Estate, origins: Origins = NO_ORIGINS, re
   const rejectedTags = new Set(rejected.dataSources.flatMap((d) => d.tags));
 
   // A user missing from the inventory has most likely left (an identity-provider export drops
-  // leavers): a reference to them grants nothing and is a warning, so revocation is never blocked.
-  // A name one edit from a known user is more likely a typo that would silently grant nothing: an
-  // error with its did-you-mean.
+  // leavers): a reference to them grants nothing and is a warning, so revocation is never blocked,
+  // not even when the id is one edit from a colleague's (a leaver `bem` beside a current `ben`). A
+  // near miss is more likely a typo, so the warning carries its did-you-mean; it still grants
+  // nothing, so a typo fails closed.
   const absentUser = (id: string, origin: Origin, what: string, consequence: string) => {
     if (rejected.users.has(id)) return; // follows from that user's own error
     const typo = suggest(id, users.keys(), 1);
-    if (typo !== undefined) {
-      issues.push(
-        mk(
-          "error",
-          "unknown-user",
-          `unknown user \`${id}\``,
-          `did you mean \`${typo}\`?${typo.toLowerCase() === id.toLowerCase() ? " (it differs only in case)" : ""} otherwise add the user to the inventory or fix the id`,
-          origin,
-        ),
-      );
-      return;
-    }
+    const near =
+      typo === undefined
+        ? ""
+        : `did you mean \`${typo}\`?${typo.toLowerCase() === id.toLowerCase() ? " (it differs only in case)" : ""} if so, fix the id; `;
     issues.push(
       mk(
         "warning",
         "user-not-in-inventory",
         `${what} \`${id}\`, who is not in the inventory: ${consequence}`,
-        "remove the reference if the user has left; otherwise add the user to the inventory",
+        `${near}remove the reference if the user has left; otherwise add the user to the inventory`,
         origin,
       ),
     );

@@ -57,7 +57,7 @@ describe("issue codes", () => {
   test("a misspelt code does not compile", () => {
     // @ts-expect-error `unknown-usr` is not an issue code
     const typo: IssueCode = "unknown-usr";
-    const issue: Issue = { severity: "error", code: "unknown-user", message: "unknown user `x`" };
-    expect([typo, issue.code]).toEqual(["unknown-usr", "unknown-user"]);
+    const issue: Issue = { severity: "error", code: "unknown-group", message: "unknown group `x`" };
+    expect([typo, issue.code]).toEqual(["unknown-usr", "unknown-group"]);
   });
 });

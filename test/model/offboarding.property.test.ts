@@ -1,40 +1,18 @@
 /**
  * Offboarding is fail-safe: removing a user from the inventory (as an identity-provider export does)
  * removes all their access, never blocks the plan with a new error, and never widens anyone's access.
+ * The generated user ids (`u0`, `u1`...) are one edit apart, so a removed user's id is always a near
+ * miss of a colleague's: the case a typo check must not turn into an error.
  */
 import fc from "fast-check";
 import type { Estate } from "../../provider/model/estate";
 import type { Issue } from "../../provider/model/issues";
-import type { Policy, Restriction } from "../../provider/model/schema";
 import { validateEstate } from "../../provider/model/validate";
 import { buildPlan } from "../../provider/plan/build";
 import { NOW, estateArb, oracleAccess } from "../support/arbitrary";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
 const nowIso = new Date(NOW).toISOString();
-
-/** Names at least two edits apart, so that no remaining user looks like a typo of the removed one. */
-const NAMES = ["alice", "bruno", "chidi", "dmitri", "esme", "farouk", "greta", "hiroshi"];
-
-/** The estate with user ids `u0`..`u7` renamed to NAMES everywhere they are referenced. */
-function renamed(e: Estate): Estate {
-  const n = (id: string) => NAMES[Number(id.slice(1))] ?? id;
-  const restriction = (r: Restriction): Restriction =>
-    r.level === "users"
-      ? { ...r, users: r.users.map((u) => ({ ...u, user: n(u.user) })) }
-      : r.level === "approval"
-        ? {
-            ...r,
-            approvers: { ...r.approvers, users: r.approvers.users.map(n) },
-            approvals: r.approvals.map((a) => ({ ...a, user: n(a.user), approvedBy: n(a.approvedBy) })),
-          }
-        : r;
-  return {
-    ...e,
-    policies: e.policies.map((p): Policy => ({ ...p, restriction: restriction(p.restriction) })),
-    inventory: { ...e.inventory, users: e.inventory.users.map((u) => ({ ...u, id: n(u.id) })) },
-  };
-}
 
 /** The estate without `id` in its inventory; every policy still names them. */
 const without = (e: Estate, id: string): Estate => ({
@@ -52,7 +30,7 @@ const FOLLOW_ON = new Set(["policy-admits-nobody", "unknown-attribute", "unknown
 describe("offboarding", () => {
   test("removing any user yields a plan with no entry for them, no new error, and no access gained by anyone", () => {
     fc.assert(
-      fc.property(estateArb.map(renamed), fc.nat(), (estate, pick) => {
+      fc.property(estateArb, fc.nat(), (estate, pick) => {
         const users = estate.inventory.users;
         const gone = users[pick % users.length]!.id;
         const after = without(estate, gone);

@@ -18,10 +18,10 @@ describe("did you mean", () => {
     ]);
   });
 
-  test("a user two letters swapped is a typo (error); a name far from every user is a warning", () => {
+  test("a user absent from the inventory is a warning, never an error: one edit from a colleague it says whom, and grants nothing", () => {
     const r = load(policy("name: p\naccess: read\nsubscribers: { users: [dna, ann, ghost] }\ndataSources: { names: [t1] }\n"));
     expect(brief(r.issues)).toEqual([
-      "error unknown-user subscribers.users[0] | did you mean `dan`? otherwise add the user to the inventory or fix the id",
+      "warning user-not-in-inventory subscribers.users[0] | did you mean `dan`? if so, fix the id; remove the reference if the user has left; otherwise add the user to the inventory",
       "warning user-not-in-inventory subscribers.users[2] | remove the reference if the user has left; otherwise add the user to the inventory",
     ]);
   });

@@ -441,9 +441,7 @@ test("the README's library snippet, on an estate with an error, throws one Input
     code: 1,
     out: "",
     err: [
-      "InputError: policies/read.yaml:4: error[unknown-user]: unknown user `anna` (at subscribers.users[1])",
-      "    help: did you mean `ana`? otherwise add the user to the inventory or fix the id",
-      "policies/read.yaml:5: error[unknown-data-source]: unknown data source `t9` (at dataSources.names[1])",
+      "InputError: policies/read.yaml:5: error[unknown-data-source]: unknown data source `t9` (at dataSources.names[1])",
       "    help: did you mean `t1`? otherwise add it to the inventory's `dataSources` or fix the id",
       "",
     ].join("\n"),
