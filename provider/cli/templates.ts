@@ -13,6 +13,11 @@ export interface TemplateInput {
   name: string;
   /** accessplane's peer dependencies (name -> range), written as the project's dependencies. */
   peers: Record<string, string>;
+  /**
+   * Deploy as sharded stacks (`accessplane stacks`): .github/workflows/access-stacks.yml previews and
+   * applies the touched stacks as a matrix, and access-review.yml keeps the checks and the diff.
+   */
+  sharded?: boolean;
 }
 
 /**
@@ -191,7 +196,7 @@ function inventoryUsers(platforms: Platform[]): string {
     "  - { id: analysts, description: Business analysts }",
     "  - { id: finance, description: Finance department }",
     "  - { id: data-engineers, description: Build and maintain pipelines }",
-    "  - { id: stewards, description: Data stewards who approve access requests }",
+    '  - { id: stewards, description: Data stewards who approve access requests, github: "@my-org/data-stewards" }',
   );
   return lines.join("\n") + "\n";
 }
@@ -279,6 +284,10 @@ function projectFile(platforms: Platform[]): string {
     "naming:",
     "  snowflakeRolePrefix: AP_",
     "  groupPrefix: ap-",
+    "# The governance team owns global policies, this file and the workflows: `accessplane codeowners`",
+    "# writes .github/CODEOWNERS from it (the group's `github` team) and from the domains' stewards.",
+    "stewardship:",
+    "  governance: { groups: [stewards] }",
   ];
   if (has("trino"))
     lines.push(
@@ -322,7 +331,7 @@ function program(platforms: Platform[]): string {
     ...(databricks ? ['import * as databricks from "@pulumi/databricks";'] : []),
     ...(has("bigquery") ? ['import * as gcp from "@pulumi/gcp";'] : []),
     ...(has("snowflake") ? ['import * as snowflake from "@pulumi/snowflake";'] : []),
-    'import { AccessEstate, formatIssue, loadEstate, type Providers } from "accessplane";',
+    'import { AccessEstate, formatIssue, loadEstate, type Providers, sliceOfStack } from "accessplane";',
   ];
   const providers: string[] = [];
   if (has("snowflake")) {
@@ -357,7 +366,15 @@ ${databricks ? '// Policy groups are account groups (Unity Catalog grants accept
 ${providers.join("\n")}
 };
 
-const access = new AccessEstate("access", { ...estate, providers });
+// Sharded stacks (\`accessplane stacks\`, .github/workflows/access-stacks.yml): with
+// \`pulumi config set accessplane:sliceFromStack true\` the stack's name is its slice (\`snowflake-3-of-12\`).
+const sliced = new pulumi.Config("accessplane").getBoolean("sliceFromStack") ?? false;
+const slice = sliced ? sliceOfStack(pulumi.getStack()) : undefined;
+if (sliced && !slice) {
+  throw new Error(\`stack \\\`\${pulumi.getStack()}\\\` is not named as \\\`accessplane stacks\\\` names stacks: name it <platform> or <platform>-<index>-of-<count>\`);
+}
+
+const access = new AccessEstate("access", { ...estate, providers, ...(slice ? { slice } : {}) });
 
 /** Resource and principal counts. */
 export const counts = access.counts;
@@ -442,16 +459,14 @@ jobs:
           labels: inventory-pull
 `;
 
-/** The workflow: review on pull requests, deploy on main and daily; every step reads accessplane.yaml. */
-export const WORKFLOW = `# accessplane access review (written by \`accessplane init\`): .github/workflows/access-review.yml.
+/** The review workflow: checks and the diff on pull requests; with one stack, also `pulumi preview`, and `pulumi up` on main and daily. */
+function reviewWorkflow(sharded: boolean): string {
+  return `# accessplane access review (written by \`accessplane init\`): .github/workflows/access-review.yml.
 #
 # Pull requests: validate the policies, post the effective-access diff (who gains, loses or changes
-# which privileges) as a sticky comment, and run \`pulumi preview\`. The run fails when access widens
+# which privileges) as a sticky comment${sharded ? "" : ", and run \`pulumi preview\`"}. The run fails when access widens
 # unless the pull request carries the \`access-widening-approved\` label (adding the label re-runs it).
-# Push to main: \`pulumi up\`. Daily schedule: \`pulumi up\` again, so expired approvals and selections
-# are revoked on time. accessplane and the Pulumi program both read accessplane.yaml at the
-# repository root, so the estate that reviewers approve is the estate that deploys.
-name: access review
+${sharded ? SHARDED_NOTE : ONE_STACK_NOTE}name: access review
 
 on:
   pull_request:
@@ -459,14 +474,9 @@ on:
   # A review submitted or dismissed re-runs the approvals check.
   pull_request_review:
     types: [submitted, dismissed]
-  push:
-    branches: [main]
-  schedule:
-    - cron: "17 5 * * *"
-
+${sharded ? "" : ONE_STACK_TRIGGERS}
 env:
-  PULUMI_STACK: my-org/access/prod
-  ACK_LABEL: access-widening-approved
+${sharded ? "" : "  PULUMI_STACK: my-org/access/prod\n"}  ACK_LABEL: access-widening-approved
 
 concurrency:
   group: access-review-\${{ github.event.pull_request.number || github.ref }}
@@ -552,17 +562,7 @@ jobs:
           header: accessplane-access-diff
           path: diff.md
 
-      - name: Pulumi preview
-        uses: pulumi/actions@v6
-        with:
-          command: preview
-          stack-name: \${{ env.PULUMI_STACK }}
-          comment-on-pr: true
-          diff: true
-        env:
-          PULUMI_ACCESS_TOKEN: \${{ secrets.PULUMI_ACCESS_TOKEN }}
-
-      - name: Require acknowledgement of widened access
+${sharded ? "" : PREVIEW_STEP}      - name: Require acknowledgement of widened access
         if: steps.diff.outputs.code == '3'
         run: |
           echo "::error::access widens in this pull request: review the access diff comment, then add the \\\`$ACK_LABEL\\\` label to acknowledge it"
@@ -574,7 +574,35 @@ jobs:
           echo "::error::accessplane diff exited with code \${{ steps.diff.outputs.code }}: see the step log"
           exit 1
 
-  deploy:
+${sharded ? "" : DEPLOY_JOB}`;
+}
+
+const ONE_STACK_TRIGGERS = `  push:
+    branches: [main]
+  schedule:
+    - cron: "17 5 * * *"
+`;
+const ONE_STACK_NOTE = `# Push to main: \`pulumi up\`. Daily schedule: \`pulumi up\` again, so expired approvals and selections
+# are revoked on time. accessplane and the Pulumi program both read accessplane.yaml at the
+# repository root, so the estate that reviewers approve is the estate that deploys.
+`;
+const SHARDED_NOTE = `# Deploys are in .github/workflows/access-stacks.yml: the estate is split into sharded stacks
+# (\`accessplane stacks\`), previewed and applied as a matrix. accessplane and the Pulumi program both
+# read accessplane.yaml at the repository root, so the estate that reviewers approve is the estate
+# that deploys.
+`;
+const PREVIEW_STEP = `      - name: Pulumi preview
+        uses: pulumi/actions@v6
+        with:
+          command: preview
+          stack-name: \${{ env.PULUMI_STACK }}
+          comment-on-pr: true
+          diff: true
+        env:
+          PULUMI_ACCESS_TOKEN: \${{ secrets.PULUMI_ACCESS_TOKEN }}
+
+`;
+const DEPLOY_JOB = `  deploy:
     if: github.event_name == 'push' || github.event_name == 'schedule'
     runs-on: ubuntu-latest
     environment: production
@@ -606,7 +634,12 @@ jobs:
           PULUMI_ACCESS_TOKEN: \${{ secrets.PULUMI_ACCESS_TOKEN }}
 `;
 
-function readme(platforms: Platform[], name: string): string {
+/** The workflow of a one-stack project: review on pull requests, deploy on main and daily; every step reads accessplane.yaml. */
+export const WORKFLOW = reviewWorkflow(false);
+/** The review workflow of a sharded project (`init --sharded`), beside SHARDED_WORKFLOW. */
+export const SHARDED_REVIEW_WORKFLOW = reviewWorkflow(true);
+
+function readme(platforms: Platform[], name: string, sharded: boolean): string {
   const cfg: string[] = [];
   const has = (p: Platform) => platforms.includes(p);
   if (has("snowflake")) {
@@ -679,7 +712,9 @@ npx accessplane diff --base main         # who gains or loses what against main
 | \`policies/\` | one policy per file; one example per restriction level (anyone, when, approval, users) |
 | \`inventory/\` | users with their platform identities, and data sources |
 | \`index.ts\`, \`Pulumi.yaml\` | the Pulumi program: \`AccessEstate\` over accessplane.yaml, explicit providers |
-| \`.github/workflows/access-review.yml\` | diff comment and \`pulumi preview\` on pull requests, \`pulumi up\` on main and daily |
+${sharded ? SHARDED_LAYOUT : ONE_STACK_LAYOUT}
+| \`.github/workflows/inventory-pull.yml\` | scheduled \`accessplane inventory pull\`, as a pull request when the live estate changed |
+| \`.github/CODEOWNERS\` | written by \`accessplane codeowners\`: policy and inventory files owned by their domain's stewards, the rest by the governance team; CI checks it is current |
 
 ## Deploy
 
@@ -689,14 +724,30 @@ ${cfg.join("\n")}
 pulumi preview
 \`\`\`
 
-In GitHub, add the secret \`PULUMI_ACCESS_TOKEN\`, edit \`PULUMI_STACK\` in the workflow, and create
-the label \`access-widening-approved\` (reviewers add it to accept a pull request that widens access).
+${sharded ? SHARDED_DEPLOY : ONE_STACK_DEPLOY}
+Regenerate CODEOWNERS (\`npx accessplane codeowners\`) after changing stewards, domains, the
+governance team or GitHub identities; set the \`github\` team of the \`stewards\` group first.
 
 ## Prerequisites of the deploying identity
 
 ${prereq.join("\n").trimEnd()}
 `;
 }
+
+const ONE_STACK_LAYOUT =
+  "| `.github/workflows/access-review.yml` | checks, diff comment and `pulumi preview` on pull requests, `pulumi up` on main and daily |";
+const SHARDED_LAYOUT = `| \`.github/workflows/access-review.yml\` | checks and the access diff comment on pull requests |
+| \`.github/workflows/access-stacks.yml\` | \`pulumi preview\` of the touched stacks on pull requests; \`pulumi up\` of them on main (grants in every stack before any revocation) and of every stack daily |`;
+const ONE_STACK_DEPLOY = `In GitHub, add the secret \`PULUMI_ACCESS_TOKEN\`, edit \`PULUMI_STACK\` in the workflow, and create
+the label \`access-widening-approved\` (reviewers add it to accept a pull request that widens access).
+`;
+const SHARDED_DEPLOY = `Sharded: \`npx accessplane stacks\` lists the stacks (platform x shard, at most 5,000 resources
+each); the workflow creates each one as \`my-org/access/<name>\`. Keep the configuration above in a
+Pulumi ESC environment (\`pulumi config env init --env access/providers\` on the configured stack),
+which each new stack imports. In GitHub, add the secret \`PULUMI_ACCESS_TOKEN\`, edit
+\`PULUMI_ORG_PROJECT\` and \`PULUMI_ESC_ENV\` in access-stacks.yml, and create the label
+\`access-widening-approved\` (reviewers add it to accept a pull request that widens access).
+`;
 
 /** Every file of the scaffold, by path relative to the target directory. */
 export function initFiles(input: TemplateInput): Record<string, string> {
@@ -739,10 +790,11 @@ export function initFiles(input: TemplateInput): Record<string, string> {
     ...policies(input.platforms),
     "inventory/users.yaml": inventoryUsers(input.platforms),
     "inventory/data-sources.yaml": inventorySources(input.platforms),
-    ".github/workflows/access-review.yml": WORKFLOW,
+    ".github/workflows/access-review.yml": input.sharded ? SHARDED_REVIEW_WORKFLOW : WORKFLOW,
+    ...(input.sharded ? { ".github/workflows/access-stacks.yml": SHARDED_WORKFLOW } : {}),
     ".github/workflows/inventory-pull.yml": INVENTORY_WORKFLOW,
     ".gitignore": "node_modules/\nbin/\n",
-    "README.md": readme(input.platforms, name),
+    "README.md": readme(input.platforms, name, input.sharded === true),
   };
 }
 
@@ -762,15 +814,23 @@ export const SHARDED_WORKFLOW = `# accessplane sharded stacks: .github/workflows
 # principal in one stack to a principal in another never loses access in between: first every
 # stack applies only its creations (new roles, grants and memberships), then every stack applies
 # everything (updates and deletions, the revocations). Past 256 stacks, a job runs several.
+# Every stack needs the same provider configuration: keep it in the Pulumi ESC environment
+# PULUMI_ESC_ENV (\`pulumi config env init\` makes one from a configured stack); a stack created
+# here imports it (\`pulumi config env add\`) and gets \`accessplane:sliceFromStack: true\`.
+# Daily schedule: both waves over every stack, so expired approvals and selections are revoked on
+# time (expiry changes the plan without a commit, so no stack counts as touched).
 name: access stacks
 
 on:
   pull_request:
   push:
     branches: [main]
+  schedule:
+    - cron: "17 5 * * *"
 
 env:
   PULUMI_ORG_PROJECT: my-org/access
+  PULUMI_ESC_ENV: access/providers
 
 jobs:
   stacks:
@@ -791,7 +851,8 @@ jobs:
         env:
           BASE: \${{ github.event_name == 'pull_request' && format('origin/{0}', github.base_ref) || github.event.before }}
         run: |
-          npx accessplane stacks --max-resources 5000 --check --changed --base "$BASE" --format json > stacks.json
+          if [ "$GITHUB_EVENT_NAME" = schedule ]; then set --; else set -- --changed --base "$BASE"; fi
+          npx accessplane stacks --max-resources 5000 --check "$@" --format json > stacks.json
           echo "matrix=$(jq -c .matrix stacks.json)" >> "$GITHUB_OUTPUT"
           echo "any=$(jq '.stacks | length > 0' stacks.json)" >> "$GITHUB_OUTPUT"
 
@@ -815,7 +876,10 @@ jobs:
           PULUMI_ACCESS_TOKEN: \${{ secrets.PULUMI_ACCESS_TOKEN }}
         run: |
           for s in $STACKS; do
-            pulumi stack select --create "$PULUMI_ORG_PROJECT/$s" && pulumi config set accessplane:sliceFromStack true
+            pulumi stack select "$PULUMI_ORG_PROJECT/$s" 2>/dev/null || {
+              pulumi stack init "$PULUMI_ORG_PROJECT/$s" && pulumi config env add "$PULUMI_ESC_ENV" --yes &&
+                pulumi config set accessplane:sliceFromStack true
+            }
             { echo "### $s"; echo '\`\`\`'; pulumi preview --stack "$PULUMI_ORG_PROJECT/$s" --diff --non-interactive; echo '\`\`\`'; } > "preview-$s.md" 2>&1
           done
       - uses: actions/upload-artifact@v4
@@ -842,7 +906,7 @@ jobs:
 
   grant:
     needs: stacks
-    if: github.event_name == 'push' && needs.stacks.outputs.any == 'true'
+    if: github.event_name != 'pull_request' && needs.stacks.outputs.any == 'true'
     runs-on: ubuntu-latest
     strategy:
       fail-fast: true
@@ -860,15 +924,17 @@ jobs:
           PULUMI_ACCESS_TOKEN: \${{ secrets.PULUMI_ACCESS_TOKEN }}
         run: |
           for s in $STACKS; do
-            pulumi stack select --create "$PULUMI_ORG_PROJECT/$s"
-            pulumi config set accessplane:sliceFromStack true
+            pulumi stack select "$PULUMI_ORG_PROJECT/$s" 2>/dev/null || {
+              pulumi stack init "$PULUMI_ORG_PROJECT/$s" && pulumi config env add "$PULUMI_ESC_ENV" --yes &&
+                pulumi config set accessplane:sliceFromStack true
+            }
             targets=$(pulumi preview --json | jq -r '.steps[]? | select(.op == "create") | "--target=" + .urn')
             if [ -n "$targets" ]; then pulumi up --yes --non-interactive $targets; fi
           done
 
   revoke:
     needs: [stacks, grant]
-    if: github.event_name == 'push' && needs.stacks.outputs.any == 'true'
+    if: github.event_name != 'pull_request' && needs.stacks.outputs.any == 'true'
     runs-on: ubuntu-latest
     strategy:
       fail-fast: false

@@ -3,6 +3,7 @@
  * previews, grants and revocations the matrix the command prints, orders creations in every stack
  * before any stack's revocations, and is the template `accessplane init` ships.
  */
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
@@ -10,7 +11,7 @@ import { SHARDED_WORKFLOW } from "../../provider/cli/templates";
 import { program } from "../../provider/cli/main";
 import { plain } from "../../provider/plan/render/table";
 import { layout, matrix, MATRIX_CAP, sliceOfStack, stackName } from "../../provider/pulumi/stacks";
-import { ROOT } from "./support";
+import { ROOT, tempDir } from "./support";
 
 interface Job {
   needs?: string | string[];
@@ -30,11 +31,41 @@ describe("examples/github-actions/sharded-stacks.yml", () => {
 
   test("computes the changed stacks with real flags and exposes the matrix", () => {
     const job = wf.jobs.stacks!;
-    expect(runs(job)).toMatch(/npx accessplane stacks --max-resources 5000 --check --changed --base "\$BASE" --format json > stacks\.json/);
+    expect(runs(job)).toMatch(/npx accessplane stacks --max-resources 5000 --check "\$@" --format json > stacks\.json/);
     expect(job.outputs).toEqual({ matrix: "${{ steps.stacks.outputs.matrix }}", any: "${{ steps.stacks.outputs.any }}" });
     const cmd = program({ out: () => {}, err: () => {}, style: plain }, () => {}).commands.find((c) => c.name() === "stacks")!;
     const flags = cmd.options.map((o) => o.long);
     for (const f of ["--max-resources", "--check", "--changed", "--base", "--format"]) expect(flags).toContain(f);
+  });
+
+  test("the stacks step passes --changed on pushes and pull requests, and every stack on the daily schedule", () => {
+    const step = wf.jobs.stacks!.steps.find((st) => st.id === "stacks")!;
+    const bin = tempDir("accessplane-wf-bin-");
+    try {
+      // Stand-ins for npx and jq that record their arguments, so the step's shell runs as on a runner.
+      fs.writeFileSync(path.join(bin, "npx"), '#!/bin/sh\nprintf "%s\\n" "$@" > "$ARGS"\necho "{}"\n', { mode: 0o755 });
+      fs.writeFileSync(path.join(bin, "jq"), "#!/bin/sh\necho x\n", { mode: 0o755 });
+      const argsFor = (event: string) => {
+        const env = {
+          PATH: `${bin}:${process.env.PATH}`,
+          GITHUB_EVENT_NAME: event,
+          BASE: "origin/main",
+          GITHUB_OUTPUT: path.join(bin, "out"),
+          ARGS: path.join(bin, "args"),
+        };
+        execFileSync("bash", ["-e", "-c", step.run!], { cwd: bin, env, stdio: ["ignore", "pipe", "pipe"] });
+        return fs.readFileSync(path.join(bin, "args"), "utf8").trim().split("\n");
+      };
+      const base = ["accessplane", "stacks", "--max-resources", "5000", "--check"];
+      expect(argsFor("pull_request")).toEqual([...base, "--changed", "--base", "origin/main", "--format", "json"]);
+      expect(argsFor("push")).toEqual([...base, "--changed", "--base", "origin/main", "--format", "json"]);
+      expect(argsFor("schedule")).toEqual([...base, "--format", "json"]);
+    } finally {
+      fs.rmSync(bin, { recursive: true, force: true });
+    }
+    expect(Object.keys((wf as unknown as { on: object }).on).sort()).toEqual(["pull_request", "push", "schedule"]);
+    for (const name of ["grant", "revoke"])
+      expect(wf.jobs[name]!.if).toBe("github.event_name != 'pull_request' && needs.stacks.outputs.any == 'true'");
   });
 
   test("previews, grants and revocations run the matrix; one combined comment; grants before revocations", () => {
@@ -50,6 +81,11 @@ describe("examples/github-actions/sharded-stacks.yml", () => {
     expect(runs(wf.jobs.grant!)).toMatch(/select\(\.op == "create"\)/);
     expect(wf.jobs.revoke!.needs).toEqual(["stacks", "grant"]);
     expect(runs(wf.jobs.revoke!)).toMatch(/pulumi up --yes --non-interactive --stack/);
+    // A stack the workflow creates imports the shared provider configuration and reads its slice from its name.
+    for (const name of ["preview", "grant"])
+      expect(runs(wf.jobs[name]!)).toMatch(
+        /pulumi stack init "\$PULUMI_ORG_PROJECT\/\$s" && pulumi config env add "\$PULUMI_ESC_ENV" --yes &&\s+pulumi config set accessplane:sliceFromStack true/,
+      );
   });
 });
 

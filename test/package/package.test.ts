@@ -132,7 +132,7 @@ test("npx accessplane init scaffolds the repository, keeping the package.json np
     code: 0,
     err: "",
     out: [
-      `accessplane init: wrote 14 files in ${project} for snowflake, databricks-unity-catalog, databricks-spark, trino, redshift, synapse, bigquery, s3`,
+      `accessplane init: wrote 15 files in ${project} for snowflake, databricks-unity-catalog, databricks-spark, trino, redshift, synapse, bigquery, s3`,
       ...[
         "Pulumi.yaml",
         "tsconfig.json",
@@ -148,6 +148,7 @@ test("npx accessplane init scaffolds the repository, keeping the package.json np
         ".github/workflows/inventory-pull.yml",
         ".gitignore",
         "README.md",
+        ".github/CODEOWNERS",
       ].map((f) => `  ${f}`),
       "kept the existing package.json: it needs accessplane and its peers, e.g.",
       "  npm install accessplane @pulumi/aws @pulumi/databricks @pulumi/gcp @pulumi/pulumi @pulumi/snowflake",
@@ -160,6 +161,8 @@ test("npx accessplane init scaffolds the repository, keeping the package.json np
   });
   expectGolden(path.join(GOLDEN, "init-index.ts.txt"), fs.readFileSync(path.join(project, "index.ts"), "utf8"));
   expectGolden(path.join(GOLDEN, "init-README.md"), fs.readFileSync(path.join(project, "README.md"), "utf8"));
+  // The workflow's first check passes on the scaffold as written.
+  expect(await run(project, bin, ["codeowners", "--check"])).toEqual({ code: 0, out: ".github/CODEOWNERS is up to date\n", err: "" });
   git(project, "add", "-A");
   git(project, "commit", "-q", "-m", "accessplane init");
 });
@@ -181,7 +184,7 @@ test("init refuses to overwrite, and writes nothing then", async () => {
 test("init --platforms limits the scaffold, with its own package.json", async () => {
   const r = await run(work, bin, ["init", "slice", "--platforms", "s3,snowflake"]);
   expect(r.code).toBe(0);
-  expect(r.out.split("\n")[0]).toBe(`accessplane init: wrote 15 files in ${path.join(work, "slice")} for snowflake, s3`);
+  expect(r.out.split("\n")[0]).toBe(`accessplane init: wrote 16 files in ${path.join(work, "slice")} for snowflake, s3`);
   const pkg = JSON.parse(fs.readFileSync(path.join(work, "slice", "package.json"), "utf8"));
   expect(pkg.dependencies).toEqual({
     accessplane: "^0.1.0",
@@ -198,7 +201,7 @@ test("init --platforms limits the scaffold, with its own package.json", async ()
     'import * as pulumi from "@pulumi/pulumi";',
     'import * as aws from "@pulumi/aws";',
     'import * as snowflake from "@pulumi/snowflake";',
-    'import { AccessEstate, formatIssue, loadEstate, type Providers } from "accessplane";',
+    'import { AccessEstate, formatIssue, loadEstate, type Providers, sliceOfStack } from "accessplane";',
   ]);
   expect(await run(path.join(work, "slice"), bin, ["validate"])).toEqual({
     code: 0,
@@ -286,6 +289,16 @@ test("the generated Pulumi program runs under mocks, compiled and type-checked a
     resources: { aws: 14, databricks: 25, gcp: 4, "pulumi-nodejs": 17, snowflake: 22 },
   });
   expectGolden(path.join(GOLDEN, "registered.txt"), res.registered.join("\n") + "\n");
+  // With accessplane:sliceFromStack, a stack named as `accessplane stacks` names it deploys its slice only.
+  const config = { ...(JSON.parse(pulumiConfig(NAME)) as Record<string, string>), "accessplane:sliceFromStack": "true" };
+  const sliced = await run(project, process.execPath, ["pulumi-run.cjs", NAME, "snowflake"], { PULUMI_CONFIG: JSON.stringify(config) });
+  expect([sliced.code, sliced.err]).toEqual([0, ""]);
+  const slice = (JSON.parse(sliced.out) as ProgramRun).registered;
+  expect(slice.filter((t) => t.startsWith("snowflake:")).length).toBe(22);
+  expect(slice.filter((t) => !/^(pulumi:|accessplane:)/.test(t) && !t.startsWith("snowflake:"))).toEqual([]);
+  const misnamed = await run(project, process.execPath, ["pulumi-run.cjs", NAME, "prod"], { PULUMI_CONFIG: JSON.stringify(config) });
+  expect(misnamed.code).not.toBe(0);
+  expect(misnamed.err).toMatch(/stack `prod` is not named as `accessplane stacks` names stacks/);
   // The stack config reaches the explicit providers; no secret reaches a dynamic provider's text.
   for (const text of Object.values(res.serialized)) {
     expect(text).not.toContain("not-a-key");

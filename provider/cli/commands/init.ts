@@ -10,14 +10,20 @@ export const initCommand: RegisterCommand = (prog, ctx) => {
   prog
     .command("init")
     .description(
-      "scaffold a policy repository: package.json, Pulumi program, accessplane.yaml, example policies and inventory, CI workflow",
+      "scaffold a policy repository: package.json, Pulumi program, accessplane.yaml, example policies and inventory, CI workflows, CODEOWNERS",
     )
     .argument("[dir]", "where to write (default: the working directory)", ".")
     .option("--platforms <list>", "only these platforms, comma-separated (e.g. snowflake,s3)")
-    .action((dir: string, o: { platforms?: string }) => {
+    .option("--sharded", "deploy as sharded stacks (`accessplane stacks`): adds .github/workflows/access-stacks.yml")
+    .action((dir: string, o: { platforms?: string; sharded?: boolean }) => {
       try {
         const m = packageManifest();
-        const r = initProject(path.resolve(process.cwd(), dir), { platforms: o.platforms, version: m.version, peers: m.peerDependencies });
+        const r = initProject(path.resolve(process.cwd(), dir), {
+          platforms: o.platforms,
+          sharded: o.sharded,
+          version: m.version,
+          peers: m.peerDependencies,
+        });
         ctx.io.out(r.report);
         ctx.setCode(EXIT.ok);
       } catch (e) {
