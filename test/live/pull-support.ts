@@ -9,10 +9,10 @@ import { httpClient } from "../../provider/connectors/http";
 import { compileScope } from "../../provider/connectors/scope";
 import type { Connector, PullContext, PullResult } from "../../provider/connectors/types";
 import { OBJECT_TYPES } from "../../provider/model/schema";
-import { liveGate, redacted, secretsOf, type LiveSpec, type LiveVars } from "./support";
+import { type GateSpec, liveGate, redacted, secretsOf, type LiveSpec, type LiveVars } from "./support";
 
 /** Registers a live pull suite: skipped saying what to set, failing naming what is missing, or `body`. */
-export function describePull(spec: LiveSpec, body: (vars: LiveVars) => void): void {
+export function describePull(spec: GateSpec, body: (vars: LiveVars) => void): void {
   describe(`live ${spec.title} pull`, () => {
     const gate = liveGate(spec, process.env, true);
     test(`the live ${spec.title} pull gate reads ACCESSPLANE_LIVE_${spec.key}`, () => {
@@ -61,5 +61,33 @@ export async function expectPulled<C>(
   const o = (r.objects ?? []).find((x) => path.every((p, i) => Object.values(x.location)[i] === p));
   expect(o).toBeDefined();
   expect(OBJECT_TYPES[spec.platform] as readonly string[]).toContain(o!.objectType);
+  return r;
+}
+
+/**
+ * Pulls an identity source with `connector` and checks the result: users read (the configured one
+ * among them when `user` is set), every membership naming a pulled group, no error, no secret.
+ */
+export async function expectIdentities<C>(
+  spec: GateSpec,
+  vars: LiveVars,
+  connector: Connector<C>,
+  config: unknown,
+  user?: string,
+): Promise<PullResult> {
+  const secrets = secretsOf(spec, vars);
+  let r: PullResult;
+  try {
+    r = await connector.pull(connector.configSchema.parse(config), liveContext(vars, []));
+  } catch (e) {
+    throw redacted(e, secrets);
+  }
+  const text = JSON.stringify(r);
+  for (const s of secrets) expect(text).not.toContain(s);
+  expect(r.issues.filter((i) => i.severity === "error")).toEqual([]);
+  expect((r.users ?? []).length).toBeGreaterThan(0);
+  if (user !== undefined) expect(text).toContain(JSON.stringify(user));
+  const groups = new Set((r.groups ?? []).map((g) => g.externalId));
+  for (const u of r.users ?? []) for (const g of u.groups ?? []) expect(groups.has(g)).toBe(true);
   return r;
 }

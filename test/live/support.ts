@@ -31,6 +31,12 @@ export interface LiveSpec {
   missing?: () => string | undefined;
 }
 
+/**
+ * What the gate needs of a live suite: a LiveSpec, or one of a source that is no platform (an
+ * identity provider), which names its test file.
+ */
+export type GateSpec = Omit<LiveSpec, "platform"> & { platform?: Platform; file?: string };
+
 /** The live variables of one platform, by suffix (`vars.ACCOUNT`). */
 export type LiveVars = Readonly<Record<string, string>>;
 
@@ -39,7 +45,7 @@ export type LiveGate =
   { kind: "skip"; reason: string } | { kind: "fail"; reason: string } | { kind: "run"; vars: LiveVars; reason?: undefined };
 
 /** The full name of one live variable. */
-export const liveVar = (spec: LiveSpec, suffix: string) => `ACCESSPLANE_LIVE_${spec.key}_${suffix}`;
+export const liveVar = (spec: GateSpec, suffix: string) => `ACCESSPLANE_LIVE_${spec.key}_${suffix}`;
 
 /** Whether an executable named `pulumi` is on PATH (the Automation API drives the CLI). */
 export function pulumiOnPath(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -61,14 +67,14 @@ export function pulumiOnPath(env: NodeJS.ProcessEnv = process.env): boolean {
 const NO_CLI = "the Automation API needs the Pulumi CLI on PATH (https://www.pulumi.com/docs/install/)";
 
 /** Decides whether a platform's live suite runs; reads only the environment. */
-export function liveGate(spec: LiveSpec, env: NodeJS.ProcessEnv = process.env, hasCli = pulumiOnPath(env)): LiveGate {
+export function liveGate(spec: GateSpec, env: NodeJS.ProcessEnv = process.env, hasCli = pulumiOnPath(env)): LiveGate {
   const optIn = `ACCESSPLANE_LIVE_${spec.key}`;
   if (env[optIn] !== "1") {
     const all = spec.required.map((s) => liveVar(spec, s)).join(", ");
     const cli = hasCli ? "" : `; ${NO_CLI}`;
     return {
       kind: "skip",
-      reason: `live ${spec.title} test skipped: set ${optIn}=1 and ${all} (see the header of test/live/${spec.platform}.live.test.ts)${cli}`,
+      reason: `live ${spec.title} test skipped: set ${optIn}=1 and ${all} (see the header of test/live/${spec.file ?? `${spec.platform}.live.test.ts`})${cli}`,
     };
   }
   const missing = spec.required.filter((s) => !env[liveVar(spec, s)]);
@@ -114,7 +120,7 @@ export function describeLive(spec: LiveSpec, body: (vars: LiveVars) => void): vo
 }
 
 /** Every credential of a platform's live variables, for redaction. */
-export function secretsOf(spec: LiveSpec, vars: LiveVars): string[] {
+export function secretsOf(spec: GateSpec, vars: LiveVars): string[] {
   return spec.secrets.map((s) => vars[s]).filter((v): v is string => v !== undefined && v !== "");
 }
 
@@ -127,7 +133,7 @@ export function redacted(e: unknown, secrets: readonly string[]): Error {
 }
 
 /** Splits `a.b.c` into exactly `n` non-empty parts, or fails naming the variable. */
-export function parts(spec: LiveSpec, vars: LiveVars, suffix: string, n: number): string[] {
+export function parts(spec: GateSpec, vars: LiveVars, suffix: string, n: number): string[] {
   const value = vars[suffix] ?? "";
   const ps = value.split(".");
   if (ps.length !== n || ps.some((p) => p === "")) {
