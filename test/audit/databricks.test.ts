@@ -126,7 +126,15 @@ const SCIM: Fixture["scim"] = {
     },
     // No `$ref`: the member is found by id.
     { id: "g2", displayName: "bi_core", members: [{ value: "u1", display: "Ann" }] },
-    { id: "g3", displayName: "admins", members: [{ value: "s1", $ref: "ServicePrincipals/s1", display: "etl" }] },
+    {
+      id: "g3",
+      displayName: "admins",
+      members: [
+        { value: "s1", $ref: "ServicePrincipals/s1", display: "etl" },
+        // Not listed by /Users (as for a token that is not a workspace admin's): named by its display name.
+        { value: "u99", $ref: "Users/u99", display: "Ghost" },
+      ],
+    },
     { id: "g4", displayName: "account users", members: [] },
   ],
 };
@@ -212,12 +220,14 @@ describe("Databricks Unity Catalog audit", () => {
     expect(state.grants.find((g) => g.grantee.name === "dana@example.com")!.path).toEqual(["main", "finance", HOSTILE]);
     expect(state.memberships.map((m) => `${m.parent.name} <- ${m.member.kind}:${m.member.name}`).sort()).toEqual([
       "admins <- user:6a1f-etl-app",
+      "admins <- user:Ghost",
       "bi_core <- user:ann@example.com",
       "bi_team <- group:bi_core",
       "bi_team <- user:erin@example.com",
     ]);
     expect(state.principals!.map((p) => p.name).sort()).toEqual(["account users", "admins", "bi_core", "bi_team"]);
     expect(state.notes!.join("\n")).toContain("1 grant to deleted principals left out");
+    expect(state.notes!.join("\n")).toContain("1 group member is named by display name only");
     expect(state.notes!.join("\n")).toContain("`main.finance.revenue` has table type `METRIC_VIEW`");
     // The hostile name is percent-encoded, never sent raw; the empty page with a token was followed.
     const encoded = `/api/2.1/unity-catalog/permissions/table/main.finance.we%60ird.n%C3%A4me%20x?`;

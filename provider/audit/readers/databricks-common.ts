@@ -28,6 +28,7 @@ export interface WorkspaceDirectory {
   users: Set<string>;
   groups: Grantee[];
   memberships: LiveMembership[];
+  notes: string[];
 }
 
 const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
@@ -64,6 +65,7 @@ export async function readWorkspaceDirectory(
     const name = str(g.displayName);
     if (id && name) byId.Groups.set(id, name);
   }
+  let byDisplay = 0;
   /** A member by its `$ref` type, else by whichever list knows its id; its `display` as the last resort. */
   const memberOf = (m: Record<string, unknown>): Grantee | undefined => {
     const id = str(m.value) ?? "";
@@ -74,7 +76,9 @@ export async function readWorkspaceDirectory(
       if (name !== undefined) return { kind: t === "Groups" ? "group" : "user", name };
     }
     const display = str(m.display);
-    return display === undefined ? undefined : { kind: type === "Groups" ? "group" : "user", name: display };
+    if (display === undefined) return undefined;
+    byDisplay++;
+    return { kind: type === "Groups" ? "group" : "user", name: display };
   };
   const memberships: LiveMembership[] = [];
   for (const g of groups) {
@@ -89,6 +93,13 @@ export async function readWorkspaceDirectory(
     users: new Set([...byId.Users.values(), ...byId.ServicePrincipals.values()]),
     groups: [...byId.Groups.values()].map((name) => ({ kind: "group", name })),
     memberships,
+    // A token that is not a workspace admin's lists users with their display name and id only.
+    notes:
+      byDisplay > 0
+        ? [
+            `${byDisplay} group member${byDisplay === 1 ? " is" : "s are"} named by display name only (not listed by /Users or /ServicePrincipals): read with a workspace admin's token to resolve them to people`,
+          ]
+        : [],
   };
 }
 
@@ -125,7 +136,7 @@ export class GrantCollector {
       principals: dir.groups,
       readFrom,
       readAt: now.toISOString(),
-      notes,
+      notes: [...dir.notes, ...notes],
     };
   }
 }

@@ -4,10 +4,11 @@
  * - the tables in the source's scope, listed as `inventory pull` lists them
  *   (provider/connectors/databricks-unity-catalog.ts);
  * - per table, catalog and schema, `GET /api/2.1/unity-catalog/permissions/{securable_type}/{full_name}`
- *   (`privilege_assignments: [{ principal, privileges }]`, paged by `next_page_token`;
- *   https://docs.databricks.com/api/workspace/grants/get), which "does not include inherited
- *   permissions": the grants made on each securable;
- * - owners from `GET /api/2.1/unity-catalog/{catalogs|schemas|tables}/{full_name}` (`owner`);
+ *   (`privilege_assignments: [{ principal, privileges }]`, paged by `next_page_token` with
+ *   `max_results=0`; https://docs.databricks.com/api/uc-grants/v1/get-permissions), which "does
+ *   not include inherited permissions": the grants made on each securable;
+ * - owners from `GET /api/2.1/unity-catalog/{catalogs|schemas|tables}/{full_name}` (`owner`;
+ *   https://docs.databricks.com/api/uc-tables/v1/get-table);
  * - group members through the workspace SCIM API (databricks-common.ts).
  * Privileges inherit downward (a SELECT on a catalog reaches its tables), so a data privilege on a
  * catalog or schema is also reported on each of its tables as `inherited`; USE CATALOG and USE
