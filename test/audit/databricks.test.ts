@@ -352,6 +352,28 @@ describe("Databricks Spark audit (SHOW GRANTS on hive_metastore tables)", () => 
   });
   afterAll(() => server.close());
 
+  test("run.ts reads a databricks-spark source into one live state", async () => {
+    const out = await readLiveGrants(
+      [
+        {
+          name: "dbx-spark",
+          kind: "databricks-spark",
+          host: server.url,
+          token: { env: "DBX_TOKEN" },
+          warehouseId: "wh1",
+          databases: ["sales"],
+        },
+      ],
+      estate.config,
+      env,
+      new Date(NOW),
+    );
+    expect(out.failures).toEqual([]);
+    expect(out.states.map((st) => [st.platform, st.source, st.grants.length, st.readAt])).toEqual([
+      ["databricks-spark", "dbx-spark", 8, NOW.replace("Z", ".000Z")],
+    ]);
+  });
+
   test("direct, inherited from the database, ownership, ANY FILE as admin, denies left out; the planned group matches", async () => {
     const ctx = context({ env, source: "dbx-spark" });
     const config = SparkConfig.parse({ host: server.url, token: { env: "DBX_TOKEN" }, warehouseId: "wh1", databases: ["sales"] });
