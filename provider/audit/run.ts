@@ -4,13 +4,18 @@
  * error is reported with its name, never with a credential, and the others are still read.
  */
 import { Client } from "pg";
+import type { z } from "zod";
 import { resolveCredential } from "../connectors/credentials";
 import { httpClient } from "../connectors/http";
+import { SparkConfig } from "../connectors/databricks-spark";
+import { UnityCatalogConfig } from "../connectors/databricks-unity-catalog";
 import { RedshiftConfig } from "../connectors/redshift";
 import { compileScope } from "../connectors/scope";
 import { SnowflakeConfig, sqlApi } from "../connectors/snowflake";
 import { type PullContext, SourceError } from "../connectors/types";
 import type { Config } from "../model/schema";
+import { readSparkGrants } from "./readers/databricks-spark";
+import { readUnityCatalogGrants } from "./readers/databricks-unity-catalog";
 import { readPostgresGrants } from "./readers/postgres";
 import { readSnowflakeGrants } from "./readers/snowflake";
 import type { LiveState } from "./types";
@@ -26,7 +31,7 @@ export interface SourceEntry {
 }
 
 /** The kinds whose grants `audit` reads. */
-export const AUDIT_KINDS = ["redshift", "postgres", "snowflake"] as const;
+export const AUDIT_KINDS = ["redshift", "postgres", "snowflake", "databricks-unity-catalog", "databricks-spark"] as const;
 
 /** What reading the sources gave: live states, and one failure per source that could not be read. */
 export interface ReadOutcome {
@@ -38,6 +43,16 @@ export interface ReadOutcome {
 
 function connectorKeys(entry: SourceEntry): Record<string, unknown> {
   return Object.fromEntries(Object.entries(entry).filter(([k]) => !STAGE_KEYS.includes(k)));
+}
+
+/** A source entry's connector keys, parsed by `schema`; invalid keys are the source's error. */
+function parsedKeys<T>(entry: SourceEntry, schema: z.ZodType<T>): T {
+  const r = schema.safeParse(connectorKeys(entry));
+  if (r.success) return r.data;
+  throw new SourceError(
+    "source-invalid",
+    `source \`${entry.name}\`: ${r.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`,
+  );
 }
 
 function contextOf(entry: SourceEntry, env: NodeJS.ProcessEnv, now: Date): PullContext {
@@ -117,6 +132,15 @@ async function readSource(entry: SourceEntry, config: Config, env: NodeJS.Proces
         ...(grants.concurrency ? { concurrency: grants.concurrency } : {}),
         now,
       }),
+    );
+    return;
+  }
+  if (entry.kind === "databricks-unity-catalog" || entry.kind === "databricks-spark") {
+    const o = { source: entry.name, ...(grants.concurrency ? { concurrency: grants.concurrency } : {}), now };
+    out.states.push(
+      entry.kind === "databricks-spark"
+        ? await readSparkGrants(parsedKeys(entry, SparkConfig), ctx, o)
+        : await readUnityCatalogGrants(parsedKeys(entry, UnityCatalogConfig), ctx, o),
     );
     return;
   }

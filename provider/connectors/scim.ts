@@ -15,6 +15,7 @@ import {
   type Connector,
   type DirectoryGroup,
   type DirectoryUser,
+  type HttpClient,
   type PullContext,
   type PullResult,
   SourceError,
@@ -84,29 +85,38 @@ const str = (v: unknown) => (typeof v === "string" ? v : typeof v === "number" ?
 /** A filter value as RFC 7644 section 3.4.2.2 quotes it (a JSON string). */
 const filterValue = (v: string) => JSON.stringify(v);
 
-async function listAll(
-  base: string,
-  resource: "Users" | "Groups",
+/** Where a SCIM list is read from: the base URL (without `/Users`), the Bearer token and the page length. */
+export interface ScimList {
+  base: string;
+  token: string;
+  pageSize: number;
+  /** The source's name, for messages. */
+  source: string;
+  http: HttpClient;
+  stats: { requests: number; pages: number };
+}
+
+/** Every resource of a SCIM list (`Users`, `Groups`, `ServicePrincipals`...), page by page. */
+export async function listScim(
+  l: ScimList,
+  resource: string,
   query: Record<string, string>,
-  config: ScimConfig,
-  ctx: PullContext,
-  stats: { requests: number; pages: number },
-  onPage: (n: number) => void,
+  onPage: (n: number) => void = () => undefined,
 ): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
   let startIndex = 1;
   for (;;) {
-    const q = new URLSearchParams({ ...query, startIndex: String(startIndex), count: String(config.pageSize) });
-    const res = await ctx.http.request(`${base}/${resource}?${q.toString()}`, {
-      headers: { authorization: `Bearer ${ctx.credential(config.token)}`, accept: "application/scim+json, application/json" },
+    const q = new URLSearchParams({ ...query, startIndex: String(startIndex), count: String(l.pageSize) });
+    const res = await l.http.request(`${l.base}/${resource}?${q.toString()}`, {
+      headers: { authorization: `Bearer ${l.token}`, accept: "application/scim+json, application/json" },
     });
-    stats.requests++;
-    stats.pages++;
+    l.stats.requests++;
+    l.stats.pages++;
     const body = res.json<ListResponse>();
     if (!body || typeof body !== "object" || (body.Resources !== undefined && !Array.isArray(body.Resources))) {
       throw new SourceError(
         "source-bad-response",
-        `source \`${ctx.source}\`: /${resource} page at startIndex ${startIndex} is not a SCIM ListResponse`,
+        `source \`${l.source}\`: /${resource} page at startIndex ${startIndex} is not a SCIM ListResponse`,
         "check `url` points at the SCIM base URL",
       );
     }
@@ -119,6 +129,19 @@ async function listAll(
     if (page.length === 0 || total === undefined || startIndex - 1 + page.length >= total) return out;
     startIndex += page.length;
   }
+}
+
+function listAll(
+  base: string,
+  resource: "Users" | "Groups",
+  query: Record<string, string>,
+  config: ScimConfig,
+  ctx: PullContext,
+  stats: { requests: number; pages: number },
+  onPage: (n: number) => void,
+): Promise<Record<string, unknown>[]> {
+  const l = { base, token: ctx.credential(config.token), pageSize: config.pageSize, source: ctx.source, http: ctx.http, stats };
+  return listScim(l, resource, query, onPage);
 }
 
 /** The SCIM 2.0 connector. */

@@ -57,17 +57,29 @@ export function splitSnowflakeName(name: string): string[] {
   return parts;
 }
 
-/** Runs `work` over `items` with at most `limit` in flight; results in the items' order. */
+/**
+ * Runs `work` over `items` with at most `limit` in flight; results in the items' order. After a
+ * failure no further item starts, the ones in flight finish, and then a failure is thrown.
+ */
 export async function capped<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
+  let failed = false;
   const lane = async () => {
-    while (next < items.length) {
+    while (next < items.length && !failed) {
       const i = next++;
-      out[i] = await work(items[i]!);
+      try {
+        out[i] = await work(items[i]!);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  // Every lane is awaited, so that no request is still in flight when the failure is reported.
+  const lanes = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  const failure = lanes.find((l): l is PromiseRejectedResult => l.status === "rejected");
+  if (failure) throw failure.reason;
   return out;
 }
 
