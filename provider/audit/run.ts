@@ -9,10 +9,15 @@ import { httpClient } from "../connectors/http";
 import { RedshiftConfig } from "../connectors/redshift";
 import { compileScope } from "../connectors/scope";
 import { SnowflakeConfig, sqlApi } from "../connectors/snowflake";
+import { SynapseConfig } from "../connectors/synapse-session";
+import { TrinoConfig } from "../connectors/trino";
 import { type PullContext, SourceError } from "../connectors/types";
 import type { Config } from "../model/schema";
+import type { z } from "zod";
 import { readPostgresGrants } from "./readers/postgres";
 import { readSnowflakeGrants } from "./readers/snowflake";
+import { readSynapseSource } from "./readers/synapse";
+import { readTrinoSource } from "./readers/trino";
 import type { LiveState } from "./types";
 
 /** The keys of a source entry that the pull stage owns; the reader gets the others. */
@@ -26,7 +31,7 @@ export interface SourceEntry {
 }
 
 /** The kinds whose grants `audit` reads. */
-export const AUDIT_KINDS = ["redshift", "postgres", "snowflake"] as const;
+export const AUDIT_KINDS = ["redshift", "postgres", "snowflake", "synapse", "trino"] as const;
 
 /** What reading the sources gave: live states, and one failure per source that could not be read. */
 export interface ReadOutcome {
@@ -49,6 +54,19 @@ function contextOf(entry: SourceEntry, env: NodeJS.ProcessEnv, now: Date): PullC
     progress: () => undefined,
     now: () => now,
   };
+}
+
+/** A source's connector keys, parsed with its connector's schema, or the source-invalid error. */
+function keysOf<T>(
+  entry: SourceEntry,
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: z.ZodError } },
+): T {
+  const r = schema.safeParse(connectorKeys(entry));
+  if (r.success) return r.data;
+  throw new SourceError(
+    "source-invalid",
+    `source \`${entry.name}\`: ${r.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`,
+  );
 }
 
 /** Reads one source's live grants. */
@@ -118,6 +136,15 @@ async function readSource(entry: SourceEntry, config: Config, env: NodeJS.Proces
         now,
       }),
     );
+    return;
+  }
+  if (entry.kind === "synapse") {
+    const states = await readSynapseSource(keysOf(entry, SynapseConfig), ctx, { managedSchema: config.viewBased.managedSchema, now });
+    out.states.push(...states);
+    return;
+  }
+  if (entry.kind === "trino") {
+    out.states.push(await readTrinoSource(keysOf(entry, TrinoConfig), ctx, config, { now }));
     return;
   }
   throw new SourceError(
