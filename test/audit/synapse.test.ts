@@ -10,7 +10,7 @@
 import type { SynapseConfig, SynapseRow, SynapseSession } from "../../provider/connectors/synapse-session";
 import { SourceError } from "../../provider/connectors/types";
 import { mssqlFailure } from "../../provider/connectors/synapse-mssql";
-import { compareWithPlan, type AuditEntry } from "../../provider/audit/compare";
+import { compareWithPlan } from "../../provider/audit/compare";
 import {
   readSynapseSource,
   SYNAPSE_MEMBERS_SQL,
@@ -19,23 +19,14 @@ import {
   SYNAPSE_ROLES_SQL,
   synapseStoreSql,
 } from "../../provider/audit/readers/synapse";
-import { resolve } from "../../provider/resolve/resolve";
-import { planFromResolution } from "../../provider/plan/build";
-import { mustLoad } from "../support/estate";
+import { analystsEstate, line, NOW } from "./support";
 import { context } from "../connectors/support";
 
-const NOW = "2026-11-23T00:00:00Z";
 const PASSWORD = "syn-pw-PLANTED-42";
 const DB = "sales_pool";
 const ODD_SCHEMA = 'we"ird.[sch]';
 const ODD_TABLE = "t]x";
-const estate = mustLoad({
-  policies: {
-    "p.yaml":
-      "policies:\n  - { name: analysts-read, access: read, subscribers: { when: { group: analysts } }, dataSources: { tags: { anyOf: [sales] } } }\n",
-  },
-  inventory: {
-    "i.yaml": `
+const { estate, plan } = analystsEstate(`
 users:
   - { id: alice, groups: [analysts], identities: { synapse: alice@example.com } }
   - { id: bob, groups: [analysts], identities: { synapse: bob@example.com } }
@@ -45,10 +36,7 @@ groups: [{ id: analysts }]
 dataSources:
   - { id: sales.orders, platform: synapse, objectType: BASE TABLE, location: { database: ${DB}, schema: dbo, table: orders }, tags: [sales] }
   - { id: sales.odd, platform: synapse, objectType: BASE TABLE, location: { database: ${DB}, schema: '${ODD_SCHEMA}', table: '${ODD_TABLE}' } }
-`,
-  },
-});
-const plan = planFromResolution(estate, resolve(estate, NOW));
+`);
 const AP = plan.principals[0]!.name;
 
 const perm = (
@@ -133,8 +121,6 @@ async function audit(rows: Record<string, SynapseRow[]>) {
   );
   return { states, report: compareWithPlan(plan, estate.inventory, estate.config, states) };
 }
-const line = (e: AuditEntry) =>
-  `${e.section} ${e.principal.kind}:${e.principal.name} ${e.kind} ${e.privileges.join(",")} ${e.object ?? "-"} users=${e.users.join(",")} unknown=${e.unknown.join(",")}`;
 
 describe("Synapse audit from recorded sys catalog rowsets", () => {
   test("before the first apply: direct grants unmanaged (DENY, CONNECT, system and managed objects left out), the planned group missing, owners apart", async () => {

@@ -7,7 +7,7 @@
  * `applicable_roles`; file mode refused with where the rules document is; a failed read named by
  * its source, never with the credential.
  */
-import { compareWithPlan, type AuditEntry } from "../../provider/audit/compare";
+import { compareWithPlan } from "../../provider/audit/compare";
 import {
   APPLICABLE_ROLES_NOTE,
   readTrinoSource,
@@ -21,22 +21,13 @@ import {
 } from "../../provider/audit/readers/trino";
 import { type TrinoConfig, trinoFailure } from "../../provider/connectors/trino";
 import { SourceError } from "../../provider/connectors/types";
-import { resolve } from "../../provider/resolve/resolve";
-import { planFromResolution } from "../../provider/plan/build";
-import { mustLoad } from "../support/estate";
+import { analystsEstate, line, NOW } from "./support";
 import { context } from "../connectors/support";
 
-const NOW = "2026-11-23T00:00:00Z";
 const PASSWORD = "trino-pw-PLANTED-7";
 const ODD_SCHEMA = 'we"ird.sch';
 const ODD_TABLE = "t [x]";
-const estate = mustLoad({
-  policies: {
-    "p.yaml":
-      "policies:\n  - { name: analysts-read, access: read, subscribers: { when: { group: analysts } }, dataSources: { tags: { anyOf: [sales] } } }\n",
-  },
-  inventory: {
-    "i.yaml": `
+const { estate, plan } = analystsEstate(`
 users:
   - { id: alice, groups: [analysts], identities: { trino: alice } }
   - { id: bob, groups: [analysts], identities: { trino: bob } }
@@ -47,10 +38,7 @@ groups: [{ id: analysts }]
 dataSources:
   - { id: sales.orders, platform: trino, objectType: BASE TABLE, location: { catalog: hive, schema: sales, table: orders }, tags: [sales] }
   - { id: sales.odd, platform: trino, objectType: MATERIALIZED VIEW, location: { catalog: hive, schema: '${ODD_SCHEMA}', table: '${ODD_TABLE}' } }
-`,
-  },
-});
-const plan = planFromResolution(estate, resolve(estate, NOW));
+`);
 const AP = plan.principals[0]!.name;
 
 const priv = (grantee: string, type: "USER" | "ROLE", schema: string, table: string, privilege: string) => ({
@@ -114,8 +102,6 @@ function fake(rows: Record<string, Record<string, unknown>[]>, seen: string[] = 
 
 const config: TrinoConfig = { server: "https://trino.example.com:8443", user: "auditor", password: { env: "TRINO_PASSWORD" } };
 const ctx = () => context({ source: "lake", env: { TRINO_PASSWORD: PASSWORD }, exclude: ["tpch"] });
-const line = (e: AuditEntry) =>
-  `${e.section} ${e.principal.kind}:${e.principal.name} ${e.kind} ${e.privileges.join(",")} ${e.object ?? "-"} users=${e.users.join(",")} unknown=${e.unknown.join(",")}`;
 
 async function audit(rows: Record<string, Record<string, unknown>[]>, seen?: string[]) {
   const state = await readTrinoSource(config, ctx(), estate.config, { now: new Date(NOW), query: fake(rows, seen) });
