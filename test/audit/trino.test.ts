@@ -21,6 +21,7 @@ import {
 } from "../../provider/audit/readers/trino";
 import { type TrinoConfig, trinoFailure } from "../../provider/connectors/trino";
 import { SourceError } from "../../provider/connectors/types";
+import { AUDIT_KINDS, readLiveGrants } from "../../provider/audit/run";
 import { analystsEstate, line, NOW } from "./support";
 import { context } from "../connectors/support";
 
@@ -196,5 +197,23 @@ describe("Trino audit (SQL mode) from recorded information_schema rows", () => {
     }).catch((x: unknown) => x);
     expect((odd as SourceError).code).toBe("source-bad-response");
     expect((odd as Error).message).toBe("source `lake`: reading the grants failed (TypeError)");
+  });
+
+  test("through `audit`'s reading stage: Synapse and Trino are audited kinds; a file-mode cluster and a bad entry fail alone, by name", async () => {
+    expect(AUDIT_KINDS).toEqual(expect.arrayContaining(["synapse", "trino"]));
+    const fileMode = { ...estate.config, trino: { ...estate.config.trino, mode: "file" as const } };
+    const out = await readLiveGrants(
+      [
+        { name: "lake", kind: "trino", server: config.server, user: "auditor", password: { env: "TRINO_PASSWORD" } },
+        { name: "pool", kind: "synapse", server: "ws.sql.azuresynapse.net", databases: [] },
+      ],
+      fileMode,
+      { TRINO_PASSWORD: PASSWORD },
+      new Date(NOW),
+    );
+    expect(out.states).toEqual([]);
+    expect(out.failures.map((f) => `${f.source} ${f.code}`)).toEqual(["lake source-kind-not-audited", "pool source-invalid"]);
+    expect(out.failures[0]!.message).toContain("`/etc/trino/rules.json`");
+    expect(JSON.stringify(out)).not.toContain(PASSWORD);
   });
 });
