@@ -88,6 +88,7 @@ function recorded(): Record<string, SynapseRow[]> {
       member("bi_team", "erin@example.com", "E"),
       member("db_owner", "dbo", "S"),
       member("db_owner", "ops@example.com", "E"),
+      member("db_datareader", "carol", "S"),
     ],
     [SYNAPSE_ROLES_SQL]: [{ name: "analyst_all" }, { name: "bi_team" }],
     [synapseStoreSql("accessplane")]: [],
@@ -130,6 +131,8 @@ describe("Synapse audit from recorded sys catalog rowsets", () => {
       "unmanaged group:Finance Team direct SELECT [sales_pool].[dbo] users= unknown=",
       "unmanaged role:analyst_all direct SELECT [sales_pool].[dbo].[orders] users=dave unknown=erin@example.com",
       'unmanaged user:carol direct SELECT,UPDATE [sales_pool].[we"ird.[sch]]].[t]]x] users=carol unknown=',
+      // db_datareader's access is built in: reported as its SELECT on the database, reaching its members.
+      "unmanaged role:db_datareader direct SELECT [sales_pool] users=carol unknown=",
       `missing group:${AP} membership  - users=alice unknown=`,
       `missing group:${AP} membership  - users=bob unknown=`,
       `missing group:${AP} direct ENTITLED entitlements:sales.orders users=alice,bob unknown=`,
@@ -147,7 +150,7 @@ describe("Synapse audit from recorded sys catalog rowsets", () => {
       "sales_pool: 1 DENY permission not reported: a DENY removes access and grants none",
       "sales_pool: `Finance Team` is an external group from Microsoft Entra ID: its members are not knowable from the database, so the people it reaches are not listed",
     ]);
-    expect(report.summary).toMatchObject({ unmanaged: 3, missing: 3, drifted: 0, administrative: 4 });
+    expect(report.summary).toMatchObject({ unmanaged: 4, missing: 3, drifted: 0, administrative: 4 });
   });
 
   test("after the apply the store rows are the planned grants; a deleted row is drift, a row added by hand too", async () => {
@@ -163,7 +166,7 @@ describe("Synapse audit from recorded sys catalog rowsets", () => {
       `drifted group:${AP} membership  - users=bob unknown= member \`bob@example.com\` in the plan, not a member`,
       `drifted group:${AP} direct ENTITLED entitlements:sales.odd users=alice unknown= granted, not in the plan`,
     ]);
-    expect(report.entries.filter((e) => e.section === "unmanaged")).toHaveLength(3);
+    expect(report.entries.filter((e) => e.section === "unmanaged")).toHaveLength(4);
   });
 
   test("a failed read is a SourceError naming the source and the database, never the password", async () => {

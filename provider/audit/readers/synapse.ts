@@ -13,8 +13,10 @@
  *   https://learn.microsoft.com/sql/relational-databases/system-catalog-views/schemas-catalog-views-sys-schemas);
  * - role members: `sys.database_role_members`
  *   (https://learn.microsoft.com/sql/relational-databases/system-catalog-views/sys-database-role-members-transact-sql);
- * - administrative: the members of `db_owner` and database-level CONTROL, and the owner of each
- *   table and view (`sys.objects.principal_id`, or its schema's owner when NULL), as ownership;
+ * - administrative: the members of `db_owner` and `db_securityadmin` and database-level CONTROL,
+ *   and the owner of each table and view (`sys.objects.principal_id`, or its schema's owner when
+ *   NULL), as ownership; the fixed data roles `db_datareader` and `db_datawriter`, whose access is
+ *   built in rather than granted, as their privileges on the database;
  * - the entitlements store accessplane writes (`[<managedSchema>].[memberships]` and
  *   `[policy_objects]`), one ENTITLED grant per row; the managed views (SELECT to `public` by
  *   design) are accessplane's, so objects of the managed schema are left out.
@@ -57,6 +59,16 @@ export const synapseStoreSql = (managedSchema: string) =>
   `WHERE s.name = ${quoteLiteral(managedSchema, "synapse")} AND t.name IN (N'memberships', N'policy_objects')`;
 
 const SYSTEM_SCHEMAS = new Set(["sys", "INFORMATION_SCHEMA"]);
+/** Fixed roles whose members administer the database (and may grant anything). */
+const ADMIN_ROLES = new Set(["db_owner", "db_securityadmin"]);
+/**
+ * The built-in access of the fixed data roles on every table and view of the database
+ * (https://learn.microsoft.com/sql/relational-databases/security/authentication-access/database-level-roles).
+ */
+const FIXED_ROLE_ACCESS: Record<string, readonly string[] | undefined> = {
+  db_datareader: ["SELECT"],
+  db_datawriter: ["DELETE", "INSERT", "UPDATE"],
+};
 const USER_TYPES = new Set(["S", "U", "E", "C", "K"]);
 const GROUP_TYPES = new Set(["X", "G"]);
 
@@ -126,8 +138,10 @@ export async function readSynapseGrants(input: SynapseAuditInput): Promise<LiveS
     const type = str(r.member_type);
     const member = seen(granteeOf(str(r.member_name), type), type);
     const role = str(r.role_name);
-    if (role === "db_owner") set.add(member, dbObject, "DB_OWNER", "admin");
+    if (ADMIN_ROLES.has(role)) set.add(member, dbObject, role.toUpperCase(), "admin");
     else memberships.push({ platform, parent: { kind: "role", name: role }, member });
+    // A fixed data role's access is built in, not in sys.database_permissions: it is the role's grant.
+    for (const p of FIXED_ROLE_ACCESS[role] ?? []) set.add({ kind: "role", name: role }, dbObject, p, "direct");
   }
 
   const principals: Grantee[] = (await query(SYNAPSE_ROLES_SQL)).map((r) => ({ kind: "role" as const, name: str(r.name) }));

@@ -3,12 +3,14 @@
  * function (connectors/trino.ts):
  * - table privileges: `<catalog>.information_schema.table_privileges` per catalog in scope
  *   (grantor, grantor_type, grantee, grantee_type, table_catalog, table_schema, table_name,
- *   privilege_type, is_grantable, with_hierarchy; https://trino.io/docs/current/sql/show-grants.html
- *   and https://trino.io/docs/current/connector/system.html);
+ *   privilege_type, is_grantable, with_hierarchy: what `SHOW GRANTS` lists,
+ *   https://trino.io/docs/current/sql/show-grants.html);
  * - role grants: `system.information_schema.role_authorization_descriptors` (every grant of a
- *   system role, which is where accessplane creates its roles), or, when the user may not read it,
- *   `system.information_schema.applicable_roles` (the roles of the user the audit runs as only,
- *   as `SHOW ROLE GRANTS` shows them; the notes say so); the roles that exist from `SHOW ROLES`;
+ *   system role, where accessplane creates its roles; the Trino provider reads members there too,
+ *   see `trinoReadQueries`), or, when the user may not read it, `applicable_roles`: the roles of
+ *   the user the audit runs as only, as `SHOW ROLE GRANTS` lists them
+ *   (https://trino.io/docs/current/sql/show-role-grants.html; the notes say so); the roles that
+ *   exist from `SHOW ROLES` (https://trino.io/docs/current/sql/show-roles.html);
  * - administrative: the members of the `admin` role, and any OWNERSHIP privilege.
  * Names are the plan's: `"catalog"."schema"."table"` (Trino lower-cases them), and SQL privileges
  * are read back as the plan writes them (TRINO_OPERATION_PRIVILEGES): SELECT is SELECT and SHOW,
