@@ -12,12 +12,16 @@ import { UnityCatalogConfig } from "../connectors/databricks-unity-catalog";
 import { RedshiftConfig } from "../connectors/redshift";
 import { compileScope } from "../connectors/scope";
 import { SnowflakeConfig, sqlApi } from "../connectors/snowflake";
+import { SynapseConfig } from "../connectors/synapse-session";
+import { TrinoConfig } from "../connectors/trino";
 import { type PullContext, SourceError } from "../connectors/types";
 import type { Config } from "../model/schema";
 import { readSparkGrants } from "./readers/databricks-spark";
 import { readUnityCatalogGrants } from "./readers/databricks-unity-catalog";
 import { readPostgresGrants } from "./readers/postgres";
 import { readSnowflakeGrants } from "./readers/snowflake";
+import { readSynapseSource } from "./readers/synapse";
+import { readTrinoSource } from "./readers/trino";
 import type { LiveState } from "./types";
 
 /** The keys of a source entry that the pull stage owns; the reader gets the others. */
@@ -31,7 +35,15 @@ export interface SourceEntry {
 }
 
 /** The kinds whose grants `audit` reads. */
-export const AUDIT_KINDS = ["redshift", "postgres", "snowflake", "databricks-unity-catalog", "databricks-spark"] as const;
+export const AUDIT_KINDS = [
+  "redshift",
+  "postgres",
+  "snowflake",
+  "databricks-unity-catalog",
+  "databricks-spark",
+  "synapse",
+  "trino",
+] as const;
 
 /** What reading the sources gave: live states, and one failure per source that could not be read. */
 export interface ReadOutcome {
@@ -71,13 +83,7 @@ async function readSource(entry: SourceEntry, config: Config, env: NodeJS.Proces
   const ctx = contextOf(entry, env, now);
   const grants = (entry.grants ?? {}) as { mode?: "show" | "account-usage"; concurrency?: number; grantor?: string };
   if (entry.kind === "redshift" || entry.kind === "postgres") {
-    const r = RedshiftConfig.safeParse(connectorKeys(entry));
-    if (!r.success)
-      throw new SourceError(
-        "source-invalid",
-        `source \`${entry.name}\`: ${r.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`,
-      );
-    const c = r.data;
+    const c = parsedKeys(entry, RedshiftConfig);
     const password = ctx.credential(c.password);
     for (const database of c.databases ?? [c.database]) {
       const client = new Client({
@@ -118,15 +124,10 @@ async function readSource(entry: SourceEntry, config: Config, env: NodeJS.Proces
     return;
   }
   if (entry.kind === "snowflake") {
-    const r = SnowflakeConfig.safeParse(connectorKeys(entry));
-    if (!r.success)
-      throw new SourceError(
-        "source-invalid",
-        `source \`${entry.name}\`: ${r.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`,
-      );
+    const c = parsedKeys(entry, SnowflakeConfig);
     if (grants.grantor) out.grantors.snowflake = grants.grantor;
     out.states.push(
-      await readSnowflakeGrants(sqlApi(r.data, ctx, { requests: 0, pages: 0 }), {
+      await readSnowflakeGrants(sqlApi(c, ctx, { requests: 0, pages: 0 }), {
         source: entry.name,
         mode: grants.mode ?? "show",
         ...(grants.concurrency ? { concurrency: grants.concurrency } : {}),
@@ -142,6 +143,15 @@ async function readSource(entry: SourceEntry, config: Config, env: NodeJS.Proces
         ? await readSparkGrants(parsedKeys(entry, SparkConfig), ctx, o)
         : await readUnityCatalogGrants(parsedKeys(entry, UnityCatalogConfig), ctx, o),
     );
+    return;
+  }
+  if (entry.kind === "synapse") {
+    const states = await readSynapseSource(parsedKeys(entry, SynapseConfig), ctx, { managedSchema: config.viewBased.managedSchema, now });
+    out.states.push(...states);
+    return;
+  }
+  if (entry.kind === "trino") {
+    out.states.push(await readTrinoSource(parsedKeys(entry, TrinoConfig), ctx, config, { now }));
     return;
   }
   throw new SourceError(

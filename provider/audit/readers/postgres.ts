@@ -13,7 +13,8 @@
  * grants on objects of the managed schema are left out. Only SELECT statements run.
  */
 import { quoteIdent, quoteQualified } from "../../platforms/sql/dialect";
-import { ENTITLED, type Grantee, type LiveGrant, type LiveMembership, type LiveState, storeObject } from "../types";
+import type { Grantee, LiveMembership, LiveState } from "../types";
+import { addStoreRows, grantSet, liveState } from "./collect";
 
 /** Runs one read-only statement. */
 export type Query = (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
@@ -65,34 +66,9 @@ export async function readPostgresGrants(input: PostgresAuditInput): Promise<Liv
   const { dialect, database, managedSchema, query } = input;
   const platform = "redshift" as const;
   const skip = [...SYSTEM_SCHEMAS, managedSchema];
-  const grants = new Map<string, LiveGrant>();
-  const paths = new Map<string, string[]>();
-  const object = (schema: unknown, name: unknown) => {
-    const parts = [database, str(schema), str(name)];
-    const o = quoteQualified(parts, dialect);
-    paths.set(o, parts);
-    return o;
-  };
-  const add = (grantee: Grantee, obj: string, privilege: string, kind: LiveGrant["kind"], grantor?: string, dataSource?: string) => {
-    const k = `${grantee.kind}\0${grantee.name}\0${obj}\0${kind}\0${grantor ?? ""}`;
-    let g = grants.get(k);
-    const path = paths.get(obj);
-    if (!g)
-      grants.set(
-        k,
-        (g = {
-          platform,
-          grantee,
-          object: obj,
-          privileges: [],
-          kind,
-          ...(grantor !== undefined ? { grantor } : {}),
-          ...(dataSource !== undefined ? { dataSource } : {}),
-          ...(path ? { path } : {}),
-        }),
-      );
-    if (!g.privileges.includes(privilege)) g.privileges.push(privilege);
-  };
+  const set = grantSet(platform);
+  const add = set.add;
+  const object = (schema: unknown, name: unknown) => set.object([database, str(schema), str(name)], (p) => quoteQualified(p, dialect));
 
   const owners = new Map<string, string>();
   for (const r of await query(OWNERS, [skip])) {
@@ -154,29 +130,20 @@ export async function readPostgresGrants(input: PostgresAuditInput): Promise<Liv
   );
   if (present.length === 2) {
     const s = quoteIdent(managedSchema, dialect);
-    const keys = new Set<string>();
-    for (const r of await query(`SELECT policy_key, user_name FROM ${s}.memberships`)) {
-      keys.add(str(r.policy_key));
-      memberships.push({ platform, parent: { kind: "group", name: str(r.policy_key) }, member: { kind: "user", name: str(r.user_name) } });
-    }
-    for (const r of await query(`SELECT policy_key, data_source FROM ${s}.policy_objects`)) {
-      keys.add(str(r.policy_key));
-      add({ kind: "group", name: str(r.policy_key) }, storeObject(str(r.data_source)), ENTITLED, "direct", undefined, str(r.data_source));
-    }
-    for (const k of keys) principals.push({ kind: "group", name: k });
+    const rows = {
+      memberships: await query(`SELECT policy_key, user_name FROM ${s}.memberships`),
+      policyObjects: await query(`SELECT policy_key, data_source FROM ${s}.policy_objects`),
+    };
+    principals.push(...addStoreRows(platform, rows, set, memberships));
   }
 
-  for (const g of grants.values()) g.privileges.sort();
-  return {
-    platform,
-    source: input.source,
-    grants: [...grants.values()],
+  return liveState(platform, input.source, set, {
     memberships,
     principals,
     readFrom:
       dialect === "postgres"
         ? "information_schema.table_privileges, pg_auth_members and the entitlements store"
         : "svv_relation_privileges, svv_user_grants, svv_role_grants, pg_group and the entitlements store",
-    readAt: (input.now ?? new Date()).toISOString(),
-  };
+    now: input.now,
+  });
 }
