@@ -6,12 +6,17 @@
 import { Client } from "pg";
 import { resolveCredential } from "../connectors/credentials";
 import { httpClient } from "../connectors/http";
+import { BigQueryConfig } from "../connectors/bigquery";
+import { trimSlash } from "../connectors/catalog-common";
 import { RedshiftConfig } from "../connectors/redshift";
+import { S3Config } from "../connectors/s3";
 import { compileScope } from "../connectors/scope";
 import { SnowflakeConfig, sqlApi } from "../connectors/snowflake";
 import { type PullContext, SourceError } from "../connectors/types";
 import type { Config } from "../model/schema";
+import { readBigQueryGrants } from "./readers/bigquery";
 import { readPostgresGrants } from "./readers/postgres";
+import { readS3Grants } from "./readers/s3";
 import { readSnowflakeGrants } from "./readers/snowflake";
 import type { LiveState } from "./types";
 
@@ -26,7 +31,7 @@ export interface SourceEntry {
 }
 
 /** The kinds whose grants `audit` reads. */
-export const AUDIT_KINDS = ["redshift", "postgres", "snowflake"] as const;
+export const AUDIT_KINDS = ["redshift", "postgres", "snowflake", "s3", "bigquery"] as const;
 
 /** What reading the sources gave: live states, and one failure per source that could not be read. */
 export interface ReadOutcome {
@@ -49,6 +54,22 @@ function contextOf(entry: SourceEntry, env: NodeJS.ProcessEnv, now: Date): PullC
     progress: () => undefined,
     now: () => now,
   };
+}
+
+/** A source entry's connector keys, validated by its connector's schema. */
+function parsed<T>(
+  entry: SourceEntry,
+  schema: {
+    safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  },
+): T {
+  const r = schema.safeParse(connectorKeys(entry));
+  if (!r.success)
+    throw new SourceError(
+      "source-invalid",
+      `source \`${entry.name}\`: ${r.error.issues.map((i) => `${i.path.map(String).join(".")} ${i.message}`).join("; ")}`,
+    );
+  return r.data;
 }
 
 /** Reads one source's live grants. */
@@ -115,6 +136,32 @@ async function readSource(entry: SourceEntry, config: Config, env: NodeJS.Proces
         source: entry.name,
         mode: grants.mode ?? "show",
         ...(grants.concurrency ? { concurrency: grants.concurrency } : {}),
+        now,
+      }),
+    );
+    return;
+  }
+  if (entry.kind === "s3") {
+    const c = parsed(entry, S3Config);
+    const keys = {
+      accessKeyId: ctx.credential(c.credentials.accessKeyId),
+      secretAccessKey: ctx.credential(c.credentials.secretAccessKey),
+      ...(c.credentials.sessionToken ? { sessionToken: ctx.credential(c.credentials.sessionToken) } : {}),
+    };
+    out.states.push(await readS3Grants({ source: entry.name, config: c, keys, http: ctx.http, now }));
+    return;
+  }
+  if (entry.kind === "bigquery") {
+    const c = parsed(entry, BigQueryConfig);
+    out.states.push(
+      await readBigQueryGrants({
+        source: entry.name,
+        projects: c.projects,
+        root: `${trimSlash(c.endpoint)}/bigquery/v2`,
+        headers: { authorization: `Bearer ${ctx.credential(c.accessToken)}`, accept: "application/json" },
+        http: ctx.http,
+        scope: ctx.scope,
+        mirroredSuffix: config.viewBased.bigqueryDatasetSuffix,
         now,
       }),
     );
