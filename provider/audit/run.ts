@@ -7,16 +7,15 @@ import { Client } from "pg";
 import { resolveCredential } from "../connectors/credentials";
 import { httpClient } from "../connectors/http";
 import { BigQueryConfig } from "../connectors/bigquery";
-import { trimSlash } from "../connectors/catalog-common";
 import { RedshiftConfig } from "../connectors/redshift";
 import { S3Config } from "../connectors/s3";
 import { compileScope } from "../connectors/scope";
 import { SnowflakeConfig, sqlApi } from "../connectors/snowflake";
 import { type PullContext, SourceError } from "../connectors/types";
 import type { Config } from "../model/schema";
-import { readBigQueryGrants } from "./readers/bigquery";
+import { readBigQuerySource } from "./readers/bigquery";
 import { readPostgresGrants } from "./readers/postgres";
-import { readS3Grants } from "./readers/s3";
+import { readS3Source } from "./readers/s3";
 import { readSnowflakeGrants } from "./readers/snowflake";
 import type { LiveState } from "./types";
 
@@ -142,29 +141,18 @@ async function readSource(entry: SourceEntry, config: Config, env: NodeJS.Proces
     return;
   }
   if (entry.kind === "s3") {
-    const c = parsed(entry, S3Config);
-    const keys = {
-      accessKeyId: ctx.credential(c.credentials.accessKeyId),
-      secretAccessKey: ctx.credential(c.credentials.secretAccessKey),
-      ...(c.credentials.sessionToken ? { sessionToken: ctx.credential(c.credentials.sessionToken) } : {}),
-    };
-    out.states.push(await readS3Grants({ source: entry.name, config: c, keys, http: ctx.http, now }));
-    return;
-  }
-  if (entry.kind === "bigquery") {
-    const c = parsed(entry, BigQueryConfig);
+    const identityStoreEndpoint = (grants as { identityStoreEndpoint?: string }).identityStoreEndpoint;
     out.states.push(
-      await readBigQueryGrants({
-        source: entry.name,
-        projects: c.projects,
-        root: `${trimSlash(c.endpoint)}/bigquery/v2`,
-        headers: { authorization: `Bearer ${ctx.credential(c.accessToken)}`, accept: "application/json" },
-        http: ctx.http,
-        scope: ctx.scope,
-        mirroredSuffix: config.viewBased.bigqueryDatasetSuffix,
+      await readS3Source(parsed(entry, S3Config), ctx, {
+        ...(config.s3.identityStoreId !== undefined ? { identityStoreId: config.s3.identityStoreId } : {}),
+        ...(identityStoreEndpoint ? { identityStoreEndpoint } : {}),
         now,
       }),
     );
+    return;
+  }
+  if (entry.kind === "bigquery") {
+    out.states.push(await readBigQuerySource(parsed(entry, BigQueryConfig), ctx, config.viewBased.bigqueryDatasetSuffix, now));
     return;
   }
   throw new SourceError(

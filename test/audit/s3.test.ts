@@ -46,9 +46,21 @@ const PAGES = [
   ]),
 ];
 
+/** The directory group's display name in the recorded identity store (the planned principal's, once planned). */
+let groupName = "ap-analysts";
+/** Identity Store JSON 1.1 answers (https://docs.aws.amazon.com/singlesignon/latest/IdentityStoreAPIReference/API_ListGroups.html). */
+function identityStore(target: string): Answer {
+  if (target === "AWSIdentityStore.ListUsers")
+    return { body: { Users: [ALICE, BOB, CAROL].map((id, i) => ({ UserId: id, UserName: ["alice", "bob", "carol"][i] })) } };
+  if (target === "AWSIdentityStore.ListGroups") return { body: { Groups: [{ GroupId: GROUP, DisplayName: groupName }] } };
+  if (target === "AWSIdentityStore.ListGroupMemberships") return { body: { GroupMemberships: [{ MemberId: { UserId: BOB } }] } };
+  return { status: 400, body: { __type: "UnknownOperationException" } };
+}
+
 function aws(req: Seen): Answer {
   if (!String(req.headers.authorization ?? "").startsWith(`AWS4-HMAC-SHA256 Credential=${KEY_ID}/`))
     return { status: 403, body: "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>" };
+  if (req.method === "POST" && req.headers["x-amz-target"]) return identityStore(String(req.headers["x-amz-target"]));
   const u = new URL(req.url, "http://x");
   if (u.pathname !== "/control/v20180820/accessgrantsinstance/grants") return { status: 404, body: "<Error><Code>NotFound</Code></Error>" };
   if (req.headers["x-amz-account-id"] !== ACCOUNT) return { status: 400, body: "<Error><Code>InvalidRequest</Code></Error>" };
@@ -78,6 +90,42 @@ afterAll(() => server.close());
 const retries: number[] = [];
 const http = httpClient({ attempts: 4, sleep: async () => undefined, onRetry: (r) => retries.push(r.status ?? 0) });
 
+/** A small estate: one S3 prefix that `finance-read` grants to alice and bob; `s3` adds config keys, `users` more users. */
+const financeEstate = (s3Keys: string, users = "") =>
+  mustLoad({
+    config: `s3: { accountId: "${ACCOUNT}", accessGrantsLocationId: default, ${s3Keys} }\n`,
+    policies: {
+      "p.yaml": `
+policies:
+  - name: finance-read
+    access: read
+    subscribers: { when: { group: finance } }
+    dataSources: { tags: { anyOf: [finance] } }
+`,
+    },
+    inventory: {
+      "i.yaml": `
+users:
+  - { id: alice, groups: [finance], identities: { identityCenter: ${ALICE} } }
+  - { id: bob, groups: [finance], identities: { identityCenter: ${BOB} } }${users}
+groups:
+  - { id: finance }
+dataSources:
+  - { id: finance, platform: s3, objectType: PREFIX, location: { bucket: acme-lake, prefix: finance }, tags: [finance] }
+`,
+    },
+  });
+/** The S3 source entry of the project file, reading the fixture server. */
+const lakeSource = (extra: Record<string, unknown> = {}) => ({
+  name: "lake",
+  kind: "s3",
+  region: "eu-west-1",
+  accountId: ACCOUNT,
+  credentials: { accessKeyId: { env: "AWS_ACCESS_KEY_ID" }, secretAccessKey: { env: "AWS_SECRET_ACCESS_KEY" } },
+  endpoints: { s3Control: `${server.url}/control` },
+  ...extra,
+});
+
 test("grant scopes are named as the plan names S3 objects", () => {
   expect(scopeObject("s3://acme-lake/*")).toEqual({ object: "s3://acme-lake", path: ["acme-lake"] });
   expect(scopeObject("s3://acme-lake/finance/*")).toEqual({ object: "s3://acme-lake/finance/", path: ["acme-lake", "finance/"] });
@@ -91,7 +139,7 @@ test("every NextToken page after a SlowDown; users, groups (resolved or not) and
     config: config(server.url),
     keys,
     http,
-    groups: new Map([[GROUP, { name: "ap-analysts", members: [BOB] }]]),
+    resolveGroups: async () => new Map([[GROUP, { name: "ap-analysts", members: [BOB] }]]),
     now: new Date(NOW),
   });
   expect(retries).toContain(503);
@@ -113,9 +161,16 @@ test("every NextToken page after a SlowDown; users, groups (resolved or not) and
   expect(state.notes).toEqual([]);
   expect(JSON.stringify(state)).not.toContain(SECRET);
 
-  const unresolved = await readS3Grants({ source: "lake", config: config(server.url), keys, http });
+  const unresolved = await readS3Grants({
+    source: "lake",
+    config: config(server.url),
+    keys,
+    http,
+    resolveGroups: () => Promise.reject(new SourceError("source-unreachable", "cannot reach identitystore.eu-west-1.amazonaws.com")),
+  });
+  expect(unresolved.notes?.[0]).toContain("directory groups not resolved: source `lake`: reading the identity store failed");
   expect(unresolved.grants.some((g) => g.grantee.name === GROUP && g.grantee.kind === "group")).toBe(true);
-  expect(unresolved.notes).toEqual([expect.stringContaining("1 Identity Center group named by id")]);
+  expect(unresolved.notes?.[1]).toContain("1 Identity Center group named by id");
 });
 
 test("a refused request is a SourceError naming the source and the path, never a key", async () => {
@@ -134,43 +189,13 @@ test("a refused request is a SourceError naming the source and the path, never a
 });
 
 test("through run.ts and compare.ts: the hand-made grant is unmanaged, the ungranted member missing", async () => {
-  const estate = mustLoad({
-    config: `s3: { accountId: "${ACCOUNT}", identityCenterGrantee: user, accessGrantsLocationId: default }\n`,
-    policies: {
-      "p.yaml": `
-policies:
-  - name: finance-read
-    access: read
-    subscribers: { when: { group: finance } }
-    dataSources: { tags: { anyOf: [finance] } }
-`,
-    },
-    inventory: {
-      "i.yaml": `
-users:
-  - { id: alice, groups: [finance], identities: { identityCenter: ${ALICE} } }
-  - { id: bob, groups: [finance], identities: { identityCenter: ${BOB} } }
-  - { id: carol, identities: { identityCenter: ${CAROL} } }
-groups:
-  - { id: finance }
-dataSources:
-  - { id: finance, platform: s3, objectType: PREFIX, location: { bucket: acme-lake, prefix: finance }, tags: [finance] }
-`,
-    },
-  });
+  const estate = financeEstate("identityCenterGrantee: user", `\n  - { id: carol, identities: { identityCenter: ${CAROL} } }`);
   const plan = planFromResolution(estate, resolve(estate, NOW));
   expect(plan.principals.flatMap((p) => p.grants.map((g) => g.object))).toEqual(["s3://acme-lake/finance/"]);
   const env = { AWS_ACCESS_KEY_ID: KEY_ID, AWS_SECRET_ACCESS_KEY: SECRET };
   const read = await readLiveGrants(
     [
-      {
-        name: "lake",
-        kind: "s3",
-        region: "eu-west-1",
-        accountId: ACCOUNT,
-        credentials: { accessKeyId: { env: "AWS_ACCESS_KEY_ID" }, secretAccessKey: { env: "AWS_SECRET_ACCESS_KEY" } },
-        endpoints: { s3Control: `${server.url}/control` },
-      },
+      lakeSource(),
       {
         name: "broken",
         kind: "s3",
@@ -195,4 +220,26 @@ dataSources:
   expect(finance.some((e) => e.users.includes("alice"))).toBe(false);
   const role = report.entries.find((e) => e.principal.name === ROLE)!;
   expect([role.section, role.unknown]).toEqual(["unmanaged", [ROLE]]);
+});
+
+test("group grantees resolved through the identity store: the group's extra grant, missing grant and missing member are drift", async () => {
+  const estate = financeEstate("identityStoreId: d-1234567890");
+  const plan = planFromResolution(estate, resolve(estate, NOW));
+  const principal = plan.principals[0]!.name;
+  groupName = principal;
+  const read = await readLiveGrants(
+    [lakeSource({ grants: { identityStoreEndpoint: server.url } })],
+    estate.config,
+    { AWS_ACCESS_KEY_ID: KEY_ID, AWS_SECRET_ACCESS_KEY: SECRET },
+    new Date(NOW),
+  );
+  expect(read.failures).toEqual([]);
+  expect(read.states[0]!.notes).toEqual([]);
+  const report = compareWithPlan(plan, estate.inventory, estate.config, read.states);
+  const group = report.entries.filter((e) => e.principal.name === principal);
+  expect(group.map((e) => [e.section, e.object ?? "", e.privileges.join(","), e.users.join(","), e.detail])).toEqual([
+    ["drifted", "", "", "alice", `member \`${ALICE}\` in the plan, not a member`],
+    ["drifted", "s3://acme-lake", "READ", "bob", "granted, not in the plan"],
+    ["drifted", "s3://acme-lake/finance/", "READ", "alice,bob", "in the plan, not granted"],
+  ]);
 });

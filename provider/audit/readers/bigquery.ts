@@ -17,8 +17,8 @@
  * roles are administrative. An authorized view on a dataset reaches whoever may query the view:
  * it is a `share`, except accessplane's own (views of a mirrored dataset). Only reads run.
  */
-import { type BigQueryApi, pages } from "../../connectors/bigquery";
-import { failureIssue } from "../../connectors/catalog-common";
+import { type BigQueryApi, type BigQueryConfig, pages } from "../../connectors/bigquery";
+import { failureIssue, trimSlash } from "../../connectors/catalog-common";
 import { type HttpClient, type PullContext, SourceError } from "../../connectors/types";
 import type { Grantee, LiveGrant, LiveState } from "../types";
 
@@ -156,4 +156,18 @@ async function read(input: BigQueryAuditInput): Promise<LiveState> {
     readAt: (input.now ?? new Date()).toISOString(),
     notes: [...publicSeen].sort().map((s) => `public access: ${s}`),
   };
+}
+
+/** Reads a BigQuery source's grants with its access token, in the source's scope. */
+export function readBigQuerySource(config: BigQueryConfig, ctx: PullContext, mirroredSuffix: string, now: Date): Promise<LiveState> {
+  return readBigQueryGrants({
+    source: ctx.source,
+    projects: config.projects,
+    root: `${trimSlash(config.endpoint)}/bigquery/v2`,
+    headers: { authorization: `Bearer ${ctx.credential(config.accessToken)}`, accept: "application/json" },
+    http: ctx.http,
+    scope: ctx.scope,
+    mirroredSuffix,
+    now,
+  });
 }

@@ -16,9 +16,10 @@
  * group is named by its display name, with its members, when the caller resolved it; otherwise by
  * its id, and the report says so. Only GET requests run.
  */
-import { type AwsKeys, controlPages, type S3Config, xmlAll, xmlOne } from "../../connectors/s3";
 import { failureIssue } from "../../connectors/catalog-common";
-import { type HttpClient, SourceError } from "../../connectors/types";
+import { identityCenter, IdentityCenterConfig } from "../../connectors/identity-center";
+import { type AwsKeys, controlPages, type S3Config, xmlAll, xmlOne } from "../../connectors/s3";
+import { type HttpClient, type PullContext, type PullResult, SourceError } from "../../connectors/types";
 import type { Grantee, LiveGrant, LiveMembership, LiveState } from "../types";
 
 /** A directory group of Identity Center, resolved by the caller: its display name and member user ids. */
@@ -33,8 +34,8 @@ export interface S3AuditInput {
   config: S3Config;
   keys: AwsKeys;
   http: HttpClient;
-  /** Identity Center group id -> its name and members, when known. */
-  groups?: ReadonlyMap<string, DirectoryGroupInfo>;
+  /** Identity Center group id -> its name and members: called once, only when some grant is to a directory group. */
+  resolveGroups?: () => Promise<ReadonlyMap<string, DirectoryGroupInfo>>;
   /** Grants per page (1 to 1000, default 1000). */
   pageSize?: number;
   now?: Date;
@@ -104,12 +105,21 @@ export async function readS3Grants(input: S3AuditInput): Promise<LiveState> {
   const principals = new Map<string, Grantee>();
   const unresolved = new Set<string>();
   const notes: string[] = [];
+  let groups: ReadonlyMap<string, DirectoryGroupInfo> | undefined;
+  if (input.resolveGroups && entries.some((e) => e.granteeType === "DIRECTORY_GROUP")) {
+    try {
+      groups = await input.resolveGroups();
+    } catch (e) {
+      // The grants are still reported; the groups stay named by id, and the report says why.
+      notes.push(`directory groups not resolved: ${failureIssue(input, e, "reading the identity store failed").message}`);
+    }
+  }
   for (const e of entries) {
     if (e.granteeIdentifier === "" || e.grantScope === "" || e.permission === "") continue;
     let grantee: Grantee;
     if (e.granteeType === "DIRECTORY_USER") grantee = { kind: "user", name: e.granteeIdentifier };
     else if (e.granteeType === "DIRECTORY_GROUP") {
-      const g = input.groups?.get(e.granteeIdentifier);
+      const g = groups?.get(e.granteeIdentifier);
       grantee = { kind: "group", name: g?.name ?? e.granteeIdentifier };
       if (!principals.has(`g\0${grantee.name}`)) {
         principals.set(`g\0${grantee.name}`, grantee);
@@ -142,4 +152,54 @@ export async function readS3Grants(input: S3AuditInput): Promise<LiveState> {
     readAt: (input.now ?? new Date()).toISOString(),
     notes,
   };
+}
+
+/** Directory groups by id, with their display names and member user ids, from an identity store pull. */
+export function directoryGroups(directory: Pick<PullResult, "users" | "groups">): Map<string, DirectoryGroupInfo> {
+  const out = new Map<string, DirectoryGroupInfo>();
+  for (const g of directory.groups ?? []) out.set(g.externalId, { name: g.displayName, members: [] });
+  for (const u of directory.users ?? []) for (const id of u.groups) out.get(id)?.members.push(u.externalId);
+  for (const g of out.values()) g.members.sort();
+  return out;
+}
+
+/** How `audit` reads an S3 source beyond its connector keys. */
+export interface S3SourceOptions {
+  /** The estate's identity store (`s3.identityStoreId`): directory groups are resolved there, with the source's credentials. */
+  identityStoreId?: string;
+  /** The identity store endpoint (`grants: { identityStoreEndpoint }`), for VPC endpoints and tests. */
+  identityStoreEndpoint?: string;
+  now: Date;
+}
+
+/** Reads an S3 source's grants with its credentials; directory groups are resolved when the identity store is known. */
+export async function readS3Source(config: S3Config, ctx: PullContext, o: S3SourceOptions): Promise<LiveState> {
+  const keys: AwsKeys = {
+    accessKeyId: ctx.credential(config.credentials.accessKeyId),
+    secretAccessKey: ctx.credential(config.credentials.secretAccessKey),
+    ...(config.credentials.sessionToken ? { sessionToken: ctx.credential(config.credentials.sessionToken) } : {}),
+  };
+  const store = o.identityStoreId;
+  const resolveGroups = async () =>
+    directoryGroups(
+      await identityCenter.pull(
+        IdentityCenterConfig.parse({
+          identityStoreId: store,
+          region: config.region,
+          accessKeyId: config.credentials.accessKeyId,
+          secretAccessKey: config.credentials.secretAccessKey,
+          ...(config.credentials.sessionToken ? { sessionToken: config.credentials.sessionToken } : {}),
+          ...(o.identityStoreEndpoint ? { endpoint: o.identityStoreEndpoint } : {}),
+        }),
+        ctx,
+      ),
+    );
+  return readS3Grants({
+    source: ctx.source,
+    config,
+    keys,
+    http: ctx.http,
+    ...(store !== undefined ? { resolveGroups } : {}),
+    now: o.now,
+  });
 }
