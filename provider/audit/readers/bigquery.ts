@@ -15,7 +15,8 @@
  * `SELECT` (an IAM binding of `roles/bigquery.dataViewer` on the managed view), so that role and the
  * basic dataset role READER read as `SELECT`; other roles keep their IAM name. Owner and admin
  * roles are administrative. An authorized view on a dataset reaches whoever may query the view:
- * it is a `share`, except accessplane's own (views of a mirrored dataset). Only reads run.
+ * it is a `share`, except accessplane's own (views of a mirrored dataset); so is an authorized
+ * routine or dataset. Only reads run.
  */
 import { type BigQueryApi, type BigQueryConfig, pages } from "../../connectors/bigquery";
 import { failureIssue, trimSlash } from "../../connectors/catalog-common";
@@ -49,6 +50,8 @@ interface AccessEntry {
   specialGroup?: string;
   iamMember?: string;
   view?: { projectId?: string; datasetId?: string; tableId?: string };
+  routine?: { projectId?: string; datasetId?: string; routineId?: string };
+  dataset?: { dataset?: { projectId?: string; datasetId?: string } };
 }
 interface Binding {
   role?: string;
@@ -122,6 +125,16 @@ async function read(input: BigQueryAuditInput): Promise<LiveState> {
           if ((a.view.datasetId ?? "").endsWith(input.mirroredSuffix) && input.mirroredSuffix !== "") continue;
           const name = [a.view.projectId, a.view.datasetId, a.view.tableId].filter(Boolean).join(".");
           add({ kind: "share", name: `view:${name}` }, [project, dataset], "authorized view", true);
+          continue;
+        }
+        // An authorized routine or dataset reads the dataset on behalf of whoever may run or query it.
+        if (a.routine || a.dataset) {
+          const r = a.routine;
+          const d = a.dataset?.dataset;
+          const name = r
+            ? `routine:${[r.projectId, r.datasetId, r.routineId].filter(Boolean).join(".")}`
+            : `dataset:${[d?.projectId, d?.datasetId].filter(Boolean).join(".")}`;
+          add({ kind: "share", name }, [project, dataset], r ? "authorized routine" : "authorized dataset", true);
           continue;
         }
         const grantee = entryGrantee(a);
