@@ -29,6 +29,7 @@ const WRITE_PRIVILEGES = new Set([
   "WRITE_FILES",
   "READWRITE",
   "ROLES/BIGQUERY.DATAEDITOR",
+  "WRITER",
   "ALTER",
 ]);
 

@@ -10,8 +10,9 @@
  * - `administrative`: ownership and administrative roles, never mixed with subscriptions.
  * Pure: the same plan and live states give the same report.
  */
-import type { Config, Inventory, Platform } from "../model/schema";
-import type { Plan } from "../plan/types";
+import type { Config, DataSourceOf, Inventory, Platform } from "../model/schema";
+import { s3PrincipalMode } from "../platforms/s3";
+import type { Plan, Principal, PrincipalGrant } from "../plan/types";
 import { ENTITLED, type Grantee, type GrantKind, type LiveState, storeObject } from "./types";
 
 /** The report's sections, in the order they are rendered. */
@@ -108,10 +109,51 @@ interface Planned {
   shown: Map<string, string>;
 }
 
+/**
+ * True when the plan materialises a grant as one grant per member's own identity, with no live role
+ * or group behind it: BigQuery (one IAM binding per managed view listing the members) and S3 in the
+ * IAM role modes or with Identity Center user grantees (see provider/pulumi/emitters).
+ */
+function grantsPerMember(p: Principal, g: PrincipalGrant, inventory: Inventory, config: Config): boolean {
+  if (p.platform === "bigquery") return true;
+  if (p.platform !== "s3") return false;
+  const ds = inventory.dataSources.find((d) => d.id === g.dataSource && d.platform === "s3") as DataSourceOf<"s3"> | undefined;
+  return s3PrincipalMode(config, ds) !== "identity-center" || config.s3.identityCenterGrantee === "user";
+}
+
+/** What one member's identity should hold on one object, when granted per member. */
+interface MemberWant {
+  want: Set<string>;
+  principal: string;
+  user: string;
+  shown: string;
+  dataSource: string;
+}
+
+/** Planned per-member grants: platform and normalised identity -> object -> what it should hold. */
+function plannedPerMember(plan: Plan, inventory: Inventory, config: Config): Map<string, Map<string, MemberWant>> {
+  const out = new Map<string, Map<string, MemberWant>>();
+  for (const p of plan.principals)
+    for (const g of p.grants) {
+      if (!grantsPerMember(p, g, inventory, config)) continue;
+      for (const m of p.members) {
+        const k = `${p.platform}\0${normName(p.platform, m.identity)}`;
+        let objs = out.get(k);
+        if (!objs) out.set(k, (objs = new Map()));
+        let w = objs.get(g.object);
+        if (!w) objs.set(g.object, (w = { want: new Set(), principal: p.name, user: m.user, shown: m.identity, dataSource: g.dataSource }));
+        for (const x of g.privileges) w.want.add(x);
+      }
+    }
+  return out;
+}
+
 /** The grants and members each planned principal should have, by platform and normalised name. */
-function plannedPrincipals(plan: Plan): Map<string, Planned> {
+function plannedPrincipals(plan: Plan, inventory: Inventory, config: Config): Map<string, Planned> {
   const out = new Map<string, Planned>();
   for (const p of plan.principals) {
+    // A principal all of whose grants go to each member is no live role or group: see plannedPerMember.
+    if (p.grants.length > 0 && p.grants.every((g) => grantsPerMember(p, g, inventory, config))) continue;
     const k = `${p.platform}\0${normName(p.platform, p.name)}`;
     let e = out.get(k);
     if (!e)
@@ -134,6 +176,7 @@ function plannedPrincipals(plan: Plan): Map<string, Planned> {
       if (ds !== undefined) e!.dataSourceOf.set(object, ds);
     };
     for (const g of p.grants) {
+      if (grantsPerMember(p, g, inventory, config)) continue;
       if (VIEW_BASED.has(p.platform)) add(storeObject(g.dataSource), [ENTITLED], g.dataSource);
       else {
         add(g.object, g.privileges, g.dataSource);
@@ -206,7 +249,9 @@ export function compareWithPlan(
   states: readonly LiveState[],
   marks: ManagedMarks = {},
 ): AuditReport {
-  const planned = plannedPrincipals(plan);
+  const planned = plannedPrincipals(plan, inventory, config);
+  const perMember = plannedPerMember(plan, inventory, config);
+  const sharedRoles = new Map(inventory.sharedRoles.map((r) => [r.arn, r.members]));
   const identities = identityIndex(inventory, plan);
   const entries: AuditEntry[] = [];
   const objectDs = new Map<string, string>();
@@ -223,6 +268,13 @@ export function compareWithPlan(
       const unknown = new Set<string>();
       // A share reaches the accounts it is shared with, whose people no inventory lists.
       if (g.kind === "share") return { users: [], unknown: [`share ${g.name}`] };
+      // An S3 IAM role is the identity of the users whose own role it is, and of a shared role's members.
+      if (platform === "s3" && g.kind === "role") {
+        const u = known.get(g.name);
+        const users = [...(u !== undefined ? [u] : []), ...(sharedRoles.get(g.name) ?? [])];
+        if (users.length > 0) return { users: [...new Set(users)].sort(cmp), unknown: [] };
+        return { users: [], unknown: [g.name] };
+      }
       for (const id of g.kind !== "user" && normName(platform, g.name) === "PUBLIC" ? ["PUBLIC"] : expand(g)) {
         const u = known.get(id);
         if (u !== undefined) users.add(u);
@@ -237,6 +289,7 @@ export function compareWithPlan(
     const existing = new Set<string>((state.principals ?? []).map((g) => normName(platform, g.name)));
     const seen = new Map<string, Map<string, Set<string>>>();
     const seenMembers = new Map<string, Set<string>>();
+    const memberHas = new Map<string, Set<string>>();
 
     for (const g of state.grants) {
       const name = normName(platform, g.grantee.name);
@@ -261,6 +314,18 @@ export function compareWithPlan(
         continue;
       }
       const p = g.grantee.kind === "user" ? undefined : planned.get(`${platform}\0${name}`);
+      const mw = p || g.grantee.kind === "group" ? undefined : perMember.get(`${platform}\0${name}`)?.get(g.object);
+      if (mw) {
+        // Granted to a member's own identity, as the plan materialises it on this platform.
+        const k = `${name}\0${g.object}`;
+        let s = memberHas.get(k);
+        if (!s) memberHas.set(k, (s = new Set()));
+        for (const x of g.privileges) s.add(x);
+        const extra = g.privileges.filter((x) => !mw.want.has(x)).sort(cmp);
+        if (extra.length > 0)
+          entries.push({ ...base, privileges: extra, section: "drifted", ...people(g.grantee), detail: "granted, not in the plan" });
+        continue;
+      }
       const managedLooking = g.grantee.kind !== "user" && looksManaged(platform, g.grantee.name, config.naming);
       if (p || managedLooking) {
         existing.add(name);
@@ -365,6 +430,29 @@ export function compareWithPlan(
           detail: present
             ? `member \`${p.shown.get(m)}\` in the plan, not a member`
             : `member \`${p.shown.get(m)}\` of a principal not created yet`,
+        });
+      }
+    }
+
+    for (const [k, objs] of perMember) {
+      if (!k.startsWith(`${platform}\0`)) continue;
+      const id = k.slice(platform.length + 1);
+      for (const [object, w] of [...objs].sort(([a], [b]) => cmp(a, b))) {
+        const have = memberHas.get(`${id}\0${object}`);
+        // One S3 grant carries one access level, and READWRITE covers READ.
+        const absent = [...w.want].filter((x) => !have?.has(x) && !(platform === "s3" && x === "READ" && have?.has("READWRITE"))).sort(cmp);
+        if (absent.length === 0) continue;
+        entries.push({
+          section: "missing",
+          platform,
+          principal: { kind: "group", name: w.principal },
+          object,
+          dataSource: w.dataSource,
+          privileges: absent,
+          kind: "direct",
+          users: [w.user],
+          unknown: [],
+          detail: `in the plan, not granted to \`${w.shown}\``,
         });
       }
     }

@@ -7,18 +7,22 @@ import { Client } from "pg";
 import type { z } from "zod";
 import { resolveCredential } from "../connectors/credentials";
 import { httpClient } from "../connectors/http";
+import { BigQueryConfig } from "../connectors/bigquery";
 import { SparkConfig } from "../connectors/databricks-spark";
 import { UnityCatalogConfig } from "../connectors/databricks-unity-catalog";
 import { RedshiftConfig } from "../connectors/redshift";
+import { S3Config } from "../connectors/s3";
 import { compileScope } from "../connectors/scope";
 import { SnowflakeConfig, sqlApi } from "../connectors/snowflake";
 import { SynapseConfig } from "../connectors/synapse-session";
 import { TrinoConfig } from "../connectors/trino";
 import { type PullContext, SourceError } from "../connectors/types";
 import type { Config } from "../model/schema";
+import { readBigQuerySource } from "./readers/bigquery";
 import { readSparkGrants } from "./readers/databricks-spark";
 import { readUnityCatalogGrants } from "./readers/databricks-unity-catalog";
 import { readPostgresGrants } from "./readers/postgres";
+import { readS3Source } from "./readers/s3";
 import { readSnowflakeGrants } from "./readers/snowflake";
 import { readSynapseSource } from "./readers/synapse";
 import { readTrinoSource } from "./readers/trino";
@@ -43,6 +47,8 @@ export const AUDIT_KINDS = [
   "databricks-spark",
   "synapse",
   "trino",
+  "s3",
+  "bigquery",
 ] as const;
 
 /** What reading the sources gave: live states, and one failure per source that could not be read. */
@@ -152,6 +158,21 @@ async function readSource(entry: SourceEntry, config: Config, env: NodeJS.Proces
   }
   if (entry.kind === "trino") {
     out.states.push(await readTrinoSource(parsedKeys(entry, TrinoConfig), ctx, config, { now }));
+    return;
+  }
+  if (entry.kind === "s3") {
+    const identityStoreEndpoint = (grants as { identityStoreEndpoint?: string }).identityStoreEndpoint;
+    out.states.push(
+      await readS3Source(parsedKeys(entry, S3Config), ctx, {
+        ...(config.s3.identityStoreId !== undefined ? { identityStoreId: config.s3.identityStoreId } : {}),
+        ...(identityStoreEndpoint ? { identityStoreEndpoint } : {}),
+        now,
+      }),
+    );
+    return;
+  }
+  if (entry.kind === "bigquery") {
+    out.states.push(await readBigQuerySource(parsedKeys(entry, BigQueryConfig), ctx, config.viewBased.bigqueryDatasetSuffix, now));
     return;
   }
   throw new SourceError(

@@ -53,14 +53,16 @@ interface Table {
   externalDataConfiguration?: { connectionId?: string };
 }
 
-interface Api {
+/** A BigQuery REST session: the API root (`…/bigquery/v2`), the bearer headers and the counting client. */
+export interface BigQueryApi {
   root: string;
   headers: Record<string, string>;
   http: HttpClient;
   counter: Counter;
 }
 
-async function pages<T>(api: Api, path: string, key: string): Promise<T[]> {
+/** Every page of a `…/list` method (`pageToken` / `nextPageToken`): the items under `key`. */
+export async function pages<T>(api: BigQueryApi, path: string, key: string): Promise<T[]> {
   const out: T[] = [];
   let token: string | undefined;
   do {
@@ -82,7 +84,7 @@ export async function pullBigQuery(config: BigQueryConfig, ctx: PullContext): Pr
   const counter: Counter = { requests: 0, pages: 0 };
   const issues: SourceIssue[] = [];
   const objects: CatalogObject[] = [];
-  let api: Api;
+  let api: BigQueryApi;
   try {
     api = {
       root: `${trimSlash(config.endpoint)}/bigquery/v2`,

@@ -143,27 +143,60 @@ export function scopeLocation(scope: string): { bucket: string; prefix?: string 
   return prefix === "" ? { bucket: m[1]! } : { bucket: m[1]!, prefix };
 }
 
-async function accessGrantsLocations(api: Api): Promise<string[]> {
-  const c = api.config;
-  const root = c.endpoints.s3Control ? trimSlash(c.endpoints.s3Control) : `https://${c.accountId}.s3-control.${c.region}.amazonaws.com`;
-  const scopes: string[] = [];
+/** Where a source's S3 Control requests go: `{account}.s3-control.{region}.amazonaws.com`, or the override. */
+export const s3ControlRoot = (c: S3Config) =>
+  c.endpoints.s3Control ? trimSlash(c.endpoints.s3Control) : `https://${c.accountId}.s3-control.${c.region}.amazonaws.com`;
+
+/** How an S3 Control list operation of the Access Grants instance is read. */
+export interface ControlList {
+  http: HttpClient;
+  keys: AwsKeys;
+  config: S3Config;
+  now: () => Date;
+  /** The operation's name, for errors. */
+  operation: string;
+  /** Below `/v20180820/accessgrantsinstance/`, e.g. `locations`. */
+  path: string;
+  /** The element of one listed item, e.g. `AccessGrantsLocation`. */
+  item: string;
+  pageSize?: number;
+  onPage?: () => void;
+}
+
+/** Every page of an S3 Control list operation (`nextToken` / `maxResults`, `x-amz-account-id`): each item's inner XML. */
+export async function controlPages(o: ControlList): Promise<string[]> {
+  const c = o.config;
+  const items: string[] = [];
   let token: string | undefined;
   const seen = new Set<string>();
   do {
-    const q = new URLSearchParams({ maxResults: "1000", ...(token ? { nextToken: token } : {}) });
-    const xml = await get(api, `${root}/v20180820/accessgrantsinstance/locations?${q.toString()}`, { "x-amz-account-id": c.accountId });
-    api.counter.pages++;
-    for (const entry of xmlAll(xml, "AccessGrantsLocation")) {
-      const s = xmlOne(entry, "LocationScope");
-      if (s) scopes.push(s);
-    }
+    const q = new URLSearchParams({ maxResults: String(o.pageSize ?? 1000), ...(token ? { nextToken: token } : {}) });
+    const url = `${s3ControlRoot(c)}/v20180820/accessgrantsinstance/${o.path}?${q.toString()}`;
+    const headers = signV4(url, o.keys, c.region, o.now(), { "x-amz-account-id": c.accountId });
+    const xml = (await o.http.request(url, { method: "GET", headers })).text;
+    o.onPage?.();
+    items.push(...xmlAll(xml, o.item));
     token = xmlOne(xml, "NextToken") || undefined;
     if (token !== undefined) {
-      if (seen.has(token)) throw new SourceError("source-bad-response", "ListAccessGrantsLocations returned the same NextToken twice");
+      if (seen.has(token)) throw new SourceError("source-bad-response", `${o.operation} returned the same NextToken twice`);
       seen.add(token);
     }
   } while (token !== undefined);
-  return scopes;
+  return items;
+}
+
+async function accessGrantsLocations(api: Api): Promise<string[]> {
+  const entries = await controlPages({
+    http: api.http,
+    keys: api.keys,
+    config: api.config,
+    now: api.now,
+    operation: "ListAccessGrantsLocations",
+    path: "locations",
+    item: "AccessGrantsLocation",
+    onPage: () => api.counter.pages++,
+  });
+  return entries.map((e) => xmlOne(e, "LocationScope")).filter((s): s is string => !!s);
 }
 
 /** The prefixes one level under `prefix` (ListObjectsV2 with a delimiter), every page. */

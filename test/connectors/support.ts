@@ -110,3 +110,9 @@ export function summary(result: PullResult): string[] {
     (o) => `${Object.values(o.location).join(".")} ${o.objectType}${o.incomingShare ? " (share)" : ""}${o.bigLake ? " (biglake)" : ""}`,
   );
 }
+
+/** A handler that answers the first request with `first` (throttling, say), and every later one with `then`. */
+export function firstThen(first: Answer, then: (req: Seen) => Answer | Promise<Answer>): (req: Seen) => Answer | Promise<Answer> {
+  let n = 0;
+  return (req) => (n++ === 0 ? first : then(req));
+}
