@@ -23,8 +23,8 @@ export interface Bucket {
 
 /** One user's membership of a bucket, until `exp` (epoch milliseconds; Infinity: no end). */
 export interface Holding {
-  b: Bucket;
-  exp: number;
+  readonly b: Bucket;
+  readonly exp: number;
 }
 
 /** The access one (user, data source) pair holds, as the table stores it. */
@@ -80,6 +80,11 @@ export class AccessTable {
     // Policy lists repeat across millions of entries: share them.
     const policySetIds = new Map<string, number>();
     let touched = new Int32Array(64);
+    // Holdings rarely overlap, so their sizes sum to about the number of entries: reserving that
+    // once saves growing (and copying) the columns, and the collections their growth triggers.
+    let contributions = 0;
+    for (const list of holdings) if (list) for (const h of list) contributions += h.b.d.length;
+    cols.reserve(contributions);
     for (let u = 0; u < holdings.length; u++) {
       const list = holdings[u];
       if (!list) continue;
@@ -364,8 +369,8 @@ class EntryColumns {
   reserve(n: number): void {
     const need = this.length + n;
     if (need <= this.u.length) return;
-    let cap = this.u.length;
-    while (cap < need) cap *= 2;
+    // At least double (pushes stay amortised), but a large reservation gets exactly what it asks.
+    const cap = Math.max(need, this.u.length * 2);
     const grow = <T extends Int32Array | Uint8Array | Float64Array>(a: T, make: (n: number) => T): T => {
       const b = make(cap);
       b.set(a);

@@ -6,7 +6,7 @@
 import type { Issue } from "../model/issues";
 import type { Config, DataSource, Identities, Platform, Policy, User } from "../model/schema";
 import { ADAPTERS } from "../platforms";
-import { type Note, foldIdentifier } from "../platforms/types";
+import { type CaseRule, type Note, foldIdentifier } from "../platforms/types";
 import type { Cohort } from "../resolve/resolve";
 import type { Bucket, Holding } from "./access-table";
 import type { PrivilegeTables } from "./privileges";
@@ -54,6 +54,7 @@ export interface PlanIndex {
 export class CohortExpander {
   private readonly notes = new Map<string, NoteGroup>();
   private readonly missing = new Map<string, MissingIdentity>();
+  private readonly folded = new Map<string, readonly (string | undefined)[]>();
 
   constructor(
     private readonly index: PlanIndex,
@@ -96,21 +97,27 @@ export class CohortExpander {
       pr.priv.push(tables.lists.intern(p.privileges));
       pr.write.push(cohort.access === "write" && !sameSet(p.privileges, tables.privileges(ds, "read").privileges));
     }
+    if (byPrincipal.size === 0) return;
+    // Members by user index and expiry, once per cohort rather than once per principal.
+    const memberIndex = cohort.members.map((sub) => this.index.userIndex.get(sub.user)!);
+    const memberExp = cohort.members.map((sub) => (sub.expiresAt === undefined ? Infinity : Date.parse(sub.expiresAt)));
     for (const pr of byPrincipal.values()) {
       const b = tables.bound(pr.ds);
+      const identities = this.identities(pr.key, b.identifierCase.users);
       const members: PrincipalMember[] = [];
-      for (const sub of cohort.members) {
-        const u = this.index.userIndex.get(sub.user)!;
-        const user = this.index.users[u]!;
-        // The user name as the platform stores it (e.g. Snowflake's `alice` is user `ALICE`).
-        const raw = user.identities[pr.key];
-        const identity = raw && foldIdentifier(raw, b.identifierCase.users);
+      // Holdings are read-only: the members without an expiry share one.
+      const forever: Holding = { b: pr, exp: Infinity };
+      for (let m = 0; m < cohort.members.length; m++) {
+        const sub = cohort.members[m]!;
+        const u = memberIndex[m]!;
+        const identity = identities[u];
         if (!identity) {
-          if (principals) this.lacks(user.id, pr);
+          if (principals) this.lacks(sub.user, pr);
           continue;
         }
-        members.push(sub.expiresAt !== undefined ? { user: user.id, identity, expiresAt: sub.expiresAt } : { user: user.id, identity });
-        add(u, { b: pr, exp: sub.expiresAt === undefined ? Infinity : Date.parse(sub.expiresAt) });
+        members.push(sub.expiresAt !== undefined ? { user: sub.user, identity, expiresAt: sub.expiresAt } : { user: sub.user, identity });
+        const exp = memberExp[m]!;
+        add(u, exp === Infinity ? forever : { b: pr, exp });
       }
       if (!principals) continue;
       // A cohort reaching one platform through two identity kinds (an S3 data source overriding the
@@ -127,6 +134,23 @@ export class CohortExpander {
         grants: pr.grants,
       });
     }
+  }
+
+  /**
+   * Each user's `key` identity as a platform under `rule` stores it (e.g. Snowflake's `alice` is user
+   * `ALICE`), by user index; empty where the user has none. Folded once per user, not per membership.
+   */
+  private identities(key: keyof Identities, rule: CaseRule): readonly (string | undefined)[] {
+    const k = `${key}|${rule}`;
+    let folded = this.folded.get(k);
+    if (!folded) {
+      folded = this.index.users.map((user) => {
+        const raw = user.identities[key];
+        return raw && foldIdentifier(raw, rule);
+      });
+      this.folded.set(k, folded);
+    }
+    return folded;
   }
 
   // Warnings from the tables, one per (policy, code, platform, object type, reason, help), listing
