@@ -8,10 +8,10 @@
  *   came from. Access it reaches on objects that are no data source, and people the inventory does
  *   not know, cannot be written as policy: they are listed in the description instead.
  * - Import entries (`pulumi import --file`: `{ resources: [{ type, name, id }] }`) for planned
- *   Snowflake roles that already exist.
+ *   Snowflake roles that already exist, and for the Identity Center groups of planned S3 principals.
  */
 import { stringify } from "yaml";
-import type { Platform } from "../model/schema";
+import type { Config, Platform } from "../model/schema";
 import type { Plan } from "../plan/types";
 import type { AuditEntry, AuditReport } from "./compare";
 import { normName } from "./compare";
@@ -68,7 +68,13 @@ const slug = (s: string) =>
     .replace(/-+$/, "") || "x";
 
 /** Drafts policies from an audit report's unmanaged entries, and import entries from the live states. */
-export function adopt(report: AuditReport, plan: Plan, states: readonly LiveState[], componentName = "estate"): Adoption {
+export function adopt(
+  report: AuditReport,
+  plan: Plan,
+  states: readonly LiveState[],
+  componentName = "estate",
+  s3: Partial<Pick<Config["s3"], "identityStoreId" | "identityCenterGrantee">> = {},
+): Adoption {
   const groups = new Map<string, AuditEntry[]>();
   for (const e of report.entries) {
     if (e.section !== "unmanaged" || e.principal.kind === "share") continue;
@@ -114,6 +120,24 @@ export function adopt(report: AuditReport, plan: Plan, states: readonly LiveStat
       if (p.platform === "snowflake" && existing.has(normName("snowflake", p.name)))
         resources.push({ type: "snowflake:index/accountRole:AccountRole", name: `${componentName}/${p.id}/role`, id: p.name });
   }
+  // Planned S3 principals granted as Identity Center groups: the component creates
+  // `aws.identitystore.Group` `<component>/<principal id>/group`, which imports by
+  // `identity_store_id/group_id` (Pulumi AWS provider, identitystore.Group, "Import"); the reader
+  // knows a group's id when it resolved the group by its display name in the identity store.
+  if (s3.identityCenterGrantee === "group" && s3.identityStoreId !== undefined)
+    for (const s of states) {
+      if (s.platform !== "s3") continue;
+      const ids = new Map((s.principals ?? []).filter((g) => g.kind === "group" && g.id).map((g) => [g.name, g.id!]));
+      for (const p of plan.principals) {
+        const id = p.platform === "s3" ? ids.get(p.name) : undefined;
+        if (id !== undefined)
+          resources.push({
+            type: "aws:identitystore/group:Group",
+            name: `${componentName}/${p.id}/group`,
+            id: `${s3.identityStoreId}/${id}`,
+          });
+      }
+    }
   return { policies, imports: { resources } };
 }
 

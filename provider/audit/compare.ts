@@ -10,6 +10,7 @@
  * - `administrative`: ownership and administrative roles, never mixed with subscriptions.
  * Pure: the same plan and live states give the same report.
  */
+import { s3DataSourceUri } from "../model/s3-locations";
 import type { Config, DataSourceOf, Inventory, Platform } from "../model/schema";
 import { s3PrincipalMode } from "../platforms/s3";
 import type { Plan, Principal, PrincipalGrant } from "../plan/types";
@@ -92,6 +93,19 @@ export function looksManaged(platform: Platform, name: string, naming: Config["n
 const LOCATION_ORDER = ["database", "catalog", "project", "bucket", "schema", "dataset", "table", "prefix", "object"];
 const locationPath = (loc: Record<string, unknown>) =>
   LOCATION_ORDER.filter((k) => typeof loc[k] === "string").map((k) => loc[k] as string);
+/**
+ * A data source's path as its platform's reader names objects. An S3 prefix is scoped as a folder
+ * (`finance` is `s3://bucket/finance/`), and the S3 reader's path is the bucket and the key of the
+ * grant scope (`["bucket", "finance/"]`), so S3 data sources are keyed by the URI they cover.
+ */
+function dataSourcePath(ds: Inventory["dataSources"][number]): string[] {
+  const uri = ds.platform === "s3" ? s3DataSourceUri(ds as DataSourceOf<"s3">)?.uri : undefined;
+  if (uri === undefined) return locationPath(ds.location as Record<string, unknown>);
+  const rest = uri.slice("s3://".length);
+  const slash = rest.indexOf("/");
+  const key = rest.slice(slash + 1);
+  return key === "" ? [rest.slice(0, slash)] : [rest.slice(0, slash), key];
+}
 const pathKey = (platform: Platform, parts: readonly string[]) => `${platform}\0${parts.map((x) => normName(platform, x)).join("\0")}`;
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -257,7 +271,7 @@ export function compareWithPlan(
   const objectDs = new Map<string, string>();
   for (const p of plan.principals) for (const g of p.grants) objectDs.set(`${p.platform}\0${g.object}`, g.dataSource);
   const pathDs = new Map<string, string>();
-  for (const ds of inventory.dataSources) pathDs.set(pathKey(ds.platform, locationPath(ds.location as Record<string, unknown>)), ds.id);
+  for (const ds of inventory.dataSources) pathDs.set(pathKey(ds.platform, dataSourcePath(ds)), ds.id);
 
   for (const state of states) {
     const { platform } = state;

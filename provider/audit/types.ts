@@ -8,6 +8,8 @@ import type { Platform } from "../model/schema";
 export interface Grantee {
   kind: "user" | "role" | "group" | "share";
   name: string;
+  /** The platform's own id of a listed principal, when the reader knows it (an Identity Center group's `GroupId`). */
+  id?: string;
 }
 
 /**

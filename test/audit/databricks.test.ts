@@ -18,8 +18,8 @@ import { SourceError } from "../../provider/connectors/types";
 import { planFromResolution } from "../../provider/plan/build";
 import { resolve } from "../../provider/resolve/resolve";
 import { mustLoad } from "../support/estate";
-import { databricksHandler, type DbxWorkspace } from "../connectors/fixtures/databricks";
-import { context, serve, type Answer, type FixtureServer, type Seen } from "../connectors/support";
+import { grantsHandler, type GrantsFixture as Fixture } from "./databricks-fixture";
+import { context, serve, type FixtureServer } from "../connectors/support";
 
 const NOW = "2026-11-23T00:00:00Z";
 const TOKEN = "dapi-PLANTED-audit-0123456789";
@@ -47,66 +47,6 @@ dataSources:
 const plan = planFromResolution(estate, resolve(estate, NOW));
 const UC_GROUP = plan.principals.find((p) => p.platform === "databricks-unity-catalog")!.name;
 const SPARK_GROUP = plan.principals.find((p) => p.platform === "databricks-spark")!.name;
-
-type Assignment = { principal: string; privileges: string[]; principal_id?: number };
-
-/** A workspace: UC listings and statements (the connectors' fixture), grants, owners and SCIM. */
-interface Fixture {
-  ws: DbxWorkspace;
-  /** `<securable_type>/<full_name>` → assignments (one per page, after an empty first page with a token). */
-  grants: Record<string, Assignment[]>;
-  /** `<catalogs|schemas|tables>/<full_name>` → owner. */
-  owners: Record<string, string>;
-  scim: Record<"Users" | "ServicePrincipals" | "Groups", Record<string, unknown>[]>;
-  /** Paths answered 403. */
-  forbidden?: string[];
-}
-
-function handler(f: Fixture): (req: Seen) => Answer {
-  const base = databricksHandler(f.ws, { token: TOKEN });
-  return (req) => {
-    if (req.headers.authorization !== `Bearer ${TOKEN}`)
-      return { status: 401, body: { error_code: "UNAUTHENTICATED", message: "Invalid access token." } };
-    const url = new URL(req.url, "http://x");
-    const q = url.searchParams;
-    if (f.forbidden?.includes(url.pathname))
-      return { status: 403, body: { error_code: "PERMISSION_DENIED", message: `User does not have MANAGE on ${url.pathname}` } };
-    let m = /^\/api\/2\.1\/unity-catalog\/permissions\/(\w+)\/(.+)$/.exec(url.pathname);
-    if (m) {
-      expect(q.get("max_results")).toBe("0");
-      const all = f.grants[`${m[1]}/${decodeURIComponent(m[2]!)}`] ?? [];
-      const token = q.get("page_token");
-      if (token === null) return { body: { privilege_assignments: [], next_page_token: "g0" } };
-      const i = Number(token.slice(1));
-      return { body: { privilege_assignments: all.slice(i, i + 1), ...(i + 1 < all.length ? { next_page_token: `g${i + 1}` } : {}) } };
-    }
-    m = /^\/api\/2\.1\/unity-catalog\/(catalogs|schemas|tables)\/(.+)$/.exec(url.pathname);
-    if (m) {
-      const full = decodeURIComponent(m[2]!);
-      const owner = f.owners[`${m[1]}/${full}`];
-      return owner === undefined
-        ? { status: 404, body: { error_code: "NOT_FOUND", message: "no such securable" } }
-        : { body: { full_name: full, owner } };
-    }
-    m = /^\/api\/2\.0\/preview\/scim\/v2\/(Users|ServicePrincipals|Groups)$/.exec(url.pathname);
-    if (m) {
-      // Two resources a page, whatever `count` asks: the reader pages by what it received.
-      const all = f.scim[m[1] as keyof Fixture["scim"]];
-      const start = Number(q.get("startIndex") ?? "1");
-      const page = all.slice(start - 1, start + 1);
-      return {
-        body: {
-          schemas: ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
-          totalResults: all.length,
-          startIndex: start,
-          itemsPerPage: page.length,
-          Resources: page,
-        },
-      };
-    }
-    return base(req);
-  };
-}
 
 const SCIM: Fixture["scim"] = {
   Users: [
@@ -185,7 +125,7 @@ describe("Databricks Unity Catalog audit", () => {
   let server: FixtureServer;
   let throttled = 0;
   beforeAll(async () => {
-    const h = handler(UC);
+    const h = grantsHandler(UC, TOKEN);
     server = await serve((req) =>
       req.url.includes("/permissions/") && throttled++ === 0
         ? { status: 429, headers: { "retry-after": "1" }, body: { error_code: "REQUEST_LIMIT_EXCEEDED", message: "rate limited" } }
@@ -270,7 +210,7 @@ describe("Databricks Unity Catalog audit", () => {
 describe("Databricks failures", () => {
   let server: FixtureServer;
   beforeAll(async () => {
-    server = await serve(handler({ ...UC, forbidden: ["/api/2.1/unity-catalog/permissions/table/main.finance.ledger"] }));
+    server = await serve(grantsHandler({ ...UC, forbidden: ["/api/2.1/unity-catalog/permissions/table/main.finance.ledger"] }, TOKEN));
   });
   afterAll(() => server.close());
 
@@ -348,7 +288,7 @@ const SPARK: Fixture = {
 describe("Databricks Spark audit (SHOW GRANTS on hive_metastore tables)", () => {
   let server: FixtureServer;
   beforeAll(async () => {
-    server = await serve(handler(SPARK));
+    server = await serve(grantsHandler(SPARK, TOKEN));
   });
   afterAll(() => server.close());
 

@@ -11,6 +11,8 @@ import { SourceError } from "../../provider/connectors/types";
 import { readS3Grants, scopeObject } from "../../provider/audit/readers/s3";
 import { readLiveGrants } from "../../provider/audit/run";
 import { compareWithPlan } from "../../provider/audit/compare";
+import { adopt } from "../../provider/audit/adopt";
+import { captureResources } from "../../provider/pulumi/capture";
 import { planFromResolution } from "../../provider/plan/build";
 import { resolve } from "../../provider/resolve/resolve";
 import { mustLoad } from "../support/estate";
@@ -242,4 +244,26 @@ test("group grantees resolved through the identity store: the group's extra gran
     ["drifted", "s3://acme-lake", "READ", "bob", "granted, not in the plan"],
     ["drifted", "s3://acme-lake/finance/", "READ", "alice,bob", "in the plan, not granted"],
   ]);
+});
+
+test("adopt imports the planned principal's existing Identity Center group by identity_store_id/group_id, named as the component registers it", async () => {
+  const estate = financeEstate("identityStoreId: d-1234567890");
+  const plan = planFromResolution(estate, resolve(estate, NOW));
+  const p = plan.principals[0]!;
+  groupName = p.name;
+  const read = await readLiveGrants(
+    [lakeSource({ grants: { identityStoreEndpoint: server.url } })],
+    estate.config,
+    { AWS_ACCESS_KEY_ID: KEY_ID, AWS_SECRET_ACCESS_KEY: SECRET },
+    new Date(NOW),
+  );
+  const report = compareWithPlan(plan, estate.inventory, estate.config, read.states);
+  const { imports } = adopt(report, plan, read.states, "estate", estate.config.s3);
+  expect(imports.resources).toEqual([{ type: "aws:identitystore/group:Group", name: `estate/${p.id}/group`, id: `d-1234567890/${GROUP}` }]);
+  // The component registers that type under that name (Pulumi mocks).
+  const registered = (await captureResources(estate, NOW)).map((r) => `${r.type} ${r.name}`);
+  expect(registered).toContain(`aws:identitystore/group:Group estate/${p.id}/group`);
+  // Without the identity store, or with user grantees, the reader knows no group id to import by.
+  expect(adopt(report, plan, read.states, "estate", { ...estate.config.s3, identityCenterGrantee: "user" }).imports.resources).toEqual([]);
+  expect(adopt(report, plan, read.states).imports.resources).toEqual([]);
 });

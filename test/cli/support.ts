@@ -63,11 +63,16 @@ export async function run(...args: string[]): Promise<Run> {
 
 /** Runs the real binary (`node bin/accessplane.js`) in `cwd`, as a user or CI would; output is piped, and NO_COLOR unset. */
 export function runBinary(cwd: string, ...args: string[]): Promise<Run> {
+  return runBinaryWithEnv(cwd, {}, ...args);
+}
+
+/** `runBinary` with `env` added to the child's environment only (credentials a test plants, say). */
+export function runBinaryWithEnv(cwd: string, env: Record<string, string>, ...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [path.join(ROOT, "bin", "accessplane.js"), ...args],
-      { cwd, encoding: "utf8", env: { ...withoutNoColor(), GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null" } },
+      { cwd, encoding: "utf8", env: { ...withoutNoColor(), GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null", ...env } },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
         resolve({ code, out: stdout, err: stderr.replace(/^npm warn .*\n/gm, "") });

@@ -122,7 +122,7 @@ export async function readS3Grants(input: S3AuditInput): Promise<LiveState> {
       const g = groups?.get(e.granteeIdentifier);
       grantee = { kind: "group", name: g?.name ?? e.granteeIdentifier };
       if (!principals.has(`g\0${grantee.name}`)) {
-        principals.set(`g\0${grantee.name}`, grantee);
+        principals.set(`g\0${grantee.name}`, g ? { ...grantee, id: e.granteeIdentifier } : grantee);
         if (g) for (const m of g.members) memberships.push({ platform: "s3", parent: grantee, member: { kind: "user", name: m } });
         else unresolved.add(e.granteeIdentifier);
       }

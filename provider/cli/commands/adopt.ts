@@ -48,7 +48,7 @@ export const adoptCommand: RegisterCommand = (prog, ctx) => {
         return ctx.setCode(EXIT.sourceFailed);
       }
       const report = compareWithPlan(plan, loaded.estate.inventory, loaded.estate.config, read.states, { grantors: read.grantors });
-      const a = adopt(report, plan, read.states, o.component);
+      const a = adopt(report, plan, read.states, o.component, loaded.estate.config.s3);
       fs.mkdirSync(o.out, { recursive: true });
       fs.writeFileSync(path.join(o.out, "adopted-policies.yaml"), draftPoliciesYaml(a));
       fs.writeFileSync(path.join(o.out, "pulumi-import.json"), JSON.stringify(a.imports, null, 2) + "\n");
