@@ -505,12 +505,30 @@ function scaling(args: Args, tmp: string): Record<string, unknown> {
   };
 }
 
+/**
+ * The `inventory pull` and `audit` benches (bench/pull.ts, bench/audit.ts), each in its own process
+ * after the headline so that neither's heap or peak RSS counts in the other's: their lines are
+ * printed, and their results join this one's under `pull` and `audit`.
+ */
+function sourceBenches(): { pull: unknown; audit: unknown } {
+  const run = (file: string) => {
+    const out = execFileSync(process.execPath, ["--expose-gc", "-r", "tsx/cjs", path.join(__dirname, file)], {
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const lines = out.trimEnd().split("\n");
+    console.log(`\n${file}:\n${lines.slice(0, -1).join("\n")}`);
+    return JSON.parse(lines[lines.length - 1]!) as unknown;
+  };
+  return { pull: run("pull.ts"), audit: run("audit.ts") };
+}
+
 function main() {
   const args = parseArgs(process.argv.slice(2));
   profiling = args.profile;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "accessplane-bench-"));
   try {
-    const result = args.scaling ? scaling(args, tmp) : headline(args, tmp);
+    const result = args.scaling ? scaling(args, tmp) : { ...headline(args, tmp), ...sourceBenches() };
     if (args.profile) console.log(`CPU profiles (timings include profiling overhead): ${path.relative(process.cwd(), PROFILE_DIR)}`);
     // The last line of stdout is the machine-readable result.
     console.log(JSON.stringify(result));
