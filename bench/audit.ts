@@ -178,6 +178,20 @@ async function main() {
   );
   if (s.missing !== 0 || s.drifted !== 0 || s.unmanaged !== (PRINCIPALS - PLANNED) * 7)
     throw new Error("the bench's recorded state does not give the expected report");
+  // The last line of stdout is the machine-readable result (npm run bench reads it).
+  console.log(
+    JSON.stringify({
+      tables: TABLES,
+      principals: PRINCIPALS,
+      users: USERS,
+      liveGrants: state.grants.length,
+      readMs: Math.round(t1 - t0),
+      compareAndRenderMs: Math.round(t2 - t1),
+      totalMs: Math.round(t2 - t0),
+      peakRssMiB: Math.round(peak / 2 ** 20),
+      summary: s,
+    }),
+  );
 }
 
 void main().catch((e: unknown) => {
