@@ -15,24 +15,16 @@ import { readLiveGrants } from "../../provider/audit/run";
 import { SparkConfig } from "../../provider/connectors/databricks-spark";
 import { UnityCatalogConfig } from "../../provider/connectors/databricks-unity-catalog";
 import { SourceError } from "../../provider/connectors/types";
-import { planFromResolution } from "../../provider/plan/build";
-import { resolve } from "../../provider/resolve/resolve";
-import { mustLoad } from "../support/estate";
 import { grantsHandler, type GrantsFixture as Fixture } from "./databricks-fixture";
 import { context, serve, type FixtureServer } from "../connectors/support";
+import { analystsEstate, NOW } from "./support";
 
-const NOW = "2026-11-23T00:00:00Z";
 const TOKEN = "dapi-PLANTED-audit-0123456789";
 const env = { DBX_TOKEN: TOKEN };
 const HOSTILE = "we`ird.näme x";
 
-const estate = mustLoad({
-  policies: {
-    "p.yaml":
-      "policies:\n  - { name: analysts-read, access: read, subscribers: { when: { group: analysts } }, dataSources: { tags: { anyOf: [fin] } } }\n",
-  },
-  inventory: {
-    "i.yaml": `
+const { estate, plan } = analystsEstate(
+  `
 users:
   - { id: ann, groups: [analysts], identities: { databricks: ann@example.com } }
   - { id: ben, identities: { databricks: ben@example.com } }
@@ -42,9 +34,8 @@ dataSources:
   - { id: raw, platform: databricks-unity-catalog, objectType: EXTERNAL, location: { catalog: main, schema: finance, table: raw } }
   - { id: orders, platform: databricks-spark, objectType: TABLE, location: { catalog: hive_metastore, schema: sales, table: orders }, tags: [fin] }
 `,
-  },
-});
-const plan = planFromResolution(estate, resolve(estate, NOW));
+  "fin",
+);
 const UC_GROUP = plan.principals.find((p) => p.platform === "databricks-unity-catalog")!.name;
 const SPARK_GROUP = plan.principals.find((p) => p.platform === "databricks-spark")!.name;
 

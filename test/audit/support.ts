@@ -7,12 +7,11 @@ import { mustLoad } from "../support/estate";
 /** The instant the reader tests plan and read at. */
 export const NOW = "2026-11-23T00:00:00Z";
 
-/** An estate whose one policy gives the group `analysts` read on data sources tagged `sales`, and its plan. */
-export function analystsEstate(inventory: string) {
+/** An estate whose one policy gives the group `analysts` read on data sources tagged `tag`, and its plan. */
+export function analystsEstate(inventory: string, tag = "sales") {
   const estate = mustLoad({
     policies: {
-      "p.yaml":
-        "policies:\n  - { name: analysts-read, access: read, subscribers: { when: { group: analysts } }, dataSources: { tags: { anyOf: [sales] } } }\n",
+      "p.yaml": `policies:\n  - { name: analysts-read, access: read, subscribers: { when: { group: analysts } }, dataSources: { tags: { anyOf: [${tag}] } } }\n`,
     },
     inventory: { "i.yaml": inventory },
   });

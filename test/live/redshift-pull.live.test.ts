@@ -9,15 +9,10 @@
  */
 import { redshift } from "../../provider/connectors/redshift";
 import { describePull, expectPulled } from "./pull-support";
-import { parts, type LiveSpec } from "./support";
+import { parts } from "./support";
+import { REDSHIFT } from "./redshift";
 
-const SPEC: LiveSpec = {
-  platform: "redshift",
-  title: "Redshift",
-  key: "REDSHIFT",
-  required: ["DEPLOY_URL", "SUBSCRIBER_USER", "SUBSCRIBER_URL", "OUTSIDER_USER", "OUTSIDER_URL", "TABLE"],
-  secrets: ["DEPLOY_URL", "SUBSCRIBER_URL", "OUTSIDER_URL"],
-};
+const SPEC = REDSHIFT;
 
 describePull(SPEC, (vars) => {
   test("the table is pulled with its type", async () => {

@@ -14,15 +14,10 @@
  *   no policy subscribes
  * - ACCESSPLANE_LIVE_REDSHIFT_TABLE: the existing table, `database.schema.table`, with at least one row
  */
-import { describeLive, liveEstate, liveScenario, parts, runId, subscriberEntry, type LiveSpec } from "./support";
+import { describeLive, liveEstate, liveScenario, parts, runId, subscriberEntry } from "./support";
+import { REDSHIFT } from "./redshift";
 
-const SPEC: LiveSpec = {
-  platform: "redshift",
-  title: "Redshift",
-  key: "REDSHIFT",
-  required: ["DEPLOY_URL", "SUBSCRIBER_USER", "SUBSCRIBER_URL", "OUTSIDER_USER", "OUTSIDER_URL", "TABLE"],
-  secrets: ["DEPLOY_URL", "SUBSCRIBER_URL", "OUTSIDER_URL"],
-};
+const SPEC = REDSHIFT;
 
 // The rows of one query on one connection URL.
 async function rows(url: string, sql: string): Promise<unknown[]> {
