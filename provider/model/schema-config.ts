@@ -6,6 +6,11 @@ import { z } from "zod";
 import { Name } from "./schema-common";
 import { Stewardship } from "./schema-stewardship";
 
+/** How a platform's policy principals get their members: through synced groups where exact, or one by one. */
+export const MembershipMode = z.enum(["synced-groups", "per-user"]);
+/** A membership mode. */
+export type MembershipMode = z.infer<typeof MembershipMode>;
+
 /** S3 principal modes, best first (see the S3 provisioning best practices). */
 export const S3PrincipalMode = z.enum(["identity-center", "iam-role-per-user", "shared-iam-role"]);
 /** An S3 principal mode. */
@@ -144,6 +149,13 @@ export const Config = z.strictObject({
       manageInstance: false,
       maxRolesPerAccount: 5000,
     }),
+  /**
+   * How policy principals get their members, per directory of synced groups (`snowflake`,
+   * `databricks` for both Databricks platforms, `identityCenter` for S3, `trino`, `bigquery`):
+   * `synced-groups` (the default) grants a principal to the synced groups whose members it admits,
+   * `per-user` makes every member a membership of its own.
+   */
+  membership: z.partialRecord(z.enum(["snowflake", "databricks", "identityCenter", "trino", "bigquery"]), MembershipMode).default({}),
   identities: z
     .strictObject({
       /**

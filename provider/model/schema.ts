@@ -221,12 +221,38 @@ export const User = z.strictObject({
 /** A user. */
 export type User = z.infer<typeof User>;
 
-/** A group of users; `identityCenterGroupId` links it to an IAM Identity Center group. */
+/**
+ * Where the identity provider provisions a group, by the name (or id) each directory knows it by.
+ * A policy whose subscribers include every member of such a group grants its principal to the group
+ * itself, so the identity provider, not a Pulumi resource per user, manages the membership
+ * (`membership` in the configuration switches this off per directory).
+ */
+export const GroupIdentities = z.strictObject({
+  /** The Snowflake role SCIM provisions for the group (Snowflake imports identity-provider groups as roles). */
+  snowflake: Name.optional(),
+  /** The Databricks account group (display name; case-sensitive), shared by Unity Catalog and Spark. */
+  databricks: Name.optional(),
+  /** The IAM Identity Center group id (a directory group can be an S3 Access Grants grantee). */
+  identityCenter: Name.optional(),
+  /** The Trino group, as the coordinator's group provider names it (file-based access control). */
+  trino: Name.optional(),
+  /** The Google group as an IAM member (`group:analysts@example.com`). */
+  bigquery: z
+    .string()
+    .regex(/^group:[^\s@]+@[^\s@]+$/, { message: "must be a Google group as an IAM member, such as `group:analysts@example.com`" })
+    .optional(),
+});
+/** A group's identities in the directories it is provisioned to. */
+export type GroupIdentities = z.infer<typeof GroupIdentities>;
+
+/** A group of users. */
 export const Group = z.strictObject({
   id: Name,
   description: z.string().default(""),
   /** The GitHub team of the group's members (`@org/team`), for CODEOWNERS. */
   github: GithubTeam.optional(),
+  /** The directories the identity provider provisions the group to (synced groups). */
+  identities: GroupIdentities.optional(),
 });
 /** A group. */
 export type Group = z.infer<typeof Group>;

@@ -11,6 +11,7 @@ import { type Cohort, type Resolution, resolve } from "../resolve/resolve";
 import { AccessTable, type Holding, setAccessTable } from "./access-table";
 import { CohortExpander, type PlanIndex } from "./principals";
 import { type PrivilegeTables, privilegeTables } from "./privileges";
+import { SyncedGroupIndex } from "./synced-groups";
 import type { AccessEntry, Plan, PlanApproval, Principal, StagedPolicy } from "./types";
 import type { Estate } from "../model/estate";
 import { pendingRequests } from "../model/stewardship";
@@ -35,7 +36,7 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
   };
   const policies = new Map(estate.policies.map((p) => [p.name, p]));
   const tables = privilegeTables(config);
-  const expander = new CohortExpander(index, tables, config);
+  const expander = new CohortExpander(index, tables, config, new SyncedGroupIndex(users, inventory.groups, policies, config));
 
   // Each user's holdings come from the buckets of the cohorts they are in: the access table folds
   // them into entries with no hashing and no object per (user, data source).

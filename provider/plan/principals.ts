@@ -10,6 +10,7 @@ import { type CaseRule, type Note, foldIdentifier } from "../platforms/types";
 import type { Cohort } from "../resolve/resolve";
 import type { Bucket, Holding } from "./access-table";
 import type { PrivilegeTables } from "./privileges";
+import type { SyncedGroupIndex } from "./synced-groups";
 import type { Principal, PrincipalGrant, PrincipalMember } from "./types";
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -60,6 +61,7 @@ export class CohortExpander {
     private readonly index: PlanIndex,
     private readonly tables: PrivilegeTables,
     private readonly config: Config,
+    private readonly synced?: SyncedGroupIndex,
   ) {}
 
   /**
@@ -104,6 +106,10 @@ export class CohortExpander {
     for (const pr of byPrincipal.values()) {
       const b = tables.bound(pr.ds);
       const identities = this.identities(pr.key, b.identifierCase.users);
+      // Only active cohorts have principals: a staged one grants nothing through any group.
+      const synced = principals
+        ? this.synced?.membership(cohort, b.syncedGroups(), `${pr.key}|${b.identifierCase.users}`, identities)
+        : undefined;
       const members: PrincipalMember[] = [];
       // Holdings are read-only: the members without an expiry share one.
       const forever: Holding = { b: pr, exp: Infinity };
@@ -115,7 +121,14 @@ export class CohortExpander {
           if (principals) this.lacks(sub.user, pr);
           continue;
         }
-        members.push(sub.expiresAt !== undefined ? { user: sub.user, identity, expiresAt: sub.expiresAt } : { user: sub.user, identity });
+        const group = sub.expiresAt === undefined ? synced?.via.get(u) : undefined;
+        members.push(
+          sub.expiresAt !== undefined
+            ? { user: sub.user, identity, expiresAt: sub.expiresAt }
+            : group !== undefined
+              ? { user: sub.user, identity, group }
+              : { user: sub.user, identity },
+        );
         const exp = memberExp[m]!;
         add(u, exp === Infinity ? forever : { b: pr, exp });
       }
@@ -131,6 +144,7 @@ export class CohortExpander {
         guardrails: cohort.guardrails,
         name: b.adapter.principalName(cohort.key, this.config),
         members,
+        ...(synced ? { groups: synced.groups } : {}),
         grants: pr.grants,
       });
     }

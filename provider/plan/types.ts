@@ -53,6 +53,19 @@ export interface PrincipalMember {
   user: string;
   identity: string;
   expiresAt?: string;
+  /**
+   * The synced group the user is a member through: the identity provider manages that membership,
+   * so it is no grant or resource of its own (absent: a membership of the user's own).
+   */
+  group?: string;
+}
+
+/** A synced group that is a member of a principal: its members hold the principal's access. */
+export interface PrincipalGroup {
+  /** The group's id in the inventory. */
+  group: string;
+  /** The group as the platform names it: the group's role, account group, directory group id or IAM member. */
+  identity: string;
 }
 
 /** A role or group that materialises one cohort on one platform. */
@@ -66,7 +79,10 @@ export interface Principal {
   guardrails: string[];
   /** The platform name of the role or group. */
   name: string;
+  /** Every user the principal reaches, with those reached through a synced group marked so. */
   members: PrincipalMember[];
+  /** Synced groups granted the principal (absent when every member is one of its own). */
+  groups?: PrincipalGroup[];
   grants: PrincipalGrant[];
 }
 

@@ -75,6 +75,8 @@ export const bigquery = viewBasedAdapter({
   title: "Google BigQuery",
   table: BIGQUERY_PRIVILEGES,
   identityKey: "bigquery",
+  // A Google group is an IAM member of its own (`group:…`): the view's binding lists it once.
+  syncedGroups: { key: "bigquery", case: "verbatim" },
   // Dataset and table names are case-sensitive (https://cloud.google.com/bigquery/docs/datasets#dataset-naming);
   // identities are IAM members such as `user:alice@example.com`, not identifiers.
   identifierCase: { objects: "exact", users: "verbatim" },

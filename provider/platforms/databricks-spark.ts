@@ -6,7 +6,7 @@
  */
 import type { Issue } from "../model/issues";
 import type { DataSourceOf, ObjectTypeOf } from "../model/schema";
-import { DATABRICKS_CASE, dbxQuote } from "./databricks-unity-catalog";
+import { DATABRICKS_CASE, DATABRICKS_GROUPS, dbxQuote } from "./databricks-unity-catalog";
 import { defineAdapter } from "./define";
 import { type AuditInput, type AuditResult, type PlatformAdapter, type PrivilegeTable, foldLocation } from "./types";
 import { SELECT_ONLY, readOnlyPrivileges } from "./view-based";
@@ -26,6 +26,8 @@ export const databricksSpark: PlatformAdapter<"databricks-spark"> = defineAdapte
   // The Hive metastore, like Unity Catalog, stores database and table names in lower case.
   identifierCase: DATABRICKS_CASE,
   identityKey: "databricks",
+  // The policy's account group is the one Unity Catalog uses: synced groups join it the same way.
+  syncedGroups: DATABRICKS_GROUPS,
   privileges: (ds, access) =>
     readOnlyPrivileges(ds, access, DATABRICKS_SPARK_PRIVILEGES[ds.objectType], {
       title: "Databricks Spark",

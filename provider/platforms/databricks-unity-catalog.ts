@@ -6,7 +6,7 @@
 import type { ObjectTypeOf } from "../model/schema";
 import { defineAdapter } from "./define";
 import { delimitQualified } from "./sql/dialect";
-import { type IdentifierCase, type PlatformAdapter, type PrivilegeTable, foldLocation } from "./types";
+import { type IdentifierCase, type PlatformAdapter, type PrivilegeTable, type SyncedGroups, foldLocation } from "./types";
 
 /** Unity Catalog object privileges a policy can issue. */
 export type UnityCatalogPrivilege = "SELECT" | "MODIFY";
@@ -44,6 +44,9 @@ export const dbxQuote = (path: readonly string[]): string => delimitQualified(pa
  */
 export const DATABRICKS_CASE: IdentifierCase = { objects: "lower-always", users: "exact" };
 
+/** Databricks account groups provisioned by the identity provider: names are case-sensitive, as written. */
+export const DATABRICKS_GROUPS: SyncedGroups = { key: "databricks", case: "exact" };
+
 /** The Databricks Unity Catalog adapter. */
 export const databricksUnityCatalog: PlatformAdapter<"databricks-unity-catalog"> = defineAdapter({
   platform: "databricks-unity-catalog",
@@ -52,6 +55,8 @@ export const databricksUnityCatalog: PlatformAdapter<"databricks-unity-catalog">
   enforcement: "grants",
   identifierCase: DATABRICKS_CASE,
   identityKey: "databricks",
+  // Account groups nest: a synced account group joins the policy's account group as a member.
+  syncedGroups: DATABRICKS_GROUPS,
   refusal: (ds, access) =>
     ds.incomingShare
       ? {

@@ -11,6 +11,7 @@ import {
   type Note,
   type PlatformAdapter,
   type Privileges,
+  type SyncedGroups,
   type Target,
   type TargetPath,
   groupName,
@@ -37,6 +38,8 @@ export interface AdapterSpec<P extends Platform> {
   readonly identifierCase: IdentifierCase;
   /** The identity key, or how it depends on the configuration and the data source. */
   readonly identityKey: keyof Identities | PlatformAdapter<P>["identityKey"];
+  /** Default: none (principals get members one by one). */
+  readonly syncedGroups?: SyncedGroups | PlatformAdapter<P>["syncedGroups"];
   /** Privileges `access` yields on `ds`, when `refusal` does not refuse it. */
   privileges(ds: DataSourceOf<P>, access: AccessType, config: Config): Privileges;
   /**
@@ -68,7 +71,7 @@ const objectTypeOf = (ds: { objectType: string }): string => ds.objectType;
 
 /** Builds a platform's adapter from its spec. */
 export function defineAdapter<P extends Platform>(spec: AdapterSpec<P>): PlatformAdapter<P> {
-  const { identityKey, locate, quote, refusal } = spec;
+  const { identityKey, locate, quote, refusal, syncedGroups } = spec;
   const target = (ds: DataSourceOf<P>, config: Config): Target => {
     const placed = locate(ds, config);
     return {
@@ -88,6 +91,7 @@ export function defineAdapter<P extends Platform>(spec: AdapterSpec<P>): Platfor
     enforcement: spec.enforcement,
     identifierCase: spec.identifierCase,
     identityKey: typeof identityKey === "function" ? identityKey : () => identityKey,
+    syncedGroups: typeof syncedGroups === "function" ? syncedGroups : () => syncedGroups,
     privileges: (ds, access, config) => {
       const refused = refusal?.(ds, access);
       return refused ? { privileges: [], notes: [refused] } : spec.privileges(ds, access, config);

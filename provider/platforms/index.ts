@@ -3,7 +3,7 @@
  * up here and never branches on a platform name.
  */
 import type { AccessType, Config, DataSource, Identities, Platform } from "../model/schema";
-import type { IdentifierCase, PlatformAdapter, Privileges, Target } from "./types";
+import type { IdentifierCase, PlatformAdapter, Privileges, SyncedGroups, Target } from "./types";
 import { bigquery } from "./bigquery";
 import { databricksSpark } from "./databricks-spark";
 import { databricksUnityCatalog } from "./databricks-unity-catalog";
@@ -56,6 +56,8 @@ export interface BoundAdapter {
   identityKey(): keyof Identities;
   /** Which identity of a user the platform knows them by by default (no data source override). */
   defaultIdentityKey(): keyof Identities;
+  /** The synced groups a principal on the data source can have as members, if any. */
+  syncedGroups(): SyncedGroups | undefined;
 }
 
 /** Binds the adapter of `ds`'s platform to `ds` and `config`. */
@@ -75,6 +77,7 @@ export function bind(ds: DataSource, config: Config): BoundAdapter {
     extras: (privileges) => a.extras(ds, privileges, config),
     identityKey: () => a.identityKey(config, ds),
     defaultIdentityKey: () => a.identityKey(config),
+    syncedGroups: () => a.syncedGroups(config, ds),
   };
 }
 

@@ -49,6 +49,10 @@ export const snowflake: PlatformAdapter<"snowflake"> = defineAdapter({
   enforcement: "grants",
   identifierCase: SNOWFLAKE_CASE,
   identityKey: "snowflake",
+  // Snowflake's SCIM integration imports identity-provider groups as roles, and a role granted to a
+  // role passes its privileges on (https://docs.snowflake.com/user-guide/scim-group-api-reference):
+  // a policy role is granted to a synced group's role.
+  syncedGroups: { key: "snowflake", case: SNOWFLAKE_CASE.users },
   refusal: (ds) =>
     ds.incomingShare
       ? {

@@ -39,6 +39,10 @@ export const trino: PlatformAdapter<"trino"> = defineAdapter({
   enforcement: "cluster",
   identifierCase: TRINO_CASE,
   identityKey: "trino",
+  // File-based access control matches rules on the groups of the coordinator's group provider; SQL
+  // mode grants roles with `GRANT role TO (user | USER user | ROLE role)`, which has no group
+  // principal (https://trino.io/docs/current/sql/grant-roles.html), so members stay users there.
+  syncedGroups: (config) => (config.trino.mode === "file" ? { key: "trino", case: "exact" } : undefined),
   // Privileges depend on the object type (the default table key) and on the configuration, which
   // is fixed for one plan (the memo's lifetime).
   privileges(ds, access, config) {

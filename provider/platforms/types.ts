@@ -3,7 +3,18 @@
  * principals and objects. Shared code only calls these members; it never branches on a platform.
  */
 import type { Issue, IssueCode } from "../model/issues";
-import type { AccessType, Config, DataSource, DataSourceOf, Identities, Inventory, Platform, Policy, User } from "../model/schema";
+import type {
+  AccessType,
+  Config,
+  DataSource,
+  DataSourceOf,
+  GroupIdentities,
+  Identities,
+  Inventory,
+  Platform,
+  Policy,
+  User,
+} from "../model/schema";
 
 /** A warning an adapter raises about one (data source, access) pair. */
 export interface Note {
@@ -87,6 +98,15 @@ export interface AuditResult {
   blastRadius: BlastRadius[];
 }
 
+/**
+ * A directory of synced groups a platform can make members of its principals: the key of
+ * `groups[].identities` and how the platform stores those names.
+ */
+export interface SyncedGroups {
+  key: keyof GroupIdentities;
+  case: CaseRule;
+}
+
 /** One platform's adapter. */
 export interface PlatformAdapter<P extends Platform = Platform> {
   readonly platform: P;
@@ -99,6 +119,11 @@ export interface PlatformAdapter<P extends Platform = Platform> {
   readonly identifierCase: IdentifierCase;
   /** Which identity of a user the platform knows them by (without `ds`: the estate's default). */
   readonly identityKey: (config: Config, ds?: DataSourceOf<P>) => keyof Identities;
+  /**
+   * Whether a principal on `ds` can have a synced group as a member (a role granted to a role, a
+   * group in a group, a group as grantee): absent where the platform grants to users only.
+   */
+  readonly syncedGroups: (config: Config, ds?: DataSourceOf<P>) => SyncedGroups | undefined;
   /** Privileges `access` yields on `ds`, from the platform's tables. */
   privileges(ds: DataSourceOf<P>, access: AccessType, config: Config): Privileges;
   /** A key such that data sources with equal keys get equal `privileges` (for memoising). */

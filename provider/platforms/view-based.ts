@@ -9,7 +9,15 @@ import { createHash } from "node:crypto";
 import type { AccessType, Config, DataSourceOf, Identities, ObjectTypeOf } from "../model/schema";
 import { defineAdapter } from "./define";
 import { IDENTIFIER_LIMITS, delimitQualified } from "./sql/dialect";
-import { type Note, type IdentifierCase, type PlatformAdapter, type PrivilegeTable, type Privileges, foldLocation } from "./types";
+import {
+  type Note,
+  type IdentifierCase,
+  type PlatformAdapter,
+  type PrivilegeTable,
+  type Privileges,
+  type SyncedGroups,
+  foldLocation,
+} from "./types";
 
 /** The row of every object type on a read-only platform: SELECT, whatever the access type. */
 export const SELECT_ONLY = { read: ["SELECT"], write: ["SELECT"] } as const;
@@ -55,6 +63,8 @@ export interface ViewBasedSpec<P extends ViewBasedPlatform> {
   /** The platform's privilege table (SELECT on the managed view for every object type). */
   table: PrivilegeTable<ObjectTypeOf<P>, "SELECT">;
   identityKey: keyof Identities;
+  /** The synced groups a managed view's readers can be granted through; absent: per user. */
+  syncedGroups?: SyncedGroups;
   /** How the platform stores the source's names and its users' names. */
   identifierCase: IdentifierCase;
   /** The path of the managed view of `ds` (names as stored, unquoted). */
@@ -165,6 +175,7 @@ export function viewBasedAdapter<P extends ViewBasedPlatform>(spec: ViewBasedSpe
     enforcement: "views",
     identifierCase: spec.identifierCase,
     identityKey: spec.identityKey,
+    ...(spec.syncedGroups ? { syncedGroups: spec.syncedGroups } : {}),
     ...(spec.refusal ? { refusal: spec.refusal } : {}),
     privileges: (ds, access) => readOnlyPrivileges(ds, access, spec.table[objectTypeOf(ds)], reason),
     // No parents: SELECT on every managed view goes to PUBLIC once, when the integration is set up;

@@ -106,9 +106,11 @@ async function capture(
         };
       },
       call(args) {
-        // Lookups the emitters make: Databricks users by name.
+        // Lookups the emitters make: Databricks users and synced account groups by name.
         if (args.token === "databricks:index/getUser:getUser")
           return { id: `user:${String(args.inputs.userName)}`, userName: args.inputs.userName };
+        if (args.token === "databricks:index/getGroup:getGroup")
+          return { id: `group:${String(args.inputs.displayName)}`, displayName: args.inputs.displayName };
         return args.inputs;
       },
     },

@@ -390,6 +390,7 @@ dataSources:
   - { id: orders, platform: trino, objectType: BASE TABLE, location: { catalog: lake, schema: sales, table: orders }, tags: [sales] }
   - { id: orders_view, platform: trino, objectType: VIEW, location: { catalog: lake, schema: sales, table: orders_view }, tags: [sales] }
   - { id: hostile, platform: trino, objectType: BASE TABLE, location: { catalog: lake, schema: "s|x", table: "ord.rs" }, tags: [sales] }
+  - { id: payroll, platform: trino, objectType: BASE TABLE, location: { catalog: lake, schema: hr, table: payroll }, tags: [hr] }
 `;
   const policies = `
 policies:
@@ -420,6 +421,8 @@ policies:
   // What the escaped regexes must not match: `.` and `|` are literal.
   const lookalike = t("lake", "s|x", "ordXrs");
   const system = t("system", "runtime", "nodes");
+  // Registered, but no policy grants it: closed to everyone, not left to the unregistered catch-all.
+  const payroll = t("lake", "hr", "payroll");
   const admin = { user: "trino-admin" };
   const ops = { user: "ops", roles: ["admin"] };
   const ann = { user: "ann" };
@@ -445,6 +448,9 @@ policies:
     ["nobody else reads a data source", eve, orders, "SELECT", false],
     ["nobody else reads the view", eve, ordersView, "SELECT", false],
     ["nobody else reads the hostile-named source", eve, hostile, "SELECT", false],
+    ["nobody reads a data source no policy grants", eve, payroll, "SELECT", false],
+    ["a subscriber elsewhere does not read it either", ann, payroll, "SELECT", false],
+    ["nobody writes a data source no policy grants", ben, payroll, "INSERT", false],
     ["a subscriber's own view does not expose the data source", eve, annView, "SELECT", false],
     ["the subscriber reads her own view", ann, annView, "SELECT", true],
     ["nobody owns a schema that holds data sources", ann, orders, "OWN_SCHEMA", false],

@@ -9,6 +9,8 @@ import type { DataSourceOf } from "../../provider/model/schema";
 import { ADAPTERS } from "../../provider/platforms";
 import { type CaseRule, type PlatformAdapter, foldIdentifier, foldLocation } from "../../provider/platforms/types";
 import { s3GrantOf } from "../../provider/pulumi/emitters/s3";
+import type { TrinoRulesDocument } from "../../provider/platforms/sql/trino-rules";
+import { allowed } from "../sql/trino-rules-oracle";
 
 const plain = (o: string) =>
   (o.match(/"(?:[^"]|"")*"|`(?:[^`]|``)*`|\[(?:[^\]]|\]\])*\]|[^."`[\]]+/g) ?? [o])
@@ -44,6 +46,24 @@ export function impliedAccess(resources: CapturedResource[], estate: Estate): Im
   };
   const byIdentity = (key: Key, value: string) =>
     users.filter((u) => u.identities[key] !== undefined && foldIdentifier(u.identities[key], userRule[key]) === value).map((u) => u.id);
+  // A synced group reaches the inventory's members of every group provisioned under that name: the
+  // identity provider keeps the platform's membership equal to the inventory's (as of the inventory).
+  type GroupKey = keyof NonNullable<(typeof estate.inventory.groups)[number]["identities"]>;
+  const groupRule: Record<GroupKey, CaseRule> = {
+    snowflake: "upper",
+    databricks: "exact",
+    identityCenter: "verbatim",
+    trino: "exact",
+    bigquery: "verbatim",
+  };
+  const syncedGroupIds = (key: GroupKey, value: string) =>
+    estate.inventory.groups
+      .filter((g) => g.identities?.[key] !== undefined && foldIdentifier(g.identities[key], groupRule[key]) === value)
+      .map((g) => g.id);
+  const bySyncedGroup = (key: GroupKey, value: string) => {
+    const ids = new Set(syncedGroupIds(key, value));
+    return users.filter((u) => u.groups.some((g) => ids.has(g))).map((u) => u.id);
+  };
   const byType = (t: string) => resources.filter((r) => r.type === t);
   const objectOf = new Map<string, string>();
   for (const d of estate.inventory.dataSources)
@@ -54,7 +74,9 @@ export function impliedAccess(resources: CapturedResource[], estate: Estate): Im
   const sfMembers = new Map<string, string[]>();
   for (const r of byType("snowflake:index/grantAccountRole:GrantAccountRole")) {
     const list = sfMembers.get(r.inputs.roleName as string) ?? [];
-    list.push(...byIdentity("snowflake", r.inputs.userName as string));
+    // To a user, or to a synced group's role (whose holders are the group's members).
+    if (r.inputs.userName !== undefined) list.push(...byIdentity("snowflake", r.inputs.userName as string));
+    else list.push(...bySyncedGroup("snowflake", r.inputs.parentRoleName as string));
     sfMembers.set(r.inputs.roleName as string, list);
   }
   for (const r of byType("snowflake:index/grantPrivilegesToAccountRole:GrantPrivilegesToAccountRole")) {
@@ -78,7 +100,13 @@ export function impliedAccess(resources: CapturedResource[], estate: Estate): Im
     const g = groupName.get(r.inputs.groupId as string);
     if (!g || r.inputs.api !== "account") continue;
     const list = dbMembers.get(g) ?? [];
-    list.push(...byIdentity("databricks", String(r.inputs.memberId).replace(/^user:/, "")));
+    const member = String(r.inputs.memberId);
+    // The capture's lookups name users `user:<name>` and synced account groups `group:<name>`.
+    list.push(
+      ...(member.startsWith("group:")
+        ? bySyncedGroup("databricks", member.slice("group:".length))
+        : byIdentity("databricks", member.replace(/^user:/, ""))),
+    );
     dbMembers.set(g, list);
   }
   const inWorkspace = new Set<string>();
@@ -140,7 +168,9 @@ export function impliedAccess(resources: CapturedResource[], estate: Estate): Im
         `${d.location.dataset}${estate.config.viewBased.bigqueryDatasetSuffix}` === r.inputs.datasetId &&
         d.location.table === r.inputs.tableId,
     )!;
-    for (const m of r.inputs.members as string[]) for (const u of byIdentity("bigquery", m)) add(u, ds.id, ["SELECT"], merge("bigquery"));
+    for (const m of r.inputs.members as string[])
+      for (const u of new Set([...byIdentity("bigquery", m), ...bySyncedGroup("bigquery", m)]))
+        add(u, ds.id, ["SELECT"], merge("bigquery"));
   }
 
   // S3 Access Grants: by grantee type.
@@ -161,7 +191,7 @@ export function impliedAccess(resources: CapturedResource[], estate: Estate): Im
     const g = r.inputs.grantee as { granteeType: string; granteeIdentifier: string };
     const who =
       g.granteeType === "DIRECTORY_GROUP"
-        ? (idcGroupMembers.get(g.granteeIdentifier) ?? [])
+        ? (idcGroupMembers.get(g.granteeIdentifier) ?? bySyncedGroup("identityCenter", g.granteeIdentifier))
         : g.granteeType === "DIRECTORY_USER"
           ? byIdentity("identityCenter", g.granteeIdentifier)
           : // An IAM role grant reaches everyone who can assume the role.
@@ -185,5 +215,26 @@ export function impliedAccess(resources: CapturedResource[], estate: Estate): Im
         for (const u of byIdentity("trino", m)) add(u, ds.id, g.privileges, (a, b) => [...new Set([...a, ...b])]);
     }
   }
+
+  // Trino (file mode): each user's table privileges under the rules document, first match as Trino
+  // reads it, with the synced groups the user is in.
+  for (const r of byType("pulumi-nodejs:dynamic/accessplane:TrinoAccessRules")) {
+    const doc = r.inputs.document as TrinoRulesDocument;
+    for (const u of users) {
+      if (u.identities.trino === undefined) continue;
+      const groups = estate.inventory.groups
+        .filter((g) => u.groups.includes(g.id) && g.identities?.trino !== undefined)
+        .map((g) => foldIdentifier(g.identities!.trino!, groupRule.trino));
+      const who = { user: foldIdentifier(u.identities.trino, userRule.trino), groups };
+      for (const d of dataSources) {
+        if (d.platform !== "trino") continue;
+        const privs = TRINO_ACTIONS.filter((a) => allowed(doc, who, d.location, a));
+        if (privs.length > 0) add(u.id, d.id, privs, (a, b) => [...new Set([...a, ...b])]);
+      }
+    }
+  }
   return out;
 }
+
+/** The table privileges of Trino's file-based access control. */
+const TRINO_ACTIONS = ["SELECT", "INSERT", "DELETE", "UPDATE", "OWNERSHIP", "GRANT_SELECT"] as const;

@@ -78,6 +78,17 @@ export interface TrinoRulesInput {
    * `trino.cluster.allowedNonDataSourceOperations`); null or absent denies everything unregistered.
    */
   unregistered?: { privileges: readonly TrinoPrivilege[]; schemaOwner: boolean } | null;
+  /**
+   * The users of each policy group, when known (synced groups, as of the inventory). Rules are
+   * first-match, so a user matching rules with privilege sets that no one of them contains would
+   * get only the first: with the members known, such a user gets a rule of their own with the union.
+   */
+  groupMembers?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Every registered data source, granted or not: each gets its closing empty-privilege rule, so a
+   * data source no policy grants is closed rather than left to the rules of unregistered objects.
+   */
+  dataSources?: readonly TrinoTable[];
 }
 
 /** A generated rules document plus the warnings found while generating it. */
@@ -140,6 +151,12 @@ export function trinoRulesDocument(input: TrinoRulesInput): TrinoRulesResult {
     }
   }
 
+  for (const g of input.dataSources ?? []) {
+    const k = trinoTableKey(g);
+    if (!tables.has(k)) tables.set(k, { catalog: g.catalog, schema: g.schema, table: g.table, subjects: new Map() });
+  }
+  if (input.groupMembers) for (const t of tables.values()) unionRules(t.subjects, input.groupMembers);
+
   const { users = [], groups: adminGroups = [], roles = [] } = input.admins ?? {};
   const adminSubjects: TrinoRuleSubject[] = [
     ...(users.length ? [{ user: alternation(users) }] : []),
@@ -186,7 +203,8 @@ export function trinoRulesDocument(input: TrinoRulesInput): TrinoRulesResult {
         const aSet = new Set(a.privileges);
         const bSet = new Set(b.privileges);
         const nested = a.privileges.every((p) => bSet.has(p)) || b.privileges.every((p) => aSet.has(p));
-        if (!nested) {
+        // With the groups' members known, everyone in two such rules has a union rule of their own.
+        if (!nested && !input.groupMembers) {
           warnings.push(
             `on \`${t.catalog}.${t.schema}.${t.table}\` users \`${a.names.sort().join(", ")}\` and groups ` +
               `\`${b.names.sort().join(", ")}\` hold different privileges; a user in both gets only the first ` +
@@ -214,6 +232,29 @@ export function trinoRulesDocument(input: TrinoRulesInput): TrinoRulesResult {
   }
   // `schemas` is always written: an absent section would make every user own every schema.
   return { document: { catalogs, schemas, tables: rules }, warnings };
+}
+
+/**
+ * Gives each user whose rules on one table hold privilege sets that no one of them contains a user
+ * rule with the union. Rules are ordered by size, users first on a tie, so that rule (a superset of
+ * each of the user's other sets) is the first the user matches.
+ */
+function unionRules(subjects: Map<string, Set<TrinoPrivilege>>, groupMembers: ReadonlyMap<string, readonly string[]>): void {
+  const sets = new Map<string, Set<TrinoPrivilege>[]>();
+  for (const [sk, privs] of subjects) {
+    const [kind, who] = JSON.parse(sk) as [Kind, string];
+    for (const user of kind === "user" ? [who] : (groupMembers.get(who) ?? [])) {
+      const list = sets.get(user);
+      if (list) list.push(privs);
+      else sets.set(user, [privs]);
+    }
+  }
+  for (const [user, list] of sets) {
+    if (list.length < 2) continue;
+    const union = new Set(list.flatMap((s) => [...s]));
+    if (list.some((s) => s.size === union.size)) continue; // one rule already holds everything
+    subjects.set(JSON.stringify(["user", user]), union);
+  }
 }
 
 // The keys of each rule, in the order they are written.

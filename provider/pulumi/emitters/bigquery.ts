@@ -14,6 +14,7 @@ import { needsStorageAccess } from "../../platforms/bigquery";
 import { ADAPTERS } from "../../platforms";
 import { storedSource } from "../../platforms/view-based";
 import { childName, childOpts, owned, type PlatformEmitter, track } from "../context";
+import { directMembers } from "../../plan/synced-groups";
 
 /** The query of a managed view: the whole table; access is decided by IAM on the view. */
 export const bigQueryViewQuery = (ds: DataSourceOf<"bigquery">) =>
@@ -28,7 +29,9 @@ export const bigQueryEmitter: PlatformEmitter = {
     for (const p of principals)
       for (const g of p.grants) {
         const set = members.get(g.dataSource) ?? new Set<string>();
-        p.members.forEach((m) => set.add(m.identity));
+        directMembers(p).forEach((m) => set.add(m.identity));
+        // A synced Google group is one member of the binding; Google manages who is in it.
+        p.groups?.forEach((s) => set.add(s.identity));
         members.set(g.dataSource, set);
       }
     // A plain external table cannot be served by an authorized view (the plan grants nothing there).

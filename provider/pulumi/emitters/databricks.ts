@@ -23,6 +23,7 @@ import type { DataSourceOf } from "../../model/schema";
 import type { Principal } from "../../plan/types";
 import type { SparkGrant } from "../../platforms/sql/spark";
 import { SparkTableGrants } from "../dynamic/spark";
+import { directMembers } from "../../plan/synced-groups";
 import { grantPath } from "./paths";
 import { childName, childOpts, memo, owned, type PlatformEmitter, providerTag, type Scope, track, type EstateContext } from "../context";
 
@@ -48,6 +49,19 @@ function userId(scope: Scope, userName: string): pulumi.Output<string> {
     databricks
       .getUserOutput({ userName, api: "account" }, { parent: scope.ctx.registered[0] ?? scope.parent, ...(provider ? { provider } : {}) })
       .apply((u) => u.id),
+  );
+}
+
+/** The id of a synced account group, looked up once per account provider and group name. */
+function groupId(scope: Scope, displayName: string): pulumi.Output<string> {
+  const provider = scope.ctx.providers.databricksAccount;
+  return memo(scope.ctx, `databricks-synced-group:${accountTag(scope.ctx)}:${displayName}`, () =>
+    databricks
+      .getGroupOutput(
+        { displayName, api: "account" },
+        { parent: scope.ctx.registered[0] ?? scope.parent, ...(provider ? { provider } : {}) },
+      )
+      .apply((g) => g.id),
   );
 }
 
@@ -82,7 +96,19 @@ function group(p: Principal, scope: Scope): databricks.Group {
         accountOpts(scope, { deleteBeforeReplace: true, ...legacyAliases(scope.ctx, p, "group") }),
       ),
     );
-    for (const m of p.members) {
+    // A synced account group joins as one member (`member_id` may be a group's id); the identity
+    // provider manages who is in it.
+    for (const s of p.groups ?? []) {
+      track(
+        scope,
+        new databricks.GroupMember(
+          childName(...base, "synced-group", s.group),
+          { groupId: g.id, memberId: groupId(scope, s.identity), api: "account" },
+          accountOpts(scope, { dependsOn: [g] }),
+        ),
+      );
+    }
+    for (const m of directMembers(p)) {
       track(
         scope,
         new databricks.GroupMember(
@@ -155,7 +181,7 @@ function grantOpts(scope: Scope, extra: pulumi.CustomResourceOptions): pulumi.Cu
 
 /** The Unity Catalog emitter. */
 export const unityCatalogEmitter: PlatformEmitter = {
-  countFormula: "1 group + 1 member per user + 1 grant per object + 1 grant per distinct catalog and schema",
+  countFormula: "1 group + 1 member per synced group and per other user + 1 grant per object + 1 grant per distinct catalog and schema",
   principal(p, scope) {
     const g = group(p, scope);
     const route = grantRoute(scope);
@@ -223,7 +249,7 @@ export function sparkGrants(p: Principal, ctx: EstateContext): SparkGrant[] {
  */
 export const sparkEmitter: PlatformEmitter = {
   countFormula:
-    "per policy: 1 group + 1 member per user + 1 workspace assignment + 1 grants resource; authoritative: 1 SqlPermissions per table and per database instead of the grants resource",
+    "per policy: 1 group + 1 member per synced group and per other user + 1 workspace assignment + 1 grants resource; authoritative: 1 SqlPermissions per table and per database instead of the grants resource",
   principal(p, scope) {
     const g = group(p, scope);
     const assignment = workspaceAssignment(p, g, scope);

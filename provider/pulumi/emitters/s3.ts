@@ -1,7 +1,8 @@
 /**
  * Amazon S3 Access Grants, shaped by the principal mode of each data source:
  * - identity-center / group: an identitystore Group per principal, a GroupMembership per member and
- *   one DIRECTORY_GROUP AccessGrant per object (1 + users + objects);
+ *   one DIRECTORY_GROUP AccessGrant per object (1 + users + objects); a synced Identity Center group
+ *   is a DIRECTORY_GROUP grantee of its own per object instead of its members' memberships;
  * - identity-center / user: one DIRECTORY_USER AccessGrant per (member, object) (users x objects);
  * - iam-role-per-user: one IAM AccessGrant per (member's own role, object) (users x objects);
  * - shared-iam-role: one IAM AccessGrant per (distinct shared role, object) (roles x objects).
@@ -17,6 +18,7 @@ import { s3PrincipalMode } from "../../platforms/s3";
 import type { Principal, PrincipalGrant } from "../../plan/types";
 import { childName, childOpts, memo, type PlatformEmitter, type Scope, track, withKey } from "../context";
 import { objectKey } from "../slice";
+import { directMembers } from "../../plan/synced-groups";
 
 /** Where a data source's grant lands: its location and the sub-prefix relative to that location's scope. */
 export function s3GrantOf(ds: DataSourceOf<"s3">, config: Config): S3GrantScope | undefined {
@@ -115,18 +117,33 @@ function accessGrant(
 /** The S3 Access Grants emitter. */
 export const s3Emitter: PlatformEmitter = {
   countFormula:
-    "identity-center group: 1 group + 1 membership per user + 1 grant per object; identity-center user and iam-role-per-user: users x objects grants; shared-iam-role: roles x objects grants",
+    "identity-center group: 1 group + 1 membership per user + 1 grant per object, and 1 grant per object per synced group instead of its members (no group when every member is synced); identity-center user and iam-role-per-user: users x objects grants; shared-iam-role: roles x objects grants",
   estate(_principals, scope) {
     managedLocations(scope);
   },
   principal(p: Principal, scope: Scope) {
     const { config } = scope.ctx.estate;
     const sources = scope.ctx.sources;
+    const direct = directMembers(p);
     let group: aws.identitystore.Group | undefined;
     for (const g of p.grants) {
       const ds = sources.get(g.dataSource) as DataSourceOf<"s3">;
       const mode = s3PrincipalMode(config, ds);
+      // Identity Center groups do not nest: a synced group is a grantee of its own on each object.
+      for (const s of p.groups ?? []) {
+        accessGrant(
+          scope,
+          childName(scope.ctx.name, p.id, "grant", g.dataSource, "synced-group", s.group),
+          p,
+          ds,
+          g,
+          "DIRECTORY_GROUP",
+          s.identity,
+        );
+      }
       if (mode === "identity-center" && config.s3.identityCenterGrantee === "group") {
+        // Everyone reached through synced groups: no policy group to fill.
+        if (direct.length === 0 && p.groups?.length) continue;
         if (!group) {
           const identityStoreId = config.s3.identityStoreId;
           if (identityStoreId === undefined)
@@ -139,7 +156,7 @@ export const s3Emitter: PlatformEmitter = {
               childOpts(scope, "s3"),
             ),
           );
-          for (const m of p.members) {
+          for (const m of direct) {
             track(
               scope,
               new aws.identitystore.GroupMembership(
@@ -157,7 +174,7 @@ export const s3Emitter: PlatformEmitter = {
         }
       } else {
         const type = mode === "identity-center" ? "DIRECTORY_USER" : "IAM";
-        for (const m of p.members)
+        for (const m of direct)
           accessGrant(scope, childName(scope.ctx.name, p.id, "grant", g.dataSource, m.user), p, ds, g, type, m.identity);
       }
     }

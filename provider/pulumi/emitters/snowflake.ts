@@ -1,17 +1,20 @@
 /**
  * Snowflake: an AccountRole per principal, GrantPrivilegesToAccountRole per object and per parent
- * (database, schema, and the configured warehouse), and GrantAccountRole per member. Names arrive
+ * (database, schema, and the configured warehouse), and GrantAccountRole per member: to the user, or
+ * to the role of the synced group the user is a member through (once per group). Names arrive
  * as Snowflake stores them (the adapter folds unquoted names to upper case), fully qualified and
  * quoted as the provider expects (`"DB"."SCHEMA"."TABLE"`). Count: 1 + users + objects + parents.
  */
 import * as snowflake from "@pulumi/snowflake";
 import type { Principal } from "../../plan/types";
 import { childName, childOpts, type PlatformEmitter, type Scope, track } from "../context";
+import { directMembers } from "../../plan/synced-groups";
 import { grantPath } from "./paths";
 
 /** The Snowflake emitter. */
 export const snowflakeEmitter: PlatformEmitter = {
-  countFormula: "1 role + 1 grant per member + 1 grant per object + 1 grant per distinct parent (database, schema, warehouse)",
+  countFormula:
+    "1 role + 1 grant per synced group and per other member + 1 grant per object + 1 grant per distinct parent (database, schema, warehouse)",
   principal(p: Principal, scope: Scope) {
     const opts = childOpts(scope, "snowflake");
     const role = track(
@@ -23,16 +26,19 @@ export const snowflakeEmitter: PlatformEmitter = {
       ),
     );
     const roleOpts = { ...opts, dependsOn: [role] };
-    for (const m of p.members) {
-      track(
-        scope,
-        new snowflake.GrantAccountRole(
-          childName(scope.ctx.name, p.id, "member", m.user),
-          { roleName: p.name, userName: m.identity },
-          roleOpts,
-        ),
-      );
-    }
+    // A synced group's role holds the policy role (the identity provider manages who holds the
+    // group's); every other member holds it directly.
+    const memberships: [string, snowflake.GrantAccountRoleArgs][] = [
+      ...(p.groups ?? []).map((g): [string, snowflake.GrantAccountRoleArgs] => [
+        childName(scope.ctx.name, p.id, "synced-group", g.group),
+        { roleName: p.name, parentRoleName: g.identity },
+      ]),
+      ...directMembers(p).map((m): [string, snowflake.GrantAccountRoleArgs] => [
+        childName(scope.ctx.name, p.id, "member", m.user),
+        { roleName: p.name, userName: m.identity },
+      ]),
+    ];
+    for (const [name, args] of memberships) track(scope, new snowflake.GrantAccountRole(name, args, roleOpts));
     const parents = new Map<string, { kind: string; object: string }>();
     for (const g of p.grants) {
       const path = grantPath(scope.ctx, g);

@@ -13,6 +13,11 @@ import { trinoRulesDocument } from "../../platforms/sql/trino-rules";
 import { childName, owned, type PlatformEmitter, type Scope, track } from "../context";
 import { TrinoAccessRules, TrinoRoleGrants } from "../dynamic";
 import { grantPath } from "./paths";
+import type { DataSourceOf, Inventory } from "../../model/schema";
+import { ADAPTERS } from "../../platforms";
+import { TRINO_CASE } from "../../platforms/trino";
+import { foldIdentifier } from "../../platforms/types";
+import { directMembers } from "../../plan/synced-groups";
 
 /** The native privileges of each grant of a principal, as the plan's extras list them. */
 function nativeGrants<P extends TrinoPrivilege | TrinoSqlPrivilege>(p: Principal, scope: Scope) {
@@ -21,6 +26,33 @@ function nativeGrants<P extends TrinoPrivilege | TrinoSqlPrivilege>(p: Principal
     const [catalog, schema, table] = grantPath(scope.ctx, g).object as [string, string, string];
     return { catalog, schema, table, privileges };
   });
+}
+
+/** The Trino users of each synced group the principals name, as of the inventory. */
+function syncedMembers(principals: readonly Principal[], inventory: Inventory): Map<string, string[]> {
+  const named = new Map<string, string>();
+  for (const p of principals) for (const s of p.groups ?? []) named.set(s.group, s.identity);
+  const out = new Map<string, string[]>();
+  for (const u of [...inventory.users].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+    const user = u.identities.trino;
+    if (user === undefined) continue;
+    for (const g of u.groups) {
+      const identity = named.get(g);
+      if (identity !== undefined) out.set(identity, [...(out.get(identity) ?? []), foldIdentifier(user, TRINO_CASE.users)]);
+    }
+  }
+  return out;
+}
+
+/** Every Trino data source of the estate, by its names as Trino stores them. */
+function registeredTables(scope: Scope): { catalog: string; schema: string; table: string }[] {
+  const { inventory, config } = scope.ctx.estate;
+  return inventory.dataSources
+    .filter((d): d is DataSourceOf<"trino"> => d.platform === "trino")
+    .map((d) => {
+      const [catalog, schema, table] = ADAPTERS.trino.path(d, config).object as [string, string, string];
+      return { catalog, schema, table };
+    });
 }
 
 /** The Trino emitter. */
@@ -47,11 +79,16 @@ export const trinoEmitter: PlatformEmitter = {
         admins: config.trino.admins,
         policies: principals.map((p) => ({
           policyKey: p.name,
-          users: p.members.map((m) => m.identity).sort(),
-          groups: [],
+          users: directMembers(p)
+            .map((m) => m.identity)
+            .sort(),
+          // File mode matches the groups of the coordinator's group provider: a synced group is one rule.
+          groups: (p.groups ?? []).map((s) => s.identity).sort(),
           grants: nativeGrants<TrinoPrivilege>(p, scope),
         })),
         unregistered: trinoUnregisteredRules(config.trino.cluster.allowedNonDataSourceOperations),
+        groupMembers: syncedMembers(principals, scope.ctx.estate.inventory),
+        dataSources: registeredTables(scope),
       });
       for (const w of warnings) void pulumi.log.warn(`trino: ${w}`);
       track(
