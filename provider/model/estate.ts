@@ -41,6 +41,8 @@ export interface SourceLocation {
 export interface EstateOrigins {
   /** Where the user with this id is defined (its first definition). */
   user(id: string): SourceLocation | undefined;
+  /** Where the group with this id is defined (its first definition). */
+  group?(id: string): SourceLocation | undefined;
 }
 
 /** Finds the line of a dotted path inside one parsed file. */

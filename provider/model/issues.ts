@@ -204,6 +204,16 @@ export const ISSUE_CODES = {
     meaning:
       "a subscribed user has no identity on a platform, so nothing is granted there: an error, or a warning with `identities.onMissing: skip`",
   },
+  "shared-group-identity": {
+    severity: "error",
+    stage: "plan",
+    meaning: "two groups are provisioned to one directory under the same name: a grant to one would reach the other's members",
+  },
+  "synced-group-managed-name": {
+    severity: "error",
+    stage: "plan",
+    meaning: "a synced group's name on a platform carries the prefix of accessplane's own principals",
+  },
   "identity-shared": {
     severity: "error",
     stage: "plan",

@@ -223,17 +223,20 @@ export function parseEstate(sources: EstateSources): LoadResult {
 
   const userOrigin = new Map<string, { file: string; path: (string | number)[] }>();
   for (const u of inventory.users) if (!userOrigin.has(u.id)) userOrigin.set(u.id, invOrigin.get(u)!);
+  const groupOrigin = new Map<string, { file: string; path: (string | number)[] }>();
+  for (const g of inventory.groups) if (!groupOrigin.has(g.id)) groupOrigin.set(g.id, invOrigin.get(g)!);
+  const at = (o: { file: string; path: (string | number)[] } | undefined) => {
+    if (!o) return undefined;
+    const line = index.locate(o.file, o.path);
+    return { file: o.file, path: dottedPath(o.path), ...(line !== undefined ? { line } : {}) };
+  };
   const estate: Estate = { policies, inventory, config };
   // Where things were written is not part of the estate's value: non-enumerable, so estates compare,
   // spread and serialise as before. Lines are looked up only when an issue needs one, so valid files
   // are never parsed twice.
   const origins: EstateOrigins = {
-    user: (id) => {
-      const o = userOrigin.get(id);
-      if (!o) return undefined;
-      const line = index.locate(o.file, o.path);
-      return { file: o.file, path: dottedPath(o.path), ...(line !== undefined ? { line } : {}) };
-    },
+    user: (id) => at(userOrigin.get(id)),
+    group: (id) => at(groupOrigin.get(id)),
   };
   Object.defineProperty(estate, "origins", { value: origins, enumerable: false });
   issues.push(

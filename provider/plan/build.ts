@@ -36,7 +36,8 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
   };
   const policies = new Map(estate.policies.map((p) => [p.name, p]));
   const tables = privilegeTables(config);
-  const expander = new CohortExpander(index, tables, config, new SyncedGroupIndex(users, inventory.groups, policies, config));
+  const synced = new SyncedGroupIndex(users, inventory.groups, policies, config, sources, (id) => estate.origins?.group?.(id));
+  const expander = new CohortExpander(index, tables, config, synced);
 
   // Each user's holdings come from the buckets of the cohorts they are in: the access table folds
   // them into entries with no hashing and no object per (user, data source).
@@ -53,6 +54,7 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
     ...expander.noteIssues(policies),
     ...expander.missingIssues((user) => estate.origins?.user(user)),
     ...sharedIdentities(estate),
+    ...synced.issues(),
   ];
 
   const staged = stagedPreviews(resolution, expander, table, tables, sources, userIds);

@@ -10,8 +10,11 @@
  *   path grants nothing and reports it, while the group would reach them.
  * Everyone else keeps a membership of their own, so the access is the same either way.
  */
-import type { Condition, Config, Group, Policy, User } from "../model/schema";
-import { type SyncedGroups, foldIdentifier } from "../platforms/types";
+import type { SourceLocation } from "../model/estate";
+import type { Issue } from "../model/issues";
+import type { Condition, Config, DataSource, Group, Policy, User } from "../model/schema";
+import { ADAPTERS } from "../platforms";
+import { type CaseRule, type PlatformAdapter, type SyncedGroups, foldIdentifier } from "../platforms/types";
 import type { Cohort } from "../resolve/resolve";
 import type { PrincipalGroup } from "./types";
 
@@ -30,20 +33,51 @@ export interface SyncedMembership {
   via: ReadonlyMap<number, string>;
 }
 
+/** A directory of synced groups some platform of the estate nests: how names are stored, and accessplane's prefixes there. */
+interface Directory {
+  case: CaseRule;
+  /** The names accessplane's own principals start with in this directory (as stored). */
+  prefixes: Set<string>;
+}
+
+/** The directories the estate's platforms can nest synced groups from, by key. */
+function directories(config: Config, sources: readonly DataSource[]): Map<keyof NonNullable<Group["identities"]>, Directory> {
+  const out = new Map<keyof NonNullable<Group["identities"]>, Directory>();
+  const add = (a: PlatformAdapter, s: SyncedGroups | undefined) => {
+    if (!s) return;
+    const d = out.get(s.key) ?? { case: s.case, prefixes: new Set<string>() };
+    const prefix = foldIdentifier(a.principalName("", config), s.case);
+    if (prefix !== "") d.prefixes.add(prefix);
+    out.set(s.key, d);
+  };
+  for (const a of Object.values(ADAPTERS) as PlatformAdapter[]) add(a, a.syncedGroups(config));
+  for (const ds of sources) {
+    const a = ADAPTERS[ds.platform] as PlatformAdapter;
+    add(a, a.syncedGroups(config, ds as never));
+  }
+  return out;
+}
+
 /** Answers which synced groups a cohort's principal can have as members, with memos per plan. */
 export class SyncedGroupIndex {
   private readonly groups: ReadonlyMap<string, Group>;
   private readonly members = new Map<string, number[]>();
   private readonly candidates = new Map<string, readonly string[]>();
   private readonly complete = new Map<string, boolean>();
+  /** `key\ngroup` of groups whose identity in that directory is refused (see `issues`). */
+  private readonly refused = new Set<string>();
+  private readonly problems: Issue[] = [];
 
   constructor(
     users: readonly User[],
     groups: readonly Group[],
     private readonly policies: ReadonlyMap<string, Policy>,
     private readonly config: Config,
+    sources: readonly DataSource[] = [],
+    groupAt?: (id: string) => SourceLocation | undefined,
   ) {
     this.groups = new Map(groups.map((g) => [g.id, g]));
+    this.check(groups, directories(config, sources), groupAt);
     users.forEach((u, i) => {
       for (const g of u.groups) {
         const list = this.members.get(g);
@@ -71,7 +105,7 @@ export class SyncedGroupIndex {
     const via = new Map<number, string>();
     for (const name of names) {
       const raw = this.groups.get(name)?.identities?.[synced.key];
-      if (raw === undefined) continue;
+      if (raw === undefined || this.refused.has(`${synced.key}\n${name}`)) continue;
       const members = this.members.get(name) ?? [];
       const k = `${name}\n${synced.key}\n${identityKey}`;
       let ok = this.complete.get(k);
@@ -84,6 +118,54 @@ export class SyncedGroupIndex {
       for (const u of members) if (!via.has(u)) via.set(u, name);
     }
     return groups.length > 0 ? { groups, via } : undefined;
+  }
+
+  /** Problems with the groups' identities: each refused group keeps its members per user. */
+  issues(): Issue[] {
+    return this.problems;
+  }
+
+  // Two groups under one name in a directory are one group there: a grant to either reaches both
+  // groups' members. A name with accessplane's prefix could be (or become) a policy principal.
+  private check(
+    groups: readonly Group[],
+    dirs: ReadonlyMap<keyof NonNullable<Group["identities"]>, Directory>,
+    groupAt?: (id: string) => SourceLocation | undefined,
+  ): void {
+    for (const [key, dir] of [...dirs].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const byName = new Map<string, string>();
+      for (const g of [...groups].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+        const raw = g.identities?.[key];
+        if (raw === undefined) continue;
+        const stored = foldIdentifier(raw, dir.case);
+        const at = groupAt?.(g.id);
+        const where = at
+          ? { file: at.file, ...(at.line !== undefined ? { line: at.line } : {}), path: `${at.path}.identities.${key}` }
+          : {};
+        const first = byName.get(stored);
+        if (first !== undefined) {
+          this.refused.add(`${key}\n${first}`).add(`${key}\n${g.id}`);
+          this.problems.push({
+            severity: "error",
+            code: "shared-group-identity",
+            message: `groups \`${first}\` and \`${g.id}\` are both provisioned to \`${key}\` as \`${stored}\`: a policy granted to one would reach the other's members`,
+            ...where,
+            help: `give each group the \`${key}\` identity of its own directory group, or merge the two groups`,
+          });
+        } else byName.set(stored, g.id);
+        const prefix = [...dir.prefixes].find((p) => stored.startsWith(p));
+        if (prefix !== undefined) {
+          this.refused.add(`${key}\n${g.id}`);
+          this.problems.push({
+            severity: "error",
+            code: "synced-group-managed-name",
+            message: `group \`${g.id}\` is provisioned to \`${key}\` as \`${stored}\`, which starts with \`${prefix}\`, the prefix of accessplane's own principals`,
+            ...where,
+            help: `fix \`identities.${key}\` of group \`${g.id}\` to the name the identity provider provisions, or change the prefix under \`naming\``,
+          });
+        }
+      }
+    }
   }
 
   /** The group disjuncts of an unguarded cohort's condition (sorted, distinct); none otherwise. */

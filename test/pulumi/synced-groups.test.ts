@@ -7,7 +7,7 @@ import { buildPlan } from "../../provider/plan/build";
 import { captureResources, type CapturedResource } from "../../provider/pulumi/capture";
 import { expectGolden } from "../support/golden";
 import { impliedAccess } from "../support/implied";
-import { mustLoad } from "../support/estate";
+import { load, mustLoad } from "../support/estate";
 
 const NOW = "2026-11-23T00:00:00Z";
 const custom = (rs: CapturedResource[]) => rs.filter((r) => !r.type.startsWith("accessplane:") && !r.type.startsWith("pulumi:providers:"));
@@ -33,7 +33,8 @@ const SOURCES: Record<string, string> = {
   trino: `{ id: a, platform: trino, objectType: BASE TABLE, location: { catalog: c, schema: s, table: a }, tags: [t] }`,
   redshift: `{ id: a, platform: redshift, objectType: BASE TABLE, location: { database: d, schema: s, table: a }, tags: [t] }`,
 };
-const config = (trinoMode = "file") => `s3:\n  identityStoreId: d-9067a1b2c3\n  accountId: "406321587214"\ntrino:\n  mode: ${trinoMode}\n  admins: { users: [trino-admin] }\n`;
+const config = (trinoMode = "file") =>
+  `s3:\n  identityStoreId: d-9067a1b2c3\n  accountId: "406321587214"\ntrino:\n  mode: ${trinoMode}\n  admins: { users: [trino-admin] }\n`;
 type Options = { policy?: string; config?: string; trinoMode?: string };
 const POLICY = `name: p
 access: read
@@ -122,5 +123,66 @@ describe("which principals take synced groups", () => {
     });
     const plan = buildPlan(e, NOW);
     expect(plan.principals.map((p) => [p.groups, p.members.map((m) => m.user)])).toEqual([[undefined, ["ann", "cat"]]]);
+  });
+});
+
+describe("synced group identities that would widen access", () => {
+  const planOf = (groups: string) => {
+    const e = mustLoad({
+      policies: { "p.yaml": POLICY },
+      inventory: { "inventory.yaml": `${INVENTORY.replace(/groups:\n(.|\n)*$/, groups)}dataSources:\n  - ${SOURCES.snowflake}\n` },
+      config: config("sql"),
+    });
+    return buildPlan(e, NOW);
+  };
+
+  test("two groups under one Snowflake role: an error at the second, and neither is granted", () => {
+    const plan = planOf(`groups:
+  - { id: analysts, identities: { snowflake: analysts } }
+  - { id: contractors, identities: { snowflake: ANALYSTS } }
+`);
+    expect(plan.issues.filter((i) => i.code === "shared-group-identity")).toEqual([
+      {
+        severity: "error",
+        code: "shared-group-identity",
+        message:
+          "groups `analysts` and `contractors` are both provisioned to `snowflake` as `ANALYSTS`: a policy granted to one would reach the other's members",
+        file: "inventory.yaml",
+        line: 8,
+        path: "groups[1].identities.snowflake",
+        help: "give each group the `snowflake` identity of its own directory group, or merge the two groups",
+      },
+    ]);
+    expect(plan.principals.map((p) => p.groups)).toEqual([undefined]);
+  });
+
+  test("a group named like accessplane's own roles is refused", () => {
+    const plan = planOf(`groups:
+  - { id: analysts, identities: { snowflake: AP_ANALYSTS } }
+`);
+    expect(plan.issues.filter((i) => i.code === "synced-group-managed-name").map((i) => [i.message, i.path])).toEqual([
+      [
+        "group `analysts` is provisioned to `snowflake` as `AP_ANALYSTS`, which starts with `AP_`, the prefix of accessplane's own principals",
+        "groups[0].identities.snowflake",
+      ],
+    ]);
+    expect(plan.principals.map((p) => p.groups)).toEqual([undefined]);
+  });
+
+  test("a Google group must be written as an IAM group member", () => {
+    const r = load({
+      policies: { "p.yaml": POLICY },
+      inventory: {
+        "inventory.yaml": `${INVENTORY.replace('bigquery: "group:analysts@x.io"', "bigquery: analysts@x.io")}dataSources:\n  - ${SOURCES.bigquery}\n`,
+      },
+      config: config("sql"),
+    });
+    expect(r.issues.map((i) => [i.code, i.path, i.message])).toEqual([
+      [
+        "invalid-value",
+        "groups[0].identities.bigquery",
+        "`bigquery` must be a Google group as an IAM member, such as `group:analysts@example.com` (got the text `analysts@x.io`)",
+      ],
+    ]);
   });
 });
