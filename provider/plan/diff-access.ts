@@ -275,6 +275,12 @@ export function blame(access: AccessChange[], head: Plan): void {
       .filter((e) => e.effect === effect && e.dataSources.has(c.dataSource))
       .flatMap((e) => e.guardrails.map((guardrail) => ({ guardrail, effect, policy })));
   const approvals = new Map((head.approvals ?? []).map((a) => [pairKey(a.policy, a.user), a]));
+  // (policy, user, platform) -> the synced group the head's principal reaches the user through.
+  const through = new Map<string, string>();
+  for (const p of head.principals) {
+    if (!p.groups) continue;
+    for (const m of p.members) if (m.group !== undefined) through.set(`${pairKey(p.policy, m.user)}\u0000${p.platform}`, m.group);
+  }
   for (const c of access) {
     const found: GuardrailCause[] = [];
     const why: string[] = [];
@@ -304,6 +310,13 @@ export function blame(access: AccessChange[], head: Plan): void {
       const added = c.kind === "gained" ? c.after!.policies : c.policies.added;
       const mine = added.map((p) => approvals.get(pairKey(p, c.user))).filter((a): a is PlanApproval => a !== undefined);
       if (mine.length > 0) c.approvals = mine;
+      if (through.size > 0) {
+        const groups = added.flatMap((policy) => {
+          const group = through.get(`${pairKey(policy, c.user)}\u0000${c.platform}`);
+          return group === undefined ? [] : [{ policy, group }];
+        });
+        if (groups.length > 0) c.syncedGroups = groups;
+      }
     }
   }
 }

@@ -5,7 +5,16 @@
 import type { Issue } from "../model/issues";
 import type { AccessType, Platform } from "../model/schema";
 import type { Expiration } from "../resolve/resolve";
-import type { AccessEntry, BlastRadius, PlanApproval, PlanRequest, PrincipalGrant, PrincipalMember, StagedPolicy } from "./types";
+import type {
+  AccessEntry,
+  BlastRadius,
+  PlanApproval,
+  PlanRequest,
+  PrincipalGrant,
+  PrincipalGroup,
+  PrincipalMember,
+  StagedPolicy,
+} from "./types";
 
 /** How one user's access to one data source changed. */
 export type AccessChangeKind = "gained" | "changed" | "lost";
@@ -39,6 +48,11 @@ export interface AccessChange {
   guardrails?: GuardrailCause[];
   /** The head's approvals behind policies this change adds (who approved, when, until when). */
   approvals?: PlanApproval[];
+  /**
+   * The synced groups the head's policies this change adds reach the user through: joining such a
+   * group in the identity provider gives the access, with no change to any resource.
+   */
+  syncedGroups?: { policy: string; group: string }[];
   /** Present when the instant the access ends changed; an absent side means "never". */
   expiry?: { from?: string; to?: string };
   /** Lost because every justifying subscription ended by the head's instant. */
@@ -72,7 +86,10 @@ export interface PrincipalChange {
   name: string;
   /** Present when the platform name changed. */
   renamed?: { from: string; to: string };
+  /** Members of their own added and removed (a user reached through a synced group is no membership). */
   members: { added: PrincipalMember[]; removed: PrincipalMember[] };
+  /** Synced groups granted or no longer granted the principal; absent when none changed. */
+  groups?: { added: PrincipalGroup[]; removed: PrincipalGroup[] };
   grants: { added: PrincipalGrant[]; changed: GrantChange[]; removed: PrincipalGrant[] };
 }
 

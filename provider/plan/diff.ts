@@ -16,7 +16,8 @@ import type {
 } from "./diff-types";
 import { blame, planAccessChanges } from "./diff-access";
 import { minus, sameList, sortedJoin } from "./join";
-import type { BlastRadius, Plan, PlanApproval, PlanRequest, PrincipalGrant, PrincipalMember, StagedPolicy } from "./types";
+import { directMembers } from "./synced-groups";
+import type { BlastRadius, Plan, PlanApproval, PlanRequest, PrincipalGrant, PrincipalGroup, PrincipalMember, StagedPolicy } from "./types";
 
 // Callers take the diff and its types from this module.
 export type * from "./diff-types";
@@ -141,6 +142,16 @@ function grantChanges(b: readonly PrincipalGrant[], a: readonly PrincipalGrant[]
   return byKey;
 }
 
+/** Synced groups added and removed (by group and identity, sorted); undefined when none changed. */
+function groupChanges(b: readonly PrincipalGroup[], a: readonly PrincipalGroup[]): PrincipalChange["groups"] {
+  const key = (g: PrincipalGroup) => `${g.group}\u0000${g.identity}`;
+  const bk = new Set(b.map(key));
+  const ak = new Set(a.map(key));
+  const added = a.filter((g) => !bk.has(key(g)));
+  const removed = b.filter((g) => !ak.has(key(g)));
+  return added.length || removed.length ? { added, removed } : undefined;
+}
+
 function principalChanges(base: Plan, head: Plan): PrincipalChange[] {
   const before = new Map(base.principals.map((p) => [p.id, p]));
   const after = new Map(head.principals.map((p) => [p.id, p]));
@@ -155,15 +166,19 @@ function principalChanges(base: Plan, head: Plan): PrincipalChange[] {
       platform: p.platform,
       policy: p.policy,
       name: p.name,
-      members: memberChanges(b?.members ?? [], a?.members ?? []),
+      // Memberships of their own: a user reached through a synced group has no resource to change.
+      members: memberChanges(b ? directMembers(b) : [], a ? directMembers(a) : []),
       grants: grantChanges(b?.grants ?? [], a?.grants ?? []),
     };
+    const groups = groupChanges(b?.groups ?? [], a?.groups ?? []);
+    if (groups) c.groups = groups;
     if (a && b && a.name !== b.name) c.renamed = { from: b.name, to: a.name };
     const touched =
       c.kind !== "updated" ||
       c.renamed ||
       c.members.added.length ||
       c.members.removed.length ||
+      c.groups ||
       c.grants.added.length ||
       c.grants.changed.length ||
       c.grants.removed.length;
@@ -179,8 +194,8 @@ function estimate(changes: readonly PrincipalChange[]): ResourceCounts {
     if (c.kind === "created") n.create++;
     if (c.kind === "deleted") n.delete++;
     if (c.renamed) n.update++;
-    n.create += c.members.added.length + c.grants.added.length;
-    n.delete += c.members.removed.length + c.grants.removed.length;
+    n.create += c.members.added.length + (c.groups?.added.length ?? 0) + c.grants.added.length;
+    n.delete += c.members.removed.length + (c.groups?.removed.length ?? 0) + c.grants.removed.length;
     n.update += c.grants.changed.length;
   }
   return n;

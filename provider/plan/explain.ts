@@ -80,6 +80,11 @@ export interface GrantOutcome {
   identity: { key: keyof Identities; value?: string };
   /** Why the platform issues nothing, in its own words. */
   notes: string[];
+  /**
+   * The synced group the access comes through: the identity provider manages its membership, so it
+   * changes between deploys without a `pulumi up` (the plan shows membership as of the inventory).
+   */
+  through?: { group: string; identity: string };
 }
 
 /** One policy's verdict on the user. */
@@ -207,6 +212,17 @@ export function explain(estate: Estate, userId: string, dataSourceId: string | u
   const nowMs = Date.parse(resolution.now);
   const plan = planFromResolution(estate, resolution);
   const passes = new Map(resolution.guardrails.map((g) => [g.policy.name, g.subscribers.some((s) => s.user === userId)]));
+  // The synced group the user reaches a cohort's principal on a data source through, if any.
+  const syncedGroupOf = (cohort: string, ds: DataSource): { group: string; identity: string } | undefined => {
+    for (const pr of plan.principals) {
+      if (pr.cohort !== cohort || pr.platform !== ds.platform || !pr.groups) continue;
+      if (!pr.grants.some((g) => g.dataSource === ds.id)) continue;
+      const group = pr.members.find((m) => m.user === userId)?.group;
+      const g = group === undefined ? undefined : pr.groups.find((x) => x.group === group);
+      if (g) return g;
+    }
+    return undefined;
+  };
 
   const verdict = (pr: (typeof resolution.grants)[number], staged: boolean): PolicyVerdict | undefined => {
     const selected = pr.dataSources.filter(inScope);
@@ -260,6 +276,7 @@ export function explain(estate: Estate, userId: string, dataSourceId: string | u
               ? "downgraded"
               : "granted";
       const result = staged && (would === "granted" || would === "downgraded") ? "staged" : would;
+      const through = staged ? undefined : syncedGroupOf(cohort.key, ds);
       v.outcomes.push({
         dataSource: ds.id,
         platform: ds.platform,
@@ -269,6 +286,7 @@ export function explain(estate: Estate, userId: string, dataSourceId: string | u
         gates,
         identity,
         notes: got.notes.map((n) => n.message),
+        ...(through ? { through } : {}),
       });
     }
     return v;

@@ -69,6 +69,9 @@ function cells(c: AccessChange, now: string) {
   // Access a new approval gives: who approved it, when, and until when.
   const approvals = (c.approvals ?? []).map((a) => approvalPhrase(a, now));
   if (approvals.length) note = [...approvals, ...(c.expiry || c.expired ? [note] : [])].join("; ");
+  // Access through a synced group follows the identity provider's membership, between deploys.
+  const groups = [...new Set((c.syncedGroups ?? []).map((g) => g.group))];
+  if (groups.length) note = [`through synced group ${groups.join(", ")}`, ...(note ? [note] : [])].join("; ");
   return { access, privileges, via, note };
 }
 
@@ -101,12 +104,17 @@ function approvalRows(d: PlanDiff): string[][] {
 const DETAIL_ITEMS = 12;
 
 function principalDetail(p: PrincipalChange): string {
-  if (p.kind === "created") return `${plural(p.members.added.length, "member")}, ${plural(p.grants.added.length, "grant")}`;
-  if (p.kind === "deleted") return `${plural(p.members.removed.length, "member")}, ${plural(p.grants.removed.length, "grant")}`;
+  const groups = (n: number) => (n ? `, ${plural(n, "synced group")}` : "");
+  if (p.kind === "created")
+    return `${plural(p.members.added.length, "member")}${groups(p.groups?.added.length ?? 0)}, ${plural(p.grants.added.length, "grant")}`;
+  if (p.kind === "deleted")
+    return `${plural(p.members.removed.length, "member")}${groups(p.groups?.removed.length ?? 0)}, ${plural(p.grants.removed.length, "grant")}`;
   const out: string[] = [];
   if (p.renamed) out.push(`renamed from ${p.renamed.from}`);
   for (const m of p.members.added) out.push(`+member ${m.identity}`);
   for (const m of p.members.removed) out.push(`-member ${m.identity}`);
+  for (const g of p.groups?.added ?? []) out.push(`+synced group ${g.identity}`);
+  for (const g of p.groups?.removed ?? []) out.push(`-synced group ${g.identity}`);
   for (const g of p.grants.added) out.push(`+grant ${g.dataSource}`);
   for (const g of p.grants.changed) {
     const delta = [...g.privileges.added.map((x) => `+${x}`), ...g.privileges.removed.map((x) => `-${x}`)];

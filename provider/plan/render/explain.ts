@@ -79,7 +79,12 @@ function outcomeLine(o: GrantOutcome, user: string, s: Style): string {
     .map((g) => g.guardrail)
     .join(", ");
   const privs = o.privileges.join(", ");
-  const as = o.identity.value !== undefined ? s.dim(` as ${o.identity.value}`) : "";
+  const as =
+    o.identity.value !== undefined
+      ? s.dim(
+          ` as ${o.identity.value}${o.through ? `, through synced group ${o.through.group} (${o.through.identity}: the identity provider manages its members)` : ""}`,
+        )
+      : "";
   switch (o.result) {
     case "granted":
       return `→ ${o.dataSource}: ${s.green(o.access)} ${privs}${as}${gates}`;

@@ -234,6 +234,16 @@ export function policiesText(plan: Plan, ctx: PlanContext, s: Style = plain): st
         "    ",
       ),
     );
+    // Access through synced groups changes with the identity provider, between deploys.
+    for (const p of ps) {
+      if (!p.groups) continue;
+      const through = p.members.filter((m) => m.group !== undefined).length;
+      out.push(
+        s.dim(
+          `    ${p.name}: ${through} of ${p.members.length} through synced group${p.groups.length === 1 ? "" : "s"} ${p.groups.map((g) => `${g.group} (${g.identity})`).join(", ")}; the identity provider manages their membership`,
+        ),
+      );
+    }
   }
   if (byPolicy.size === 0) out.push(s.dim("  no principal"));
   return out;
