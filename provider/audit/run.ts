@@ -73,20 +73,23 @@ function parsedKeys<T>(entry: SourceEntry, schema: z.ZodType<T>): T {
   );
 }
 
-function contextOf(entry: SourceEntry, env: NodeJS.ProcessEnv, now: Date): PullContext {
+function contextOf(entry: SourceEntry, env: NodeJS.ProcessEnv): PullContext {
   return {
     source: entry.name,
     scope: compileScope((entry.include as string[] | undefined) ?? [], (entry.exclude as string[] | undefined) ?? []),
     credential: (ref) => resolveCredential(ref, env, entry.name),
     http: httpClient(),
     progress: () => undefined,
-    now: () => now,
+    // Connectors sign requests and tokens with this clock: the time each is sent, not the instant
+    // the report is evaluated at (an audit of many sources can outlast the five minutes within
+    // which a signed request must reach AWS).
+    now: () => new Date(),
   };
 }
 
 /** Reads one source's live grants. */
 async function readSource(entry: SourceEntry, config: Config, env: NodeJS.ProcessEnv, now: Date, out: ReadOutcome): Promise<void> {
-  const ctx = contextOf(entry, env, now);
+  const ctx = contextOf(entry, env);
   const grants = (entry.grants ?? {}) as { mode?: "show" | "account-usage"; concurrency?: number; grantor?: string };
   if (entry.kind === "redshift" || entry.kind === "postgres") {
     const c = parsedKeys(entry, RedshiftConfig);
