@@ -17,7 +17,8 @@ import { SnowflakeConfig, sqlApi } from "../connectors/snowflake";
 import { SynapseConfig } from "../connectors/synapse-session";
 import { TrinoConfig } from "../connectors/trino";
 import { type PullContext, SourceError } from "../connectors/types";
-import type { Config } from "../model/schema";
+import type { Config, InventorySource } from "../model/schema";
+import { connectorKeys } from "../connectors/pull-sources";
 import { readBigQuerySource } from "./readers/bigquery";
 import { readSparkGrants } from "./readers/databricks-spark";
 import { readUnityCatalogGrants } from "./readers/databricks-unity-catalog";
@@ -28,15 +29,8 @@ import { readSynapseSource } from "./readers/synapse";
 import { readTrinoSource } from "./readers/trino";
 import type { LiveState } from "./types";
 
-/** The keys of a source entry that the pull stage owns; the reader gets the others. */
-const STAGE_KEYS = ["name", "kind", "include", "exclude", "tags", "attributes", "identities", "newTag", "dataSourceId", "userId", "grants"];
-
-/** One source entry of the project file, as written. */
-export interface SourceEntry {
-  name: string;
-  kind: string;
-  [key: string]: unknown;
-}
+/** One source entry of the project file, checked against the source schema. */
+export type SourceEntry = InventorySource;
 
 /** The kinds whose grants `audit` reads. */
 export const AUDIT_KINDS = [
@@ -59,10 +53,6 @@ export interface ReadOutcome {
   grantors: Partial<Record<"snowflake", string>>;
 }
 
-function connectorKeys(entry: SourceEntry): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(entry).filter(([k]) => !STAGE_KEYS.includes(k)));
-}
-
 /** A source entry's connector keys, parsed by `schema`; invalid keys are the source's error. */
 function parsedKeys<T>(entry: SourceEntry, schema: z.ZodType<T>): T {
   const r = schema.safeParse(connectorKeys(entry));
@@ -73,21 +63,24 @@ function parsedKeys<T>(entry: SourceEntry, schema: z.ZodType<T>): T {
   );
 }
 
-function contextOf(entry: SourceEntry, env: NodeJS.ProcessEnv, now: Date): PullContext {
+function contextOf(entry: SourceEntry, env: NodeJS.ProcessEnv): PullContext {
   return {
     source: entry.name,
-    scope: compileScope((entry.include as string[] | undefined) ?? [], (entry.exclude as string[] | undefined) ?? []),
+    scope: compileScope(entry.include ?? [], entry.exclude ?? []),
     credential: (ref) => resolveCredential(ref, env, entry.name),
     http: httpClient(),
     progress: () => undefined,
-    now: () => now,
+    // Connectors sign requests and tokens with this clock: the time each is sent, not the instant
+    // the report is evaluated at (an audit of many sources can outlast the five minutes within
+    // which a signed request must reach AWS).
+    now: () => new Date(),
   };
 }
 
 /** Reads one source's live grants. */
 async function readSource(entry: SourceEntry, config: Config, env: NodeJS.ProcessEnv, now: Date, out: ReadOutcome): Promise<void> {
-  const ctx = contextOf(entry, env, now);
-  const grants = (entry.grants ?? {}) as { mode?: "show" | "account-usage"; concurrency?: number; grantor?: string };
+  const ctx = contextOf(entry, env);
+  const grants = entry.grants ?? {};
   if (entry.kind === "redshift" || entry.kind === "postgres") {
     const c = parsedKeys(entry, RedshiftConfig);
     const password = ctx.credential(c.password);
@@ -161,7 +154,7 @@ async function readSource(entry: SourceEntry, config: Config, env: NodeJS.Proces
     return;
   }
   if (entry.kind === "s3") {
-    const identityStoreEndpoint = (grants as { identityStoreEndpoint?: string }).identityStoreEndpoint;
+    const { identityStoreEndpoint } = grants;
     out.states.push(
       await readS3Source(parsedKeys(entry, S3Config), ctx, {
         ...(config.s3.identityStoreId !== undefined ? { identityStoreId: config.s3.identityStoreId } : {}),

@@ -44,9 +44,22 @@ class Sha256 {
   }
 }
 
-type Signer = { sign(req: unknown): Promise<{ headers: Record<string, string> }> };
+/** Signs one HTTP request (headers gain `x-amz-date` and `authorization`); `signingDate` fixes the clock. */
+export interface Signer {
+  sign(req: unknown, options?: { signingDate?: Date }): Promise<{ headers: Record<string, string> }>;
+}
 
-function signer(config: IdentityCenterConfig, ctx: PullContext): Signer {
+/** What a SigV4 signer signs for: one service in one region, with resolved credentials. */
+export interface SignerOptions {
+  service: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Also sign the payload hash as `x-amz-content-sha256` (default, as the AWS SDKs send it). */
+  applyChecksum?: boolean;
+}
+
+/** A SigV4 signer (`@smithy/signature-v4` over node:crypto's SHA-256); `source` names the source in errors. */
+export function sigV4Signer(o: SignerOptions, source: string): Signer {
   let mod: { SignatureV4: new (o: unknown) => Signer };
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -54,21 +67,27 @@ function signer(config: IdentityCenterConfig, ctx: PullContext): Signer {
   } catch {
     throw new SourceError(
       "source-dependency-missing",
-      `source \`${ctx.source}\`: the package \`@smithy/signature-v4\` is not installed`,
+      `source \`${source}\`: the package \`@smithy/signature-v4\` is not installed`,
       "npm install @smithy/signature-v4 (it signs AWS requests)",
     );
   }
+  return new mod.SignatureV4({ ...o, sha256: Sha256 });
+}
+
+function signer(config: IdentityCenterConfig, ctx: PullContext): Signer {
   const sessionToken = config.sessionToken ? ctx.credential(config.sessionToken) : undefined;
-  return new mod.SignatureV4({
-    service: "identitystore",
-    region: config.region,
-    sha256: Sha256,
-    credentials: {
-      accessKeyId: ctx.credential(config.accessKeyId),
-      secretAccessKey: ctx.credential(config.secretAccessKey),
-      ...(sessionToken ? { sessionToken } : {}),
+  return sigV4Signer(
+    {
+      service: "identitystore",
+      region: config.region,
+      credentials: {
+        accessKeyId: ctx.credential(config.accessKeyId),
+        secretAccessKey: ctx.credential(config.secretAccessKey),
+        ...(sessionToken ? { sessionToken } : {}),
+      },
     },
-  });
+    ctx.source,
+  );
 }
 
 interface Page {
@@ -94,15 +113,18 @@ async function listAll<T>(
       MaxResults: config.pageSize,
       ...(token ? { NextToken: token } : {}),
     });
-    const signed = await sign.sign({
-      method: "POST",
-      protocol: endpoint.protocol,
-      hostname: endpoint.hostname,
-      ...(endpoint.port ? { port: Number(endpoint.port) } : {}),
-      path: "/",
-      headers: { host: endpoint.host, "content-type": "application/x-amz-json-1.1", "x-amz-target": `AWSIdentityStore.${op}` },
-      body: payload,
-    });
+    const signed = await sign.sign(
+      {
+        method: "POST",
+        protocol: endpoint.protocol,
+        hostname: endpoint.hostname,
+        ...(endpoint.port ? { port: Number(endpoint.port) } : {}),
+        path: "/",
+        headers: { host: endpoint.host, "content-type": "application/x-amz-json-1.1", "x-amz-target": `AWSIdentityStore.${op}` },
+        body: payload,
+      },
+      { signingDate: ctx.now() },
+    );
     const res = await ctx.http.request(`${endpoint.origin}/`, { method: "POST", headers: signed.headers, body: payload });
     stats.requests++;
     stats.pages++;

@@ -25,7 +25,12 @@ export const OWNED_KEYS = [
   "attributes",
   "identities",
   "userId",
+  "grants",
 ] as const;
+
+/** A source entry's keys that belong to its connector (every key but the pull stage's own). */
+export const connectorKeys = (item: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(item).filter(([k]) => !(OWNED_KEYS as readonly string[]).includes(k)));
 
 /** One source of the project file, checked and ready to run. */
 export interface PlannedSource {
@@ -46,8 +51,27 @@ export interface ProjectSources {
   issues: Issue[];
 }
 
-/** Reads `inventory.sources` of a project file and checks every entry (shape, kind, scope, connector keys). */
-export function readSources(projectFile: string, inventoryDir: string, cwd = process.cwd()): ProjectSources {
+/** A place in the project file: an error at path `p` (from the document's root), with its line. */
+export type At = (p: (string | number)[], code: IssueCode, message: string, help?: string) => Issue;
+
+/** One entry of `inventory.sources` of the source shape: as written (`item`), parsed, and its index. */
+export interface ParsedEntry {
+  entry: InventorySource;
+  item: Record<string, unknown>;
+  index: number;
+}
+
+/** The entries of `inventory.sources` of the source shape, and every problem found, in file order. */
+export interface SourceEntries {
+  entries: ParsedEntry[];
+  issues: Issue[];
+}
+
+/**
+ * Reads `inventory.sources` of a project file and checks each entry's shape and that names are
+ * unique; `check` adds the problems of each valid entry, so that issues stay in file order.
+ */
+export function sourceEntries(projectFile: string, cwd = process.cwd(), check?: (e: ParsedEntry, at: At) => Issue[]): SourceEntries {
   const rel = path.relative(cwd, projectFile) || projectFile;
   const text = fs.readFileSync(projectFile, "utf8");
   const lc = new LineCounter();
@@ -69,7 +93,7 @@ export function readSources(projectFile: string, inventoryDir: string, cwd = pro
     }
     return pos === undefined ? undefined : lc.linePos(pos).line;
   };
-  const at = (p: (string | number)[], code: IssueCode, message: string, help?: string): Issue => {
+  const at: At = (p, code, message, help) => {
     const line = lineOf(p);
     return {
       severity: "error",
@@ -84,7 +108,7 @@ export function readSources(projectFile: string, inventoryDir: string, cwd = pro
   const value = doc.toJS() as { inventory?: unknown } | null;
   const inv = value?.inventory;
   const raw = inv && typeof inv === "object" && !Array.isArray(inv) ? (inv as { sources?: unknown }).sources : undefined;
-  const out: ProjectSources = { file: projectFile, inventory: inventoryDir, sources: [], issues };
+  const out: SourceEntries = { entries: [], issues };
   if (raw === undefined) return out;
   if (!Array.isArray(raw)) {
     issues.push(
@@ -102,7 +126,13 @@ export function readSources(projectFile: string, inventoryDir: string, cwd = pro
     const base = ["inventory", "sources", index];
     const r = InventorySource.safeParse(item);
     if (!r.success) {
-      for (const p of configProblems(r.error)) issues.push(at([...base, ...p.path], "source-invalid", p.message, p.help));
+      // Named by the source and the key, as the connector's own keys are (an unknown key names itself).
+      const name = (item as { name?: unknown } | null)?.name;
+      const source = typeof name === "string" ? `source \`${name}\`: ` : "";
+      for (const p of configProblems(r.error)) {
+        const key = p.path.length > 0 && !p.message.startsWith("unknown key") ? `\`${p.path.join(".")}\` ` : "";
+        issues.push(at([...base, ...p.path], "source-invalid", `${source}${key}${p.message}`, p.help));
+      }
       return;
     }
     const entry = r.data;
@@ -111,28 +141,35 @@ export function readSources(projectFile: string, inventoryDir: string, cwd = pro
       return;
     }
     names.add(entry.name);
+    const e = { entry, item: item as Record<string, unknown>, index };
+    out.entries.push(e);
+    if (check) issues.push(...check(e, at));
+  });
+  return out;
+}
+
+/** Reads `inventory.sources` of a project file and checks every entry (shape, kind, scope, connector keys). */
+export function readSources(projectFile: string, inventoryDir: string, cwd = process.cwd()): ProjectSources {
+  const sources: PlannedSource[] = [];
+  const { issues } = sourceEntries(projectFile, cwd, ({ entry, item, index }, at) => {
+    const base = ["inventory", "sources", index];
+    const found: Issue[] = [];
     const connector = connectorOf(entry.kind);
-    if (!connector) {
-      issues.push(
+    if (!connector)
+      return [
         at(
           [...base, "kind"],
           "unknown-source-kind",
           `source \`${entry.name}\` has the unknown kind \`${entry.kind}\``,
           "see docs/connectors.md for the kinds",
         ),
-      );
-      return;
-    }
-    let bad = false;
-    for (const k of ["include", "exclude"] as const) {
-      for (const p of scopeProblems(entry[k] ?? [])) {
-        issues.push(at([...base, k, p.index], "scope-pattern-invalid", p.message, "see the scope syntax in docs/connectors.md"));
-        bad = true;
-      }
-    }
+      ];
+    for (const k of ["include", "exclude"] as const)
+      for (const p of scopeProblems(entry[k] ?? []))
+        found.push(at([...base, k, p.index], "scope-pattern-invalid", p.message, "see the scope syntax in docs/connectors.md"));
     (entry.tags ?? []).forEach((rule, i) => {
-      if (rule.label === undefined && !LOCATION_RULE_KEYS.some((k) => rule[k] !== undefined)) {
-        issues.push(
+      if (rule.label === undefined && !LOCATION_RULE_KEYS.some((k) => rule[k] !== undefined))
+        found.push(
           at(
             [...base, "tags", i],
             "tag-rule-empty",
@@ -140,26 +177,22 @@ export function readSources(projectFile: string, inventoryDir: string, cwd = pro
             'e.g. `{ label: PII, value: "TRUE", tag: pii }` or `{ schema: finance, tag: finance }`',
           ),
         );
-        bad = true;
-      }
     });
-    const own = Object.fromEntries(
-      Object.entries(item as Record<string, unknown>).filter(([k]) => !(OWNED_KEYS as readonly string[]).includes(k)),
-    );
-    const c = connector.configSchema.safeParse(own);
-    if (!c.success) {
-      for (const p of configProblems(c.error))
-        issues.push(
+    const c = connector.configSchema.safeParse(connectorKeys(item));
+    if (!c.success)
+      return [
+        ...found,
+        ...configProblems(c.error).map((p) =>
           at(
             [...base, ...p.path],
             "source-invalid",
             `source \`${entry.name}\`: \`${String(p.path[p.path.length - 1] ?? entry.kind)}\` ${p.message}`,
             p.help,
           ),
-        );
-      return;
-    }
-    if (!bad) out.sources.push({ entry, connector, config: c.data, index });
+        ),
+      ];
+    if (found.length === 0) sources.push({ entry, connector, config: c.data, index });
+    return found;
   });
-  return out;
+  return { file: projectFile, inventory: inventoryDir, sources, issues };
 }

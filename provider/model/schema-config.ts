@@ -254,6 +254,20 @@ export const UserTemplate = z
   .min(1)
   .regex(/\{[^{}]+\}/, { message: "must name at least one field in braces, e.g. `{email}`" });
 
+/** How `audit` and `adopt` read a source's live grants; `inventory pull` ignores these keys. */
+export const SourceGrants = z.strictObject({
+  /** Snowflake: `show` (SHOW GRANTS per role, user and share; current) or `account-usage` (two ACCOUNT_USAGE views; lag up to 2 hours). Default `show`. */
+  mode: z.enum(["show", "account-usage"], { message: "must be `show` or `account-usage`" }).optional(),
+  /** Snowflake, Unity Catalog and Databricks Spark: statements or requests run at once (default 8). */
+  concurrency: z.number().int().min(1).optional(),
+  /** Snowflake: the role accessplane deploys as; a grant by another grantor to a principal named like accessplane's is conflicting. */
+  grantor: z.string().min(1).optional(),
+  /** S3: the identity store endpoint groups are resolved through (default `https://identitystore.<region>.amazonaws.com`). */
+  identityStoreEndpoint: z.string().url().optional(),
+});
+/** A source's `grants` options. */
+export type SourceGrants = z.infer<typeof SourceGrants>;
+
 /** A source of `inventory pull`: its name, kind, scope and mapping rules; the kind's own keys beside them. */
 export const InventorySource = z.looseObject({
   /** The source's name: the file `inventory/pulled/<name>.yaml` and `--source <name>`. */
@@ -287,6 +301,8 @@ export const InventorySource = z.looseObject({
     .optional(),
   /** Directory sources: the user id template (default `{userName}`). */
   userId: UserTemplate.optional(),
+  /** Platform sources: how `audit` and `adopt` read the live grants. */
+  grants: SourceGrants.optional(),
 });
 /** A source entry of the project file. */
 export type InventorySource = z.infer<typeof InventorySource>;

@@ -4,7 +4,12 @@
  * deep, a future grant, an outbound share, an unknown user, administrative roles, a managed-looking
  * role granted by someone else; and the bulk ACCOUNT_USAGE mode, which says it lags.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { sqlApi, type SnowflakeConfig } from "../../provider/connectors/snowflake";
+import { sourceEntries } from "../../provider/connectors/pull-sources";
+import { readLiveGrants } from "../../provider/audit/run";
+import { tempDir, writeFiles } from "../cli/support";
 import { compareWithPlan, type AuditEntry } from "../../provider/audit/compare";
 import { ACCOUNT_USAGE_NOTE, readSnowflakeGrants, splitSnowflakeName } from "../../provider/audit/readers/snowflake";
 import { auditMarkdown } from "../../provider/audit/render";
@@ -244,5 +249,38 @@ describe("Snowflake audit from recorded SQL API answers", () => {
     expect(r.entries.map(line)).toEqual(['unmanaged role:ANALYST_ALL direct SELECT "DB"."S"."T2" users=ben unknown=']);
     expect(r.sources[0]!.notes).toEqual([ACCOUNT_USAGE_NOTE]);
     expect(server.seen.filter((s) => s.method === "POST").length).toBe(3);
+  });
+});
+
+describe("a source's `grants` options, as the project file gives them", () => {
+  test("audit reads them: `mode: account-usage` and the grantor accessplane grants as", async () => {
+    const dir = tempDir("accessplane-sf-grants-");
+    try {
+      const source = `{ name: sf, kind: snowflake, account: myorg-myacct, url: "${server.url}", warehouse: WH,
+          auth: { type: oauth, token: { env: SF_TOKEN } }, grants: { mode: account-usage, grantor: ${BY}, concurrency: 2 } }`;
+      writeFiles(dir, { "accessplane.yaml": `inventory: { path: inventory, sources: [${source}] }\n` });
+      const file = path.join(dir, "accessplane.yaml");
+      const { entries, issues } = sourceEntries(file, dir);
+      expect(issues).toEqual([]);
+      const read = await readLiveGrants(
+        entries.map((e) => e.entry),
+        estate.config,
+        { SF_TOKEN: TOKEN },
+        new Date(NOW),
+      );
+      expect(read.failures).toEqual([]);
+      expect(read.grantors).toEqual({ snowflake: BY });
+      expect(read.states.map((s) => [s.source, s.notes])).toEqual([["sf", [ACCOUNT_USAGE_NOTE]]]);
+      // The 429, then the two ACCOUNT_USAGE statements: no SHOW GRANTS.
+      expect(
+        server.seen.filter((s) => s.method === "POST").map((s) => (JSON.parse(s.body) as { statement?: string }).statement ?? ""),
+      ).toEqual([
+        expect.stringContaining("SNOWFLAKE.ACCOUNT_USAGE.GRANTS_TO_ROLES"),
+        expect.stringContaining("SNOWFLAKE.ACCOUNT_USAGE.GRANTS_TO_ROLES"),
+        expect.stringContaining("SNOWFLAKE.ACCOUNT_USAGE.GRANTS_TO_USERS"),
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

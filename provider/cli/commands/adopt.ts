@@ -27,7 +27,8 @@ export const adoptCommand: RegisterCommand = (prog, ctx) => {
       .option("--component <name>", "the name of the AccessEstate component in the Pulumi program", "estate"),
   ).action(async (o: EstateFlags & { source?: string[]; out: string; component: string }) => {
     const project = resolveProject(o);
-    const entries = projectSources(project, o.source);
+    const entries = projectSources(ctx, project, o.source);
+    if (!entries) return;
     const now = new Date();
     const p = ctx.progress();
     try {

@@ -3,26 +3,47 @@
  * plan, the access no policy justifies (unmanaged), what the next `pulumi up` adds (missing), what
  * was changed by hand (drifted, conflicting), and administrative access. It never revokes anything.
  */
-import * as fs from "node:fs";
 import { Option } from "commander";
-import { parse } from "yaml";
 import { compareWithPlan } from "../../audit/compare";
 import { auditJson, auditMarkdown, auditText } from "../../audit/render";
 import { readLiveGrants, type SourceEntry } from "../../audit/run";
 import { hasErrors } from "../../model/issues";
 import type { EstateFlags, ProjectPaths } from "../../project";
-import { estateOptions, formatOption, header, loadOrReport, planStages, type RegisterCommand, resolveProject, usage } from "../context";
+import { sourceEntries } from "../../connectors/pull-sources";
+import { issuesText } from "../../plan/render/plan";
+import {
+  type Context,
+  estateOptions,
+  formatOption,
+  header,
+  loadOrReport,
+  planStages,
+  type RegisterCommand,
+  resolveProject,
+  usage,
+} from "../context";
 import { EXIT } from "../exit";
 
-/** The `inventory.sources` entries of the project file, or a usage error naming the file. */
-export function projectSources(project: ProjectPaths, names: readonly string[] | undefined): SourceEntry[] {
+/**
+ * The `inventory.sources` entries of the project file (usage errors when it has none or `--source`
+ * names another); undefined when an entry is invalid: its issues are printed in `format`, exit code 1.
+ */
+export function projectSources(
+  ctx: Context,
+  project: ProjectPaths,
+  names: readonly string[] | undefined,
+  format = "text",
+): SourceEntry[] | undefined {
   if (!project.file) usage("no accessplane.yaml found: `audit` reads the sources declared under `inventory.sources` of the project file");
-  const doc = parse(fs.readFileSync(project.file, "utf8")) as { inventory?: { sources?: unknown } } | null;
-  const raw = doc?.inventory && typeof doc.inventory === "object" ? doc.inventory.sources : undefined;
-  const all = (Array.isArray(raw) ? raw : []).filter(
-    (e): e is SourceEntry =>
-      !!e && typeof e === "object" && typeof (e as SourceEntry).name === "string" && typeof (e as SourceEntry).kind === "string",
-  );
+  const read = sourceEntries(project.file);
+  if (hasErrors(read.issues)) {
+    const { io } = ctx;
+    if (format === "json") io.out(JSON.stringify({ version: 1, issues: read.issues }, null, 2) + "\n");
+    else io.err(issuesText(read.issues, io.style).join("\n") + "\n");
+    ctx.setCode(EXIT.inputErrors);
+    return undefined;
+  }
+  const all = read.entries.map((e) => e.entry);
   if (all.length === 0)
     usage(
       `${project.file} declares no sources: add \`inventory: { path: ..., sources: [...] }\` (see README "Auditing access outside policy")`,
@@ -46,7 +67,8 @@ export const auditCommand: RegisterCommand = (prog, ctx) => {
       .option("--fail-on-unmanaged", "exit 3 when unmanaged access exists (for a scheduled job)"),
   ).action(async (o: EstateFlags & { source?: string[]; format: "text" | "markdown" | "json"; failOnUnmanaged?: boolean }) => {
     const project = resolveProject(o);
-    const entries = projectSources(project, o.source);
+    const entries = projectSources(ctx, project, o.source, o.format);
+    if (!entries) return;
     const now = new Date();
     const p = ctx.progress();
     try {

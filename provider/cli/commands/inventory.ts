@@ -3,24 +3,23 @@
  * With `--dry-run` it writes nothing and prints the inventory diff and the effective-access diff
  * the pull would cause (both estates planned in memory).
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { Option } from "commander";
 import { hasErrors, type Issue } from "../../model/issues";
+import type { EstateSources } from "../../model/estate";
 import { parseEstate } from "../../model/load";
-import { loadEstate, readEstateSources } from "../../model/read";
-import { planFromResolution } from "../../plan/build";
+import { readEstateSources } from "../../model/read";
 import { diffPlans } from "../../plan/diff";
 import { diffJson, diffText } from "../../plan/render/diff";
 import { issuesText } from "../../plan/render/plan";
 import type { Style } from "../../plan/render/table";
-import { resolve } from "../../resolve/resolve";
 import { inventoryChanges, pull, readSources, type SourceOutcome, writePulled } from "../../connectors/pull";
-import { packageRoot, ProjectError, projectPaths } from "../../project";
-import * as fs from "node:fs";
-
-import type { RegisterCommand } from "../context";
+import { findProject, PROJECT_FILE } from "../../project";
+import { type Context, type Loaded, planStages, type RegisterCommand, relativePaths, resolveProject, usage } from "../context";
 import { EXIT, type ExitCode } from "../exit";
 import type { Io } from "../io";
+import type { Progress } from "../progress";
 
 /** Options of `inventory pull`. */
 interface PullFlags {
@@ -30,7 +29,7 @@ interface PullFlags {
 }
 
 /** Registers `inventory pull` on the program. */
-export const inventoryCommand: RegisterCommand = (prog, { io, setCode }) => {
+export const inventoryCommand: RegisterCommand = (prog, ctx) => {
   const inv = prog.command("inventory").description("work with the inventory: pull it from the platforms and the identity provider");
   inv
     .command("pull")
@@ -38,84 +37,80 @@ export const inventoryCommand: RegisterCommand = (prog, { io, setCode }) => {
     .option("--source <name...>", "only these sources (repeat or list several)")
     .option("--dry-run", "write nothing: print the inventory diff and the effective-access diff the pull would cause")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
-    .action(async (o: PullFlags) => setCode(await runPull(o, io)));
+    .action(async (o: PullFlags) => {
+      const p = ctx.progress();
+      try {
+        ctx.setCode(await runPull(ctx, o, p));
+      } finally {
+        p.stop();
+      }
+    });
 };
 
 const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? "" : "s"}`;
 
-async function runPull(o: PullFlags, io: Io, cwd = process.cwd()): Promise<ExitCode> {
-  let paths;
-  try {
-    paths = projectPaths({}, cwd, packageRoot());
-  } catch (e) {
-    if (e instanceof ProjectError) {
-      io.err(`error: ${e.message}\n`);
-      return EXIT.usage;
-    }
-    throw e;
-  }
-  if (!paths.file) {
-    io.err("error: `inventory pull` reads the sources of accessplane.yaml; none was found\n");
-    return EXIT.usage;
-  }
-  if (fs.existsSync(paths.inventory) && fs.statSync(paths.inventory).isFile()) {
-    io.err(
-      `error: the inventory \`${path.relative(cwd, paths.inventory)}\` is one file; pulled files need a directory: make \`inventory.path\` a directory\n`,
+async function runPull(ctx: Context, o: PullFlags, p: Progress, cwd = process.cwd()): Promise<ExitCode> {
+  const { io } = ctx;
+  // The pull reads the sources of a project file: flags cannot stand in for it, so the general
+  // "pass --policies/--inventory" advice would be wrong here.
+  const file =
+    findProject(cwd) ??
+    usage(
+      `\`inventory pull\` reads the sources of ${PROJECT_FILE}; none was found from ${cwd} upwards: run \`accessplane init\` to create one`,
     );
-    return EXIT.usage;
-  }
-  const project = readSources(paths.file, paths.inventory, cwd);
+  const paths = resolveProject({}, cwd);
+  if (fs.existsSync(paths.inventory) && fs.statSync(paths.inventory).isFile())
+    usage(
+      `the inventory \`${path.relative(cwd, paths.inventory)}\` is one file; pulled files need a directory: make \`inventory.path\` a directory`,
+    );
+  const project = readSources(file, paths.inventory, cwd);
   if (hasErrors(project.issues)) {
     report(io, o.format, [], project.issues);
     return EXIT.inputErrors;
   }
   const unknown = (o.source ?? []).filter((n) => !project.sources.some((s) => s.entry.name === n));
-  if (unknown.length > 0) {
-    io.err(
-      `error: no source named ${unknown.map((n) => `\`${n}\``).join(", ")}; the sources are ${project.sources.map((s) => `\`${s.entry.name}\``).join(", ") || "none"}\n`,
+  if (unknown.length > 0)
+    usage(
+      `--source: no source named ${unknown.map((n) => `\`${n}\``).join(", ")}; the sources are ${project.sources.map((s) => `\`${s.entry.name}\``).join(", ") || "none"}`,
     );
-    return EXIT.usage;
-  }
-  const rel = (f: string) => path.relative(cwd, f) || ".";
-  const estatePaths = {
-    policies: rel(paths.policies),
-    inventory: rel(paths.inventory),
-    config: paths.config === undefined ? undefined : rel(paths.config),
-  };
-  const before = loadEstate(estatePaths);
+  // The estate on disk, read once: its configuration scopes the pull, and a dry run plans it
+  // against the pulled files.
+  const disk = readEstateSources(relativePaths(paths, cwd));
+  const before = hasErrors(disk.issues) ? undefined : parseEstate(disk.sources);
   const counts = new Map<string, string>();
-  const draw = () => io.err(`\r\u001b[K${[...counts.entries()].map(([k, v]) => `${k}: ${v}`).join(" · ")}`);
+  p.step("pulling");
   const outcomes = await pull(project, {
     ...(o.source ? { only: o.source } : {}),
-    ...(before.estate ? { config: before.estate.config } : {}),
+    ...(before?.estate ? { config: before.estate.config } : {}),
     cwd,
-    progress: (source, p) => {
-      if (!io.progress) return;
+    progress: (source, n) => {
       counts.set(
         source,
         [
-          p.objects !== undefined ? plural(p.objects, "object") : "",
-          p.users !== undefined ? plural(p.users, "user") : "",
-          p.pages !== undefined ? plural(p.pages, "page") : "",
+          n.objects !== undefined ? plural(n.objects, "object") : "",
+          n.users !== undefined ? plural(n.users, "user") : "",
+          n.pages !== undefined ? plural(n.pages, "page") : "",
         ]
           .filter(Boolean)
           .join(", "),
       );
-      draw();
+      p.step(`pulling ${[...counts.entries()].map(([k, v]) => `${k}: ${v}`).join(" · ")}`);
     },
   });
-  if (io.progress && counts.size > 0) io.err("\r\u001b[K");
   const changes = inventoryChanges(outcomes);
   let accessDiff: string | undefined;
   let accessJson: unknown;
   let written: string[] = [];
   if (o.dryRun) {
-    const d = accessDiffOf(estatePaths, outcomes, cwd);
+    const d = before?.estate
+      ? await accessDiffOf({ estate: before.estate, issues: before.issues }, disk.sources, outcomes, cwd, p)
+      : undefined;
     if (d) {
       accessDiff = d.text(io.style);
       accessJson = d.json;
     }
   } else written = writePulled(outcomes, cwd);
+  p.stop();
   const issues = outcomes.flatMap((x) => x.issues.map((i) => ({ ...i, message: i.message })));
   if (o.format === "json") {
     io.out(
@@ -171,28 +166,30 @@ function report(io: Io, format: string, outcomes: SourceOutcome[], issues: Issue
   else io.err(issuesText(issues, io.style).join("\n") + "\n");
 }
 
-/** The effective-access diff of the estate before and after the pull, planned in memory. */
-function accessDiffOf(
-  paths: { policies: string; inventory: string; config?: string | undefined },
+/** The effective-access diff of the estate on disk and the same estate with the pulled files, planned in memory. */
+async function accessDiffOf(
+  before: Loaded,
+  sources: EstateSources,
   outcomes: readonly SourceOutcome[],
   cwd: string,
-) {
-  const { sources, issues } = readEstateSources(paths);
-  if (hasErrors(issues)) return undefined;
-  const after = { ...sources, inventory: [...sources.inventory] };
+  p: Progress,
+): Promise<{ text: (s: Style) => string; json: unknown } | undefined> {
+  const inventory = [...sources.inventory];
   for (const o of outcomes) {
     if (!o.ok || o.text === undefined) continue;
     const rel = path.relative(process.cwd(), path.resolve(cwd, o.file));
-    const i = after.inventory.findIndex((f) => f.path === rel);
-    if (i >= 0) after.inventory[i] = { path: rel, content: o.text };
-    else after.inventory.push({ path: rel, content: o.text });
+    const i = inventory.findIndex((f) => f.path === rel);
+    if (i >= 0) inventory[i] = { path: rel, content: o.text };
+    else inventory.push({ path: rel, content: o.text });
   }
-  const a = parseEstate(sources);
-  const b = parseEstate(after);
-  if (!a.estate || !b.estate) return undefined;
+  const after = parseEstate({ ...sources, inventory });
+  if (!after.estate) return undefined;
   const now = new Date();
-  const plan = (e: NonNullable<typeof a.estate>) => planFromResolution(e, resolve(e, now));
-  const diff = diffPlans(plan(a.estate), plan(b.estate));
   const labels = { base: "inventory on disk", head: "after pull" };
+  const diff = diffPlans(
+    await planStages(before, now, p, ` ${labels.base}`),
+    await planStages({ estate: after.estate, issues: after.issues }, now, p, ` ${labels.head}`),
+  );
+  p.step("comparing");
   return { text: (s: Style) => diffText(diff, labels, s), json: JSON.parse(diffJson(diff, labels)) as unknown };
 }
