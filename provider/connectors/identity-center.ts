@@ -175,7 +175,13 @@ export const identityCenter: Connector<IdentityCenterConfig> = {
     const groups: DirectoryGroup[] = [];
     for (const g of rawGroups) {
       if (!g.DisplayName) continue;
-      groups.push({ externalId: g.GroupId, displayName: g.DisplayName, ...(g.Description ? { description: g.Description } : {}) });
+      // An Identity Center group is an S3 Access Grants grantee by its id: the source knows that identity.
+      groups.push({
+        externalId: g.GroupId,
+        displayName: g.DisplayName,
+        ...(g.Description ? { description: g.Description } : {}),
+        identities: { identityCenter: g.GroupId },
+      });
       const ms = await listAll<{ MemberId?: { UserId?: string } }>(
         "ListGroupMemberships",
         { GroupId: g.GroupId },

@@ -3,7 +3,7 @@
  */
 import type { Platform, TagRule } from "../model/schema";
 import { segmentGlob } from "./scope";
-import type { CatalogObject, DirectoryUser } from "./types";
+import type { CatalogObject, DirectoryGroup, DirectoryUser } from "./types";
 
 /** The keys of a source entry the pull stage owns; the rest belong to the connector. */
 
@@ -45,6 +45,11 @@ export function userField(u: DirectoryUser): (name: string) => string | undefine
         return undefined;
     }
   };
+}
+
+/** The fields a group template may name: `displayName`, `externalId` (the directory's id of the group). */
+export function groupField(g: DirectoryGroup): (name: string) => string | undefined {
+  return (name) => (name === "displayName" ? g.displayName : name === "externalId" ? g.externalId : undefined);
 }
 
 /** The location keys of each platform, in path order (the scope's and the id's `{path}`). */

@@ -25,6 +25,7 @@ export const OWNED_KEYS = [
   "attributes",
   "identities",
   "userId",
+  "groupIdentities",
   "grants",
 ] as const;
 

@@ -18,7 +18,7 @@ import { SourceError, type HttpClient, type PullContext, type PullResult } from 
 
 /** The keys of a source entry the pull stage owns; the rest belong to the connector. */
 import type { PlannedSource, ProjectSources } from "./pull-sources";
-import { fillTemplate, objectPath, ruleMatches, userField } from "./pull-rules";
+import { fillTemplate, groupField, objectPath, ruleMatches, userField } from "./pull-rules";
 import { cmp, LOCATION_KEY_RANK, renderFile, sortKeys } from "./pulled-yaml";
 
 export { readSources, type PlannedSource, type ProjectSources } from "./pull-sources";
@@ -235,9 +235,19 @@ function renderSource(s: PlannedSource, r: PullResult, previous: string | undefi
 
   // Groups and users.
   const groupIds = new Map<string, string>();
-  const groups: { id: string; description?: string }[] = [];
+  const groups: { id: string; description?: string; identities?: Record<string, string> }[] = [];
   for (const g of r.groups ?? []) {
-    const gv = Group.safeParse({ id: g.displayName, description: g.description ?? "" });
+    // The identities the source knows, then the source's templates (`groupIdentities`).
+    const identities: Record<string, string> = { ...(g.identities ?? {}) };
+    for (const [key, template] of Object.entries(s.entry.groupIdentities ?? {})) {
+      const v = template === undefined ? undefined : fillTemplate(template, groupField(g));
+      if (v !== undefined) identities[key] = v;
+    }
+    const gv = Group.safeParse({
+      id: g.displayName,
+      description: g.description ?? "",
+      ...(Object.keys(identities).length ? { identities } : {}),
+    });
     if (!gv.success) {
       warn("group-invalid", `group \`${g.externalId}\` cannot be a group (its name is empty or too long); it is left out`);
       continue;
@@ -247,7 +257,11 @@ function renderSource(s: PlannedSource, r: PullResult, previous: string | undefi
       continue;
     }
     groupIds.set(g.externalId, g.displayName);
-    groups.push({ id: g.displayName, ...(g.description ? { description: g.description } : {}) });
+    groups.push({
+      id: g.displayName,
+      ...(g.description ? { description: g.description } : {}),
+      ...(Object.keys(identities).length ? { identities: sortKeys(identities) } : {}),
+    });
   }
   const users: Record<string, unknown>[] = [];
   const userIds = new Map<string, string>();

@@ -66,6 +66,8 @@ export interface DirectoryGroup {
   externalId: string;
   displayName: string;
   description?: string;
+  /** The group's identities in the directories it is provisioned to, where the source knows them. */
+  identities?: Partial<Record<"snowflake" | "databricks" | "identityCenter" | "trino" | "bigquery", string>>;
 }
 
 /** What one source read. */

@@ -12,7 +12,8 @@
  *   reviews the object: the pulled new-object tag (`accessplane:new` unless the source sets
  *   `newTag`) is dropped when a hand-written entry exists.
  * - Single values are overridden by the hand-written entry when it sets them: `description` (when
- *   not empty), `email`, each attribute (the whole list of values of that attribute), each identity,
+ *   not empty), `email`, each attribute (the whole list of values of that attribute), each identity
+ *   (of a user, or of a group: where it is provisioned), a group's `github`,
  *   `incomingShare`, `bigLake`, `principalMode`, `acknowledgeSharedRole` (when true).
  *
  * Two pulled files defining one id stay a duplicate error, as do two hand-written files.
@@ -55,7 +56,13 @@ function mergeUser(pulled: User, hand: User): User {
 }
 
 function mergeGroup(pulled: Group, hand: Group): Group {
-  return { ...pulled, description: hand.description !== "" ? hand.description : pulled.description };
+  const identities = { ...pulled.identities, ...hand.identities };
+  return {
+    ...pulled,
+    ...(hand.github !== undefined ? { github: hand.github } : {}),
+    description: hand.description !== "" ? hand.description : pulled.description,
+    ...(Object.keys(identities).length ? { identities } : {}),
+  };
 }
 
 function mergeDataSource(pulled: DataSource, hand: DataSource, newTags: ReadonlySet<string>): { merged: DataSource; fields: string[] } {

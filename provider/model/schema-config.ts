@@ -301,6 +301,20 @@ export const InventorySource = z.looseObject({
     .optional(),
   /** Directory sources: the user id template (default `{userName}`). */
   userId: UserTemplate.optional(),
+  /**
+   * Directory sources: where the identity provider provisions each group, as a template over the
+   * group's `displayName` and `externalId`, e.g. `snowflake: "{displayName|upper}"` for groups
+   * pushed to Snowflake as roles (synced groups; `identity-center` knows `identityCenter` itself).
+   */
+  groupIdentities: z
+    .partialRecord(
+      z.enum(["snowflake", "databricks", "identityCenter", "trino", "bigquery"]),
+      z
+        .string()
+        .min(1)
+        .regex(/\{[^{}]+\}/, { message: "must name at least one field in braces, e.g. `{displayName}`" }),
+    )
+    .optional(),
   /** Platform sources: how `audit` and `adopt` read the live grants. */
   grants: SourceGrants.optional(),
 });

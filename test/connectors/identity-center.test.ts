@@ -92,7 +92,7 @@ test("lists users, groups and memberships page by page, signed, honouring a 429"
       identities: { identityCenter: "9067-b" },
     },
   ]);
-  expect(r.groups).toEqual([{ externalId: "g1", displayName: "analysts" }]);
+  expect(r.groups).toEqual([{ externalId: "g1", displayName: "analysts", identities: { identityCenter: "g1" } }]);
   expect(seen.map((s) => `${s.target} ${String(s.body.NextToken ?? "")}`)).toEqual([
     "AWSIdentityStore.ListUsers ",
     "AWSIdentityStore.ListUsers ",

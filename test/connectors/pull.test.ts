@@ -251,6 +251,18 @@ dataSources:
     ]);
   });
 
+  it("writes where each group is provisioned, from the source's group identity templates", async () => {
+    const dir = estateDir('      groupIdentities:\n        snowflake: "{displayName|upper}"\n        databricks: "{displayName}"\n');
+    const [okta] = await pullIn(dir, ["okta"]);
+    expect(okta!.issues).toEqual([]);
+    expect(okta!.text).toContain(`groups:
+  - id: engineers
+    identities: { databricks: engineers, snowflake: ENGINEERS }
+  - id: finance-team
+    identities: { databricks: finance-team, snowflake: FINANCE-TEAM }
+`);
+  });
+
   it("writes nothing new when nothing changed, tags new objects, and a failed source rewrites nothing", async () => {
     const dir = estateDir();
     writePulled(await pullIn(dir), dir);
