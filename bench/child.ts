@@ -16,7 +16,7 @@ import type { Plan } from "../provider/plan/types";
 import { captureResources } from "../provider/pulumi/capture";
 import { EMITTERS } from "../provider/pulumi/emitters";
 import { resolve } from "../provider/resolve/resolve";
-import { duplicatePrincipalIds, reportFigures, resourceFigures } from "./measure";
+import { duplicatePrincipalIds, membershipReasons, reportFigures, resourceFigures } from "./measure";
 
 /** What the parent asks for. */
 export interface ChildRequest {
@@ -111,6 +111,7 @@ function planMode(req: ChildRequest): Record<string, unknown> {
     },
     duplicatePrincipalIds: duplicatePrincipalIds(planned.plan),
     resources: figures,
+    memberships: membershipReasons(base.estate, planned.plan),
   };
   out.report = reportFigures(base.estate, planned.plan);
   if (req.headDir) {

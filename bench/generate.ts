@@ -274,6 +274,17 @@ function identitiesOf(id: string, i: number): User["identities"] {
   };
 }
 
+/** Where the identity provider provisions a group, derived from its id. */
+function syncedIdentitiesOf(id: string): NonNullable<Group["identities"]> {
+  return {
+    snowflake: id.toUpperCase().replace(/-/g, "_"),
+    databricks: id,
+    identityCenter: `9067a1b2c3-group-${id}`,
+    trino: id,
+    bigquery: `group:${id}@example.com`,
+  };
+}
+
 function teamName(dept: string, i: number): string {
   return `team-${dept}-${pad(i, 2)}`;
 }
@@ -307,7 +318,9 @@ function generateUsers(n: number, rng: Rng): Directory {
     users.push({ id, email, groups: [...groups].sort(), attributes, identities });
   }
   const groupIds = [...teams, ...ROLES.map((r) => `role-${r}`), "pii-cleared", "data-stewards"].sort();
-  const groups: Group[] = groupIds.map((id) => ({ id, description: "" }));
+  // Every group is provisioned by the identity provider to the platforms that nest groups (SCIM
+  // roles, account groups, directory groups, Google groups), as a company's groups usually are.
+  const groups: Group[] = groupIds.map((id) => ({ id, description: "", identities: syncedIdentitiesOf(id) }));
   return { users, groups, teams, stewards };
 }
 

@@ -7,6 +7,7 @@ import { PLATFORMS, type DataSource, type Platform } from "../provider/model/sch
 import { ADAPTERS } from "../provider/platforms";
 import type { PlatformAdapter } from "../provider/platforms/types";
 import type { Plan } from "../provider/plan/types";
+import { directMembers, groupDisjuncts } from "../provider/plan/synced-groups";
 import { planContext } from "../provider/plan/filter";
 import { reviewCsv } from "../provider/report/csv";
 import { reviewHtml } from "../provider/report/html";
@@ -29,6 +30,8 @@ export interface PlatformResources {
   boundWithObjects: number;
   /** One grant resource per (user, object) reached: what a per-user design would register. */
   naive: number;
+  /** `boundWithObjects` with every member a membership of its own (`membership: per-user` everywhere). */
+  perUserWithObjects: number;
   /**
    * Grants the platform forces per (member, object): S3 principals granted through IAM roles (one
    * role per user) or to directory users instead of a group; counted as members x grants.
@@ -41,7 +44,18 @@ export function resourceFigures(estate: Estate, plan: Plan): Record<Platform, Pl
   const out = Object.fromEntries(
     PLATFORMS.map((p) => [
       p,
-      { principals: 0, members: 0, grants: 0, parents: 0, bound: 0, objects: 0, boundWithObjects: 0, naive: 0, forcedProduct: 0 },
+      {
+        principals: 0,
+        members: 0,
+        grants: 0,
+        parents: 0,
+        bound: 0,
+        objects: 0,
+        boundWithObjects: 0,
+        naive: 0,
+        perUserWithObjects: 0,
+        forcedProduct: 0,
+      },
     ]),
   ) as Record<Platform, PlatformResources>;
   const sources = new Map<string, DataSource>(estate.inventory.dataSources.map((d) => [d.id, d]));
@@ -49,18 +63,26 @@ export function resourceFigures(estate: Estate, plan: Plan): Record<Platform, Pl
   for (const pr of plan.principals) {
     const f = out[pr.platform];
     const parents = new Set(pr.grants.flatMap((g) => g.parents.map((x) => `${x.kind}|${x.object}`)));
+    // Memberships: one per member of its own and one per synced group (its members need none).
+    const members = directMembers(pr).length + (pr.groups?.length ?? 0);
     f.principals++;
-    f.members += pr.members.length;
+    f.members += members;
     f.grants += pr.grants.length;
     f.parents += parents.size;
-    f.bound += 1 + pr.members.length + pr.grants.length + parents.size;
-    // A grantee per user instead of per principal: the grant count multiplies by the members.
+    f.bound += 1 + members + pr.grants.length + parents.size;
+    f.perUserWithObjects += 1 + pr.members.length + pr.grants.length + parents.size;
+    // A grantee per user instead of per principal: the grant count multiplies by the members. A
+    // synced S3 directory group is a grantee of its own on every object (groups do not nest there).
     const first = pr.grants[0] && sources.get(pr.grants[0].dataSource);
-    if (first && perUserGrantee(first, config)) f.forcedProduct += pr.members.length * pr.grants.length;
+    if (first && perUserGrantee(first, config)) f.forcedProduct += directMembers(pr).length * pr.grants.length;
+    if (first?.platform === "s3") f.forcedProduct += (pr.groups?.length ?? 0) * pr.grants.length;
   }
   for (const e of plan.access) out[e.platform].naive++;
   for (const d of estate.inventory.dataSources) out[d.platform].objects++;
-  for (const f of Object.values(out)) f.boundWithObjects = f.bound + f.objects;
+  for (const f of Object.values(out)) {
+    f.boundWithObjects = f.bound + f.objects;
+    f.perUserWithObjects += f.objects;
+  }
   return out;
 }
 
@@ -93,6 +115,7 @@ export function totals(f: Record<Platform, PlatformResources>): PlatformResource
     objects: 0,
     boundWithObjects: 0,
     naive: 0,
+    perUserWithObjects: 0,
     forcedProduct: 0,
   };
   for (const p of Object.values(f)) for (const k of Object.keys(t) as (keyof PlatformResources)[]) t[k] += p[k];
@@ -118,4 +141,34 @@ export function reportFigures(estate: Estate, p: Plan): Record<string, unknown> 
     htmlBytes: Buffer.byteLength(html),
     csvBytes: Buffer.byteLength(csv),
   };
+}
+
+/**
+ * Why the members of the plan's principals who keep a membership of their own are not reached
+ * through a synced group: what bounds the saving of synced groups on an estate.
+ */
+export function membershipReasons(estate: Estate, plan: Plan): Record<string, number> {
+  const policies = new Map(estate.policies.map((p) => [p.name, p]));
+  const out: Record<string, number> = { "through a synced group": 0 };
+  const add = (k: string, n: number) => (out[k] = (out[k] ?? 0) + n);
+  for (const p of plan.principals) {
+    const direct = directMembers(p).length;
+    add("through a synced group", p.members.length - direct);
+    if (direct === 0) continue;
+    const r = policies.get(p.policy)?.restriction;
+    const why =
+      p.guardrails.length > 0
+        ? "cohort narrowed by a guardrail"
+        : r?.level === "conditions"
+          ? groupDisjuncts(r.when).length > 0
+            ? "condition branch that is not a group, or group not nestable here"
+            : "condition that names no group alone"
+          : r?.level === "anyone"
+            ? "anyone"
+            : r?.level === "approval"
+              ? "approval"
+              : "named users";
+    add(why, direct);
+  }
+  return out;
 }

@@ -89,6 +89,8 @@ interface PlanFigures {
   issues: { errors: number; warnings: number };
   duplicatePrincipalIds: string[];
   resources: Record<Platform, PlatformResources>;
+  /** Memberships by how they are made: through a synced group, or why not. */
+  memberships: Record<string, number>;
   diffMs?: number;
   diff?: Record<string, unknown>;
   warm?: { parseMs: number; resolveMs: number; planMs: number; entries: number };
@@ -227,6 +229,7 @@ function headline(args: Args, tmp: string): Record<string, unknown> {
     atMost(`resources / (bound + objects), worst: ${worstPlatform}`, worstRatio, 1.1, "x"),
     atMost("mock registration per resource", registrationMsPerResource, 2, "ms"),
     atMost("report for one owner, from the plan (rows + HTML + CSV)", (f.report?.ms ?? NaN) / 1000, 2, "s"),
+    atMost("resources with synced groups / with every membership per user", tot.boundWithObjects / tot.perUserWithObjects, 0.25, "x"),
   ];
 
   const out: string[] = [];
@@ -279,8 +282,13 @@ function headline(args: Args, tmp: string): Record<string, unknown> {
     ),
   );
   out.push("");
+  const why = Object.entries(f.memberships).sort((a, b) => b[1] - a[1]);
   out.push(
-    "Pulumi resources per platform (bound = per principal 1 + members + grants + distinct parents; + objects = DESIGN.md's users + objects):",
+    `members of principals: ${why.map(([k, n]) => `${fmtN(n)} ${k}`).join(", ")} (every group is synced in this estate; a member keeps a membership of their own unless a synced group reaches them exactly)`,
+  );
+  out.push("");
+  out.push(
+    "Pulumi resources per platform (bound = per principal 1 + memberships + grants + distinct parents, a membership per member of its own and per synced group; + objects = DESIGN.md's users + objects):",
   );
   const platforms = Object.keys(f.resources) as Platform[];
   out.push(
@@ -297,6 +305,7 @@ function headline(args: Args, tmp: string): Record<string, unknown> {
             fmtN(r.bound),
             fmtN(r.objects),
             fmtN(r.boundWithObjects),
+            fmtN(r.perUserWithObjects),
             fmtN(r.naive),
             r.forcedProduct ? fmtN(r.forcedProduct) : "-",
           ];
@@ -310,6 +319,7 @@ function headline(args: Args, tmp: string): Record<string, unknown> {
           fmtN(tot.bound),
           fmtN(tot.objects),
           fmtN(tot.boundWithObjects),
+          fmtN(tot.perUserWithObjects),
           fmtN(tot.naive),
           fmtN(tot.forcedProduct),
         ],
@@ -317,12 +327,13 @@ function headline(args: Args, tmp: string): Record<string, unknown> {
       [
         "platform",
         "principals",
-        "members",
+        "memberships",
         "grants",
         "parents",
         "bound",
         "objects",
         "bound + objects",
+        "per user + objects",
         "naive (user x object)",
         "forced product",
       ],
@@ -394,6 +405,7 @@ function headline(args: Args, tmp: string): Record<string, unknown> {
     planIssues: f.issues,
     duplicatePrincipalIds: f.duplicatePrincipalIds.length,
     resources: { perPlatform: f.resources, total: tot },
+    memberships: f.memberships,
     naiveResources: tot.naive,
     usersTimesDataSources: sizes.users * sizes.dataSources,
     diffMs: f.diffMs !== undefined ? round(f.diffMs) : null,
