@@ -39,25 +39,23 @@ export interface PlatformResources {
   forcedProduct: number;
 }
 
+/** Figures of nothing. */
+const zero = (): PlatformResources => ({
+  principals: 0,
+  members: 0,
+  grants: 0,
+  parents: 0,
+  bound: 0,
+  objects: 0,
+  boundWithObjects: 0,
+  naive: 0,
+  perUserWithObjects: 0,
+  forcedProduct: 0,
+});
+
 /** Counts the linear bound and the naive count per platform from a plan. */
 export function resourceFigures(estate: Estate, plan: Plan): Record<Platform, PlatformResources> {
-  const out = Object.fromEntries(
-    PLATFORMS.map((p) => [
-      p,
-      {
-        principals: 0,
-        members: 0,
-        grants: 0,
-        parents: 0,
-        bound: 0,
-        objects: 0,
-        boundWithObjects: 0,
-        naive: 0,
-        perUserWithObjects: 0,
-        forcedProduct: 0,
-      },
-    ]),
-  ) as Record<Platform, PlatformResources>;
+  const out = Object.fromEntries(PLATFORMS.map((p) => [p, zero()])) as Record<Platform, PlatformResources>;
   const sources = new Map<string, DataSource>(estate.inventory.dataSources.map((d) => [d.id, d]));
   const { config } = estate;
   for (const pr of plan.principals) {
@@ -106,18 +104,7 @@ export function duplicatePrincipalIds(plan: Plan): string[] {
 
 /** Sums the figures over platforms. */
 export function totals(f: Record<Platform, PlatformResources>): PlatformResources {
-  const t: PlatformResources = {
-    principals: 0,
-    members: 0,
-    grants: 0,
-    parents: 0,
-    bound: 0,
-    objects: 0,
-    boundWithObjects: 0,
-    naive: 0,
-    perUserWithObjects: 0,
-    forcedProduct: 0,
-  };
+  const t = zero();
   for (const p of Object.values(f)) for (const k of Object.keys(t) as (keyof PlatformResources)[]) t[k] += p[k];
   return t;
 }
