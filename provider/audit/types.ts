@@ -8,8 +8,13 @@ import type { Platform } from "../model/schema";
 export interface Grantee {
   kind: "user" | "role" | "group" | "share";
   name: string;
-  /** The platform's own id of a listed principal, when the reader knows it (an Identity Center group's `GroupId`). */
+  /** The platform's own id of a listed principal, when the reader knows it (an Identity Center group's `GroupId`, a Databricks group's SCIM `id`). */
   id?: string;
+  /**
+   * Where a listed Databricks group lives, from its SCIM `meta.resourceType`: `account` (`Group`, an
+   * account group assigned to the workspace) or `workspace` (`WorkspaceGroup`, a workspace-local group).
+   */
+  level?: "account" | "workspace";
 }
 
 /**
