@@ -16,7 +16,7 @@ import type { Config, Platform } from "../model/schema";
 import type { Plan, Principal } from "../plan/types";
 import { ACCESS_ESTATE_TYPE, policyComponentName, SUBSCRIPTION_POLICY_TYPE } from "../pulumi/tokens";
 import type { AuditEntry, AuditReport } from "./compare";
-import { normName } from "./compare";
+import { nameKey } from "./names";
 import type { LiveState } from "./types";
 
 /** Privileges that modify data: a principal holding one gets a write draft. */
@@ -130,9 +130,9 @@ export function adopt(
   };
   for (const s of states) {
     if (s.platform !== "snowflake") continue;
-    const existing = new Set((s.principals ?? []).map((g) => normName("snowflake", g.name)));
+    const existing = new Set((s.principals ?? []).map((g) => nameKey("snowflake", "principal", g.name)));
     for (const p of plan.principals)
-      if (p.platform === "snowflake" && existing.has(normName("snowflake", p.name)))
+      if (p.platform === "snowflake" && existing.has(nameKey("snowflake", "principal", p.name)))
         add(p, "snowflake:index/accountRole:AccountRole", `${componentName}/${p.id}/role`, p.name);
   }
   // Planned S3 principals granted as Identity Center groups: the component creates

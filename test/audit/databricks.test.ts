@@ -179,12 +179,12 @@ describe("Databricks Unity Catalog audit", () => {
     expect(of("unmanaged")).toEqual([
       "group:account users `main` [USE CATALOG] direct users= unknown=",
       "user:ben@example.com `main`.`finance`.`ledger` [MODIFY,SELECT] direct users=ben unknown=",
-      "group:bi_team `main` [SELECT,USE CATALOG] direct users=ann unknown=ERIN@EXAMPLE.COM",
-      "group:bi_team `main`.`finance` [USE SCHEMA] direct users=ann unknown=ERIN@EXAMPLE.COM",
-      "group:bi_team `main`.`finance`.`ledger` [SELECT] inherited users=ann unknown=ERIN@EXAMPLE.COM",
-      "group:bi_team `main`.`finance`.`raw` [SELECT] inherited users=ann unknown=ERIN@EXAMPLE.COM",
-      "group:bi_team `main`.`finance`.`we``ird.näme x` [SELECT] inherited users=ann unknown=ERIN@EXAMPLE.COM",
-      "user:dana@example.com `main`.`finance`.`we``ird.näme x` [SELECT] direct users= unknown=DANA@EXAMPLE.COM",
+      "group:bi_team `main` [SELECT,USE CATALOG] direct users=ann unknown=erin@example.com",
+      "group:bi_team `main`.`finance` [USE SCHEMA] direct users=ann unknown=erin@example.com",
+      "group:bi_team `main`.`finance`.`ledger` [SELECT] inherited users=ann unknown=erin@example.com",
+      "group:bi_team `main`.`finance`.`raw` [SELECT] inherited users=ann unknown=erin@example.com",
+      "group:bi_team `main`.`finance`.`we``ird.näme x` [SELECT] inherited users=ann unknown=erin@example.com",
+      "user:dana@example.com `main`.`finance`.`we``ird.näme x` [SELECT] direct users= unknown=dana@example.com",
     ]);
     expect(report.entries.find((e) => e.section === "unmanaged" && e.object === "`main`.`finance`.`raw`")!.dataSource).toBe("raw");
     expect(of("missing")).toEqual([
@@ -336,9 +336,9 @@ describe("Databricks Spark audit (SHOW GRANTS on hive_metastore tables)", () => 
     expect(report.entries.filter((e) => e.section === "missing" || e.section === "drifted")).toEqual([]);
     expect(report.entries.filter((e) => e.section === "unmanaged").map(brief)).toEqual([
       "user:ben@example.com `hive_metastore`.`sales`.`we``ird` [MODIFY] direct users=ben unknown=",
-      "group:bi_team `hive_metastore`.`sales` [SELECT,USAGE] direct users=ann unknown=ERIN@EXAMPLE.COM",
-      "group:bi_team `hive_metastore`.`sales`.`orders_v` [SELECT] inherited users=ann unknown=ERIN@EXAMPLE.COM",
-      "group:bi_team `hive_metastore`.`sales`.`orders` [SELECT] inherited users=ann unknown=ERIN@EXAMPLE.COM",
+      "group:bi_team `hive_metastore`.`sales` [SELECT,USAGE] direct users=ann unknown=erin@example.com",
+      "group:bi_team `hive_metastore`.`sales`.`orders_v` [SELECT] inherited users=ann unknown=erin@example.com",
+      "group:bi_team `hive_metastore`.`sales`.`orders` [SELECT] inherited users=ann unknown=erin@example.com",
     ]);
   });
 
