@@ -39,6 +39,11 @@ export interface AuditEntry {
   users: string[];
   /** Platform identities it reaches that the inventory does not know (sorted): reported, never dropped. */
   unknown: string[];
+  /**
+   * Groups it goes through whose members neither the platform shows nor the inventory lists (a
+   * Synapse Entra ID group): whom it reaches is not known. Absent when none.
+   */
+  unresolved?: string[];
   /** What differs, in a few words. */
   detail: string;
 }
@@ -58,7 +63,8 @@ export interface AuditReport {
   /** The plan's instant. */
   now: string;
   sources: AuditSource[];
-  summary: Record<Section, number> & { users: number; dataSources: number };
+  /** Entries per section; the users and data sources unmanaged access reaches; entries through unresolved groups. */
+  summary: Record<Section, number> & { users: number; dataSources: number; unresolved: number };
   entries: AuditEntry[];
 }
 
@@ -232,11 +238,30 @@ function identityIndex(inventory: Inventory, plan: Plan): Map<Platform, Map<stri
   return out;
 }
 
+/** Whom a grantee reaches: platform identities (by key), inventory users, and unresolved groups. */
+interface Reach {
+  ids: string[];
+  /** Inventory users reached through an opaque group the inventory lists. */
+  users: string[];
+  /** Opaque groups reached that the inventory does not list: their people are not known. */
+  unresolved: string[];
+}
+
+/** Inventory group (its key as a principal name on `platform`) -> the ids of its users. */
+function inventoryGroups(inventory: Inventory, platform: Platform): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const g of inventory.groups) out.set(principalKey(platform, stored(platform, "principal", g.id)), []);
+  for (const u of inventory.users) for (const g of u.groups) out.get(principalKey(platform, stored(platform, "principal", g)))?.push(u.id);
+  return out;
+}
+
 /**
- * The users a grantee reaches through memberships, nested at any depth: by the key of their platform
- * identity, and each key's name as the platform shows it (for users the inventory does not know).
+ * The people a grantee reaches through memberships, nested at any depth: by the key of their
+ * platform identity, with each key's name as the platform shows it (for users the inventory does
+ * not know). An opaque group (`LiveState.opaqueGroups`) reaches the users of the inventory's group
+ * of that name, else it is unresolved.
  */
-function expander(state: LiveState) {
+function expander(state: LiveState, inventory: Inventory) {
   const key = (g: Grantee) => `${g.kind === "user" ? "u" : "p"}:${granteeKey(state.platform, g)}`;
   const membersOf = new Map<string, Grantee[]>();
   const shown = new Map<string, string>();
@@ -246,22 +271,38 @@ function expander(state: LiveState) {
     if (!l) membersOf.set(k, (l = []));
     l.push(m.member);
   }
-  const memo = new Map<string, string[]>();
-  const expand = (g: Grantee, onPath: Set<string>): string[] => {
+  const opaque = new Set((state.opaqueGroups ?? []).map((g) => principalKey(state.platform, g)));
+  const listed = opaque.size > 0 ? inventoryGroups(inventory, state.platform) : new Map<string, string[]>();
+  const memo = new Map<string, Reach>();
+  const none: Reach = { ids: [], users: [], unresolved: [] };
+  const expand = (g: Grantee, onPath: Set<string>): Reach => {
     if (g.kind === "user") {
       const id = granteeKey(state.platform, g);
       if (!shown.has(id)) shown.set(id, g.name);
-      return [id];
+      return { ids: [id], users: [], unresolved: [] };
     }
     const k = key(g);
     const hit = memo.get(k);
     if (hit) return hit;
-    if (onPath.has(k)) return [];
+    if (onPath.has(k)) return none;
     onPath.add(k);
-    const out = new Set<string>();
-    for (const m of membersOf.get(k) ?? []) for (const u of expand(m, onPath)) out.add(u);
+    const ids = new Set<string>();
+    const users = new Set<string>();
+    const unresolved = new Set<string>();
+    const name = granteeKey(state.platform, g);
+    if (g.kind === "group" && opaque.has(name)) {
+      const inv = listed.get(name);
+      if (inv) for (const u of inv) users.add(u);
+      else unresolved.add(g.name);
+    }
+    for (const m of membersOf.get(k) ?? []) {
+      const r = expand(m, onPath);
+      for (const x of r.ids) ids.add(x);
+      for (const x of r.users) users.add(x);
+      for (const x of r.unresolved) unresolved.add(x);
+    }
     onPath.delete(k);
-    const r = [...out].sort(cmp);
+    const r = { ids: [...ids].sort(cmp), users: [...users].sort(cmp), unresolved: [...unresolved].sort(cmp) };
     memo.set(k, r);
     return r;
   };
@@ -291,9 +332,9 @@ export function compareWithPlan(
 
   for (const state of states) {
     const { platform } = state;
-    const { expand, shown } = expander(state);
+    const { expand, shown } = expander(state, inventory);
     const known = identities.get(platform) ?? new Map<string, string>();
-    const people = (g: Grantee) => {
+    const people = (g: Grantee): Pick<AuditEntry, "users" | "unknown" | "unresolved"> => {
       const users = new Set<string>();
       const unknown = new Set<string>();
       // A share reaches the accounts it is shared with, whose people no inventory lists.
@@ -305,12 +346,18 @@ export function compareWithPlan(
         if (users.length > 0) return { users: [...new Set(users)].sort(cmp), unknown: [] };
         return { users: [], unknown: [g.name] };
       }
-      for (const id of g.kind !== "user" && g.name.toUpperCase() === "PUBLIC" ? ["PUBLIC"] : expand(g)) {
+      const reach = g.kind !== "user" && g.name.toUpperCase() === "PUBLIC" ? { ids: ["PUBLIC"], users: [], unresolved: [] } : expand(g);
+      for (const id of reach.ids) {
         const u = known.get(id);
         if (u !== undefined) users.add(u);
         else unknown.add(shown(id));
       }
-      return { users: [...users].sort(cmp), unknown: [...unknown].sort(cmp) };
+      for (const u of reach.users) users.add(u);
+      return {
+        users: [...users].sort(cmp),
+        unknown: [...unknown].sort(cmp),
+        ...(reach.unresolved.length > 0 ? { unresolved: reach.unresolved } : {}),
+      };
     };
     const foreignGrantor = (grantor: string | undefined) => {
       const ours = marks.grantors?.[platform];
@@ -493,11 +540,12 @@ export function compareWithPlan(
   }
 
   entries.sort(entryOrder);
-  const summary = { unmanaged: 0, missing: 0, drifted: 0, conflicting: 0, administrative: 0, users: 0, dataSources: 0 };
+  const summary = { unmanaged: 0, missing: 0, drifted: 0, conflicting: 0, administrative: 0, users: 0, dataSources: 0, unresolved: 0 };
   const users = new Set<string>();
   const dataSources = new Set<string>();
   for (const e of entries) {
     summary[e.section]++;
+    if (e.unresolved) summary.unresolved++;
     if (e.section === "unmanaged") {
       for (const u of e.users) users.add(u);
       if (e.dataSource) dataSources.add(e.dataSource);

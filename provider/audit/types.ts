@@ -60,6 +60,12 @@ export interface LiveState {
    * differs from the plan as *drift*; one that does not is *missing* (the next `pulumi up` adds it).
    */
   principals?: Grantee[];
+  /**
+   * Groups whose members the platform does not show (Synapse: Microsoft Entra ID groups, created
+   * `FROM EXTERNAL PROVIDER`): the comparison resolves them through the inventory's group of that
+   * name, else reports the access through them as through an unresolved group.
+   */
+  opaqueGroups?: string[];
   /** Where the grants were read from, e.g. `SHOW GRANTS` or `ACCOUNT_USAGE.GRANTS_TO_ROLES (up to 2 h late)`. */
   readFrom: string;
   /** When they were read (ISO 8601). */
