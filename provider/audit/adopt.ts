@@ -7,14 +7,16 @@
  *   `state: staged`, so nothing changes until someone activates it; its description says where it
  *   came from. Access it reaches on objects that are no data source, and people the inventory does
  *   not know, cannot be written as policy: they are listed in the description instead.
- * - Import entries (`pulumi import --file`: `{ resources: [{ type, name, id }] }`) for planned
- *   Snowflake roles that already exist, and for the Identity Center groups of planned S3 principals.
+ * - Import entries (`pulumi import --file`) for planned Snowflake roles that already exist, for the
+ *   Identity Center groups of planned S3 principals, and for planned Databricks account groups,
+ *   each with the parent chain the components register it under (see `importFile`).
  */
 import { stringify } from "yaml";
 import type { Config, Platform } from "../model/schema";
-import type { Plan } from "../plan/types";
+import type { Plan, Principal } from "../plan/types";
+import { ACCESS_ESTATE_TYPE, policyComponentName, SUBSCRIPTION_POLICY_TYPE } from "../pulumi/tokens";
 import type { AuditEntry, AuditReport } from "./compare";
-import { normName } from "./compare";
+import { nameKey } from "./names";
 import type { LiveState } from "./types";
 
 /** Privileges that modify data: a principal holding one gets a write draft. */
@@ -47,11 +49,18 @@ export interface DraftPolicy {
   dataSources: { names: string[]; platforms: Platform[] };
 }
 
-/** One `pulumi import` entry. */
+/**
+ * One entry of a `pulumi import --file` file, with the field names the CLI reads (pulumi/pulumi,
+ * pkg/cmd/pulumi/operations/import.go, `importSpec`): `name` is the resource's name (its
+ * `logicalName` defaults to it) and the key other entries name it by; `parent` is the `name` of
+ * another entry (or of a `nameTable` entry); `component: true` is a component, which takes no `id`.
+ */
 export interface ImportEntry {
   type: string;
   name: string;
-  id: string;
+  id?: string;
+  parent?: string;
+  component?: true;
 }
 
 /** What `adopt` writes. */
@@ -60,6 +69,7 @@ export interface Adoption {
   imports: { resources: ImportEntry[] };
 }
 
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const slug = (s: string) =>
   s
     .toLowerCase()
@@ -110,15 +120,20 @@ export function adopt(
       dataSources: { names, platforms: [first.platform] },
     });
   }
-  policies.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  policies.sort((a, b) => cmp(a.name, b.name));
 
-  const resources: ImportEntry[] = [];
+  const resources: Omit<ImportEntry, "parent">[] = [];
+  const policyOf = new Map<string, string>();
+  const add = (p: Principal, type: string, name: string, id: string) => {
+    resources.push({ type, name, id });
+    policyOf.set(name, p.policy);
+  };
   for (const s of states) {
     if (s.platform !== "snowflake") continue;
-    const existing = new Set((s.principals ?? []).map((g) => normName("snowflake", g.name)));
+    const existing = new Set((s.principals ?? []).map((g) => nameKey("snowflake", "principal", g.name)));
     for (const p of plan.principals)
-      if (p.platform === "snowflake" && existing.has(normName("snowflake", p.name)))
-        resources.push({ type: "snowflake:index/accountRole:AccountRole", name: `${componentName}/${p.id}/role`, id: p.name });
+      if (p.platform === "snowflake" && existing.has(nameKey("snowflake", "principal", p.name)))
+        add(p, "snowflake:index/accountRole:AccountRole", `${componentName}/${p.id}/role`, p.name);
   }
   // Planned S3 principals granted as Identity Center groups: the component creates
   // `aws.identitystore.Group` `<component>/<principal id>/group`, which imports by
@@ -130,15 +145,59 @@ export function adopt(
       const ids = new Map((s.principals ?? []).filter((g) => g.kind === "group" && g.id).map((g) => [g.name, g.id!]));
       for (const p of plan.principals) {
         const id = p.platform === "s3" ? ids.get(p.name) : undefined;
-        if (id !== undefined)
-          resources.push({
-            type: "aws:identitystore/group:Group",
-            name: `${componentName}/${p.id}/group`,
-            id: `${s3.identityStoreId}/${id}`,
-          });
+        if (id !== undefined) add(p, "aws:identitystore/group:Group", `${componentName}/${p.id}/group`, `${s3.identityStoreId}/${id}`);
       }
     }
-  return { policies, imports: { resources } };
+  // Planned Databricks principals whose account group exists: the component creates one
+  // `databricks.Group` per principal name (`<component>/databricks/<name>/group`, with the account
+  // API), shared by the cohort's Unity Catalog and Spark principals and registered inside the
+  // policy that comes first (AccessEstate creates policies in that order). It imports by the
+  // group's SCIM id (terraform-provider-databricks, docs/resources/group.md, "Import"), the one the
+  // reader listed; a workspace-local group of that name is no account group and is not imported.
+  const dbxIds = new Map<string, string>();
+  for (const s of states)
+    if (s.platform === "databricks-unity-catalog" || s.platform === "databricks-spark")
+      for (const g of s.principals ?? []) if (g.kind === "group" && g.level === "account" && g.id) dbxIds.set(g.name, g.id);
+  const dbxFirst = new Map<string, Principal>();
+  for (const p of plan.principals) {
+    if (p.platform !== "databricks-unity-catalog" && p.platform !== "databricks-spark") continue;
+    const seen = dbxFirst.get(p.name);
+    if (!seen || p.policy.localeCompare(seen.policy) < 0) dbxFirst.set(p.name, p);
+  }
+  for (const [name, p] of [...dbxFirst].sort(([a], [b]) => cmp(a, b))) {
+    const id = dbxIds.get(name);
+    if (id !== undefined) add(p, "databricks:index/group:Group", `${componentName}/databricks/${name}/group`, id);
+  }
+  return { policies, imports: importFile(componentName, resources, policyOf) };
+}
+
+/**
+ * The import entries with their parents: the component creates every principal's resources inside
+ * the SubscriptionPolicy of the principal's policy, inside the AccessEstate, and a URN carries the
+ * types of its parents, so an entry imported without them would get a URN `pulumi up` never
+ * registers (and the resource would be created again). The components are listed as entries of
+ * their own (`component: true`, no id): `pulumi import` creates them when the stack has none yet,
+ * and leaves them be when it has (pulumi/pulumi#14467, pkg/resource/deploy/import.go).
+ */
+function importFile(
+  componentName: string,
+  resources: readonly Omit<ImportEntry, "parent">[],
+  policyOf: ReadonlyMap<string, string>,
+): { resources: ImportEntry[] } {
+  if (resources.length === 0) return { resources: [] };
+  const policies = [...new Set(policyOf.values())].sort(cmp);
+  return {
+    resources: [
+      { type: ACCESS_ESTATE_TYPE, name: componentName, component: true },
+      ...policies.map((p) => ({
+        type: SUBSCRIPTION_POLICY_TYPE,
+        name: policyComponentName(componentName, p),
+        parent: componentName,
+        component: true as const,
+      })),
+      ...resources.map((r) => ({ ...r, parent: policyComponentName(componentName, policyOf.get(r.name)!) })),
+    ],
+  };
 }
 
 /** The draft policies as a policies file. */

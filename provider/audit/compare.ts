@@ -14,6 +14,7 @@ import { s3DataSourceUri } from "../model/s3-locations";
 import type { Config, DataSourceOf, Inventory, Platform } from "../model/schema";
 import { s3PrincipalMode } from "../platforms/s3";
 import type { Plan, Principal, PrincipalGrant } from "../plan/types";
+import { granteeKind, nameKey, stored } from "./names";
 import { ENTITLED, type Grantee, type GrantKind, type LiveState, storeObject } from "./types";
 
 /** The report's sections, in the order they are rendered. */
@@ -38,6 +39,11 @@ export interface AuditEntry {
   users: string[];
   /** Platform identities it reaches that the inventory does not know (sorted): reported, never dropped. */
   unknown: string[];
+  /**
+   * Groups it goes through whose members neither the platform shows nor the inventory lists (a
+   * Synapse Entra ID group): whom it reaches is not known. Absent when none.
+   */
+  unresolved?: string[];
   /** What differs, in a few words. */
   detail: string;
 }
@@ -57,7 +63,8 @@ export interface AuditReport {
   /** The plan's instant. */
   now: string;
   sources: AuditSource[];
-  summary: Record<Section, number> & { users: number; dataSources: number };
+  /** Entries per section; the users and data sources unmanaged access reaches; entries through unresolved groups. */
+  summary: Record<Section, number> & { users: number; dataSources: number; unresolved: number };
   entries: AuditEntry[];
 }
 
@@ -68,7 +75,6 @@ export interface ManagedMarks {
 }
 
 const VIEW_BASED: ReadonlySet<Platform> = new Set(["redshift", "synapse"]);
-const CASE_INSENSITIVE: ReadonlySet<Platform> = new Set(["snowflake", "redshift", "trino", "databricks-spark", "databricks-unity-catalog"]);
 const IDENTITY_KEY: Record<Platform, readonly string[]> = {
   snowflake: ["snowflake"],
   "databricks-unity-catalog": ["databricks"],
@@ -80,13 +86,18 @@ const IDENTITY_KEY: Record<Platform, readonly string[]> = {
   s3: ["identityCenter", "iamRole"],
 };
 
-/** The form names are compared in: upper case where the platform folds identifiers. */
-export const normName = (platform: Platform, name: string) => (CASE_INSENSITIVE.has(platform) ? name.toUpperCase() : name);
+/** The key a role's or group's name is compared by (see names.ts). */
+const principalKey = (platform: Platform, name: string) => nameKey(platform, "principal", name);
+/** The key a grantee is compared by: a user's as a user name, a role's or group's as a principal name. */
+const granteeKey = (platform: Platform, g: Grantee) => nameKey(platform, granteeKind(g), g.name);
 
-/** True when a principal's name carries accessplane's naming prefix on its platform. */
+/**
+ * True when a principal's name carries accessplane's naming prefix on its platform. A heuristic, so
+ * without regard to case: a hand-made `ap_finance` beside accessplane's `AP_FINANCE` looks managed.
+ */
 export function looksManaged(platform: Platform, name: string, naming: Config["naming"]): boolean {
   const prefix = platform === "snowflake" ? naming.snowflakeRolePrefix : naming.groupPrefix;
-  return prefix !== "" && normName(platform, name).startsWith(normName(platform, prefix));
+  return prefix !== "" && name.toUpperCase().startsWith(prefix.toUpperCase());
 }
 
 /** The order of location keys in an object's path, over every platform. */
@@ -106,10 +117,11 @@ function dataSourcePath(ds: Inventory["dataSources"][number]): string[] {
   const key = rest.slice(slash + 1);
   return key === "" ? [rest.slice(0, slash)] : [rest.slice(0, slash), key];
 }
-const pathKey = (platform: Platform, parts: readonly string[]) => `${platform}\0${parts.map((x) => normName(platform, x)).join("\0")}`;
+/** The key of an object's path: live parts as stored, or the inventory's (`inventory`), stored first. */
+const pathKey = (platform: Platform, parts: readonly string[], inventory = false) =>
+  `${platform}\0${parts.map((x) => nameKey(platform, "object", inventory ? stored(platform, "object", x) : x)).join("\0")}`;
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const key = (g: Grantee) => `${g.kind === "user" ? "u" : "p"}:${g.name}`;
 
 interface Planned {
   platform: Platform;
@@ -151,7 +163,7 @@ function plannedPerMember(plan: Plan, inventory: Inventory, config: Config): Map
     for (const g of p.grants) {
       if (!grantsPerMember(p, g, inventory, config)) continue;
       for (const m of p.members) {
-        const k = `${p.platform}\0${normName(p.platform, m.identity)}`;
+        const k = `${p.platform}\0${nameKey(p.platform, "user", m.identity)}`;
         let objs = out.get(k);
         if (!objs) out.set(k, (objs = new Map()));
         let w = objs.get(g.object);
@@ -168,7 +180,7 @@ function plannedPrincipals(plan: Plan, inventory: Inventory, config: Config): Ma
   for (const p of plan.principals) {
     // A principal all of whose grants go to each member is no live role or group: see plannedPerMember.
     if (p.grants.length > 0 && p.grants.every((g) => grantsPerMember(p, g, inventory, config))) continue;
-    const k = `${p.platform}\0${normName(p.platform, p.name)}`;
+    const k = `${p.platform}\0${principalKey(p.platform, p.name)}`;
     let e = out.get(k);
     if (!e)
       out.set(
@@ -198,7 +210,7 @@ function plannedPrincipals(plan: Plan, inventory: Inventory, config: Config): Ma
       }
     }
     for (const m of p.members) {
-      const id = normName(p.platform, m.identity);
+      const id = nameKey(p.platform, "user", m.identity);
       e.members.add(id);
       e.users.set(id, m.user);
       e.shown.set(id, m.identity);
@@ -207,49 +219,94 @@ function plannedPrincipals(plan: Plan, inventory: Inventory, config: Config): Ma
   return out;
 }
 
-/** Platform identity (normalised) -> inventory user id, per platform. */
+/** Platform identity (its key, see names.ts) -> inventory user id, per platform. */
 function identityIndex(inventory: Inventory, plan: Plan): Map<Platform, Map<string, string>> {
   const out = new Map<Platform, Map<string, string>>();
   const put = (p: Platform, identity: string, user: string) => {
     let m = out.get(p);
     if (!m) out.set(p, (m = new Map()));
-    m.set(normName(p, identity), user);
+    m.set(nameKey(p, "user", identity), user);
   };
+  // The inventory writes identities as people type them; the plan's members are stored already.
   for (const p of Object.keys(IDENTITY_KEY) as Platform[])
     for (const u of inventory.users)
       for (const k of IDENTITY_KEY[p]) {
         const v = (u.identities as Record<string, string | undefined>)[k];
-        if (v !== undefined) put(p, v, u.id);
+        if (v !== undefined) put(p, stored(p, "user", v), u.id);
       }
   for (const pr of plan.principals) for (const m of pr.members) put(pr.platform, m.identity, m.user);
   return out;
 }
 
-/** The users (by platform identity) a grantee reaches through memberships, nested at any depth. */
-function expander(state: LiveState) {
+/** Whom a grantee reaches: platform identities (by key), inventory users, and unresolved groups. */
+interface Reach {
+  ids: string[];
+  /** Inventory users reached through an opaque group the inventory lists. */
+  users: string[];
+  /** Opaque groups reached that the inventory does not list: their people are not known. */
+  unresolved: string[];
+}
+
+/** Inventory group (its key as a principal name on `platform`) -> the ids of its users. */
+function inventoryGroups(inventory: Inventory, platform: Platform): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const g of inventory.groups) out.set(principalKey(platform, stored(platform, "principal", g.id)), []);
+  for (const u of inventory.users) for (const g of u.groups) out.get(principalKey(platform, stored(platform, "principal", g)))?.push(u.id);
+  return out;
+}
+
+/**
+ * The people a grantee reaches through memberships, nested at any depth: by the key of their
+ * platform identity, with each key's name as the platform shows it (for users the inventory does
+ * not know). An opaque group (`LiveState.opaqueGroups`) reaches the users of the inventory's group
+ * of that name, else it is unresolved.
+ */
+function expander(state: LiveState, inventory: Inventory) {
+  const key = (g: Grantee) => `${g.kind === "user" ? "u" : "p"}:${granteeKey(state.platform, g)}`;
   const membersOf = new Map<string, Grantee[]>();
+  const shown = new Map<string, string>();
   for (const m of state.memberships) {
-    const k = key({ ...m.parent, name: normName(state.platform, m.parent.name) });
+    const k = key(m.parent);
     let l = membersOf.get(k);
     if (!l) membersOf.set(k, (l = []));
     l.push(m.member);
   }
-  const memo = new Map<string, string[]>();
-  const expand = (g: Grantee, onPath: Set<string>): string[] => {
-    if (g.kind === "user") return [normName(state.platform, g.name)];
-    const k = key({ ...g, name: normName(state.platform, g.name) });
+  const opaque = new Set((state.opaqueGroups ?? []).map((g) => principalKey(state.platform, g)));
+  const listed = opaque.size > 0 ? inventoryGroups(inventory, state.platform) : new Map<string, string[]>();
+  const memo = new Map<string, Reach>();
+  const none: Reach = { ids: [], users: [], unresolved: [] };
+  const expand = (g: Grantee, onPath: Set<string>): Reach => {
+    if (g.kind === "user") {
+      const id = granteeKey(state.platform, g);
+      if (!shown.has(id)) shown.set(id, g.name);
+      return { ids: [id], users: [], unresolved: [] };
+    }
+    const k = key(g);
     const hit = memo.get(k);
     if (hit) return hit;
-    if (onPath.has(k)) return [];
+    if (onPath.has(k)) return none;
     onPath.add(k);
-    const out = new Set<string>();
-    for (const m of membersOf.get(k) ?? []) for (const u of expand(m, onPath)) out.add(u);
+    const ids = new Set<string>();
+    const users = new Set<string>();
+    const unresolved = new Set<string>();
+    const name = granteeKey(state.platform, g);
+    if (g.kind === "group" && opaque.has(name)) {
+      const inv = listed.get(name);
+      if (inv) for (const u of inv) users.add(u);
+      else unresolved.add(g.name);
+    }
+    for (const m of membersOf.get(k) ?? []) {
+      const r = expand(m, onPath);
+      for (const x of r.ids) ids.add(x);
+      for (const x of r.users) users.add(x);
+      for (const x of r.unresolved) unresolved.add(x);
+    }
     onPath.delete(k);
-    const r = [...out].sort(cmp);
+    const r = { ids: [...ids].sort(cmp), users: [...users].sort(cmp), unresolved: [...unresolved].sort(cmp) };
     memo.set(k, r);
     return r;
   };
-  return (g: Grantee) => expand(g, new Set());
+  return { expand: (g: Grantee) => expand(g, new Set()), shown: (id: string) => shown.get(id) ?? id };
 }
 
 /**
@@ -265,48 +322,58 @@ export function compareWithPlan(
 ): AuditReport {
   const planned = plannedPrincipals(plan, inventory, config);
   const perMember = plannedPerMember(plan, inventory, config);
-  const sharedRoles = new Map(inventory.sharedRoles.map((r) => [r.arn, r.members]));
+  const sharedRoles = new Map(inventory.sharedRoles.map((r) => [nameKey("s3", "principal", r.arn), r.members]));
   const identities = identityIndex(inventory, plan);
   const entries: AuditEntry[] = [];
   const objectDs = new Map<string, string>();
   for (const p of plan.principals) for (const g of p.grants) objectDs.set(`${p.platform}\0${g.object}`, g.dataSource);
   const pathDs = new Map<string, string>();
-  for (const ds of inventory.dataSources) pathDs.set(pathKey(ds.platform, dataSourcePath(ds)), ds.id);
+  for (const ds of inventory.dataSources) pathDs.set(pathKey(ds.platform, dataSourcePath(ds), true), ds.id);
 
   for (const state of states) {
     const { platform } = state;
-    const expand = expander(state);
+    const { expand, shown } = expander(state, inventory);
     const known = identities.get(platform) ?? new Map<string, string>();
-    const people = (g: Grantee) => {
+    const people = (g: Grantee): Pick<AuditEntry, "users" | "unknown" | "unresolved"> => {
       const users = new Set<string>();
       const unknown = new Set<string>();
       // A share reaches the accounts it is shared with, whose people no inventory lists.
       if (g.kind === "share") return { users: [], unknown: [`share ${g.name}`] };
       // An S3 IAM role is the identity of the users whose own role it is, and of a shared role's members.
       if (platform === "s3" && g.kind === "role") {
-        const u = known.get(g.name);
-        const users = [...(u !== undefined ? [u] : []), ...(sharedRoles.get(g.name) ?? [])];
+        const u = known.get(granteeKey(platform, g));
+        const users = [...(u !== undefined ? [u] : []), ...(sharedRoles.get(granteeKey(platform, g)) ?? [])];
         if (users.length > 0) return { users: [...new Set(users)].sort(cmp), unknown: [] };
         return { users: [], unknown: [g.name] };
       }
-      for (const id of g.kind !== "user" && normName(platform, g.name) === "PUBLIC" ? ["PUBLIC"] : expand(g)) {
+      const reach = g.kind !== "user" && g.name.toUpperCase() === "PUBLIC" ? { ids: ["PUBLIC"], users: [], unresolved: [] } : expand(g);
+      for (const id of reach.ids) {
         const u = known.get(id);
         if (u !== undefined) users.add(u);
-        else unknown.add(id);
+        else unknown.add(shown(id));
       }
-      return { users: [...users].sort(cmp), unknown: [...unknown].sort(cmp) };
+      for (const u of reach.users) users.add(u);
+      return {
+        users: [...users].sort(cmp),
+        unknown: [...unknown].sort(cmp),
+        ...(reach.unresolved.length > 0 ? { unresolved: reach.unresolved } : {}),
+      };
     };
     const foreignGrantor = (grantor: string | undefined) => {
       const ours = marks.grantors?.[platform];
-      return ours !== undefined && grantor !== undefined && normName(platform, grantor) !== normName(platform, ours);
+      return (
+        ours !== undefined &&
+        grantor !== undefined &&
+        principalKey(platform, grantor) !== principalKey(platform, stored(platform, "principal", ours))
+      );
     };
-    const existing = new Set<string>((state.principals ?? []).map((g) => normName(platform, g.name)));
+    const existing = new Set<string>((state.principals ?? []).map((g) => principalKey(platform, g.name)));
     const seen = new Map<string, Map<string, Set<string>>>();
     const seenMembers = new Map<string, Set<string>>();
     const memberHas = new Map<string, Set<string>>();
 
     for (const g of state.grants) {
-      const name = normName(platform, g.grantee.name);
+      const name = granteeKey(platform, g.grantee);
       const dataSource =
         g.dataSource ?? objectDs.get(`${platform}\0${g.object}`) ?? (g.path ? pathDs.get(pathKey(platform, g.path)) : undefined);
       const base = {
@@ -378,14 +445,14 @@ export function compareWithPlan(
     }
 
     for (const m of state.memberships) {
-      const name = normName(platform, m.parent.name);
+      const name = principalKey(platform, m.parent.name);
       const p = planned.get(`${platform}\0${name}`);
       const managedLooking = looksManaged(platform, m.parent.name, config.naming);
       if (!p && !managedLooking) continue;
       existing.add(name);
       let s = seenMembers.get(name);
       if (!s) seenMembers.set(name, (s = new Set()));
-      const member = normName(platform, m.member.name);
+      const member = granteeKey(platform, m.member);
       if (m.member.kind === "user") s.add(member);
       if (!p || m.member.kind !== "user" || !p.members.has(member)) {
         const reach = people(m.member);
@@ -405,7 +472,7 @@ export function compareWithPlan(
 
     for (const p of planned.values()) {
       if (p.platform !== platform) continue;
-      const name = normName(platform, p.name);
+      const name = principalKey(platform, p.name);
       const present = existing.has(name);
       const section: Section = present ? "drifted" : "missing";
       const principal: Grantee = { kind: platform === "snowflake" || platform === "trino" ? "role" : "group", name: p.name };
@@ -473,11 +540,12 @@ export function compareWithPlan(
   }
 
   entries.sort(entryOrder);
-  const summary = { unmanaged: 0, missing: 0, drifted: 0, conflicting: 0, administrative: 0, users: 0, dataSources: 0 };
+  const summary = { unmanaged: 0, missing: 0, drifted: 0, conflicting: 0, administrative: 0, users: 0, dataSources: 0, unresolved: 0 };
   const users = new Set<string>();
   const dataSources = new Set<string>();
   for (const e of entries) {
     summary[e.section]++;
+    if (e.unresolved) summary.unresolved++;
     if (e.section === "unmanaged") {
       for (const u of e.users) users.add(u);
       if (e.dataSource) dataSources.add(e.dataSource);

@@ -13,7 +13,11 @@ const TITLES: Record<Section, string> = {
 };
 
 const who = (e: AuditEntry) => {
-  const reach = [...e.users, ...e.unknown.map((u) => `${u} (not in the inventory)`)];
+  const reach = [
+    ...e.users,
+    ...e.unknown.map((u) => `${u} (not in the inventory)`),
+    ...(e.unresolved ?? []).map((g) => `the members of \`${g}\` (not readable, not in the inventory)`),
+  ];
   return reach.length === 0 ? "nobody" : reach.join(", ");
 };
 
@@ -27,6 +31,11 @@ function summaryLines(r: AuditReport): string[] {
   return [
     `${s.unmanaged} unmanaged, ${s.missing} missing, ${s.drifted} drifted, ${s.conflicting} conflicting, ${s.administrative} administrative`,
     `unmanaged access reaches ${s.users} user${s.users === 1 ? "" : "s"} on ${s.dataSources} data source${s.dataSources === 1 ? "" : "s"}`,
+    ...(s.unresolved > 0
+      ? [
+          `${s.unresolved} finding${s.unresolved === 1 ? " goes" : "s go"} through groups whose members are not readable and not in the inventory: whom ${s.unresolved === 1 ? "it reaches" : "they reach"} is not known`,
+        ]
+      : []),
     ...r.sources.map(
       (x) =>
         `source \`${x.source}\` (${x.platform}): read from ${x.readFrom} at ${x.readAt}${x.notes.length ? `; ${x.notes.join("; ")}` : ""}`,

@@ -8,8 +8,13 @@ import type { Platform } from "../model/schema";
 export interface Grantee {
   kind: "user" | "role" | "group" | "share";
   name: string;
-  /** The platform's own id of a listed principal, when the reader knows it (an Identity Center group's `GroupId`). */
+  /** The platform's own id of a listed principal, when the reader knows it (an Identity Center group's `GroupId`, a Databricks group's SCIM `id`). */
   id?: string;
+  /**
+   * Where a listed Databricks group lives, from its SCIM `meta.resourceType`: `account` (`Group`, an
+   * account group assigned to the workspace) or `workspace` (`WorkspaceGroup`, a workspace-local group).
+   */
+  level?: "account" | "workspace";
 }
 
 /**
@@ -55,6 +60,12 @@ export interface LiveState {
    * differs from the plan as *drift*; one that does not is *missing* (the next `pulumi up` adds it).
    */
   principals?: Grantee[];
+  /**
+   * Groups whose members the platform does not show (Synapse: Microsoft Entra ID groups, created
+   * `FROM EXTERNAL PROVIDER`): the comparison resolves them through the inventory's group of that
+   * name, else reports the access through them as through an unresolved group.
+   */
+  opaqueGroups?: string[];
   /** Where the grants were read from, e.g. `SHOW GRANTS` or `ACCOUNT_USAGE.GRANTS_TO_ROLES (up to 2 h late)`. */
   readFrom: string;
   /** When they were read (ISO 8601). */

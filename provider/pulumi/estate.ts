@@ -14,9 +14,10 @@ import type { EstateContext, Providers, ShardKey } from "./context";
 import { EMITTERS } from "./emitters";
 import { SubscriptionPolicy } from "./policy";
 import { type Slice, sliceFilter } from "./slice";
+import { ACCESS_ESTATE_TYPE, policyComponentName } from "./tokens";
 
 /** The type token of AccessEstate. */
-export const ACCESS_ESTATE_TYPE = "accessplane:index:AccessEstate";
+export { ACCESS_ESTATE_TYPE };
 
 /** Options of an AccessEstate beside the estate itself. */
 export interface AccessEstateOptions {
@@ -108,7 +109,11 @@ export class AccessEstate extends pulumi.ComponentResource {
       // A sharded stack holds the components of its principals only; an unsharded one every policy's.
       if (mine.length === 0 && !slice.whole) continue;
       const before = context.registered.length;
-      const component = new SubscriptionPolicy(`${name}/${policy.name}`, { policy, principals: mine, context }, { parent: this });
+      const component = new SubscriptionPolicy(
+        policyComponentName(name, policy.name),
+        { policy, principals: mine, context },
+        { parent: this },
+      );
       context.registered.splice(before, 0, component);
       this.policies[policy.name] = component;
     }

@@ -8,9 +8,10 @@ import type { Principal } from "../plan/types";
 import { type EstateContext, withKey } from "./context";
 import { EMITTERS } from "./emitters";
 import { principalKey } from "./slice";
+import { SUBSCRIPTION_POLICY_TYPE } from "./tokens";
 
 /** The type token of SubscriptionPolicy. */
-export const SUBSCRIPTION_POLICY_TYPE = "accessplane:index:SubscriptionPolicy";
+export { SUBSCRIPTION_POLICY_TYPE };
 
 /** Inputs of a SubscriptionPolicy: the policy and the principals the plan derived from it. */
 export interface SubscriptionPolicyArgs {

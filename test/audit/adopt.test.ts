@@ -104,7 +104,11 @@ test("drafts reproduce the audited access exactly once activated, and existing p
     'Adopted from the snowflake role `ANALYST_ALL` (source `sf`, read from SHOW GRANTS (current) at 2026-11-23T00:00:00Z). Not expressible as data sources: SELECT on "DB"."S"."<TABLE>" (future). Members unknown to the inventory: ZED.',
   );
   expect(a.imports).toEqual({
-    resources: [{ type: "snowflake:index/accountRole:AccountRole", name: `estate/${ap.id}/role`, id: ap.name }],
+    resources: [
+      { type: "accessplane:index:AccessEstate", name: "estate", component: true },
+      { type: "accessplane:index:SubscriptionPolicy", name: "estate/analysts-read", parent: "estate", component: true },
+      { type: "snowflake:index/accountRole:AccountRole", name: `estate/${ap.id}/role`, id: ap.name, parent: "estate/analysts-read" },
+    ],
   });
 
   // Staged: the drafts load and validate, and grant nothing.

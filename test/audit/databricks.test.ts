@@ -8,6 +8,7 @@
  * percent-encoded in the URL and backtick-quoted in SQL; a 403 fails the source by name, never with
  * the token; and through compare.ts, hand-made access is unmanaged while the planned group is missing.
  */
+import { adopt } from "../../provider/audit/adopt";
 import { compareWithPlan, type AuditEntry } from "../../provider/audit/compare";
 import { readSparkGrants } from "../../provider/audit/readers/databricks-spark";
 import { readUnityCatalogGrants, ucPath } from "../../provider/audit/readers/databricks-unity-catalog";
@@ -178,12 +179,12 @@ describe("Databricks Unity Catalog audit", () => {
     expect(of("unmanaged")).toEqual([
       "group:account users `main` [USE CATALOG] direct users= unknown=",
       "user:ben@example.com `main`.`finance`.`ledger` [MODIFY,SELECT] direct users=ben unknown=",
-      "group:bi_team `main` [SELECT,USE CATALOG] direct users=ann unknown=ERIN@EXAMPLE.COM",
-      "group:bi_team `main`.`finance` [USE SCHEMA] direct users=ann unknown=ERIN@EXAMPLE.COM",
-      "group:bi_team `main`.`finance`.`ledger` [SELECT] inherited users=ann unknown=ERIN@EXAMPLE.COM",
-      "group:bi_team `main`.`finance`.`raw` [SELECT] inherited users=ann unknown=ERIN@EXAMPLE.COM",
-      "group:bi_team `main`.`finance`.`we``ird.näme x` [SELECT] inherited users=ann unknown=ERIN@EXAMPLE.COM",
-      "user:dana@example.com `main`.`finance`.`we``ird.näme x` [SELECT] direct users= unknown=DANA@EXAMPLE.COM",
+      "group:bi_team `main` [SELECT,USE CATALOG] direct users=ann unknown=erin@example.com",
+      "group:bi_team `main`.`finance` [USE SCHEMA] direct users=ann unknown=erin@example.com",
+      "group:bi_team `main`.`finance`.`ledger` [SELECT] inherited users=ann unknown=erin@example.com",
+      "group:bi_team `main`.`finance`.`raw` [SELECT] inherited users=ann unknown=erin@example.com",
+      "group:bi_team `main`.`finance`.`we``ird.näme x` [SELECT] inherited users=ann unknown=erin@example.com",
+      "user:dana@example.com `main`.`finance`.`we``ird.näme x` [SELECT] direct users= unknown=dana@example.com",
     ]);
     expect(report.entries.find((e) => e.section === "unmanaged" && e.object === "`main`.`finance`.`raw`")!.dataSource).toBe("raw");
     expect(of("missing")).toEqual([
@@ -273,7 +274,16 @@ const SPARK: Fixture = {
   },
   grants: {},
   owners: {},
-  scim: { ...SCIM, Groups: [...SCIM.Groups, { id: "g9", displayName: SPARK_GROUP, members: [{ value: "u1", $ref: "Users/u1" }] }] },
+  scim: {
+    ...SCIM,
+    Groups: [
+      ...SCIM.Groups,
+      // As the workspace SCIM API lists them: an account group assigned to the workspace, and a
+      // workspace-local group that happens to carry the Unity Catalog principal's name.
+      { id: "g9", displayName: SPARK_GROUP, members: [{ value: "u1", $ref: "Users/u1" }], meta: { resourceType: "Group" } },
+      { id: "w7", displayName: UC_GROUP, members: [], meta: { resourceType: "WorkspaceGroup" } },
+    ],
+  },
 };
 
 describe("Databricks Spark audit (SHOW GRANTS on hive_metastore tables)", () => {
@@ -326,9 +336,24 @@ describe("Databricks Spark audit (SHOW GRANTS on hive_metastore tables)", () => 
     expect(report.entries.filter((e) => e.section === "missing" || e.section === "drifted")).toEqual([]);
     expect(report.entries.filter((e) => e.section === "unmanaged").map(brief)).toEqual([
       "user:ben@example.com `hive_metastore`.`sales`.`we``ird` [MODIFY] direct users=ben unknown=",
-      "group:bi_team `hive_metastore`.`sales` [SELECT,USAGE] direct users=ann unknown=ERIN@EXAMPLE.COM",
-      "group:bi_team `hive_metastore`.`sales`.`orders_v` [SELECT] inherited users=ann unknown=ERIN@EXAMPLE.COM",
-      "group:bi_team `hive_metastore`.`sales`.`orders` [SELECT] inherited users=ann unknown=ERIN@EXAMPLE.COM",
+      "group:bi_team `hive_metastore`.`sales` [SELECT,USAGE] direct users=ann unknown=erin@example.com",
+      "group:bi_team `hive_metastore`.`sales`.`orders_v` [SELECT] inherited users=ann unknown=erin@example.com",
+      "group:bi_team `hive_metastore`.`sales`.`orders` [SELECT] inherited users=ann unknown=erin@example.com",
+    ]);
+  });
+
+  test("adopt imports the planned account group by the SCIM id the reader listed, never a workspace-local group of the same name", async () => {
+    const ctx = context({ env, source: "dbx-spark" });
+    const config = SparkConfig.parse({ host: server.url, token: { env: "DBX_TOKEN" }, warehouseId: "wh1", databases: ["sales"] });
+    const state = await readSparkGrants(config, ctx, { source: "dbx-spark", now: new Date(NOW) });
+    expect(state.principals!.filter((g) => g.id === "g9" || g.id === "w7")).toEqual([
+      { kind: "group", name: SPARK_GROUP, id: "g9", level: "account" },
+      { kind: "group", name: UC_GROUP, id: "w7", level: "workspace" },
+    ]);
+    const report = compareWithPlan(plan, estate.inventory, estate.config, [state]);
+    const policy = plan.principals.find((p) => p.name === SPARK_GROUP)!.policy;
+    expect(adopt(report, plan, [state]).imports.resources.filter((e) => !e.component)).toEqual([
+      { type: "databricks:index/group:Group", name: `estate/databricks/${SPARK_GROUP}/group`, id: "g9", parent: `estate/${policy}` },
     ]);
   });
 });

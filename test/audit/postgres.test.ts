@@ -155,7 +155,7 @@ const UNMANAGED = [
     privileges: ["SELECT"],
     kind: "direct",
     users: ["dave"],
-    unknown: ["ERIN"],
+    unknown: ["erin"],
     detail: "through `analyst_all`",
   },
   {

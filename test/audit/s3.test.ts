@@ -259,7 +259,9 @@ test("adopt imports the planned principal's existing Identity Center group by id
   );
   const report = compareWithPlan(plan, estate.inventory, estate.config, read.states);
   const { imports } = adopt(report, plan, read.states, "estate", estate.config.s3);
-  expect(imports.resources).toEqual([{ type: "aws:identitystore/group:Group", name: `estate/${p.id}/group`, id: `d-1234567890/${GROUP}` }]);
+  expect(imports.resources.filter((e) => !e.component)).toEqual([
+    { type: "aws:identitystore/group:Group", name: `estate/${p.id}/group`, id: `d-1234567890/${GROUP}`, parent: "estate/finance-read" },
+  ]);
   // The component registers that type under that name (Pulumi mocks).
   const registered = (await captureResources(estate, NOW)).map((r) => `${r.type} ${r.name}`);
   expect(registered).toContain(`aws:identitystore/group:Group estate/${p.id}/group`);

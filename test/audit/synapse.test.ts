@@ -11,6 +11,7 @@ import type { SynapseConfig, SynapseRow, SynapseSession } from "../../provider/c
 import { SourceError } from "../../provider/connectors/types";
 import { mssqlFailure } from "../../provider/connectors/synapse-mssql";
 import { compareWithPlan } from "../../provider/audit/compare";
+import { auditText } from "../../provider/audit/render";
 import {
   readSynapseSource,
   SYNAPSE_MEMBERS_SQL,
@@ -148,9 +149,12 @@ describe("Synapse audit from recorded sys catalog rowsets", () => {
     expect(report.entries.find((e) => e.principal.name === "analyst_all")!.dataSource).toBe("sales.orders");
     expect(report.sources[0]!.notes).toEqual([
       "sales_pool: 1 DENY permission not reported: a DENY removes access and grants none",
-      "sales_pool: `Finance Team` is an external group from Microsoft Entra ID: its members are not knowable from the database, so the people it reaches are not listed",
+      "sales_pool: `Finance Team` is an external group from Microsoft Entra ID: its members are not readable from the database, so the people it reaches are the inventory's group `Finance Team`, or unresolved",
     ]);
-    expect(report.summary).toMatchObject({ unmanaged: 4, missing: 3, drifted: 0, administrative: 4 });
+    // The inventory has no group `Finance Team`: the grant is reported through it, unresolved, and counted.
+    expect(report.entries.find((e) => e.principal.name === "Finance Team")!.unresolved).toEqual(["Finance Team"]);
+    expect(report.entries.filter((e) => e.unresolved).length).toBe(1);
+    expect(report.summary).toMatchObject({ unmanaged: 4, missing: 3, drifted: 0, administrative: 4, unresolved: 1 });
   });
 
   test("after the apply the store rows are the planned grants; a deleted row is drift, a row added by hand too", async () => {
@@ -167,6 +171,42 @@ describe("Synapse audit from recorded sys catalog rowsets", () => {
       `drifted group:${AP} direct ENTITLED entitlements:sales.odd users=alice unknown= granted, not in the plan`,
     ]);
     expect(report.entries.filter((e) => e.section === "unmanaged")).toHaveLength(4);
+  });
+
+  test("an Entra ID group granted directly or through a role reaches the inventory's group of that name, else is reported unresolved", async () => {
+    const rows = recorded();
+    // The group is also a member of a database role: its members stay out of sys.database_role_members.
+    rows[SYNAPSE_MEMBERS_SQL] = [...rows[SYNAPSE_MEMBERS_SQL]!, member("bi_team", "Finance Team", "X")];
+    const { states, report } = await audit(rows);
+    expect(states[0]!.opaqueGroups).toEqual(["Finance Team"]);
+    const through = (r: typeof report) =>
+      r.entries.filter((e) => e.section === "unmanaged").map((e) => `${line(e)} unresolved=${(e.unresolved ?? []).join(",")}`);
+    expect(through(report)).toEqual([
+      "unmanaged group:Finance Team direct SELECT [sales_pool].[dbo] users= unknown= unresolved=Finance Team",
+      "unmanaged role:analyst_all direct SELECT [sales_pool].[dbo].[orders] users=dave unknown=erin@example.com unresolved=Finance Team",
+      'unmanaged user:carol direct SELECT,UPDATE [sales_pool].[we"ird.[sch]]].[t]]x] users=carol unknown= unresolved=',
+      "unmanaged role:db_datareader direct SELECT [sales_pool] users=carol unknown= unresolved=",
+    ]);
+    expect(report.summary.unresolved).toBe(2);
+    expect(auditText(report)).toContain(
+      "2 findings go through groups whose members are not readable and not in the inventory: whom they reach is not known",
+    );
+
+    // With the group in the inventory, its users are whom the grants reach.
+    const listed = analystsEstate(`
+users:
+  - { id: alice, groups: [analysts, Finance Team], identities: { synapse: alice@example.com } }
+  - { id: frank, groups: [Finance Team] }
+groups: [{ id: analysts }, { id: Finance Team }]
+dataSources:
+  - { id: sales.orders, platform: synapse, objectType: BASE TABLE, location: { database: ${DB}, schema: dbo, table: orders }, tags: [sales] }
+`);
+    const resolved = compareWithPlan(listed.plan, listed.estate.inventory, listed.estate.config, states);
+    expect(through(resolved).slice(0, 2)).toEqual([
+      "unmanaged group:Finance Team direct SELECT [sales_pool].[dbo] users=alice,frank unknown= unresolved=",
+      "unmanaged role:analyst_all direct SELECT [sales_pool].[dbo].[orders] users=alice,frank unknown=dave@example.com,erin@example.com unresolved=",
+    ]);
+    expect(resolved.summary.unresolved).toBe(0);
   });
 
   test("a failed read is a SourceError naming the source and the database, never the password", async () => {

@@ -110,7 +110,7 @@ async function audit(rows: Record<string, Record<string, unknown>[]>, seen?: str
 }
 
 const UNMANAGED = [
-  'unmanaged role:analyst_all direct DELETE,INSERT,MERGE,SELECT,SHOW,TRUNCATE,UPDATE "hive"."sales"."orders" users=dave unknown=ERIN',
+  'unmanaged role:analyst_all direct DELETE,INSERT,MERGE,SELECT,SHOW,TRUNCATE,UPDATE "hive"."sales"."orders" users=dave unknown=erin',
   'unmanaged user:carol direct REFRESH,SELECT,SHOW "hive"."we""ird.sch"."t [x]" users=carol unknown=',
   'unmanaged user:dave direct INSERT "hive"."sales"."orders" users=dave unknown=',
 ];

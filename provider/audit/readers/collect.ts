@@ -99,7 +99,14 @@ export function liveState(
   platform: Platform,
   source: string,
   grants: GrantSet | LiveGrant[],
-  rest: { memberships: LiveMembership[]; principals: Grantee[]; readFrom: string; now: Date | undefined; notes?: string[] },
+  rest: {
+    memberships: LiveMembership[];
+    principals: Grantee[];
+    readFrom: string;
+    now: Date | undefined;
+    notes?: string[];
+    opaqueGroups?: string[];
+  },
 ): LiveState {
   return {
     platform,
@@ -110,5 +117,6 @@ export function liveState(
     readFrom: rest.readFrom,
     readAt: (rest.now ?? new Date()).toISOString(),
     ...(rest.notes && rest.notes.length > 0 ? { notes: rest.notes } : {}),
+    ...(rest.opaqueGroups && rest.opaqueGroups.length > 0 ? { opaqueGroups: rest.opaqueGroups } : {}),
   };
 }

@@ -60,10 +60,18 @@ export async function readWorkspaceDirectory(
     if (id && name) byId.ServicePrincipals.set(id, name);
   }
   const groups = await listScim(l, "Groups", {});
+  const listed: Grantee[] = [];
   for (const g of groups) {
     const id = str(g.id);
     const name = str(g.displayName);
-    if (id && name) byId.Groups.set(id, name);
+    if (!id || !name) continue;
+    byId.Groups.set(id, name);
+    // The workspace SCIM API lists account groups assigned to the workspace as `Group` and
+    // workspace-local ones as `WorkspaceGroup` (the split databrickslabs/ucx's group migration
+    // reads); only an account group is what the components create (`databricks.Group`, `api: account`).
+    const type = str((g.meta as Record<string, unknown> | undefined)?.resourceType);
+    const level = type === "Group" ? "account" : type === "WorkspaceGroup" ? "workspace" : undefined;
+    listed.push({ kind: "group", name, id, ...(level ? { level } : {}) });
   }
   let byDisplay = 0;
   /** A member by its `$ref` type, else by whichever list knows its id; its `display` as the last resort. */
@@ -91,7 +99,7 @@ export async function readWorkspaceDirectory(
   }
   return {
     users: new Set([...byId.Users.values(), ...byId.ServicePrincipals.values()]),
-    groups: [...byId.Groups.values()].map((name) => ({ kind: "group", name })),
+    groups: listed,
     memberships,
     // A token that is not a workspace admin's lists users with their display name and id only.
     notes:

@@ -24,8 +24,10 @@
  * rows are counted in the notes and never reported as grants (a DENY that blocks a planned grant is
  * not detected here). A column permission (`minor_id` > 0) is reported on its table as
  * `<PERMISSION> (COLUMNS)`. CONNECT on the database, which every user holds, is left out. An
- * external group's members live in Entra ID and cannot be read from the database: the group is
- * reported as a group, the people behind it unknown, and the notes say so. Only SELECT statements run.
+ * external group's (type `X`) members live in Entra ID and are not in the database
+ * (`sys.database_role_members` lists database roles' members only): the group is reported as a
+ * group and listed in `opaqueGroups`, which the comparison resolves through the inventory's group
+ * of that name or reports as unresolved; the notes say so. Only SELECT statements run.
  */
 import type { SynapseConfig, SynapseOpener, SynapseSession } from "../../connectors/synapse-session";
 import type { PullContext } from "../../connectors/types";
@@ -158,9 +160,10 @@ export async function readSynapseGrants(input: SynapseAuditInput): Promise<LiveS
   const notes: string[] = [];
   if (denied > 0)
     notes.push(`${database}: ${denied} DENY permission${denied > 1 ? "s" : ""} not reported: a DENY removes access and grants none`);
-  for (const g of [...externalGroups].sort())
+  const opaqueGroups = [...externalGroups].sort();
+  for (const g of opaqueGroups)
     notes.push(
-      `${database}: \`${g}\` is an external group from Microsoft Entra ID: its members are not knowable from the database, so the people it reaches are not listed`,
+      `${database}: \`${g}\` is an external group from Microsoft Entra ID: its members are not readable from the database, so the people it reaches are the inventory's group \`${g}\`, or unresolved`,
     );
   return liveState(platform, input.source, set, {
     memberships,
@@ -168,6 +171,7 @@ export async function readSynapseGrants(input: SynapseAuditInput): Promise<LiveS
     readFrom: "sys.database_permissions, sys.database_role_members, object owners and the entitlements store",
     now: input.now,
     notes,
+    opaqueGroups,
   });
 }
 
