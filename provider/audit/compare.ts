@@ -13,6 +13,7 @@
 import { s3DataSourceUri } from "../model/s3-locations";
 import type { Config, DataSourceOf, Inventory, Platform } from "../model/schema";
 import { s3PrincipalMode } from "../platforms/s3";
+import { directMembers } from "../plan/synced-groups";
 import type { Plan, Principal, PrincipalGrant } from "../plan/types";
 import { granteeKind, nameKey, stored } from "./names";
 import { ENTITLED, type Grantee, type GrantKind, type LiveState, storeObject } from "./types";
@@ -129,10 +130,13 @@ interface Planned {
   /** object -> privileges. */
   grants: Map<string, Set<string>>;
   dataSourceOf: Map<string, string>;
+  /** Members of their own (a user reached through a synced group is not one). */
   members: Set<string>;
   users: Map<string, string>;
   /** Normalised identity -> the identity as the plan writes it. */
   shown: Map<string, string>;
+  /** Synced groups that are members: normalised name -> the name as the plan writes it, and the users it reaches. */
+  groups: Map<string, { shown: string; users: string[] }>;
 }
 
 /**
@@ -151,7 +155,7 @@ function grantsPerMember(p: Principal, g: PrincipalGrant, inventory: Inventory, 
 interface MemberWant {
   want: Set<string>;
   principal: string;
-  user: string;
+  users: string[];
   shown: string;
   dataSource: string;
 }
@@ -162,15 +166,48 @@ function plannedPerMember(plan: Plan, inventory: Inventory, config: Config): Map
   for (const p of plan.principals)
     for (const g of p.grants) {
       if (!grantsPerMember(p, g, inventory, config)) continue;
-      for (const m of p.members) {
+      for (const m of directMembers(p)) {
         const k = `${p.platform}\0${nameKey(p.platform, "user", m.identity)}`;
         let objs = out.get(k);
         if (!objs) out.set(k, (objs = new Map()));
         let w = objs.get(g.object);
-        if (!w) objs.set(g.object, (w = { want: new Set(), principal: p.name, user: m.user, shown: m.identity, dataSource: g.dataSource }));
+        if (!w)
+          objs.set(g.object, (w = { want: new Set(), principal: p.name, users: [m.user], shown: m.identity, dataSource: g.dataSource }));
         for (const x of g.privileges) w.want.add(x);
       }
     }
+  return out;
+}
+
+/**
+ * True when a principal's synced groups are grantees of their own on each object rather than members
+ * of a live role or group: BigQuery (a `group:` member of each view's binding) and S3 (a
+ * DIRECTORY_GROUP grant per object: directory groups do not nest). See provider/pulumi/emitters.
+ */
+const groupsGrantedPerObject = (p: Principal) => p.platform === "bigquery" || p.platform === "s3";
+
+/** The users a principal reaches through one of its synced groups. */
+const reachedThrough = (p: Principal, group: string) => p.members.filter((m) => m.group === group).map((m) => m.user);
+
+/** Planned grants to synced groups as grantees of their own: platform and normalised group -> object -> what it should hold. */
+function plannedPerGroup(plan: Plan): Map<string, Map<string, MemberWant>> {
+  const out = new Map<string, Map<string, MemberWant>>();
+  for (const p of plan.principals) {
+    if (!p.groups || !groupsGrantedPerObject(p)) continue;
+    for (const s of p.groups)
+      for (const g of p.grants) {
+        const k = `${p.platform}\0${principalKey(p.platform, s.identity)}`;
+        let objs = out.get(k);
+        if (!objs) out.set(k, (objs = new Map()));
+        let w = objs.get(g.object);
+        if (!w)
+          objs.set(
+            g.object,
+            (w = { want: new Set(), principal: p.name, users: reachedThrough(p, s.group), shown: s.identity, dataSource: g.dataSource }),
+          );
+        for (const x of g.privileges) w.want.add(x);
+      }
+  }
   return out;
 }
 
@@ -180,6 +217,8 @@ function plannedPrincipals(plan: Plan, inventory: Inventory, config: Config): Ma
   for (const p of plan.principals) {
     // A principal all of whose grants go to each member is no live role or group: see plannedPerMember.
     if (p.grants.length > 0 && p.grants.every((g) => grantsPerMember(p, g, inventory, config))) continue;
+    // Everyone reached through synced groups granted on each object: the components create no principal.
+    if (p.groups && groupsGrantedPerObject(p) && directMembers(p).length === 0) continue;
     const k = `${p.platform}\0${principalKey(p.platform, p.name)}`;
     let e = out.get(k);
     if (!e)
@@ -193,6 +232,7 @@ function plannedPrincipals(plan: Plan, inventory: Inventory, config: Config): Ma
           members: new Set(),
           users: new Map(),
           shown: new Map(),
+          groups: new Map(),
         }),
       );
     const add = (object: string, privileges: readonly string[], ds?: string) => {
@@ -209,12 +249,15 @@ function plannedPrincipals(plan: Plan, inventory: Inventory, config: Config): Ma
         for (const par of g.parents) add(par.object, par.privileges);
       }
     }
-    for (const m of p.members) {
+    for (const m of directMembers(p)) {
       const id = nameKey(p.platform, "user", m.identity);
       e.members.add(id);
       e.users.set(id, m.user);
       e.shown.set(id, m.identity);
     }
+    if (!groupsGrantedPerObject(p))
+      for (const s of p.groups ?? [])
+        e.groups.set(principalKey(p.platform, s.identity), { shown: s.identity, users: reachedThrough(p, s.group) });
   }
   return out;
 }
@@ -322,6 +365,7 @@ export function compareWithPlan(
 ): AuditReport {
   const planned = plannedPrincipals(plan, inventory, config);
   const perMember = plannedPerMember(plan, inventory, config);
+  const perGroup = plannedPerGroup(plan);
   const sharedRoles = new Map(inventory.sharedRoles.map((r) => [nameKey("s3", "principal", r.arn), r.members]));
   const identities = identityIndex(inventory, plan);
   const entries: AuditEntry[] = [];
@@ -371,6 +415,8 @@ export function compareWithPlan(
     const seen = new Map<string, Map<string, Set<string>>>();
     const seenMembers = new Map<string, Set<string>>();
     const memberHas = new Map<string, Set<string>>();
+    const groupHas = new Map<string, Set<string>>();
+    const seenGroups = new Map<string, Set<string>>();
 
     for (const g of state.grants) {
       const name = granteeKey(platform, g.grantee);
@@ -395,14 +441,21 @@ export function compareWithPlan(
         continue;
       }
       const p = g.grantee.kind === "user" ? undefined : planned.get(`${platform}\0${name}`);
-      const mw = p || g.grantee.kind === "group" ? undefined : perMember.get(`${platform}\0${name}`)?.get(g.object);
-      if (mw) {
-        // Granted to a member's own identity, as the plan materialises it on this platform.
-        const k = `${name}\0${g.object}`;
-        let s = memberHas.get(k);
-        if (!s) memberHas.set(k, (s = new Set()));
+      // Granted to a member's own identity, or to a synced group on the object itself (by its
+      // directory id where the reader knows it), as the plan materialises it on this platform.
+      const gk = g.grantee.kind === "group" ? principalKey(platform, g.grantee.id ?? g.grantee.name) : undefined;
+      const own =
+        p !== undefined
+          ? undefined
+          : gk !== undefined
+            ? { id: gk, want: perGroup.get(`${platform}\0${gk}`)?.get(g.object), has: groupHas }
+            : { id: name, want: perMember.get(`${platform}\0${name}`)?.get(g.object), has: memberHas };
+      if (own?.want) {
+        const k = `${own.id}\0${g.object}`;
+        let s = own.has.get(k);
+        if (!s) own.has.set(k, (s = new Set()));
         for (const x of g.privileges) s.add(x);
-        const extra = g.privileges.filter((x) => !mw.want.has(x)).sort(cmp);
+        const extra = g.privileges.filter((x) => !own.want!.want.has(x)).sort(cmp);
         if (extra.length > 0)
           entries.push({ ...base, privileges: extra, section: "drifted", ...people(g.grantee), detail: "granted, not in the plan" });
         continue;
@@ -454,6 +507,13 @@ export function compareWithPlan(
       if (!s) seenMembers.set(name, (s = new Set()));
       const member = granteeKey(platform, m.member);
       if (m.member.kind === "user") s.add(member);
+      // A synced group the plan makes a member: the identity provider manages who is in it.
+      if (p && m.member.kind !== "user" && p.groups.has(member)) {
+        let sg = seenGroups.get(name);
+        if (!sg) seenGroups.set(name, (sg = new Set()));
+        sg.add(member);
+        continue;
+      }
       if (!p || m.member.kind !== "user" || !p.members.has(member)) {
         const reach = people(m.member);
         entries.push({
@@ -497,29 +557,38 @@ export function compareWithPlan(
           detail: present ? "in the plan, not granted" : "principal not created yet",
         });
       }
+      // Members of their own, then synced groups, the plan has and the principal lacks.
       const live = seenMembers.get(name);
-      for (const m of members) {
-        if (live?.has(m)) continue;
+      const liveGroups = seenGroups.get(name);
+      const absentMembers = [
+        ...members.filter((m) => !live?.has(m)).map((m) => ({ what: `member \`${p.shown.get(m)}\``, users: [p.users.get(m)!] })),
+        ...[...p.groups]
+          .sort(([a], [b]) => cmp(a, b))
+          .filter(([k]) => !liveGroups?.has(k))
+          .map(([, g]) => ({ what: `synced group \`${g.shown}\``, users: [...g.users].sort(cmp) })),
+      ];
+      for (const a of absentMembers) {
         entries.push({
           section,
           platform,
           principal,
           privileges: [],
           kind: "membership",
-          users: [p.users.get(m)!],
+          users: a.users,
           unknown: [],
-          detail: present
-            ? `member \`${p.shown.get(m)}\` in the plan, not a member`
-            : `member \`${p.shown.get(m)}\` of a principal not created yet`,
+          detail: present ? `${a.what} in the plan, not a member` : `${a.what} of a principal not created yet`,
         });
       }
     }
 
-    for (const [k, objs] of perMember) {
+    for (const [k, objs, has] of [
+      ...[...perMember].map(([k, o]) => [k, o, memberHas] as const),
+      ...[...perGroup].map(([k, o]) => [k, o, groupHas] as const),
+    ]) {
       if (!k.startsWith(`${platform}\0`)) continue;
       const id = k.slice(platform.length + 1);
       for (const [object, w] of [...objs].sort(([a], [b]) => cmp(a, b))) {
-        const have = memberHas.get(`${id}\0${object}`);
+        const have = has.get(`${id}\0${object}`);
         // One S3 grant carries one access level, and READWRITE covers READ.
         const absent = [...w.want].filter((x) => !have?.has(x) && !(platform === "s3" && x === "READ" && have?.has("READWRITE"))).sort(cmp);
         if (absent.length === 0) continue;
@@ -531,7 +600,7 @@ export function compareWithPlan(
           dataSource: w.dataSource,
           privileges: absent,
           kind: "direct",
-          users: [w.user],
+          users: w.users,
           unknown: [],
           detail: `in the plan, not granted to \`${w.shown}\``,
         });

@@ -23,6 +23,8 @@ const arbEstate = fc.record({
     fc.record({ group: fc.constantFrom(...GROUPS), tag: fc.constantFrom(...TAGS), access: fc.constantFrom("read", "write") }),
     { minLength: 1, maxLength: 4 },
   ),
+  /** The groups provisioned to Snowflake as roles (synced groups). */
+  synced: fc.subarray(GROUPS),
 });
 
 type RandomEstate = typeof arbEstate extends fc.Arbitrary<infer T> ? T : never;
@@ -47,7 +49,9 @@ function build(e: RandomEstate) {
           .map((g, i) => `  - { id: u${i}, groups: [${g.join(", ")}], identities: { snowflake: U${i}, redshift: u${i} } }`)
           .join("\n") +
         "\ngroups:\n" +
-        GROUPS.map((g) => `  - { id: ${g} }`).join("\n") +
+        GROUPS.map((g) =>
+          e.synced.includes(g) ? `  - { id: ${g}, identities: { snowflake: SYNC_${g.toUpperCase()} } }` : `  - { id: ${g} }`,
+        ).join("\n") +
         "\ndataSources:\n  - { id: every, platform: redshift, objectType: BASE TABLE, location: { database: DB, schema: S, table: EVERY }, tags: [a, b, c] }\n" +
         e.sources
           .map(
@@ -61,7 +65,10 @@ function build(e: RandomEstate) {
   return { estate, plan: planFromResolution(estate, resolve(estate, NOW)) };
 }
 
-/** The live states a deployment of exactly `plan` leaves, one per platform. */
+/**
+ * The live states a deployment of exactly `plan` leaves, one per platform: a synced group's role is
+ * a member of the policy role, and holds the group's members as the identity provider provisions them.
+ */
 function deployed(plan: Plan): LiveState[] {
   return PLATFORMS.map((platform) => {
     const grants: LiveGrant[] = [];
@@ -84,7 +91,14 @@ function deployed(plan: Plan): LiveState[] {
       }
       for (const [object, s] of objects)
         grants.push({ platform, grantee, object, privileges: [...s].sort(), kind: "direct", grantor: "AP_ADMIN" });
-      for (const m of p.members) memberships.push({ platform, parent: grantee, member: { kind: "user", name: m.identity } });
+      for (const m of p.members)
+        if (m.group === undefined) memberships.push({ platform, parent: grantee, member: { kind: "user", name: m.identity } });
+      for (const s of p.groups ?? []) {
+        memberships.push({ platform, parent: grantee, member: { kind: "role", name: s.identity } });
+        for (const m of p.members)
+          if (m.group === s.group)
+            memberships.push({ platform, parent: { kind: "role", name: s.identity }, member: { kind: "user", name: m.identity } });
+      }
     }
     return {
       platform,
@@ -110,6 +124,28 @@ describe("audit properties on random estates", () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  test("a synced group that is not a member of its policy role shows as drift of that membership", () => {
+    let bitten = 0;
+    fc.assert(
+      fc.property(arbEstate, fc.nat(), (e, pick) => {
+        const { estate, plan } = build(e);
+        const states = deployed(plan);
+        const sf = states.find((s) => s.platform === "snowflake")!;
+        const nested = sf.memberships.filter((m) => m.member.kind === "role");
+        if (nested.length === 0) return;
+        bitten++;
+        const gone = nested[pick % nested.length]!;
+        sf.memberships = sf.memberships.filter((m) => m !== gone);
+        const r = compareWithPlan(plan, estate.inventory, estate.config, states, { grantors: { snowflake: "AP_ADMIN" } });
+        expect(findings(r).map((f) => [f.section, f.kind, f.principal.name, f.detail])).toEqual([
+          ["drifted", "membership", gone.parent.name, `synced group \`${gone.member.name}\` in the plan, not a member`],
+        ]);
+      }),
+      { numRuns: 60 },
+    );
+    expect(bitten).toBeGreaterThan(5);
   });
 
   test("removing one planned grant reports exactly that grant as drift", () => {

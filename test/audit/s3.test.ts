@@ -158,7 +158,7 @@ test("every NextToken page after a SlowDown; users, groups (resolved or not) and
     ].sort(),
   );
   expect(state.memberships).toEqual([
-    { platform: "s3", parent: { kind: "group", name: "ap-analysts" }, member: { kind: "user", name: BOB } },
+    { platform: "s3", parent: { kind: "group", name: "ap-analysts", id: GROUP }, member: { kind: "user", name: BOB } },
   ]);
   expect(state.notes).toEqual([]);
   expect(JSON.stringify(state)).not.toContain(SECRET);

@@ -120,9 +120,10 @@ export async function readS3Grants(input: S3AuditInput): Promise<LiveState> {
     if (e.granteeType === "DIRECTORY_USER") grantee = { kind: "user", name: e.granteeIdentifier };
     else if (e.granteeType === "DIRECTORY_GROUP") {
       const g = groups?.get(e.granteeIdentifier);
-      grantee = { kind: "group", name: g?.name ?? e.granteeIdentifier };
+      // Named as the directory names it where resolved; the group id stays beside the name.
+      grantee = g ? { kind: "group", name: g.name, id: e.granteeIdentifier } : { kind: "group", name: e.granteeIdentifier };
       if (!principals.has(`g\0${grantee.name}`)) {
-        principals.set(`g\0${grantee.name}`, g ? { ...grantee, id: e.granteeIdentifier } : grantee);
+        principals.set(`g\0${grantee.name}`, grantee);
         if (g) for (const m of g.members) memberships.push({ platform: "s3", parent: grantee, member: { kind: "user", name: m } });
         else unresolved.add(e.granteeIdentifier);
       }
