@@ -50,6 +50,7 @@ new PolicyPack("accessplane-guardrails", {
         properties: {
           snowflakeRolePrefix: { type: "string", default: DEFAULT_CONFIG.snowflakeRolePrefix },
           groupPrefix: { type: "string", default: DEFAULT_CONFIG.groupPrefix },
+          syncedGroups: { type: "array", items: { type: "string" }, default: DEFAULT_CONFIG.syncedGroups },
         },
       },
       validateResource: onlyPolicyPrincipals,

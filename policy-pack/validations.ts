@@ -33,6 +33,11 @@ export interface GuardrailConfig {
   bigqueryDatasetSuffix: string;
   /** `s3.maxRolesPerAccount`: IAM's hard quota of roles per AWS account. */
   maxRolesPerAccount: number;
+  /**
+   * The Snowflake roles of the estate's synced groups (`groups[].identities.snowflake`): policy roles
+   * are granted to them, and the identity provider, not the stack, manages who holds them.
+   */
+  syncedGroups: string[];
 }
 
 /** Defaults of the pack configuration. */
@@ -42,6 +47,7 @@ export const DEFAULT_CONFIG: GuardrailConfig = {
   readOnlyTables: [],
   bigqueryDatasetSuffix: "_accessplane",
   maxRolesPerAccount: 5000,
+  syncedGroups: [],
 };
 
 const configOf = (args: { getConfig?: <T extends object>() => T }): GuardrailConfig => ({
@@ -247,8 +253,12 @@ function principalsOf(
       return sf(p.name, "Snowflake role");
     case TYPES.sfGrantPrivileges:
       return sf(p.accountRoleName, "Snowflake role");
-    case TYPES.sfGrantRole:
-      return [...sf(p.roleName, "Snowflake role"), ...sf(p.parentRoleName, "Snowflake parent role")];
+    case TYPES.sfGrantRole: {
+      // A policy role granted to a synced group's role: that role is the grantee by design.
+      const parent = str(p.parentRoleName);
+      const synced = parent !== undefined && cfg.syncedGroups.some((g) => g.toUpperCase() === parent.toUpperCase());
+      return [...sf(p.roleName, "Snowflake role"), ...(synced ? [] : sf(p.parentRoleName, "Snowflake parent role"))];
+    }
     case TYPES.dbxGroup:
       return group(p.displayName, "Databricks group");
     case TYPES.dbxGrant:
@@ -277,7 +287,8 @@ export function onlyPolicyPrincipals(args: ResourceArgs, reportViolation: Report
     if (!ok) {
       reportViolation(
         `${named(args)} uses ${x.what} \`${x.principal}\`, which is not a policy principal (its name does not start with \`${x.prefix}\`); ` +
-          "grant access through an accessplane policy, whose generated principals carry the prefix, and manage other principals outside this stack",
+          "grant access through an accessplane policy, whose generated principals carry the prefix, and manage other principals outside this stack" +
+          (x.what === "Snowflake parent role" ? " (a synced group's role belongs in the pack's `syncedGroups`)" : ""),
       );
     }
   }

@@ -118,6 +118,7 @@ describe("the pack agrees with the emitters", () => {
       readOnlyTables: [],
       bigqueryDatasetSuffix: defaults.viewBased.bigqueryDatasetSuffix,
       maxRolesPerAccount: defaults.s3.maxRolesPerAccount,
+      syncedGroups: [],
     });
   });
 
@@ -340,7 +341,7 @@ describe("a deliberately unsafe estate", () => {
         policy: "only-policy-principals",
         resource: "handmade/sysadmin-inherits",
         message:
-          "GrantAccountRole `handmade/sysadmin-inherits` uses Snowflake parent role `SYSADMIN`, which is not a policy principal (its name does not start with `AP_`); grant access through an accessplane policy, whose generated principals carry the prefix, and manage other principals outside this stack",
+          "GrantAccountRole `handmade/sysadmin-inherits` uses Snowflake parent role `SYSADMIN`, which is not a policy principal (its name does not start with `AP_`); grant access through an accessplane policy, whose generated principals carry the prefix, and manage other principals outside this stack (a synced group's role belongs in the pack's `syncedGroups`)",
       },
       {
         policy: "s3-grant-scope-is-a-folder",
@@ -353,6 +354,27 @@ describe("a deliberately unsafe estate", () => {
         message:
           "S3 access grants use 5001 distinct IAM roles in AWS account `333333333333` for iam-role-per-user, over the limit of 5000 roles per account; switch those data sources to identity-center, which needs no role per user",
       },
+    ]);
+  });
+
+  test("a policy role granted to a synced group's role passes when the pack lists the group, and only then", async () => {
+    const estate = mustLoad({
+      policies: { "p.yaml": "name: p\naccess: read\nsubscribers: { when: { group: analysts } }\ndataSources: { tags: { anyOf: [t] } }\n" },
+      inventory: {
+        "i.yaml": `users:
+  - { id: ann, groups: [analysts], identities: { snowflake: ANN } }
+groups:
+  - { id: analysts, identities: { snowflake: analysts } }
+dataSources:
+  - { id: a, platform: snowflake, objectType: BASE TABLE, location: { database: D, schema: S, table: A }, tags: [t] }
+`,
+      },
+    });
+    const rs = (await captureResources(estate, NOW)).filter((r) => !r.type.startsWith("accessplane:"));
+    const synced = estate.inventory.groups.flatMap((g) => (g.identities?.snowflake ? [g.identities.snowflake] : []));
+    expect(validate(rs, { syncedGroups: synced })).toEqual([]);
+    expect(validate(rs).map((v) => [v.policy, v.resource])).toEqual([
+      ["only-policy-principals", "estate/snowflake:p/synced-group/analysts"],
     ]);
   });
 
