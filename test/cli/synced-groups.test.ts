@@ -59,7 +59,7 @@ test("plan --view policies: how many members come through the synced group", asy
   const r = await at(head, "plan", "--view", "policies");
   expect([r.code, r.err]).toEqual([0, ""]);
   expect(r.out).toContain(
-    "    AP_SALES_READ: 2 of 3 through synced group analysts (ANALYSTS); the identity provider manages their membership\n",
+    "    Snowflake role AP_SALES_READ: 2 of 3 through synced group analysts (ANALYSTS); the identity provider manages their membership\n",
   );
 });
 

@@ -240,7 +240,7 @@ export function policiesText(plan: Plan, ctx: PlanContext, s: Style = plain): st
       const through = p.members.filter((m) => m.group !== undefined).length;
       out.push(
         s.dim(
-          `    ${p.name}: ${through} of ${p.members.length} through synced group${p.groups.length === 1 ? "" : "s"} ${p.groups.map((g) => `${g.group} (${g.identity})`).join(", ")}; the identity provider manages their membership`,
+          `    ${PRINCIPAL_NOUN[p.platform]} ${p.name}: ${through} of ${p.members.length} through synced group${p.groups.length === 1 ? "" : "s"} ${p.groups.map((g) => `${g.group} (${g.identity})`).join(", ")}; the identity provider manages their membership`,
         ),
       );
     }
