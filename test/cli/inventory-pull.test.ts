@@ -66,3 +66,19 @@ test("an inventory that is one file cannot hold pulled files", async () => {
     err: "error: the inventory `inventory/all.yaml` is one file; pulled files need a directory: make `inventory.path` a directory\n",
   });
 });
+
+test("a project without sources says how to declare one, and pulls nothing without failing", async () => {
+  const dir = fresh();
+  writeFiles(dir, { "accessplane.yaml": "policies: policies\ninventory: inventory\n", "policies/.keep": "", "inventory/.keep": "" });
+  expect(await runBinary(dir, "inventory", "pull")).toEqual({
+    code: EXIT.ok,
+    out: "",
+    err: 'note: accessplane.yaml declares no sources, so there is nothing to pull: write `inventory: { path: inventory, sources: [...] }` with one entry per catalog or identity provider (README: "Pull the inventory from your platforms")\n',
+  });
+  expect(fs.existsSync(path.join(dir, "inventory", "pulled"))).toBe(false);
+  expect(await runBinary(dir, "inventory", "pull", "--source", "okta")).toEqual({
+    code: EXIT.usage,
+    out: "",
+    err: "error: --source: no source named `okta`; accessplane.yaml declares none (`inventory.sources`)\n",
+  });
+});

@@ -68,10 +68,18 @@ async function runPull(ctx: Context, o: PullFlags, p: Progress, cwd = process.cw
     report(io, o.format, [], project.issues);
     return EXIT.inputErrors;
   }
+  // A project without sources yet (as `init` writes it) has nothing to pull: say how to add one,
+  // without failing the scheduled workflow that runs before anyone has.
+  if (project.sources.length === 0 && !o.source?.length) {
+    io.err(
+      `note: ${path.relative(cwd, file) || PROJECT_FILE} declares no sources, so there is nothing to pull: write \`inventory: { path: inventory, sources: [...] }\` with one entry per catalog or identity provider (README: "Pull the inventory from your platforms")\n`,
+    );
+    return EXIT.ok;
+  }
   const unknown = (o.source ?? []).filter((n) => !project.sources.some((s) => s.entry.name === n));
   if (unknown.length > 0)
     usage(
-      `--source: no source named ${unknown.map((n) => `\`${n}\``).join(", ")}; the sources are ${project.sources.map((s) => `\`${s.entry.name}\``).join(", ") || "none"}`,
+      `--source: no source named ${unknown.map((n) => `\`${n}\``).join(", ")}; ${project.sources.length ? `the sources are ${project.sources.map((s) => `\`${s.entry.name}\``).join(", ")}` : "accessplane.yaml declares none (`inventory.sources`)"}`,
     );
   // The estate on disk, read once: its configuration scopes the pull, and a dry run plans it
   // against the pulled files.
