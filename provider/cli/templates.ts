@@ -194,6 +194,9 @@ function inventoryUsers(platforms: Platform[]): string {
   lines.push(
     "groups:",
     "  - { id: analysts, description: Business analysts }",
+    "  # A group the identity provider provisions to the platforms says where, and policies whose condition",
+    "  # names it grant to the group instead of to each member (README: memberships through synced groups):",
+    '  # - { id: finance, identities: { snowflake: FINANCE, databricks: finance, bigquery: "group:finance@example.com" } }',
     "  - { id: finance, description: Finance department }",
     "  - { id: data-engineers, description: Build and maintain pipelines }",
     '  - { id: stewards, description: Data stewards who approve access requests, github: "@my-org/data-stewards" }',
