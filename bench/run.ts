@@ -4,6 +4,7 @@
  *
  *   npm run bench                         headline size, targets, resources, mocks, stacks
  *   npm run bench -- --scaling            the same figures at 1x, 4x and 16x the base size
+ *   npm run bench -- --scaling-headline   the same figures at 1x and 4x the headline (16x, 64x the base)
  *   npm run bench -- --scale 4            one run at 4x the base size (quick look)
  *   npm run bench -- --seed 7             another estate of the same shape
  *   npm run bench -- --capture-scale 4    register under mocks at 4x the base (default 1x)
@@ -20,6 +21,8 @@ import { totals, type PlatformResources } from "./measure";
 
 interface Args {
   scaling: boolean;
+  /** The multiples of the base `--scaling` measures. */
+  scales: number[];
   profile: boolean;
   scale: number | undefined;
   seed: number;
@@ -27,7 +30,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { scaling: false, profile: false, scale: undefined, seed: 1, captureScale: 1 };
+  const a: Args = { scaling: false, scales: [1, 4, 16], profile: false, scale: undefined, seed: 1, captureScale: 1 };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const num = () => {
@@ -36,6 +39,7 @@ function parseArgs(argv: string[]): Args {
       return v;
     };
     if (k === "--scaling") a.scaling = true;
+    else if (k === "--scaling-headline") Object.assign(a, { scaling: true, scales: [16, 64] });
     else if (k === "--profile") a.profile = true;
     else if (k === "--scale") a.scale = num();
     else if (k === "--seed") a.seed = num();
@@ -64,7 +68,9 @@ let profiling = false;
 /** Runs bench/child.ts in a fresh node process and returns its JSON. */
 function child(req: ChildRequest): Record<string, unknown> {
   const prof = profiling ? ["--cpu-prof", "--cpu-prof-dir", PROFILE_DIR] : [];
-  const out = execFileSync(process.execPath, [...prof, "-r", "tsx/cjs", path.join(__dirname, "child.ts"), JSON.stringify(req)], {
+  // A heap large enough for 4x the headline (every access entry as an object is measured too).
+  const heap = ["--max-old-space-size=16384"];
+  const out = execFileSync(process.execPath, [...heap, ...prof, "-r", "tsx/cjs", path.join(__dirname, "child.ts"), JSON.stringify(req)], {
     cwd: path.join(__dirname, ".."),
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
@@ -435,7 +441,7 @@ function headline(args: Args, tmp: string): Record<string, unknown> {
 
 function scaling(args: Args, tmp: string): Record<string, unknown> {
   const rows: Record<string, unknown>[] = [];
-  for (const k of [1, 4, 16]) {
+  for (const k of args.scales) {
     const sizes = scale(BASE, k);
     const { plan: f } = measure(sizes, args.seed, tmp, true);
     const tot = totals(f.resources);
