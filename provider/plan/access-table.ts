@@ -88,33 +88,37 @@ export class AccessTable {
     for (let u = 0; u < holdings.length; u++) {
       const list = holdings[u];
       if (!list) continue;
+      // Room for every contribution of this user, so the loop below never checks.
+      let most = 0;
+      for (let h = 0; h < list.length; h++) most += list[h]!.b.d.length;
+      if (most > touched.length) touched = new Int32Array(Math.max(most, touched.length * 2));
       let n = 0;
-      for (const { b, exp } of list) {
-        for (let i = 0; i < b.d.length; i++) {
-          const d = b.d[i]!;
+      for (let h = 0; h < list.length; h++) {
+        const { b, exp } = list[h]!;
+        const bd = b.d;
+        const bPriv = b.priv;
+        const bWrite = b.write;
+        const policy = b.policy;
+        for (let i = 0; i < bd.length; i++) {
+          const d = bd[i]!;
           if (stamp[d] !== u) {
             stamp[d] = u;
-            sPriv[d] = b.priv[i]!;
-            sPol[d] = b.policy;
-            sWrite[d] = b.write[i] ? 1 : 0;
+            sPriv[d] = bPriv[i]!;
+            sPol[d] = policy;
+            sWrite[d] = bWrite[i] ? 1 : 0;
             sExp[d] = exp;
-            if (n === touched.length) {
-              const t = new Int32Array(n * 2);
-              t.set(touched);
-              touched = t;
-            }
             touched[n++] = d;
           } else {
-            if (sPriv[d] !== b.priv[i]) sPriv[d] = b.merge(sPriv[d]!, b.priv[i]!);
-            if (b.write[i]) sWrite[d] = 1;
+            if (sPriv[d] !== bPriv[i]) sPriv[d] = b.merge(sPriv[d]!, bPriv[i]!);
+            if (bWrite[i]) sWrite[d] = 1;
             if (exp > sExp[d]!) sExp[d] = exp;
-            if (sPol[d] !== b.policy) {
+            if (sPol[d] !== policy) {
               if (hasMore[d] !== u + 1) {
                 hasMore[d] = u + 1;
-                morePols.set(d, [b.policy]);
+                morePols.set(d, [policy]);
               } else {
                 const more = morePols.get(d)!;
-                if (!more.includes(b.policy)) more.push(b.policy);
+                if (!more.includes(policy)) more.push(policy);
               }
             }
           }
