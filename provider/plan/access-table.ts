@@ -88,33 +88,37 @@ export class AccessTable {
     for (let u = 0; u < holdings.length; u++) {
       const list = holdings[u];
       if (!list) continue;
+      // Room for every contribution of this user, so the loop below never checks.
+      let most = 0;
+      for (let h = 0; h < list.length; h++) most += list[h]!.b.d.length;
+      if (most > touched.length) touched = new Int32Array(Math.max(most, touched.length * 2));
       let n = 0;
-      for (const { b, exp } of list) {
-        for (let i = 0; i < b.d.length; i++) {
-          const d = b.d[i]!;
+      for (let h = 0; h < list.length; h++) {
+        const { b, exp } = list[h]!;
+        const bd = b.d;
+        const bPriv = b.priv;
+        const bWrite = b.write;
+        const policy = b.policy;
+        for (let i = 0; i < bd.length; i++) {
+          const d = bd[i]!;
           if (stamp[d] !== u) {
             stamp[d] = u;
-            sPriv[d] = b.priv[i]!;
-            sPol[d] = b.policy;
-            sWrite[d] = b.write[i] ? 1 : 0;
+            sPriv[d] = bPriv[i]!;
+            sPol[d] = policy;
+            sWrite[d] = bWrite[i] ? 1 : 0;
             sExp[d] = exp;
-            if (n === touched.length) {
-              const t = new Int32Array(n * 2);
-              t.set(touched);
-              touched = t;
-            }
             touched[n++] = d;
           } else {
-            if (sPriv[d] !== b.priv[i]) sPriv[d] = b.merge(sPriv[d]!, b.priv[i]!);
-            if (b.write[i]) sWrite[d] = 1;
+            if (sPriv[d] !== bPriv[i]) sPriv[d] = b.merge(sPriv[d]!, bPriv[i]!);
+            if (bWrite[i]) sWrite[d] = 1;
             if (exp > sExp[d]!) sExp[d] = exp;
-            if (sPol[d] !== b.policy) {
+            if (sPol[d] !== policy) {
               if (hasMore[d] !== u + 1) {
                 hasMore[d] = u + 1;
-                morePols.set(d, [b.policy]);
+                morePols.set(d, [policy]);
               } else {
                 const more = morePols.get(d)!;
-                if (!more.includes(b.policy)) more.push(b.policy);
+                if (!more.includes(policy)) more.push(policy);
               }
             }
           }
@@ -198,7 +202,14 @@ export class AccessTable {
 
   /** Builds entries by row, caching what entries on one object share. */
   private builder(): (i: number) => AccessEntry {
-    const { cols, sources, tables, userIds } = this;
+    const { cols } = this;
+    const build = this.entryBuilder();
+    return (i) => build(cols.u[i]!, cols.d[i]!, cols.priv[i]!, cols.write[i] === 1, this.policiesOf(cols.pol[i]!), cols.exp[i]!);
+  }
+
+  /** Builds an entry from its fields by index, caching what entries on one object share. */
+  private entryBuilder(): (u: number, d: number, priv: number, write: boolean, policies: string[], exp: number) => AccessEntry {
+    const { sources, tables, userIds } = this;
     const nD = sources.length;
     const targets: (Target | undefined)[] = new Array(nD);
     const parentsByIdx: AccessEntry["parents"][] = new Array(nD);
@@ -207,15 +218,13 @@ export class AccessTable {
     const extrasPrivAt = new Int32Array(nD).fill(-1);
     const extrasClass = new Int32Array(nD).fill(-1);
     const isoOf = new Map<number, string>();
-    return (i) => {
-      const d = cols.d[i]!;
+    return (u, d, priv, write, policies, exp) => {
       const ds = sources[d]!;
       let t = targets[d];
       if (!t) {
         targets[d] = t = tables.target(ds);
         parentsByIdx[d] = t.parents.map((p) => ({ object: p.object, privileges: [...p.privileges] }));
       }
-      const priv = cols.priv[i]!;
       let extras = extrasAt[d];
       if (extrasPrivAt[d] !== priv || extras === undefined) {
         let cls = extrasClass[d]!;
@@ -224,35 +233,86 @@ export class AccessTable {
         extrasPrivAt[d] = priv;
       }
       const entry: AccessEntry = {
-        user: userIds[cols.u[i]!]!,
+        user: userIds[u]!,
         dataSource: ds.id,
         platform: ds.platform,
         objectType: ds.objectType,
-        access: cols.write[i] ? "write" : "read",
+        access: write ? "write" : "read",
         privileges: tables.lists.get(priv) as string[],
         parents: parentsByIdx[d]!,
-        policies: this.policiesOf(cols.pol[i]!),
+        policies,
         object: t.object,
       };
       // Most platforms have no extras; spreading an empty object still costs per entry.
       if (extras !== NO_EXTRAS) Object.assign(entry, extras);
-      const exp = cols.exp[i]!;
       if (exp !== Infinity) entry.expiresAt = isoOf.get(exp) ?? isoOf.set(exp, new Date(exp).toISOString()).get(exp)!;
       return entry;
     };
   }
 
-  /** The access user `u` holds on data source `d` (both by index), if any: a binary search in the user's run. */
-  at(u: number, d: number): HeldAccess | undefined {
-    const cols = this.cols;
+  /**
+   * What the holdings of one more policy (`holdings[u]`, users by index) would make of the entries
+   * they reach, by user then data source: each folded as the table folds its own, then merged with
+   * the access the table holds on the same pair (privileges merged, write if either writes, the
+   * later expiry, the policy among the others). The table is unchanged. Both tables are sorted by
+   * user then data source, so the merge walks the other table's run of each user the holdings reach,
+   * with no map per pair.
+   */
+  preview(policy: string, holdings: readonly (readonly Holding[] | undefined)[]): AccessEntry[] {
+    const extra = new AccessTable(this.userIds, this.sources, [policy], this.tables, holdings).cols;
+    const held = this.cols;
+    const start = this.userStarts();
+    const build = this.entryBuilder();
+    const alone = [policy];
+    const withHeld = new Map<number, string[]>();
+    const merges = new Map<string, (x: number, y: number) => number>();
+    const out: AccessEntry[] = new Array(extra.length);
+    let j = 0;
+    for (let i = 0; i < extra.length; i++) {
+      const u = extra.u[i]!;
+      const d = extra.d[i]!;
+      // Jump to the user's run, then walk it: both runs ascend by data source.
+      if (j < start[u]!) j = start[u]!;
+      while (j < held.length && (held.u[j]! < u || (held.u[j] === u && held.d[j]! < d))) j++;
+      let priv = extra.priv[i]!;
+      let write = extra.write[i] === 1;
+      let exp = extra.exp[i]!;
+      let policies = alone;
+      if (j < held.length && held.u[j] === u && held.d[j] === d) {
+        if (held.priv[j] !== priv) {
+          const platform = this.sources[d]!.platform;
+          let merge = merges.get(platform);
+          if (!merge) merges.set(platform, (merge = this.tables.lists.merger(this.tables.bound(this.sources[d]!).adapter)));
+          priv = merge(held.priv[j]!, priv);
+        }
+        write ||= held.write[j] === 1;
+        exp = Math.max(exp, held.exp[j]!);
+        const pol = held.pol[j]!;
+        policies = withHeld.get(pol) ?? withHeld.set(pol, [...this.policiesOf(pol), policy].sort(cmp)).get(pol)!;
+      }
+      out[i] = build(u, d, priv, write, policies, exp);
+    }
+    return out;
+  }
+
+  /** Where each user's run of rows starts (`length` at index `users.length`), computed once. */
+  private userStarts(): Int32Array {
     if (!this.userStart) {
+      const cols = this.cols;
       const start = new Int32Array(this.userIds.length + 1);
       for (let i = 0; i < cols.length; i++) start[cols.u[i]! + 1]!++;
       for (let k = 0; k < this.userIds.length; k++) start[k + 1]! += start[k]!;
       this.userStart = start;
     }
-    let lo = this.userStart[u]!;
-    let hi = this.userStart[u + 1]!;
+    return this.userStart;
+  }
+
+  /** The access user `u` holds on data source `d` (both by index), if any: a binary search in the user's run. */
+  at(u: number, d: number): HeldAccess | undefined {
+    const cols = this.cols;
+    const start = this.userStarts();
+    let lo = start[u]!;
+    let hi = start[u + 1]!;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const x = cols.d[mid]!;
@@ -355,6 +415,8 @@ export function setAccessTable(plan: object, table: AccessTable | undefined): vo
 export function accessTableOf(plan: object): AccessTable | undefined {
   return TABLES.get(plan);
 }
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Access entries as typed columns: a few bytes per (user, data source) instead of an object. */
 class EntryColumns {

@@ -4,13 +4,13 @@
  */
 import type { Issue } from "../model/issues";
 import { sortIssues } from "../model/issues";
-import type { DataSource, Identities, Policy } from "../model/schema";
+import type { Identities, Policy } from "../model/schema";
 import { ADAPTERS } from "../platforms";
 import { type BlastRadius, type PlatformAdapter, foldIdentifier } from "../platforms/types";
 import { type Cohort, type Resolution, resolve } from "../resolve/resolve";
 import { AccessTable, type Holding, setAccessTable } from "./access-table";
 import { CohortExpander, type PlanIndex } from "./principals";
-import { type PrivilegeTables, privilegeTables } from "./privileges";
+import { privilegeTables } from "./privileges";
 import { SyncedGroupIndex } from "./synced-groups";
 import type { AccessEntry, Plan, PlanApproval, Principal, StagedPolicy } from "./types";
 import type { Estate } from "../model/estate";
@@ -57,7 +57,7 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
     ...synced.issues(),
   ];
 
-  const staged = stagedPreviews(resolution, expander, table, tables, sources, userIds);
+  const staged = stagedPreviews(resolution, expander, table);
   for (const s of staged) {
     const p = resolution.staged.find((x) => x.policy.name === s.policy)!.policy;
     issues.push(stagedIssue(p, s.users.length, s.dataSources.length));
@@ -113,14 +113,7 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
  * the same (user, data source). Equal to the entries naming the policy in the plan where it is
  * active (test/plan/staged.property.test.ts).
  */
-function stagedPreviews(
-  resolution: Resolution,
-  expander: CohortExpander,
-  table: AccessTable,
-  tables: PrivilegeTables,
-  sources: readonly DataSource[],
-  userIds: readonly string[],
-): StagedPolicy[] {
+function stagedPreviews(resolution: Resolution, expander: CohortExpander, table: AccessTable): StagedPolicy[] {
   const stagedCohorts = new Map<string, Cohort[]>();
   for (const c of resolution.stagedCohorts) {
     const l = stagedCohorts.get(c.policy);
@@ -128,56 +121,9 @@ function stagedPreviews(
     else stagedCohorts.set(c.policy, [c]);
   }
   const preview = (name: string): AccessEntry[] => {
-    const byUser = new Map<number, Map<number, { merge: (x: number, y: number) => number; priv: number; write: boolean; exp: number }>>();
-    for (const c of stagedCohorts.get(name) ?? []) {
-      expander.expand(c, -1, (u, { b, exp }) => {
-        const m = byUser.get(u) ?? byUser.set(u, new Map()).get(u)!;
-        for (let i = 0; i < b.d.length; i++) {
-          const d = b.d[i]!;
-          const prev = m.get(d);
-          if (!prev) m.set(d, { merge: b.merge, priv: b.priv[i]!, write: b.write[i]!, exp });
-          else {
-            prev.priv = b.merge(prev.priv, b.priv[i]!);
-            prev.write ||= b.write[i]!;
-            if (exp > prev.exp) prev.exp = exp;
-          }
-        }
-      });
-    }
-    const out: AccessEntry[] = [];
-    for (const u of [...byUser.keys()].sort((x, y) => x - y)) {
-      const m = byUser.get(u)!;
-      for (const d of [...m.keys()].sort((x, y) => x - y)) {
-        const c = m.get(d)!;
-        let { priv, write, exp } = c;
-        let pols = [name];
-        const held = table.at(u, d);
-        if (held) {
-          priv = c.merge(held.priv, priv);
-          write ||= held.write;
-          exp = Math.max(exp, held.exp);
-          pols = [...held.policies, name].sort(cmp);
-        }
-        const ds = sources[d]!;
-        const t = tables.target(ds);
-        const privs = tables.lists.get(priv);
-        const entry: AccessEntry = {
-          user: userIds[u]!,
-          dataSource: ds.id,
-          platform: ds.platform,
-          objectType: ds.objectType,
-          access: write ? "write" : "read",
-          privileges: privs as string[],
-          parents: t.parents.map((p) => ({ object: p.object, privileges: [...p.privileges] })),
-          policies: pols,
-          object: t.object,
-        };
-        Object.assign(entry, tables.bound(ds).extras(privs));
-        if (exp !== Infinity) entry.expiresAt = new Date(exp).toISOString();
-        out.push(entry);
-      }
-    }
-    return out;
+    const holdings: Holding[][] = [];
+    for (const c of stagedCohorts.get(name) ?? []) expander.expand(c, -1, (u, h) => (holdings[u] ??= []).push(h));
+    return table.preview(name, holdings);
   };
   return resolution.staged.map((s): StagedPolicy => {
     const entries = preview(s.policy.name);
