@@ -35,7 +35,8 @@ export function stewardshipContext(inventory: Inventory, config?: Pick<Config, "
   const domainsById = new Map<string, Domain>();
   for (const d of inventory.domains ?? []) if (!domainsById.has(d.id)) domainsById.set(d.id, d);
   const rules = config?.stewardship?.domainRules ?? [];
-  const index = new DataSourceIndex(inventory.dataSources);
+  // Built on first use: most callers of the context never select data sources.
+  let index: DataSourceIndex | undefined;
   const selections = new WeakMap<Policy, DataSource[]>();
   const ctx: StewardshipContext = {
     usersById,
@@ -43,7 +44,7 @@ export function stewardshipContext(inventory: Inventory, config?: Pick<Config, "
     domainOf: (ds) => ds.domain ?? rules.find((r) => ruleMatches(r, ds))?.domain,
     selected: (p) => {
       let s = selections.get(p);
-      if (!s) selections.set(p, (s = index.select(p.dataSources)));
+      if (!s) selections.set(p, (s = (index ??= new DataSourceIndex(inventory.dataSources)).select(p.dataSources)));
       return s;
     },
   };
