@@ -1,11 +1,12 @@
 /**
  * YAML parsing: one file's bytes to the values of its documents, with every problem as an issue.
- * Plain data takes the fast path (yaml-fast.ts); anything else, and every file with a problem, the
- * reference path (yaml-reference.ts). Either way the file's lines are kept for locating issues.
+ * Plain block YAML is read by lines (yaml-block.ts), other plain data takes the fast path
+ * (yaml-fast.ts); anything else, and every file with a problem, the reference path (yaml-reference.ts). Either way the file's lines are kept for locating issues.
  */
 import type { SourceFile } from "./estate";
 import type { Issue } from "./issues";
 import { fileTooLarge, MAX_DEPTH, MAX_FILE_BYTES, tooDeep } from "./limits";
+import { blockValues } from "./yaml-block";
 import { fastValues } from "./yaml-fast";
 import { FileLines } from "./yaml-lines";
 import { parseWithYaml } from "./yaml-reference";
@@ -95,6 +96,14 @@ export function parseYamlFile(src: SourceFile): ParsedFile {
     }
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // Plain block YAML, as `inventory pull` writes it, is read by lines: no parser, no recursion.
+  const block = blockValues(text);
+  if (block)
+    return {
+      docs: block.filter((value) => value !== null).map((value) => ({ file, value })),
+      issues: [],
+      lines: new FileLines(text, "lazy"),
+    };
   // The YAML parser recurses per nesting level: refuse hostile depth before it can exhaust the stack.
   const deep = lexicalDepth(text);
   if (deep.depth > MAX_DEPTH) return { docs: [], issues: [{ ...tooDeep(file), line: deep.line }], lines: new FileLines(text, []) };

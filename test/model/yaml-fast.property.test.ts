@@ -9,6 +9,7 @@ import fc from "fast-check";
 import { parseYamlFile } from "../../provider/model/yaml";
 import { fastValues } from "../../provider/model/yaml-fast";
 import { parseWithYaml } from "../../provider/model/yaml-reference";
+import { applyEdits, type YamlEdit } from "../support/yaml-edits";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
 
@@ -145,26 +146,8 @@ const edit = fc.oneof(
   ),
 );
 
-function text(
-  t: Tree,
-  seqAtKey: boolean,
-  flowAt: number,
-  edits: readonly (readonly ["line" | "char", number, string])[],
-  crlf: boolean,
-): string {
-  const lines = block(t, 0, seqAtKey, flowAt);
-  let s = lines.join("\n") + "\n";
-  for (const [kind, at, what] of edits) {
-    if (kind === "line") {
-      const ls = s.split("\n");
-      ls.splice(at % (ls.length + 1), 0, what);
-      s = ls.join("\n");
-    } else {
-      const i = at % (s.length + 1);
-      s = s.slice(0, i) + what + s.slice(i);
-    }
-  }
-  return crlf ? s.replace(/\n/g, "\r\n") : s;
+function text(t: Tree, seqAtKey: boolean, flowAt: number, edits: readonly YamlEdit[], crlf: boolean): string {
+  return applyEdits(block(t, 0, seqAtKey, flowAt).join("\n") + "\n", edits, crlf);
 }
 
 describe("the fast YAML path and the reference path", () => {
