@@ -133,14 +133,17 @@ export function parseEstate(sources: EstateSources): LoadResult {
         }
         const { subscribers, $schema: _s, ...rest } = r.data;
         const levels = (["anyone", "approval", "when", "users"] as const).filter((k) => subscribers[k] !== undefined);
-        const line = index.locate(d.file, [...p, "subscribers"]);
-        const where = { file: d.file, ...(line !== undefined ? { line } : {}), path: dottedPath([...p, "subscribers"]) };
+        // Located only for an issue: a valid policy never needs its line.
+        const where = () => {
+          const line = index.locate(d.file, [...p, "subscribers"]);
+          return { file: d.file, ...(line !== undefined ? { line } : {}), path: dottedPath([...p, "subscribers"]) };
+        };
         if (levels.length === 0) {
           issues.push({
             severity: "error",
             code: "restriction-missing",
             message: `policy \`${rest.name}\` names no restriction level`,
-            ...where,
+            ...where(),
             help: "set exactly one of `anyone: true`, `approval`, `when` or `users` under `subscribers`",
           });
           continue;
@@ -150,7 +153,7 @@ export function parseEstate(sources: EstateSources): LoadResult {
             severity: "error",
             code: "restriction-conflict",
             message: `policy \`${rest.name}\` sets ${levels.length} restriction levels: ${levels.map((l) => `\`${l}\``).join(", ")}`,
-            ...where,
+            ...where(),
             help: "keep exactly one restriction level; write a second policy for another audience (grants combine with OR)",
           });
           continue;
