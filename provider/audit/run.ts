@@ -28,6 +28,7 @@ import { readSnowflakeGrants } from "./readers/snowflake";
 import { readSynapseSource } from "./readers/synapse";
 import { readTrinoSource } from "./readers/trino";
 import type { LiveState } from "./types";
+import { append } from "../model/arrays";
 
 /** One source entry of the project file, checked against the source schema. */
 export type SourceEntry = InventorySource;
@@ -146,7 +147,7 @@ async function readSource(entry: SourceEntry, config: Config, env: NodeJS.Proces
   }
   if (entry.kind === "synapse") {
     const states = await readSynapseSource(parsedKeys(entry, SynapseConfig), ctx, { managedSchema: config.viewBased.managedSchema, now });
-    out.states.push(...states);
+    append(out.states, states);
     return;
   }
   if (entry.kind === "trino") {

@@ -23,12 +23,13 @@ import { emptyRejected, validateEstate, type Rejected } from "./validate";
 import { parseYamlFile, type ParsedDoc } from "./yaml";
 import { SourceIndex } from "./yaml-lines";
 import { fromZod } from "./zod-issues";
+import { append } from "./arrays";
 
 /** Parses one file, recording its lines in `index` and its problems in `issues`. */
 function parseYaml(src: SourceFile, index: SourceIndex, issues: Issue[]): ParsedDoc[] {
   const parsed = parseYamlFile(src);
   if (parsed.lines) index.add(src.path, parsed.lines);
-  issues.push(...parsed.issues);
+  append(issues, parsed.issues);
   return parsed.docs;
 }
 
@@ -128,7 +129,7 @@ export function parseEstate(sources: EstateSources): LoadResult {
       for (const [raw, p] of entries) {
         const r = PolicyInput.safeParse(raw);
         if (!r.success) {
-          issues.push(...fromZod(r.error, raw, d.file, p, index.locate, "a policy", index.source));
+          append(issues, fromZod(r.error, raw, d.file, p, index.locate, "a policy", index.source));
           continue;
         }
         const { subscribers, $schema: _s, ...rest } = r.data;
@@ -176,7 +177,7 @@ export function parseEstate(sources: EstateSources): LoadResult {
       // The file's shape first (a mapping of lists), then each item on its own: a bad item is
       // reported and left out, and the rest of the file still loads.
       const shell = InventoryShell.safeParse(v);
-      if (!shell.success) issues.push(...fromZod(shell.error, v, d.file, docBase, index.locate, "an inventory file", index.source));
+      if (!shell.success) append(issues, fromZod(shell.error, v, d.file, docBase, index.locate, "an inventory file", index.source));
       if (!v || typeof v !== "object" || Array.isArray(v)) return;
       for (const k of INVENTORY_KINDS) {
         const list = (v as Record<string, unknown>)[k];
@@ -185,7 +186,7 @@ export function parseEstate(sources: EstateSources): LoadResult {
           const p = [...docBase, k, i];
           const r = INVENTORY_ITEMS[k].safeParse(raw);
           if (!r.success) {
-            issues.push(...fromZod(r.error, raw, d.file, p, index.locate, INVENTORY_WHAT[k], index.source));
+            append(issues, fromZod(r.error, raw, d.file, p, index.locate, INVENTORY_WHAT[k], index.source));
             noteRejected(rejected, k, raw, () => index.source(d.file, [...p, "id"]));
             return;
           }
@@ -210,11 +211,11 @@ export function parseEstate(sources: EstateSources): LoadResult {
         const { policies: _p, inventory: _i, config: _c, ...rest } = r.data;
         config = rest;
         inventoryEntry = _i;
-      } else issues.push(...fromZod(r.error, d.value, d.file, [], index.locate, "the configuration", index.source));
+      } else append(issues, fromZod(r.error, d.value, d.file, [], index.locate, "the configuration", index.source));
     }
   }
 
-  issues.push(...mergePulledInventory(inventory, invOrigin, index.locate, newTagsOf(inventoryEntry)));
+  append(issues, mergePulledInventory(inventory, invOrigin, index.locate, newTagsOf(inventoryEntry)));
 
   const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   policies.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -15,6 +15,7 @@ import { SyncedGroupIndex } from "./synced-groups";
 import type { AccessEntry, Plan, PlanApproval, Principal, StagedPolicy } from "./types";
 import type { Estate } from "../model/estate";
 import { pendingRequests } from "../model/stewardship";
+import { append } from "../model/arrays";
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -75,8 +76,8 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
     // Audits run even without principals: some rules concern every object the estate deploys.
     const mine = principals.filter((p) => p.platform === a.platform);
     const r = a.audit!({ principals: mine, holders, inventory, config, policies, sources: sourcesById });
-    issues.push(...r.issues);
-    blastRadius.push(...r.blastRadius);
+    append(issues, r.issues);
+    append(blastRadius, r.blastRadius);
   }
 
   // Entry objects are built on first use of `plan.access`: consumers that need principals only (the

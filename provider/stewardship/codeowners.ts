@@ -101,7 +101,7 @@ export function codeowners(i: CodeownersInput): string {
   if (!i.codeownersPath.startsWith("../")) own(i.codeownersPath, governance);
   lines.set(".github/workflows/", governance);
 
-  const width = Math.max(...[...lines.keys()].map((p) => pattern(p).length));
+  const width = [...lines.keys()].reduce((w, p) => Math.max(w, pattern(p).length), -Infinity);
   const body = [...lines.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([p, owners]) =>

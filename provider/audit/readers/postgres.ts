@@ -15,6 +15,7 @@
 import { quoteIdent, quoteQualified } from "../../platforms/sql/dialect";
 import type { Grantee, LiveMembership, LiveState } from "../types";
 import { addStoreRows, grantSet, liveState } from "./collect";
+import { append } from "../../model/arrays";
 
 /** Runs one read-only statement. */
 export type Query = (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
@@ -134,7 +135,7 @@ export async function readPostgresGrants(input: PostgresAuditInput): Promise<Liv
       memberships: await query(`SELECT policy_key, user_name FROM ${s}.memberships`),
       policyObjects: await query(`SELECT policy_key, data_source FROM ${s}.policy_objects`),
     };
-    principals.push(...addStoreRows(platform, rows, set, memberships));
+    append(principals, addStoreRows(platform, rows, set, memberships));
   }
 
   return liveState(platform, input.source, set, {

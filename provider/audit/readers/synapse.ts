@@ -34,6 +34,7 @@ import type { PullContext } from "../../connectors/types";
 import { delimitQualified, quoteIdent, quoteLiteral } from "../../platforms/sql/dialect";
 import type { Grantee, LiveMembership, LiveState } from "../types";
 import { addStoreRows, grantSet, liveState, readFailure } from "./collect";
+import { append } from "../../model/arrays";
 
 export const SYNAPSE_PERMISSIONS_SQL =
   "SELECT dp.class, dp.minor_id, dp.permission_name, dp.state, s.name AS schema_name, o.name AS object_name, " +
@@ -154,7 +155,7 @@ export async function readSynapseGrants(input: SynapseAuditInput): Promise<LiveS
       memberships: await query(`SELECT policy_key, user_name FROM ${s}.[memberships]`),
       policyObjects: await query(`SELECT policy_key, data_source FROM ${s}.[policy_objects]`),
     };
-    principals.push(...addStoreRows(platform, rows, set, memberships));
+    append(principals, addStoreRows(platform, rows, set, memberships));
   }
 
   const notes: string[] = [];

@@ -8,6 +8,7 @@ import type { PlanApproval } from "../types";
 import { columns, issueSources, plain, type Style } from "./table";
 import { requestText } from "./plan";
 import { expiresPhrase, relativeDays, shortInstant } from "./time";
+import { append } from "../../model/arrays";
 
 /** What the two sides of a diff are, for headings. */
 export interface DiffLabels {
@@ -188,7 +189,10 @@ export function diffText(d: PlanDiff, labels: DiffLabels, s: Style = plain, o: {
   const blast = blastLines(d);
   if (blast.length) {
     out.push("", s.bold("Blast radius"));
-    out.push(...blast.map((l) => `  ${l.startsWith("  ") ? s.yellow(l) : l}`));
+    append(
+      out,
+      blast.map((l) => `  ${l.startsWith("  ") ? s.yellow(l) : l}`),
+    );
   }
   const approvals = approvalRows(d);
   if (approvals.length) {
@@ -213,7 +217,7 @@ export function diffText(d: PlanDiff, labels: DiffLabels, s: Style = plain, o: {
   const staged = stagedRows(d);
   if (staged.length) {
     out.push("", s.bold("Staged policies (grant nothing yet)"));
-    out.push(...columns(staged, "  "));
+    append(out, columns(staged, "  "));
   }
   if (d.expirations.length) {
     out.push("", s.bold("Upcoming expirations"));
@@ -232,11 +236,11 @@ export function diffText(d: PlanDiff, labels: DiffLabels, s: Style = plain, o: {
   }
   if (d.newIssues.length) {
     out.push("", s.bold("New issues"));
-    out.push(...issueLines(d.newIssues, s, o.sourcesCap));
+    append(out, issueLines(d.newIssues, s, o.sourcesCap));
   }
   if (d.resolvedIssues.length) {
     out.push("", s.bold("Resolved issues"));
-    out.push(...issueLines(d.resolvedIssues, { ...s, red: s.dim, yellow: s.dim }, o.sourcesCap));
+    append(out, issueLines(d.resolvedIssues, { ...s, red: s.dim, yellow: s.dim }, o.sourcesCap));
   }
   const r = d.estimatedResources;
   if (d.resources && d.resources.create.length + d.resources.update.length + d.resources.delete.length > 0) {
@@ -381,7 +385,10 @@ export function diffMarkdown(d: PlanDiff, labels: DiffLabels): string {
       ...x.update.map((n) => `| ~ | \`${n}\` |`),
       ...x.delete.map((n) => `| − | \`${n}\` |`),
     ];
-    rows.push(...capped(all, (l) => l, "resources"));
+    append(
+      rows,
+      capped(all, (l) => l, "resources"),
+    );
     out.push(
       "",
       ...details(`Pulumi resources: +${x.create.length} create, ~${x.update.length} update, −${x.delete.length} delete`, rows, false),

@@ -5,6 +5,7 @@
 import type { ConditionNode, Explanation, GrantOutcome, PolicyVerdict, RestrictionVerdict } from "../explain";
 import { columns, plain, type Style } from "./table";
 import { expiresPhrase, shortInstant } from "./time";
+import { append } from "../../model/arrays";
 
 const list = (xs: readonly string[]) => (xs.length ? xs.map((x) => `\`${x}\``).join(", ") : "none");
 
@@ -108,7 +109,7 @@ function verdictLines(v: PolicyVerdict, e: Explanation, s: Style): string[] {
   if (e.dataSource === undefined) {
     out.push(`      ${s.dim(`selects ${v.dataSources.length ? v.dataSources.join(", ") : "no data source"}`)}`);
   }
-  out.push(...restrictionLines(v.restriction, v, e.user, e.now, s, "      "));
+  append(out, restrictionLines(v.restriction, v, e.user, e.now, s, "      "));
   if (v.kind === "guardrail") {
     out.push(
       `      → ${v.admits ? `${e.user} passes` : `${e.user} does not pass: it gates ${v.access === "read" ? "all access" : "write access"} here`}`,
@@ -168,13 +169,13 @@ export function explainText(e: Explanation, s: Style = plain): string {
   const scope = e.dataSource ? ` that select ${e.dataSource}` : "";
   out.push("", s.bold(`Grant policies${scope}`));
   if (active.length === 0) out.push(`  ${s.dim("none")}`);
-  for (const v of active) out.push(...verdictLines(v, e, s));
+  for (const v of active) append(out, verdictLines(v, e, s));
   out.push("", s.bold(`Guardrails${e.dataSource ? ` on ${e.dataSource}` : ""}`));
   if (e.guardrails.length === 0) out.push(`  ${s.dim("none")}`);
-  for (const v of e.guardrails) out.push(...verdictLines(v, e, s));
+  for (const v of e.guardrails) append(out, verdictLines(v, e, s));
   if (staged.length) {
     out.push("", s.bold(`Staged policies${scope} (grant nothing yet)`));
-    for (const v of staged) out.push(...verdictLines(v, e, s));
+    for (const v of staged) append(out, verdictLines(v, e, s));
   }
   return out.join("\n") + "\n";
 }

@@ -5,6 +5,7 @@ import { formatIssue, type Issue } from "../../model/issues";
 import type { AccessEntry, Plan, PlanRequest } from "../types";
 import { columns, issueSources, plain, type Style } from "./table";
 import { expiresPhrase } from "./time";
+import { append } from "../../model/arrays";
 
 /** Output formats every command accepts. */
 export type Format = "text" | "markdown" | "json";
@@ -65,7 +66,7 @@ export function accessPerUserLines(access: readonly AccessEntry[], s: Style = pl
   let last = "";
   let rows: string[][] = [];
   const flush = () => {
-    if (rows.length) out.push(...columns(rows, "    "));
+    if (rows.length) append(out, columns(rows, "    "));
     rows = [];
   };
   for (const e of access) {
@@ -125,7 +126,7 @@ export function stagedLines(plan: Plan, s: Style = plain): string[] {
       privs(e),
       s.dim(others(e).length ? `also via ${others(e).join(", ")}` : ""),
     ]);
-    out.push(...columns(rows, "    "));
+    append(out, columns(rows, "    "));
   }
   return out;
 }
@@ -177,16 +178,16 @@ export function planText(plan: Plan, s: Style = plain, o: TextOptions = {}): str
       s.dim(`  ${plan.access.length} grants · ${sm.users} users · ${sm.sources} data sources · ${plan.principals.length} principals`),
   );
   out.push("");
-  out.push(...blastRadiusText(plan, s));
+  append(out, blastRadiusText(plan, s));
   out.push(s.bold("Access per user"));
-  out.push(...accessPerUserLines(plan.access, s));
+  append(out, accessPerUserLines(plan.access, s));
   out.push("");
   out.push(s.bold("Access per data source"));
-  out.push(...accessPerDataSourceLines(plan.access, s));
-  out.push(...stagedLines(plan, s));
-  out.push(...requestLines(plan, s));
-  out.push(...expirationLines(plan, s));
-  out.push(...issueLines(plan, s, o));
+  append(out, accessPerDataSourceLines(plan.access, s));
+  append(out, stagedLines(plan, s));
+  append(out, requestLines(plan, s));
+  append(out, expirationLines(plan, s));
+  append(out, issueLines(plan, s, o));
   out.push("");
   out.push(countsLine(plan));
   return out.join("\n") + "\n";
@@ -247,7 +248,7 @@ export function planMarkdown(plan: Plan): string {
     `**accessplane plan**: ${plan.access.length} grants to ${sm.users} users on ${sm.sources} data sources · ${sm.errors} errors · ${sm.warnings} warnings`,
   );
   out.push("");
-  out.push(...blastRadiusMarkdown(plan));
+  append(out, blastRadiusMarkdown(plan));
   out.push("<details><summary>Access per user</summary>");
   out.push("");
   out.push("| user | data source | access | privileges | via |");

@@ -23,6 +23,7 @@ import {
   type TextOptions,
 } from "./plan";
 import { columns, plain, type Style } from "./table";
+import { append } from "../../model/arrays";
 
 /** The sections `--view` picks. */
 export const VIEWS = ["summary", "users", "data-sources", "policies"] as const;
@@ -140,7 +141,7 @@ const cells = (r: SummaryRow) => [
 
 /** Right-aligns the numeric columns of `rows` (all but the first). */
 function numericColumns(rows: string[][], indent: string): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const widths = rows[0]!.map((_, i) => rows.reduce((w, r) => Math.max(w, r[i]!.length), 0));
   return rows.map(
     (r) =>
       indent +
@@ -305,33 +306,33 @@ export function planViewText(plan: Plan, input: ViewInput, s: Style = plain, o: 
   out.push("");
   const why = () => [...(input.keptOff ?? new Map<string, KeptOff[]>()).entries()].flatMap(([u, k]) => keptOffText(u, k, s));
   if (view === undefined || view === "summary") {
-    out.push(...summaryText(summaryRows(plan, input.ctx, input.uncovered), s));
+    append(out, summaryText(summaryRows(plan, input.ctx, input.uncovered), s));
     out.push("");
-    out.push(...blastRadiusText(plan, s));
+    append(out, blastRadiusText(plan, s));
   }
   if (view === undefined || view === "users") {
     out.push(s.bold("Access per user"));
     const { shown, more } = capUsers(plan.access, view === undefined ? o.usersCap : undefined);
-    out.push(...accessPerUserLines(shown, s));
+    append(out, accessPerUserLines(shown, s));
     if (more > 0) out.push(s.dim(`  … ${more} more user${more === 1 ? "" : "s"}, use --user <id> (globs allowed) or --view users`));
   }
   if (view === "data-sources") {
     out.push(s.bold("Access per data source"));
-    out.push(...accessPerDataSourceLines(plan.access, s));
+    append(out, accessPerDataSourceLines(plan.access, s));
   }
   if (view === "policies") {
-    out.push(...policiesText(plan, input.ctx, s));
-    out.push(...stagedLines(plan, s));
-    out.push(...requestLines(plan, s));
+    append(out, policiesText(plan, input.ctx, s));
+    append(out, stagedLines(plan, s));
+    append(out, requestLines(plan, s));
   }
-  if (view === undefined || view === "summary" || view === "data-sources") out.push(...uncoveredText(input.uncovered, s));
+  if (view === undefined || view === "summary" || view === "data-sources") append(out, uncoveredText(input.uncovered, s));
   if (view === undefined) {
-    out.push(...stagedLines(plan, s));
-    out.push(...requestLines(plan, s));
-    out.push(...expirationLines(plan, s));
+    append(out, stagedLines(plan, s));
+    append(out, requestLines(plan, s));
+    append(out, expirationLines(plan, s));
   }
   if (view === undefined || view === "users") {
-    out.push(...why());
+    append(out, why());
     const k = input.keptOffSkipped;
     if (k)
       out.push(
@@ -339,7 +340,7 @@ export function planViewText(plan: Plan, input: ViewInput, s: Style = plain, o: 
         s.dim(`why not: --user matches ${k.users} users; it is listed for at most ${k.max} (\`accessplane explain <user>\` explains one)`),
       );
   }
-  if (view === undefined) out.push(...issueLines(plan, s, o));
+  if (view === undefined) append(out, issueLines(plan, s, o));
   out.push("");
   out.push(countsLine(plan));
   // Sections open with a blank line; one separates any two.

@@ -23,6 +23,7 @@ import { type Props, SessionProvider } from "./base";
 import { type DatabricksConnection, databricksConnection } from "./connection";
 import { type FailureKind, ProviderError, providerError, redact } from "./errors";
 import { type SparkTableGrantsInputs, sparkTableGrantsInputsSchema, checkInputs, diffInputs, parseInputs, parseState } from "./schemas";
+import { append } from "../../model/arrays";
 
 /** Runs one statement and returns its rows (positional values, as JSON_ARRAY returns them). */
 export interface SparkRunner {
@@ -139,7 +140,7 @@ export function statementRunner(
       let next = r.result?.next_chunk_internal_link;
       while (next) {
         const chunk = (await call("GET", next)) as { data_array?: unknown[][]; next_chunk_internal_link?: string };
-        rows.push(...(chunk.data_array ?? []));
+        append(rows, chunk.data_array ?? []);
         next = chunk.next_chunk_internal_link;
       }
       return rows;
