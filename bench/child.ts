@@ -51,6 +51,8 @@ function loadDiff(): DiffPlans | undefined {
     throw e;
   }
 }
+/** The most access entries built as objects in one measured process (about 200 bytes each). */
+const MAX_ENTRY_OBJECTS = 30_000_000;
 const rssMiB = () => process.resourceUsage().maxRSS / 1024;
 
 function load(dir: string): { estate: Estate; readMs: number; parseMs: number } {
@@ -86,11 +88,14 @@ function planMode(req: ChildRequest): Record<string, unknown> {
   // path, which never needs access entries as objects.
   const peakRssMiB = rssMiB();
   const entries = planned.plan.accessCount;
-  // Renderers and the diff read `plan.access`: the plan builds those objects on first use.
+  // Renderers and the diff read `plan.access`: the plan builds those objects on first use. Past
+  // MAX_ENTRY_OBJECTS (about 200 bytes each on the heap) they are not built, and the report and the
+  // diff, which need them, are not measured: the Pulumi path above never builds them.
+  const tooMany = entries > MAX_ENTRY_OBJECTS;
   const t = performance.now();
-  const materialised = planned.plan.access.length;
-  const materialiseMs = ms(t);
-  const peakRssWithEntriesMiB = rssMiB();
+  const materialised = tooMany ? entries : planned.plan.access.length;
+  const materialiseMs = tooMany ? undefined : ms(t);
+  const peakRssWithEntriesMiB = tooMany ? undefined : rssMiB();
   if (materialised !== entries) throw new Error(`plan.access has ${materialised} entries but accessCount says ${entries}`);
   const figures = resourceFigures(base.estate, planned.plan);
   const out: Record<string, unknown> = {
@@ -113,6 +118,10 @@ function planMode(req: ChildRequest): Record<string, unknown> {
     resources: figures,
     memberships: membershipReasons(base.estate, planned.plan),
   };
+  if (tooMany) {
+    out.skipped = `${entries} entries: more than ${MAX_ENTRY_OBJECTS} entry objects, so no report, diff or warm run`;
+    return out;
+  }
   out.report = reportFigures(base.estate, planned.plan);
   if (req.headDir) {
     const head = load(req.headDir);

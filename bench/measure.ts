@@ -7,6 +7,7 @@ import { PLATFORMS, type DataSource, type Platform } from "../provider/model/sch
 import { ADAPTERS } from "../provider/platforms";
 import type { PlatformAdapter } from "../provider/platforms/types";
 import type { Plan } from "../provider/plan/types";
+import { accessTableOf } from "../provider/plan/access-table";
 import { directMembers, groupDisjuncts } from "../provider/plan/synced-groups";
 import { planContext } from "../provider/plan/filter";
 import { reviewCsv } from "../provider/report/csv";
@@ -75,7 +76,14 @@ export function resourceFigures(estate: Estate, plan: Plan): Record<Platform, Pl
     if (first && perUserGrantee(first, config)) f.forcedProduct += directMembers(pr).length * pr.grants.length;
     if (first?.platform === "s3") f.forcedProduct += (pr.groups?.length ?? 0) * pr.grants.length;
   }
-  for (const e of plan.access) out[e.platform].naive++;
+  // Per (user, data source): counted over the access table's columns when the plan has one, so an
+  // estate too large for one object per entry is counted too.
+  const table = accessTableOf(plan);
+  if (table) {
+    const { d } = table.columns();
+    const ds = table.dataSources;
+    for (let i = 0; i < table.length; i++) out[ds[d[i]!]!.platform].naive++;
+  } else for (const e of plan.access) out[e.platform].naive++;
   for (const d of estate.inventory.dataSources) out[d.platform].objects++;
   for (const f of Object.values(out)) {
     f.boundWithObjects = f.bound + f.objects;

@@ -100,6 +100,8 @@ interface PlanFigures {
   diffMs?: number;
   diff?: Record<string, unknown>;
   warm?: { parseMs: number; resolveMs: number; planMs: number; entries: number };
+  /** Why the entry objects, the report and the diff were not measured (an estate too large for them). */
+  skipped?: string;
   report?: { owner: string | null; ms?: number; dataSources?: number; rows?: number; htmlBytes?: number; csvBytes?: number };
 }
 
@@ -145,7 +147,9 @@ function captureAt(sizes: Sizes, seed: number, tmp: string): CaptureFigures {
 // ---------------------------------------------------------------------------------------------
 // Output
 
-const fmtMs = (v: number) => (v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`);
+/** Milliseconds as text; n/a for a figure that was not measured. */
+const fmtMs = (v: number | null | undefined) =>
+  typeof v !== "number" || Number.isNaN(v) ? "n/a" : v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`;
 const fmtN = (v: number) => Math.round(v).toLocaleString("en-US");
 const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
 
@@ -462,6 +466,7 @@ function scaling(args: Args, tmp: string): Record<string, unknown> {
       naiveResources: tot.naive,
       diffMs: f.diffMs !== undefined ? round(f.diffMs) : null,
       report: f.report ?? null,
+      skipped: f.skipped ?? null,
     });
     fs.rmSync(path.join(tmp, `estate-${sizes.users}`), { recursive: true, force: true });
     fs.rmSync(path.join(tmp, `head-${sizes.users}`), { recursive: true, force: true });
@@ -509,6 +514,7 @@ function scaling(args: Args, tmp: string): Record<string, unknown> {
       ],
     ),
   );
+  for (const x of rows) if (x.skipped) console.log(`${r(x, "scale")}x: ${String(x.skipped)}`);
   console.log(
     `\nmachine: ${os.cpus().length} cores, load average ${os
       .loadavg()
