@@ -3,7 +3,9 @@
  * resource limit, their resource counts, and a GitHub Actions `strategy.matrix` of them; with
  * `--changed --base REF`, only the stacks whose slice of the estate changed since REF.
  */
+import { createHash } from "node:crypto";
 import { hasErrors } from "../../model/issues";
+import { PLATFORMS } from "../../model/schema";
 import type { Estate } from "../../model/estate";
 import type { EstateFlags } from "../../project";
 import type { KeyedResource, StackLayout, StackSpec } from "../../pulumi/stacks";
@@ -33,16 +35,27 @@ type StacksOpts = EstateFlags & {
   base?: string;
 };
 
-/** Registers every custom resource of an estate under mocks, with its platform and shard key. */
+/**
+ * Registers every custom resource of an estate under mocks, with its platform and shard key: one
+ * platform slice at a time (slices are disjoint and their union is the estate), keeping only the
+ * keys and a digest of each resource's inputs, so memory holds one platform's registration at most.
+ */
 async function keyed(estate: Estate, now: Date): Promise<KeyedResource[]> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { captureKeyed } = require("../../pulumi/capture") as typeof import("../../pulumi/capture");
-  const { resources, keys } = await captureKeyed(estate, now);
-  const inputs = new Map(resources.map((r) => [`${r.type}::${r.name}`, JSON.stringify(r.inputs)]));
-  return keys
-    .filter((k) => k.platform !== undefined && !k.type.startsWith("accessplane:"))
-    .map((k) => ({ platform: k.platform!, key: k.key, type: k.type, name: k.name, digest: inputs.get(`${k.type}::${k.name}`) ?? "" }));
+  const out: KeyedResource[] = [];
+  for (const platform of PLATFORMS) {
+    const { resources, keys } = await captureKeyed(estate, now, { slice: { platforms: [platform] } });
+    const inputs = new Map(resources.map((r) => [`${r.type}::${r.name}`, digestOf(r.inputs)]));
+    for (const k of keys)
+      if (k.platform !== undefined && !k.type.startsWith("accessplane:"))
+        out.push({ platform: k.platform, key: k.key, type: k.type, name: k.name, digest: inputs.get(`${k.type}::${k.name}`) ?? "" });
+  }
+  return out;
 }
+
+/** A digest of a resource's inputs: equal inputs, equal digests. */
+const digestOf = (inputs: unknown) => createHash("sha256").update(JSON.stringify(inputs)).digest("base64");
 
 /** Registers `stacks`. */
 export const stacksCommand: RegisterCommand = (prog, ctx) => {
