@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { hasErrors } from "../../model/issues";
 import { PLATFORMS } from "../../model/schema";
 import type { Estate } from "../../model/estate";
+import type { Plan } from "../../plan/types";
 import type { EstateFlags } from "../../project";
 import type { KeyedResource, StackLayout, StackSpec } from "../../pulumi/stacks";
 import {
@@ -35,21 +36,34 @@ type StacksOpts = EstateFlags & {
   base?: string;
 };
 
+/** The most resources registered under mocks at once (each holds tens of KB in the SDK). */
+const CHUNK = 25_000;
+
 /**
- * Registers every custom resource of an estate under mocks, with its platform and shard key: one
- * platform slice at a time (slices are disjoint and their union is the estate), keeping only the
- * keys and a digest of each resource's inputs, so memory holds one platform's registration at most.
+ * Registers every custom resource of an estate under mocks, with its platform and shard key, a
+ * chunk at a time: each platform as shard slices of about `chunk` resources (a platform's shards are
+ * disjoint and together the platform), keeping only the keys and a digest of each resource's inputs.
+ * Memory then holds one chunk's registration, whatever the estate's size.
  */
-async function keyed(estate: Estate, now: Date): Promise<KeyedResource[]> {
+export async function keyed(estate: Estate, plan: Plan, now: Date, chunk = CHUNK): Promise<KeyedResource[]> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { captureKeyed } = require("../../pulumi/capture") as typeof import("../../pulumi/capture");
+  // An upper estimate of each platform's resources: principals, memberships, grants and objects.
+  const estimate = new Map<string, number>();
+  const add = (platform: string, n: number) => estimate.set(platform, (estimate.get(platform) ?? 0) + n);
+  for (const p of plan.principals) add(p.platform, 1 + p.members.length + (p.groups?.length ?? 0) + 2 * p.grants.length);
+  for (const d of estate.inventory.dataSources) add(d.platform, 2);
   const out: KeyedResource[] = [];
   for (const platform of PLATFORMS) {
-    const { resources, keys } = await captureKeyed(estate, now, { slice: { platforms: [platform] } });
-    const inputs = new Map(resources.map((r) => [`${r.type}::${r.name}`, digestOf(r.inputs)]));
-    for (const k of keys)
-      if (k.platform !== undefined && !k.type.startsWith("accessplane:"))
-        out.push({ platform: k.platform, key: k.key, type: k.type, name: k.name, digest: inputs.get(`${k.type}::${k.name}`) ?? "" });
+    const count = Math.max(1, Math.ceil((estimate.get(platform) ?? 0) / chunk));
+    for (let index = 0; index < count; index++) {
+      const slice = count === 1 ? { platforms: [platform] } : { platforms: [platform], shard: { count, index } };
+      const { resources, keys } = await captureKeyed(estate, now, { slice });
+      const inputs = new Map(resources.map((r) => [`${r.type}::${r.name}`, digestOf(r.inputs)]));
+      for (const k of keys)
+        if (k.platform !== undefined && !k.type.startsWith("accessplane:"))
+          out.push({ platform: k.platform, key: k.key, type: k.type, name: k.name, digest: inputs.get(`${k.type}::${k.name}`) ?? "" });
+    }
   }
   return out;
 }
@@ -89,7 +103,7 @@ export const stacksCommand: RegisterCommand = (prog, ctx) => {
         return ctx.setCode(EXIT.inputErrors);
       }
       p.step("registering resources under mocks");
-      const head = await keyed(loaded.estate, now);
+      const head = await keyed(loaded.estate, plan, now);
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const stacks = require("../../pulumi/stacks") as typeof import("../../pulumi/stacks");
       const l = stacks.layout(head, max);
@@ -100,7 +114,7 @@ export const stacksCommand: RegisterCommand = (prog, ctx) => {
         if (!before) return;
         base = before.label;
         p.step(`registering ${before.label} under mocks`);
-        shown = stacks.changedStacks(l, await keyed(before.loaded.estate, now), head);
+        shown = stacks.changedStacks(l, await keyed(before.loaded.estate, await planStages(before.loaded, now, p), now), head);
       }
       p.stop();
       if (o.format === "json") {
