@@ -7,9 +7,12 @@
  */
 import { MAX_DEPTH } from "./limits";
 
-/** A key read as text under the YAML 1.2 core schema: no number, boolean or null, no indicator. */
-const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
-const NOT_TEXT_KEY = /^(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$/;
+/**
+ * A key read as text under the YAML 1.2 core schema: no number, boolean or null, no indicator
+ * (shared with `blockDocument`, yaml-lines.ts, which reads the same grammar for lines).
+ */
+export const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
+export const NOT_TEXT_KEY = /^(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$/;
 /**
  * Characters this path leaves to the parsers: tabs, lone CRs, controls, BOM, NEL, LS, PS; and
  * brackets and braces, which `lexicalDepth` (yaml.ts) counts as nesting wherever they are, so a file
@@ -145,28 +148,27 @@ export function blockValues(text: string): unknown[] | undefined {
   while (start < text.length) {
     const nl = text.indexOf("\n", start);
     const lineEnd = nl === -1 ? text.length : nl;
-    const raw = text;
     const from = start;
     start = lineEnd + 1;
     let end = lineEnd;
-    if (end > from && raw.charCodeAt(end - 1) === 0x0d) end--;
+    if (end > from && text.charCodeAt(end - 1) === 0x0d) end--;
     if (end - from > MAX_LINE) return undefined;
     let i = from;
-    while (i < end && raw.charCodeAt(i) === 0x20) i++;
+    while (i < end && text.charCodeAt(i) === 0x20) i++;
     if (i === end) continue;
     // The depth `lexicalDepth` reads from the line's leading spaces and dashes (comments included).
     let lead = i;
-    while (lead < end && (raw.charCodeAt(lead) === 0x20 || raw.charCodeAt(lead) === 0x2d)) lead++;
+    while (lead < end && (text.charCodeAt(lead) === 0x20 || text.charCodeAt(lead) === 0x2d)) lead++;
     if (Math.ceil((lead - from) / 2) > MAX_DEPTH) return undefined;
-    if (raw.charCodeAt(i) === 0x23 /* # */) continue;
+    if (text.charCodeAt(i) === 0x23 /* # */) continue;
     const col = i - from;
-    end = trimEnd(raw, i, end);
-    const c0 = raw.charCodeAt(from);
+    end = trimEnd(text, i, end);
+    const c0 = text.charCodeAt(from);
     // Document markers and directives.
-    if (col === 0 && (c0 === 0x25 || raw.startsWith("---", from) || raw.startsWith("...", from))) return undefined;
-    const dashChar = raw.charCodeAt(i) === 0x2d;
+    if (col === 0 && (c0 === 0x25 || text.startsWith("---", from) || text.startsWith("...", from))) return undefined;
+    const dashChar = text.charCodeAt(i) === 0x2d;
     if (dashChar && i + 1 === end) return undefined;
-    const dash = dashChar && raw.charCodeAt(i + 1) === 0x20;
+    const dash = dashChar && text.charCodeAt(i + 1) === 0x20;
     // A nested block opens under the pending key: a sequence may sit at the key's own column.
     if (pendingMap && ((dash && col >= pendingCol) || (!dash && col > pendingCol))) {
       const node: Container = dash ? { col, map: undefined, seq: [] } : { col, map: {}, seq: undefined };
@@ -186,16 +188,16 @@ export function blockValues(text: string): unknown[] | undefined {
       const top = stack[stack.length - 1];
       if (!top || top.col !== col || !top.seq) return undefined;
       let c = i + 2;
-      while (c < end && raw.charCodeAt(c) === 0x20) c++;
+      while (c < end && text.charCodeAt(c) === 0x20) c++;
       if (c === end) return undefined;
-      const first = raw.charCodeAt(c);
-      if (first === 0x23 /* # */ || (first === 0x2d && raw.charCodeAt(c + 1) === 0x20)) return undefined;
+      const first = text.charCodeAt(c);
+      if (first === 0x23 /* # */ || (first === 0x2d && text.charCodeAt(c + 1) === 0x20)) return undefined;
       // `- key: ...` or `- key:` opens a mapping at the key's column; anything else is one scalar.
-      const colon = raw.indexOf(":", c);
+      const colon = text.indexOf(":", c);
       const isEntry =
-        colon > c && colon < end && (colon + 1 === end || raw.charCodeAt(colon + 1) === 0x20) && PLAIN_KEY.test(raw.slice(c, colon));
+        colon > c && colon < end && (colon + 1 === end || text.charCodeAt(colon + 1) === 0x20) && PLAIN_KEY.test(text.slice(c, colon));
       if (!isEntry) {
-        const value = scalar(raw.slice(c, end));
+        const value = scalar(text.slice(c, end));
         if (value === DECLINE) return undefined;
         top.seq.push(value);
         continue;
@@ -204,7 +206,7 @@ export function blockValues(text: string): unknown[] | undefined {
       top.seq.push(map);
       stack.push({ col: c - from, map, seq: undefined });
       if (stack.length >= MAX_DEPTH) return undefined;
-      if (!entry(map, raw, c, end, c - from)) return undefined;
+      if (!entry(map, text, c, end, c - from)) return undefined;
       continue;
     }
     while (stack.length > 0) {
@@ -214,7 +216,7 @@ export function blockValues(text: string): unknown[] | undefined {
     }
     const top = stack[stack.length - 1];
     if (!top || top.col !== col || !top.map) return undefined;
-    if (!entry(top.map, raw, i, end, col)) return undefined;
+    if (!entry(top.map, text, i, end, col)) return undefined;
   }
   return root === undefined ? undefined : [root];
 }

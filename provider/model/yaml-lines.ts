@@ -5,6 +5,7 @@
  */
 import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isPair, type Document, type Node } from "yaml";
 import type { Locator, SourceText } from "./estate";
+import { NOT_TEXT_KEY, PLAIN_KEY } from "./yaml-block";
 import { YAML_OPTIONS, type YamlDocument } from "./yaml-reference";
 
 /** A fast-path file's `yaml` documents, for its lines only (the fast path has already read its values). */
@@ -75,9 +76,6 @@ type BlockNode =
   | { kind: "seq"; items: { line: number; value: BlockNode }[] }
   | { kind: "scalar"; text: string };
 
-/** A key this reader takes as text under the YAML 1.2 core schema (no number, boolean or null). */
-const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
-const NOT_TEXT = /^(?:null|Null|NULL|true|True|TRUE|false|False|FALSE|\.inf|\.nan)$/;
 /** A scalar this reader takes as one line: quoted and closed on the line, or plain without indicators. */
 const ONE_LINE_SCALAR =
   /^(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s\-?:,[\]{}#&*!|>'"%@`](?:(?! #)(?!: )[^\r])*(?<!:)|-[^\s](?:(?! #)(?!: )[^\r])*(?<!:))$/;
@@ -106,7 +104,7 @@ export function blockDocument(text: string): LineDocument | undefined {
     const colon = content.indexOf(":");
     if (colon <= 0) return false;
     const key = content.slice(0, colon);
-    if (!PLAIN_KEY.test(key) || NOT_TEXT.test(key) || map.keys.has(key)) return false;
+    if (!PLAIN_KEY.test(key) || NOT_TEXT_KEY.test(key) || map.keys.has(key)) return false;
     const rest = content.slice(colon + 1);
     if (rest === "" || /^ +$/.test(rest)) {
       pending = { map, key, line, col };
