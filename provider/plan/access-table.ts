@@ -5,27 +5,8 @@
 import type { DataSource } from "../model/schema";
 import type { Target } from "../platforms/types";
 import { NO_EXTRAS, type PrivilegeTables } from "./privileges";
+import type { Holdings } from "./holdings";
 import type { AccessEntry } from "./types";
-
-/**
- * What one principal grants, in index form: data-source indexes ascending (cohorts list data sources
- * sorted by id), with each one's interned privilege list and whether it is write access.
- */
-export interface Bucket {
-  /** Merges two interned privilege lists under the bucket's platform rule. */
-  readonly merge: (x: number, y: number) => number;
-  /** The policy's index in the plan's sorted policy names (-1 for a staged preview). */
-  readonly policy: number;
-  readonly d: number[];
-  readonly priv: number[];
-  readonly write: boolean[];
-}
-
-/** One user's membership of a bucket, until `exp` (epoch milliseconds; Infinity: no end). */
-export interface Holding {
-  readonly b: Bucket;
-  readonly exp: number;
-}
 
 /** The access one (user, data source) pair holds, as the table stores it. */
 export interface HeldAccess {
@@ -45,15 +26,15 @@ export class AccessTable {
   private userStart: Int32Array | undefined;
 
   /**
-   * Folds each user's holdings (`holdings[u]`, users by index) into one entry per (user, data
-   * source): privileges merged, write if any holding writes, the latest expiry, every policy.
+   * Folds each user's holdings into one entry per (user, data source): privileges merged, write if
+   * any holding writes, the latest expiry, every policy.
    */
   constructor(
     private readonly userIds: readonly string[],
     private readonly sources: readonly DataSource[],
     private readonly policyNames: readonly string[],
     private readonly tables: PrivilegeTables,
-    holdings: readonly (readonly Holding[] | undefined)[],
+    holdings: Holdings,
   ) {
     this.policyLists = policyNames.map(() => []);
     this.fill(holdings);
@@ -65,80 +46,30 @@ export class AccessTable {
   }
 
   // Per user, contributions accumulate in scratch columns indexed by data source (stamped with the
-  // user, so nothing is cleared between users); the touched indexes are then sorted.
-  private fill(holdings: readonly (readonly Holding[] | undefined)[]): void {
-    const nD = this.sources.length;
-    const cols = this.cols;
-    const stamp = new Int32Array(nD).fill(-1);
-    const sPriv = new Int32Array(nD);
-    const sPol = new Int32Array(nD);
-    const sWrite = new Uint8Array(nD);
-    const sExp = new Float64Array(nD);
-    const morePols = new Map<number, number[]>();
-    // Stamped with user + 1 when an entry has more than one policy (rare): no map lookup otherwise.
-    const hasMore = new Int32Array(nD);
-    // Policy lists repeat across millions of entries: share them.
-    const policySetIds = new Map<string, number>();
-    let touched = new Int32Array(64);
+  // user, so nothing is cleared between users); the touched indexes are then sorted. The per-user
+  // steps are small functions of their own: V8 optimises each alone, and a rare branch (an entry of
+  // two policies) deoptimises only its own step, not the whole fold.
+  private fill(holdings: Holdings): void {
+    const byUser = holdings.byUser(this.userIds.length);
+    const fold = new Fold(this.sources.length, holdings, (ids) => this.policySet(ids));
     // Holdings rarely overlap, so their sizes sum to about the number of entries: reserving that
     // once saves growing (and copying) the columns, and the collections their growth triggers.
-    let contributions = 0;
-    for (const list of holdings) if (list) for (const h of list) contributions += h.b.d.length;
-    cols.reserve(contributions);
-    for (let u = 0; u < holdings.length; u++) {
-      const list = holdings[u];
-      if (!list) continue;
-      // Room for every contribution of this user, so the loop below never checks.
-      let most = 0;
-      for (let h = 0; h < list.length; h++) most += list[h]!.b.d.length;
-      if (most > touched.length) touched = new Int32Array(Math.max(most, touched.length * 2));
-      let n = 0;
-      for (let h = 0; h < list.length; h++) {
-        const { b, exp } = list[h]!;
-        const bd = b.d;
-        const bPriv = b.priv;
-        const bWrite = b.write;
-        const policy = b.policy;
-        for (let i = 0; i < bd.length; i++) {
-          const d = bd[i]!;
-          if (stamp[d] !== u) {
-            stamp[d] = u;
-            sPriv[d] = bPriv[i]!;
-            sPol[d] = policy;
-            sWrite[d] = bWrite[i] ? 1 : 0;
-            sExp[d] = exp;
-            touched[n++] = d;
-          } else {
-            if (sPriv[d] !== bPriv[i]) sPriv[d] = b.merge(sPriv[d]!, bPriv[i]!);
-            if (bWrite[i]) sWrite[d] = 1;
-            if (exp > sExp[d]!) sExp[d] = exp;
-            if (sPol[d] !== policy) {
-              if (hasMore[d] !== u + 1) {
-                hasMore[d] = u + 1;
-                morePols.set(d, [policy]);
-              } else {
-                const more = morePols.get(d)!;
-                if (!more.includes(policy)) more.push(policy);
-              }
-            }
-          }
-        }
-      }
-      const order = touched.subarray(0, n).sort();
-      cols.reserve(n);
-      for (let j = 0; j < n; j++) {
-        const d = order[j]!;
-        let pol: number;
-        if (hasMore[d] !== u + 1) pol = sPol[d]!;
-        else {
-          const ids = [sPol[d]!, ...morePols.get(d)!].sort((x, y) => x - y);
-          const k = ids.join(",");
-          pol = policySetIds.get(k) ?? policySetIds.set(k, this.policyLists.push(ids.map((i) => this.policyNames[i]!)) - 1).get(k)!;
-          morePols.delete(d);
-        }
-        cols.push(u, d, sPriv[d]!, sWrite[d]!, pol, sExp[d]!);
-      }
+    this.cols.reserve(holdings.contributions());
+    for (let u = 0; u < this.userIds.length; u++) {
+      if (byUser.at[u + 1]! > byUser.at[u]!) fold.user(u, byUser.at[u]!, byUser.at[u + 1]!, byUser.bucket, byUser.exp, this.cols);
     }
+  }
+
+  // Policy lists repeat across millions of entries: one id per list of policy indexes (ascending).
+  private readonly policySetIds = new Map<string, number>();
+  private policySet(ids: number[]): number {
+    const k = ids.join(",");
+    let id = this.policySetIds.get(k);
+    if (id === undefined) {
+      id = this.policyLists.push(ids.map((i) => this.policyNames[i]!)) - 1;
+      this.policySetIds.set(k, id);
+    }
+    return id;
   }
 
   private policiesOf(pol: number): string[] {
@@ -251,14 +182,14 @@ export class AccessTable {
   }
 
   /**
-   * What the holdings of one more policy (`holdings[u]`, users by index) would make of the entries
+   * What the holdings of one more policy would make of the entries
    * they reach, by user then data source: each folded as the table folds its own, then merged with
    * the access the table holds on the same pair (privileges merged, write if either writes, the
    * later expiry, the policy among the others). The table is unchanged. Both tables are sorted by
    * user then data source, so the merge walks the other table's run of each user the holdings reach,
    * with no map per pair.
    */
-  preview(policy: string, holdings: readonly (readonly Holding[] | undefined)[]): AccessEntry[] {
+  preview(policy: string, holdings: Holdings): AccessEntry[] {
     const extra = new AccessTable(this.userIds, this.sources, [policy], this.tables, holdings).cols;
     const held = this.cols;
     const start = this.userStarts();
@@ -419,6 +350,131 @@ export function accessTableOf(plan: object): AccessTable | undefined {
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Access entries as typed columns: a few bytes per (user, data source) instead of an object. */
+/**
+ * The scratch state of `AccessTable.fill`: one user's contributions by data source, stamped with the
+ * user so that nothing is cleared between users. The fields of one data source sit side by side in
+ * one array (`STRIDE` slots: stamp, privilege list, policy, flags), so a contribution touches one
+ * cache line rather than one per field: the fold is bound by those scattered accesses.
+ */
+class Fold {
+  private readonly slots: Int32Array;
+  // Expiries by id (flags >> 2): a handful of distinct instants, so an id fits the flags.
+  private readonly expiries: number[] = [];
+  private readonly expiryId = new Map<number, number>();
+  private readonly morePols = new Map<number, number[]>();
+  private touched = new Int32Array(64);
+  private readonly buckets: ReturnType<Holdings["buckets"]>;
+
+  constructor(
+    nD: number,
+    holdings: Holdings,
+    private readonly policySet: (ids: number[]) => number,
+  ) {
+    this.slots = new Int32Array(nD * STRIDE);
+    for (let d = 0; d < nD; d++) this.slots[d * STRIDE] = -1;
+    this.buckets = holdings.buckets();
+  }
+
+  /** Folds user `u`'s holdings (`from..to` of `bucket` and `exp`) and appends their entries, by data source, to `cols`. */
+  user(u: number, from: number, to: number, bucket: Int32Array, exp: Float64Array, cols: EntryColumns): void {
+    const start = this.buckets.start;
+    // Room for every contribution of this user, so the loops below never check.
+    let most = 0;
+    for (let h = from; h < to; h++) most += start[bucket[h]! + 1]! - start[bucket[h]!]!;
+    if (most > this.touched.length) this.touched = new Int32Array(Math.max(most, this.touched.length * 2));
+    let n = 0;
+    for (let h = from; h < to; h++) n = this.holding(u, bucket[h]!, exp[h]!, n);
+    const order = this.touched.subarray(0, n).sort();
+    cols.reserve(n);
+    this.emit(order, u, cols);
+  }
+
+  private expiry(exp: number): number {
+    let id = this.expiryId.get(exp);
+    if (id === undefined) {
+      id = this.expiries.push(exp) - 1;
+      this.expiryId.set(exp, id);
+    }
+    return id;
+  }
+
+  /** Adds user `u`'s holding of bucket `b` until `until`; returns the number of data sources touched so far. */
+  private holding(u: number, b: number, until: number, n: number): number {
+    const { slots, touched } = this;
+    const { start, d: bd, priv: bPriv, write: bWrite } = this.buckets;
+    const exp = this.expiry(until) << 2;
+    const policy = this.buckets.policy[b]!;
+    const end = start[b + 1]!;
+    for (let i = start[b]!; i < end; i++) {
+      const d = bd[i]!;
+      const at = d * STRIDE;
+      if (slots[at] !== u) {
+        slots[at] = u;
+        slots[at + 1] = bPriv[i]!;
+        slots[at + 2] = policy;
+        slots[at + 3] = exp | bWrite[i]!;
+        touched[n++] = d;
+      } else this.overlap(d, b, bPriv[i]!, bWrite[i]!, until);
+    }
+    return n;
+  }
+
+  /** A second contribution to data source `d`: privileges merged, write if either writes, the later expiry, both policies. */
+  private overlap(d: number, b: number, priv: number, write: number, exp: number): void {
+    const { slots } = this;
+    const at = d * STRIDE;
+    if (slots[at + 1] !== priv) slots[at + 1] = this.buckets.merge[b]!(slots[at + 1]!, priv);
+    let flags = slots[at + 3]! | write;
+    if (exp > this.expiries[flags >> 2]!) flags = (this.expiry(exp) << 2) | (flags & 3);
+    const policy = this.buckets.policy[b]!;
+    if (slots[at + 2] !== policy) {
+      if (!(flags & MORE)) {
+        flags |= MORE;
+        this.morePols.set(d, [policy]);
+      } else {
+        const more = this.morePols.get(d)!;
+        if (!more.includes(policy)) more.push(policy);
+      }
+    }
+    slots[at + 3] = flags;
+  }
+
+  /** Appends user `u`'s entries, at the data sources of `order` (ascending). */
+  private emit(order: Int32Array, u: number, cols: EntryColumns): void {
+    const { slots, expiries } = this;
+    // The columns' arrays, written in place: room is reserved.
+    const cu = cols.u;
+    const cd = cols.d;
+    const cPriv = cols.priv;
+    const cWrite = cols.write;
+    const cPol = cols.pol;
+    const cExp = cols.exp;
+    let i = cols.length;
+    for (let j = 0; j < order.length; j++, i++) {
+      const d = order[j]!;
+      const at = d * STRIDE;
+      const flags = slots[at + 3]!;
+      cu[i] = u;
+      cd[i] = d;
+      cPriv[i] = slots[at + 1]!;
+      cWrite[i] = flags & WRITE;
+      cPol[i] = flags & MORE ? this.policiesAt(d) : slots[at + 2]!;
+      cExp[i] = expiries[flags >> 2]!;
+    }
+    cols.length = i;
+  }
+
+  private policiesAt(d: number): number {
+    const ids = [this.slots[d * STRIDE + 2]!, ...this.morePols.get(d)!].sort((x, y) => x - y);
+    this.morePols.delete(d);
+    return this.policySet(ids);
+  }
+}
+
+const STRIDE = 4;
+const WRITE = 1;
+const MORE = 2;
+
 class EntryColumns {
   length = 0;
   u = new Int32Array(1024);

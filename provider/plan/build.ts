@@ -8,7 +8,8 @@ import type { Identities, Policy } from "../model/schema";
 import { ADAPTERS } from "../platforms";
 import { type BlastRadius, type PlatformAdapter, foldIdentifier } from "../platforms/types";
 import { type Cohort, type Resolution, resolve } from "../resolve/resolve";
-import { AccessTable, type Holding, setAccessTable } from "./access-table";
+import { AccessTable, setAccessTable } from "./access-table";
+import { Holdings } from "./holdings";
 import { CohortExpander, type PlanIndex } from "./principals";
 import { privilegeTables } from "./privileges";
 import { SyncedGroupIndex } from "./synced-groups";
@@ -44,11 +45,9 @@ export function planFromResolution(estate: Estate, resolution: Resolution): Plan
   // them into entries with no hashing and no object per (user, data source).
   const policyNames = [...new Set(resolution.cohorts.map((c) => c.policy))].sort();
   const policyId = new Map(policyNames.map((p, i) => [p, i]));
-  const holdings: Holding[][] = new Array(users.length);
+  const holdings = new Holdings();
   const principals: Principal[] = [];
-  for (const cohort of resolution.cohorts) {
-    expander.expand(cohort, policyId.get(cohort.policy)!, (u, h) => (holdings[u] ??= []).push(h), principals);
-  }
+  for (const cohort of resolution.cohorts) expander.expand(cohort, policyId.get(cohort.policy)!, holdings, principals);
   const table = new AccessTable(userIds, sources, policyNames, tables, holdings);
 
   const issues: Issue[] = [
@@ -122,8 +121,8 @@ function stagedPreviews(resolution: Resolution, expander: CohortExpander, table:
     else stagedCohorts.set(c.policy, [c]);
   }
   const preview = (name: string): AccessEntry[] => {
-    const holdings: Holding[][] = [];
-    for (const c of stagedCohorts.get(name) ?? []) expander.expand(c, -1, (u, h) => (holdings[u] ??= []).push(h));
+    const holdings = new Holdings();
+    for (const c of stagedCohorts.get(name) ?? []) expander.expand(c, -1, holdings);
     return table.preview(name, holdings);
   };
   return resolution.staged.map((s): StagedPolicy => {

@@ -8,7 +8,7 @@ import type { Config, DataSource, Identities, Platform, Policy, User } from "../
 import { ADAPTERS } from "../platforms";
 import { type CaseRule, type Note, foldIdentifier } from "../platforms/types";
 import type { Cohort } from "../resolve/resolve";
-import type { Bucket, Holding } from "./access-table";
+import type { Holdings } from "./holdings";
 import type { PrivilegeTables } from "./privileges";
 import type { SyncedGroupIndex } from "./synced-groups";
 import type { Principal, PrincipalGrant, PrincipalMember } from "./types";
@@ -37,8 +37,17 @@ interface MissingIdentity {
   dataSources: Set<string>;
 }
 
-/** A bucket with what its principal needs: the bound adapter of its first source and its grants. */
-interface PrincipalBucket extends Bucket {
+/**
+ * What one principal grants, with what it needs: the bound adapter of its first source and its grants,
+ * and in index form the data-source indexes (ascending: cohorts list data sources sorted by id), each
+ * one's interned privilege list and whether it is write access.
+ */
+interface PrincipalBucket {
+  readonly merge: (x: number, y: number) => number;
+  readonly policy: number;
+  readonly d: number[];
+  readonly priv: number[];
+  readonly write: boolean[];
   readonly ds: DataSource;
   readonly key: keyof Identities;
   readonly grants: PrincipalGrant[];
@@ -65,11 +74,11 @@ export class CohortExpander {
   ) {}
 
   /**
-   * Adds one cohort's holdings to its members (`add(user index, holding)`). An active cohort
+   * Adds one cohort's buckets, and their holdings by its members, to `holdings`. An active cohort
    * (`principals` given) also records its principals, warnings and missing identities; a staged one
    * only what it would grant. `policy` is the policy's index in the plan's sorted names.
    */
-  expand(cohort: Cohort, policy: number, add: (u: number, h: Holding) => void, principals?: Principal[]): void {
+  expand(cohort: Cohort, policy: number, holdings: Holdings, principals?: Principal[]): void {
     const { tables } = this;
     const byPrincipal = new Map<string, PrincipalBucket>();
     for (const ds of cohort.dataSources) {
@@ -111,8 +120,7 @@ export class CohortExpander {
         ? this.synced?.membership(cohort, b.syncedGroups(), `${pr.key}|${b.identifierCase.users}`, identities)
         : undefined;
       const members: PrincipalMember[] = [];
-      // Holdings are read-only: the members without an expiry share one.
-      const forever: Holding = { b: pr, exp: Infinity };
+      const bucket = holdings.bucket(pr.policy, pr.merge, pr.d, pr.priv, pr.write);
       for (let m = 0; m < cohort.members.length; m++) {
         const sub = cohort.members[m]!;
         const u = memberIndex[m]!;
@@ -129,8 +137,7 @@ export class CohortExpander {
               ? { user: sub.user, identity, group }
               : { user: sub.user, identity },
         );
-        const exp = memberExp[m]!;
-        add(u, exp === Infinity ? forever : { b: pr, exp });
+        holdings.add(u, bucket, memberExp[m]!);
       }
       if (!principals) continue;
       // A cohort reaching one platform through two identity kinds (an S3 data source overriding the
