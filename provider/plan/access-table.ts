@@ -6,6 +6,7 @@ import type { DataSource } from "../model/schema";
 import type { Target } from "../platforms/types";
 import { NO_EXTRAS, type PrivilegeTables } from "./privileges";
 import type { Holdings } from "./holdings";
+import { grown } from "./ints";
 import type { AccessEntry } from "./types";
 
 /** The access one (user, data source) pair holds, as the table stores it. */
@@ -46,9 +47,7 @@ export class AccessTable {
   }
 
   // Per user, contributions accumulate in scratch columns indexed by data source (stamped with the
-  // user, so nothing is cleared between users); the touched indexes are then sorted. The per-user
-  // steps are small functions of their own: V8 optimises each alone, and a rare branch (an entry of
-  // two policies) deoptimises only its own step, not the whole fold.
+  // user, so nothing is cleared between users); the touched indexes are then sorted.
   private fill(holdings: Holdings): void {
     const byUser = holdings.byUser(this.userIds.length);
     const fold = new Fold(this.sources.length, holdings, (ids) => this.policySet(ids));
@@ -487,28 +486,13 @@ class EntryColumns {
   reserve(n: number): void {
     const need = this.length + n;
     if (need <= this.u.length) return;
-    // At least double (pushes stay amortised), but a large reservation gets exactly what it asks.
+    // At least double (growth stays amortised), but a large reservation gets exactly what it asks.
     const cap = Math.max(need, this.u.length * 2);
-    const grow = <T extends Int32Array | Uint8Array | Float64Array>(a: T, make: (n: number) => T): T => {
-      const b = make(cap);
-      b.set(a);
-      return b;
-    };
-    this.u = grow(this.u, (n) => new Int32Array(n));
-    this.d = grow(this.d, (n) => new Int32Array(n));
-    this.priv = grow(this.priv, (n) => new Int32Array(n));
-    this.write = grow(this.write, (n) => new Uint8Array(n));
-    this.pol = grow(this.pol, (n) => new Int32Array(n));
-    this.exp = grow(this.exp, (n) => new Float64Array(n));
-  }
-  /** Appends one entry (room must be reserved). */
-  push(u: number, d: number, priv: number, write: number, pol: number, exp: number): void {
-    const i = this.length++;
-    this.u[i] = u;
-    this.d[i] = d;
-    this.priv[i] = priv;
-    this.write[i] = write;
-    this.pol[i] = pol;
-    this.exp[i] = exp;
+    this.u = grown(this.u, cap);
+    this.d = grown(this.d, cap);
+    this.priv = grown(this.priv, cap);
+    this.write = grown(this.write, cap);
+    this.pol = grown(this.pol, cap);
+    this.exp = grown(this.exp, cap);
   }
 }

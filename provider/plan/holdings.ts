@@ -4,7 +4,7 @@
  * (a user's membership of a bucket, until an expiry). Both are flat typed columns with no object per
  * holding: the fold reads them in order, where a million small objects would cost a cache miss each.
  */
-import { Ints } from "./ints";
+import { Ints, grown } from "./ints";
 
 /** Buckets and holdings of one plan (or of one staged policy's preview). */
 export class Holdings {
@@ -51,11 +51,7 @@ export class Holdings {
     const i = this.hu.length;
     this.hu.push(u);
     this.hb.push(b);
-    if (i === this.hExp.length) {
-      const grown = new Float64Array(Math.max(16, i * 2));
-      grown.set(this.hExp);
-      this.hExp = grown;
-    }
+    if (i === this.hExp.length) this.hExp = grown(this.hExp, Math.max(16, i * 2));
     this.hExp[i] = exp;
   }
 

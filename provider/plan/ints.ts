@@ -1,3 +1,10 @@
+/** A copy of `a` in a new array of the same kind with room for `capacity` values. */
+export function grown<T extends Int32Array | Uint8Array | Float64Array>(a: T, capacity: number): T {
+  const b = new (a.constructor as new (n: number) => T)(capacity);
+  b.set(a);
+  return b;
+}
+
 /** A growable list of 32-bit integers in one typed array (`array` holds `length` valid values). */
 export class Ints {
   length = 0;
@@ -8,11 +15,7 @@ export class Ints {
   }
 
   push(x: number): void {
-    if (this.length === this.array.length) {
-      const grown = new Int32Array(Math.max(16, this.array.length * 2));
-      grown.set(this.array);
-      this.array = grown;
-    }
+    if (this.length === this.array.length) this.array = grown(this.array, Math.max(16, this.array.length * 2));
     this.array[this.length++] = x;
   }
 }
