@@ -22,7 +22,7 @@ const platforms = cfg
 const fromStack = cfg.getBoolean("sliceFromStack") ? sliceOfStack(pulumi.getStack()) : undefined;
 if (cfg.getBoolean("sliceFromStack") && !fromStack) {
   throw new Error(
-    `stack \`${pulumi.getStack()}\` is not named as \`accessplane stacks\` names stacks; help: name it \`<platform>\` or \`<platform>-<index>-of-<count>\`, or unset accessplane:sliceFromStack`,
+    `stack \`${pulumi.getStack()}\` is not named as \`accessplane stacks\` names stacks; help: name it \`<family>\` or \`<family>-<index>-of-<count>\` (a platform, or \`databricks\` for both Databricks platforms), or unset accessplane:sliceFromStack`,
   );
 }
 const slice = platforms ? { platforms } : fromStack;

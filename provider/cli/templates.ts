@@ -374,7 +374,7 @@ ${providers.join("\n")}
 const sliced = new pulumi.Config("accessplane").getBoolean("sliceFromStack") ?? false;
 const slice = sliced ? sliceOfStack(pulumi.getStack()) : undefined;
 if (sliced && !slice) {
-  throw new Error(\`stack \\\`\${pulumi.getStack()}\\\` is not named as \\\`accessplane stacks\\\` names stacks: name it <platform> or <platform>-<index>-of-<count>\`);
+  throw new Error(\`stack \\\`\${pulumi.getStack()}\\\` is not named as \\\`accessplane stacks\\\` names stacks: name it <family> or <family>-<index>-of-<count> (a platform, or databricks for both Databricks platforms)\`);
 }
 
 const access = new AccessEstate("access", { ...estate, providers, ...(slice ? { slice } : {}) });
@@ -744,8 +744,8 @@ const SHARDED_LAYOUT = `| \`.github/workflows/access-review.yml\` | checks and t
 const ONE_STACK_DEPLOY = `In GitHub, add the secret \`PULUMI_ACCESS_TOKEN\`, edit \`PULUMI_STACK\` in the workflow, and create
 the label \`access-widening-approved\` (reviewers add it to accept a pull request that widens access).
 `;
-const SHARDED_DEPLOY = `Sharded: \`npx accessplane stacks\` lists the stacks (platform x shard, at most 5,000 resources
-each); the workflow creates each one as \`my-org/access/<name>\`. Keep the configuration above in a
+const SHARDED_DEPLOY = `Sharded: \`npx accessplane stacks\` lists the stacks (platform x shard, both Databricks platforms
+together, at most 5,000 resources each); the workflow creates each one as \`my-org/access/<name>\`. Keep the configuration above in a
 Pulumi ESC environment (\`pulumi config env init --env access/providers\` on the configured stack),
 which each new stack imports. In GitHub, add the secret \`PULUMI_ACCESS_TOKEN\`, edit
 \`PULUMI_ORG_PROJECT\` and \`PULUMI_ESC_ENV\` in access-stacks.yml, and create the label
@@ -808,8 +808,8 @@ export function initFiles(input: TemplateInput): Record<string, string> {
  */
 export const SHARDED_WORKFLOW = `# accessplane sharded stacks: .github/workflows/access-stacks.yml, for estates too large for one stack.
 #
-# \`accessplane stacks\` splits the estate into Pulumi stacks (platform x shard, at most
-# --max-resources each); a stack's name is its slice (\`snowflake-3-of-12\`), which the Pulumi program
+# \`accessplane stacks\` splits the estate into Pulumi stacks (platform x shard, both Databricks
+# platforms in one since they share account groups, at most --max-resources each); a stack's name is its slice (\`snowflake-3-of-12\`), which the Pulumi program
 # reads with \`sliceOfStack(pulumi.getStack())\` (the root program does with \`accessplane:sliceFromStack:
 # true\`, which the grant job sets), so stack names and slices come from accessplane.yaml.
 # Pull requests: \`pulumi preview\` of every stack the change touches, as a matrix, then one combined

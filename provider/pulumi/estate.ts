@@ -13,7 +13,7 @@ import type { Plan, Principal } from "../plan/types";
 import type { EstateContext, Providers, ShardKey } from "./context";
 import { EMITTERS } from "./emitters";
 import { SubscriptionPolicy } from "./policy";
-import { type Slice, sliceFilter } from "./slice";
+import { type Slice, type SliceFilter, sliceFilter } from "./slice";
 import { ACCESS_ESTATE_TYPE, policyComponentName } from "./tokens";
 
 /** The type token of AccessEstate. */
@@ -81,6 +81,7 @@ export class AccessEstate extends pulumi.ComponentResource {
           'help: deploy S3 unsharded (`slice: { platforms: ["s3"] }`), or register the locations outside accessplane and unset `s3.manageInstance`',
       );
     }
+    checkDatabricksPair(plan, slice);
     const context: EstateContext = {
       name,
       root: this,
@@ -146,4 +147,26 @@ export class AccessEstate extends pulumi.ComponentResource {
     this.principalNames = pulumi.output(names);
     this.registerOutputs({ counts: this.counts, principalNames: this.principalNames });
   }
+}
+
+/**
+ * A cohort's Databricks account group serves both its Unity Catalog and its Spark principal, so a
+ * slice that takes one Databricks platform without the other would create a group another stack
+ * creates too (and deleting either would remove it for both): refused, naming the groups.
+ */
+function checkDatabricksPair(plan: Plan, slice: SliceFilter): void {
+  if (slice.platform("databricks-unity-catalog") === slice.platform("databricks-spark")) return;
+  const uc = new Set(plan.principals.filter((p) => p.platform === "databricks-unity-catalog").map((p) => p.name));
+  const shared = [...new Set(plan.principals.filter((p) => p.platform === "databricks-spark" && uc.has(p.name)).map((p) => p.name))];
+  if (shared.length === 0) return;
+  throw new Error(
+    `databricks: the account group${shared.length === 1 ? "" : "s"} ${shared
+      .slice(0, 5)
+      .map((n) => `\`${n}\``)
+      .join(
+        ", ",
+      )}${shared.length > 5 ? ` and ${shared.length - 5} more` : ""} serve${shared.length === 1 ? "s" : ""} both Unity Catalog and Spark, ` +
+      "so one stack must deploy both Databricks platforms; " +
+      'help: slice `platforms: ["databricks-unity-catalog", "databricks-spark"]` (the `databricks` stacks of `accessplane stacks`)',
+  );
 }

@@ -1,11 +1,34 @@
 /**
- * Stack layouts: which stacks (platform x shard) keep every stack under a resource limit, their
+ * Stack layouts: which stacks (family x shard) keep every stack under a resource limit, their
  * names, the stacks a change touches, and the GitHub Actions matrix that runs them. Pure: it works
  * on the platform and shard key of each resource as the components register them under mocks.
  */
 import type { Platform } from "../model/schema";
 import { PLATFORMS } from "../model/schema";
 import { shardOf, type Slice } from "./slice";
+
+/**
+ * The platforms one stack family deploys together. Each platform is a family of its own except
+ * Databricks: a cohort's account group, with its members, serves both its Unity Catalog and its
+ * Spark principal (account group names are unique in the account), so the stacks that own it must
+ * take both platforms; apart, each would create the same group.
+ */
+export interface Family {
+  name: string;
+  platforms: Platform[];
+}
+
+/** The stack families, in platform order. */
+export const FAMILIES: readonly Family[] = PLATFORMS.filter((p) => p !== "databricks-spark").map((p) =>
+  p === "databricks-unity-catalog"
+    ? { name: "databricks", platforms: ["databricks-unity-catalog", "databricks-spark"] }
+    : { name: p, platforms: [p] },
+);
+
+/** The family a platform's resources are deployed with. */
+export function familyOf(platform: Platform): Family {
+  return FAMILIES.find((f) => f.platforms.includes(platform))!;
+}
 
 /** A registered resource as layouts see it: platform, shard key, identity and a digest of its inputs. */
 export interface KeyedResource {
@@ -19,9 +42,11 @@ export interface KeyedResource {
 
 /** One stack of a layout. */
 export interface StackSpec {
-  /** `<platform>` when the platform is one stack, else `<platform>-<index>-of-<count>`. */
+  /** `<family>` when the family is one stack, else `<family>-<index>-of-<count>`. */
   name: string;
-  platform: Platform;
+  /** The family's name: a platform, or `databricks` for both Databricks platforms. */
+  family: string;
+  platforms: Platform[];
   shard: { count: number; index: number };
   resources: number;
 }
@@ -37,21 +62,27 @@ export interface StackLayout {
 /** GitHub Actions caps a matrix at 256 jobs. */
 export const MATRIX_CAP = 256;
 
-/** The name of the stack deploying one shard of a platform. */
-export function stackName(platform: Platform, count: number, index: number): string {
-  return count === 1 ? platform : `${platform}-${index}-of-${count}`;
+/** The name of the stack deploying one shard of a family (a family's or a platform's name). */
+export function stackName(family: string, count: number, index: number): string {
+  return count === 1 ? family : `${family}-${index}-of-${count}`;
 }
 
-/** The slice a stack name stands for (the inverse of `stackName`); undefined for other names. */
+/**
+ * The slice a stack name stands for (the inverse of `stackName`): a family's name (`databricks`:
+ * both Databricks platforms) or a single platform's; undefined for other names.
+ */
 export function sliceOfStack(name: string): Slice | undefined {
   const m = /^(.+?)(?:-(\d+)-of-(\d+))?$/.exec(name);
-  const platform = m?.[1] as Platform | undefined;
-  if (!m || !platform || !(PLATFORMS as readonly string[]).includes(platform)) return undefined;
-  if (m[2] === undefined) return { platforms: [platform] };
+  const stem = m?.[1];
+  const platforms =
+    FAMILIES.find((f) => f.name === stem)?.platforms ??
+    ((PLATFORMS as readonly string[]).includes(stem ?? "") ? [stem as Platform] : undefined);
+  if (!m || !platforms) return undefined;
+  if (m[2] === undefined) return { platforms: [...platforms] };
   const index = Number(m[2]);
   const count = Number(m[3]);
   if (!(count >= 1 && index < count)) return undefined;
-  return { platforms: [platform], shard: { count, index } };
+  return { platforms: [...platforms], shard: { count, index } };
 }
 
 const sizes = (keys: Map<string, number>, count: number) => {
@@ -61,21 +92,22 @@ const sizes = (keys: Map<string, number>, count: number) => {
 };
 
 /**
- * Few shards per platform that keep every stack at or under `maxResources`: counts from the lower
- * bound up, 5% at a time, to 8 times it; a platform whose largest key exceeds the limit gets the
+ * Few shards per family that keep every stack at or under `maxResources`: counts from the lower
+ * bound up, 5% at a time, to 8 times it; a family whose largest key exceeds the limit gets the
  * count that minimises its largest stack, and its stacks over the limit are listed in `over`.
  */
 export function layout(resources: readonly KeyedResource[], maxResources: number): StackLayout {
-  const byPlatform = new Map<Platform, Map<string, number>>();
+  const byFamily = new Map<string, Map<string, number>>();
   for (const r of resources) {
-    const m = byPlatform.get(r.platform) ?? new Map<string, number>();
+    const family = familyOf(r.platform).name;
+    const m = byFamily.get(family) ?? new Map<string, number>();
     m.set(r.key, (m.get(r.key) ?? 0) + 1);
-    byPlatform.set(r.platform, m);
+    byFamily.set(family, m);
   }
   const stacks: StackSpec[] = [];
   const over: string[] = [];
-  for (const platform of PLATFORMS) {
-    const keys = byPlatform.get(platform);
+  for (const family of FAMILIES) {
+    const keys = byFamily.get(family.name);
     if (!keys) continue;
     const total = [...keys.values()].reduce((a, b) => a + b, 0);
     const lower = Math.max(1, Math.ceil(total / maxResources));
@@ -89,8 +121,8 @@ export function layout(resources: readonly KeyedResource[], maxResources: number
       if (Math.max(...s) < Math.max(...best.sizes)) best = { count, sizes: s };
     }
     best.sizes.forEach((n, index) => {
-      const name = stackName(platform, best.count, index);
-      stacks.push({ name, platform, shard: { count: best.count, index }, resources: n });
+      const name = stackName(family.name, best.count, index);
+      stacks.push({ name, family: family.name, platforms: [...family.platforms], shard: { count: best.count, index }, resources: n });
       if (n > maxResources) over.push(name);
     });
   }
@@ -103,10 +135,11 @@ export function changedStacks(l: StackLayout, base: readonly KeyedResource[], he
   const b = digest(base);
   const h = digest(head);
   const touched = new Set<string>();
-  const count = new Map(l.stacks.map((s) => [s.platform, s.shard.count]));
+  const count = new Map(l.stacks.map((s) => [s.family, s.shard.count]));
   const mark = (r: KeyedResource) => {
-    const n = count.get(r.platform) ?? 1;
-    touched.add(stackName(r.platform, n, shardOf(r.key, n)));
+    const family = familyOf(r.platform).name;
+    const n = count.get(family) ?? 1;
+    touched.add(stackName(family, n, shardOf(r.key, n)));
   };
   for (const [k, r] of h) if (b.get(k)?.digest !== r.digest) mark(r);
   for (const [k, r] of b) if (!h.has(k)) mark(r);

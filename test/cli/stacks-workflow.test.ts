@@ -90,7 +90,7 @@ describe("examples/github-actions/sharded-stacks.yml", () => {
 });
 
 describe("the matrix accessplane stacks prints", () => {
-  const keyed = (platform: "snowflake" | "s3", n: number, per: number) =>
+  const keyed = (platform: "snowflake" | "s3" | "databricks-unity-catalog" | "databricks-spark", n: number, per: number) =>
     Array.from({ length: n * per }, (_, i) => ({
       platform,
       key: `principal:p${Math.floor(i / per)}`,
@@ -106,9 +106,25 @@ describe("the matrix accessplane stacks prints", () => {
     const m = matrix(l.stacks);
     expect(m.include.map((j) => j.stacks)).toEqual(l.stacks.map((s) => s.name));
     for (const s of l.stacks)
-      expect(sliceOfStack(s.name)).toEqual(s.shard.count === 1 ? { platforms: [s.platform] } : { platforms: [s.platform], shard: s.shard });
+      expect(sliceOfStack(s.name)).toEqual(s.shard.count === 1 ? { platforms: s.platforms } : { platforms: s.platforms, shard: s.shard });
     expect(stackName("snowflake", 3, 1)).toBe("snowflake-1-of-3");
     expect(sliceOfStack("prod")).toBeUndefined();
+  });
+
+  test("both Databricks platforms are one family: a cohort's account group lands in one stack", () => {
+    // The group of cohort p<i> is registered under whichever principal came first (UC or Spark).
+    const both = [...keyed("databricks-unity-catalog", 60, 20), ...keyed("databricks-spark", 60, 20)];
+    const l = layout(both, 200);
+    expect(new Set(l.stacks.map((s) => s.family))).toEqual(new Set(["databricks"]));
+    expect(l.stacks.every((s) => s.name.startsWith("databricks") && s.platforms.length === 2)).toBe(true);
+    expect(l.stacks.reduce((a, s) => a + s.resources, 0)).toBe(2 * 60 * 20);
+    expect(sliceOfStack("databricks-2-of-7")).toEqual({
+      platforms: ["databricks-unity-catalog", "databricks-spark"],
+      shard: { count: 7, index: 2 },
+    });
+    expect(sliceOfStack("databricks")).toEqual({ platforms: ["databricks-unity-catalog", "databricks-spark"] });
+    // A single Databricks platform's name still reads as that platform (stacks named before families).
+    expect(sliceOfStack("databricks-spark-1-of-3")).toEqual({ platforms: ["databricks-spark"], shard: { count: 3, index: 1 } });
   });
 
   test("past 256 stacks, 256 jobs that together run every stack once", () => {

@@ -24,7 +24,7 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
 
 interface Out {
-  stacks: { name: string; platform: string; resources: number; shard: { count: number; index: number } }[];
+  stacks: { name: string; family: string; platforms: string[]; resources: number; shard: { count: number; index: number } }[];
   over: string[];
   matrix: { include: { job: string; stacks: string }[] };
 }
@@ -51,7 +51,7 @@ test("the layout, its matrix, --check, and the stacks a commit changed", async (
   expect(c.stacks.length).toBeLessThan(layout.stacks.length + 1);
   expect(c.stacks.every((s) => layout.stacks.some((l) => l.name === s.name))).toBe(true);
   // Ben has a Snowflake identity only: no other platform's stack changes.
-  expect(c.stacks.map((s) => s.platform)).toEqual(["snowflake"]);
+  expect(c.stacks.map((s) => [s.family, s.platforms])).toEqual([["snowflake", ["snowflake"]]]);
 
   const same = await runBinary(repo, "stacks", "--now", NOW, "--format", "json", "--changed", "--base", "HEAD");
   expect((JSON.parse(same.out) as Out).stacks).toEqual([]);

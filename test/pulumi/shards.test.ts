@@ -8,8 +8,8 @@ import { loadEstate } from "../../provider/model/read";
 import type { Estate } from "../../provider/model/estate";
 import type { Platform } from "../../provider/model/schema";
 import { captureKeyed, captureResources, type CapturedResource } from "../../provider/pulumi/capture";
-import { EMITTERS } from "../../provider/pulumi/emitters";
 import { shardOf, sliceFilter, stableHash } from "../../provider/pulumi/slice";
+import { FAMILIES, familyOf } from "../../provider/pulumi/stacks";
 
 const ROOT = path.join(__dirname, "..", "..");
 const NOW = "2026-11-23T00:00:00Z";
@@ -72,28 +72,41 @@ describe("stable hash", () => {
   });
 });
 
+/** The example estate with a cohort on both Databricks platforms: one account group serves both principals. */
+const sharedGroup = (): Estate => {
+  const e = estateScoped();
+  return {
+    ...e,
+    inventory: {
+      ...e.inventory,
+      dataSources: e.inventory.dataSources.map((d) => (d.id === "spark.web.clicks" ? { ...d, tags: [...d.tags, "ml"] } : d)),
+    },
+  };
+};
+
 describe.each([
   ["the example estate", example],
   ["the example estate with Trino file mode and authoritative Spark", estateScoped],
+  ["the example estate with a cohort on both Databricks platforms", sharedGroup],
 ])("shards of %s", (_label, make) => {
   let all: CapturedResource[];
   beforeAll(async () => {
     all = sorted(custom(await captureResources(make(), NOW)));
   });
 
-  test("platform x shard slices are disjoint and their union is the single-stack estate", async () => {
+  test("family x shard slices are disjoint and their union is the single-stack estate", async () => {
     const count = 3;
     const slices: CapturedResource[][] = [];
-    for (const platform of Object.keys(EMITTERS) as Platform[]) {
+    for (const { platforms } of FAMILIES) {
       for (let index = 0; index < count; index++) {
-        slices.push(custom(await captureResources(make(), NOW, { slice: { platforms: [platform], shard: { count, index } } })));
+        slices.push(custom(await captureResources(make(), NOW, { slice: { platforms, shard: { count, index } } })));
       }
     }
     const keys = slices.flatMap((s) => s.map(key));
     expect(new Set(keys).size).toBe(keys.length);
     expect(sorted(slices.flat())).toEqual(all);
     // More than one shard holds something: the split is real.
-    expect(slices.filter((s) => s.length > 0).length).toBeGreaterThan(Object.keys(EMITTERS).length);
+    expect(slices.filter((s) => s.length > 0).length).toBeGreaterThan(FAMILIES.length);
   });
 
   test("every custom resource has a platform and a shard key, and the key decides its stack", async () => {
@@ -103,9 +116,24 @@ describe.each([
     expect(customKeys.every((k) => k.platform !== undefined && /^(principal|object):/.test(k.key))).toBe(true);
     for (const k of customKeys.slice(0, 40)) {
       const index = shardOf(k.key, 4);
-      const rs = await captureResources(make(), NOW, { slice: { platforms: [k.platform!], shard: { count: 4, index } } });
+      const rs = await captureResources(make(), NOW, { slice: { platforms: familyOf(k.platform!).platforms, shard: { count: 4, index } } });
       expect(rs.some((r) => r.type === k.type && r.name === k.name)).toBe(true);
     }
+  });
+});
+
+describe("a cohort on both Databricks platforms", () => {
+  test("has one account group, and a slice taking one Databricks platform alone is refused", async () => {
+    const rs = custom(await captureResources(sharedGroup(), NOW));
+    const groups = rs.filter((r) => r.type === "databricks:index/group:Group" && r.inputs.displayName === "ap-data-engineers-write");
+    expect(groups).toHaveLength(1);
+    for (const platform of ["databricks-spark", "databricks-unity-catalog"] as Platform[]) {
+      await expect(captureResources(sharedGroup(), NOW, { slice: { platforms: [platform] } })).rejects.toThrow(
+        /the account groups `ap-data-engineers-write`, `ap-ml-named-users` serve both Unity Catalog and Spark, so one stack must deploy both Databricks platforms; help: slice `platforms: \["databricks-unity-catalog", "databricks-spark"\]`/,
+      );
+    }
+    // Without a shared group a single Databricks platform is still a valid slice.
+    await expect(captureResources(example(), NOW, { slice: { platforms: ["databricks-spark"] } })).resolves.toBeDefined();
   });
 });
 

@@ -1,11 +1,11 @@
 /**
- * `accessplane stacks`: the Pulumi stacks (platform x shard) that keep every stack under a
- * resource limit, their resource counts, and a GitHub Actions `strategy.matrix` of them; with
- * `--changed --base REF`, only the stacks whose slice of the estate changed since REF.
+ * `accessplane stacks`: the Pulumi stacks (platform x shard; both Databricks platforms together)
+ * that keep every stack under a resource limit, their resource counts, and a GitHub Actions
+ * `strategy.matrix` of them; with `--changed --base REF`, only the stacks whose slice of the
+ * estate changed since REF.
  */
 import { createHash } from "node:crypto";
 import { hasErrors } from "../../model/issues";
-import { PLATFORMS } from "../../model/schema";
 import type { Estate } from "../../model/estate";
 import type { Plan } from "../../plan/types";
 import type { EstateFlags } from "../../project";
@@ -41,23 +41,27 @@ const CHUNK = 25_000;
 
 /**
  * Registers every custom resource of an estate under mocks, with its platform and shard key, a
- * chunk at a time: each platform as shard slices of about `chunk` resources (a platform's shards are
- * disjoint and together the platform), keeping only the keys and a digest of each resource's inputs.
+ * chunk at a time: each stack family as shard slices of about `chunk` resources (a family's shards are
+ * disjoint and together the family), keeping only the keys and a digest of each resource's inputs.
  * Memory then holds one chunk's registration, whatever the estate's size.
  */
 export async function keyed(estate: Estate, plan: Plan, now: Date, chunk = CHUNK): Promise<KeyedResource[]> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { captureKeyed } = require("../../pulumi/capture") as typeof import("../../pulumi/capture");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { FAMILIES } = require("../../pulumi/stacks") as typeof import("../../pulumi/stacks");
   // An upper estimate of each platform's resources: principals, memberships, grants and objects.
   const estimate = new Map<string, number>();
   const add = (platform: string, n: number) => estimate.set(platform, (estimate.get(platform) ?? 0) + n);
   for (const p of plan.principals) add(p.platform, 1 + p.members.length + (p.groups?.length ?? 0) + 2 * p.grants.length);
   for (const d of estate.inventory.dataSources) add(d.platform, 2);
   const out: KeyedResource[] = [];
-  for (const platform of PLATFORMS) {
-    const count = Math.max(1, Math.ceil((estimate.get(platform) ?? 0) / chunk));
+  // A family at a time (both Databricks platforms together: they share account groups).
+  for (const { platforms } of FAMILIES) {
+    const size = platforms.reduce((a, p) => a + (estimate.get(p) ?? 0), 0);
+    const count = Math.max(1, Math.ceil(size / chunk));
     for (let index = 0; index < count; index++) {
-      const slice = count === 1 ? { platforms: [platform] } : { platforms: [platform], shard: { count, index } };
+      const slice = count === 1 ? { platforms } : { platforms, shard: { count, index } };
       const { resources, keys } = await captureKeyed(estate, now, { slice });
       const inputs = new Map(resources.map((r) => [`${r.type}::${r.name}`, digestOf(r.inputs)]));
       for (const k of keys)
@@ -77,7 +81,7 @@ export const stacksCommand: RegisterCommand = (prog, ctx) => {
     prog
       .command("stacks")
       .description(
-        "list the Pulumi stacks (platform x shard) that keep every stack under a resource limit, as text or a GitHub Actions matrix",
+        "list the Pulumi stacks (platform x shard, Databricks platforms together) that keep every stack under a resource limit, as text or a GitHub Actions matrix",
       )
       .option("--max-resources <n>", "the most resources one stack may hold", "5000")
       .addOption(formatOption(["text", "json"]))
