@@ -817,6 +817,12 @@ export const SHARDED_WORKFLOW = `# accessplane sharded stacks: .github/workflows
 # principal in one stack to a principal in another never loses access in between: first every
 # stack applies only its creations (new roles, grants and memberships), then every stack applies
 # everything (updates and deletions, the revocations). Past 256 stacks, a job runs several.
+# A platform with a principal too large for one stack is split into \`<platform>-principals-*\`
+# stacks and \`<platform>-members-*\` stacks (users' grants of those roles, by user): members stacks
+# create after the principals stacks created the roles, and revoke before them. Revocations run
+# even when a creation failed, so removing access is never blocked (a user whose new grant failed
+# goes without it until the next run). The members jobs reuse the steps of the others (YAML
+# anchors, which GitHub Actions reads).
 # Every stack needs the same provider configuration: keep it in the Pulumi ESC environment
 # PULUMI_ESC_ENV (\`pulumi config env init\` makes one from a configured stack); a stack created
 # here imports it (\`pulumi config env add\`) and gets \`accessplane:sliceFromStack: true\`.
@@ -841,6 +847,10 @@ jobs:
     outputs:
       matrix: \${{ steps.stacks.outputs.matrix }}
       any: \${{ steps.stacks.outputs.any }}
+      first: \${{ steps.stacks.outputs.first }}
+      anyFirst: \${{ steps.stacks.outputs.anyFirst }}
+      members: \${{ steps.stacks.outputs.members }}
+      anyMembers: \${{ steps.stacks.outputs.anyMembers }}
     steps:
       - uses: actions/checkout@v4
         with:
@@ -858,6 +868,10 @@ jobs:
           npx accessplane stacks --max-resources 5000 --check "$@" --format json > stacks.json
           echo "matrix=$(jq -c .matrix stacks.json)" >> "$GITHUB_OUTPUT"
           echo "any=$(jq '.stacks | length > 0' stacks.json)" >> "$GITHUB_OUTPUT"
+          echo "first=$(jq -c .deploy.first stacks.json)" >> "$GITHUB_OUTPUT"
+          echo "anyFirst=$(jq '.deploy.first.include | length > 0' stacks.json)" >> "$GITHUB_OUTPUT"
+          echo "members=$(jq -c .deploy.members stacks.json)" >> "$GITHUB_OUTPUT"
+          echo "anyMembers=$(jq '.deploy.members.include | length > 0' stacks.json)" >> "$GITHUB_OUTPUT"
 
   preview:
     needs: stacks
@@ -909,12 +923,12 @@ jobs:
 
   grant:
     needs: stacks
-    if: github.event_name != 'pull_request' && needs.stacks.outputs.any == 'true'
+    if: github.event_name != 'pull_request' && needs.stacks.outputs.anyFirst == 'true'
     runs-on: ubuntu-latest
     strategy:
       fail-fast: true
-      matrix: \${{ fromJSON(needs.stacks.outputs.matrix) }}
-    steps:
+      matrix: \${{ fromJSON(needs.stacks.outputs.first) }}
+    steps: &create-steps
       - uses: actions/checkout@v4
       - uses: actions/setup-node@v4
         with:
@@ -935,14 +949,23 @@ jobs:
             if [ -n "$targets" ]; then pulumi up --yes --non-interactive $targets; fi
           done
 
-  revoke:
+  grant-members:
     needs: [stacks, grant]
-    if: github.event_name != 'pull_request' && needs.stacks.outputs.any == 'true'
+    if: \${{ !cancelled() && !failure() && github.event_name != 'pull_request' && needs.stacks.outputs.anyMembers == 'true' }}
+    runs-on: ubuntu-latest
+    strategy:
+      fail-fast: true
+      matrix: \${{ fromJSON(needs.stacks.outputs.members) }}
+    steps: *create-steps
+
+  revoke-members:
+    needs: [stacks, grant, grant-members]
+    if: \${{ !cancelled() && github.event_name != 'pull_request' && needs.stacks.outputs.anyMembers == 'true' }}
     runs-on: ubuntu-latest
     strategy:
       fail-fast: false
-      matrix: \${{ fromJSON(needs.stacks.outputs.matrix) }}
-    steps:
+      matrix: \${{ fromJSON(needs.stacks.outputs.members) }}
+    steps: &apply-steps
       - uses: actions/checkout@v4
       - uses: actions/setup-node@v4
         with:
@@ -957,4 +980,13 @@ jobs:
           for s in $STACKS; do
             pulumi up --yes --non-interactive --stack "$PULUMI_ORG_PROJECT/$s"
           done
+
+  revoke:
+    needs: [stacks, grant, revoke-members]
+    if: \${{ !cancelled() && github.event_name != 'pull_request' && needs.stacks.outputs.anyFirst == 'true' }}
+    runs-on: ubuntu-latest
+    strategy:
+      fail-fast: false
+      matrix: \${{ fromJSON(needs.stacks.outputs.first) }}
+    steps: *apply-steps
 `;

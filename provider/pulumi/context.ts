@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Estate } from "../model/estate";
 import type { DataSource, Platform } from "../model/schema";
-import type { Plan, Principal } from "../plan/types";
+import type { Plan, Principal, PrincipalMember } from "../plan/types";
 import { objectKey, type SliceFilter } from "./slice";
 
 /**
@@ -60,6 +60,11 @@ export function track<R extends pulumi.Resource>(scope: Scope, r: R): R {
 export interface ShardKey {
   platform?: Platform;
   key: string;
+  /**
+   * A per-user membership a `members` stack can own apart from its principal: its key there
+   * (`memberKey(user)`). Elsewhere it goes with `key`.
+   */
+  member?: string;
 }
 
 /** Runs `fn` with `key` as the platform and shard key of what it registers. */
@@ -103,8 +108,18 @@ export function childName(...parts: string[]): string {
 
 /** One platform's emitter: policy-scoped resources per principal, estate-scoped from all principals. */
 export interface PlatformEmitter {
-  /** Resources for one principal, inside its SubscriptionPolicy component. */
+  /**
+   * Resources for one principal, inside its SubscriptionPolicy component. With `members`, its
+   * per-user memberships only when the slice has no `part` (a `principals` slice leaves them to the
+   * `members` stacks).
+   */
   principal?(p: Principal, scope: Scope): void;
+  /**
+   * The per-user memberships of `p` a `members` slice owns, registered apart from the principal and
+   * naming it (so they need nothing of the principal's stack but that it applied first). Platforms
+   * without it keep memberships with their principal in every slice.
+   */
+  members?(p: Principal, users: readonly PrincipalMember[], scope: Scope): void;
   /** Resources owned by the estate (authoritative per object, or shared per data source). */
   estate?(principals: Principal[], scope: Scope): void;
   /**

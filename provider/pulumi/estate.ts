@@ -12,7 +12,7 @@ import { buildPlan } from "../plan/build";
 import type { Plan, Principal } from "../plan/types";
 import type { EstateContext, Providers, ShardKey } from "./context";
 import { EMITTERS } from "./emitters";
-import { SubscriptionPolicy } from "./policy";
+import { ownedMembers, SubscriptionPolicy } from "./policy";
 import { type Slice, type SliceFilter, sliceFilter } from "./slice";
 import { ACCESS_ESTATE_TYPE, policyComponentName } from "./tokens";
 
@@ -95,7 +95,10 @@ export class AccessEstate extends pulumi.ComponentResource {
       keys: new Map(),
       key: { key: "estate" },
     };
-    const principals = plan.principals.filter((p) => slice.principal(p));
+    // A `members` slice visits the principals some of whose memberships it owns, registering only those.
+    const principals = plan.principals.filter(
+      (p) => slice.principal(p) || (EMITTERS[p.platform]?.members !== undefined && ownedMembers(p, slice).length > 0),
+    );
 
     const byPolicy = new Map<string, Principal[]>();
     for (const p of principals) {

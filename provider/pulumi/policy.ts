@@ -4,10 +4,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Policy } from "../model/schema";
-import type { Principal } from "../plan/types";
+import type { Principal, PrincipalMember } from "../plan/types";
+import { directMembers } from "../plan/synced-groups";
 import { type EstateContext, withKey } from "./context";
 import { EMITTERS } from "./emitters";
-import { principalKey } from "./slice";
+import { principalKey, type SliceFilter } from "./slice";
 import { SUBSCRIPTION_POLICY_TYPE } from "./tokens";
 
 /** The type token of SubscriptionPolicy. */
@@ -33,12 +34,23 @@ export class SubscriptionPolicy extends pulumi.ComponentResource {
   constructor(name: string, args: SubscriptionPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
     super(SUBSCRIPTION_POLICY_TYPE, name, {}, opts);
     const scope = { ctx: args.context, parent: this };
-    for (const p of args.principals)
-      withKey(args.context, { platform: p.platform, key: principalKey(p) }, () => EMITTERS[p.platform]?.principal?.(p, scope));
+    const { slice } = args.context;
+    for (const p of args.principals) {
+      const emitter = EMITTERS[p.platform];
+      withKey(args.context, { platform: p.platform, key: principalKey(p) }, () => {
+        if (slice.principal(p)) emitter?.principal?.(p, scope);
+        else if (emitter?.members) emitter.members(p, ownedMembers(p, slice), scope);
+      });
+    }
     const names = [...new Set(args.principals.map((p) => p.name))].sort();
     this.principalNames = pulumi.output(names);
     this.access = pulumi.output(args.policy.access);
     this.state = pulumi.output(args.policy.state);
     this.registerOutputs({ principalNames: this.principalNames, access: this.access, state: this.state });
   }
+}
+
+/** The per-user memberships of `p` a `members` slice owns (none in other slices). */
+export function ownedMembers(p: Principal, slice: SliceFilter): PrincipalMember[] {
+  return slice.part === "members" ? directMembers(p).filter((m) => slice.member(p, m.user)) : [];
 }

@@ -26,7 +26,21 @@ export interface Slice {
    */
   policies?: string[];
   shard?: Shard;
+  /**
+   * One layer of a platform split in two, for principals too large for one stack: `principals`
+   * owns everything but the per-user memberships of platforms that can register them apart
+   * (Snowflake's `GrantAccountRole` names the role, so it needs no resource of the role's stack);
+   * `members` owns only those memberships, sharded by user, so one user's memberships of a platform
+   * are in one stack. Principals stacks apply before members stacks (`accessplane stacks` and the
+   * sharded workflow order them). Without `part` a stack owns both.
+   */
+  part?: Part;
 }
+
+/** The layers of a platform split for principals too large for one stack. */
+export const PARTS = ["principals", "members"] as const;
+/** One layer. */
+export type Part = (typeof PARTS)[number];
 
 /** 32-bit FNV-1a of a string: stable across runs, machines and Node versions. */
 export function stableHash(key: string): number {
@@ -65,6 +79,9 @@ export function shardOf(key: string, count: number): number {
 /** The shard key of a principal's policy-scoped resources (its platform name: cohorts that share a group share a shard). */
 export const principalKey = (p: Pick<Principal, "name">): string => `principal:${p.name}`;
 
+/** The shard key of a per-user membership in a `members` stack: the user, so a user's memberships of a platform stay together. */
+export const memberKey = (user: string): string => `member:${user}`;
+
 /** The shard key of an estate-scoped object of a platform. */
 export const objectKey = (platform: Platform, object: string): string => `object:${platform}:${object}`;
 
@@ -80,18 +97,30 @@ const globRegex = (glob: string) =>
 export interface SliceFilter {
   platform(platform: Platform): boolean;
   policy(name: string): boolean;
-  /** Whether the slice owns a principal's policy-scoped resources. */
+  /** Whether the slice owns a principal's policy-scoped resources (in a `members` slice: none). */
   principal(p: Pick<Principal, "platform" | "policy" | "name">): boolean;
+  /** The slice's layer (undefined: both). */
+  readonly part: Part | undefined;
+  /**
+   * Whether a `members` slice owns a principal's membership of `user` (false in other slices:
+   * there a membership goes with its principal).
+   */
+  member(p: Pick<Principal, "platform" | "policy">, user: string): boolean;
   /** Whether the slice owns an estate-scoped object's resources. */
   object(platform: Platform, object: string): boolean;
-  /** True when the slice takes every shard (no `shard`, or one shard). */
+  /** True when the slice takes every shard (no `shard`, or one shard) and both parts. */
   readonly whole: boolean;
 }
 
 /** Checks a slice and throws a clear error when it is malformed. */
 export function checkSlice(slice: Slice): void {
   const s = slice.shard;
-  if (s === undefined) return;
+  if (s !== undefined) checkShard(s);
+  if (slice.part !== undefined && !(PARTS as readonly string[]).includes(slice.part))
+    throw new Error(`slice.part must be one of ${PARTS.join(", ")}, got ${JSON.stringify(slice.part)}`);
+}
+
+function checkShard(s: Shard): void {
   if (!Number.isInteger(s.count) || s.count < 1)
     throw new Error(`slice.shard.count must be a positive integer, got ${String(s.count)}; help: e.g. \`shard: { count: 4, index: 0 }\``);
   if (!Number.isInteger(s.index) || s.index < 0 || s.index >= s.count)
@@ -106,11 +135,14 @@ export function sliceFilter(slice: Slice = {}): SliceFilter {
   const inShard = (key: string) => !shard || shard.count === 1 || shardOf(key, shard.count) === shard.index;
   const platform = (p: Platform) => !slice.platforms || slice.platforms.includes(p);
   const policy = (name: string) => !patterns || patterns.some((r) => r.test(name));
+  const part = slice.part;
   return {
     platform,
     policy,
-    principal: (p) => platform(p.platform) && policy(p.policy) && inShard(principalKey(p)),
-    object: (pl, object) => platform(pl) && !patterns && inShard(objectKey(pl, object)),
-    whole: !shard || shard.count === 1,
+    part,
+    principal: (p) => part !== "members" && platform(p.platform) && policy(p.policy) && inShard(principalKey(p)),
+    member: (p, user) => part === "members" && platform(p.platform) && policy(p.policy) && inShard(memberKey(user)),
+    object: (pl, object) => part !== "members" && platform(pl) && !patterns && inShard(objectKey(pl, object)),
+    whole: (!shard || shard.count === 1) && part === undefined,
   };
 }

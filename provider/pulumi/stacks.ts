@@ -5,7 +5,7 @@
  */
 import type { Platform } from "../model/schema";
 import { PLATFORMS } from "../model/schema";
-import { shardOf, type Slice } from "./slice";
+import { type Part, shardOf, type Slice } from "./slice";
 
 /**
  * The platforms one stack family deploys together. Each platform is a family of its own except
@@ -38,16 +38,20 @@ export interface KeyedResource {
   name: string;
   /** Anything that changes when the resource's inputs change (e.g. their JSON). */
   digest: string;
+  /** A per-user membership a `members` stack can own: its key there. */
+  member?: string;
 }
 
 /** One stack of a layout. */
 export interface StackSpec {
-  /** `<family>` when the family is one stack, else `<family>-<index>-of-<count>`. */
+  /** `<family>[-<part>]` when that is one stack, else `<family>[-<part>]-<index>-of-<count>`. */
   name: string;
   /** The family's name: a platform, or `databricks` for both Databricks platforms. */
   family: string;
   platforms: Platform[];
   shard: { count: number; index: number };
+  /** For a family split in two: `principals` (applied first) or `members`. */
+  part?: Part;
   resources: number;
 }
 
@@ -55,16 +59,17 @@ export interface StackSpec {
 export interface StackLayout {
   maxResources: number;
   stacks: StackSpec[];
-  /** Stacks above the limit: a single object or principal larger than it cannot be split. */
+  /** Stacks above the limit: a single object, principal or user larger than it cannot be split. */
   over: string[];
 }
 
 /** GitHub Actions caps a matrix at 256 jobs. */
 export const MATRIX_CAP = 256;
 
-/** The name of the stack deploying one shard of a family (a family's or a platform's name). */
-export function stackName(family: string, count: number, index: number): string {
-  return count === 1 ? family : `${family}-${index}-of-${count}`;
+/** The name of the stack deploying one shard of a family (a family's or a platform's name), or of one part of it. */
+export function stackName(family: string, count: number, index: number, part?: Part): string {
+  const stem = part ? `${family}-${part}` : family;
+  return count === 1 ? stem : `${stem}-${index}-of-${count}`;
 }
 
 /**
@@ -72,59 +77,92 @@ export function stackName(family: string, count: number, index: number): string 
  * both Databricks platforms) or a single platform's; undefined for other names.
  */
 export function sliceOfStack(name: string): Slice | undefined {
-  const m = /^(.+?)(?:-(\d+)-of-(\d+))?$/.exec(name);
+  const m = /^(.+?)(?:-(principals|members))?(?:-(\d+)-of-(\d+))?$/.exec(name);
   const stem = m?.[1];
   const platforms =
     FAMILIES.find((f) => f.name === stem)?.platforms ??
     ((PLATFORMS as readonly string[]).includes(stem ?? "") ? [stem as Platform] : undefined);
   if (!m || !platforms) return undefined;
-  if (m[2] === undefined) return { platforms: [...platforms] };
-  const index = Number(m[2]);
-  const count = Number(m[3]);
+  const part = m[2] === undefined ? {} : { part: m[2] as Part };
+  if (m[3] === undefined) return { platforms: [...platforms], ...part };
+  const index = Number(m[3]);
+  const count = Number(m[4]);
   if (!(count >= 1 && index < count)) return undefined;
-  return { platforms: [...platforms], shard: { count, index } };
+  return { platforms: [...platforms], shard: { count, index }, ...part };
 }
 
-const sizes = (keys: Map<string, number>, count: number) => {
+const sizes = (keys: ReadonlyMap<string, number>, count: number) => {
   const out = new Array<number>(count).fill(0);
   for (const [k, n] of keys) out[shardOf(k, count)]! += n;
   return out;
 };
 
 /**
- * Few shards per family that keep every stack at or under `maxResources`: counts from the lower
- * bound up, 5% at a time, to 8 times it; a family whose largest key exceeds the limit gets the
- * count that minimises its largest stack, and its stacks over the limit are listed in `over`.
+ * The fewest shards of a set of keys (key -> resources) that keep every shard at or under `max`:
+ * counts from the lower bound up, 5% at a time, to 8 times it; when no count does (a key alone
+ * exceeds `max`), the count that minimises the largest shard.
+ */
+function shards(keys: ReadonlyMap<string, number>, max: number): { count: number; sizes: number[] } {
+  let total = 0;
+  for (const n of keys.values()) total += n;
+  const lower = Math.max(1, Math.ceil(total / max));
+  let best = { count: lower, sizes: sizes(keys, lower) };
+  for (let count = lower; count <= lower * 8 && Math.max(...best.sizes) > max; count = Math.max(count + 1, Math.ceil(count * 1.05))) {
+    const s = sizes(keys, count);
+    if (Math.max(...s) < Math.max(...best.sizes)) best = { count, sizes: s };
+  }
+  return best;
+}
+
+const tally = (m: Map<string, number>, key: string) => m.set(key, (m.get(key) ?? 0) + 1);
+
+/**
+ * Few shards per family that keep every stack at or under `maxResources` (`shards`). A family
+ * with a principal too large for one stack is split in two when that lowers its largest stack:
+ * `principals` stacks (sharded by principal, as before, without the per-user memberships a
+ * `members` stack can own) and `members` stacks (those memberships, sharded by user). Stacks
+ * still over the limit are listed in `over`.
  */
 export function layout(resources: readonly KeyedResource[], maxResources: number): StackLayout {
-  const byFamily = new Map<string, Map<string, number>>();
+  const byFamily = new Map<string, { whole: Map<string, number>; principals: Map<string, number>; members: Map<string, number> }>();
   for (const r of resources) {
     const family = familyOf(r.platform).name;
-    const m = byFamily.get(family) ?? new Map<string, number>();
-    m.set(r.key, (m.get(r.key) ?? 0) + 1);
-    byFamily.set(family, m);
+    let f = byFamily.get(family);
+    if (!f) byFamily.set(family, (f = { whole: new Map(), principals: new Map(), members: new Map() }));
+    tally(f.whole, r.key);
+    if (r.member === undefined) tally(f.principals, r.key);
+    else tally(f.members, r.member);
   }
   const stacks: StackSpec[] = [];
   const over: string[] = [];
-  for (const family of FAMILIES) {
-    const keys = byFamily.get(family.name);
-    if (!keys) continue;
-    const total = [...keys.values()].reduce((a, b) => a + b, 0);
-    const lower = Math.max(1, Math.ceil(total / maxResources));
-    let best = { count: lower, sizes: sizes(keys, lower) };
-    for (
-      let count = lower;
-      count <= lower * 8 && Math.max(...best.sizes) > maxResources;
-      count = Math.max(count + 1, Math.ceil(count * 1.05))
-    ) {
-      const s = sizes(keys, count);
-      if (Math.max(...s) < Math.max(...best.sizes)) best = { count, sizes: s };
-    }
-    best.sizes.forEach((n, index) => {
-      const name = stackName(family.name, best.count, index);
-      stacks.push({ name, family: family.name, platforms: [...family.platforms], shard: { count: best.count, index }, resources: n });
+  const add = (family: Family, count: number, sizes: number[], part?: Part) =>
+    sizes.forEach((n, index) => {
+      const name = stackName(family.name, count, index, part);
+      stacks.push({
+        name,
+        family: family.name,
+        platforms: [...family.platforms],
+        shard: { count, index },
+        ...(part ? { part } : {}),
+        resources: n,
+      });
       if (n > maxResources) over.push(name);
     });
+  for (const family of FAMILIES) {
+    const f = byFamily.get(family.name);
+    if (!f) continue;
+    const whole = shards(f.whole, maxResources);
+    const largest = Math.max(...whole.sizes);
+    if (largest > maxResources && f.members.size > 0) {
+      const principals = shards(f.principals, maxResources);
+      const members = shards(f.members, maxResources);
+      if (Math.max(...principals.sizes, ...members.sizes) < largest) {
+        add(family, principals.count, principals.sizes, "principals");
+        add(family, members.count, members.sizes, "members");
+        continue;
+      }
+    }
+    add(family, whole.count, whole.sizes);
   }
   return { maxResources, stacks, over };
 }
@@ -135,11 +173,18 @@ export function changedStacks(l: StackLayout, base: readonly KeyedResource[], he
   const b = digest(base);
   const h = digest(head);
   const touched = new Set<string>();
-  const count = new Map(l.stacks.map((s) => [s.family, s.shard.count]));
+  // Shard counts by family and part ("" for a family that is not split).
+  const count = new Map(l.stacks.map((s) => [`${s.family}/${s.part ?? ""}`, s.shard.count]));
   const mark = (r: KeyedResource) => {
     const family = familyOf(r.platform).name;
-    const n = count.get(family) ?? 1;
-    touched.add(stackName(family, n, shardOf(r.key, n)));
+    if (count.has(`${family}/principals`)) {
+      const part: Part = r.member === undefined ? "principals" : "members";
+      const n = count.get(`${family}/${part}`) ?? 1;
+      touched.add(stackName(family, n, shardOf(r.member ?? r.key, n), part));
+    } else {
+      const n = count.get(`${family}/`) ?? 1;
+      touched.add(stackName(family, n, shardOf(r.key, n)));
+    }
   };
   for (const [k, r] of h) if (b.get(k)?.digest !== r.digest) mark(r);
   for (const [k, r] of b) if (!h.has(k)) mark(r);

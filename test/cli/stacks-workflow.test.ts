@@ -10,7 +10,8 @@ import { parse } from "yaml";
 import { SHARDED_WORKFLOW } from "../../provider/cli/templates";
 import { program } from "../../provider/cli/main";
 import { plain } from "../../provider/plan/render/table";
-import { layout, matrix, MATRIX_CAP, sliceOfStack, stackName } from "../../provider/pulumi/stacks";
+import { changedStacks, layout, matrix, MATRIX_CAP, sliceOfStack, stackName } from "../../provider/pulumi/stacks";
+import { shardOf } from "../../provider/pulumi/slice";
 import { ROOT, tempDir } from "./support";
 
 interface Job {
@@ -32,7 +33,11 @@ describe("examples/github-actions/sharded-stacks.yml", () => {
   test("computes the changed stacks with real flags and exposes the matrix", () => {
     const job = wf.jobs.stacks!;
     expect(runs(job)).toMatch(/npx accessplane stacks --max-resources 5000 --check "\$@" --format json > stacks\.json/);
-    expect(job.outputs).toEqual({ matrix: "${{ steps.stacks.outputs.matrix }}", any: "${{ steps.stacks.outputs.any }}" });
+    expect(job.outputs).toEqual(
+      Object.fromEntries(
+        ["matrix", "any", "first", "anyFirst", "members", "anyMembers"].map((k) => [k, `\${{ steps.stacks.outputs.${k} }}`]),
+      ),
+    );
     const cmd = program({ out: () => {}, err: () => {}, style: plain }, () => {}).commands.find((c) => c.name() === "stacks")!;
     const flags = cmd.options.map((o) => o.long);
     for (const f of ["--max-resources", "--check", "--changed", "--base", "--format"]) expect(flags).toContain(f);
@@ -64,25 +69,41 @@ describe("examples/github-actions/sharded-stacks.yml", () => {
       fs.rmSync(bin, { recursive: true, force: true });
     }
     expect(Object.keys((wf as unknown as { on: object }).on).sort()).toEqual(["pull_request", "push", "schedule"]);
-    for (const name of ["grant", "revoke"])
-      expect(wf.jobs[name]!.if).toBe("github.event_name != 'pull_request' && needs.stacks.outputs.any == 'true'");
+    expect(wf.jobs.grant!.if).toBe("github.event_name != 'pull_request' && needs.stacks.outputs.anyFirst == 'true'");
+    for (const name of ["grant-members", "revoke-members", "revoke"])
+      expect(wf.jobs[name]!.if).toMatch(/github.event_name != 'pull_request'/);
   });
 
   test("previews, grants and revocations run the matrix; one combined comment; grants before revocations", () => {
-    for (const name of ["preview", "grant", "revoke"]) {
-      expect(wf.jobs[name]!.strategy!.matrix).toBe("${{ fromJSON(needs.stacks.outputs.matrix) }}");
+    const matrixOf = { preview: "matrix", grant: "first", "grant-members": "members", "revoke-members": "members", revoke: "first" };
+    for (const [name, m] of Object.entries(matrixOf)) {
+      expect(wf.jobs[name]!.strategy!.matrix).toBe(`\${{ fromJSON(needs.stacks.outputs.${m}) }}`);
       expect(runs(wf.jobs[name]!)).toMatch(/for s in \$STACKS; do/);
       expect(wf.jobs[name]!.steps.find((s) => s.env?.STACKS)!.env!.STACKS).toBe("${{ matrix.stacks }}");
     }
     expect(runs(wf.jobs.preview!)).toMatch(/pulumi preview --stack "\$PULUMI_ORG_PROJECT\/\$s"/);
     expect(wf.jobs.comment!.needs).toBe("preview");
     expect(wf.jobs.comment!.steps.filter((s) => s.uses?.startsWith("marocchino/sticky-pull-request-comment@")).length).toBe(1);
-    // Every stack's creations first, only then any stack's updates and deletions.
-    expect(runs(wf.jobs.grant!)).toMatch(/select\(\.op == "create"\)/);
-    expect(wf.jobs.revoke!.needs).toEqual(["stacks", "grant"]);
-    expect(runs(wf.jobs.revoke!)).toMatch(/pulumi up --yes --non-interactive --stack/);
+    // Creations only in the grant waves; everything (updates, deletions) in the revoke waves.
+    for (const name of ["grant", "grant-members"]) expect(runs(wf.jobs[name]!)).toMatch(/select\(\.op == "create"\)/);
+    for (const name of ["revoke-members", "revoke"]) expect(runs(wf.jobs[name]!)).toMatch(/pulumi up --yes --non-interactive --stack/);
+    // The order the needs give: every stack's creations (principals first, then members stacks),
+    // then the members stacks' revocations, then the rest.
+    const needs = (name: string) => [wf.jobs[name]!.needs ?? []].flat();
+    const before = (a: string, b: string): boolean => needs(b).includes(a) || needs(b).some((n) => before(a, n));
+    expect(before("grant", "grant-members")).toBe(true);
+    expect(before("grant-members", "revoke-members")).toBe(true);
+    expect(before("revoke-members", "revoke")).toBe(true);
+    expect(before("grant", "revoke")).toBe(true);
+    // Members stacks create only when the principals' creations did not fail; revocations run even
+    // after a failed creation (removing access is never blocked), but not when the run is cancelled.
+    expect(wf.jobs["grant-members"]!.if).toMatch(/!cancelled\(\) && !failure\(\)/);
+    for (const name of ["revoke-members", "revoke"]) {
+      expect(wf.jobs[name]!.if).toMatch(/^\$\{\{ !cancelled\(\) && /);
+      expect(wf.jobs[name]!.if).not.toMatch(/failure\(\)|success\(\)/);
+    }
     // A stack the workflow creates imports the shared provider configuration and reads its slice from its name.
-    for (const name of ["preview", "grant"])
+    for (const name of ["preview", "grant", "grant-members"])
       expect(runs(wf.jobs[name]!)).toMatch(
         /pulumi stack init "\$PULUMI_ORG_PROJECT\/\$s" && pulumi config env add "\$PULUMI_ESC_ENV" --yes &&\s+pulumi config set accessplane:sliceFromStack true/,
       );
@@ -135,6 +156,61 @@ describe("the matrix accessplane stacks prints", () => {
     const all = m.include.flatMap((j) => j.stacks.split(" "));
     expect(all.sort()).toEqual(l.stacks.map((s) => s.name).sort());
     expect(JSON.parse(JSON.stringify(m))).toEqual(m);
+  });
+
+  test("a principal larger than the limit splits its platform into principals and members stacks", () => {
+    // One role with 900 members among 40 small roles, and users who hold several roles.
+    const users = Array.from({ length: 900 }, (_, u) => `u${u}`);
+    const rs = [
+      ...Array.from({ length: 40 }, (_, p) => [
+        { platform: "snowflake" as const, key: `principal:P${p}`, type: "role", name: `P${p}`, digest: "" },
+        ...users
+          .filter((_, u) => u % 40 === p)
+          .map((u) => ({
+            platform: "snowflake" as const,
+            key: `principal:P${p}`,
+            type: "m",
+            name: `P${p}/${u}`,
+            digest: "",
+            member: `member:${u}`,
+          })),
+      ]).flat(),
+      { platform: "snowflake" as const, key: "principal:BIG", type: "role", name: "BIG", digest: "" },
+      ...users.map((u) => ({
+        platform: "snowflake" as const,
+        key: "principal:BIG",
+        type: "m",
+        name: `BIG/${u}`,
+        digest: "",
+        member: `member:${u}`,
+      })),
+      ...keyed("s3", 3, 3),
+    ];
+    const l = layout(rs, 200);
+    expect(l.over).toEqual([]);
+    expect(Math.max(...l.stacks.map((s) => s.resources))).toBeLessThanOrEqual(200);
+    const sf = l.stacks.filter((s) => s.family === "snowflake");
+    expect(new Set(sf.map((s) => s.part))).toEqual(new Set(["principals", "members"]));
+    expect(sf.filter((s) => s.part === "principals").reduce((a, s) => a + s.resources, 0)).toBe(41);
+    expect(sf.filter((s) => s.part === "members").reduce((a, s) => a + s.resources, 0)).toBe(1800);
+    // Families without a principal over the limit are not split.
+    expect(l.stacks.filter((s) => s.family === "s3").map((s) => s.name)).toEqual(["s3"]);
+    for (const s of l.stacks) {
+      const shard = s.shard.count === 1 ? {} : { shard: s.shard };
+      expect(sliceOfStack(s.name)).toEqual({ platforms: s.platforms, ...shard, ...(s.part ? { part: s.part } : {}) });
+    }
+    expect(stackName("snowflake", 4, 2, "members")).toBe("snowflake-members-2-of-4");
+    expect(sliceOfStack("snowflake-principals")).toEqual({ platforms: ["snowflake"], part: "principals" });
+    // A user joining a role changes only the members stack of that user.
+    const joined = [
+      ...rs,
+      { platform: "snowflake" as const, key: "principal:P1", type: "m", name: "P1/u0", digest: "", member: "member:u0" },
+    ];
+    const changed = changedStacks(l, rs, joined);
+    const members = sf.filter((s) => s.part === "members");
+    expect(changed.map((s) => s.name)).toEqual([
+      stackName("snowflake", members[0]!.shard.count, shardOf("member:u0", members[0]!.shard.count), "members"),
+    ]);
   });
 
   test("a principal larger than the limit is reported over it", () => {

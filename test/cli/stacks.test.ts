@@ -4,8 +4,9 @@
  * lists exactly the stacks whose resources a commit changed.
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { baseEstate, inventory, NOW } from "../support/estate";
-import { git, runBinary, tempDir, writeFiles } from "./support";
+import { git, ROOT, runBinary, tempDir, writeFiles } from "./support";
 
 let repo: string;
 const flat = (e: ReturnType<typeof baseEstate>) => ({ ...e.policies, ...e.inventory });
@@ -24,10 +25,25 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
 
 interface Out {
-  stacks: { name: string; family: string; platforms: string[]; resources: number; shard: { count: number; index: number } }[];
+  stacks: {
+    name: string;
+    family: string;
+    platforms: string[];
+    part?: string;
+    resources: number;
+    shard: { count: number; index: number };
+  }[];
   over: string[];
   matrix: { include: { job: string; stacks: string }[] };
+  deploy: { first: { include: { job: string; stacks: string }[] }; members: { include: { job: string; stacks: string }[] } };
 }
+
+/** Resolves a jq path such as `.deploy.first.include` on a value. */
+const jqPath = (v: unknown, expr: string): unknown =>
+  expr
+    .split(".")
+    .filter(Boolean)
+    .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], v);
 
 test("the layout, its matrix, --check, and the stacks a commit changed", async () => {
   const all = await runBinary(repo, "stacks", "--now", NOW, "--format", "json");
@@ -37,6 +53,27 @@ test("the layout, its matrix, --check, and the stacks a commit changed", async (
   expect(layout.stacks.length).toBeGreaterThan(0);
   expect(layout.over).toEqual([]);
   expect(layout.matrix.include.map((j) => j.stacks)).toEqual(layout.stacks.map((s) => s.name));
+  expect(layout.deploy.first).toEqual(layout.matrix);
+  expect(layout.deploy.members).toEqual({ include: [] });
+  // Every path the sharded workflow reads with jq exists in this JSON.
+  const wf = fs.readFileSync(path.join(ROOT, "examples", "github-actions", "sharded-stacks.yml"), "utf8");
+  const paths = [...wf.matchAll(/jq (?:-c )?'?(\.[\w.]+)/g)].map((m) => m[1]!);
+  expect(paths.sort()).toEqual([
+    ".deploy.first",
+    ".deploy.first.include",
+    ".deploy.members",
+    ".deploy.members.include",
+    ".matrix",
+    ".stacks",
+  ]);
+  for (const p of paths) expect(jqPath(layout, p)).toBeDefined();
+
+  // With a limit below the largest principal, Snowflake splits into principals and members stacks.
+  const split = JSON.parse((await runBinary(repo, "stacks", "--now", NOW, "--format", "json", "--max-resources", "4")).out) as Out;
+  const parts = split.stacks.filter((s) => s.family === "snowflake").map((s) => s.part);
+  expect(new Set(parts)).toEqual(new Set(["principals", "members"]));
+  expect(split.deploy.members.include.flatMap((j) => j.stacks.split(" ")).every((n) => n.startsWith("snowflake-members"))).toBe(true);
+  expect(split.deploy.first.include.flatMap((j) => j.stacks.split(" ")).some((n) => n.startsWith("snowflake-principals"))).toBe(true);
 
   const tight = await runBinary(repo, "stacks", "--now", NOW, "--max-resources", "1", "--check");
   expect(tight.code).toBe(1);

@@ -58,6 +58,7 @@ describe("stable hash", () => {
   test("malformed shards are refused with help", () => {
     expect(() => sliceFilter({ shard: { count: 0, index: 0 } })).toThrow(/slice.shard.count must be a positive integer/);
     expect(() => sliceFilter({ shard: { count: 2, index: 2 } })).toThrow(/slice.shard.index must be an integer in 0..1/);
+    expect(() => sliceFilter({ part: "roles" as never })).toThrow(/slice.part must be one of principals, members, got "roles"/);
   });
 
   test("policy globs", () => {
@@ -107,6 +108,55 @@ describe.each([
     expect(sorted(slices.flat())).toEqual(all);
     // More than one shard holds something: the split is real.
     expect(slices.filter((s) => s.length > 0).length).toBeGreaterThan(FAMILIES.length);
+  });
+
+  test("with Snowflake split into principals and members stacks, slices are disjoint and their union is the single-stack estate", async () => {
+    const slices: CapturedResource[][] = [];
+    for (const { platforms } of FAMILIES) {
+      const parts = platforms.includes("snowflake") ? (["principals", "members"] as const) : [undefined];
+      for (const part of parts)
+        for (let index = 0; index < 2; index++)
+          slices.push(
+            custom(await captureResources(make(), NOW, { slice: { platforms, shard: { count: 2, index }, ...(part ? { part } : {}) } })),
+          );
+    }
+    const keys = slices.flatMap((s) => s.map(key));
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(sorted(slices.flat())).toEqual(all);
+    // A members stack holds only users' role grants, naming the role (no resource of the role's stack).
+    const members = [0, 1].flatMap((index) => slices[2 + index]!);
+    expect(members.length).toBeGreaterThan(0);
+    expect(
+      members.every((r) => r.type === "snowflake:index/grantAccountRole:GrantAccountRole" && typeof r.inputs.userName === "string"),
+    ).toBe(true);
+    expect(members.every((r) => /^AP_/.test(String(r.inputs.roleName)))).toBe(true);
+    // The principals stacks hold every other Snowflake resource, synced-group grants included.
+    const principals = [0, 1].flatMap((index) => slices[index]!);
+    expect(principals.some((r) => r.type === "snowflake:index/accountRole:AccountRole")).toBe(true);
+    expect(principals.every((r) => r.inputs.userName === undefined)).toBe(true);
+  });
+
+  test("a user's memberships of a platform are all in one members stack", async () => {
+    const count = 3;
+    // One capture at a time: the mocked runtime is process-wide.
+    const slices: CapturedResource[][] = [];
+    for (let index = 0; index < count; index++)
+      slices.push(
+        custom(await captureResources(make(), NOW, { slice: { platforms: ["snowflake"], part: "members", shard: { count, index } } })),
+      );
+    const stacksOf = new Map<string, Set<number>>();
+    const grants = new Map<string, number>();
+    slices.forEach((rs, index) =>
+      rs.forEach((r) => {
+        const user = String(r.inputs.userName);
+        stacksOf.set(user, (stacksOf.get(user) ?? new Set()).add(index));
+        grants.set(user, (grants.get(user) ?? 0) + 1);
+      }),
+    );
+    // Users holding several roles (whose principals hash to different shards) still have one stack.
+    expect([...grants.values()].filter((n) => n > 1).length).toBeGreaterThan(0);
+    expect([...stacksOf.values()].every((s) => s.size === 1)).toBe(true);
+    expect(slices.filter((rs) => rs.length > 0).length).toBeGreaterThan(1);
   });
 
   test("every custom resource has a platform and a shard key, and the key decides its stack", async () => {

@@ -66,7 +66,14 @@ export async function keyed(estate: Estate, plan: Plan, now: Date, chunk = CHUNK
       const inputs = new Map(resources.map((r) => [`${r.type}::${r.name}`, digestOf(r.inputs)]));
       for (const k of keys)
         if (k.platform !== undefined && !k.type.startsWith("accessplane:"))
-          out.push({ platform: k.platform, key: k.key, type: k.type, name: k.name, digest: inputs.get(`${k.type}::${k.name}`) ?? "" });
+          out.push({
+            platform: k.platform,
+            key: k.key,
+            type: k.type,
+            name: k.name,
+            digest: inputs.get(`${k.type}::${k.name}`) ?? "",
+            ...(k.member !== undefined ? { member: k.member } : {}),
+          });
     }
   }
   return out;
@@ -124,7 +131,19 @@ export const stacksCommand: RegisterCommand = (prog, ctx) => {
       if (o.format === "json") {
         ctx.io.out(
           JSON.stringify(
-            { version: 1, maxResources: max, ...(base ? { base } : {}), stacks: shown, over: l.over, matrix: stacks.matrix(shown) },
+            {
+              version: 1,
+              maxResources: max,
+              ...(base ? { base } : {}),
+              stacks: shown,
+              over: l.over,
+              matrix: stacks.matrix(shown),
+              // Members stacks create after every other stack created its principals, and revoke before them.
+              deploy: {
+                first: stacks.matrix(shown.filter((s) => s.part !== "members")),
+                members: stacks.matrix(shown.filter((s) => s.part === "members")),
+              },
+            },
             null,
             2,
           ) + "\n",
@@ -169,6 +188,8 @@ export function stacksText(l: StackLayout, shown: readonly StackSpec[], base?: s
       : `${shown.length} of ${l.stacks.length} stacks changed since ${base}`,
     ...shown.map((s) => `  ${s.name.padEnd(width)}  ${String(s.resources).padStart(7)}`),
   ];
+  if (l.stacks.some((s) => s.part === "members"))
+    lines.push("members stacks apply after the principals stacks (their roles) and are revoked before them");
   for (const name of l.over) lines.push(`over the limit: ${name} (one principal or object holds more than ${l.maxResources} resources)`);
   return lines.join("\n") + "\n";
 }

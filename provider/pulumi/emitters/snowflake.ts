@@ -6,8 +6,10 @@
  * quoted as the provider expects (`"DB"."SCHEMA"."TABLE"`). Count: 1 + users + objects + parents.
  */
 import * as snowflake from "@pulumi/snowflake";
-import type { Principal } from "../../plan/types";
-import { childName, childOpts, type PlatformEmitter, type Scope, track } from "../context";
+import type * as pulumi from "@pulumi/pulumi";
+import type { Principal, PrincipalMember } from "../../plan/types";
+import { childName, childOpts, type PlatformEmitter, type Scope, track, withKey } from "../context";
+import { memberKey } from "../slice";
 import { directMembers } from "../../plan/synced-groups";
 import { grantPath } from "./paths";
 
@@ -27,18 +29,17 @@ export const snowflakeEmitter: PlatformEmitter = {
     );
     const roleOpts = { ...opts, dependsOn: [role] };
     // A synced group's role holds the policy role (the identity provider manages who holds the
-    // group's); every other member holds it directly.
-    const memberships: [string, snowflake.GrantAccountRoleArgs][] = [
-      ...(p.groups ?? []).map((g): [string, snowflake.GrantAccountRoleArgs] => [
-        childName(scope.ctx.name, p.id, "synced-group", g.group),
-        { roleName: p.name, parentRoleName: g.identity },
-      ]),
-      ...directMembers(p).map((m): [string, snowflake.GrantAccountRoleArgs] => [
-        childName(scope.ctx.name, p.id, "member", m.user),
-        { roleName: p.name, userName: m.identity },
-      ]),
-    ];
-    for (const [name, args] of memberships) track(scope, new snowflake.GrantAccountRole(name, args, roleOpts));
+    // group's); every other member holds it directly (in a `principals` stack, through a `members` stack).
+    for (const g of p.groups ?? [])
+      track(
+        scope,
+        new snowflake.GrantAccountRole(
+          childName(scope.ctx.name, p.id, "synced-group", g.group),
+          { roleName: p.name, parentRoleName: g.identity },
+          roleOpts,
+        ),
+      );
+    if (scope.ctx.slice.part === undefined) for (const m of directMembers(p)) membership(p, m, scope, roleOpts);
     const parents = new Map<string, { kind: string; object: string }>();
     for (const g of p.grants) {
       const path = grantPath(scope.ctx, g);
@@ -61,4 +62,19 @@ export const snowflakeEmitter: PlatformEmitter = {
       track(scope, new snowflake.GrantPrivilegesToAccountRole(childName(scope.ctx.name, p.id, "usage", key), args, roleOpts));
     }
   },
+  // `GrantAccountRole` names the role, so a `members` stack needs no resource of the role's stack;
+  // it applies after the principals stacks, which create the roles.
+  members(p, users, scope) {
+    for (const m of users) membership(p, m, scope, childOpts(scope, "snowflake"));
+  },
 };
+
+/** A user's grant of a principal's role, keyed so that a `members` stack can own it apart from the role. */
+function membership(p: Principal, m: PrincipalMember, scope: Scope, opts: pulumi.CustomResourceOptions): void {
+  withKey(scope.ctx, { ...scope.ctx.key, member: memberKey(m.user) }, () =>
+    track(
+      scope,
+      new snowflake.GrantAccountRole(childName(scope.ctx.name, p.id, "member", m.user), { roleName: p.name, userName: m.identity }, opts),
+    ),
+  );
+}
