@@ -745,7 +745,9 @@ const ONE_STACK_DEPLOY = `In GitHub, add the secret \`PULUMI_ACCESS_TOKEN\`, edi
 the label \`access-widening-approved\` (reviewers add it to accept a pull request that widens access).
 `;
 const SHARDED_DEPLOY = `Sharded: \`npx accessplane stacks\` lists the stacks (platform x shard, both Databricks platforms
-together, at most 5,000 resources each); the workflow creates each one as \`my-org/access/<name>\`. Keep the configuration above in a
+together, at most 5,000 resources each); \`npx accessplane stacks --write\` records their counts in
+accessplane.yaml (commit it: stack names then stay put as the estate grows). The workflow creates
+each stack as \`my-org/access/<name>\`. Keep the configuration above in a
 Pulumi ESC environment (\`pulumi config env init --env access/providers\` on the configured stack),
 which each new stack imports. In GitHub, add the secret \`PULUMI_ACCESS_TOKEN\`, edit
 \`PULUMI_ORG_PROJECT\` and \`PULUMI_ESC_ENV\` in access-stacks.yml, and create the label

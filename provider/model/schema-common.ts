@@ -15,6 +15,11 @@ export const PLATFORMS = [
   "bigquery",
   "s3",
 ] as const;
+/**
+ * The stack families of sharded deployments: each platform, except that both Databricks platforms
+ * are one (`databricks`), since a cohort's account group serves both.
+ */
+export const STACK_FAMILIES = ["snowflake", "databricks", "trino", "redshift", "synapse", "bigquery", "s3"] as const;
 /** A platform id, as used in inventory files and plans. */
 export const Platform = z.enum(PLATFORMS);
 /** A platform id. */

@@ -3,7 +3,7 @@
  * and the project file that adds the estate's paths to it. schema.ts re-exports them.
  */
 import { z } from "zod";
-import { Name } from "./schema-common";
+import { Name, STACK_FAMILIES } from "./schema-common";
 import { Stewardship } from "./schema-stewardship";
 
 /** How a platform's policy principals get their members: through synced groups where exact, or one by one. */
@@ -46,6 +46,14 @@ export const S3Location = z.strictObject({
 });
 /** An S3 Access Grants location. */
 export type S3Location = z.infer<typeof S3Location>;
+
+/** A stack family's recorded shard counts: one count, or one per part of a family split in two. */
+export const StackCounts = z.union([
+  z.number().int().positive(),
+  z.strictObject({ principals: z.number().int().positive(), members: z.number().int().positive() }),
+]);
+/** A stack family's recorded shard counts. */
+export type StackCounts = z.infer<typeof StackCounts>;
 
 /** The platform configuration of an estate. */
 export const Config = z.strictObject({
@@ -197,6 +205,19 @@ export const Config = z.strictObject({
       synapseSchemaOwner: z.string().min(1).default("dbo"),
     })
     .default({ managedSchema: "accessplane", bigqueryDatasetSuffix: "_accessplane", synapseSchemaOwner: "dbo" }),
+  /** Sharded stacks (`accessplane stacks`). */
+  stacks: z
+    .strictObject({
+      /** The most resources one stack may hold (`accessplane stacks --max-resources` overrides it). */
+      maxResources: z.number().int().positive().default(5000),
+      /**
+       * The shard counts of each stack family, as `accessplane stacks --write` records them, so stack
+       * names stay put as the estate grows: a count (`<family>-<index>-of-<count>`, or `<family>`
+       * for 1), or `{ principals, members }` for a family split in two.
+       */
+      layout: z.partialRecord(z.enum(STACK_FAMILIES), StackCounts).optional(),
+    })
+    .default({ maxResources: 5000 }),
 });
 /** The platform configuration. */
 export type Config = z.infer<typeof Config>;

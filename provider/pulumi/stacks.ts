@@ -4,7 +4,7 @@
  * on the platform and shard key of each resource as the components register them under mocks.
  */
 import type { Platform } from "../model/schema";
-import { PLATFORMS } from "../model/schema";
+import { PLATFORMS, STACK_FAMILIES, type StackCounts } from "../model/schema";
 import { type Part, shardOf, type Slice } from "./slice";
 
 /**
@@ -19,11 +19,10 @@ export interface Family {
 }
 
 /** The stack families, in platform order. */
-export const FAMILIES: readonly Family[] = PLATFORMS.filter((p) => p !== "databricks-spark").map((p) =>
-  p === "databricks-unity-catalog"
-    ? { name: "databricks", platforms: ["databricks-unity-catalog", "databricks-spark"] }
-    : { name: p, platforms: [p] },
-);
+export const FAMILIES: readonly Family[] = STACK_FAMILIES.map((name) => ({
+  name,
+  platforms: name === "databricks" ? ["databricks-unity-catalog", "databricks-spark"] : [name],
+}));
 
 /** The family a platform's resources are deployed with. */
 export function familyOf(platform: Platform): Family {
@@ -59,8 +58,10 @@ export interface StackSpec {
 export interface StackLayout {
   maxResources: number;
   stacks: StackSpec[];
-  /** Stacks above the limit: a single object, principal or user larger than it cannot be split. */
+  /** Stacks above the limit: a single object, principal or user larger than it, or a recorded count the estate outgrew. */
   over: string[];
+  /** With recorded counts: the families that have resources but no recorded counts (laid out afresh). */
+  unrecorded: string[];
 }
 
 /** GitHub Actions caps a matrix at 256 jobs. */
@@ -117,13 +118,19 @@ function shards(keys: ReadonlyMap<string, number>, max: number): { count: number
 const tally = (m: Map<string, number>, key: string) => m.set(key, (m.get(key) ?? 0) + 1);
 
 /**
- * Few shards per family that keep every stack at or under `maxResources` (`shards`). A family
+ * The stacks of an estate: each family with its `recorded` counts when it has them (stacks over the
+ * limit then show in `over`), else few shards that keep every stack at or under `maxResources`
+ * (`shards`). A family
  * with a principal too large for one stack is split in two when that lowers its largest stack:
  * `principals` stacks (sharded by principal, as before, without the per-user memberships a
  * `members` stack can own) and `members` stacks (those memberships, sharded by user). Stacks
  * still over the limit are listed in `over`.
  */
-export function layout(resources: readonly KeyedResource[], maxResources: number): StackLayout {
+export function layout(
+  resources: readonly KeyedResource[],
+  maxResources: number,
+  recorded: Partial<Record<string, StackCounts>> = {},
+): StackLayout {
   const byFamily = new Map<string, { whole: Map<string, number>; principals: Map<string, number>; members: Map<string, number> }>();
   for (const r of resources) {
     const family = familyOf(r.platform).name;
@@ -148,9 +155,21 @@ export function layout(resources: readonly KeyedResource[], maxResources: number
       });
       if (n > maxResources) over.push(name);
     });
+  const unrecorded: string[] = [];
   for (const family of FAMILIES) {
     const f = byFamily.get(family.name);
+    const counts = recorded[family.name];
+    if (counts !== undefined) {
+      // The recorded counts hold whatever the estate's size: stack names stay put.
+      if (typeof counts === "number") add(family, counts, sizes(f?.whole ?? new Map(), counts));
+      else {
+        add(family, counts.principals, sizes(f?.principals ?? new Map(), counts.principals), "principals");
+        add(family, counts.members, sizes(f?.members ?? new Map(), counts.members), "members");
+      }
+      continue;
+    }
     if (!f) continue;
+    if (Object.keys(recorded).length > 0) unrecorded.push(family.name);
     const whole = shards(f.whole, maxResources);
     const largest = Math.max(...whole.sizes);
     if (largest > maxResources && f.members.size > 0) {
@@ -164,7 +183,21 @@ export function layout(resources: readonly KeyedResource[], maxResources: number
     }
     add(family, whole.count, whole.sizes);
   }
-  return { maxResources, stacks, over };
+  return { maxResources, stacks, over, unrecorded };
+}
+
+/** The counts a layout records (`stacks.layout` in accessplane.yaml), family by family. */
+export function recordedCounts(l: StackLayout): Record<string, StackCounts> {
+  const out: Record<string, StackCounts> = {};
+  for (const s of l.stacks) {
+    if (s.part === undefined) out[s.family] = s.shard.count;
+    else {
+      const prev = out[s.family];
+      const counts = typeof prev === "object" ? prev : { principals: 1, members: 1 };
+      out[s.family] = { ...counts, [s.part]: s.shard.count };
+    }
+  }
+  return out;
 }
 
 /** The stacks of `layout` whose resources differ between two registrations (added, removed or changed inputs). */

@@ -10,7 +10,7 @@ import { parse } from "yaml";
 import { SHARDED_WORKFLOW } from "../../provider/cli/templates";
 import { program } from "../../provider/cli/main";
 import { plain } from "../../provider/plan/render/table";
-import { changedStacks, layout, matrix, MATRIX_CAP, sliceOfStack, stackName } from "../../provider/pulumi/stacks";
+import { changedStacks, layout, matrix, MATRIX_CAP, recordedCounts, sliceOfStack, stackName } from "../../provider/pulumi/stacks";
 import { shardOf } from "../../provider/pulumi/slice";
 import { ROOT, tempDir } from "./support";
 
@@ -211,6 +211,28 @@ describe("the matrix accessplane stacks prints", () => {
     expect(changed.map((s) => s.name)).toEqual([
       stackName("snowflake", members[0]!.shard.count, shardOf("member:u0", members[0]!.shard.count), "members"),
     ]);
+  });
+
+  test("recorded counts hold whatever the estate's size, and round-trip", () => {
+    const rs = [...keyed("snowflake", 400, 30), ...keyed("s3", 10, 3)];
+    const fresh = layout(rs, 5000);
+    const counts = recordedCounts(fresh);
+    expect(layout(rs, 5000, counts).stacks).toEqual(fresh.stacks);
+    // The estate grows fourfold: the recorded names stay, the stacks grow past the limit.
+    const grown = [...keyed("snowflake", 1600, 30), ...keyed("s3", 10, 3)];
+    const kept = layout(grown, 5000, counts);
+    expect(kept.stacks.map((s) => s.name)).toEqual(fresh.stacks.map((s) => s.name));
+    expect(kept.over.length).toBeGreaterThan(0);
+    expect(layout(grown, 5000).stacks.length).toBeGreaterThan(fresh.stacks.length);
+    // A split family records both counts; a family missing from the record is laid out afresh.
+    expect(recordedCounts(layout(rs, 5000, { snowflake: { principals: 2, members: 3 } }))).toEqual({
+      snowflake: { principals: 2, members: 3 },
+      s3: 1,
+    });
+    const partial = layout(rs, 5000, { snowflake: 4 });
+    expect(partial.unrecorded).toEqual(["s3"]);
+    expect(partial.stacks.filter((s) => s.family === "snowflake")).toHaveLength(4);
+    expect(layout(rs, 5000).unrecorded).toEqual([]);
   });
 
   test("a principal larger than the limit is reported over it", () => {

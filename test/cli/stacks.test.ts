@@ -5,6 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { parse } from "yaml";
 import { baseEstate, inventory, NOW } from "../support/estate";
 import { git, ROOT, runBinary, tempDir, writeFiles } from "./support";
 
@@ -97,4 +98,43 @@ test("the layout, its matrix, --check, and the stacks a commit changed", async (
   const usage = await runBinary(repo, "stacks", "--changed");
   expect(usage.code).toBe(2);
   expect(usage.err).toMatch(/--changed needs --base/);
+}, 240_000);
+
+test("--write records the layout in accessplane.yaml, and later runs keep its stack names", async () => {
+  const dir = tempDir("accessplane-stacks-write-");
+  try {
+    const project = "# the estate\n" + PROJECT["accessplane.yaml"];
+    writeFiles(dir, { ...flat(baseEstate()), "accessplane.yaml": project });
+    const fresh = JSON.parse((await runBinary(dir, "stacks", "--now", NOW, "--format", "json", "--max-resources", "4")).out) as Out & {
+      recorded: unknown;
+    };
+    expect(fresh.recorded).toBe(false);
+    const w = await runBinary(dir, "stacks", "--now", NOW, "--max-resources", "4", "--write");
+    expect(w.code).toBe(0);
+    expect(w.out).toMatch(/^layout recorded in accessplane\.yaml \(stacks\.layout\)/m);
+    const text = fs.readFileSync(path.join(dir, "accessplane.yaml"), "utf8");
+    // The rest of the file is as written, comments included.
+    expect(text.startsWith(project)).toBe(true);
+    const recorded = parse(text) as { stacks: { layout: Record<string, unknown> } };
+    expect(recorded.stacks.layout.snowflake).toEqual({
+      principals: fresh.stacks.find((s) => s.part === "principals")!.shard.count,
+      members: fresh.stacks.find((s) => s.part === "members")!.shard.count,
+    });
+    // The recorded counts hold at another limit: the same stack names, the overflow reported with help.
+    const later = await runBinary(dir, "stacks", "--now", NOW, "--max-resources", "1", "--check");
+    expect(later.code).toBe(1);
+    expect(later.out).toMatch(/the estate outgrew the recorded layout: `accessplane stacks --write` records a new one/);
+    const again = JSON.parse((await runBinary(dir, "stacks", "--now", NOW, "--format", "json", "--max-resources", "1")).out) as Out & {
+      recorded: unknown;
+    };
+    expect(again.recorded).toBe(true);
+    expect(again.stacks.map((s) => s.name)).toEqual(fresh.stacks.map((s) => s.name));
+    // The configuration still loads (the schema knows `stacks`).
+    expect((await runBinary(dir, "validate")).code).toBe(0);
+    const bad = await runBinary(dir, "stacks", "--write", "--changed", "--base", "HEAD");
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--write records a fresh layout of the whole estate: drop --changed/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }, 240_000);

@@ -5,10 +5,14 @@
  * estate changed since REF.
  */
 import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseDocument } from "yaml";
 import { hasErrors } from "../../model/issues";
 import type { Estate } from "../../model/estate";
 import type { Plan } from "../../plan/types";
 import type { EstateFlags } from "../../project";
+import type { StackCounts } from "../../model/schema";
 import type { KeyedResource, StackLayout, StackSpec } from "../../pulumi/stacks";
 import {
   type Context,
@@ -30,7 +34,8 @@ import { projectRepoPaths, readRevision, revision, revisionLabel, UsageError } f
 type StacksOpts = EstateFlags & {
   now?: string;
   format: "text" | "json";
-  maxResources: string;
+  maxResources?: string;
+  write?: boolean;
   check?: boolean;
   changed?: boolean;
   base?: string;
@@ -90,16 +95,18 @@ export const stacksCommand: RegisterCommand = (prog, ctx) => {
       .description(
         "list the Pulumi stacks (platform x shard, Databricks platforms together) that keep every stack under a resource limit, as text or a GitHub Actions matrix",
       )
-      .option("--max-resources <n>", "the most resources one stack may hold", "5000")
+      .option("--max-resources <n>", "the most resources one stack may hold (default: `stacks.maxResources` of the configuration, 5000)")
+      .option("--write", "lay the stacks out afresh and record their counts in the configuration (`stacks.layout`)")
       .addOption(formatOption(["text", "json"]))
       .addOption(nowOption())
       .option("--check", "exit 1 when a stack exceeds --max-resources (one principal or object larger than the limit)")
       .option("--changed", "only the stacks whose resources differ from --base")
       .option("--base <ref|dir>", "with --changed: the estate before (a git ref such as origin/main, or a checkout directory)"),
   ).action(async (o: StacksOpts) => {
-    const max = Number(o.maxResources);
-    if (!Number.isInteger(max) || max < 1) usage(`--max-resources must be a positive integer, got \`${o.maxResources}\``);
+    if (o.maxResources !== undefined && !(Number.isInteger(Number(o.maxResources)) && Number(o.maxResources) >= 1))
+      usage(`--max-resources must be a positive integer, got \`${o.maxResources}\``);
     if (o.changed && o.base === undefined) usage("--changed needs --base <ref|dir>: the estate to compare with");
+    if (o.write && o.changed) usage("--write records a fresh layout of the whole estate: drop --changed");
     const now = parseNow(o.now);
     const p = ctx.progress();
     try {
@@ -117,7 +124,16 @@ export const stacksCommand: RegisterCommand = (prog, ctx) => {
       const head = await keyed(loaded.estate, plan, now);
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const stacks = require("../../pulumi/stacks") as typeof import("../../pulumi/stacks");
-      const l = stacks.layout(head, max);
+      const config = loaded.estate.config.stacks;
+      const max = o.maxResources === undefined ? config.maxResources : Number(o.maxResources);
+      const l = stacks.layout(head, max, o.write ? {} : (config.layout ?? {}));
+      let written: string | undefined;
+      if (o.write) {
+        if (project.config === undefined)
+          usage("--write records the layout in the configuration, and this project has none: add accessplane.yaml");
+        recordLayout(project.config, stacks.recordedCounts(l));
+        written = path.relative(process.cwd(), project.config) || project.config;
+      }
       let shown: StackSpec[] = l.stacks;
       let base: string | undefined;
       if (o.changed) {
@@ -137,6 +153,8 @@ export const stacksCommand: RegisterCommand = (prog, ctx) => {
               ...(base ? { base } : {}),
               stacks: shown,
               over: l.over,
+              recorded: o.write ? "written" : config.layout !== undefined,
+              ...(l.unrecorded.length ? { unrecorded: l.unrecorded } : {}),
               matrix: stacks.matrix(shown),
               // Members stacks create after every other stack created its principals, and revoke before them.
               deploy: {
@@ -148,7 +166,7 @@ export const stacksCommand: RegisterCommand = (prog, ctx) => {
             2,
           ) + "\n",
         );
-      } else ctx.io.out(header(project) + stacksText(l, shown, base));
+      } else ctx.io.out(header(project) + stacksText(l, shown, base) + recordText(l, config.layout !== undefined, written));
       ctx.setCode(o.check && l.over.length > 0 ? EXIT.inputErrors : EXIT.ok);
     } finally {
       p.stop();
@@ -192,4 +210,32 @@ export function stacksText(l: StackLayout, shown: readonly StackSpec[], base?: s
     lines.push("members stacks apply after the principals stacks (their roles) and are revoked before them");
   for (const name of l.over) lines.push(`over the limit: ${name} (one principal or object holds more than ${l.maxResources} resources)`);
   return lines.join("\n") + "\n";
+}
+
+/**
+ * Records a layout's counts as `stacks.layout` in a configuration file, keeping the rest of it
+ * (comments included) as written; the file is replaced in one rename.
+ */
+export function recordLayout(file: string, counts: Record<string, StackCounts>): void {
+  const doc = parseDocument(fs.readFileSync(file, "utf8"));
+  if (doc.errors.length > 0) usage(`${file}: ${doc.errors[0]!.message}; help: fix the file, then run \`accessplane stacks --write\` again`);
+  doc.setIn(["stacks", "layout"], doc.createNode(counts));
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, doc.toString());
+  fs.renameSync(tmp, file);
+}
+
+/** Whether the layout is recorded, and what to do when the estate outgrew it. */
+function recordText(l: StackLayout, recorded: boolean, written: string | undefined): string {
+  if (written !== undefined)
+    return `layout recorded in ${written} (stacks.layout): commit it, so stack names stay put as the estate grows\n`;
+  const lines: string[] = [];
+  if (!recorded) lines.push("layout not recorded: `accessplane stacks --write` records these counts in the configuration");
+  if (l.unrecorded.length > 0)
+    lines.push(`not in stacks.layout, laid out afresh: ${l.unrecorded.join(", ")} (\`accessplane stacks --write\` records them)`);
+  if (recorded && l.over.length > 0)
+    lines.push(
+      "help: the estate outgrew the recorded layout: `accessplane stacks --write` records a new one; resources whose stack changes then move with `pulumi state move`",
+    );
+  return lines.map((x) => x + "\n").join("");
 }
