@@ -94,11 +94,19 @@ async function capture(
           ...(args.provider ? { provider: args.provider } : {}),
           inputs: (opts.raw ? args.inputs : redact(args.inputs)) as Record<string, unknown>,
         });
+        // A group's id is the id a lookup by its name returns (the mocked `call` below), as in the
+        // account: a `members` stack looks up the groups another stack creates.
+        const id =
+          args.type === "databricks:index/group:Group"
+            ? `group:${String(args.inputs.displayName)}`
+            : args.type === "aws:identitystore/group:Group"
+              ? `gid:${String(args.inputs.displayName)}`
+              : undefined;
         return {
-          id: `${args.name}-id`,
+          id: id ?? `${args.name}-id`,
           state: {
             ...args.inputs,
-            groupId: `${args.name}-gid`,
+            groupId: id ?? `${args.name}-gid`,
             accessGrantsLocationId: `${args.name}-lid`,
             tableId: args.inputs.tableId,
             datasetId: args.inputs.datasetId,
@@ -111,6 +119,11 @@ async function capture(
           return { id: `user:${String(args.inputs.userName)}`, userName: args.inputs.userName };
         if (args.token === "databricks:index/getGroup:getGroup")
           return { id: `group:${String(args.inputs.displayName)}`, displayName: args.inputs.displayName };
+        if (args.token === "aws:identitystore/getGroup:getGroup") {
+          const name = (args.inputs.alternateIdentifier as { uniqueAttribute?: { attributeValue?: string } } | undefined)?.uniqueAttribute
+            ?.attributeValue;
+          return { id: `gid:${String(name)}`, groupId: `gid:${String(name)}`, displayName: name };
+        }
         return args.inputs;
       },
     },
@@ -135,6 +148,7 @@ async function capture(
     },
     { transformations: [record] },
   );
+  await component.registered;
   await Promise.all([component, ...component.resources].map((r) => whenKnown(r.urn)));
   await whenKnown(component.counts);
   // Registration (and dynamic-provider serialisation) can outlive the outputs: wait until it is done.

@@ -35,6 +35,8 @@ export interface EstateContext {
   keys: Map<pulumi.Resource, ShardKey>;
   /** The platform and shard key resources registered now belong to. */
   key: ShardKey;
+  /** Registrations waiting on a lookup (`afterGroupLookup`); AccessEstate's `registered` settles once they are done. */
+  pending: Promise<void>[];
 }
 
 /** Where one emitter call registers resources. */
@@ -85,6 +87,34 @@ export function withKey<T>(ctx: EstateContext, key: ShardKey, fn: () => T): T {
 export function owned<T>(scope: Scope, platform: Platform, object: string, make: () => T): T | undefined {
   if (!scope.ctx.slice.object(platform, object)) return undefined;
   return withKey(scope.ctx, { platform, key: objectKey(platform, object) }, make);
+}
+
+/**
+ * Registers what `make` registers once the id of a group another stack creates is known (a
+ * `members` stack's memberships of a Databricks or Identity Center group, which name the group by
+ * id). In a preview the group may not exist yet, since the principals stack creates it when the
+ * change deploys: then nothing is registered and a warning says so (the plan and `accessplane diff`
+ * show these memberships). In an update a failed lookup fails the stack: the principals stacks
+ * apply first, and nothing is deleted for want of an id.
+ */
+export function afterGroupLookup(scope: Scope, group: string, id: Promise<string>, make: (id: string) => void): void {
+  const key = scope.ctx.key;
+  scope.ctx.pending.push(
+    id.then(
+      (value) => withKey(scope.ctx, key, () => make(value)),
+      (e: unknown) => {
+        const why = e instanceof Error ? e.message : String(e);
+        const cause = why ? ` (${why})` : "";
+        if (!pulumi.runtime.isDryRun())
+          throw new Error(
+            `the group \`${group}\` was not found${cause}; its principals stack creates it and must apply before this members stack; help: \`pulumi up\` the principals stacks first (the sharded workflow's grant job does)`,
+          );
+        void pulumi.log.warn(
+          `the group \`${group}\` does not exist yet: its members show in this stack's preview once the principals stack that creates it has applied${cause}`,
+        );
+      },
+    ),
+  );
 }
 
 /** Memoises a value per key for the whole estate. */

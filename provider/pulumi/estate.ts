@@ -59,6 +59,11 @@ export class AccessEstate extends pulumi.ComponentResource {
   readonly policies: Record<string, SubscriptionPolicy>;
   /** Every resource the estate registered, in registration order. */
   readonly resources: pulumi.Resource[];
+  /**
+   * Settles once every registration is made: a `members` stack registers memberships of groups
+   * another stack creates after looking up their ids (`resources` grows until then).
+   */
+  readonly registered: Promise<void>;
   /** Counts: policies, principals, and resources per platform. */
   readonly counts: pulumi.Output<{ policies: number; principals: number; resources: Record<string, number> }>;
   /** Principal (role, group) names of each policy. */
@@ -93,6 +98,7 @@ export class AccessEstate extends pulumi.ComponentResource {
       cache: new Map(),
       slice,
       keys: new Map(),
+      pending: [],
       key: { key: "estate" },
     };
     // A `members` slice visits the principals some of whose memberships it owns, registering only those.
@@ -136,6 +142,7 @@ export class AccessEstate extends pulumi.ComponentResource {
     }
 
     this.resources = context.registered;
+    this.registered = Promise.all(context.pending).then(() => undefined);
     this.shardKeys = context.keys;
     const perPlatform: Record<string, number> = {};
     for (const r of context.registered) {

@@ -3,23 +3,15 @@
  * preview stability, linear growth, providers reaching every child, and stack slices.
  */
 import * as path from "node:path";
-import { loadEstate } from "../../provider/model/read";
-import type { Estate } from "../../provider/model/estate";
 import { buildPlan } from "../../provider/plan/build";
 import { captureResources, type CapturedResource } from "../../provider/pulumi/capture";
 import { EMITTERS } from "../../provider/pulumi/emitters";
 import { expectGolden } from "../support/golden";
 import { impliedAccess } from "../support/implied";
-import { mustLoad } from "../support/estate";
+import { exampleEstate, mustLoad } from "../support/estate";
 
-const ROOT = path.join(__dirname, "..", "..");
 const NOW = "2026-11-23T00:00:00Z";
-const example = (): Estate =>
-  loadEstate({
-    policies: path.join(ROOT, "policies"),
-    inventory: path.join(ROOT, "examples/estate/inventory"),
-    config: path.join(ROOT, "examples/estate/accessplane.yaml"),
-  }).estate!;
+const example = exampleEstate;
 
 const custom = (rs: CapturedResource[]) => rs.filter((r) => !r.type.startsWith("accessplane:"));
 const byName = (rs: CapturedResource[]) => new Map(custom(rs).map((r) => [`${r.type}::${r.name}`, r]));

@@ -68,7 +68,7 @@ describe("account-level groups", () => {
     ).toBe(true);
     expect(rs.find((r) => r.type === "databricks:index/mwsPermissionAssignment:MwsPermissionAssignment")!.inputs).toEqual({
       permissions: ["USER"],
-      principalId: "estate/databricks/ap-p/group-id",
+      principalId: "group:ap-p",
       workspaceId: "1234567890123456",
     });
     // Unity Catalog needs no workspace assignment; one shared account group serves both platforms.

@@ -3,22 +3,15 @@
  * single-stack estate (estate-scoped resources included), shard assignment is a stable hash that
  * adding a policy does not disturb, and policy globs select policy-scoped resources only.
  */
-import * as path from "node:path";
-import { loadEstate } from "../../provider/model/read";
 import type { Estate } from "../../provider/model/estate";
+import { exampleEstate } from "../support/estate";
 import type { Platform } from "../../provider/model/schema";
 import { captureKeyed, captureResources, type CapturedResource } from "../../provider/pulumi/capture";
 import { shardOf, sliceFilter, stableHash } from "../../provider/pulumi/slice";
 import { FAMILIES, familyOf } from "../../provider/pulumi/stacks";
 
-const ROOT = path.join(__dirname, "..", "..");
 const NOW = "2026-11-23T00:00:00Z";
-const example = (): Estate =>
-  loadEstate({
-    policies: path.join(ROOT, "policies"),
-    inventory: path.join(ROOT, "examples/estate/inventory"),
-    config: path.join(ROOT, "examples/estate/accessplane.yaml"),
-  }).estate!;
+const example = exampleEstate;
 
 /** The example estate with every estate-scoped shape on: Trino file mode and authoritative Spark. */
 const estateScoped = (): Estate => {
@@ -110,30 +103,34 @@ describe.each([
     expect(slices.filter((s) => s.length > 0).length).toBeGreaterThan(FAMILIES.length);
   });
 
-  test("with Snowflake split into principals and members stacks, slices are disjoint and their union is the single-stack estate", async () => {
+  test("split into principals and members stacks, slices are disjoint and their union is the single-stack estate", async () => {
+    const members: CapturedResource[] = [];
     const slices: CapturedResource[][] = [];
-    for (const { platforms } of FAMILIES) {
-      const parts = platforms.includes("snowflake") ? (["principals", "members"] as const) : [undefined];
-      for (const part of parts)
-        for (let index = 0; index < 2; index++)
-          slices.push(
-            custom(await captureResources(make(), NOW, { slice: { platforms, shard: { count: 2, index }, ...(part ? { part } : {}) } })),
-          );
-    }
+    for (const { platforms } of FAMILIES)
+      for (const part of ["principals", "members"] as const)
+        for (let index = 0; index < 2; index++) {
+          const rs = custom(await captureResources(make(), NOW, { slice: { platforms, shard: { count: 2, index }, part } }));
+          slices.push(rs);
+          if (part === "members") members.push(...rs);
+        }
     const keys = slices.flatMap((s) => s.map(key));
     expect(new Set(keys).size).toBe(keys.length);
     expect(sorted(slices.flat())).toEqual(all);
-    // A members stack holds only users' role grants, naming the role (no resource of the role's stack).
-    const members = [0, 1].flatMap((index) => slices[2 + index]!);
-    expect(members.length).toBeGreaterThan(0);
-    expect(
-      members.every((r) => r.type === "snowflake:index/grantAccountRole:GrantAccountRole" && typeof r.inputs.userName === "string"),
-    ).toBe(true);
-    expect(members.every((r) => /^AP_/.test(String(r.inputs.roleName)))).toBe(true);
-    // The principals stacks hold every other Snowflake resource, synced-group grants included.
-    const principals = [0, 1].flatMap((index) => slices[index]!);
-    expect(principals.some((r) => r.type === "snowflake:index/accountRole:AccountRole")).toBe(true);
-    expect(principals.every((r) => r.inputs.userName === undefined)).toBe(true);
+    // Members stacks hold only users' memberships of policy principals, naming the principal
+    // (Snowflake) or the id a lookup of its group by name returns (Databricks, Identity Center).
+    const types = new Set(members.map((r) => r.type));
+    expect(types).toEqual(
+      new Set([
+        "snowflake:index/grantAccountRole:GrantAccountRole",
+        "databricks:index/groupMember:GroupMember",
+        "aws:identitystore/groupMembership:GroupMembership",
+      ]),
+    );
+    expect(members.every((r) => /\/member\//.test(r.name))).toBe(true);
+    for (const r of members.filter((r) => r.type.startsWith("snowflake")))
+      expect(r.inputs).toMatchObject({ roleName: expect.stringMatching(/^AP_/) });
+    for (const r of members.filter((r) => r.type.startsWith("databricks"))) expect(r.inputs.groupId).toMatch(/^group:ap-/);
+    for (const r of members.filter((r) => r.type.startsWith("aws"))) expect(r.inputs.groupId).toMatch(/^gid:ap-/);
   });
 
   test("a user's memberships of a platform are all in one members stack", async () => {

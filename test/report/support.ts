@@ -1,26 +1,14 @@
 /** The example estate and a hostile one as access reviews, for the report tests. */
-import * as path from "node:path";
 import type { Estate } from "../../provider/model/estate";
-import { loadEstate } from "../../provider/model/read";
 import { buildPlan } from "../../provider/plan/build";
 import { planContext } from "../../provider/plan/filter";
 import { buildReview, reviewInputs, type Review } from "../../provider/report/rows";
-import { mustLoad } from "../support/estate";
+import { exampleEstate, mustLoad } from "../support/estate";
+
+export { exampleEstate };
 
 /** The instant the example goldens are computed at. */
 export const NOW = "2026-11-23T00:00:00Z";
-const ROOT = path.join(__dirname, "..", "..");
-
-/** The bundled example estate. */
-export function exampleEstate(): Estate {
-  const res = loadEstate({
-    policies: path.join(ROOT, "policies"),
-    inventory: path.join(ROOT, "examples/estate/inventory"),
-    config: path.join(ROOT, "examples/estate/accessplane.yaml"),
-  });
-  if (!res.estate) throw new Error(JSON.stringify(res.issues));
-  return res.estate;
-}
 
 /** A fixed first-commit date per policy file, so outputs do not depend on the checkout's history. */
 export function fixedSince(estate: Estate): Map<string, string> {

@@ -2,7 +2,9 @@
  * Builds estates from inline YAML for tests, through the real loader, and the one fixture estate
  * that diff, explain, CLI and resolve tests share.
  */
+import * as path from "node:path";
 import { parseEstate } from "../../provider/model/load";
+import { loadEstate } from "../../provider/model/read";
 import type { Estate } from "../../provider/model/estate";
 import type { Issue } from "../../provider/model/issues";
 
@@ -147,4 +149,17 @@ export function baseEstate(over: { inventory?: string; policies?: Record<string,
     },
     inventory: { "inventory/estate.yaml": over.inventory ?? inventory() },
   };
+}
+
+const ROOT = path.join(__dirname, "..", "..");
+
+/** The bundled example estate. */
+export function exampleEstate(): Estate {
+  const res = loadEstate({
+    policies: path.join(ROOT, "policies"),
+    inventory: path.join(ROOT, "examples/estate/inventory"),
+    config: path.join(ROOT, "examples/estate/accessplane.yaml"),
+  });
+  if (!res.estate) throw new Error(JSON.stringify(res.issues));
+  return res.estate;
 }

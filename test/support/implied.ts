@@ -93,7 +93,8 @@ export function impliedAccess(resources: CapturedResource[], estate: Estate): Im
   const groupName = new Map<string, string>();
   for (const r of byType("databricks:index/group:Group")) {
     if (r.inputs.api !== "account") continue;
-    groupName.set(`${r.name}-id`, r.inputs.displayName as string);
+    // The capture gives a group the id a lookup by its name returns: `group:<displayName>`.
+    groupName.set(`group:${r.inputs.displayName as string}`, r.inputs.displayName as string);
   }
   const dbMembers = new Map<string, string[]>();
   for (const r of byType("databricks:index/groupMember:GroupMember")) {

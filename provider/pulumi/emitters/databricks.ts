@@ -20,12 +20,25 @@
 import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import type { DataSourceOf } from "../../model/schema";
-import type { Principal } from "../../plan/types";
+import type { Principal, PrincipalMember } from "../../plan/types";
 import type { SparkGrant } from "../../platforms/sql/spark";
 import { SparkTableGrants } from "../dynamic/spark";
 import { directMembers } from "../../plan/synced-groups";
 import { grantPath } from "./paths";
-import { childName, childOpts, memo, owned, type PlatformEmitter, providerTag, type Scope, track, type EstateContext } from "../context";
+import {
+  afterGroupLookup,
+  childName,
+  childOpts,
+  memo,
+  owned,
+  type PlatformEmitter,
+  providerTag,
+  type Scope,
+  track,
+  type EstateContext,
+  withKey,
+} from "../context";
+import { memberKey } from "../slice";
 
 /** Unity Catalog privilege names as the Grant resource spells them (`USE CATALOG` -> `USE_CATALOG`). */
 const ucPrivilege = (p: string) => p.replace(/ /g, "_");
@@ -108,17 +121,47 @@ function group(p: Principal, scope: Scope): databricks.Group {
         ),
       );
     }
-    for (const m of directMembers(p)) {
-      track(
-        scope,
-        new databricks.GroupMember(
-          childName(...base, "member", m.user),
-          { groupId: g.id, memberId: userId(scope, m.identity), api: "account" },
-          accountOpts(scope, { dependsOn: [g], ...legacyAliases(scope.ctx, p, "member", m.user) }),
-        ),
-      );
-    }
+    // Users join here unless the slice is split: then `members` stacks add them (`groupMembers`).
+    if (scope.ctx.slice.part === undefined) for (const m of directMembers(p)) member(p, m, g.id, scope, [g]);
     return g;
+  });
+}
+
+/** A user's membership of a principal's account group, keyed so that a `members` stack can own it apart from the group. */
+function member(p: Principal, m: PrincipalMember, groupId: pulumi.Input<string>, scope: Scope, dependsOn: pulumi.Resource[]): void {
+  withKey(scope.ctx, { ...scope.ctx.key, member: memberKey(m.user) }, () =>
+    track(
+      scope,
+      new databricks.GroupMember(
+        childName(...groupBase(scope.ctx, p.name), "member", m.user),
+        { groupId, memberId: userId(scope, m.identity), api: "account" },
+        accountOpts(scope, { ...(dependsOn.length ? { dependsOn } : {}), ...legacyAliases(scope.ctx, p, "member", m.user) }),
+      ),
+    ),
+  );
+}
+
+/**
+ * A `members` stack's memberships of a principal's account group, which a principals stack
+ * creates: the group's id is looked up by name (once per group; the Unity Catalog and Spark
+ * principals of a cohort share it, so each membership is registered once).
+ */
+function groupMembers(p: Principal, users: readonly PrincipalMember[], scope: Scope): void {
+  const fresh = users.filter((m) => {
+    const k = `databricks-member:${p.name}:${m.user}`;
+    if (scope.ctx.cache.has(k)) return false;
+    scope.ctx.cache.set(k, true);
+    return true;
+  });
+  if (fresh.length === 0) return;
+  const provider = scope.ctx.providers.databricksAccount;
+  const id = memo(scope.ctx, `databricks-group-id:${accountTag(scope.ctx)}:${p.name}`, () =>
+    databricks
+      .getGroup({ displayName: p.name, api: "account" }, { parent: scope.ctx.root, ...(provider ? { provider } : {}) })
+      .then((g) => g.id),
+  );
+  afterGroupLookup(scope, p.name, id, (groupId) => {
+    for (const m of fresh) member(p, m, groupId, scope, []);
   });
 }
 
@@ -182,6 +225,7 @@ function grantOpts(scope: Scope, extra: pulumi.CustomResourceOptions): pulumi.Cu
 /** The Unity Catalog emitter. */
 export const unityCatalogEmitter: PlatformEmitter = {
   countFormula: "1 group + 1 member per synced group and per other user + 1 grant per object + 1 grant per distinct catalog and schema",
+  members: groupMembers,
   principal(p, scope) {
     const g = group(p, scope);
     const route = grantRoute(scope);
@@ -250,6 +294,7 @@ export function sparkGrants(p: Principal, ctx: EstateContext): SparkGrant[] {
 export const sparkEmitter: PlatformEmitter = {
   countFormula:
     "per policy: 1 group + 1 member per synced group and per other user + 1 workspace assignment + 1 grants resource; authoritative: 1 SqlPermissions per table and per database instead of the grants resource",
+  members: groupMembers,
   principal(p, scope) {
     const g = group(p, scope);
     const assignment = workspaceAssignment(p, g, scope);

@@ -15,9 +15,9 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { Config, DataSourceOf } from "../../model/schema";
 import { type S3GrantScope, s3Grant, s3Locations } from "../../model/s3-locations";
 import { s3PrincipalMode } from "../../platforms/s3";
-import type { Principal, PrincipalGrant } from "../../plan/types";
-import { childName, childOpts, memo, type PlatformEmitter, type Scope, track, withKey } from "../context";
-import { objectKey } from "../slice";
+import type { Principal, PrincipalGrant, PrincipalMember } from "../../plan/types";
+import { afterGroupLookup, childName, childOpts, memo, type PlatformEmitter, type Scope, track, withKey } from "../context";
+import { memberKey, objectKey } from "../slice";
 import { directMembers } from "../../plan/synced-groups";
 
 /** Where a data source's grant lands: its location and the sub-prefix relative to that location's scope. */
@@ -114,6 +114,27 @@ function accessGrant(
   );
 }
 
+/** A user's membership of a principal's directory group, keyed so that a `members` stack can own it apart from the group. */
+function membership(p: Principal, m: PrincipalMember, identityStoreId: string, groupId: pulumi.Input<string>, scope: Scope): void {
+  withKey(scope.ctx, { ...scope.ctx.key, member: memberKey(m.user) }, () =>
+    track(
+      scope,
+      new aws.identitystore.GroupMembership(
+        childName(scope.ctx.name, p.id, "member", m.user),
+        { identityStoreId, groupId, memberId: m.identity },
+        childOpts(scope, "s3"),
+      ),
+    ),
+  );
+}
+
+/** Whether a principal has a directory group of its own: a grant in identity-center group mode, and members no synced group reaches. */
+function hasDirectoryGroup(p: Principal, scope: Scope): boolean {
+  const { config } = scope.ctx.estate;
+  if (config.s3.identityCenterGrantee !== "group" || directMembers(p).length === 0) return false;
+  return p.grants.some((g) => s3PrincipalMode(config, scope.ctx.sources.get(g.dataSource) as DataSourceOf<"s3">) === "identity-center");
+}
+
 /** The S3 Access Grants emitter. */
 export const s3Emitter: PlatformEmitter = {
   countFormula:
@@ -156,16 +177,8 @@ export const s3Emitter: PlatformEmitter = {
               childOpts(scope, "s3"),
             ),
           );
-          for (const m of direct) {
-            track(
-              scope,
-              new aws.identitystore.GroupMembership(
-                childName(scope.ctx.name, p.id, "member", m.user),
-                { identityStoreId, groupId: group.groupId, memberId: m.identity },
-                childOpts(scope, "s3"),
-              ),
-            );
-          }
+          // Users join here unless the slice is split: then `members` stacks add them.
+          if (scope.ctx.slice.part === undefined) for (const m of direct) membership(p, m, identityStoreId, group.groupId, scope);
         }
         accessGrant(scope, childName(scope.ctx.name, p.id, "grant", g.dataSource), p, ds, g, "DIRECTORY_GROUP", group.groupId, [group]);
       } else if (mode === "shared-iam-role") {
@@ -178,5 +191,21 @@ export const s3Emitter: PlatformEmitter = {
           accessGrant(scope, childName(scope.ctx.name, p.id, "grant", g.dataSource, m.user), p, ds, g, type, m.identity);
       }
     }
+  },
+  // A directory group's membership names the group by id: a `members` stack looks it up by name
+  // (GetGroup with the DisplayName alternate identifier) once the principals stack created it.
+  members(p, users, scope) {
+    const identityStoreId = scope.ctx.estate.config.s3.identityStoreId;
+    if (identityStoreId === undefined || !hasDirectoryGroup(p, scope)) return;
+    const provider = scope.ctx.providers.s3;
+    const id = aws.identitystore
+      .getGroup(
+        { identityStoreId, alternateIdentifier: { uniqueAttribute: { attributePath: "DisplayName", attributeValue: p.name } } },
+        { parent: scope.ctx.root, ...(provider ? { provider } : {}) },
+      )
+      .then((g) => g.groupId);
+    afterGroupLookup(scope, p.name, id, (groupId) => {
+      for (const m of users) membership(p, m, identityStoreId, groupId, scope);
+    });
   },
 };
