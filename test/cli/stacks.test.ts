@@ -115,11 +115,16 @@ test("--write records the layout in accessplane.yaml, and later runs keep its st
     const text = fs.readFileSync(path.join(dir, "accessplane.yaml"), "utf8");
     // The rest of the file is as written, comments included.
     expect(text.startsWith(project)).toBe(true);
-    const recorded = parse(text) as { stacks: { layout: Record<string, unknown> } };
+    const recorded = parse(text) as { stacks: { layout: Record<string, unknown>; maxResources?: number } };
     expect(recorded.stacks.layout.snowflake).toEqual({
       principals: fresh.stacks.find((s) => s.part === "principals")!.shard.count,
       members: fresh.stacks.find((s) => s.part === "members")!.shard.count,
     });
+    expect(recorded.stacks).toMatchObject({ maxResources: 4 });
+    // The recorded limit holds for later runs.
+    expect(
+      (JSON.parse((await runBinary(dir, "stacks", "--now", NOW, "--format", "json")).out) as { maxResources: number }).maxResources,
+    ).toBe(4);
     // The recorded counts hold at another limit: the same stack names, the overflow reported with help.
     const later = await runBinary(dir, "stacks", "--now", NOW, "--max-resources", "1", "--check");
     expect(later.code).toBe(1);

@@ -131,7 +131,7 @@ export const stacksCommand: RegisterCommand = (prog, ctx) => {
       if (o.write) {
         if (project.config === undefined)
           usage("--write records the layout in the configuration, and this project has none: add accessplane.yaml");
-        recordLayout(project.config, stacks.recordedCounts(l));
+        recordLayout(project.config, stacks.recordedCounts(l), o.maxResources === undefined ? undefined : max);
         written = path.relative(process.cwd(), project.config) || project.config;
       }
       let shown: StackSpec[] = l.stacks;
@@ -213,12 +213,15 @@ export function stacksText(l: StackLayout, shown: readonly StackSpec[], base?: s
 }
 
 /**
- * Records a layout's counts as `stacks.layout` in a configuration file, keeping the rest of it
+ * Records a layout's counts as `stacks.layout` (and the limit it was made for, when given, as
+ * `stacks.maxResources`) in a configuration file, keeping the rest of it
  * (comments included) as written; the file is replaced in one rename.
  */
-export function recordLayout(file: string, counts: Record<string, StackCounts>): void {
+export function recordLayout(file: string, counts: Record<string, StackCounts>, maxResources?: number): void {
   const doc = parseDocument(fs.readFileSync(file, "utf8"));
   if (doc.errors.length > 0) usage(`${file}: ${doc.errors[0]!.message}; help: fix the file, then run \`accessplane stacks --write\` again`);
+  // The limit the layout was made for, so later runs and `--check` hold it to the same one.
+  if (maxResources !== undefined) doc.setIn(["stacks", "maxResources"], maxResources);
   doc.setIn(["stacks", "layout"], doc.createNode(counts));
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, doc.toString());
