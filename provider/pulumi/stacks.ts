@@ -118,13 +118,11 @@ function shards(keys: ReadonlyMap<string, number>, max: number): { count: number
 const tally = (m: Map<string, number>, key: string) => m.set(key, (m.get(key) ?? 0) + 1);
 
 /**
- * The stacks of an estate: each family with its `recorded` counts when it has them (stacks over the
- * limit then show in `over`), else few shards that keep every stack at or under `maxResources`
- * (`shards`). A family
- * with a principal too large for one stack is split in two when that lowers its largest stack:
- * `principals` stacks (sharded by principal, as before, without the per-user memberships a
- * `members` stack can own) and `members` stacks (those memberships, sharded by user). Stacks
- * still over the limit are listed in `over`.
+ * The stacks of an estate: each family with its `recorded` counts when it has them, else few
+ * shards that keep every stack at or under `maxResources` (`shards`). A family with a principal
+ * too large for one stack is split in two when that lowers its largest stack: `principals` stacks
+ * (sharded by principal, without the per-user memberships a `members` stack can own) and `members`
+ * stacks (those memberships, sharded by user). Stacks over the limit are listed in `over`.
  */
 export function layout(
   resources: readonly KeyedResource[],
