@@ -828,6 +828,9 @@ export const SHARDED_WORKFLOW = `# accessplane sharded stacks: .github/workflows
 # Every stack needs the same provider configuration: keep it in the Pulumi ESC environment
 # PULUMI_ESC_ENV (\`pulumi config env init\` makes one from a configured stack); a stack created
 # here imports it (\`pulumi config env add\`) and gets \`accessplane:sliceFromStack: true\`.
+# With the layout recorded in accessplane.yaml (\`accessplane stacks --write\`), \`--changed\` reads the
+# touched stacks from the plans in seconds, and the daily run (every stack, registered) does the
+# \`--check\`.
 # Daily schedule: both waves over every stack, so expired approvals and selections are revoked on
 # time (expiry changes the plan without a commit, so no stack counts as touched).
 name: access stacks

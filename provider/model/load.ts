@@ -200,6 +200,17 @@ export function parseEstate(sources: EstateSources): LoadResult {
   }
 
   let config: Config = Config.parse({});
+  // The sections of a configuration that are valid on their own: one bad section is reported, and
+  // the others keep their values, so checks of them report nothing that is not wrong.
+  const validSections = (value: unknown): Config => {
+    const ok: Record<string, unknown> = {};
+    if (value !== null && typeof value === "object" && !Array.isArray(value))
+      for (const [k, v] of Object.entries(value)) if (ProjectFile.safeParse({ [k]: v }).success) ok[k] = v;
+    const r = ProjectFile.safeParse(ok);
+    if (!r.success) return Config.parse({});
+    const { policies: _p, inventory: _i, config: _c, ...rest } = r.data;
+    return rest;
+  };
   let inventoryEntry: unknown;
   if (sources.config) {
     const docs = parseYaml(sources.config, index, issues);
@@ -211,7 +222,10 @@ export function parseEstate(sources: EstateSources): LoadResult {
         const { policies: _p, inventory: _i, config: _c, ...rest } = r.data;
         config = rest;
         inventoryEntry = _i;
-      } else append(issues, fromZod(r.error, d.value, d.file, [], index.locate, "the configuration", index.source));
+      } else {
+        append(issues, fromZod(r.error, d.value, d.file, [], index.locate, "the configuration", index.source));
+        config = validSections(d.value);
+      }
     }
   }
 

@@ -165,7 +165,8 @@ function groupChanges(b: readonly PrincipalGroup[], a: readonly PrincipalGroup[]
   return added.length || removed.length ? { added, removed } : undefined;
 }
 
-function principalChanges(base: Plan, head: Plan): PrincipalChange[] {
+/** The principals a change creates, updates (members, synced groups, grants, name) or deletes, by kind then id. */
+export function principalChanges(base: Plan, head: Plan): PrincipalChange[] {
   const before = new Map(base.principals.map((p) => [p.id, p]));
   const after = new Map(head.principals.map((p) => [p.id, p]));
   const out: PrincipalChange[] = [];

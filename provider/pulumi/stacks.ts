@@ -5,7 +5,7 @@
  */
 import type { Platform } from "../model/schema";
 import { PLATFORMS, STACK_FAMILIES, type StackCounts } from "../model/schema";
-import { type Part, shardOf, type Slice } from "./slice";
+import { memberKey, type Part, principalKey, shardOf, type Slice } from "./slice";
 
 /**
  * The platforms one stack family deploys together. Each platform is a family of its own except
@@ -53,6 +53,9 @@ export interface StackSpec {
   part?: Part;
   resources: number;
 }
+
+/** A stack as recorded counts name it, without its resources (nothing registered). */
+export type StackRef = Omit<StackSpec, "resources">;
 
 /** The stacks of an estate under a resource limit. */
 export interface StackLayout {
@@ -232,9 +235,79 @@ export interface MatrixJob {
  * A GitHub Actions `strategy.matrix` running `stacks`: one job per stack, or, past the 256-job cap,
  * the stacks grouped round-robin into 256 jobs that run their stacks one after another.
  */
-export function matrix(stacks: readonly StackSpec[], cap = MATRIX_CAP): { include: MatrixJob[] } {
+export function matrix(stacks: readonly Pick<StackSpec, "name">[], cap = MATRIX_CAP): { include: MatrixJob[] } {
   if (stacks.length <= cap) return { include: stacks.map((s) => ({ job: s.name, stacks: s.name })) };
   const groups: string[][] = Array.from({ length: cap }, () => []);
   stacks.forEach((s, i) => groups[i % cap]!.push(s.name));
   return { include: groups.map((g, i) => ({ job: `group-${i + 1}-of-${cap}`, stacks: g.join(" ") })) };
+}
+
+/** The stacks recorded counts stand for, with no resource counts (nothing registered). */
+export function recordedStacks(counts: Partial<Record<string, StackCounts>>): StackRef[] {
+  const out: StackRef[] = [];
+  const add = (family: Family, count: number, part?: Part) => {
+    for (let index = 0; index < count; index++)
+      out.push({
+        name: stackName(family.name, count, index, part),
+        family: family.name,
+        platforms: [...family.platforms],
+        shard: { count, index },
+        ...(part ? { part } : {}),
+      });
+  };
+  for (const family of FAMILIES) {
+    const c = counts[family.name];
+    if (c === undefined) continue;
+    if (typeof c === "number") add(family, c);
+    else {
+      add(family, c.principals, "principals");
+      add(family, c.members, "members");
+    }
+  }
+  return out;
+}
+
+/** What a change did to a principal, as far as stacks go: its names (old and new) and the users whose memberships changed. */
+export interface PrincipalTouch {
+  platform: Platform;
+  /** The principal's names: the head's, and the base's when it was renamed. */
+  names: string[];
+  /** Users whose memberships of their own were added or removed. */
+  users: string[];
+  /**
+   * Whether the principal's own resources changed (created, deleted, renamed, grants or synced
+   * groups): its principals stack when its family is split (otherwise its one stack is touched anyway).
+   */
+  own: boolean;
+}
+
+/**
+ * The stacks of a recorded layout that a change touches, from the two plans' principal changes
+ * instead of registering the estate: a principal's stack for any change to it (in a split family,
+ * its principals stack when its own resources changed, and each changed user's members stack); every
+ * stack of each family in `wholeFamilies` (estate-scoped resources, which aggregate many
+ * principals per object). Undefined when a touched family has no recorded counts. Over-approximate
+ * by design: previewing a stack that turns out unchanged is harmless, missing one is not.
+ */
+export function touchedStacks(
+  counts: Partial<Record<string, StackCounts>>,
+  touches: readonly PrincipalTouch[],
+  wholeFamilies: ReadonlySet<string>,
+): StackRef[] | undefined {
+  const touched = new Set<string>();
+  for (const t of touches) {
+    const family = familyOf(t.platform).name;
+    const c = counts[family];
+    if (c === undefined) return undefined;
+    if (wholeFamilies.has(family)) continue;
+    if (typeof c === "number") {
+      for (const name of t.names) touched.add(stackName(family, c, shardOf(principalKey({ name }), c)));
+      continue;
+    }
+    if (t.own)
+      for (const name of t.names) touched.add(stackName(family, c.principals, shardOf(principalKey({ name }), c.principals), "principals"));
+    for (const user of t.users) touched.add(stackName(family, c.members, shardOf(memberKey(user), c.members), "members"));
+  }
+  for (const family of wholeFamilies) if (counts[family] === undefined) return undefined;
+  return recordedStacks(counts).filter((s) => touched.has(s.name) || wholeFamilies.has(s.family));
 }

@@ -134,6 +134,20 @@ test("--write records the layout in accessplane.yaml, and later runs keep its st
     };
     expect(again.recorded).toBe(true);
     expect(again.stacks.map((s) => s.name)).toEqual(fresh.stacks.map((s) => s.name));
+    // With the layout recorded, --changed names the touched stacks from the plans, registering nothing.
+    git(dir, "init", "-q");
+    git(dir, "add", ".");
+    git(dir, "commit", "-q", "-m", "estate");
+    writeFiles(dir, flat(baseEstate({ inventory: inventory({ benGroups: ["engineers", "analysts"] }) })));
+    const touched = JSON.parse(
+      (await runBinary(dir, "stacks", "--now", NOW, "--format", "json", "--changed", "--base", "HEAD")).out,
+    ) as Out & {
+      fromPlans?: boolean;
+    };
+    expect(touched.fromPlans).toBe(true);
+    expect(touched.stacks.length).toBeGreaterThan(0);
+    expect(touched.stacks.every((s) => fresh.stacks.some((f) => f.name === s.name) && s.family === "snowflake")).toBe(true);
+    expect(touched.deploy.first.include.length + touched.deploy.members.include.length).toBe(touched.stacks.length);
     // The configuration still loads (the schema knows `stacks`).
     expect((await runBinary(dir, "validate")).code).toBe(0);
     const bad = await runBinary(dir, "stacks", "--write", "--changed", "--base", "HEAD");

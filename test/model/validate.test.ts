@@ -70,6 +70,19 @@ describe("conditions and audiences that can never match", () => {
 });
 
 describe("items left out for their own errors", () => {
+  test("a bad configuration section is reported alone: the other sections keep their values", () => {
+    const s3 = 'policies: policies\ns3:\n  accountId: "406321587214"\n  identityStoreId: d-9067a1b2c3\n';
+    const inventory = {
+      "inv.yaml": "dataSources:\n  - { id: b, platform: s3, objectType: PREFIX, location: { bucket: acme-landing, prefix: p/ } }\n",
+    };
+    expect(brief(load({ config: s3, inventory }).issues).filter((i) => i.startsWith("error"))).toEqual([]);
+    const bad = load({ config: s3 + "stacks:\n  layout:\n    snowflake: { principals: x }\n", inventory });
+    expect(brief(bad.issues).filter((i) => i.startsWith("error"))).toEqual([
+      "error missing-field stacks.layout.snowflake.members | add `members` (a number)",
+      "error invalid-type stacks.layout.snowflake.principals | write a number here",
+    ]);
+  });
+
   test("references that only the left-out items satisfy are not reported again", () => {
     const r = load({
       inventory: {

@@ -13,7 +13,8 @@ import type { Estate } from "../../model/estate";
 import type { Plan } from "../../plan/types";
 import type { EstateFlags } from "../../project";
 import type { StackCounts } from "../../model/schema";
-import type { KeyedResource, StackLayout, StackSpec } from "../../pulumi/stacks";
+import type { KeyedResource, StackLayout, StackRef, StackSpec } from "../../pulumi/stacks";
+import { principalChanges } from "../../plan/diff";
 import {
   type Context,
   estateOptions,
@@ -120,12 +121,22 @@ export const stacksCommand: RegisterCommand = (prog, ctx) => {
         ctx.io.err("the estate has errors: run `accessplane validate`\n");
         return ctx.setCode(EXIT.inputErrors);
       }
+      const config = loaded.estate.config.stacks;
+      const max = o.maxResources === undefined ? config.maxResources : Number(o.maxResources);
+      if (o.changed && !o.write && config.layout !== undefined) {
+        // A recorded layout names every stack: the stacks a change touches follow from the plans alone.
+        const before = await baseEstate(ctx, o, p);
+        if (!before) return;
+        const touched = fromPlans(before.loaded.estate, await planStages(before.loaded, now, p), loaded.estate, plan, config.layout);
+        if (touched) {
+          p.stop();
+          return printTouched(ctx, o.format, project, max, before.label, touched);
+        }
+      }
       p.step("registering resources under mocks");
       const head = await keyed(loaded.estate, plan, now);
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const stacks = require("../../pulumi/stacks") as typeof import("../../pulumi/stacks");
-      const config = loaded.estate.config.stacks;
-      const max = o.maxResources === undefined ? config.maxResources : Number(o.maxResources);
       const l = stacks.layout(head, max, o.write ? {} : (config.layout ?? {}));
       let written: string | undefined;
       if (o.write) {
@@ -146,25 +157,11 @@ export const stacksCommand: RegisterCommand = (prog, ctx) => {
       p.stop();
       if (o.format === "json") {
         ctx.io.out(
-          JSON.stringify(
-            {
-              version: 1,
-              maxResources: max,
-              ...(base ? { base } : {}),
-              stacks: shown,
-              over: l.over,
-              recorded: o.write ? "written" : config.layout !== undefined,
-              ...(l.unrecorded.length ? { unrecorded: l.unrecorded } : {}),
-              matrix: stacks.matrix(shown),
-              // Members stacks create after every other stack created its principals, and revoke before them.
-              deploy: {
-                first: stacks.matrix(shown.filter((s) => s.part !== "members")),
-                members: stacks.matrix(shown.filter((s) => s.part === "members")),
-              },
-            },
-            null,
-            2,
-          ) + "\n",
+          stacksJson(max, base, shown, {
+            over: l.over,
+            recorded: o.write ? "written" : config.layout !== undefined,
+            ...(l.unrecorded.length ? { unrecorded: l.unrecorded } : {}),
+          }),
         );
       } else ctx.io.out(header(project) + stacksText(l, shown, base) + recordText(l, config.layout !== undefined, written));
       ctx.setCode(o.check && l.over.length > 0 ? EXIT.inputErrors : EXIT.ok);
@@ -241,4 +238,97 @@ function recordText(l: StackLayout, recorded: boolean, written: string | undefin
       "help: the estate outgrew the recorded layout: `accessplane stacks --write` records a new one; resources whose stack changes then move with `pulumi state move`",
     );
   return lines.map((x) => x + "\n").join("");
+}
+
+/** Families whose estate-scoped resources aggregate many principals per object (so any change there may touch any of their stacks). */
+function estateScoped(config: Estate["config"]): Set<string> {
+  const out = new Set(["redshift", "synapse", "bigquery"]);
+  if (config.trino.mode === "file") out.add("trino");
+  if (config.databricksSpark.authoritative) out.add("databricks");
+  if (config.s3.manageInstance) out.add("s3");
+  return out;
+}
+
+/**
+ * The stacks of a recorded layout that the change from `base` to `head` touches, from the plans
+ * (see `touchedStacks`); every stack when the configuration changed (outside `stacks`), since it
+ * shapes resources everywhere. Undefined when a touched family has no recorded counts (then the
+ * caller registers both estates).
+ */
+export function fromPlans(
+  baseEstate: Estate,
+  basePlan: Plan,
+  headEstate: Estate,
+  headPlan: Plan,
+  counts: Partial<Record<string, StackCounts>>,
+): StackRef[] | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const stacks = require("../../pulumi/stacks") as typeof import("../../pulumi/stacks");
+  const withoutStacks = (c: Estate["config"]) => JSON.stringify({ ...c, stacks: undefined });
+  if (withoutStacks(baseEstate.config) !== withoutStacks(headEstate.config)) return stacks.recordedStacks(counts);
+  const changes = principalChanges(basePlan, headPlan);
+  const scoped = estateScoped(headEstate.config);
+  // An estate-scoped family changes when a principal or a data source of its platforms does.
+  const sources = (e: Estate, family: string) =>
+    JSON.stringify(e.inventory.dataSources.filter((d) => stacks.familyOf(d.platform).name === family));
+  const whole = new Set(
+    [...scoped].filter(
+      (f) => changes.some((c) => stacks.familyOf(c.platform).name === f) || sources(baseEstate, f) !== sources(headEstate, f),
+    ),
+  );
+  const touches = changes.map((c) => ({
+    platform: c.platform,
+    names: [c.name, ...(c.renamed ? [c.renamed.from] : [])],
+    users: [...new Set([...c.members.added, ...c.members.removed].map((m) => m.user))],
+    own:
+      c.kind !== "updated" ||
+      c.renamed !== undefined ||
+      c.groups !== undefined ||
+      c.grants.added.length + c.grants.changed.length + c.grants.removed.length > 0 ||
+      // An Identity Center principal has a directory group only while some member is not reached through a synced group.
+      c.platform === "s3",
+  }));
+  return stacks.touchedStacks(counts, touches, whole);
+}
+
+/**
+ * The JSON of `accessplane stacks`: the stacks shown, with `extra` (over, recorded...), a matrix of
+ * them for previews, and the two deployment waves (members stacks create after every other stack
+ * created its principals, and revoke before them).
+ */
+function stacksJson(max: number, base: string | undefined, shown: readonly StackRef[], extra: Record<string, unknown>): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const stacks = require("../../pulumi/stacks") as typeof import("../../pulumi/stacks");
+  const out = {
+    version: 1,
+    maxResources: max,
+    ...(base ? { base } : {}),
+    stacks: shown,
+    ...extra,
+    matrix: stacks.matrix(shown),
+    deploy: {
+      first: stacks.matrix(shown.filter((s) => s.part !== "members")),
+      members: stacks.matrix(shown.filter((s) => s.part === "members")),
+    },
+  };
+  return JSON.stringify(out, null, 2) + "\n";
+}
+
+/** Prints the stacks a change touches, as `accessplane stacks --changed` does, without resource counts. */
+function printTouched(
+  ctx: Context,
+  format: "text" | "json",
+  project: ReturnType<typeof resolveProject>,
+  max: number,
+  base: string,
+  shown: StackRef[],
+): void {
+  if (format === "json") {
+    ctx.io.out(stacksJson(max, base, shown, { over: [], recorded: true, fromPlans: true }));
+  } else {
+    const lines = [`${shown.length} stack${shown.length === 1 ? "" : "s"} of the recorded layout changed since ${base} (from the plans)`];
+    for (const s of shown) lines.push(`  ${s.name}`);
+    ctx.io.out(header(project) + lines.join("\n") + "\n");
+  }
+  ctx.setCode(EXIT.ok);
 }
