@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Estate } from "../model/estate";
 import type { DataSource, Platform } from "../model/schema";
 import type { Plan, Principal, PrincipalMember } from "../plan/types";
-import { objectKey, type SliceFilter } from "./slice";
+import { memberKey, objectKey, type SliceFilter } from "./slice";
 
 /**
  * A provider per platform; children of that platform use it. `databricksAccount` is the Databricks
@@ -87,6 +87,15 @@ export function withKey<T>(ctx: EstateContext, key: ShardKey, fn: () => T): T {
 export function owned<T>(scope: Scope, platform: Platform, object: string, make: () => T): T | undefined {
   if (!scope.ctx.slice.object(platform, object)) return undefined;
   return withKey(scope.ctx, { platform, key: objectKey(platform, object) }, make);
+}
+
+/**
+ * Registers a user's membership of a policy principal (what `make` returns), keyed so that a
+ * `members` stack can own it apart from the principal (`memberKey`); elsewhere it goes with the
+ * principal's key.
+ */
+export function trackMembership<R extends pulumi.Resource>(scope: Scope, user: string, make: () => R): R {
+  return withKey(scope.ctx, { ...scope.ctx.key, member: memberKey(user) }, () => track(scope, make()));
 }
 
 /**

@@ -103,7 +103,7 @@ export class AccessEstate extends pulumi.ComponentResource {
     };
     // A `members` slice visits the principals some of whose memberships it owns, registering only those.
     const principals = plan.principals.filter(
-      (p) => slice.principal(p) || (EMITTERS[p.platform]?.members !== undefined && ownedMembers(p, slice).length > 0),
+      (p) => slice.principal(p) || (EMITTERS[p.platform]?.members !== undefined && ownedMembers(p, context).length > 0),
     );
 
     const byPolicy = new Map<string, Principal[]>();

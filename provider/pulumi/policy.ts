@@ -6,9 +6,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Policy } from "../model/schema";
 import type { Principal, PrincipalMember } from "../plan/types";
 import { directMembers } from "../plan/synced-groups";
-import { type EstateContext, withKey } from "./context";
+import { type EstateContext, memo, withKey } from "./context";
 import { EMITTERS } from "./emitters";
-import { principalKey, type SliceFilter } from "./slice";
+import { principalKey } from "./slice";
 import { SUBSCRIPTION_POLICY_TYPE } from "./tokens";
 
 /** The type token of SubscriptionPolicy. */
@@ -39,7 +39,7 @@ export class SubscriptionPolicy extends pulumi.ComponentResource {
       const emitter = EMITTERS[p.platform];
       withKey(args.context, { platform: p.platform, key: principalKey(p) }, () => {
         if (slice.principal(p)) emitter?.principal?.(p, scope);
-        else if (emitter?.members) emitter.members(p, ownedMembers(p, slice), scope);
+        else if (emitter?.members) emitter.members(p, ownedMembers(p, args.context), scope);
       });
     }
     const names = [...new Set(args.principals.map((p) => p.name))].sort();
@@ -50,7 +50,9 @@ export class SubscriptionPolicy extends pulumi.ComponentResource {
   }
 }
 
-/** The per-user memberships of `p` a `members` slice owns (none in other slices). */
-export function ownedMembers(p: Principal, slice: SliceFilter): PrincipalMember[] {
-  return slice.part === "members" ? directMembers(p).filter((m) => slice.member(p, m.user)) : [];
+/** The per-user memberships of `p` the estate's `members` slice owns (none in other slices), worked out once per principal. */
+export function ownedMembers(p: Principal, ctx: EstateContext): PrincipalMember[] {
+  const { slice } = ctx;
+  if (slice.part !== "members") return [];
+  return memo(ctx, `owned-members:${p.id}`, () => directMembers(p).filter((m) => slice.member(p, m.user)));
 }

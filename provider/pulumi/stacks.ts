@@ -1,9 +1,13 @@
 /**
  * Stack layouts: which stacks (family x shard) keep every stack under a resource limit, their
  * names, the stacks a change touches, and the GitHub Actions matrix that runs them. Pure: it works
- * on the platform and shard key of each resource as the components register them under mocks.
+ * on the platform and shard key of each resource as the components register them under mocks, or,
+ * for a recorded layout, on the principal changes between two plans.
  */
+import type { Estate } from "../model/estate";
 import type { Platform } from "../model/schema";
+import { principalChanges } from "../plan/diff";
+import type { Plan } from "../plan/types";
 import { PLATFORMS, STACK_FAMILIES, type StackCounts } from "../model/schema";
 import { memberKey, type Part, principalKey, shardOf, type Slice } from "./slice";
 
@@ -310,4 +314,56 @@ export function touchedStacks(
   }
   for (const family of wholeFamilies) if (counts[family] === undefined) return undefined;
   return recordedStacks(counts).filter((s) => touched.has(s.name) || wholeFamilies.has(s.family));
+}
+
+/**
+ * Families whose estate-scoped resources aggregate many principals per object under `config` (so
+ * any change there may touch any of their stacks): the view-based platforms' stores, views and
+ * bindings, Trino's rules document in file mode, authoritative Spark's SqlPermissions, and the S3
+ * instance with `s3.manageInstance` (the emitters' `estate` parts).
+ */
+function estateScoped(config: Estate["config"]): Set<string> {
+  const out = new Set(["redshift", "synapse", "bigquery"]);
+  if (config.trino.mode === "file") out.add("trino");
+  if (config.databricksSpark.authoritative) out.add("databricks");
+  if (config.s3.manageInstance) out.add("s3");
+  return out;
+}
+
+/**
+ * The stacks of a recorded layout that the change from `base` to `head` touches, from the plans
+ * (see `touchedStacks`); every stack when the configuration changed (outside `stacks`), since it
+ * shapes resources everywhere. Undefined when a touched family has no recorded counts (then the
+ * caller registers both estates).
+ */
+export function fromPlans(
+  baseEstate: Estate,
+  basePlan: Plan,
+  headEstate: Estate,
+  headPlan: Plan,
+  counts: Partial<Record<string, StackCounts>>,
+): StackRef[] | undefined {
+  const withoutStacks = (c: Estate["config"]) => JSON.stringify({ ...c, stacks: undefined });
+  if (withoutStacks(baseEstate.config) !== withoutStacks(headEstate.config)) return recordedStacks(counts);
+  const changes = principalChanges(basePlan, headPlan);
+  const scoped = estateScoped(headEstate.config);
+  // An estate-scoped family changes when a principal or a data source of its platforms does.
+  const sources = (e: Estate, family: string) =>
+    JSON.stringify(e.inventory.dataSources.filter((d) => familyOf(d.platform).name === family));
+  const whole = new Set(
+    [...scoped].filter((f) => changes.some((c) => familyOf(c.platform).name === f) || sources(baseEstate, f) !== sources(headEstate, f)),
+  );
+  const touches = changes.map((c) => ({
+    platform: c.platform,
+    names: [c.name, ...(c.renamed ? [c.renamed.from] : [])],
+    users: [...new Set([...c.members.added, ...c.members.removed].map((m) => m.user))],
+    own:
+      c.kind !== "updated" ||
+      c.renamed !== undefined ||
+      c.groups !== undefined ||
+      c.grants.added.length + c.grants.changed.length + c.grants.removed.length > 0 ||
+      // An Identity Center principal has a directory group only while some member is not reached through a synced group.
+      c.platform === "s3",
+  }));
+  return touchedStacks(counts, touches, whole);
 }

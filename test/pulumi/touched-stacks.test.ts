@@ -6,8 +6,8 @@
  */
 import type { Estate } from "../../provider/model/estate";
 import { buildPlan } from "../../provider/plan/build";
-import { fromPlans, keyed } from "../../provider/cli/commands/stacks";
-import { changedStacks, layout } from "../../provider/pulumi/stacks";
+import { keyed } from "../../provider/cli/commands/stacks";
+import { changedStacks, fromPlans, layout } from "../../provider/pulumi/stacks";
 import { exampleEstate } from "../support/estate";
 
 const NOW = new Date("2026-11-23T00:00:00Z");

@@ -13,8 +13,8 @@ import type { Estate } from "../../model/estate";
 import type { Plan } from "../../plan/types";
 import type { EstateFlags } from "../../project";
 import type { StackCounts } from "../../model/schema";
+import * as stacks from "../../pulumi/stacks";
 import type { KeyedResource, StackLayout, StackRef, StackSpec } from "../../pulumi/stacks";
-import { principalChanges } from "../../plan/diff";
 import {
   type Context,
   estateOptions,
@@ -54,8 +54,6 @@ const CHUNK = 25_000;
 export async function keyed(estate: Estate, plan: Plan, now: Date, chunk = CHUNK): Promise<KeyedResource[]> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { captureKeyed } = require("../../pulumi/capture") as typeof import("../../pulumi/capture");
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { FAMILIES } = require("../../pulumi/stacks") as typeof import("../../pulumi/stacks");
   // An upper estimate of each platform's resources: principals, memberships, grants and objects.
   const estimate = new Map<string, number>();
   const add = (platform: string, n: number) => estimate.set(platform, (estimate.get(platform) ?? 0) + n);
@@ -63,7 +61,7 @@ export async function keyed(estate: Estate, plan: Plan, now: Date, chunk = CHUNK
   for (const d of estate.inventory.dataSources) add(d.platform, 2);
   const out: KeyedResource[] = [];
   // A family at a time (both Databricks platforms together: they share account groups).
-  for (const { platforms } of FAMILIES) {
+  for (const { platforms } of stacks.FAMILIES) {
     const size = platforms.reduce((a, p) => a + (estimate.get(p) ?? 0), 0);
     const count = Math.max(1, Math.ceil(size / chunk));
     for (let index = 0; index < count; index++) {
@@ -127,7 +125,7 @@ export const stacksCommand: RegisterCommand = (prog, ctx) => {
         // A recorded layout names every stack: the stacks a change touches follow from the plans alone.
         const before = await baseEstate(ctx, o, p);
         if (!before) return;
-        const touched = fromPlans(before.loaded.estate, await planStages(before.loaded, now, p), loaded.estate, plan, config.layout);
+        const touched = stacks.fromPlans(before.loaded.estate, await planStages(before.loaded, now, p), loaded.estate, plan, config.layout);
         if (touched) {
           p.stop();
           return printTouched(ctx, o.format, project, max, before.label, touched);
@@ -135,8 +133,6 @@ export const stacksCommand: RegisterCommand = (prog, ctx) => {
       }
       p.step("registering resources under mocks");
       const head = await keyed(loaded.estate, plan, now);
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const stacks = require("../../pulumi/stacks") as typeof import("../../pulumi/stacks");
       const l = stacks.layout(head, max, o.write ? {} : (config.layout ?? {}));
       let written: string | undefined;
       if (o.write) {
@@ -240,65 +236,12 @@ function recordText(l: StackLayout, recorded: boolean, written: string | undefin
   return lines.map((x) => x + "\n").join("");
 }
 
-/** Families whose estate-scoped resources aggregate many principals per object (so any change there may touch any of their stacks). */
-function estateScoped(config: Estate["config"]): Set<string> {
-  const out = new Set(["redshift", "synapse", "bigquery"]);
-  if (config.trino.mode === "file") out.add("trino");
-  if (config.databricksSpark.authoritative) out.add("databricks");
-  if (config.s3.manageInstance) out.add("s3");
-  return out;
-}
-
-/**
- * The stacks of a recorded layout that the change from `base` to `head` touches, from the plans
- * (see `touchedStacks`); every stack when the configuration changed (outside `stacks`), since it
- * shapes resources everywhere. Undefined when a touched family has no recorded counts (then the
- * caller registers both estates).
- */
-export function fromPlans(
-  baseEstate: Estate,
-  basePlan: Plan,
-  headEstate: Estate,
-  headPlan: Plan,
-  counts: Partial<Record<string, StackCounts>>,
-): StackRef[] | undefined {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const stacks = require("../../pulumi/stacks") as typeof import("../../pulumi/stacks");
-  const withoutStacks = (c: Estate["config"]) => JSON.stringify({ ...c, stacks: undefined });
-  if (withoutStacks(baseEstate.config) !== withoutStacks(headEstate.config)) return stacks.recordedStacks(counts);
-  const changes = principalChanges(basePlan, headPlan);
-  const scoped = estateScoped(headEstate.config);
-  // An estate-scoped family changes when a principal or a data source of its platforms does.
-  const sources = (e: Estate, family: string) =>
-    JSON.stringify(e.inventory.dataSources.filter((d) => stacks.familyOf(d.platform).name === family));
-  const whole = new Set(
-    [...scoped].filter(
-      (f) => changes.some((c) => stacks.familyOf(c.platform).name === f) || sources(baseEstate, f) !== sources(headEstate, f),
-    ),
-  );
-  const touches = changes.map((c) => ({
-    platform: c.platform,
-    names: [c.name, ...(c.renamed ? [c.renamed.from] : [])],
-    users: [...new Set([...c.members.added, ...c.members.removed].map((m) => m.user))],
-    own:
-      c.kind !== "updated" ||
-      c.renamed !== undefined ||
-      c.groups !== undefined ||
-      c.grants.added.length + c.grants.changed.length + c.grants.removed.length > 0 ||
-      // An Identity Center principal has a directory group only while some member is not reached through a synced group.
-      c.platform === "s3",
-  }));
-  return stacks.touchedStacks(counts, touches, whole);
-}
-
 /**
  * The JSON of `accessplane stacks`: the stacks shown, with `extra` (over, recorded...), a matrix of
  * them for previews, and the two deployment waves (members stacks create after every other stack
  * created its principals, and revoke before them).
  */
 function stacksJson(max: number, base: string | undefined, shown: readonly StackRef[], extra: Record<string, unknown>): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const stacks = require("../../pulumi/stacks") as typeof import("../../pulumi/stacks");
   const out = {
     version: 1,
     maxResources: max,

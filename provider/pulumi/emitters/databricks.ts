@@ -36,9 +36,8 @@ import {
   type Scope,
   track,
   type EstateContext,
-  withKey,
+  trackMembership,
 } from "../context";
-import { memberKey } from "../slice";
 
 /** Unity Catalog privilege names as the Grant resource spells them (`USE CATALOG` -> `USE_CATALOG`). */
 const ucPrivilege = (p: string) => p.replace(/ /g, "_");
@@ -65,18 +64,21 @@ function userId(scope: Scope, userName: string): pulumi.Output<string> {
   );
 }
 
-/** The id of a synced account group, looked up once per account provider and group name. */
-function groupId(scope: Scope, displayName: string): pulumi.Output<string> {
+/**
+ * The id of an account group, looked up by name once per account provider and group: a synced
+ * group's, or, in a `members` stack, a policy group that a principals stack creates.
+ */
+function accountGroupId(scope: Scope, displayName: string): Promise<string> {
   const provider = scope.ctx.providers.databricksAccount;
-  return memo(scope.ctx, `databricks-synced-group:${accountTag(scope.ctx)}:${displayName}`, () =>
+  return memo(scope.ctx, `databricks-group-id:${accountTag(scope.ctx)}:${displayName}`, () =>
     databricks
-      .getGroupOutput(
-        { displayName, api: "account" },
-        { parent: scope.ctx.registered[0] ?? scope.parent, ...(provider ? { provider } : {}) },
-      )
-      .apply((g) => g.id),
+      .getGroup({ displayName, api: "account" }, { parent: scope.ctx.registered[0] ?? scope.parent, ...(provider ? { provider } : {}) })
+      .then((g) => g.id),
   );
 }
+
+/** The id of a synced account group. */
+const groupId = (scope: Scope, displayName: string): pulumi.Output<string> => pulumi.output(accountGroupId(scope, displayName));
 
 /**
  * Name parts of a principal's account-level resources. Account group names are unique in the
@@ -129,15 +131,15 @@ function group(p: Principal, scope: Scope): databricks.Group {
 
 /** A user's membership of a principal's account group, keyed so that a `members` stack can own it apart from the group. */
 function member(p: Principal, m: PrincipalMember, groupId: pulumi.Input<string>, scope: Scope, dependsOn: pulumi.Resource[]): void {
-  withKey(scope.ctx, { ...scope.ctx.key, member: memberKey(m.user) }, () =>
-    track(
-      scope,
+  trackMembership(
+    scope,
+    m.user,
+    () =>
       new databricks.GroupMember(
         childName(...groupBase(scope.ctx, p.name), "member", m.user),
         { groupId, memberId: userId(scope, m.identity), api: "account" },
         accountOpts(scope, { ...(dependsOn.length ? { dependsOn } : {}), ...legacyAliases(scope.ctx, p, "member", m.user) }),
       ),
-    ),
   );
 }
 
@@ -154,13 +156,7 @@ function groupMembers(p: Principal, users: readonly PrincipalMember[], scope: Sc
     return true;
   });
   if (fresh.length === 0) return;
-  const provider = scope.ctx.providers.databricksAccount;
-  const id = memo(scope.ctx, `databricks-group-id:${accountTag(scope.ctx)}:${p.name}`, () =>
-    databricks
-      .getGroup({ displayName: p.name, api: "account" }, { parent: scope.ctx.root, ...(provider ? { provider } : {}) })
-      .then((g) => g.id),
-  );
-  afterGroupLookup(scope, p.name, id, (groupId) => {
+  afterGroupLookup(scope, p.name, accountGroupId(scope, p.name), (groupId) => {
     for (const m of fresh) member(p, m, groupId, scope, []);
   });
 }

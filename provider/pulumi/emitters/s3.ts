@@ -16,8 +16,18 @@ import type { Config, DataSourceOf } from "../../model/schema";
 import { type S3GrantScope, s3Grant, s3Locations } from "../../model/s3-locations";
 import { s3PrincipalMode } from "../../platforms/s3";
 import type { Principal, PrincipalGrant, PrincipalMember } from "../../plan/types";
-import { afterGroupLookup, childName, childOpts, memo, type PlatformEmitter, type Scope, track, withKey } from "../context";
-import { memberKey, objectKey } from "../slice";
+import {
+  afterGroupLookup,
+  childName,
+  childOpts,
+  memo,
+  type PlatformEmitter,
+  type Scope,
+  track,
+  trackMembership,
+  withKey,
+} from "../context";
+import { objectKey } from "../slice";
 import { directMembers } from "../../plan/synced-groups";
 
 /** Where a data source's grant lands: its location and the sub-prefix relative to that location's scope. */
@@ -116,15 +126,15 @@ function accessGrant(
 
 /** A user's membership of a principal's directory group, keyed so that a `members` stack can own it apart from the group. */
 function membership(p: Principal, m: PrincipalMember, identityStoreId: string, groupId: pulumi.Input<string>, scope: Scope): void {
-  withKey(scope.ctx, { ...scope.ctx.key, member: memberKey(m.user) }, () =>
-    track(
-      scope,
+  trackMembership(
+    scope,
+    m.user,
+    () =>
       new aws.identitystore.GroupMembership(
         childName(scope.ctx.name, p.id, "member", m.user),
         { identityStoreId, groupId, memberId: m.identity },
         childOpts(scope, "s3"),
       ),
-    ),
   );
 }
 

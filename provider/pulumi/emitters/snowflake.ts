@@ -8,8 +8,7 @@
 import * as snowflake from "@pulumi/snowflake";
 import type * as pulumi from "@pulumi/pulumi";
 import type { Principal, PrincipalMember } from "../../plan/types";
-import { childName, childOpts, type PlatformEmitter, type Scope, track, withKey } from "../context";
-import { memberKey } from "../slice";
+import { childName, childOpts, type PlatformEmitter, type Scope, track, trackMembership } from "../context";
 import { directMembers } from "../../plan/synced-groups";
 import { grantPath } from "./paths";
 
@@ -71,10 +70,10 @@ export const snowflakeEmitter: PlatformEmitter = {
 
 /** A user's grant of a principal's role, keyed so that a `members` stack can own it apart from the role. */
 function membership(p: Principal, m: PrincipalMember, scope: Scope, opts: pulumi.CustomResourceOptions): void {
-  withKey(scope.ctx, { ...scope.ctx.key, member: memberKey(m.user) }, () =>
-    track(
-      scope,
+  trackMembership(
+    scope,
+    m.user,
+    () =>
       new snowflake.GrantAccountRole(childName(scope.ctx.name, p.id, "member", m.user), { roleName: p.name, userName: m.identity }, opts),
-    ),
   );
 }
