@@ -8,7 +8,7 @@ import { ADAPTERS } from "../provider/platforms";
 import type { PlatformAdapter } from "../provider/platforms/types";
 import type { Plan } from "../provider/plan/types";
 import { accessTableOf } from "../provider/plan/access-table";
-import { directMembers, groupDisjuncts } from "../provider/plan/synced-groups";
+import { directMembers, qualifyingGroups } from "../provider/plan/synced-groups";
 import { planContext } from "../provider/plan/filter";
 import { reviewCsv } from "../provider/report/csv";
 import { reviewHtml } from "../provider/report/html";
@@ -151,18 +151,22 @@ export function membershipReasons(estate: Estate, plan: Plan): Record<string, nu
     add("through a synced group", p.members.length - direct);
     if (direct === 0) continue;
     const r = policies.get(p.policy)?.restriction;
+    const downgraded = p.cohort.endsWith("~read");
+    const q = qualifyingGroups({ policy: p.policy, guardrails: p.guardrails, downgraded }, policies);
     const why =
-      p.guardrails.length > 0
-        ? "cohort narrowed by a guardrail"
-        : r?.level === "conditions"
-          ? groupDisjuncts(r.when).length > 0
-            ? "condition branch that is not a group, or group not nestable here"
-            : "condition that names no group alone"
-          : r?.level === "anyone"
-            ? "anyone"
-            : r?.level === "approval"
-              ? "approval"
-              : "named users";
+      q === "any"
+        ? "anyone, in no group of the cover"
+        : downgraded
+          ? "downgraded by a write guardrail"
+          : r?.level === "approval"
+            ? "approval"
+            : r?.level === "users"
+              ? "named users"
+              : q.length === 0
+                ? p.guardrails.length > 0
+                  ? "cohort narrowed by a guardrail no group satisfies with it"
+                  : "condition no group alone satisfies"
+                : "in no qualifying group, or the group is not usable here";
     add(why, direct);
   }
   return out;

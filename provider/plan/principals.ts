@@ -117,7 +117,7 @@ export class CohortExpander {
       const identities = this.identities(pr.key, b.identifierCase.users);
       // Only active cohorts have principals: a staged one grants nothing through any group.
       const synced = principals
-        ? this.synced?.membership(cohort, b.syncedGroups(), `${pr.key}|${b.identifierCase.users}`, identities)
+        ? this.synced?.membership(cohort, b.syncedGroups(), `${pr.key}|${b.identifierCase.users}`, identities, pr.grants.length)
         : undefined;
       const members: PrincipalMember[] = [];
       const bucket = holdings.bucket(pr.policy, pr.merge, pr.d, pr.priv, pr.write);

@@ -1,29 +1,99 @@
 /**
  * Memberships through synced groups: the groups a cohort's principal can have as members instead of
  * each of their users, where that is exact. A group qualifies on a platform when
- * - it is a disjunct of the policy's condition (`{ group }`, or one branch of a top-level `anyOf`),
- *   so whoever the identity provider puts in it later is a subscriber too;
- * - no guardrail narrows the cohort (a guardrail admits some members of a group, not the group);
+ * - being its member alone satisfies everything the cohort's members satisfy: the policy's audience
+ *   and every guardrail that shaped the cohort (`{ group }`, a branch of an `anyOf`, both sides of
+ *   an `allOf` naming it; any group for `anyone`), so whoever the identity provider puts in it later
+ *   is a subscriber too. Approvals, named users and a write guardrail's downgrade never qualify;
  * - it is provisioned to the platform's directory (`groups[].identities.<key>`) and the membership
  *   mode of that directory is `synced-groups` (the default);
  * - every member has the user identity the platform needs: for a member without one, the per-user
  *   path grants nothing and reports it, while the group would reach them.
- * Everyone else keeps a membership of their own, so the access is the same either way.
+ * Where every group qualifies (`anyone`, under guardrails that are `anyone` too) the principal takes
+ * a greedy cover of its members by groups rather than every group. Everyone else keeps a membership
+ * of their own, so the access is the same either way.
  */
 import type { SourceLocation } from "../model/estate";
 import type { Issue } from "../model/issues";
+import { matches } from "../model/policy";
 import type { Condition, Config, DataSource, Group, Policy, User } from "../model/schema";
 import { ADAPTERS } from "../platforms";
 import { type CaseRule, type PlatformAdapter, type SyncedGroups, foldIdentifier } from "../platforms/types";
 import type { Cohort } from "../resolve/resolve";
 import type { PrincipalGroup } from "./types";
 
-/** The groups whose members a condition admits whatever else they are: its group disjuncts. */
-export function groupDisjuncts(c: Condition): string[] {
+/** Every group a condition names, in order of appearance. */
+function namedGroups(c: Condition): string[] {
   if ("group" in c) return [c.group];
-  if ("anyOf" in c) return c.anyOf.flatMap(groupDisjuncts);
-  if ("allOf" in c && c.allOf.length === 1) return groupDisjuncts(c.allOf[0]!);
+  if ("anyOf" in c) return c.anyOf.flatMap(namedGroups);
+  if ("allOf" in c) return c.allOf.flatMap(namedGroups);
   return [];
+}
+
+/**
+ * What being a member of group `g`, and nothing else, satisfies: conditions only ever admit more
+ * users as users gain groups and attributes, so `g` alone satisfying a condition means every
+ * member of `g` satisfies it, whoever they are.
+ */
+export const impliedBy = (c: Condition, g: string): boolean => matches(c, { groups: [g], attributes: {} });
+
+/**
+ * The groups whose members a cohort admits whatever else they are: `"any"` when every group
+ * qualifies (`anyone`, with guardrails that admit anyone), else the groups named that satisfy the
+ * policy's audience and every guardrail that shaped the cohort (sorted, distinct).
+ */
+export function qualifyingGroups(
+  cohort: Pick<Cohort, "policy" | "guardrails" | "downgraded">,
+  policies: ReadonlyMap<string, Policy>,
+): "any" | string[] {
+  // A downgraded cohort is the members who fail a write guardrail: no membership implies failing.
+  if (cohort.downgraded) return [];
+  const audiences: Condition[] = [];
+  for (const name of [cohort.policy, ...cohort.guardrails]) {
+    const r = policies.get(name)?.restriction;
+    if (r?.level === "conditions") audiences.push(r.when);
+    else if (r?.level !== "anyone") return []; // approvals and named users: a membership implies neither
+  }
+  if (audiences.length === 0) return "any";
+  return [...new Set(audiences.flatMap(namedGroups))].filter((g) => audiences.every((c) => impliedBy(c, g))).sort();
+}
+
+/**
+ * Groups that cover users greedily: each step takes the group reaching the most users not yet
+ * reached (the first in the given order on a tie) while it reaches more than `cost`, the resources
+ * a group costs where each user it reaches would cost one (1 where groups nest: a membership of a
+ * group costs what one user's own membership costs). Returns the chosen groups, sorted.
+ * Gains only fall as users are reached, so a group whose stale gain is still the largest is taken
+ * without recounting the others (lazy greedy).
+ */
+export function greedyCover(groups: readonly string[], membersOf: (g: string) => readonly number[], cost = 1): string[] {
+  const reached = new Set<number>();
+  const gainOf = (g: string) => {
+    let n = 0;
+    for (const u of membersOf(g)) if (!reached.has(u)) n++;
+    return n;
+  };
+  // Candidates by stale gain, largest first, then in the given order.
+  const queue = groups.map((g, order) => ({ g, order, gain: membersOf(g).length }));
+  const before = (a: (typeof queue)[number], b: (typeof queue)[number]) => b.gain - a.gain || a.order - b.order;
+  queue.sort(before);
+  const chosen: string[] = [];
+  while (queue.length > 0 && queue[0]!.gain > cost) {
+    const top = queue.shift()!;
+    top.gain = gainOf(top.g);
+    const next = queue[0];
+    if (next && before(top, next) > 0) {
+      // Stale: put it back where its fresh gain belongs.
+      let at = 0;
+      while (at < queue.length && before(queue[at]!, top) < 0) at++;
+      queue.splice(at, 0, top);
+      continue;
+    }
+    if (top.gain <= cost) break;
+    chosen.push(top.g);
+    for (const u of membersOf(top.g)) reached.add(u);
+  }
+  return chosen.sort();
 }
 
 /** The synced groups of one principal, and each member's group (by user index). */
@@ -62,7 +132,11 @@ function directories(config: Config, sources: readonly DataSource[]): Map<keyof 
 export class SyncedGroupIndex {
   private readonly groups: ReadonlyMap<string, Group>;
   private readonly members = new Map<string, number[]>();
-  private readonly candidates = new Map<string, readonly string[]>();
+  private readonly candidates = new Map<string, "any" | readonly string[]>();
+  /** Every group id, sorted. */
+  private readonly allGroups: readonly string[];
+  /** The cover of all users by usable groups, per directory and identity (see `greedyCover`). */
+  private readonly covers = new Map<string, readonly string[]>();
   private readonly complete = new Map<string, boolean>();
   /** `key\ngroup` of groups whose identity in that directory is refused (see `issues`). */
   private readonly refused = new Set<string>();
@@ -77,6 +151,7 @@ export class SyncedGroupIndex {
     groupAt?: (id: string) => SourceLocation | undefined,
   ) {
     this.groups = new Map(groups.map((g) => [g.id, g]));
+    this.allGroups = [...this.groups.keys()].sort();
     this.check(groups, directories(config, sources), groupAt);
     users.forEach((u, i) => {
       for (const g of u.groups) {
@@ -90,34 +165,54 @@ export class SyncedGroupIndex {
   /**
    * The synced groups of a principal of `cohort` on a platform whose groups are `synced` and whose
    * users are known by `identities` (by user index, as the platform stores them; `identityKey`
-   * names that identity for the memo). Undefined when every member stays a membership of its own.
+   * names that identity for the memo), holding `grants` grants. Undefined when every member stays a
+   * membership of its own.
    */
   membership(
     cohort: Cohort,
     synced: SyncedGroups | undefined,
     identityKey: string,
     identities: readonly (string | undefined)[],
+    grants: number,
   ): SyncedMembership | undefined {
     if (!synced || this.config.membership[synced.key] === "per-user") return undefined;
     const names = this.candidatesOf(cohort);
     if (names.length === 0) return undefined;
-    const groups: PrincipalGroup[] = [];
-    const via = new Map<number, string>();
-    for (const name of names) {
+    const usable = (name: string): boolean => {
       const raw = this.groups.get(name)?.identities?.[synced.key];
-      if (raw === undefined || this.refused.has(`${synced.key}\n${name}`)) continue;
-      const members = this.members.get(name) ?? [];
+      if (raw === undefined || this.refused.has(`${synced.key}\n${name}`)) return false;
       const k = `${name}\n${synced.key}\n${identityKey}`;
       let ok = this.complete.get(k);
       if (ok === undefined) {
-        ok = members.every((u) => identities[u] !== undefined);
+        ok = this.membersOf(name).every((u) => identities[u] !== undefined);
         this.complete.set(k, ok);
       }
-      if (!ok) continue;
-      groups.push({ group: name, identity: foldIdentifier(raw, synced.case) });
-      for (const u of members) if (!via.has(u)) via.set(u, name);
+      return ok;
+    };
+    let chosen: readonly string[];
+    if (names === "any") {
+      // Every member of the estate is a subscriber: any usable group is exact, and a cover is enough.
+      const cost = synced.granteePerGrant ? grants : 1;
+      const k = `${synced.key}\n${identityKey}\n${cost}`;
+      let cover = this.covers.get(k);
+      if (!cover) {
+        cover = greedyCover(this.allGroups.filter(usable), (g) => this.membersOf(g), cost);
+        this.covers.set(k, cover);
+      }
+      chosen = cover;
+    } else chosen = names.filter(usable);
+    if (chosen.length === 0) return undefined;
+    const groups: PrincipalGroup[] = [];
+    const via = new Map<number, string>();
+    for (const name of chosen) {
+      groups.push({ group: name, identity: foldIdentifier(this.groups.get(name)!.identities![synced.key]!, synced.case) });
+      for (const u of this.membersOf(name)) if (!via.has(u)) via.set(u, name);
     }
-    return groups.length > 0 ? { groups, via } : undefined;
+    return { groups, via };
+  }
+
+  private membersOf(group: string): readonly number[] {
+    return this.members.get(group) ?? [];
   }
 
   /** Problems with the groups' identities: each refused group keeps its members per user. */
@@ -168,14 +263,12 @@ export class SyncedGroupIndex {
     }
   }
 
-  /** The group disjuncts of an unguarded cohort's condition (sorted, distinct); none otherwise. */
-  private candidatesOf(cohort: Cohort): readonly string[] {
-    if (cohort.guardrails.length > 0 || cohort.downgraded) return [];
-    let names = this.candidates.get(cohort.policy);
+  /** The groups that qualify for a cohort's principal (memoised per cohort key). */
+  private candidatesOf(cohort: Cohort): "any" | readonly string[] {
+    let names = this.candidates.get(cohort.key);
     if (!names) {
-      const r = this.policies.get(cohort.policy)?.restriction;
-      names = r?.level === "conditions" ? [...new Set(groupDisjuncts(r.when))].sort() : [];
-      this.candidates.set(cohort.policy, names);
+      names = qualifyingGroups(cohort, this.policies);
+      this.candidates.set(cohort.key, names);
     }
     return names;
   }

@@ -82,7 +82,7 @@ export const s3: PlatformAdapter<"s3"> = defineAdapter({
   // An Identity Center group can be a grantee (`DIRECTORY_GROUP`); IAM principals have no group.
   // https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-grants-grant-create.html
   syncedGroups: (config, ds) =>
-    s3PrincipalMode(config, ds) === "identity-center" ? { key: "identityCenter", case: "verbatim" } : undefined,
+    s3PrincipalMode(config, ds) === "identity-center" ? { key: "identityCenter", case: "verbatim", granteePerGrant: true } : undefined,
   // With Identity Center every user is in the directory, so a missing identity is an inventory error;
   // IAM role modes legitimately leave people without a role.
   tableKey: (ds) => `${ds.objectType}|${scopeOf(ds) !== undefined}`,

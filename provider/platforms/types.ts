@@ -105,6 +105,12 @@ export interface AuditResult {
 export interface SyncedGroups {
   key: keyof GroupIdentities;
   case: CaseRule;
+  /**
+   * True where a synced group cannot be a member of the principal and is a grantee of each of its
+   * grants instead (S3 Access Grants: Identity Center groups do not nest), so a group costs one
+   * resource per grant rather than one.
+   */
+  granteePerGrant?: true;
 }
 
 /** One platform's adapter. */

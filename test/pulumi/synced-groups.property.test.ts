@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import type { Estate } from "../../provider/model/estate";
-import { Config, type GroupIdentities } from "../../provider/model/schema";
+import { type Condition, Config, type GroupIdentities } from "../../provider/model/schema";
 import { buildPlan } from "../../provider/plan/build";
 import { captureResources, type CapturedResource } from "../../provider/pulumi/capture";
 import { estateArb, NOW } from "../support/arbitrary";
@@ -30,6 +30,13 @@ const fullIdentities = (id: string): Estate["inventory"]["users"][number]["ident
   synapse: id.toUpperCase(),
   bigquery: `user:${id}@example.com`,
 });
+
+/** Whether a member of group `g` with no other group or attribute is admitted (written apart from the planner's). */
+function admitsAlone(r: Estate["policies"][number]["restriction"], g: string): boolean {
+  const sat = (c: Condition): boolean =>
+    "group" in c ? c.group === g : "anyOf" in c ? c.anyOf.some(sat) : "allOf" in c ? c.allOf.every(sat) : false;
+  return r.level === "anyone" || (r.level === "conditions" && sat(r.when));
+}
 
 const custom = (rs: CapturedResource[]) => rs.filter((r) => !r.type.startsWith("accessplane:") && !r.type.startsWith("pulumi:providers:"));
 
@@ -121,13 +128,16 @@ describe("memberships through synced groups", () => {
           const oneByOne = provision(raw, synced, trinoMode, KEYS);
           expect(expected(oneByOne)).toEqual(want);
           expect(impliedAccess(custom(await captureResources(oneByOne, AT)), oneByOne)).toEqual(want);
-          // Only groups the policies' conditions name are granted anything, and only in directories in synced-groups mode.
+          // A group is granted a principal only when its membership alone satisfies the policy and
+          // every guardrail that shaped the cohort: whoever joins it later is entitled as well.
           if (plan.principals.some((p) => p.groups)) bitten++;
           for (const p of plan.principals)
             for (const s of p.groups ?? []) {
-              const policy = estate.policies.find((x) => x.name === p.policy)!;
-              expect(JSON.stringify(policy.restriction)).toContain(`"group":"${s.group}"`);
-              expect(p.guardrails).toEqual([]);
+              expect(p.cohort.endsWith("~read")).toBe(false);
+              for (const name of [p.policy, ...p.guardrails]) {
+                const policy = estate.policies.find((x) => x.name === name)!;
+                expect([name, s.group, admitsAlone(policy.restriction, s.group)]).toEqual([name, s.group, true]);
+              }
             }
         },
       ),

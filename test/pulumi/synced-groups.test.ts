@@ -91,7 +91,7 @@ describe("which principals take synced groups", () => {
       {
         policy: POLICY.replace(
           "{ anyOf: [ { group: analysts }, { attribute: department, values: [finance] } ] }",
-          "{ allOf: [ { group: analysts }, { group: analysts } ] }",
+          "{ allOf: [ { group: analysts }, { attribute: department, values: [finance] } ] }",
         ),
       },
     ],
@@ -100,17 +100,42 @@ describe("which principals take synced groups", () => {
     expect(groupsOf(platform, o as Options)).toEqual([{ groups: [], through: [] }]);
   });
 
-  test("a guardrail on the data source keeps members per user", () => {
-    const e = mustLoad({
+  const guarded = (guardrail: string, policy = POLICY) =>
+    mustLoad({
       policies: {
-        "p.yaml": POLICY,
-        "g.yaml":
-          "name: g\nkind: guardrail\naccess: read\nsubscribers: { when: { group: analysts } }\ndataSources: { tags: { anyOf: [t] } }\n",
+        "p.yaml": policy,
+        "g.yaml": `name: g\nkind: guardrail\n${guardrail}\ndataSources: { tags: { anyOf: [t] } }\n`,
       },
       inventory: { "inventory.yaml": `${INVENTORY}dataSources:\n  - ${SOURCES.snowflake}\n` },
       config: config(),
     });
-    expect(buildPlan(e, NOW).principals.map((p) => p.groups)).toEqual([undefined]);
+  const nested = (e: ReturnType<typeof guarded>) => buildPlan(e, NOW).principals.map((p) => [p.cohort, p.groups?.map((g) => g.group)]);
+
+  test("a guardrail the group satisfies keeps the group; one it does not keeps members per user", () => {
+    expect(nested(guarded("access: read\nsubscribers: { when: { group: analysts } }"))).toEqual([
+      [expect.stringMatching(/^p~/), ["analysts"]],
+    ]);
+    expect(nested(guarded("access: read\nsubscribers: { when: { attribute: level, values: [senior] } }"))).toEqual([
+      [expect.stringMatching(/^p~/), undefined],
+    ]);
+  });
+
+  test("members downgraded by a write guardrail keep memberships of their own", () => {
+    const write = POLICY.replace("access: read", "access: write");
+    const e = guarded("access: write\nsubscribers: { when: { attribute: department, values: [finance] } }", write);
+    // ann and ben fail the write guardrail: their read cohort is defined by failing it, which no group implies.
+    expect(nested(e)).toEqual([
+      [expect.stringMatching(/^p~[0-9a-f]+$/), undefined],
+      [expect.stringMatching(/~read$/), undefined],
+    ]);
+  });
+
+  test("anyone: a cover of every user by groups, with the rest per user", () => {
+    const anyone = POLICY.replace(/subscribers: .*\n/, "subscribers: { anyone: true }\n");
+    const plan = buildPlan(estate("snowflake", { policy: anyone }), NOW);
+    expect(plan.principals.map((p) => [p.groups, p.members.map((m) => `${m.user}<-${m.group ?? "own"}`)])).toEqual([
+      [[{ group: "analysts", identity: "ANALYSTS" }], ["ann<-analysts", "ben<-analysts", "cat<-own"]],
+    ]);
   });
 
   test("a group member without the platform identity keeps the group out", () => {
