@@ -194,8 +194,9 @@ function inventoryUsers(platforms: Platform[]): string {
   lines.push(
     "groups:",
     "  - { id: analysts, description: Business analysts }",
-    "  # A group the identity provider provisions to the platforms says where, and policies whose condition",
-    "  # names it grant to the group instead of to each member (README: memberships through synced groups):",
+    "  # A group the identity provider provisions to the platforms says where, and policies its members all",
+    "  # qualify for (a condition naming it, or anyone) grant to the group instead of to each member",
+    "  # (README: memberships through synced groups):",
     '  # - { id: finance, identities: { snowflake: FINANCE, databricks: finance, bigquery: "group:finance@example.com" } }',
     "  - { id: finance, description: Finance department }",
     "  - { id: data-engineers, description: Build and maintain pipelines }",
