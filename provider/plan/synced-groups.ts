@@ -15,7 +15,7 @@
  */
 import type { SourceLocation } from "../model/estate";
 import type { Issue } from "../model/issues";
-import { matches } from "../model/policy";
+import { matches, walkConditions } from "../model/policy";
 import type { Condition, Config, DataSource, Group, Policy, User } from "../model/schema";
 import { ADAPTERS } from "../platforms";
 import { type CaseRule, type PlatformAdapter, type SyncedGroups, foldIdentifier } from "../platforms/types";
@@ -24,10 +24,11 @@ import type { PrincipalGroup } from "./types";
 
 /** Every group a condition names, in order of appearance. */
 function namedGroups(c: Condition): string[] {
-  if ("group" in c) return [c.group];
-  if ("anyOf" in c) return c.anyOf.flatMap(namedGroups);
-  if ("allOf" in c) return c.allOf.flatMap(namedGroups);
-  return [];
+  const out: string[] = [];
+  walkConditions(c, [], (x) => {
+    if ("group" in x) out.push(x.group);
+  });
+  return out;
 }
 
 /**
