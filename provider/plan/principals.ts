@@ -35,6 +35,8 @@ interface MissingIdentity {
   platform: string;
   key: keyof Identities;
   dataSources: Set<string>;
+  /** Synced groups that reach the user once the identity provider provisions them there. */
+  groups: Set<string>;
 }
 
 /**
@@ -125,11 +127,11 @@ export class CohortExpander {
         const sub = cohort.members[m]!;
         const u = memberIndex[m]!;
         const identity = identities[u];
+        const group = sub.expiresAt === undefined ? synced?.via.get(u) : undefined;
         if (!identity) {
-          if (principals) this.lacks(sub.user, pr);
+          if (principals) this.lacks(sub.user, pr, group);
           continue;
         }
-        const group = sub.expiresAt === undefined ? synced?.via.get(u) : undefined;
         members.push(
           sub.expiresAt !== undefined
             ? { user: sub.user, identity, expiresAt: sub.expiresAt }
@@ -198,10 +200,17 @@ export class CohortExpander {
       });
   }
 
-  private lacks(user: string, pr: PrincipalBucket): void {
+  private lacks(user: string, pr: PrincipalBucket, group: string | undefined): void {
     const mk = `${pr.ds.platform}|${pr.key}|${user}`;
-    const m = this.missing.get(mk) ?? { user, platform: pr.ds.platform, key: pr.key, dataSources: new Set<string>() };
+    const m = this.missing.get(mk) ?? {
+      user,
+      platform: pr.ds.platform,
+      key: pr.key,
+      dataSources: new Set<string>(),
+      groups: new Set<string>(),
+    };
     for (const g of pr.grants) m.dataSources.add(g.dataSource);
+    if (group !== undefined) m.groups.add(group);
     this.missing.set(mk, m);
   }
 
@@ -237,10 +246,17 @@ export class CohortExpander {
     for (const m of this.missing.values()) {
       const list = [...m.dataSources].sort();
       const at = userAt(m.user);
+      const groups = [...m.groups].sort(cmp);
+      // A synced group granted the principal reaches them whenever the platform has their account
+      // (the identity provider provisions the group's members), without a deploy: say so.
+      const later =
+        groups.length === 0
+          ? ""
+          : `; synced group${groups.length > 1 ? "s" : ""} ${groups.map((g) => `\`${g}\``).join(", ")} reach${groups.length > 1 ? "" : "es"} them there whenever the platform has their account`;
       issues.push({
         severity: skip ? "warning" : "error",
         code: "missing-identity",
-        message: `user \`${m.user}\` is subscribed to ${list.length} ${m.platform} data source${list.length > 1 ? "s" : ""} (\`${list[0]}\`${list.length > 1 ? ", …" : ""}) but has no \`${m.key}\` identity, so nothing is granted there`,
+        message: `user \`${m.user}\` is subscribed to ${list.length} ${m.platform} data source${list.length > 1 ? "s" : ""} (\`${list[0]}\`${list.length > 1 ? ", …" : ""}) but has no \`${m.key}\` identity, so nothing is granted there${later}`,
         ...(at ? { file: at.file, ...(at.line !== undefined ? { line: at.line } : {}), path: `${at.path}.identities` } : {}),
         help: skip
           ? `add \`identities.${m.key}\` to user \`${m.user}\` in the inventory to grant the access`

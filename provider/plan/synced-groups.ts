@@ -7,8 +7,9 @@
  *   is a subscriber too. Approvals, named users and a write guardrail's downgrade never qualify;
  * - it is provisioned to the platform's directory (`groups[].identities.<key>`) and the membership
  *   mode of that directory is `synced-groups` (the default);
- * - every member has the user identity the platform needs: for a member without one, the per-user
- *   path grants nothing and reports it, while the group would reach them.
+ * A member without the platform's user identity is not in the platform's copy of the group: the
+ * group reaches them once the identity provider provisions them there, as it reaches anyone it adds
+ * to the group later, and the plan reports them (`missing-identity`) as the per-user path does.
  * Where every group qualifies (`anyone`, under guardrails that are `anyone` too) the principal takes
  * a greedy cover of its members by groups rather than every group. Everyone else keeps a membership
  * of their own, so the access is the same either way.
@@ -138,7 +139,6 @@ export class SyncedGroupIndex {
   private readonly allGroups: readonly string[];
   /** The cover of all users by usable groups, per directory and identity (see `greedyCover`). */
   private readonly covers = new Map<string, readonly string[]>();
-  private readonly complete = new Map<string, boolean>();
   /** `key\ngroup` of groups whose identity in that directory is refused (see `issues`). */
   private readonly refused = new Set<string>();
   private readonly problems: Issue[] = [];
@@ -179,17 +179,8 @@ export class SyncedGroupIndex {
     if (!synced || this.config.membership[synced.key] === "per-user") return undefined;
     const names = this.candidatesOf(cohort);
     if (names.length === 0) return undefined;
-    const usable = (name: string): boolean => {
-      const raw = this.groups.get(name)?.identities?.[synced.key];
-      if (raw === undefined || this.refused.has(`${synced.key}\n${name}`)) return false;
-      const k = `${name}\n${synced.key}\n${identityKey}`;
-      let ok = this.complete.get(k);
-      if (ok === undefined) {
-        ok = this.membersOf(name).every((u) => identities[u] !== undefined);
-        this.complete.set(k, ok);
-      }
-      return ok;
-    };
+    const usable = (name: string): boolean =>
+      this.groups.get(name)?.identities?.[synced.key] !== undefined && !this.refused.has(`${synced.key}\n${name}`);
     let chosen: readonly string[];
     if (names === "any") {
       // Every member of the estate is a subscriber: any usable group is exact, and a cover is enough.
@@ -197,7 +188,9 @@ export class SyncedGroupIndex {
       const k = `${synced.key}\n${identityKey}\n${cost}`;
       let cover = this.covers.get(k);
       if (!cover) {
-        cover = greedyCover(this.allGroups.filter(usable), (g) => this.membersOf(g), cost);
+        // Only members with an account on the platform count towards a group's gain.
+        const present = (g: string) => this.membersOf(g).filter((u) => identities[u] !== undefined);
+        cover = greedyCover(this.allGroups.filter(usable), present, cost);
         this.covers.set(k, cover);
       }
       chosen = cover;

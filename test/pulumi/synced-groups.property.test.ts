@@ -84,12 +84,14 @@ describe("memberships through synced groups", () => {
         fc.array(fc.subarray([...KEYS]), { minLength: 4, maxLength: 4 }),
         fc.constantFrom("sql" as const, "file" as const),
         fc.subarray([...KEYS], { maxLength: 2 }),
-        fc.boolean(),
+        fc.constantFrom("full" as const, "one lacking" as const, "drawn" as const),
         fc.subarray(["g0", "g1", "g2", "g3"], { minLength: 1 }),
         fc.constantFrom("read" as const, "write" as const),
         async (drawn, synced, trinoMode, perUser, complete, disjuncts, access) => {
-          // Often every user has every identity, and one more policy whose condition is groups (or
-          // groups or an attribute), on every data source: the shapes synced groups apply to.
+          // Often every user has every identity (or all but one, who then has an account only on
+          // Redshift: a group granted a principal must not give them access), and one more policy
+          // whose condition is groups (or groups or an attribute), on every data source: the shapes
+          // synced groups apply to.
           const raw: Estate = {
             ...drawn,
             policies: [
@@ -114,9 +116,17 @@ describe("memberships through synced groups", () => {
                 file: "policies/synced.yaml",
               },
             ],
-            inventory: complete
-              ? { ...drawn.inventory, users: drawn.inventory.users.map((u) => ({ ...u, identities: fullIdentities(u.id) })) }
-              : drawn.inventory,
+            // "one lacking": every identity but the first user's in every directory but Redshift's.
+            inventory:
+              complete === "drawn"
+                ? drawn.inventory
+                : {
+                    ...drawn.inventory,
+                    users: drawn.inventory.users.map((u, i) => ({
+                      ...u,
+                      identities: complete === "one lacking" && i === 0 ? { redshift: u.id.toUpperCase() } : fullIdentities(u.id),
+                    })),
+                  },
           };
           const estate = provision(raw, synced, trinoMode, perUser);
           const plan = buildPlan(estate, AT);

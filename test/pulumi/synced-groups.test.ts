@@ -138,7 +138,7 @@ describe("which principals take synced groups", () => {
     ]);
   });
 
-  test("a group member without the platform identity keeps the group out", () => {
+  test("a group member without the platform identity: the group is still granted, and the warning says it reaches them", async () => {
     const e = mustLoad({
       policies: { "p.yaml": POLICY },
       inventory: {
@@ -147,7 +147,21 @@ describe("which principals take synced groups", () => {
       config: `${config()}identities: { onMissing: skip }\n`,
     });
     const plan = buildPlan(e, NOW);
-    expect(plan.principals.map((p) => [p.groups, p.members.map((m) => m.user)])).toEqual([[undefined, ["ann", "cat"]]]);
+    // Ben has no Snowflake account, so he is in no Snowflake copy of the group: nothing is granted
+    // to him now, and the group reaches him whenever Snowflake has his account.
+    expect(plan.principals.map((p) => [p.groups, p.members.map((m) => `${m.user}<-${m.group ?? "own"}`)])).toEqual([
+      [[{ group: "analysts", identity: "ANALYSTS" }], ["ann<-analysts", "cat<-own"]],
+    ]);
+    expect(plan.access.filter((a) => a.user === "ben")).toEqual([]);
+    expect(impliedAccess(custom(await captureResources(e, NOW)), e)).toEqual(
+      new Map(plan.access.map((x) => [`${x.user}\u0000${x.dataSource}`, x.privileges])),
+    );
+    expect(plan.issues.filter((i) => i.code === "missing-identity").map((i) => [i.severity, i.message])).toEqual([
+      [
+        "warning",
+        "user `ben` is subscribed to 1 snowflake data source (`a`) but has no `snowflake` identity, so nothing is granted there; synced group `analysts` reaches them there whenever the platform has their account",
+      ],
+    ]);
   });
 });
 

@@ -46,8 +46,9 @@ export function impliedAccess(resources: CapturedResource[], estate: Estate): Im
   };
   const byIdentity = (key: Key, value: string) =>
     users.filter((u) => u.identities[key] !== undefined && foldIdentifier(u.identities[key], userRule[key]) === value).map((u) => u.id);
-  // A synced group reaches the inventory's members of every group provisioned under that name: the
-  // identity provider keeps the platform's membership equal to the inventory's (as of the inventory).
+  // A synced group reaches the inventory's members of every group provisioned under that name who
+  // have an account on the platform: the identity provider keeps the platform's membership equal to
+  // the inventory's (as of the inventory), and a user the platform has no account for is in no group.
   type GroupKey = keyof NonNullable<(typeof estate.inventory.groups)[number]["identities"]>;
   const groupRule: Record<GroupKey, CaseRule> = {
     snowflake: "upper",
@@ -62,7 +63,7 @@ export function impliedAccess(resources: CapturedResource[], estate: Estate): Im
       .map((g) => g.id);
   const bySyncedGroup = (key: GroupKey, value: string) => {
     const ids = new Set(syncedGroupIds(key, value));
-    return users.filter((u) => u.groups.some((g) => ids.has(g))).map((u) => u.id);
+    return users.filter((u) => u.identities[key] !== undefined && u.groups.some((g) => ids.has(g))).map((u) => u.id);
   };
   const byType = (t: string) => resources.filter((r) => r.type === t);
   const objectOf = new Map<string, string>();
