@@ -240,46 +240,74 @@ function tableChanges(b: AccessTable, a: AccessTable, headNow: number): AccessCh
   return gained.concat(changed, lost);
 }
 
+/** Values by (policy, user), as nested maps: a lookup builds no key. */
+class PairMap<V> {
+  private readonly byPolicy = new Map<string, Map<string, V>>();
+  set(policy: string, user: string, v: V): void {
+    const m = this.byPolicy.get(policy);
+    if (m) m.set(user, v);
+    else this.byPolicy.set(policy, new Map([[user, v]]));
+  }
+  get(policy: string, user: string): V | undefined {
+    return this.byPolicy.get(policy)?.get(user);
+  }
+  /** The users of one policy that have a value. */
+  users(policy: string): ReadonlyMap<string, V> | undefined {
+    return this.byPolicy.get(policy);
+  }
+}
+
 /**
  * Names the causes of each change: guardrails of the head that block a policy the base granted
  * through, or downgrade a policy to read; the approvals behind policies a change adds. Indexes only
  * the (policy, user) pairs the changes ask about.
  */
 export function blame(access: AccessChange[], head: Plan): void {
-  const want = new Set<string>();
-  const pairKey = (policy: string, user: string) => `${policy}\u0000${user}`;
+  // Every index below is keyed by policy, then user, and holds only the pairs some change asks
+  // about: the head's guardrail effects, approvals and synced-group members are far more numerous
+  // than the changes, and are scanned without building a key per item.
+  const want = new PairMap<true>();
+  const asked = new PairMap<true>();
   for (const c of access) {
-    if (c.kind === "lost") for (const p of c.before!.policies) want.add(pairKey(p, c.user));
+    if (c.kind === "lost") for (const p of c.before!.policies) want.set(p, c.user, true);
     if (c.kind === "changed") {
-      for (const p of c.policies.removed) want.add(pairKey(p, c.user));
-      if (c.access?.to === "read") for (const p of c.after!.policies) want.add(pairKey(p, c.user));
+      for (const p of c.policies.removed) want.set(p, c.user, true);
+      if (c.access?.to === "read") for (const p of c.after!.policies) want.set(p, c.user, true);
     }
+    if (c.kind !== "lost") for (const p of c.kind === "gained" ? c.after!.policies : c.policies.added) asked.set(p, c.user, true);
   }
-  const effects = new Map<string, { effect: GuardrailCause["effect"]; guardrails: string[]; dataSources: Set<string> }[]>();
-  if (want.size > 0) {
-    for (const e of head.guardrailEffects ?? []) {
-      let ds: Set<string> | undefined;
-      for (const u of e.users) {
-        const k = pairKey(e.policy, u);
-        if (!want.has(k)) continue;
-        ds ??= new Set(e.dataSources);
-        const l = effects.get(k);
-        const v = { effect: e.effect, guardrails: e.guardrails, dataSources: ds };
-        if (l) l.push(v);
-        else effects.set(k, [v]);
-      }
+  type Effect = { effect: GuardrailCause["effect"]; guardrails: string[]; dataSources: Set<string> };
+  const effects = new PairMap<Effect[]>();
+  for (const e of head.guardrailEffects ?? []) {
+    const users = want.users(e.policy);
+    if (!users) continue;
+    let ds: Set<string> | undefined;
+    for (const u of e.users) {
+      if (!users.has(u)) continue;
+      ds ??= new Set(e.dataSources);
+      const l = effects.get(e.policy, u);
+      const v = { effect: e.effect, guardrails: e.guardrails, dataSources: ds };
+      if (l) l.push(v);
+      else effects.set(e.policy, u, [v]);
     }
   }
   const causes = (policy: string, c: AccessChange, effect: GuardrailCause["effect"]): GuardrailCause[] =>
-    (effects.get(pairKey(policy, c.user)) ?? [])
+    (effects.get(policy, c.user) ?? [])
       .filter((e) => e.effect === effect && e.dataSources.has(c.dataSource))
       .flatMap((e) => e.guardrails.map((guardrail) => ({ guardrail, effect, policy })));
-  const approvals = new Map((head.approvals ?? []).map((a) => [pairKey(a.policy, a.user), a]));
-  // (policy, user, platform) -> the synced group the head's principal reaches the user through.
-  const through = new Map<string, string>();
+  const approvals = new PairMap<PlanApproval>();
+  for (const a of head.approvals ?? []) if (asked.users(a.policy)?.has(a.user)) approvals.set(a.policy, a.user, a);
+  // (policy, user) -> platform -> the synced group the head's principal reaches the user through.
+  const through = new PairMap<Map<string, string>>();
   for (const p of head.principals) {
-    if (!p.groups) continue;
-    for (const m of p.members) if (m.group !== undefined) through.set(`${pairKey(p.policy, m.user)}\u0000${p.platform}`, m.group);
+    const users = p.groups ? asked.users(p.policy) : undefined;
+    if (!users) continue;
+    for (const m of p.members) {
+      if (m.group === undefined || !users.has(m.user)) continue;
+      const byPlatform = through.get(p.policy, m.user);
+      if (byPlatform) byPlatform.set(p.platform, m.group);
+      else through.set(p.policy, m.user, new Map([[p.platform, m.group]]));
+    }
   }
   for (const c of access) {
     const found: GuardrailCause[] = [];
@@ -308,15 +336,13 @@ export function blame(access: AccessChange[], head: Plan): void {
     }
     if (c.kind !== "lost") {
       const added = c.kind === "gained" ? c.after!.policies : c.policies.added;
-      const mine = added.map((p) => approvals.get(pairKey(p, c.user))).filter((a): a is PlanApproval => a !== undefined);
+      const mine = added.map((p) => approvals.get(p, c.user)).filter((a): a is PlanApproval => a !== undefined);
       if (mine.length > 0) c.approvals = mine;
-      if (through.size > 0) {
-        const groups = added.flatMap((policy) => {
-          const group = through.get(`${pairKey(policy, c.user)}\u0000${c.platform}`);
-          return group === undefined ? [] : [{ policy, group }];
-        });
-        if (groups.length > 0) c.syncedGroups = groups;
-      }
+      const groups = added.flatMap((policy) => {
+        const group = through.get(policy, c.user)?.get(c.platform);
+        return group === undefined ? [] : [{ policy, group }];
+      });
+      if (groups.length > 0) c.syncedGroups = groups;
     }
   }
 }
