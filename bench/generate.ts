@@ -40,6 +40,38 @@ export const NOW = "2026-06-01T00:00:00Z";
 const NOW_MS = Date.parse(NOW);
 const DAY = 86_400_000;
 
+/**
+ * How an estate larger than the headline grows. `audiences` (the default) keeps the headline's
+ * vocabulary: 10 teams per department, 1,000 product tags, named users and approvals as a share of
+ * users, so each policy's audience grows with the users and its selection with the data sources
+ * (4x the headline has about 56x its entries). `organisation` grows the vocabulary instead, as a
+ * larger company has more teams and data products of the same size: teams per department with the
+ * users, product tags and the open tags' sources with the data sources, and named users and
+ * approvals as many as at the headline; audiences by department, region or level still grow with
+ * the users. Up to the headline size both give the same estate.
+ */
+export type Growth = "audiences" | "organisation";
+
+/** The vocabulary an estate is drawn from (see `Growth`). */
+interface Shape {
+  teamsPerDepartment: number;
+  productTags: number;
+  openTagShare: number;
+  /** Multiplies the shares of `SELECTIVITY.namedUsers` and `.approvals`. */
+  userShare: number;
+}
+
+function shapeOf(sizes: Sizes, growth: Growth): Shape {
+  const u = growth === "organisation" ? Math.max(1, sizes.users / HEADLINE.users) : 1;
+  const d = growth === "organisation" ? Math.max(1, sizes.dataSources / HEADLINE.dataSources) : 1;
+  return {
+    teamsPerDepartment: Math.round(TEAMS_PER_DEPARTMENT * u),
+    productTags: Math.round(PRODUCT_TAGS * d),
+    openTagShare: OPEN_TAG_SHARE / d,
+    userShare: 1 / u,
+  };
+}
+
 /** Multiplies every size by `k`. */
 export function scale(s: Sizes, k: number): Sizes {
   return { users: s.users * k, dataSources: s.dataSources * k, policies: Math.round(s.policies * k) };
@@ -289,9 +321,10 @@ function teamName(dept: string, i: number): string {
   return `team-${dept}-${pad(i, 2)}`;
 }
 
-function generateUsers(n: number, rng: Rng): Directory {
+function generateUsers(n: number, rng: Rng, shape: Shape): Directory {
   const w = width(n);
-  const teams = DEPARTMENTS.flatMap((d) => Array.from({ length: TEAMS_PER_DEPARTMENT }, (_, i) => teamName(d, i)));
+  const perDepartment = shape.teamsPerDepartment;
+  const teams = DEPARTMENTS.flatMap((d) => Array.from({ length: perDepartment }, (_, i) => teamName(d, i)));
   const users: User[] = [];
   const stewards: string[] = [];
   const identityKeys = ["snowflake", "databricks", "trino", "redshift", "synapse", "bigquery"] as const;
@@ -300,7 +333,7 @@ function generateUsers(n: number, rng: Rng): Directory {
     const email = `${id}@example.com`;
     const dept = rng.pick(DEPARTMENTS);
     const role = ROLES[rng.weighted(ROLE_WEIGHTS)]!;
-    const groups = new Set<string>([`role-${role}`, teamName(dept, rng.int(0, TEAMS_PER_DEPARTMENT - 1))]);
+    const groups = new Set<string>([`role-${role}`, teamName(dept, rng.int(0, perDepartment - 1))]);
     if (rng.chance(0.2)) groups.add(rng.pick(teams));
     if (rng.chance(0.6)) groups.add("pii-cleared");
     // Stewards approve; the first user is always one so that every size has an approver.
@@ -392,10 +425,11 @@ function dataSource(platform: Platform, k: number, objectType: string, tags: str
   }
 }
 
-function generateDataSources(n: number, rng: Rng): DataSource[] {
+function generateDataSources(n: number, rng: Rng, shape: Shape): DataSource[] {
   const weights = PLATFORMS.map((p) => PLATFORM_WEIGHTS[p]);
   const counters = new Map<Platform, number>();
-  const openEvery = Math.max(1, Math.round(1 / OPEN_TAG_SHARE));
+  const openEvery = Math.max(1, Math.round(1 / shape.openTagShare));
+  const productWidth = Math.max(4, String(shape.productTags - 1).length);
   const out: DataSource[] = [];
   for (let i = 0; i < n; i++) {
     // The first sources cover every (platform, object type), so even tiny estates use them all.
@@ -413,7 +447,7 @@ function generateDataSources(n: number, rng: Rng): DataSource[] {
     const tags = new Set<string>([
       rng.pick(DEPARTMENTS),
       rng.pick(SUBJECTS),
-      `product-${pad(rng.int(0, PRODUCT_TAGS - 1), 4)}`,
+      `product-${pad(rng.int(0, shape.productTags - 1), productWidth)}`,
       // Every sensitivity tag is carried at least once: guardrails select by them.
       i < SENSITIVITY.length ? SENSITIVITY[i]! : SENSITIVITY[rng.weighted(SENSITIVITY_WEIGHTS)]!,
     ]);
@@ -481,8 +515,8 @@ function condition(dir: Directory, rng: Rng): Condition {
   }
 }
 
-function restriction(level: Level, dir: Directory, rng: Rng): Restriction {
-  const n = dir.users.length;
+function restriction(level: Level, dir: Directory, rng: Rng, shape: Shape): Restriction {
+  const n = dir.users.length * shape.userShare;
   const share = ([lo, hi]: readonly [number, number]) => Math.max(1, Math.round(n * (lo + rng.next() * (hi - lo))));
   switch (level) {
     case "anyone":
@@ -550,7 +584,7 @@ function selection(vocab: SourceVocabulary, rng: Rng): DataSourceSelection {
   return { tags: { anyOf: rng.sample(vocab.products, 2).sort() }, platforms: rng.sample(PLATFORMS, rng.int(3, 5)).sort() };
 }
 
-function generatePolicies(n: number, dir: Directory, sources: DataSource[], rng: Rng): Policy[] {
+function generatePolicies(n: number, dir: Directory, sources: DataSource[], rng: Rng, shape: Shape): Policy[] {
   const used = new Set(sources.flatMap((d) => d.tags));
   const vocab: SourceVocabulary = {
     products: [...used].filter((t) => t.startsWith("product-")).sort(),
@@ -623,7 +657,7 @@ function generatePolicies(n: number, dir: Directory, sources: DataSource[], rng:
         kind: "grant",
         access: rng.chance(WRITE_SHARE) ? "write" : "read",
         state: j < nStaged ? "staged" : "active",
-        restriction: restriction(level, dir, rng),
+        restriction: restriction(level, dir, rng, shape),
         dataSources: selection(vocab, rng),
       },
       rng.pick(DEPARTMENTS),
@@ -652,12 +686,13 @@ const CONFIG_INPUT = {
   s3: { identityStoreId: "d-9067a1b2c3", accountId: "406321587214" },
 };
 
-/** Generates an estate: the same sizes and seed always give the same estate. */
-export function generateEstate(sizes: Sizes, seed = 1): Estate {
+/** Generates an estate: the same sizes, seed and growth always give the same estate. */
+export function generateEstate(sizes: Sizes, seed = 1, growth: Growth = "audiences"): Estate {
+  const shape = shapeOf(sizes, growth);
   const rng = new Rng(mulberry32(seed));
-  const dir = generateUsers(sizes.users, new Rng(mulberry32(seed * 7919 + 1)));
-  const dataSources = generateDataSources(sizes.dataSources, new Rng(mulberry32(seed * 7919 + 2)));
-  const policies = generatePolicies(sizes.policies, dir, dataSources, rng);
+  const dir = generateUsers(sizes.users, new Rng(mulberry32(seed * 7919 + 1)), shape);
+  const dataSources = generateDataSources(sizes.dataSources, new Rng(mulberry32(seed * 7919 + 2)), shape);
+  const policies = generatePolicies(sizes.policies, dir, dataSources, rng, shape);
   policies.forEach((p, i) => (p.file = policyFile(i)));
   assignOwners(dataSources, dir.stewards);
   dataSources.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

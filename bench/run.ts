@@ -5,6 +5,8 @@
  *   npm run bench                         headline size, targets, resources, mocks, stacks
  *   npm run bench -- --scaling            the same figures at 1x, 4x and 16x the base size
  *   npm run bench -- --scaling-headline   the same figures at 1x and 4x the headline (16x, 64x the base)
+ *   npm run bench -- --scaling-headline --growth organisation
+ *                                         the same, growing teams and data products rather than audiences
  *   npm run bench -- --scale 4            one run at 4x the base size (quick look)
  *   npm run bench -- --seed 7             another estate of the same shape
  *   npm run bench -- --capture-scale 4    register under mocks at 4x the base (default 1x)
@@ -16,7 +18,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Platform } from "../provider/model/schema";
 import type { ChildRequest } from "./child";
-import { BASE, HEADLINE, NOW, describeEstate, generateEstate, perturb, scale, toSources, type Sizes } from "./generate";
+import { BASE, HEADLINE, NOW, describeEstate, generateEstate, type Growth, perturb, scale, toSources, type Sizes } from "./generate";
 import { totals, type PlatformResources } from "./measure";
 
 interface Args {
@@ -27,10 +29,12 @@ interface Args {
   scale: number | undefined;
   seed: number;
   captureScale: number;
+  /** How estates larger than the headline grow (see `Growth` in bench/generate.ts). */
+  growth: Growth;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { scaling: false, scales: [1, 4, 16], profile: false, scale: undefined, seed: 1, captureScale: 1 };
+  const a: Args = { scaling: false, scales: [1, 4, 16], profile: false, scale: undefined, seed: 1, captureScale: 1, growth: "audiences" };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const num = () => {
@@ -44,7 +48,12 @@ function parseArgs(argv: string[]): Args {
     else if (k === "--scale") a.scale = num();
     else if (k === "--seed") a.seed = num();
     else if (k === "--capture-scale") a.captureScale = num();
-    else throw new Error(`unknown option \`${k}\`; see bench/run.ts for the options`);
+    else if (k === "--growth") {
+      const g = argv[++i];
+      if (g !== "audiences" && g !== "organisation")
+        throw new Error(`--growth needs \`audiences\` or \`organisation\`, got \`${String(g)}\``);
+      a.growth = g;
+    } else throw new Error(`unknown option \`${k}\`; see bench/run.ts for the options`);
   }
   return a;
 }
@@ -124,8 +133,9 @@ function measure(
   seed: number,
   tmp: string,
   diff: boolean,
+  growth: Growth = "audiences",
 ): { plan: PlanFigures; yamlBytes: number; mix: Record<string, number> } {
-  const estate = generateEstate(sizes, seed);
+  const estate = generateEstate(sizes, seed, growth);
   const dir = path.join(tmp, `estate-${sizes.users}`);
   const yamlBytes = writeEstate(dir, toSources(estate));
   let headDir: string | undefined;
@@ -447,7 +457,7 @@ function scaling(args: Args, tmp: string): Record<string, unknown> {
   const rows: Record<string, unknown>[] = [];
   for (const k of args.scales) {
     const sizes = scale(BASE, k);
-    const { plan: f } = measure(sizes, args.seed, tmp, true);
+    const { plan: f } = measure(sizes, args.seed, tmp, true, args.growth);
     const tot = totals(f.resources);
     rows.push({
       scale: k,
@@ -473,7 +483,7 @@ function scaling(args: Args, tmp: string): Record<string, unknown> {
   }
   const r = (x: Record<string, unknown>, k: string) => x[k] as number;
   console.log(
-    `accessplane bench --scaling (base ${fmtN(BASE.users)} users / ${fmtN(BASE.dataSources)} data sources / ${BASE.policies} policies, seed ${args.seed})\n`,
+    `accessplane bench --scaling (base ${fmtN(BASE.users)} users / ${fmtN(BASE.dataSources)} data sources / ${BASE.policies} policies, seed ${args.seed}, growth ${args.growth})\n`,
   );
   console.log(
     table(
@@ -524,6 +534,7 @@ function scaling(args: Args, tmp: string): Record<string, unknown> {
   return {
     scaling: rows,
     seed: args.seed,
+    growth: args.growth,
     now: NOW,
     machine: { cores: os.cpus().length, loadAverage: os.loadavg().map((x) => round(x, 2)), node: process.version },
   };

@@ -35,6 +35,20 @@ describe("generateEstate", () => {
     expect(toSources(generateEstate(SMALL, 2))).not.toEqual(again);
   });
 
+  test("organisation growth: the same estate up to the headline, more teams (not larger ones) past it", () => {
+    expect(toSources(generateEstate(SMALL, 1, "organisation"))).toEqual(toSources(small));
+    const sizes = { users: 20_000, dataSources: 200, policies: 40 };
+    const teams = (e: Estate) => e.inventory.groups.filter((g) => g.id.startsWith("team-")).length;
+    const named = (e: Estate) => Math.max(...e.policies.map((p) => (p.restriction.level === "users" ? p.restriction.users.length : 0)));
+    const audiences = generateEstate(sizes, 1);
+    const organisation = generateEstate(sizes, 1, "organisation");
+    expect(validateEstate(organisation).filter((i) => i.severity === "error")).toEqual([]);
+    expect([teams(audiences), teams(organisation)]).toEqual([200, 400]);
+    // Named users as many as at the headline (at most 0.8% of 10,000), not a share of 20,000.
+    expect(named(audiences)).toBeGreaterThan(80);
+    expect(named(organisation)).toBeLessThanOrEqual(80);
+  });
+
   test("has the requested sizes", () => {
     expect(small.inventory.users).toHaveLength(SMALL.users);
     expect(small.inventory.dataSources).toHaveLength(SMALL.dataSources);
