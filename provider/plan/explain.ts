@@ -83,6 +83,7 @@ export interface GrantOutcome {
   /**
    * The synced group the access comes through: the identity provider manages its membership, so it
    * changes between deploys without a `pulumi up` (the plan shows membership as of the inventory).
+   * On a `no-identity` outcome: the group that reaches the user whenever the platform has their account.
    */
   through?: { group: string; identity: string };
 }
@@ -217,7 +218,10 @@ export function explain(estate: Estate, userId: string, dataSourceId: string | u
     for (const pr of plan.principals) {
       if (pr.cohort !== cohort || pr.platform !== ds.platform || !pr.groups) continue;
       if (!pr.grants.some((g) => g.dataSource === ds.id)) continue;
-      const group = pr.members.find((m) => m.user === userId)?.group;
+      // A user without the platform identity is no member of the principal: the synced group of
+      // theirs that the principal has reaches them whenever the platform has their account.
+      const member = pr.members.find((m) => m.user === userId);
+      const group = member ? member.group : pr.groups.find((x) => user.groups.includes(x.group))?.group;
       const g = group === undefined ? undefined : pr.groups.find((x) => x.group === group);
       if (g) return g;
     }

@@ -86,3 +86,23 @@ test("diff: a user joining the synced group gains access through it, with no mem
   const text = await runBinary(head, "diff", "--base", base, "--now", NOW);
   expect(text.out).toContain("  +  ben  orders  read  SELECT  via sales-read  through synced group analysts\n");
 });
+
+test("explain: a group member without the platform identity is told the group reaches them once the platform has their account", async () => {
+  const dir = tempDir("accessplane-synced-lacking-");
+  writeFiles(dir, {
+    "accessplane.yaml": "policies: policies\ninventory: inventory\nidentities: { onMissing: skip }\n",
+    "policies/sales-read.yaml": POLICY,
+    "inventory/inventory.yaml": inventory("[analysts]").replace(
+      "  - { id: cat,",
+      "  - { id: dan, groups: [analysts], identities: { databricks: dan@x.io } }\n  - { id: cat,",
+    ),
+  });
+  const dan = await at(dir, "explain", "dan", "orders");
+  expect(dan.out).toContain(
+    "→ orders: nothing granted: dan has no `snowflake` identity (add `identities.snowflake` in the inventory); synced group analysts reaches them whenever the platform has their account",
+  );
+  const ann = await at(dir, "explain", "ann", "orders");
+  expect(ann.out).toContain(
+    "→ orders: read SELECT as ANN, through synced group analysts (ANALYSTS: the identity provider manages its members)",
+  );
+});

@@ -96,7 +96,7 @@ function outcomeLine(o: GrantOutcome, user: string, s: Style): string {
     case "staged":
       return `→ ${o.dataSource}: would grant ${o.access} ${privs || "nothing"} once active`;
     case "no-identity":
-      return `→ ${o.dataSource}: ${s.red("nothing granted")}: ${user} has no \`${o.identity.key}\` identity (add \`identities.${o.identity.key}\` in the inventory)${gates}`;
+      return `→ ${o.dataSource}: ${s.red("nothing granted")}: ${user} has no \`${o.identity.key}\` identity (add \`identities.${o.identity.key}\` in the inventory)${o.through ? `; synced group ${o.through.group} reaches them whenever the platform has their account` : ""}${gates}`;
     case "nothing-issued":
       return `→ ${o.dataSource}: ${s.red("nothing granted")}: ${o.notes[0] ?? `${o.platform} issues no privilege for ${o.access} here`}${gates}`;
   }
