@@ -122,13 +122,18 @@ export function blockValues(text: string): unknown[] | undefined {
   let pendingMap: Record<string, unknown> | undefined;
   let pendingKey = "";
   let pendingCol = -1;
+  // Keys repeat (a pulled file has a few dozen distinct ones): each is checked once per file.
+  const plainKeys = new Set<string>();
   /** Reads `key: value` or `key:` at `from`..`end` into `map`; false when the text is anything else. */
   const entry = (map: Record<string, unknown>, raw: string, from: number, end: number, col: number): boolean => {
     const colon = raw.indexOf(":", from);
     if (colon <= from || colon >= end) return false;
     const key = raw.slice(from, colon);
-    if (!PLAIN_KEY.test(key) || NOT_TEXT_KEY.test(key) || key === "__proto__" || Object.prototype.hasOwnProperty.call(map, key))
-      return false;
+    if (!plainKeys.has(key)) {
+      if (!PLAIN_KEY.test(key) || NOT_TEXT_KEY.test(key) || key === "__proto__") return false;
+      plainKeys.add(key);
+    }
+    if (Object.prototype.hasOwnProperty.call(map, key)) return false;
     let v = colon + 1;
     if (v < end && raw.charCodeAt(v) !== 0x20) return false;
     while (v < end && raw.charCodeAt(v) === 0x20) v++;
