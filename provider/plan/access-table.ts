@@ -25,6 +25,8 @@ export class AccessTable {
   /** Policy-set ids below `policyNames.length` are single policies; above, indexes into this list. */
   private readonly policyLists: string[][];
   private userStart: Int32Array | undefined;
+  /** The entry builder, shared by the table's entries and every staged preview (see `entryBuilder`). */
+  private fieldBuilder: ((u: number, d: number, priv: number, write: boolean, policies: string[], exp: number) => AccessEntry) | undefined;
 
   /**
    * Folds each user's holdings into one entry per (user, data source): privileges merged, write if
@@ -137,8 +139,15 @@ export class AccessTable {
     return (i) => build(cols.u[i]!, cols.d[i]!, cols.priv[i]!, cols.write[i] === 1, this.policiesOf(cols.pol[i]!), cols.exp[i]!);
   }
 
-  /** Builds an entry from its fields by index, caching what entries on one object share. */
+  /**
+   * Builds an entry from its fields by index, caching what entries on one object share (its target,
+   * parents and extras). One builder per table: entries and staged previews on one object share them.
+   */
   private entryBuilder(): (u: number, d: number, priv: number, write: boolean, policies: string[], exp: number) => AccessEntry {
+    return (this.fieldBuilder ??= this.newEntryBuilder());
+  }
+
+  private newEntryBuilder(): (u: number, d: number, priv: number, write: boolean, policies: string[], exp: number) => AccessEntry {
     const { sources, tables, userIds } = this;
     const nD = sources.length;
     const targets: (Target | undefined)[] = new Array(nD);
