@@ -10,11 +10,11 @@ import * as path from "node:path";
 import { parseEstate } from "../provider/model/load";
 import { readEstateSources } from "../provider/model/read";
 import type { Estate } from "../provider/model/estate";
-import type { Platform } from "../provider/model/schema";
 import { buildPlan, planFromResolution } from "../provider/plan/build";
 import type { Plan } from "../provider/plan/types";
 import { captureResources } from "../provider/pulumi/capture";
 import { EMITTERS } from "../provider/pulumi/emitters";
+import { FAMILIES } from "../provider/pulumi/stacks";
 import { resolve } from "../provider/resolve/resolve";
 import { duplicatePrincipalIds, membershipReasons, reportFigures, resourceFigures } from "./measure";
 
@@ -162,14 +162,17 @@ async function captureMode(req: ChildRequest): Promise<Record<string, unknown>> 
   const all = await captureResources(estate, req.now);
   const captureMs = ms(t);
   const stacks: Record<string, { resources: number; registered: number; ms: number }> = {};
-  for (const platform of Object.keys(EMITTERS) as Platform[]) {
+  // One stack per family, as `accessplane stacks` lays them out: both Databricks platforms share
+  // their account groups, so neither deploys alone.
+  const families = FAMILIES.filter((f) => f.platforms.some((p) => p in EMITTERS));
+  for (const { name, platforms } of families) {
     // Every slice plans the whole estate first; that is not registration, so a warm plan is subtracted.
     const tp = performance.now();
     buildPlan(estate, req.now);
     const warmPlanMs = ms(tp);
     const t1 = performance.now();
-    const rs = await captureResources(estate, req.now, { slice: { platforms: [platform] } });
-    stacks[platform] = { resources: rs.filter((r) => custom(r.type)).length, registered: rs.length, ms: Math.max(0, ms(t1) - warmPlanMs) };
+    const rs = await captureResources(estate, req.now, { slice: { platforms } });
+    stacks[name] = { resources: rs.filter((r) => custom(r.type)).length, registered: rs.length, ms: Math.max(0, ms(t1) - warmPlanMs) };
   }
   return {
     planMs,
@@ -181,6 +184,7 @@ async function captureMode(req: ChildRequest): Promise<Record<string, unknown>> 
     components: all.filter((r) => r.type.startsWith("accessplane:")).length,
     stacks,
     emitters: Object.keys(EMITTERS),
+    families,
     resources: resourceFigures(estate, p),
     peakRssMiB: rssMiB(),
   };

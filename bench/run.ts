@@ -123,6 +123,8 @@ interface CaptureFigures {
   components: number;
   stacks: Record<string, { resources: number; registered: number; ms: number }>;
   emitters: Platform[];
+  /** The stack families registered (one stack each), with their platforms. */
+  families: { name: string; platforms: Platform[] }[];
   resources: Record<Platform, PlatformResources>;
   peakRssMiB: number;
 }
@@ -217,12 +219,20 @@ function headline(args: Args, tmp: string): Record<string, unknown> {
   // Mock registration: the capture also plans; that time is not registration.
   const registrationMs = Math.max(0, cap.captureMs - cap.warmPlanMs);
   const registrationMsPerResource = registrationMs / cap.registered;
+  // Per stack family: a family's bound is the sum of its platforms' bounds. The linear bound
+  // (DESIGN.md: users + objects) counts every membership per user: synced groups lower the bound
+  // on platforms that hold members as data of one resource (BigQuery) without lowering what they
+  // register, so the target compares with the per-user bound.
+  const familyBound = (platforms: Platform[]) => ({
+    bound: platforms.reduce((a, p) => a + cap.resources[p].bound, 0),
+    boundWithObjects: platforms.reduce((a, p) => a + cap.resources[p].perUserWithObjects, 0),
+  });
   const realVsBound = Object.fromEntries(
-    cap.emitters.map((p) => {
-      const real = cap.stacks[p]?.resources ?? 0;
-      const r = cap.resources[p];
+    cap.families.map(({ name, platforms }) => {
+      const real = cap.stacks[name]?.resources ?? 0;
+      const r = familyBound(platforms);
       return [
-        p,
+        name,
         {
           real,
           bound: r.bound,
@@ -233,9 +243,9 @@ function headline(args: Args, tmp: string): Record<string, unknown> {
       ];
     }),
   ) as Record<string, { real: number; bound: number; boundWithObjects: number; ratio: number; ratioWithObjects: number }>;
-  const emitted = cap.emitters;
+  const emitted = cap.families.map((f) => f.name);
   const realSum = emitted.reduce((a, p) => a + (cap.stacks[p]?.resources ?? 0), 0);
-  const boundSum = emitted.reduce((a, p) => a + cap.resources[p].bound, 0);
+  const boundSum = cap.families.reduce((a, f) => a + familyBound(f.platforms).bound, 0);
   const worstRatio = Math.max(...Object.values(realVsBound).map((r) => r.ratioWithObjects));
   const worstPlatform = Object.entries(realVsBound).sort((a, b) => b[1].ratioWithObjects - a[1].ratioWithObjects)[0]?.[0] ?? "-";
 
@@ -246,7 +256,7 @@ function headline(args: Args, tmp: string): Record<string, unknown> {
     atMost("peak RSS of the plan process (Pulumi path)", f.peakRssMiB, 1024, "MiB"),
     atLeast("resolve + privilege mapping", entriesPerSecond, 3_000_000, "entries/s"),
     atMost("diff alone of two estates 1% apart", (f.diffMs ?? NaN) / 1000, 0.3, "s"),
-    atMost(`resources / (bound + objects), worst: ${worstPlatform}`, worstRatio, 1.1, "x"),
+    atMost(`resources / (per-user bound + objects), worst: ${worstPlatform}`, worstRatio, 1.1, "x"),
     atMost("mock registration per resource", registrationMsPerResource, 2, "ms"),
     atMost("report for one owner, from the plan (rows + HTML + CSV)", (f.report?.ms ?? NaN) / 1000, 2, "s"),
     atMost("resources with synced groups / with every membership per user", tot.boundWithObjects / tot.perUserWithObjects, 0.25, "x"),
@@ -364,7 +374,7 @@ function headline(args: Args, tmp: string): Record<string, unknown> {
     out.push(`WARNING: ${f.duplicatePrincipalIds.length} principal ids occur twice in the plan (e.g. \`${f.duplicatePrincipalIds[0]}\`)`);
   out.push("");
   out.push(
-    `Under Pulumi mocks at ${fmtN(captureSizes.users)} users / ${fmtN(captureSizes.dataSources)} data sources / ${captureSizes.policies} policies (one stack per platform):`,
+    `Under Pulumi mocks at ${fmtN(captureSizes.users)} users / ${fmtN(captureSizes.dataSources)} data sources / ${captureSizes.policies} policies (one stack per family: both Databricks platforms together):`,
   );
   out.push(
     table(
@@ -381,10 +391,10 @@ function headline(args: Args, tmp: string): Record<string, unknown> {
           `${round(st.ms / Math.max(1, st.registered), 2)} ms`,
         ];
       }),
-      ["stack", "registered", "bound", "ratio", "bound + objects", "ratio", "per resource"],
+      ["stack", "registered", "bound", "ratio", "per user + objects", "ratio", "per resource"],
     ),
   );
-  const missing = platforms.filter((p) => !emitted.includes(p));
+  const missing = platforms.filter((p) => !cap.families.some((f) => f.platforms.includes(p)));
   if (missing.length) out.push(`no emitter yet (not registered): ${missing.join(", ")}`);
   out.push(
     `registration: ${fmtN(cap.registered)} resources (${fmtN(cap.components)} components) in ${fmtMs(registrationMs)} = ${round(registrationMsPerResource, 3)} ms per resource`,
