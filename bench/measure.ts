@@ -9,6 +9,7 @@ import type { PlatformAdapter } from "../provider/platforms/types";
 import type { Plan } from "../provider/plan/types";
 import { accessTableOf } from "../provider/plan/access-table";
 import { directMembers, qualifyingGroups } from "../provider/plan/synced-groups";
+import { isDowngradedKey } from "../provider/resolve/resolve";
 import { planContext } from "../provider/plan/filter";
 import { reviewCsv } from "../provider/report/csv";
 import { reviewHtml } from "../provider/report/html";
@@ -151,7 +152,7 @@ export function membershipReasons(estate: Estate, plan: Plan): Record<string, nu
     add("through a synced group", p.members.length - direct);
     if (direct === 0) continue;
     const r = policies.get(p.policy)?.restriction;
-    const downgraded = p.cohort.endsWith("~read");
+    const downgraded = isDowngradedKey(p.cohort);
     const q = qualifyingGroups({ policy: p.policy, guardrails: p.guardrails, downgraded }, policies);
     const why =
       q === "any"

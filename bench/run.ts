@@ -225,7 +225,7 @@ function headline(args: Args, tmp: string): Record<string, unknown> {
   // register, so the target compares with the per-user bound.
   const familyBound = (platforms: Platform[]) => ({
     bound: platforms.reduce((a, p) => a + cap.resources[p].bound, 0),
-    boundWithObjects: platforms.reduce((a, p) => a + cap.resources[p].perUserWithObjects, 0),
+    perUserWithObjects: platforms.reduce((a, p) => a + cap.resources[p].perUserWithObjects, 0),
   });
   const realVsBound = Object.fromEntries(
     cap.families.map(({ name, platforms }) => {
@@ -236,13 +236,13 @@ function headline(args: Args, tmp: string): Record<string, unknown> {
         {
           real,
           bound: r.bound,
-          boundWithObjects: r.boundWithObjects,
+          perUserWithObjects: r.perUserWithObjects,
           ratio: round(real / Math.max(1, r.bound), 3),
-          ratioWithObjects: round(real / Math.max(1, r.boundWithObjects), 3),
+          ratioWithObjects: round(real / Math.max(1, r.perUserWithObjects), 3),
         },
       ];
     }),
-  ) as Record<string, { real: number; bound: number; boundWithObjects: number; ratio: number; ratioWithObjects: number }>;
+  ) as Record<string, { real: number; bound: number; perUserWithObjects: number; ratio: number; ratioWithObjects: number }>;
   const emitted = cap.families.map((f) => f.name);
   const realSum = emitted.reduce((a, p) => a + (cap.stacks[p]?.resources ?? 0), 0);
   const boundSum = cap.families.reduce((a, f) => a + familyBound(f.platforms).bound, 0);
@@ -386,7 +386,7 @@ function headline(args: Args, tmp: string): Record<string, unknown> {
           fmtN(r.real),
           fmtN(r.bound),
           `${r.ratio}x`,
-          fmtN(r.boundWithObjects),
+          fmtN(r.perUserWithObjects),
           `${r.ratioWithObjects}x`,
           `${round(st.ms / Math.max(1, st.registered), 2)} ms`,
         ];

@@ -18,6 +18,9 @@ export interface HeldAccess {
   policies: readonly string[];
 }
 
+/** Builds an entry from its fields: user and data-source indexes, interned privileges, write, policies, expiry. */
+type EntryBuilder = (u: number, d: number, priv: number, write: boolean, policies: string[], exp: number) => AccessEntry;
+
 /** Access entries as typed columns, with the lookups the plan needs. */
 export class AccessTable {
   private readonly cols = new EntryColumns();
@@ -26,7 +29,7 @@ export class AccessTable {
   private readonly policyLists: string[][];
   private userStart: Int32Array | undefined;
   /** The entry builder, shared by the table's entries and every staged preview (see `entryBuilder`). */
-  private fieldBuilder: ((u: number, d: number, priv: number, write: boolean, policies: string[], exp: number) => AccessEntry) | undefined;
+  private fieldBuilder: EntryBuilder | undefined;
 
   /**
    * Folds each user's holdings into one entry per (user, data source): privileges merged, write if
@@ -143,11 +146,11 @@ export class AccessTable {
    * Builds an entry from its fields by index, caching what entries on one object share (its target,
    * parents and extras). One builder per table: entries and staged previews on one object share them.
    */
-  private entryBuilder(): (u: number, d: number, priv: number, write: boolean, policies: string[], exp: number) => AccessEntry {
+  private entryBuilder(): EntryBuilder {
     return (this.fieldBuilder ??= this.newEntryBuilder());
   }
 
-  private newEntryBuilder(): (u: number, d: number, priv: number, write: boolean, policies: string[], exp: number) => AccessEntry {
+  private newEntryBuilder(): EntryBuilder {
     const { sources, tables, userIds } = this;
     const nD = sources.length;
     const targets: (Target | undefined)[] = new Array(nD);

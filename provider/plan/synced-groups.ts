@@ -178,7 +178,7 @@ export class SyncedGroupIndex {
   ): SyncedMembership | undefined {
     if (!synced || this.config.membership[synced.key] === "per-user") return undefined;
     const names = this.candidatesOf(cohort);
-    if (names.length === 0) return undefined;
+    if (names !== "any" && names.length === 0) return undefined;
     const usable = (name: string): boolean =>
       this.groups.get(name)?.identities?.[synced.key] !== undefined && !this.refused.has(`${synced.key}\n${name}`);
     let chosen: readonly string[];

@@ -46,6 +46,12 @@ export interface PolicyResolution {
   dataSources: DataSource[];
 }
 
+/** The key suffix of a cohort a write guardrail downgrades to read (`policy~H~read`). */
+export const DOWNGRADED_SUFFIX = "~read";
+
+/** Whether a cohort key (a principal's `cohort`) names a downgraded cohort. */
+export const isDowngradedKey = (key: string): boolean => key.endsWith(DOWNGRADED_SUFFIX);
+
 /** Users of one grant policy who share access and guardrails on a set of data sources. */
 export interface Cohort {
   /** Stable key: the policy name, plus a guardrail signature and `~read` when guardrails narrow it. */
@@ -313,7 +319,7 @@ export function resolve(
       cohorts.push({ key, policy: policy.name, access: policy.access, downgraded: false, guardrails: names, members: full, dataSources });
       if (downgraded.length > 0) {
         cohorts.push({
-          key: `${key}~read`,
+          key: `${key}${DOWNGRADED_SUFFIX}`,
           policy: policy.name,
           access: "read",
           downgraded: true,
