@@ -180,8 +180,10 @@ describe("the fast YAML path and the reference path", () => {
       ),
       { numRuns: RUNS },
     );
-    // The generator must exercise the fast path, not only files it declines.
-    expect(answered).toBeGreaterThan(RUNS / 5);
+    // The generator must exercise the fast path, not only files it declines. It answers about 23% of
+    // generated files (57 to 77 of 300 over seven random seeds), so the floor is a tenth: far enough
+    // below that no seed trips it, and still failing when the fast path stops answering.
+    expect(answered).toBeGreaterThan(RUNS / 10);
   });
 
   test("files the fast path declines get exactly the reference path's values and issues", () => {
