@@ -13,31 +13,28 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const extends_ = (from: string | undefined, to: string | undefined) =>
   from !== undefined && (to === undefined || Date.parse(to) > Date.parse(from));
 
+const NONE: readonly string[] = [];
+
 function accessChange(before: AccessEntry | undefined, after: AccessEntry | undefined, headNow: number): AccessChange | undefined {
   const e = (after ?? before)!;
   const kind: AccessChangeKind = !before ? "gained" : !after ? "lost" : "changed";
-  const privileges = {
-    added: minus(after?.privileges ?? [], before?.privileges ?? []),
-    removed: minus(before?.privileges ?? [], after?.privileges ?? []),
-  };
-  const policies = {
-    added: minus(after?.policies ?? [], before?.policies ?? []),
-    removed: minus(before?.policies ?? [], after?.policies ?? []),
-  };
-  const c: AccessChange = {
-    id: `${e.user}|${e.dataSource}`,
-    kind,
-    user: e.user,
-    dataSource: e.dataSource,
-    platform: e.platform,
-    objectType: e.objectType,
-    ...(before ? { before } : {}),
-    ...(after ? { after } : {}),
-    privileges,
-    policies,
-    responsible: [...(after ?? before)!.policies].sort(cmp),
-    widens: false,
-  };
+  const bPriv = before ? before.privileges : NONE;
+  const aPriv = after ? after.privileges : NONE;
+  const bPol = before ? before.policies : NONE;
+  const aPol = after ? after.policies : NONE;
+  const privileges = { added: minus(aPriv, bPriv), removed: minus(bPriv, aPriv) };
+  const policies = { added: minus(aPol, bPol), removed: minus(bPol, aPol) };
+  const id = `${e.user}|${e.dataSource}`;
+  const responsible = [...e.policies].sort(cmp);
+  // Keys in the order of the JSON form (`before`, then `after`), set one by one: a spread of a
+  // temporary object per optional key would cost an allocation each, once per changed entry.
+  const c = { id, kind, user: e.user, dataSource: e.dataSource, platform: e.platform, objectType: e.objectType } as AccessChange;
+  if (before) c.before = before;
+  if (after) c.after = after;
+  c.privileges = privileges;
+  c.policies = policies;
+  c.responsible = responsible;
+  c.widens = false;
   if (before && after) {
     if (before.access !== after.access) c.access = { from: before.access, to: after.access };
     if (before.expiresAt !== after.expiresAt) {
@@ -177,7 +174,6 @@ function tableChanges(b: AccessTable, a: AccessTable, headNow: number): AccessCh
     b.dataSources.map((d) => d.id),
     a.dataSources.map((d) => d.id),
   );
-  const nS = Math.max(1, b.dataSources.length + a.dataSources.length);
   const bc = b.columns();
   const ac = a.columns();
   // Privilege lists and policy sets are interned per plan (one id per content): map head ids to the
@@ -216,10 +212,11 @@ function tableChanges(b: AccessTable, a: AccessTable, headNow: number): AccessCh
   let i = 0;
   let j = 0;
   while (i < nb || j < na) {
-    const kb = i < nb ? users.base[bc.u[i]!]! * nS + sources.base[bc.d[i]!]! : Infinity;
-    const ka = j < na ? users.head[ac.u[j]!]! * nS + sources.head[ac.d[j]!]! : Infinity;
-    if (kb < ka) lost.push(accessChange(b.entryAt(i++), undefined, headNow)!);
-    else if (ka < kb) gained.push(accessChange(undefined, a.entryAt(j++), headNow)!);
+    // Rows ordered by user rank, then data-source rank: -1 base first, 1 head first, 0 the same pair.
+    const o =
+      i === nb ? 1 : j === na ? -1 : users.base[bc.u[i]!]! - users.head[ac.u[j]!]! || sources.base[bc.d[i]!]! - sources.head[ac.d[j]!]!;
+    if (o < 0) lost.push(accessChange(b.entryAt(i++), undefined, headNow)!);
+    else if (o > 0) gained.push(accessChange(undefined, a.entryAt(j++), headNow)!);
     else {
       const bd = bc.d[i]!;
       const ad = ac.d[j]!;

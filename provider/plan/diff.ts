@@ -49,6 +49,27 @@ function sameMembers(b: readonly PrincipalMember[], a: readonly PrincipalMember[
 }
 
 /**
+ * `sameMembers` over the members of their own of two principals (as `ownMembers` gives them), without
+ * copying them out first: most principals keep their members, so most calls end here.
+ */
+function sameOwnMembers(b: Plan["principals"][number], a: Plan["principals"][number]): boolean {
+  const bm = b.members;
+  const am = a.members;
+  const bSkip = b.groups !== undefined;
+  const aSkip = a.groups !== undefined;
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    if (bSkip) while (i < bm.length && bm[i]!.group !== undefined) i++;
+    if (aSkip) while (j < am.length && am[j]!.group !== undefined) j++;
+    if (i === bm.length || j === am.length) return i === bm.length && j === am.length;
+    if (bm[i]!.user !== am[j]!.user || bm[i]!.identity !== am[j]!.identity) return false;
+    i++;
+    j++;
+  }
+}
+
+/**
  * Members added and removed (by user and identity; sorted by user, then identity). Lists sorted by
  * key (what `buildPlan` produces) are merge-joined; anything else goes through maps.
  */
@@ -181,7 +202,7 @@ export function principalChanges(base: Plan, head: Plan): PrincipalChange[] {
       policy: p.policy,
       name: p.name,
       // Memberships of their own: a user reached through a synced group has no resource to change.
-      members: memberChanges(b ? ownMembers(b) : [], a ? ownMembers(a) : []),
+      members: b && a && sameOwnMembers(b, a) ? { added: [], removed: [] } : memberChanges(b ? ownMembers(b) : [], a ? ownMembers(a) : []),
       grants: grantChanges(b?.grants ?? [], a?.grants ?? []),
     };
     const groups = groupChanges(b?.groups ?? [], a?.groups ?? []);

@@ -383,4 +383,31 @@ describe("merge-join diff against a Map-based reference", () => {
       { numRuns: RUNS },
     );
   });
+
+  test("members a synced group reaches are no membership of their own: the reference over the others", () => {
+    // Marks the members of some users as reached through a synced group, on each side independently.
+    const marked = (plan: Plan, through: readonly string[]): Plan => ({
+      ...plan,
+      access: plan.access,
+      principals: plan.principals.map((p) => ({
+        ...p,
+        groups: [],
+        members: p.members.map((m) => (through.includes(m.user) ? { ...m, group: "g" } : m)),
+      })),
+    });
+    const own = (plan: Plan): Plan => ({
+      ...plan,
+      access: plan.access,
+      principals: plan.principals.map(({ groups: _g, ...p }) => ({ ...p, members: p.members.filter((m) => m.group === undefined) })),
+    });
+    const users = fc.subarray(["u0", "u1", "u2", "u3", "u4", "u5", "u6", "u7"]);
+    fc.assert(
+      fc.property(planPairArb, users, users, ([base, head], tb, th) => {
+        const b = marked(base, tb);
+        const h = marked(head, th);
+        expect(diffPlans(b, h).principals).toStrictEqual(referencePrincipals(own(b), own(h)));
+      }),
+      { numRuns: RUNS },
+    );
+  });
 });
