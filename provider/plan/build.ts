@@ -4,7 +4,7 @@
  */
 import type { Issue } from "../model/issues";
 import { sortIssues } from "../model/issues";
-import type { Identities, Policy } from "../model/schema";
+import type { Identities, Platform, Policy } from "../model/schema";
 import { ADAPTERS } from "../platforms";
 import { type BlastRadius, type PlatformAdapter, foldIdentifier } from "../platforms/types";
 import { type Cohort, type Resolution, resolve } from "../resolve/resolve";
@@ -172,12 +172,18 @@ function stagedIssue(p: Policy, users: number, sources: number): Issue {
  */
 function sharedIdentities(estate: Estate): Issue[] {
   const { config } = estate;
-  const platforms = new Set(estate.inventory.dataSources.map((d) => d.platform));
+  // The identity kinds each platform grants to, in one pass over the data sources.
+  const keysOf = new Map<string, Set<keyof Identities>>();
+  for (const ds of estate.inventory.dataSources) {
+    const a = ADAPTERS[ds.platform] as PlatformAdapter;
+    let keys = keysOf.get(ds.platform);
+    if (!keys) keysOf.set(ds.platform, (keys = new Set([a.identityKey(config)])));
+    keys.add(a.identityKey(config, ds));
+  }
   const issues: Issue[] = [];
-  for (const p of [...platforms].sort()) {
-    const a = ADAPTERS[p] as PlatformAdapter;
-    const keys = new Set<keyof Identities>([a.identityKey(config)]);
-    for (const ds of estate.inventory.dataSources) if (ds.platform === p) keys.add(a.identityKey(config, ds));
+  for (const p of [...keysOf.keys()].sort()) {
+    const a = ADAPTERS[p as Platform] as PlatformAdapter;
+    const keys = keysOf.get(p)!;
     keys.delete("iamRole");
     for (const key of [...keys].sort()) {
       const byIdentity = new Map<string, string[]>();
@@ -185,7 +191,9 @@ function sharedIdentities(estate: Estate): Issue[] {
         const raw = u.identities[key];
         if (raw === undefined) continue;
         const stored = foldIdentifier(raw, a.identifierCase.users);
-        byIdentity.set(stored, [...(byIdentity.get(stored) ?? []), u.id]);
+        const same = byIdentity.get(stored);
+        if (same) same.push(u.id);
+        else byIdentity.set(stored, [u.id]);
       }
       for (const [stored, users] of byIdentity) {
         if (users.length < 2) continue;
