@@ -173,7 +173,7 @@ function stagedIssue(p: Policy, users: number, sources: number): Issue {
 function sharedIdentities(estate: Estate): Issue[] {
   const { config } = estate;
   // The identity kinds each platform grants to, in one pass over the data sources.
-  const keysOf = new Map<string, Set<keyof Identities>>();
+  const keysOf = new Map<Platform, Set<keyof Identities>>();
   for (const ds of estate.inventory.dataSources) {
     const a = ADAPTERS[ds.platform] as PlatformAdapter;
     let keys = keysOf.get(ds.platform);
@@ -182,7 +182,7 @@ function sharedIdentities(estate: Estate): Issue[] {
   }
   const issues: Issue[] = [];
   for (const p of [...keysOf.keys()].sort()) {
-    const a = ADAPTERS[p as Platform] as PlatformAdapter;
+    const a = ADAPTERS[p] as PlatformAdapter;
     const keys = keysOf.get(p)!;
     keys.delete("iamRole");
     for (const key of [...keys].sort()) {

@@ -17,7 +17,17 @@ import type {
 import { blame, planAccessChanges } from "./diff-access";
 import { minus, sameList, sortedJoin } from "./join";
 import { directMembers } from "./synced-groups";
-import type { BlastRadius, Plan, PlanApproval, PlanRequest, PrincipalGrant, PrincipalGroup, PrincipalMember, StagedPolicy } from "./types";
+import type {
+  BlastRadius,
+  Plan,
+  PlanApproval,
+  PlanRequest,
+  Principal,
+  PrincipalGrant,
+  PrincipalGroup,
+  PrincipalMember,
+  StagedPolicy,
+} from "./types";
 
 // Callers take the diff and its types from this module.
 export type * from "./diff-types";
@@ -41,18 +51,14 @@ const PRINCIPAL_ORDER: Record<PrincipalChange["kind"], number> = { created: 0, u
 const memberKey = (m: PrincipalMember) => `${m.user}\u0000${m.identity}`;
 const compareMembers = (x: PrincipalMember, y: PrincipalMember) => cmp(x.user, y.user) || cmp(x.identity, y.identity);
 
-/** True when both lists have the same users with the same identities, in the same order. */
-function sameMembers(b: readonly PrincipalMember[], a: readonly PrincipalMember[]): boolean {
-  if (b.length !== a.length) return false;
-  for (let i = 0; i < b.length; i++) if (b[i]!.user !== a[i]!.user || b[i]!.identity !== a[i]!.identity) return false;
-  return true;
-}
+/** A principal's members of their own: all of them unless synced groups reach some (no copy then). */
+const ownMembers = (p: Principal | undefined): readonly PrincipalMember[] => (!p ? [] : p.groups ? directMembers(p) : p.members);
 
 /**
- * `sameMembers` over the members of their own of two principals (as `ownMembers` gives them), without
- * copying them out first: most principals keep their members, so most calls end here.
+ * True when two principals have the same members of their own (as `ownMembers` gives them: the same
+ * users with the same identities, in the same order), checked in place without copying them out.
  */
-function sameOwnMembers(b: Plan["principals"][number], a: Plan["principals"][number]): boolean {
+function sameOwnMembers(b: Principal, a: Principal): boolean {
   const bm = b.members;
   const am = a.members;
   const bSkip = b.groups !== undefined;
@@ -70,13 +76,16 @@ function sameOwnMembers(b: Plan["principals"][number], a: Plan["principals"][num
 }
 
 /**
- * Members added and removed (by user and identity; sorted by user, then identity). Lists sorted by
- * key (what `buildPlan` produces) are merge-joined; anything else goes through maps.
+ * Members of their own added and removed (by user and identity; sorted by user, then identity): a
+ * user reached through a synced group has no resource to change. Lists sorted by key (what
+ * `buildPlan` produces) are merge-joined; anything else goes through maps.
  */
-function memberChanges(b: readonly PrincipalMember[], a: readonly PrincipalMember[]): PrincipalChange["members"] {
+function memberChanges(base: Principal | undefined, head: Principal | undefined): PrincipalChange["members"] {
   // Most principals keep their members: equal lists change nothing whichever way they are compared,
   // and one equality test per member is a third of what the join's comparisons and order checks cost.
-  if (sameMembers(b, a)) return { added: [], removed: [] };
+  if (base && head && sameOwnMembers(base, head)) return { added: [], removed: [] };
+  const b = ownMembers(base);
+  const a = ownMembers(head);
   const added: PrincipalMember[] = [];
   const removed: PrincipalMember[] = [];
   const joined = sortedJoin(b, a, compareMembers, {
@@ -173,9 +182,6 @@ function grantChanges(b: readonly PrincipalGrant[], a: readonly PrincipalGrant[]
   return byKey;
 }
 
-/** A principal's members of their own: all of them unless synced groups reach some (no copy then). */
-const ownMembers = (p: Plan["principals"][number]): readonly PrincipalMember[] => (p.groups ? directMembers(p) : p.members);
-
 /** Synced groups added and removed (by group and identity, sorted); undefined when none changed. */
 function groupChanges(b: readonly PrincipalGroup[], a: readonly PrincipalGroup[]): PrincipalChange["groups"] {
   const key = (g: PrincipalGroup) => `${g.group}\u0000${g.identity}`;
@@ -201,8 +207,7 @@ export function principalChanges(base: Plan, head: Plan): PrincipalChange[] {
       platform: p.platform,
       policy: p.policy,
       name: p.name,
-      // Memberships of their own: a user reached through a synced group has no resource to change.
-      members: b && a && sameOwnMembers(b, a) ? { added: [], removed: [] } : memberChanges(b ? ownMembers(b) : [], a ? ownMembers(a) : []),
+      members: memberChanges(b, a),
       grants: grantChanges(b?.grants ?? [], a?.grants ?? []),
     };
     const groups = groupChanges(b?.groups ?? [], a?.groups ?? []);
